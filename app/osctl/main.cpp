@@ -1,0 +1,58 @@
+// osctl: the OpenShell Studio command line. A thin dispatcher; the work is
+// done by osh_core (and later osh_runtime).
+
+#include "commands.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+namespace {
+
+const char *const kHelp =
+    "Usage: osctl COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  validate FILE...        check policy files; one line per diagnostic\n"
+    "  eval --policy FILE      decide requests (JSON lines on stdin, or --request)\n"
+    "\n"
+    "Run 'osctl COMMAND --help' for a command's options.\n"
+    "Exit codes: 0 success, 1 the command found errors, 2 usage problems.\n";
+
+} // namespace
+
+int osctl::usageError(const QString &command, const QString &message)
+{
+    std::fprintf(stderr, "osctl %s: %s\nTry 'osctl %s --help'.\n", qPrintable(command), qPrintable(message),
+                 qPrintable(command));
+    return Usage;
+}
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("osctl"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(OSH_VERSION));
+
+    QStringList args = QCoreApplication::arguments();
+    args.removeFirst();
+    if (args.isEmpty()) {
+        std::fputs(kHelp, stderr);
+        return osctl::Usage;
+    }
+    const QString command = args.takeFirst();
+    if (command == QLatin1StringView("--help") || command == QLatin1StringView("-h") || command == QLatin1StringView("help")) {
+        std::fputs(kHelp, stdout);
+        return osctl::Ok;
+    }
+    if (command == QLatin1StringView("--version")) {
+        std::printf("osctl %s\n", OSH_VERSION);
+        return osctl::Ok;
+    }
+    if (command == QLatin1StringView("validate"))
+        return osctl::validate(args);
+    if (command == QLatin1StringView("eval"))
+        return osctl::eval(args);
+    std::fprintf(stderr, "osctl: unknown command '%s'\n\n%s", qPrintable(command), kHelp);
+    return osctl::Usage;
+}

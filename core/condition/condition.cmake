@@ -1,0 +1,29 @@
+# The condition language (spec section 6); included by core/CMakeLists.txt.
+target_sources(osh_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/condition.h
+    ${CMAKE_CURRENT_LIST_DIR}/condition.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/ast.h
+    ${CMAKE_CURRENT_LIST_DIR}/statictype.h
+    ${CMAKE_CURRENT_LIST_DIR}/lexer.h
+    ${CMAKE_CURRENT_LIST_DIR}/lexer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/parser.h
+    ${CMAKE_CURRENT_LIST_DIR}/parser.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/names.h
+    ${CMAKE_CURRENT_LIST_DIR}/names.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/builtins.h
+    ${CMAKE_CURRENT_LIST_DIR}/builtins.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/checker.h
+    ${CMAKE_CURRENT_LIST_DIR}/checker.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/checkercalls.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/checkernames.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/evaluator.h
+    ${CMAKE_CURRENT_LIST_DIR}/evaluator.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/evaluatorops.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/evaluatorcalls.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/listindex.h
+    ${CMAKE_CURRENT_LIST_DIR}/listindex.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/regexcache.h
+    ${CMAKE_CURRENT_LIST_DIR}/regexcache.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/printer.h
+    ${CMAKE_CURRENT_LIST_DIR}/printer.cpp
+)

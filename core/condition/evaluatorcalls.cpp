@@ -1,0 +1,184 @@
+// Evaluator: built-in functions.
+
+#include "builtins.h"
+#include "evaluator.h"
+#include "regexcache.h"
+
+#include "pii/piidetector.h"
+#include "pii/safetyscorer.h"
+#include "util/strings.h"
+
+#include <QString>
+
+#include <cmath>
+#include <re2/re2.h>
+
+namespace osh::cond {
+
+namespace {
+
+std::string tn(const Value &v)
+{
+    return std::string(v.typeName());
+}
+
+bool isAscii(std::string_view s)
+{
+    for (const char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return false;
+    return true;
+}
+
+std::string changeCase(const std::string &s, bool upper)
+{
+    if (isAscii(s)) {
+        std::string out(s);
+        for (auto &c : out) {
+            if (upper && c >= 'a' && c <= 'z')
+                c = static_cast<char>(c - 'a' + 'A');
+            else if (!upper && c >= 'A' && c <= 'Z')
+                c = static_cast<char>(c - 'A' + 'a');
+        }
+        return out;
+    }
+    const QString q = QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+    const QByteArray b = (upper ? q.toUpper() : q.toLower()).toUtf8();
+    return std::string(b.constData(), static_cast<size_t>(b.size()));
+}
+
+pii::PiiTypeSet setFromBits(std::int64_t bits)
+{
+    pii::PiiTypeSet set;
+    for (int i = 0; i < pii::kPiiTypeCount; ++i)
+        if (bits & (std::int64_t(1) << i))
+            set.add(static_cast<pii::PiiType>(i));
+    return set;
+}
+
+} // namespace
+
+const Value *Evaluator::evalCall(std::int32_t n, Value &scratch)
+{
+    const Node &node = m_program.node(n);
+    const auto f = static_cast<Func>(node.aux);
+    const std::string_view name = funcSpec(f).name;
+    Value t0;
+    Value t1;
+    const Value *a0 = eval(m_program.kid(n, 1), t0);
+    if (!a0)
+        return nullptr;
+    const Value *a1 = nullptr;
+    if (node.kidCount > 2 && !(a1 = eval(m_program.kid(n, 2), t1)))
+        return nullptr;
+    auto badArg = [&](int position, const Value &v, std::string_view expected) {
+        if (funcSpec(f).maxArgs == 1)
+            return fail(std::string(name) + "(" + tn(v) + "): expected " + std::string(expected));
+        return fail(std::string(name) + "(): argument " + std::to_string(position) + ": expected "
+            + std::string(expected) + ", got " + tn(v));
+    };
+    if (f != Func::Len && !a0->isString())
+        return badArg(1, *a0, "a string");
+
+    switch (f) {
+    case Func::ContainsPii:
+    case Func::PiiCount: {
+        pii::PiiTypeSet types;
+        if (!piiTypes(node, a1, types))
+            return nullptr;
+        const auto &detector = pii::PiiDetector::instance();
+        if (f == Func::ContainsPii)
+            scratch = Value(detector.contains(a0->toString(), types));
+        else
+            scratch = Value(static_cast<std::int64_t>(detector.count(a0->toString(), types)));
+        return &scratch;
+    }
+    case Func::SafetyScore: {
+        const pii::SafetyScorer *scorer = m_ctx ? m_ctx->safetyScorer() : nullptr;
+        if (!scorer)
+            return fail("safety_score(): no safety scorer is configured");
+        const pii::ScoreResult r = scorer->score(a0->toString());
+        if (!r.score)
+            return fail("safety_score(): " + (r.error.empty() ? std::string("the scorer gave no score") : r.error));
+        const double s = *r.score;
+        if (!(s >= 0.0 && s <= 1.0))
+            return fail("safety_score(): the scorer returned " + std::to_string(s) + ", outside [0, 1]");
+        scratch = Value(s);
+        return &scratch;
+    }
+    case Func::Len:
+        if (a0->isString())
+            scratch = Value(static_cast<std::int64_t>(utf8Length(a0->toString())));
+        else if (a0->isList())
+            scratch = Value(static_cast<std::int64_t>(a0->toList().size()));
+        else if (a0->isMap())
+            scratch = Value(static_cast<std::int64_t>(a0->toMap().size()));
+        else
+            return fail("len(" + tn(*a0) + "): expected string, list or map");
+        return &scratch;
+    case Func::Lower:
+    case Func::Upper: scratch = Value(changeCase(a0->toString(), f == Func::Upper)); return &scratch;
+    case Func::StartsWith:
+    case Func::EndsWith:
+        if (!a1->isString())
+            return badArg(2, *a1, "a string");
+        scratch = Value(f == Func::StartsWith ? std::string_view(a0->toString()).starts_with(a1->toString())
+                                              : std::string_view(a0->toString()).ends_with(a1->toString()));
+        return &scratch;
+    case Func::Matches: {
+        if (!a1->isString())
+            return badArg(2, *a1, "a string");
+        bool matched = false;
+        if (!regexMatch(node, *a0, *a1, matched))
+            return nullptr;
+        scratch = Value(matched);
+        return &scratch;
+    }
+    }
+    return fail("internal error: unknown function");
+}
+
+// The explicit types list, or the one the checker stored (the policy's default).
+bool Evaluator::piiTypes(const Node &node, const Value *list, pii::PiiTypeSet &set)
+{
+    if (node.extra >= 0) {
+        set = setFromBits(node.extra);
+        return true;
+    }
+    const std::string fname(funcSpec(static_cast<Func>(node.aux)).name);
+    if (!list || !list->isList()) {
+        fail(fname + "(): argument 2: expected a list of PII type names, got " + (list ? tn(*list) : "nothing"));
+        return false;
+    }
+    for (const auto &item : list->toList()) {
+        const auto t = item.isString() ? pii::typeFromName(item.toString()) : std::nullopt;
+        if (!t) {
+            fail(fname + "(): unknown PII type " + (item.isString() ? "'" + item.toString() + "'" : tn(item)));
+            return false;
+        }
+        set.add(*t);
+    }
+    return true;
+}
+
+bool Evaluator::regexMatch(const Node &node, const Value &subject, const Value &pattern, bool &result)
+{
+    std::shared_ptr<const re2::RE2> dynamic;
+    const re2::RE2 *re = nullptr;
+    if (node.extra >= 0) {
+        re = m_program.regexes[static_cast<size_t>(node.extra)].get();
+    } else {
+        std::string error;
+        dynamic = m_program.regexCache->get(pattern.toString(), error);
+        if (!dynamic) {
+            fail("matches(): invalid regular expression: " + error);
+            return false;
+        }
+        re = dynamic.get();
+    }
+    const std::string &s = subject.toString();
+    result = re2::RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re);
+    return true;
+}
+
+} // namespace osh::cond

@@ -1,0 +1,71 @@
+#pragma once
+// The outcome of deciding one request (spec section 5, "Decision"), with the
+// trace of every layer and policy consulted. Serialised exactly in the
+// spec's key order by toJson().
+
+#include "condition/condition.h"
+#include "model/policy.h"
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace osh {
+
+enum class Layer : std::uint8_t { None, Sandbox, Network, Filesystem, Policy };
+std::string_view layerName(Layer l);
+
+// One step of a decision: a layer's verdict, or one policy's evaluation.
+// Kept small: a decision over a thousand policies has a thousand of these.
+struct TraceEntry
+{
+    Layer layer = Layer::None;
+    bool isPolicy = false;
+    bool allowed = true;     // layers: the verdict
+    bool matched = false;    // policies: the condition was true (or failed closed)
+    bool failClosed = false; // policies: an evaluation error counted as a match
+    int rule = -1;           // network/filesystem: index of the deciding rule
+    std::uint32_t readsBegin = 0; // policies: Decision::reads[readsBegin, readsEnd)
+    std::uint32_t readsEnd = 0;
+    std::string_view policy; // into the engine's document (see Decision::owner)
+    std::string detail;      // layers: why; policies: the evaluation error, if any
+
+    bool hasError() const { return isPolicy && !detail.empty(); }
+};
+
+struct Decision
+{
+    Action outcome = Action::Allow;
+    Layer layer = Layer::None; // None: nothing matched, allowed by default
+    std::string policy;        // empty: null
+    int policyIndex = -1;
+    std::string message;
+    LogLevel logLevel = LogLevel::Info;
+    std::string escalation;
+    std::optional<double> delaySeconds;
+    std::optional<std::string> output; // redacted text, for redact
+    std::vector<TraceEntry> trace;
+    std::vector<cond::Read> reads; // every policy's reads, in trace order
+    // Keeps the engine's document and compiled conditions alive, so the
+    // names and read paths the trace refers to stay valid.
+    std::shared_ptr<const void> owner;
+
+    std::span<const cond::Read> readsOf(const TraceEntry &t) const
+    {
+        return std::span<const cond::Read>(reads).subspan(t.readsBegin, t.readsEnd - t.readsBegin);
+    }
+
+    // Whether the action goes ahead now (allow, log, redact, throttle).
+    bool proceeds() const
+    {
+        return outcome == Action::Allow || outcome == Action::Log || outcome == Action::Redact
+            || outcome == Action::Throttle;
+    }
+    void appendJson(std::string &out) const;
+    std::string toJson() const;
+};
+
+} // namespace osh

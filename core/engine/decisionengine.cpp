@@ -1,0 +1,330 @@
+#include "decisionengine.h"
+
+#include "pii/piidetector.h"
+#include "pii/safetyscorer.h"
+
+namespace osh {
+
+namespace {
+
+class RequestContext final : public cond::EvalContext
+{
+public:
+    RequestContext(const Request &r, const pii::SafetyScorer *s) : m_r(r), m_s(s) {}
+    const Value &variable(Var v) const override { return m_r.get(v); }
+    const pii::SafetyScorer *safetyScorer() const override { return m_s; }
+
+private:
+    const Request &m_r;
+    const pii::SafetyScorer *m_s;
+};
+
+pii::PiiTypeSet piiSetOf(const Policy &p)
+{
+    if (!p.piiTypes)
+        return pii::PiiTypeSet::all();
+    pii::PiiTypeSet s;
+    for (const auto &name : *p.piiTypes)
+        if (auto t = pii::typeFromName(name))
+            s.add(*t);
+    return s;
+}
+
+Value redactValue(const Value &v, pii::PiiTypeSet types)
+{
+    switch (v.type()) {
+    case Value::Type::String: return Value(pii::PiiDetector::instance().redact(v.toString(), types));
+    case Value::Type::List: {
+        ValueList l;
+        for (const auto &x : v.toList())
+            l.push_back(redactValue(x, types));
+        return Value(std::move(l));
+    }
+    case Value::Type::Map: {
+        ValueMap m;
+        for (const auto &[k, x] : v.toMap())
+            m.emplace(k, redactValue(x, types));
+        return Value(std::move(m));
+    }
+    default: return v;
+    }
+}
+
+TraceEntry layerEntry(Layer l, bool allowed, std::string detail, int rule = -1)
+{
+    TraceEntry t;
+    t.layer = l;
+    t.allowed = allowed;
+    t.detail = std::move(detail);
+    t.rule = rule;
+    return t;
+}
+
+void blockBy(Decision &d, Layer l, const std::string &reason)
+{
+    d.outcome = Action::Block;
+    d.layer = l;
+    d.message = reason;
+    d.logLevel = LogLevel::Warning;
+}
+
+} // namespace
+
+DecisionEngine::DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const pii::SafetyScorer *scorer)
+    : m_doc(std::move(doc))
+    , m_scorer(scorer ? scorer : &pii::defaultSafetyScorer())
+    , m_network(m_doc->network)
+    , m_filesystem(m_doc->filesystem)
+{
+    auto compiled = std::make_shared<Compiled>();
+    compiled->doc = m_doc;
+    for (std::size_t i = 0; i < m_doc->policies.size(); ++i) {
+        const Policy &p = m_doc->policies[i];
+        std::vector<cond::ConditionDiagnostic> diags;
+        const auto set = piiSetOf(p);
+        auto c = cond::Condition::compile(p.condition, p.trigger, set, diags);
+        if (!c.isValid())
+            m_invalid.push_back(p.name);
+        compiled->byTrigger[static_cast<std::size_t>(p.trigger)].push_back({static_cast<int>(i), std::move(c), set});
+    }
+    m_compiled = std::move(compiled);
+}
+
+double DecisionEngine::requestTime(const Request &req, const SessionState &session) const
+{
+    (void)session;
+    return req.ts.value_or(0.0);
+}
+
+void DecisionEngine::derive(Request &req, const SessionState &session) const
+{
+    auto fill = [&req](Var v, Value value) {
+        if (!req.has(v))
+            req.vars[static_cast<std::size_t>(v)] = std::move(value);
+    };
+    const double ts = requestTime(req, session);
+    fill(Var::SessionId, Value(session.id()));
+    fill(Var::SessionTotalCost, Value(session.totalCost()));
+    fill(Var::SessionToolCalls, Value(session.toolCalls()));
+    fill(Var::SessionElapsedSeconds, Value(req.ts ? session.elapsedAt(ts) : 0.0));
+    switch (req.trigger) {
+    case Trigger::ToolCall:
+        fill(Var::ToolCallsInLastMinute, Value(session.callsInLastMinute(req.get(Var::ToolName).toString(), ts)));
+        break;
+    case Trigger::NetworkEgress: {
+        const auto &host = req.get(Var::DestinationHost).toString();
+        if (!req.has(Var::DestinationIp)) {
+            std::optional<net::IpAddress> ip = net::parseIpLenient(net::normalizeHost(host));
+            if (!ip)
+                if (auto s = m_network.staticAddress(host))
+                    ip = net::parseIp(*s);
+            fill(Var::DestinationIp, ip ? Value(ip->toString()) : Value());
+        }
+        if (!req.has(Var::DestinationRegion)) {
+            const auto &ipv = req.get(Var::DestinationIp);
+            const auto ip = ipv.isString() ? net::parseIp(ipv.toString()) : std::nullopt;
+            const auto region = m_network.regionOf(host, ip);
+            fill(Var::DestinationRegion, region.empty() ? Value() : Value(region));
+        }
+        break;
+    }
+    case Trigger::FileAccess:
+        fill(Var::FileExtension, Value(FilesystemLayer::lastExtension(req.get(Var::FilePath).toString())));
+        break;
+    default:
+        break;
+    }
+}
+
+bool DecisionEngine::sandboxLayer(const Request &req, Decision &d) const
+{
+    const auto &sb = m_doc->sandbox;
+    auto block = [&](const std::string &why) {
+        d.trace.push_back(layerEntry(Layer::Sandbox, false, why));
+        blockBy(d, Layer::Sandbox, why);
+        return false;
+    };
+    const double elapsed = req.get(Var::SessionElapsedSeconds).toNumber();
+    if (elapsed > static_cast<double>(sb.maxExecutionTimeSeconds))
+        return block("session time limit of " + std::to_string(sb.maxExecutionTimeSeconds) + " s exceeded");
+    switch (req.trigger) {
+    case Trigger::ToolCall: {
+        const auto &name = req.get(Var::ToolName).toString();
+        if (!m_doc->tools.empty() && !m_doc->findTool(name))
+            return block("tool '" + name + "' is not declared in this policy; the runtime cannot run it");
+        break;
+    }
+    case Trigger::NetworkEgress:
+        if (!sb.allowNetwork)
+            return block("network access is disabled for this sandbox (allow_network: false)");
+        break;
+    case Trigger::FileAccess:
+        if (!sb.allowFilesystem) {
+            const auto p = FilesystemLayer::normalize(req.get(Var::FilePath).toString(), m_doc->filesystem.workspace);
+            if (!p || !FilesystemLayer::isUnder(*p, m_doc->filesystem.workspace))
+                return block("filesystem access is disabled (allow_filesystem: false); only the private workspace exists");
+        }
+        break;
+    default:
+        break;
+    }
+    d.trace.push_back(layerEntry(Layer::Sandbox, true, {}));
+    return true;
+}
+
+bool DecisionEngine::networkLayer(const Request &req, const SessionState &session, Decision &d) const
+{
+    EgressQuery q;
+    q.identity = req.identity();
+    q.host = req.get(Var::DestinationHost).toString();
+    if (const auto &ip = req.get(Var::DestinationIp); ip.isString())
+        q.ip = ip.toString();
+    q.port = static_cast<int>(req.get(Var::DestinationPort).toInt());
+    q.protocol = req.get(Var::DestinationProtocol).toString();
+    q.requestBytes = req.get(Var::RequestBytes).toInt();
+    q.ts = req.ts.value_or(0.0);
+    const auto v = m_network.decide(q, session);
+    d.trace.push_back(layerEntry(Layer::Network, v.allowed, v.reason, v.rule));
+    if (!v.allowed)
+        blockBy(d, Layer::Network, v.reason);
+    return v.allowed;
+}
+
+bool DecisionEngine::filesystemLayer(const Request &req, const SessionState &session, Decision &d) const
+{
+    if (!m_doc->sandbox.allowFilesystem) {
+        d.trace.push_back(layerEntry(Layer::Filesystem, true, "private workspace (allow_filesystem: false)"));
+        return true;
+    }
+    FileQuery q;
+    q.path = req.get(Var::FilePath).toString();
+    q.operation = req.get(Var::FileOperation).toString();
+    q.size = req.get(Var::FileSize).toInt();
+    if (req.has(Var::FileExtension) && req.get(Var::FileExtension).isString())
+        q.extension = req.get(Var::FileExtension).toString();
+    q.linkTarget = req.linkTarget;
+    q.expandedSize = req.expandedSize;
+    const auto v = m_filesystem.decide(q, session);
+    d.trace.push_back(layerEntry(Layer::Filesystem, v.allowed, v.reason, v.rule));
+    if (!v.allowed)
+        blockBy(d, Layer::Filesystem, v.reason);
+    return v.allowed;
+}
+
+void DecisionEngine::policyLayer(const Request &req, Decision &d) const
+{
+    const RequestContext ctx(req, m_scorer);
+    const auto &candidates = m_compiled->byTrigger[static_cast<std::size_t>(req.trigger)];
+    d.trace.reserve(d.trace.size() + candidates.size());
+    for (const auto &cp : candidates) {
+        const Policy &p = m_doc->policies[static_cast<std::size_t>(cp.index)];
+        TraceEntry &t = d.trace.emplace_back();
+        t.layer = Layer::Policy;
+        t.isPolicy = true;
+        t.policy = p.name;
+        t.readsBegin = static_cast<std::uint32_t>(d.reads.size());
+        const bool failClosedAction = p.action == Action::Block || p.action == Action::Escalate;
+        if (!cp.condition.isValid()) {
+            t.detail = "the condition does not compile (see osctl validate)";
+            t.failClosed = failClosedAction;
+            t.matched = failClosedAction;
+        } else {
+            auto r = cp.condition.evaluate(ctx, d.reads);
+            if (r.ok) {
+                t.matched = r.value;
+            } else {
+                t.detail = std::move(r.error);
+                t.failClosed = failClosedAction;
+                t.matched = failClosedAction;
+            }
+        }
+        t.readsEnd = static_cast<std::uint32_t>(d.reads.size());
+        if (!t.matched)
+            continue;
+        d.outcome = p.action;
+        d.layer = Layer::Policy;
+        d.policy = p.name;
+        d.policyIndex = cp.index;
+        d.logLevel = p.logLevel;
+        d.message = p.message;
+        if (d.message.empty() && (p.action == Action::Block || p.action == Action::Escalate))
+            d.message = std::string(p.action == Action::Block ? "Blocked" : "Held for approval") + " by policy '"
+                + p.name + "'";
+        if (p.action == Action::Escalate || p.action == Action::Block)
+            d.escalation = p.escalation;
+        if (p.action == Action::Throttle)
+            d.delaySeconds = p.delaySeconds.value_or(0.0);
+        if (p.action == Action::Redact)
+            d.output = redacted(req, cp.pii);
+        return;
+    }
+}
+
+std::optional<std::string> DecisionEngine::redacted(const Request &req, pii::PiiTypeSet types) const
+{
+    switch (req.trigger) {
+    case Trigger::DataOutput:
+        return pii::PiiDetector::instance().redact(req.get(Var::Output).toString(), types);
+    case Trigger::AgentResponse:
+        return pii::PiiDetector::instance().redact(req.get(Var::Response).toString(), types);
+    case Trigger::ToolCall:
+        return redactValue(req.get(Var::ToolArgs), types).toJson();
+    default:
+        return std::nullopt;
+    }
+}
+
+Decision DecisionEngine::evaluate(const Request &req, const SessionState &session) const
+{
+    Decision d;
+    d.owner = m_compiled;
+    d.trace.reserve(4);
+    if (!sandboxLayer(req, d))
+        return d;
+    if (req.trigger == Trigger::NetworkEgress && !networkLayer(req, session, d))
+        return d;
+    if (req.trigger == Trigger::FileAccess && !filesystemLayer(req, session, d))
+        return d;
+    policyLayer(req, d);
+    return d;
+}
+
+void DecisionEngine::commit(const Request &req, const Decision &d, SessionState &session) const
+{
+    const double ts = requestTime(req, session);
+    if (req.ts)
+        session.noteTime(ts);
+    double cost = req.cost;
+    if (req.trigger == Trigger::ToolCall) {
+        const auto &name = req.get(Var::ToolName).toString();
+        session.noteToolCall(name, ts);
+        if (d.proceeds())
+            if (const auto *tool = m_doc->findTool(name))
+                cost += tool->costPerCall;
+    }
+    session.addCost(cost);
+    if (!d.proceeds())
+        return;
+    if (req.trigger == Trigger::NetworkEgress) {
+        for (const auto &t : d.trace)
+            if (t.layer == Layer::Network && t.rule >= 0)
+                session.noteEgress(req.identity(), t.rule, ts);
+    } else if (req.trigger == Trigger::FileAccess) {
+        const auto &op = req.get(Var::FileOperation).toString();
+        const auto path = FilesystemLayer::normalize(req.get(Var::FilePath).toString(), m_doc->filesystem.workspace);
+        if (path && (op == "write" || op == "create"))
+            session.noteFileSize(*path, req.get(Var::FileSize).toInt());
+        else if (path && op == "delete")
+            session.noteFileDeleted(*path);
+    }
+}
+
+Decision DecisionEngine::decide(Request &req, SessionState &session) const
+{
+    derive(req, session);
+    Decision d = evaluate(req, session);
+    commit(req, d, session);
+    return d;
+}
+
+} // namespace osh

@@ -1,0 +1,77 @@
+#pragma once
+// Decides requests against one policy document (spec section 5): the
+// sandbox layer, then the network or filesystem layer, then the ordered
+// policies of the request's trigger, first match wins, errors fail closed.
+// Immutable after construction and safe to share between threads; the
+// per-session memory lives in SessionState.
+
+#include "condition/condition.h"
+#include "engine/decision.h"
+#include "engine/filesystemlayer.h"
+#include "engine/networklayer.h"
+#include "engine/request.h"
+#include "engine/sessionstate.h"
+#include "model/policy.h"
+
+#include <array>
+#include <memory>
+#include <vector>
+
+namespace osh::pii {
+class SafetyScorer;
+}
+
+namespace osh {
+
+class DecisionEngine
+{
+public:
+    // scorer: for safety_score(); nullptr uses the built-in heuristic.
+    explicit DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const pii::SafetyScorer *scorer = nullptr);
+
+    const PolicyDocument &document() const { return *m_doc; }
+    const NetworkLayer &network() const { return m_network; }
+    const FilesystemLayer &filesystem() const { return m_filesystem; }
+    // Policies whose condition did not compile (they fail closed at run time).
+    const std::vector<std::string> &invalidPolicies() const { return m_invalid; }
+
+    // Fills the fields the request left out from the session (spec section 5).
+    void derive(Request &req, const SessionState &session) const;
+    // Decides a derived request without changing the session.
+    Decision evaluate(const Request &req, const SessionState &session) const;
+    // Records the request's effect on the session (cost, counts, windows, sizes).
+    void commit(const Request &req, const Decision &decision, SessionState &session) const;
+    // derive + evaluate + commit, as one step of a session.
+    Decision decide(Request &req, SessionState &session) const;
+
+private:
+    struct CompiledPolicy
+    {
+        int index;
+        cond::Condition condition;
+        pii::PiiTypeSet pii;
+    };
+
+    bool sandboxLayer(const Request &req, Decision &d) const;
+    bool networkLayer(const Request &req, const SessionState &session, Decision &d) const;
+    bool filesystemLayer(const Request &req, const SessionState &session, Decision &d) const;
+    void policyLayer(const Request &req, Decision &d) const;
+    std::optional<std::string> redacted(const Request &req, pii::PiiTypeSet types) const;
+    double requestTime(const Request &req, const SessionState &session) const;
+
+    // Shared with every Decision (Decision::owner): traces point into it.
+    struct Compiled
+    {
+        std::shared_ptr<const PolicyDocument> doc;
+        std::array<std::vector<CompiledPolicy>, kTriggerCount> byTrigger;
+    };
+
+    std::shared_ptr<const PolicyDocument> m_doc;
+    std::shared_ptr<const Compiled> m_compiled;
+    const pii::SafetyScorer *m_scorer;
+    NetworkLayer m_network;
+    FilesystemLayer m_filesystem;
+    std::vector<std::string> m_invalid;
+};
+
+} // namespace osh

@@ -1,0 +1,46 @@
+#pragma once
+// One action to decide on (spec section 5): its trigger, time, cost and the
+// variables its conditions may read. Parsed from the JSON request format that
+// `osctl eval` reads and the runtime produces.
+
+#include "model/trigger.h"
+#include "util/value.h"
+
+#include <array>
+#include <bitset>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace osh {
+
+struct Request
+{
+    Trigger trigger = Trigger::ToolCall;
+    std::optional<double> ts; // seconds, any epoch; orders a session
+    double cost = 0;          // this action's cost, added to later total_cost
+    std::array<Value, kVarCount> vars;
+    std::bitset<kVarCount> given; // variables the request set itself
+
+    // file_access extras: the link target of a symlink operation and the
+    // expanded size of an archive being written or extracted.
+    std::optional<std::string> linkTarget;
+    std::optional<std::int64_t> expandedSize;
+
+    const Value &get(Var v) const { return vars[static_cast<std::size_t>(v)]; }
+    void set(Var v, Value value)
+    {
+        vars[static_cast<std::size_t>(v)] = std::move(value);
+        given.set(static_cast<std::size_t>(v));
+    }
+    bool has(Var v) const { return given.test(static_cast<std::size_t>(v)); }
+    // The requesting identity for egress: tool.name, or "agent".
+    std::string identity() const;
+
+    // Parses one JSON request. On error returns nullopt and sets error.
+    static std::optional<Request> fromJson(std::string_view json, std::string &error);
+    // The request as JSON (variables it was given, plus trigger/ts/cost).
+    std::string toJson() const;
+};
+
+} // namespace osh

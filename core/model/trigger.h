@@ -1,0 +1,60 @@
+#pragma once
+// Triggers (spec section 5) and the request variables a condition may read.
+// Shared by the policy model, the condition language and the decision engine.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace osh {
+
+enum class Trigger : std::uint8_t { ToolCall, DataOutput, AgentResponse, NetworkEgress, FileAccess };
+inline constexpr int kTriggerCount = 5;
+
+std::string_view triggerName(Trigger t);
+std::optional<Trigger> triggerFromName(std::string_view name);
+
+// Every variable of spec section 5, by its dotted name.
+enum class Var : std::uint8_t {
+    ToolName,              // tool.name                  string
+    ToolArgs,              // tool.args                  map
+    ToolCallsInLastMinute, // tool.calls_in_last_minute  int
+    SessionId,             // session.id                 string
+    SessionTotalCost,      // session.total_cost         float
+    SessionToolCalls,      // session.tool_calls         int
+    SessionElapsedSeconds, // session.elapsed_seconds    float
+    Output,                // output                     string
+    Response,              // response                   string
+    DestinationHost,       // destination.host           string
+    DestinationIp,         // destination.ip             string
+    DestinationPort,       // destination.port           int
+    DestinationProtocol,   // destination.protocol       string
+    DestinationRegion,     // destination_region         string (null when no region matches)
+    RequestBytes,          // request.bytes              int
+    FilePath,              // file.path                  string
+    FileOperation,         // file.operation             string
+    FileSize,              // file.size                  int
+    FileExtension,         // file.extension             string
+};
+inline constexpr int kVarCount = 19;
+
+// Static type of a variable, for the condition checker.
+enum class VarType : std::uint8_t { String, Int, Float, Map };
+
+struct VarInfo
+{
+    Var var;
+    std::string_view name; // dotted, e.g. "tool.calls_in_last_minute"
+    VarType type;
+    bool nullable; // may read as null even when the trigger provides it
+};
+
+const std::array<VarInfo, kVarCount> &allVars();
+const VarInfo &varInfo(Var v);
+std::optional<Var> varFromName(std::string_view dottedName);
+
+// Whether the trigger provides the variable (spec section 5 table).
+bool triggerProvides(Trigger t, Var v);
+
+} // namespace osh

@@ -1,0 +1,12 @@
+# PII detection and redaction, safety_score (docs/pii.md).
+target_sources(osh_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/piivalidators.cpp ${CMAKE_CURRENT_LIST_DIR}/piivalidators.h
+    ${CMAKE_CURRENT_LIST_DIR}/piipatterns.cpp ${CMAKE_CURRENT_LIST_DIR}/piipatterns.h
+    ${CMAKE_CURRENT_LIST_DIR}/piinumbers.cpp ${CMAKE_CURRENT_LIST_DIR}/piinumbers.h
+    ${CMAKE_CURRENT_LIST_DIR}/piicandidate.cpp ${CMAKE_CURRENT_LIST_DIR}/piicandidate.h
+    ${CMAKE_CURRENT_LIST_DIR}/piioverlap.cpp ${CMAKE_CURRENT_LIST_DIR}/piioverlap.h
+    ${CMAKE_CURRENT_LIST_DIR}/piidetector.cpp ${CMAKE_CURRENT_LIST_DIR}/piidetector.h
+    ${CMAKE_CURRENT_LIST_DIR}/safetyrules.cpp ${CMAKE_CURRENT_LIST_DIR}/safetyrules.h
+    ${CMAKE_CURRENT_LIST_DIR}/safetyscorer.cpp ${CMAKE_CURRENT_LIST_DIR}/safetyscorer.h
+    ${CMAKE_CURRENT_LIST_DIR}/commandsafetyscorer.cpp
+)

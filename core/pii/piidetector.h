@@ -1,0 +1,49 @@
+#pragma once
+// Finds and redacts PII (spec section 6) in UTF-8 text. Candidates come from
+// one Hyperscan database scanned in a single pass; each candidate is then
+// confirmed by its type's validator (Luhn, SSN ranges, IBAN mod-97,
+// libphonenumber, address parsing). Thread-safe: scratch space is per thread.
+
+#include "piitype.h"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace osh::pii {
+
+struct PiiMatch
+{
+    PiiType type;
+    std::size_t begin; // byte offsets into the scanned text, [begin, end)
+    std::size_t end;
+    friend bool operator==(const PiiMatch &, const PiiMatch &) = default;
+};
+
+class PiiDetector
+{
+public:
+    // The process-wide detector (the Hyperscan database is compiled once).
+    static const PiiDetector &instance();
+
+    // Confirmed, non-overlapping matches of the requested types, in text order.
+    std::vector<PiiMatch> find(std::string_view text, PiiTypeSet types = PiiTypeSet::all()) const;
+    bool contains(std::string_view text, PiiTypeSet types = PiiTypeSet::all()) const;
+    std::size_t count(std::string_view text, PiiTypeSet types = PiiTypeSet::all()) const;
+
+    // Every match replaced by "[REDACTED:<type>]".
+    std::string redact(std::string_view text, PiiTypeSet types = PiiTypeSet::all()) const;
+
+    PiiDetector(const PiiDetector &) = delete;
+    PiiDetector &operator=(const PiiDetector &) = delete;
+    ~PiiDetector();
+
+private:
+    PiiDetector();
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace osh::pii

@@ -1,0 +1,212 @@
+// osctl end to end: the real binary, its output formats and exit codes.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TstOsctl : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct Run
+    {
+        int code = -1;
+        QString out;
+        QString err;
+        QStringList lines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
+    };
+
+    static Run osctl(const QStringList &args, const QByteArray &input = {})
+    {
+        QProcess p;
+        p.start(QStringLiteral(OSCTL_PATH), args);
+        if (!p.waitForStarted())
+            qFatal("osctl did not start");
+        p.write(input);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(60000))
+            qFatal("osctl did not finish");
+        Run r;
+        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = QString::fromUtf8(p.readAllStandardOutput());
+        r.err = QString::fromUtf8(p.readAllStandardError());
+        return r;
+    }
+
+    static QString seed(const char *name) { return QStringLiteral(OSH_TEST_DATA_DIR "/seed/") + QLatin1StringView(name); }
+    static QString broken(const char *name) { return QStringLiteral(OSH_TEST_DATA_DIR "/broken/") + QLatin1StringView(name); }
+
+private Q_SLOTS:
+    void validateClean()
+    {
+        const auto r = osctl({QStringLiteral("validate"), seed("production.policy.yaml"), seed("network.policy.yaml")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+        QVERIFY(r.err.contains(QStringLiteral("0 error(s)")));
+    }
+
+    void validateErrors()
+    {
+        const QString file = broken("bad-isolation.policy.yaml");
+        const auto r = osctl({QStringLiteral("validate"), file});
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.lines().size(), 1);
+        QCOMPARE(r.lines().first(),
+                 file + QStringLiteral(":5:14: error: [E013] invalid isolation 'gvisr'; did you mean 'gvisor'? "
+                                       "(expected one of: gvisor, firecracker, container)"));
+    }
+
+    void validateLineFormat()
+    {
+        const auto r = osctl({QStringLiteral("validate"), broken("cond-syntax.policy.yaml"), broken("allow-all.policy.yaml")});
+        QCOMPARE(r.code, 1);
+        const QRegularExpression re(QStringLiteral(R"(^.+:\d+:\d+: (error|warning|info): \[[EWI]\d{3}\] .+$)"));
+        QVERIFY(r.lines().size() >= 2);
+        for (const auto &l : r.lines())
+            QVERIFY2(re.match(l).hasMatch(), qPrintable(l));
+    }
+
+    void warningsAloneExitZero()
+    {
+        const auto r = osctl({QStringLiteral("validate"), broken("allow-all.policy.yaml")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(QStringLiteral("warning: [W045]")));
+    }
+
+    void validateJson()
+    {
+        const auto r = osctl({QStringLiteral("validate"), QStringLiteral("--format"), QStringLiteral("json"),
+                              broken("bad-permission.policy.yaml")});
+        QCOMPARE(r.code, 1);
+        QJsonParseError err;
+        const auto doc = QJsonDocument::fromJson(r.out.toUtf8(), &err);
+        QCOMPARE(err.error, QJsonParseError::NoError);
+        const auto arr = doc.array();
+        QCOMPARE(arr.size(), 2); // the error and an I055 note
+        const auto d = arr.last().toObject();
+        QCOMPARE(d.value(QStringLiteral("code")).toString(), QStringLiteral("E013"));
+        QCOMPARE(d.value(QStringLiteral("severity")).toString(), QStringLiteral("error"));
+        QCOMPARE(d.value(QStringLiteral("line")).toInt(), 6);
+        QCOMPARE(d.value(QStringLiteral("suggestion")).toString(), QStringLiteral("read-write"));
+        QVERIFY(d.value(QStringLiteral("file")).toString().endsWith(QStringLiteral("bad-permission.policy.yaml")));
+    }
+
+    void validateStdin()
+    {
+        const auto r = osctl({QStringLiteral("validate"), QStringLiteral("-")}, "version: 1\nname: x\nsandbox: {max_procesess: 3}\n");
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.startsWith(QStringLiteral("<stdin>:3:11: error: [E010]")));
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no command") << QStringList();
+        QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
+        QTest::newRow("validate no files") << QStringList{QStringLiteral("validate")};
+        QTest::newRow("validate bad format") << QStringList{QStringLiteral("validate"), QStringLiteral("--format=xml"), QStringLiteral("a")};
+        QTest::newRow("validate unknown option") << QStringList{QStringLiteral("validate"), QStringLiteral("--frob"), QStringLiteral("a")};
+        QTest::newRow("eval no policy") << QStringList{QStringLiteral("eval")};
+        QTest::newRow("eval stray arg") << QStringList{QStringLiteral("eval"), QStringLiteral("--policy"), QStringLiteral("p"), QStringLiteral("x")};
+    }
+
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        const auto r = osctl(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(!r.err.isEmpty());
+    }
+
+    void help_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("top") << QStringList{QStringLiteral("--help")};
+        QTest::newRow("validate") << QStringList{QStringLiteral("validate"), QStringLiteral("--help")};
+        QTest::newRow("eval") << QStringList{QStringLiteral("eval"), QStringLiteral("--help")};
+    }
+
+    void help()
+    {
+        QFETCH(QStringList, args);
+        const auto r = osctl(args);
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(QStringLiteral("Usage")) || r.out.contains(QStringLiteral("usage")));
+        QVERIFY(r.out.contains(QStringLiteral("Exit codes")) || r.out.contains(QStringLiteral("exit codes")));
+    }
+
+    void evalOneRequest()
+    {
+        QTemporaryDir dir;
+        const QString policy = dir.filePath(QStringLiteral("cost.policy.yaml"));
+        QFile f(policy);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("version: 1\nname: cost\npolicies:\n  - name: cost-limit\n    trigger: tool_call\n    condition: session.total_cost > 5.0\n"
+                "    action: block\n    message: Session cost limit exceeded. Requesting human approval.\n    escalation: human_queue\n");
+        f.close();
+        const auto r = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), policy, QStringLiteral("--request"),
+                              QStringLiteral(R"({"trigger":"tool_call","ts":12.5,"tool":{"name":"email_send","args":{"to":"a@b.c"}},"session":{"total_cost":7.5},"cost":0.02})")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.out,
+                 QStringLiteral(R"({"decision":"block","layer":"policy","policy":"cost-limit","message":"Session cost limit exceeded. Requesting human approval.",)"
+                                R"("log_level":"info","escalation":"human_queue","delay_seconds":null,"output":null,)"
+                                R"("trace":[{"layer":"sandbox","verdict":"allow"},{"layer":"policy","policy":"cost-limit","matched":true,"reads":{"session.total_cost":7.5}}]})"
+                                "\n"));
+    }
+
+    void evalSessionWithMalformedLine()
+    {
+        const QByteArray input =
+            R"({"trigger":"tool_call","ts":0,"tool":{"name":"knowledge_search"}})" "\n"
+            "this is not json\n"
+            "\n"
+            R"({"trigger":"tool_call","ts":1,"tool":{"name":"email_send","args":{"to":"c@d.e","body":"hi"}}})" "\n"
+            R"({"trigger":"data_output","ts":2,"output":"SSN 123-45-6789"})" "\n"
+            R"({"trigger":"network_egress","ts":3,"tool":{"name":"knowledge_search"},"destination":{"host":"jira.company.com","port":443}})";
+        const auto r = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), seed("production.policy.yaml")}, input);
+        QCOMPARE(r.code, 1);
+        const auto lines = r.lines();
+        QCOMPARE(lines.size(), 5);
+        auto obj = [&](int i) { return QJsonDocument::fromJson(lines[i].toUtf8()).object(); };
+        QCOMPARE(obj(0).value(QStringLiteral("decision")).toString(), QStringLiteral("allow"));
+        QCOMPARE(obj(1).value(QStringLiteral("line")).toInt(), 2);
+        QVERIFY(obj(1).value(QStringLiteral("error")).toString().contains(QStringLiteral("invalid JSON")));
+        QCOMPARE(obj(2).value(QStringLiteral("decision")).toString(), QStringLiteral("escalate"));
+        QCOMPARE(obj(3).value(QStringLiteral("decision")).toString(), QStringLiteral("redact"));
+        QCOMPARE(obj(3).value(QStringLiteral("output")).toString(), QStringLiteral("SSN [REDACTED:ssn]"));
+        QCOMPARE(obj(4).value(QStringLiteral("decision")).toString(), QStringLiteral("block"));
+        QCOMPARE(obj(4).value(QStringLiteral("layer")).toString(), QStringLiteral("network"));
+        QVERIFY(r.err.contains(QStringLiteral("line 2")));
+    }
+
+    void evalRefusesBrokenPolicy()
+    {
+        const auto r = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), broken("cond-syntax.policy.yaml"),
+                              QStringLiteral("--request"), QStringLiteral(R"({"trigger":"tool_call","tool":{"name":"x"}})")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(r.err.contains(QStringLiteral("E070")));
+        // --allow-errors decides anyway, failing closed.
+        const auto forced = osctl({QStringLiteral("eval"), QStringLiteral("--allow-errors"), QStringLiteral("--policy"),
+                                   broken("cond-syntax.policy.yaml"), QStringLiteral("--request"),
+                                   QStringLiteral(R"({"trigger":"tool_call","tool":{"name":"x"}})")});
+        QCOMPARE(forced.code, 0);
+        QVERIFY(forced.out.startsWith(QStringLiteral(R"({"decision":"block")")));
+    }
+
+    void evalMissingPolicyFile()
+    {
+        const auto r = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), QStringLiteral("/nonexistent.policy.yaml")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains(QStringLiteral("E000")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstOsctl)
+#include "tst_osctl.moc"
