@@ -9,6 +9,9 @@ target_compile_definitions(osh_strict INTERFACE
     QT_NO_FOREACH
     QT_NO_URL_CAST_FROM_STRING)
 target_compile_options(osh_strict INTERFACE
-    -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wcast-align
+    -Wall -Wextra -Wpedantic -Wnon-virtual-dtor
+    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
+    $<$<CXX_COMPILER_ID:Clang>:-Wshadow-uncaptured-local>
+    -Wcast-align
     -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough
     $<$<BOOL:${OSH_WERROR}>:-Werror>)

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/build.sh dev
 filter="${1:-.}"
 for b in build/dev/bench/bench_*; do
-  [ -x "$b" ] || continue
+  [ -f "$b" ] && [ -x "$b" ] || continue
   echo "== $(basename "$b")"
   "$b" --benchmark_filter="$filter" --benchmark_counters_tabular=true
 done

@@ -9,6 +9,7 @@
 #include "regexcache.h"
 
 #include <algorithm>
+#include <exception>
 
 namespace osh::cond {
 
@@ -152,7 +153,16 @@ EvalOutcome Condition::evaluate(const EvalContext &ctx, std::vector<Read> &reads
     const Program &p = d->program;
     Evaluator ev(p, &ctx, &reads);
     Value scratch;
-    const Value *v = ev.eval(p.root, scratch);
+    const Value *v = nullptr;
+    try {
+        v = ev.eval(p.root, scratch);
+    } catch (const std::exception &e) {
+        // A detector or scorer that fails (e.g. out of memory in Hyperscan)
+        // is an evaluation error: the engine fails closed on it.
+        result.ok = false;
+        result.error = e.what();
+        return result;
+    }
     if (!v) {
         result.ok = false;
         result.error = ev.error();

@@ -3,6 +3,8 @@
 #include "pii/piidetector.h"
 #include "pii/safetyscorer.h"
 
+#include <exception>
+
 namespace osh {
 
 namespace {
@@ -85,7 +87,9 @@ DecisionEngine::DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const 
         auto c = cond::Condition::compile(p.condition, p.trigger, set, diags);
         if (!c.isValid())
             m_invalid.push_back(p.name);
-        compiled->byTrigger[static_cast<std::size_t>(p.trigger)].push_back({static_cast<int>(i), std::move(c), set});
+        const bool failsClosed = p.action == Action::Block || p.action == Action::Escalate;
+        compiled->byTrigger[static_cast<std::size_t>(p.trigger)].push_back(
+            {static_cast<int>(i), failsClosed, set, std::string_view(p.name), std::move(c)});
     }
     m_compiled = std::move(compiled);
 }
@@ -217,13 +221,12 @@ void DecisionEngine::policyLayer(const Request &req, Decision &d) const
     const auto &candidates = m_compiled->byTrigger[static_cast<std::size_t>(req.trigger)];
     d.trace.reserve(d.trace.size() + candidates.size());
     for (const auto &cp : candidates) {
-        const Policy &p = m_doc->policies[static_cast<std::size_t>(cp.index)];
         TraceEntry &t = d.trace.emplace_back();
         t.layer = Layer::Policy;
         t.isPolicy = true;
-        t.policy = p.name;
+        t.policy = cp.name;
         t.readsBegin = static_cast<std::uint32_t>(d.reads.size());
-        const bool failClosedAction = p.action == Action::Block || p.action == Action::Escalate;
+        const bool failClosedAction = cp.failsClosed;
         if (!cp.condition.isValid()) {
             t.detail = "the condition does not compile (see osctl validate)";
             t.failClosed = failClosedAction;
@@ -241,6 +244,7 @@ void DecisionEngine::policyLayer(const Request &req, Decision &d) const
         t.readsEnd = static_cast<std::uint32_t>(d.reads.size());
         if (!t.matched)
             continue;
+        const Policy &p = m_doc->policies[static_cast<std::size_t>(cp.index)];
         d.outcome = p.action;
         d.layer = Layer::Policy;
         d.policy = p.name;
@@ -254,8 +258,16 @@ void DecisionEngine::policyLayer(const Request &req, Decision &d) const
             d.escalation = p.escalation;
         if (p.action == Action::Throttle)
             d.delaySeconds = p.delaySeconds.value_or(0.0);
-        if (p.action == Action::Redact)
-            d.output = redacted(req, cp.pii);
+        if (p.action == Action::Redact) {
+            try {
+                d.output = redacted(req, cp.pii);
+            } catch (const std::exception &e) {
+                // What cannot be redacted must not go out unredacted.
+                d.outcome = Action::Block;
+                d.message = "redaction failed, so the action is blocked: " + std::string(e.what());
+                d.logLevel = LogLevel::Critical;
+            }
+        }
         return;
     }
 }

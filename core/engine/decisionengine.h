@@ -45,11 +45,15 @@ public:
     Decision decide(Request &req, SessionState &session) const;
 
 private:
+    // What the policy loop needs, kept together so that evaluating a long
+    // list of non-matching policies touches as little memory as possible.
     struct CompiledPolicy
     {
         int index;
-        cond::Condition condition;
+        bool failsClosed; // block and escalate count an evaluation error as a match
         pii::PiiTypeSet pii;
+        std::string_view name;
+        cond::Condition condition;
     };
 
     bool sandboxLayer(const Request &req, Decision &d) const;
