@@ -1,0 +1,46 @@
+#pragma once
+// One audited action or happening of a session, as the audit store keeps it
+// and `osctl audit query` prints it. Parameters are stored with PII redacted.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace osh {
+
+struct AuditEvent
+{
+    std::string sessionId;
+    std::int64_t seq = 0; // per session, from 1, assigned by the store when 0
+    double ts = 0;        // seconds since the Unix epoch
+    // tool_call, data_output, agent_response, network_egress, file_access
+    // (decided actions); reasoning, usage, sandbox, approval, session (other).
+    std::string type;
+    std::string tool;       // tool name or identity, may be empty
+    std::string parameters; // JSON object text, PII redacted
+    std::string decision;   // allow log block redact throttle escalate, or empty
+    std::string layer;      // sandbox network filesystem policy, or empty
+    std::string policy;     // deciding policy, or empty
+    std::string message;
+    std::string severity = "info"; // debug info warning critical
+    std::string trace;      // the decision's JSON, or empty
+    std::string policyHash; // SHA-256 (hex) of the policy file's content
+};
+
+// One session as `osctl sessions` lists it.
+struct SessionRecord
+{
+    std::string id;
+    double startedAt = 0;
+    std::optional<double> endedAt;
+    std::string policyFile;
+    std::string policyHash;
+    std::string policyCommit; // the git commit the policy came from, if any
+    bool policyDirty = false;
+    std::string isolation;
+    std::optional<int> exitStatus;
+    std::string exitReason; // exited, killed, oom, timeout, interrupted, error
+    std::string command;    // JSON array of the agent's argv
+};
+
+} // namespace osh
