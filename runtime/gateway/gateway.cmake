@@ -1,0 +1,7 @@
+target_sources(osh_runtime PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/toolrunner.h
+    ${CMAKE_CURRENT_LIST_DIR}/gatewayhooks.h
+    ${CMAKE_CURRENT_LIST_DIR}/processtoolrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/processtoolrunner.h
+    ${CMAKE_CURRENT_LIST_DIR}/archiveinspector.cpp ${CMAKE_CURRENT_LIST_DIR}/archiveinspector.h
+    ${CMAKE_CURRENT_LIST_DIR}/gateway.cpp ${CMAKE_CURRENT_LIST_DIR}/gateway.h
+)

@@ -1,0 +1,572 @@
+#include "gateway.h"
+
+#include "pii/piidetector.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QTimer>
+
+#include <cmath>
+
+namespace osh::runtime {
+
+namespace {
+
+// JSON-RPC 2.0 error codes.
+constexpr int kParseError = -32700;
+constexpr int kInvalidRequest = -32600;
+constexpr int kMethodNotFound = -32601;
+constexpr int kInvalidParams = -32602;
+constexpr qsizetype kMaxMessageBytes = 16 << 20;
+
+Value valueFromJson(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Bool: return Value(v.toBool());
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        return std::floor(d) == d && std::fabs(d) < 9e15 ? Value(static_cast<std::int64_t>(d)) : Value(d);
+    }
+    case QJsonValue::String: return Value(v.toString().toStdString());
+    case QJsonValue::Array: {
+        ValueList l;
+        for (const auto &x : v.toArray())
+            l.push_back(valueFromJson(x));
+        return Value(std::move(l));
+    }
+    case QJsonValue::Object: {
+        ValueMap m;
+        const auto o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            m.emplace(it.key().toStdString(), valueFromJson(it.value()));
+        return Value(std::move(m));
+    }
+    default: return Value();
+    }
+}
+
+std::string redacted(const std::string &text) { return pii::PiiDetector::instance().redact(text); }
+
+QJsonObject textResult(const QString &text, bool isError)
+{
+    return QJsonObject{{QStringLiteral("content"),
+                        QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                               {QStringLiteral("text"), text}}}},
+                       {QStringLiteral("isError"), isError}};
+}
+
+QJsonObject decisionSummary(const Decision &d)
+{
+    return QJsonObject{{QStringLiteral("decision"), QString::fromLatin1(actionName(d.outcome).data())},
+                       {QStringLiteral("policy"), d.policy.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(d.policy))},
+                       {QStringLiteral("message"), QString::fromStdString(d.message)}};
+}
+
+} // namespace
+
+Gateway::Gateway(std::shared_ptr<const DecisionEngine> engine, SessionState *session, ToolRunner *runner,
+                 AuditSink *audit, ApprovalBroker *approvals, Options options, QObject *parent)
+    : QObject(parent)
+    , m_engine(std::move(engine))
+    , m_session(session)
+    , m_runner(runner)
+    , m_audit(audit)
+    , m_approvals(approvals)
+    , m_options(std::move(options))
+    , m_server(new QLocalServer(this))
+{
+    m_clock.start();
+    connect(m_server, &QLocalServer::newConnection, this, &Gateway::onConnection);
+}
+
+Gateway::~Gateway() = default;
+
+bool Gateway::listen(const QString &socketPath, QString *error)
+{
+    QLocalServer::removeServer(socketPath);
+    m_server->setSocketOptions(QLocalServer::UserAccessOption | QLocalServer::OtherAccessOption);
+    if (!m_server->listen(socketPath)) {
+        if (error)
+            *error = m_server->errorString();
+        return false;
+    }
+    return true;
+}
+
+QString Gateway::socketPath() const { return m_server->fullServerName(); }
+
+double Gateway::now() const { return static_cast<double>(m_clock.nsecsElapsed()) / 1e9; }
+
+void Gateway::onConnection()
+{
+    while (QLocalSocket *s = m_server->nextPendingConnection()) {
+        connect(s, &QLocalSocket::readyRead, this, [this, s] { onReadable(s); });
+        connect(s, &QLocalSocket::disconnected, s, &QObject::deleteLater);
+    }
+}
+
+void Gateway::onReadable(QLocalSocket *socket)
+{
+    while (socket->canReadLine()) {
+        const QByteArray line = socket->readLine().trimmed();
+        if (line.isEmpty())
+            continue;
+        QJsonParseError err;
+        const auto doc = QJsonDocument::fromJson(line, &err);
+        if (err.error != QJsonParseError::NoError) {
+            respondError(socket, QJsonValue(), kParseError, QStringLiteral("parse error: %1").arg(err.errorString()));
+            continue;
+        }
+        if (doc.isArray()) {
+            // Batches are valid JSON-RPC; answer each member.
+            for (const auto &m : doc.array())
+                if (m.isObject())
+                    handle(socket, m.toObject());
+                else
+                    respondError(socket, QJsonValue(), kInvalidRequest, QStringLiteral("batch member is not an object"));
+            continue;
+        }
+        if (!doc.isObject()) {
+            respondError(socket, QJsonValue(), kInvalidRequest, QStringLiteral("a request must be a JSON object"));
+            continue;
+        }
+        handle(socket, doc.object());
+    }
+    if (socket->bytesAvailable() > kMaxMessageBytes) {
+        respondError(socket, QJsonValue(), kInvalidRequest, QStringLiteral("message too large"));
+        socket->disconnectFromServer();
+    }
+}
+
+void Gateway::handle(QLocalSocket *socket, const QJsonObject &msg)
+{
+    const QJsonValue id = msg.value(QStringLiteral("id"));
+    const bool notification = !msg.contains(QStringLiteral("id"));
+    const QString method = msg.value(QStringLiteral("method")).toString();
+    const QJsonObject params = msg.value(QStringLiteral("params")).toObject();
+    QPointer<QLocalSocket> s(socket);
+    if (msg.value(QStringLiteral("jsonrpc")).toString() != QLatin1StringView("2.0") || method.isEmpty()) {
+        if (!notification)
+            respondError(s, id, kInvalidRequest, QStringLiteral("not a JSON-RPC 2.0 request"));
+        return;
+    }
+    if (notification)
+        return; // notifications/initialized and the like need no answer
+    if (method == QLatin1StringView("initialize"))
+        respond(s, id, initializeResult());
+    else if (method == QLatin1StringView("ping"))
+        respond(s, id, QJsonObject());
+    else if (method == QLatin1StringView("tools/list"))
+        respond(s, id, toolsList());
+    else if (method == QLatin1StringView("tools/call"))
+        toolsCall(s, id, params);
+    else if (method == QLatin1StringView("openshell/respond"))
+        respondToUser(s, id, params);
+    else if (method == QLatin1StringView("openshell/usage"))
+        usage(s, id, params);
+    else if (method == QLatin1StringView("openshell/reasoning"))
+        reasoning(s, id, params);
+    else if (method == QLatin1StringView("openshell/file"))
+        fileOperation(s, id, params);
+    else
+        respondError(s, id, kMethodNotFound, QStringLiteral("unknown method '%1'").arg(method));
+}
+
+void Gateway::respond(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &result)
+{
+    if (!socket)
+        return;
+    QJsonObject o{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), id},
+                  {QStringLiteral("result"), result}};
+    socket->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+}
+
+void Gateway::respondError(QPointer<QLocalSocket> socket, const QJsonValue &id, int code, const QString &message)
+{
+    if (!socket)
+        return;
+    QJsonObject o{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                  {QStringLiteral("id"), id.isUndefined() ? QJsonValue() : id},
+                  {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
+    socket->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+}
+
+QJsonObject Gateway::initializeResult() const
+{
+    return QJsonObject{
+        {QStringLiteral("protocolVersion"), QStringLiteral("2024-11-05")},
+        {QStringLiteral("capabilities"), QJsonObject{{QStringLiteral("tools"), QJsonObject{{QStringLiteral("listChanged"), false}}}}},
+        {QStringLiteral("serverInfo"), QJsonObject{{QStringLiteral("name"), QStringLiteral("openshell-gateway")},
+                                                   {QStringLiteral("version"), QStringLiteral("0.1.0")}}},
+        {QStringLiteral("instructions"),
+         QStringLiteral("Every call is decided by the session's policy '%1'.")
+             .arg(QString::fromStdString(m_engine->document().name))}};
+}
+
+QJsonObject Gateway::toolsList() const
+{
+    QJsonArray tools;
+    for (const auto &t : m_engine->document().tools)
+        tools.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(t.name)},
+                                 {QStringLiteral("description"), QString::fromStdString(t.description)},
+                                 {QStringLiteral("inputSchema"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")}}}});
+    return QJsonObject{{QStringLiteral("tools"), tools}};
+}
+
+std::int64_t Gateway::audit(const Request *request, const Decision *decision, const std::string &type,
+                            const std::string &tool, const std::string &parametersJson, const std::string &message)
+{
+    if (!m_audit)
+        return 0;
+    AuditEvent e;
+    e.sessionId = m_options.sessionId;
+    e.type = type;
+    e.tool = tool;
+    e.parameters = parametersJson.empty() ? std::string("{}") : redacted(parametersJson);
+    e.policyHash = m_options.policyHash;
+    e.message = message;
+    if (decision) {
+        e.decision = std::string(actionName(decision->outcome));
+        e.layer = decision->layer == Layer::None ? std::string() : std::string(layerName(decision->layer));
+        e.policy = decision->policy;
+        e.message = decision->message.empty() ? message : decision->message;
+        e.severity = std::string(logLevelName(decision->logLevel));
+        e.trace = redacted(decision->toJson());
+    }
+    (void)request;
+    return m_audit->record(std::move(e));
+}
+
+Decision Gateway::decide(Request &request, const std::string &tool, const std::string &parametersJson, std::int64_t *seq)
+{
+    request.ts = now();
+    Decision d = m_engine->decide(request, *m_session);
+    const auto s = audit(&request, &d, std::string(triggerName(request.trigger)), tool, parametersJson);
+    if (seq)
+        *seq = s;
+    return d;
+}
+
+void Gateway::escalate(const Request &request, const Decision &decision, const std::string &tool,
+                       const std::string &parametersJson, std::function<void(bool, std::string)> then)
+{
+    if (!m_approvals) {
+        then(false, "no approver is available");
+        return;
+    }
+    ApprovalRequest a;
+    a.sessionId = m_options.sessionId;
+    a.queue = decision.escalation.empty() ? std::string("default") : decision.escalation;
+    a.tool = tool;
+    a.parametersJson = redacted(parametersJson);
+    a.message = decision.message;
+    a.policy = decision.policy;
+    a.requestJson = redacted(request.toJson());
+    a.decisionJson = redacted(decision.toJson());
+    m_approvals->request(std::move(a), [this, tool, then = std::move(then)](ApprovalAnswer answer) {
+        audit(nullptr, nullptr, "approval", tool, "{}",
+              answer.timedOut ? "approval timed out; the action is blocked"
+                              : answer.approved ? "approved" + (answer.note.empty() ? std::string() : ": " + answer.note)
+                                                : "denied" + (answer.note.empty() ? std::string() : ": " + answer.note));
+        then(answer.approved && !answer.timedOut, answer.timedOut ? "approval timed out" : answer.note);
+    });
+}
+
+void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
+{
+    const QString name = params.value(QStringLiteral("name")).toString();
+    if (name.isEmpty()) {
+        respondError(socket, id, kInvalidParams, QStringLiteral("tools/call needs a tool name"));
+        return;
+    }
+    const QJsonValue argsValue = params.value(QStringLiteral("arguments"));
+    const QJsonObject args = argsValue.toObject();
+    const QByteArray argsJson = QJsonDocument(args).toJson(QJsonDocument::Compact);
+    const std::string tool = name.toStdString();
+
+    Request req;
+    req.trigger = Trigger::ToolCall;
+    req.set(Var::ToolName, Value(tool));
+    req.set(Var::ToolArgs, valueFromJson(args));
+    const Decision d = decide(req, tool, argsJson.toStdString());
+    const ToolSpec *spec = m_engine->document().findTool(tool);
+
+    auto refuse = [this, socket, id](const QString &why) { respond(socket, id, textResult(why, true)); };
+    switch (d.outcome) {
+    case Action::Block:
+        refuse(QStringLiteral("Refused by OpenShell: %1").arg(QString::fromStdString(d.message)));
+        Q_EMIT toolCallFinished(name, false);
+        return;
+    case Action::Escalate:
+        ++m_activeCalls;
+        escalate(req, d, tool, argsJson.toStdString(), [this, socket, id, tool, argsJson, refuse, name](bool ok, std::string note) {
+            --m_activeCalls;
+            const ToolSpec *s = m_engine->document().findTool(tool);
+            if (!ok || !s) {
+                refuse(QStringLiteral("Refused by OpenShell: the held call was not approved%1")
+                           .arg(note.empty() ? QString() : QStringLiteral(" (%1)").arg(QString::fromStdString(note))));
+                Q_EMIT toolCallFinished(name, false);
+                return;
+            }
+            runTool(socket, id, *s, argsJson);
+        });
+        return;
+    default:
+        break;
+    }
+    if (!spec) {
+        refuse(QStringLiteral("Tool '%1' is not declared in the policy, so it cannot run").arg(name));
+        return;
+    }
+    QByteArray effectiveArgs = argsJson;
+    if (d.outcome == Action::Redact && d.output)
+        effectiveArgs = QByteArray::fromStdString(*d.output);
+    if (d.outcome == Action::Throttle && d.delaySeconds && *d.delaySeconds > 0) {
+        ++m_activeCalls;
+        const ToolSpec copy = *spec;
+        QTimer::singleShot(static_cast<int>(*d.delaySeconds * 1000), this, [this, socket, id, copy, effectiveArgs] {
+            --m_activeCalls;
+            runTool(socket, id, copy, effectiveArgs);
+        });
+        return;
+    }
+    runTool(socket, id, *spec, effectiveArgs);
+}
+
+void Gateway::runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args)
+{
+    ++m_activeCalls;
+    m_runner->run(tool, args, [this, socket, id, tool](ToolResult result) {
+        --m_activeCalls;
+        finishTool(socket, id, tool, result);
+    });
+}
+
+void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, const ToolResult &result)
+{
+    const QString name = QString::fromStdString(tool.name);
+    if (!result.ok()) {
+        const QString why = result.error.isEmpty()
+            ? QStringLiteral("the tool exited with status %1: %2").arg(result.exitCode).arg(QString::fromUtf8(result.stderrData.left(2000)))
+            : result.error;
+        audit(nullptr, nullptr, "tool_result", tool.name, "{}", why.toStdString());
+        respond(socket, id, textResult(QStringLiteral("Tool '%1' failed: %2").arg(name, why), true));
+        Q_EMIT toolCallFinished(name, false);
+        return;
+    }
+    // The result passes data_output policies before the agent sees it.
+    Request out;
+    out.trigger = Trigger::DataOutput;
+    out.set(Var::ToolName, Value(tool.name));
+    out.set(Var::Output, Value(result.stdoutData.toStdString()));
+    const Decision d = decide(out, tool.name, "{}");
+    QString text = QString::fromUtf8(result.stdoutData);
+    if (d.outcome == Action::Block || d.outcome == Action::Escalate) {
+        // A held output is withheld: there is no one to release it to mid-call.
+        respond(socket, id, textResult(QStringLiteral("Output withheld by OpenShell: %1").arg(QString::fromStdString(d.message)), true));
+        Q_EMIT toolCallFinished(name, false);
+        return;
+    }
+    if (d.outcome == Action::Redact && d.output)
+        text = QString::fromStdString(*d.output);
+    QJsonObject res = textResult(text, false);
+    res.insert(QStringLiteral("_meta"), QJsonObject{{QStringLiteral("openshell"), decisionSummary(d)}});
+    respond(socket, id, res);
+    Q_EMIT toolCallFinished(name, true);
+}
+
+void Gateway::respondToUser(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
+{
+    const QString text = params.value(QStringLiteral("text")).toString();
+    Request req;
+    req.trigger = Trigger::AgentResponse;
+    req.set(Var::Response, Value(text.toStdString()));
+    const Decision d = decide(req, {}, QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact).toStdString());
+    QJsonObject result = decisionSummary(d);
+    auto deliver = [this, socket, id, result, text, d](bool allowed) mutable {
+        result.insert(QStringLiteral("delivered"), allowed);
+        if (!allowed)
+            result.insert(QStringLiteral("text"), QJsonValue());
+        else
+            result.insert(QStringLiteral("text"), d.outcome == Action::Redact && d.output ? QString::fromStdString(*d.output) : text);
+        respond(socket, id, result);
+    };
+    if (d.outcome == Action::Escalate) {
+        escalate(req, d, {}, "{}", [deliver](bool ok, std::string) mutable { deliver(ok); });
+        return;
+    }
+    deliver(d.proceeds());
+}
+
+void Gateway::usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
+{
+    const double cost = params.value(QStringLiteral("cost")).toDouble();
+    if (!(cost >= 0) || !std::isfinite(cost)) {
+        respondError(socket, id, kInvalidParams, QStringLiteral("cost must be a number >= 0"));
+        return;
+    }
+    m_session->addCost(cost);
+    const std::string p = QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString();
+    audit(nullptr, nullptr, "usage", {}, p, "cost " + std::to_string(cost));
+    respond(socket, id, QJsonObject{{QStringLiteral("total_cost"), m_session->totalCost()}});
+}
+
+void Gateway::reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
+{
+    const std::string p = QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString();
+    audit(nullptr, nullptr, "reasoning", {}, p);
+    respond(socket, id, QJsonObject());
+}
+
+QString Gateway::hostPathOf(const std::string &sandboxPath) const
+{
+    const PathMapping *best = nullptr;
+    for (const auto &m : m_options.paths)
+        if (FilesystemLayer::isUnder(sandboxPath, m.sandboxPath) && (!best || m.sandboxPath.size() > best->sandboxPath.size()))
+            best = &m;
+    if (!best)
+        return {};
+    return best->hostPath + QString::fromStdString(sandboxPath.substr(best->sandboxPath.size()));
+}
+
+void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
+{
+    const QString op = params.value(QStringLiteral("operation")).toString();
+    const QString path = params.value(QStringLiteral("path")).toString();
+    const bool base64 = params.value(QStringLiteral("encoding")).toString() == QLatin1StringView("base64");
+    QByteArray content = base64 ? QByteArray::fromBase64(params.value(QStringLiteral("content")).toString().toLatin1())
+                                : params.value(QStringLiteral("content")).toString().toUtf8();
+    const auto &fs = m_engine->document().filesystem;
+    const auto normalized = FilesystemLayer::normalize(path.toStdString(), fs.workspace);
+    static const QStringList ops{QStringLiteral("read"), QStringLiteral("write"), QStringLiteral("create"),
+                                 QStringLiteral("delete"), QStringLiteral("list"), QStringLiteral("symlink")};
+    if (!ops.contains(op) || !normalized) {
+        respondError(socket, id, kInvalidParams,
+                     QStringLiteral("openshell/file needs an operation (read, write, create, delete, list, symlink) and a valid path"));
+        return;
+    }
+    const bool writing = op == QLatin1StringView("write") || op == QLatin1StringView("create");
+    Request req;
+    req.trigger = Trigger::FileAccess;
+    req.set(Var::FilePath, Value(*normalized));
+    req.set(Var::FileOperation, Value(op.toStdString()));
+    req.set(Var::FileSize, Value(static_cast<std::int64_t>(writing ? content.size() : QFileInfo(hostPathOf(*normalized)).size())));
+    if (params.contains(QStringLiteral("target")))
+        req.linkTarget = params.value(QStringLiteral("target")).toString().toStdString();
+    if (writing && FilesystemLayer::isArchive(*normalized)) {
+        QString err;
+        // Measure at most 100x the archive or 1 GiB: enough to refuse any bomb.
+        const auto limit = std::min<std::int64_t>(std::int64_t(content.size()) * 100 + 1, std::int64_t(1) << 30);
+        if (const auto size = inspectArchive(content, limit, &err))
+            req.expandedSize = size->expandedBytes;
+    }
+    const std::string paramsJson = QJsonDocument(QJsonObject{{QStringLiteral("operation"), op},
+                                                             {QStringLiteral("path"), path},
+                                                             {QStringLiteral("bytes"), content.size()}})
+                                       .toJson(QJsonDocument::Compact)
+                                       .toStdString();
+    const Decision d = decide(req, {}, paramsJson);
+    auto refuse = [&](const QString &why) {
+        QJsonObject r = decisionSummary(d);
+        r.insert(QStringLiteral("ok"), false);
+        r.insert(QStringLiteral("message"), why);
+        respond(socket, id, r);
+    };
+    if (!d.proceeds()) {
+        refuse(QString::fromStdString(d.message));
+        return;
+    }
+    // A file leaving through a write-only path passes data_output policies.
+    const int rule = m_engine->filesystem().ruleFor(*normalized);
+    if (writing && rule >= 0 && fs.rules[static_cast<size_t>(rule)].permissions == Permission::Write) {
+        Request out;
+        out.trigger = Trigger::DataOutput;
+        out.set(Var::Output, Value(content.toStdString()));
+        const Decision od = decide(out, {}, paramsJson);
+        if (!od.proceeds()) {
+            refuse(QString::fromStdString(od.message));
+            return;
+        }
+        if (od.outcome == Action::Redact && od.output)
+            content = QByteArray::fromStdString(*od.output);
+    }
+
+    const QString host = hostPathOf(*normalized);
+    if (host.isEmpty()) {
+        refuse(QStringLiteral("%1 is not backed by any folder of this session").arg(QString::fromStdString(*normalized)));
+        return;
+    }
+    // Links the agent created directly in its workspace must not lead the
+    // controller (which runs on the host) out of the mapped folder.
+    const PathMapping *root = nullptr;
+    for (const auto &m : m_options.paths)
+        if (FilesystemLayer::isUnder(*normalized, m.sandboxPath) && (!root || m.sandboxPath.size() > root->sandboxPath.size()))
+            root = &m;
+    const QString rootCanonical = QFileInfo(root->hostPath).canonicalFilePath();
+    const QFileInfo fi(host);
+    const QString probe = fi.exists() || fi.isSymLink() ? (fi.isSymLink() && op == QLatin1StringView("delete") ? fi.absolutePath() : fi.canonicalFilePath())
+                                                        : QFileInfo(fi.absolutePath()).canonicalFilePath();
+    if (probe.isEmpty() || !(probe == rootCanonical || probe.startsWith(rootCanonical + QLatin1Char('/')))) {
+        audit(&req, nullptr, "file_access", {}, paramsJson, "refused: the path leaves its folder through a symbolic link");
+        refuse(QStringLiteral("%1 leaves its folder through a symbolic link").arg(path));
+        return;
+    }
+
+    QJsonObject result = decisionSummary(d);
+    bool ok = true;
+    QString error;
+    if (op == QLatin1StringView("read")) {
+        QFile f(host);
+        if (!f.open(QIODevice::ReadOnly)) {
+            ok = false;
+            error = f.errorString();
+        } else {
+            const QByteArray data = f.readAll();
+            const QString text = QString::fromUtf8(data);
+            if (text.toUtf8() == data) {
+                result.insert(QStringLiteral("content"), text);
+            } else {
+                result.insert(QStringLiteral("content"), QString::fromLatin1(data.toBase64()));
+                result.insert(QStringLiteral("encoding"), QStringLiteral("base64"));
+            }
+        }
+    } else if (op == QLatin1StringView("list")) {
+        QJsonArray entries;
+        const auto list = QDir(host).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDir::Name);
+        for (const auto &e : list)
+            entries.append(QJsonObject{{QStringLiteral("name"), e.fileName()},
+                                       {QStringLiteral("type"), e.isSymLink() ? QStringLiteral("symlink") : e.isDir() ? QStringLiteral("dir") : QStringLiteral("file")},
+                                       {QStringLiteral("size"), e.size()}});
+        result.insert(QStringLiteral("entries"), entries);
+    } else if (writing) {
+        QDir().mkpath(fi.absolutePath());
+        QFile f(host);
+        if (op == QLatin1StringView("create") && f.exists()) {
+            ok = false;
+            error = QStringLiteral("file exists");
+        } else if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(content) != content.size()) {
+            ok = false;
+            error = f.errorString();
+        }
+    } else if (op == QLatin1StringView("delete")) {
+        ok = fi.isDir() && !fi.isSymLink() ? QDir(host).removeRecursively() : QFile::remove(host);
+        if (!ok)
+            error = QStringLiteral("cannot delete");
+    } else if (op == QLatin1StringView("symlink")) {
+        const QString target = params.value(QStringLiteral("target")).toString();
+        ok = QFile::link(target, host);
+        if (!ok)
+            error = QStringLiteral("cannot create the link");
+    }
+    result.insert(QStringLiteral("ok"), ok);
+    if (!ok)
+        result.insert(QStringLiteral("message"), error);
+    respond(socket, id, result);
+}
+
+} // namespace osh::runtime

@@ -1,0 +1,97 @@
+#pragma once
+// The tool gateway: a Unix socket inside the sandbox speaking JSON-RPC 2.0,
+// one message per line, with the Model Context Protocol's methods
+// (initialize, tools/list, tools/call, ping) so an MCP client connects
+// unchanged, plus OpenShell methods for usage and cost, reasoning, responses
+// to the user and controller-mediated file operations (docs/gateway.md).
+// Every action is decided by the session's engine and audited.
+
+#include "archiveinspector.h"
+#include "gatewayhooks.h"
+#include "toolrunner.h"
+
+#include "engine/decisionengine.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+#include <vector>
+
+class QLocalServer;
+class QLocalSocket;
+
+namespace osh::runtime {
+
+struct PathMapping
+{
+    std::string sandboxPath; // e.g. /agent/workspace
+    QString hostPath;        // the folder it is on the host
+};
+
+class Gateway : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        std::string sessionId;
+        std::string policyHash;
+        std::vector<PathMapping> paths; // for file operations
+    };
+
+    Gateway(std::shared_ptr<const DecisionEngine> engine, SessionState *session, ToolRunner *runner,
+            AuditSink *audit, ApprovalBroker *approvals, Options options, QObject *parent = nullptr);
+    ~Gateway() override;
+
+    bool listen(const QString &socketPath, QString *error);
+    QString socketPath() const;
+    // Seconds since the gateway started (the session's clock for requests).
+    double now() const;
+    int activeCalls() const { return m_activeCalls; }
+
+Q_SIGNALS:
+    void toolCallFinished(const QString &tool, bool allowed);
+
+private:
+    struct Reply;
+    void onConnection();
+    void onReadable(QLocalSocket *socket);
+    void handle(QLocalSocket *socket, const QJsonObject &message);
+    void respond(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &result);
+    void respondError(QPointer<QLocalSocket> socket, const QJsonValue &id, int code, const QString &message);
+
+    QJsonObject initializeResult() const;
+    QJsonObject toolsList() const;
+    void toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    void runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args);
+    void finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, const ToolResult &result);
+    void respondToUser(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    void usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    void reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    void fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+
+    // Decides, audits and returns the decision (and the request as derived).
+    Decision decide(Request &request, const std::string &tool, const std::string &parametersJson,
+                    std::int64_t *seq = nullptr);
+    std::int64_t audit(const Request *request, const Decision *decision, const std::string &type,
+                       const std::string &tool, const std::string &parametersJson, const std::string &message = {});
+    void escalate(const Request &request, const Decision &decision, const std::string &tool,
+                  const std::string &parametersJson, std::function<void(bool, std::string)> then);
+    QString hostPathOf(const std::string &sandboxPath) const;
+
+    std::shared_ptr<const DecisionEngine> m_engine;
+    SessionState *m_session;
+    ToolRunner *m_runner;
+    AuditSink *m_audit;
+    ApprovalBroker *m_approvals;
+    Options m_options;
+    QLocalServer *m_server;
+    QElapsedTimer m_clock;
+    int m_activeCalls = 0;
+};
+
+} // namespace osh::runtime

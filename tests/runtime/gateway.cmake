@@ -1,0 +1,1 @@
+osh_add_test(NAME tst_gateway SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_gateway.cpp LIBS osh_runtime)

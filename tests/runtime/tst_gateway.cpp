@@ -1,0 +1,371 @@
+// The tool gateway over its Unix socket: MCP methods, decisions on every
+// call, output policies, escalation, usage, responses and file operations.
+
+#include "gateway/gateway.h"
+#include "gateway/processtoolrunner.h"
+#include "model/policyvalidator.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocalSocket>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using namespace osh;
+using namespace osh::runtime;
+
+namespace {
+
+class Collector final : public AuditSink
+{
+public:
+    std::int64_t record(AuditEvent e) override
+    {
+        e.seq = static_cast<std::int64_t>(events.size()) + 1;
+        events.push_back(std::move(e));
+        return events.back().seq;
+    }
+    int count(const std::string &type, const std::string &decision = {}) const
+    {
+        int n = 0;
+        for (const auto &e : events)
+            n += e.type == type && (decision.empty() || e.decision == decision);
+        return n;
+    }
+    std::vector<AuditEvent> events;
+};
+
+class ScriptedApprover final : public ApprovalBroker
+{
+public:
+    enum Mode { Approve, Deny, Timeout } mode = Approve;
+    std::vector<ApprovalRequest> seen;
+    void request(ApprovalRequest r, std::function<void(ApprovalAnswer)> answer) override
+    {
+        seen.push_back(r);
+        ApprovalAnswer a;
+        a.approved = mode == Approve;
+        a.timedOut = mode == Timeout;
+        a.note = mode == Approve ? "looks fine" : "";
+        QTimer::singleShot(10, [answer, a] { answer(a); });
+    }
+};
+
+const char *kPolicy = R"yaml(version: 1
+name: gw
+filesystem:
+  workspace: /agent/workspace
+  rules:
+    - {path: /agent/workspace, permissions: read-write, allowed_extensions: [.txt, .json, .zip], max_file_size_mb: 1}
+    - {path: /agent/out, permissions: write}
+policies:
+  - name: cost-limit
+    trigger: tool_call
+    condition: session.total_cost > 5
+    action: block
+    message: over budget
+  - name: no-shell
+    trigger: tool_call
+    condition: tool.name == 'shell'
+    action: block
+    message: shell is not allowed
+  - name: email-approval
+    trigger: tool_call
+    condition: tool.name == 'email_send'
+    action: escalate
+    escalation: human_queue
+  - name: pii-out
+    trigger: data_output
+    condition: contains_pii(output)
+    action: redact
+  - name: rude
+    trigger: agent_response
+    condition: "'idiot' in lower(response)"
+    action: block
+    message: not how we talk to customers
+  - name: redact-response
+    trigger: agent_response
+    condition: contains_pii(response)
+    action: redact
+tools:
+  - {name: echo, command: [sh, -c, cat]}
+  - {name: card_lookup, command: [sh, -c, "echo '{\"card\": \"4111 1111 1111 1111\"}'"]}
+  - {name: email_send, command: [sh, -c, "echo sent"]}
+  - {name: shell, command: [sh, -c, "echo pwned"]}
+  - {name: failing, command: [sh, -c, "echo broken >&2; exit 3"]}
+)yaml";
+
+} // namespace
+
+class TstGateway : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<SessionState> m_state;
+    std::unique_ptr<ProcessToolRunner> m_runner;
+    Collector m_audit;
+    ScriptedApprover m_approver;
+    std::unique_ptr<Gateway> m_gateway;
+    QLocalSocket m_client;
+    int m_nextId = 1;
+
+    QJsonObject call(const QString &method, const QJsonObject &params = {})
+    {
+        const int id = m_nextId++;
+        const QJsonObject msg{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), id},
+                              {QStringLiteral("method"), method}, {QStringLiteral("params"), params}};
+        return sendRaw(QJsonDocument(msg).toJson(QJsonDocument::Compact));
+    }
+
+    QJsonObject sendRaw(const QByteArray &line)
+    {
+        m_client.write(line + '\n');
+        m_client.flush();
+        QElapsedTimer t;
+        t.start();
+        while (!m_client.canReadLine() && t.elapsed() < 10000)
+            QTest::qWait(5);
+        if (!m_client.canReadLine())
+            qFatal("no answer from the gateway");
+        return QJsonDocument::fromJson(m_client.readLine()).object();
+    }
+
+    static QString text(const QJsonObject &response)
+    {
+        return response[QStringLiteral("result")][QStringLiteral("content")][0][QStringLiteral("text")].toString();
+    }
+    static bool isError(const QJsonObject &response)
+    {
+        return response[QStringLiteral("result")][QStringLiteral("isError")].toBool();
+    }
+    QJsonObject toolCall(const char *name, const QJsonObject &args = {})
+    {
+        return call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QString::fromLatin1(name)}, {QStringLiteral("arguments"), args}});
+    }
+    QString workspace() const { return m_dir.filePath(QStringLiteral("ws")); }
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        QDir().mkpath(workspace());
+        QDir().mkpath(m_dir.filePath(QStringLiteral("out")));
+        ValidationOptions opt;
+        opt.checkFiles = false;
+        auto loaded = PolicyValidator::checkText(kPolicy, "gw.policy.yaml", opt);
+        QVERIFY(loaded.document && !hasErrors(loaded.diagnostics));
+        m_state = std::make_unique<SessionState>("gw-session");
+        m_runner = std::make_unique<ProcessToolRunner>(m_dir.path());
+        m_audit.events.clear();
+        m_approver.seen.clear();
+        m_approver.mode = ScriptedApprover::Approve;
+        Gateway::Options o;
+        o.sessionId = "gw-session";
+        o.policyHash = "abc";
+        o.paths = {{"/agent/workspace", workspace()}, {"/agent/out", m_dir.filePath(QStringLiteral("out"))}};
+        m_gateway = std::make_unique<Gateway>(std::make_shared<DecisionEngine>(loaded.document), m_state.get(),
+                                              m_runner.get(), &m_audit, &m_approver, o);
+        QString err;
+        QVERIFY2(m_gateway->listen(m_dir.filePath(QStringLiteral("gw.sock")), &err), qPrintable(err));
+        m_client.connectToServer(m_dir.filePath(QStringLiteral("gw.sock")));
+        QVERIFY(m_client.waitForConnected(2000));
+    }
+
+    void cleanup()
+    {
+        m_client.disconnectFromServer();
+        m_gateway.reset();
+    }
+
+    void initializeAndList()
+    {
+        const auto init = call(QStringLiteral("initialize"), {{QStringLiteral("protocolVersion"), QStringLiteral("2024-11-05")}});
+        QCOMPARE(init[QStringLiteral("result")][QStringLiteral("protocolVersion")].toString(), QStringLiteral("2024-11-05"));
+        QVERIFY(init[QStringLiteral("result")][QStringLiteral("capabilities")].toObject().contains(QStringLiteral("tools")));
+        // A notification gets no answer; the next request is answered normally.
+        m_client.write(R"({"jsonrpc":"2.0","method":"notifications/initialized"})" "\n");
+        const auto list = call(QStringLiteral("tools/list"));
+        const auto tools = list[QStringLiteral("result")][QStringLiteral("tools")].toArray();
+        QCOMPARE(tools.size(), 5);
+        QCOMPARE(tools[0][QStringLiteral("name")].toString(), QStringLiteral("echo"));
+        QCOMPARE(call(QStringLiteral("ping"))[QStringLiteral("result")].toObject(), QJsonObject());
+    }
+
+    void allowedCallRunsTheTool()
+    {
+        const auto r = toolCall("echo", {{QStringLiteral("q"), QStringLiteral("refund")}});
+        QVERIFY(!isError(r));
+        QCOMPARE(QJsonDocument::fromJson(text(r).toUtf8()).object()[QStringLiteral("q")].toString(), QStringLiteral("refund"));
+        QCOMPARE(m_audit.count("tool_call", "allow"), 1);
+        QCOMPARE(m_audit.count("data_output", "allow"), 1);
+        QCOMPARE(m_audit.events[0].sessionId, std::string("gw-session"));
+        QCOMPARE(m_audit.events[0].policyHash, std::string("abc"));
+    }
+
+    void blockedCallNeverRuns()
+    {
+        const auto r = toolCall("shell");
+        QVERIFY(isError(r));
+        QVERIFY(text(r).contains(QStringLiteral("shell is not allowed")));
+        QVERIFY(!text(r).contains(QStringLiteral("pwned")));
+        QCOMPARE(m_audit.count("tool_call", "block"), 1);
+        QCOMPARE(m_audit.count("data_output"), 0);
+    }
+
+    void outputIsRedacted()
+    {
+        const auto r = toolCall("card_lookup");
+        QVERIFY(!isError(r));
+        QVERIFY2(text(r).contains(QStringLiteral("[REDACTED:credit_card]")), qPrintable(text(r)));
+        QVERIFY(!text(r).contains(QStringLiteral("4111")));
+        QCOMPARE(m_audit.count("data_output", "redact"), 1);
+        // The audit log never stores the raw card number either.
+        for (const auto &e : m_audit.events)
+            QVERIFY(e.trace.find("4111 1111") == std::string::npos);
+    }
+
+    void escalationApproved()
+    {
+        const auto r = toolCall("email_send", {{QStringLiteral("to"), QStringLiteral("jane@example.com")}});
+        QVERIFY(!isError(r));
+        QCOMPARE(text(r).trimmed(), QStringLiteral("sent"));
+        QCOMPARE(m_approver.seen.size(), size_t(1));
+        QCOMPARE(m_approver.seen[0].queue, std::string("human_queue"));
+        QVERIFY(m_approver.seen[0].parametersJson.find("jane@example.com") == std::string::npos); // redacted
+        QCOMPARE(m_audit.count("approval"), 1);
+    }
+
+    void escalationDeniedOrTimedOut_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("denied") << int(ScriptedApprover::Deny);
+        QTest::newRow("timeout") << int(ScriptedApprover::Timeout);
+    }
+
+    void escalationDeniedOrTimedOut()
+    {
+        QFETCH(int, mode);
+        m_approver.mode = static_cast<ScriptedApprover::Mode>(mode);
+        const auto r = toolCall("email_send");
+        QVERIFY(isError(r));
+        QVERIFY(text(r).contains(QStringLiteral("not approved")));
+        QCOMPARE(m_audit.count("data_output"), 0);
+    }
+
+    void toolFailureIsReported()
+    {
+        const auto r = toolCall("failing");
+        QVERIFY(isError(r));
+        QVERIFY(text(r).contains(QStringLiteral("status 3")));
+        QVERIFY(text(r).contains(QStringLiteral("broken")));
+    }
+
+    void usageRaisesCostUntilBlocked()
+    {
+        const auto u = call(QStringLiteral("openshell/usage"), {{QStringLiteral("cost"), 6.0}, {QStringLiteral("tokens"), 1200}});
+        QCOMPARE(u[QStringLiteral("result")][QStringLiteral("total_cost")].toDouble(), 6.0);
+        const auto r = toolCall("echo");
+        QVERIFY(isError(r));
+        QVERIFY(text(r).contains(QStringLiteral("over budget")));
+        QVERIFY(call(QStringLiteral("openshell/usage"), {{QStringLiteral("cost"), -1}}).contains(QStringLiteral("error")));
+    }
+
+    void responses()
+    {
+        auto r = call(QStringLiteral("openshell/respond"), {{QStringLiteral("text"), QStringLiteral("Your SSN 123-45-6789 is on file.")}});
+        QCOMPARE(r[QStringLiteral("result")][QStringLiteral("decision")].toString(), QStringLiteral("redact"));
+        QCOMPARE(r[QStringLiteral("result")][QStringLiteral("text")].toString(), QStringLiteral("Your SSN [REDACTED:ssn] is on file."));
+        r = call(QStringLiteral("openshell/respond"), {{QStringLiteral("text"), QStringLiteral("You IDIOT")}});
+        QCOMPARE(r[QStringLiteral("result")][QStringLiteral("delivered")].toBool(), false);
+        QVERIFY(r[QStringLiteral("result")][QStringLiteral("text")].isNull());
+        r = call(QStringLiteral("openshell/reasoning"), {{QStringLiteral("text"), QStringLiteral("thinking")}});
+        QVERIFY(r.contains(QStringLiteral("result")));
+        QCOMPARE(m_audit.count("reasoning"), 1);
+    }
+
+    void protocolErrors()
+    {
+        QCOMPARE(sendRaw("{not json")[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32700);
+        QCOMPARE(sendRaw(R"({"jsonrpc":"1.0","id":1,"method":"ping"})")[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32600);
+        QCOMPARE(call(QStringLiteral("nope"))[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32601);
+        QCOMPARE(call(QStringLiteral("tools/call"), {})[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32602);
+        // Still serving afterwards.
+        QVERIFY(!isError(toolCall("echo")));
+    }
+
+    void fileOperations()
+    {
+        auto file = [&](const char *op, const char *path, const QString &content = {}) {
+            return call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QString::fromLatin1(op)},
+                                                           {QStringLiteral("path"), QString::fromLatin1(path)},
+                                                           {QStringLiteral("content"), content}})[QStringLiteral("result")]
+                .toObject();
+        };
+        QVERIFY(file("write", "/agent/workspace/notes.txt", QStringLiteral("hello"))[QStringLiteral("ok")].toBool());
+        QCOMPARE(file("read", "notes.txt")[QStringLiteral("content")].toString(), QStringLiteral("hello"));
+        QCOMPARE(file("list", "/agent/workspace")[QStringLiteral("entries")].toArray().size(), 1);
+        const auto exe = file("write", "/agent/workspace/run.sh", QStringLiteral("rm -rf /"));
+        QVERIFY(!exe[QStringLiteral("ok")].toBool());
+        QCOMPARE(exe[QStringLiteral("decision")].toString(), QStringLiteral("block"));
+        QVERIFY(!QFile::exists(workspace() + QStringLiteral("/run.sh")));
+        QVERIFY(!file("read", "/etc/passwd")[QStringLiteral("ok")].toBool());
+        QVERIFY(!file("read", "/agent/workspace/../../etc/passwd")[QStringLiteral("ok")].toBool());
+        // Write-only output: written (and its content passes data_output policies), never read back.
+        QVERIFY(file("write", "/agent/out/report.json", QStringLiteral("card 4111 1111 1111 1111"))[QStringLiteral("ok")].toBool());
+        QFile out(m_dir.filePath(QStringLiteral("out/report.json")));
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QCOMPARE(out.readAll(), QByteArray("card [REDACTED:credit_card]"));
+        QVERIFY(!file("read", "/agent/out/report.json")[QStringLiteral("ok")].toBool());
+        QVERIFY(file("delete", "/agent/workspace/notes.txt")[QStringLiteral("ok")].toBool());
+        QVERIFY(!QFile::exists(workspace() + QStringLiteral("/notes.txt")));
+    }
+
+    void symlinkPlantedByAgentCodeDoesNotLeak()
+    {
+        // Agent code wrote a link directly into its workspace; the controller must not follow it.
+        QVERIFY(QFile::link(QStringLiteral("/etc/hostname"), workspace() + QStringLiteral("/leak.txt")));
+        const auto r = call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("read")},
+                                                               {QStringLiteral("path"), QStringLiteral("/agent/workspace/leak.txt")}});
+        QVERIFY(!r[QStringLiteral("result")][QStringLiteral("ok")].toBool());
+        QVERIFY(!r[QStringLiteral("result")].toObject().contains(QStringLiteral("content")));
+        // Creating links through the controller is refused (block_symlinks).
+        const auto s = call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("symlink")},
+                                                               {QStringLiteral("path"), QStringLiteral("/agent/workspace/l.txt")},
+                                                               {QStringLiteral("target"), QStringLiteral("/etc/passwd")}});
+        QVERIFY(!s[QStringLiteral("result")][QStringLiteral("ok")].toBool());
+    }
+
+    void zipBombRefused()
+    {
+        QProcess py;
+        const QString bomb = m_dir.filePath(QStringLiteral("bomb.zip"));
+        py.start(QStringLiteral("python3"), {QStringLiteral("-c"),
+                                             QStringLiteral("import zipfile,sys\n"
+                                                            "z=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED)\n"
+                                                            "z.writestr('zeros.txt', b'\\0'*(20*1024*1024))\nz.close()"),
+                                             bomb});
+        QVERIFY(py.waitForFinished(30000));
+        QCOMPARE(py.exitCode(), 0);
+        QFile f(bomb);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray data = f.readAll();
+        QVERIFY(data.size() < 1024 * 1024);
+        const auto r = call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("write")},
+                                                               {QStringLiteral("path"), QStringLiteral("/agent/workspace/data.zip")},
+                                                               {QStringLiteral("encoding"), QStringLiteral("base64")},
+                                                               {QStringLiteral("content"), QString::fromLatin1(data.toBase64())}});
+        QVERIFY(!r[QStringLiteral("result")][QStringLiteral("ok")].toBool());
+        QVERIFY2(r[QStringLiteral("result")][QStringLiteral("message")].toString().contains(QStringLiteral("100:1")),
+                 qPrintable(r[QStringLiteral("result")][QStringLiteral("message")].toString()));
+        QVERIFY(!QFile::exists(workspace() + QStringLiteral("/data.zip")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstGateway)
+#include "tst_gateway.moc"
