@@ -1,0 +1,65 @@
+"""Egress helpers for the demo tools.
+
+Tools never reach the network directly: the runtime gives each tool its own
+proxy endpoint (HTTPS_PROXY) and the network guardian decides every
+connection under the tool's identity. HTTPS goes through an ordinary
+CONNECT tunnel; SMTP uses a CONNECT tunnel marked with the
+X-OpenShell-Protocol header.
+"""
+import json
+import os
+import socket
+import ssl
+import sys
+import urllib.parse
+import urllib.request
+
+
+def _context():
+    ca = os.environ.get("OPENSHELL_DEMO_CA") or os.path.join(os.path.dirname(__file__), "demo-ca.pem")
+    ctx = ssl.create_default_context(cafile=ca if os.path.exists(ca) else None)
+    return ctx
+
+
+def read_args():
+    data = sys.stdin.read()
+    return json.loads(data) if data.strip() else {}
+
+
+def reply(obj, status=0):
+    sys.stdout.write(json.dumps(obj))
+    sys.stdout.flush()
+    sys.exit(status)
+
+
+def https_json(url, payload=None, timeout=10):
+    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    handlers = [urllib.request.HTTPSHandler(context=_context())]
+    handlers.append(urllib.request.ProxyHandler({"https": proxy} if proxy else {}))
+    opener = urllib.request.build_opener(*handlers)
+    body = json.dumps(payload).encode() if payload is not None else None
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with opener.open(req, timeout=timeout) as resp:
+        return json.loads(resp.read().decode())
+
+
+def tunnel(host, port, protocol, timeout=10):
+    """A raw TCP tunnel through the proxy (CONNECT)."""
+    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    if not proxy:
+        return socket.create_connection((host, port), timeout=timeout)
+    p = urllib.parse.urlsplit(proxy)
+    s = socket.create_connection((p.hostname, p.port), timeout=timeout)
+    s.sendall(("CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\nX-OpenShell-Protocol: %s\r\n\r\n"
+               % (host, port, host, port, protocol)).encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    status = head.split(b"\r\n", 1)[0]
+    if b" 200" not in status:
+        s.close()
+        raise ConnectionRefusedError("proxy refused: " + head.decode(errors="replace").strip())
+    return s
