@@ -1,0 +1,110 @@
+#pragma once
+// The network guardian's enforcement point: the only way out of a sandbox.
+// An HTTP/1.1 forward proxy (absolute-form requests and CONNECT tunnels)
+// listening on one socket per identity, so the identity is whatever socket
+// the runtime bind-mounted into that sandbox, never something the sandbox
+// claims. Every connection is decided by the session's DecisionEngine (the
+// same decision `osctl eval` makes, network_egress policies included)
+// before any connection to the destination, and the proxy connects to
+// exactly the address it gave the engine. See docs/network-guardian.md.
+
+#include "engine/decision.h"
+#include "engine/decisionengine.h"
+#include "engine/request.h"
+#include "engine/sessionstate.h"
+
+#include <QHostAddress>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace osh::runtime {
+
+class Listener;
+class Resolver;
+class TunnelRelay;
+
+class NetworkGuardianProxy : public QObject
+{
+    Q_OBJECT
+public:
+    // Runs fn with the session's state, under whatever lock the session uses.
+    using SessionAccess = std::function<void(const std::function<void(osh::SessionState &)> &fn)>;
+
+    NetworkGuardianProxy(std::shared_ptr<const osh::DecisionEngine> engine, SessionAccess withSession,
+                         QObject *parent = nullptr);
+    // The state is shared with the session's other users under mutex.
+    NetworkGuardianProxy(std::shared_ptr<const osh::DecisionEngine> engine, osh::SessionState &state,
+                         std::mutex &mutex, QObject *parent = nullptr);
+    ~NetworkGuardianProxy() override;
+
+    // Listens for identity (a tool name, or "agent") on a Unix socket path.
+    bool listen(const QString &identity, const QString &unixSocketPath);
+    // Listens for identity on a loopback TCP port (0: any free port).
+    // Returns the port, or 0 on failure (see errorString()).
+    quint16 listenTcp(const QString &identity, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
+                      quint16 port = 0);
+    // Stops listening; tunnels already established run to their end.
+    void close();
+    QString errorString() const { return m_error; }
+
+    // Seconds for Request::ts; defaults to the wall clock (Unix time).
+    void setClock(std::function<double()> now) { m_clock = std::move(now); }
+    // Tunnels being relayed now.
+    int activeTunnels() const;
+    // Connections the proxy has started to destinations (each after an
+    // allowing decision); lets the session and tests see that a refusal
+    // never reached the network.
+    int upstreamConnects() const { return m_upstreamConnects; }
+    void noteUpstreamConnect() { ++m_upstreamConnects; }
+
+    // For ProxyConnection.
+    const osh::DecisionEngine &engine() const { return *m_engine; }
+    double now() const { return m_clock(); }
+    // Decides and records the request in the session, then reports it.
+    osh::Decision decide(osh::Request &req);
+    // Before resolving a name: the decision when the sandbox or network
+    // layer refuses it (recorded and reported), nullopt when the name may be
+    // resolved. Policies are left to the decision with the resolved address.
+    std::optional<osh::Decision> refuseBeforeResolving(osh::Request &req);
+    TunnelRelay &relay() { return *m_relay; }
+    Resolver &resolver() { return *m_resolver; }
+    void reportCut(const QString &identity, const QString &host, const QString &reason);
+    void reportClosed(const QString &identity, const QString &host, qint64 bytesUp, qint64 bytesDown);
+    void reportRejected(const QString &identity, const QString &host, int status, const QString &reason);
+
+signals:
+    // Every decision the proxy asked the engine for (allowed or not).
+    void egressDecided(const osh::Request &request, const osh::Decision &decision);
+    // An allowed connection cut by a check after the decision: first bytes
+    // not TLS, SNI mismatch, SMTP command before STARTTLS, size limit.
+    void connectionCut(const QString &identity, const QString &host, const QString &reason);
+    // A tunnel or forwarded request that ended (after a cut too).
+    void connectionClosed(const QString &identity, const QString &host, qint64 bytesUp, qint64 bytesDown);
+    // A request answered without a decision: malformed (400), destination
+    // unreachable or not resolvable (502), timeouts (408, 504).
+    void requestRejected(const QString &identity, const QString &host, int status, const QString &reason);
+
+private:
+    void accept(const QString &identity, int fd);
+
+    std::shared_ptr<const osh::DecisionEngine> m_engine;
+    SessionAccess m_withSession;
+    std::function<double()> m_clock;
+    std::unique_ptr<TunnelRelay> m_relay;
+    Resolver *m_resolver = nullptr;
+    std::vector<Listener *> m_listeners;
+    QString m_error;
+    int m_upstreamConnects = 0;
+};
+
+} // namespace osh::runtime
+
+Q_DECLARE_METATYPE(osh::Request)
+Q_DECLARE_METATYPE(osh::Decision)
