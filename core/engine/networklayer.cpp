@@ -135,9 +135,16 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
         const bool portOk = std::find(r.ports.begin(), r.ports.end(), q.port) != r.ports.end();
         const bool protoOk = protocolName(r.protocol) == q.protocol;
         if (toolOk && portOk && protoOk) {
-            allowing = static_cast<int>(i);
-            how = best;
-            break;
+            // A rule naming the host exactly wins over an earlier pattern:
+            // it is the more specific statement (and the only one that may
+            // let a private address through).
+            if (allowing < 0 || (how != HostMatch::Exact && best == HostMatch::Exact)) {
+                allowing = static_cast<int>(i);
+                how = best;
+            }
+            if (how == HostMatch::Exact)
+                break;
+            continue;
         }
         if (nearMiss.empty()) {
             if (!toolOk)

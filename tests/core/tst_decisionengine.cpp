@@ -312,6 +312,19 @@ policies:
         QCOMPARE(write("c").outcome, Action::Allow);
     }
 
+    void exactRuleWinsOverEarlierPattern()
+    {
+        Session s("version: 1\nname: x\nnetwork:\n  hosts: {db.local: 127.0.0.9}\n  rules:\n"
+                  "    - {tool: t, allowed_hosts: [127.0.0.0/8], allowed_ports: [5432], protocol: tcp}\n"
+                  "    - {tool: t, allowed_hosts: [db.local], allowed_ports: [5432], protocol: tcp}\n");
+        const auto d = s.decide(R"({"trigger":"network_egress","tool":{"name":"t"},"destination":{"host":"db.local","port":5432,"protocol":"tcp"}})");
+        QCOMPARE(d.outcome, Action::Allow);
+        QCOMPARE(d.trace.back().rule, 1);
+        // Through the pattern alone, the loopback address stays refused.
+        const auto p = s.decide(R"({"trigger":"network_egress","tool":{"name":"t"},"destination":{"host":"127.0.0.9","port":5432,"protocol":"tcp"}})");
+        QCOMPARE(p.outcome, Action::Block);
+    }
+
     void networkDisabled()
     {
         Session s("version: 1\nname: n\nsandbox: {allow_network: false}\nnetwork:\n  default_policy: allow-all\n");
