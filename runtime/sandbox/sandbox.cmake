@@ -1,0 +1,20 @@
+# The sandbox launcher (gVisor and crun) and its in-sandbox init.
+target_sources(osh_runtime PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp ${CMAKE_CURRENT_LIST_DIR}/sandbox.h
+    ${CMAKE_CURRENT_LIST_DIR}/sandboxbundle.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxbundle.h
+    ${CMAKE_CURRENT_LIST_DIR}/sandboxcgroup.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxcgroup.h
+    ${CMAKE_CURRENT_LIST_DIR}/sandboxexit.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxexit.h
+    ${CMAKE_CURRENT_LIST_DIR}/sandboxspec.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxspec.h
+    ${CMAKE_CURRENT_LIST_DIR}/sandboxworkspace.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxworkspace.h
+)
+
+# Process 1 inside every sandbox: static, libc only, copied into the sandbox root.
+add_executable(osh-sandbox-init ${CMAKE_CURRENT_LIST_DIR}/init/osh-sandbox-init.cpp)
+set_target_properties(osh-sandbox-init PROPERTIES AUTOMOC OFF)
+target_compile_options(osh-sandbox-init PRIVATE -Wall -Wextra -Wpedantic $<$<BOOL:${OSH_WERROR}>:-Werror>)
+target_link_options(osh-sandbox-init PRIVATE -static)
+
+# The build tree's init; installed builds or tests elsewhere set OSH_SANDBOX_INIT.
+add_dependencies(osh_runtime osh-sandbox-init)
+set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp APPEND PROPERTY COMPILE_DEFINITIONS
+    OSH_SANDBOX_INIT_PATH="$<TARGET_FILE:osh-sandbox-init>")

@@ -1,0 +1,322 @@
+#include "sandbox/sandbox.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QThread>
+#include <QTimer>
+
+#include <ftw.h>
+#include <unistd.h>
+
+#ifndef OSH_SANDBOX_INIT_PATH
+#define OSH_SANDBOX_INIT_PATH ""
+#endif
+
+namespace osh::runtime {
+
+namespace {
+
+constexpr qsizetype kStderrTail = 16 * 1024;
+
+int chownEntry(const char *path, const struct stat *, int, struct FTW *)
+{
+    // lchown: a symlink in the workspace must not hand over its target.
+    return lchown(path, SandboxSpec::kSandboxUid, SandboxSpec::kSandboxGid) == 0 ? 0 : -1;
+}
+
+// gVisor's sentry runs each sandbox task on host threads of its own, and the
+// pids cgroup counts those, not the processes inside (a trivial shell uses
+// about 50; a fork bomb held at 20 processes peaked at 410). The process
+// limit proper is RLIMIT_NPROC inside gVisor; this is only a host-side
+// backstop against thread exhaustion, far enough above that peak.
+qint64 gvisorThreadBackstop(qint64 maxProcesses)
+{
+    return 1024 + 32 * maxProcesses;
+}
+
+} // namespace
+
+Sandbox::Sandbox(SandboxSpec spec, QObject *parent)
+    : QObject(parent)
+    , m_spec(std::move(spec))
+{
+    qRegisterMetaType<osh::runtime::SandboxExit>();
+}
+
+Sandbox::~Sandbox()
+{
+    if (m_running) {
+        m_process->disconnect(this);
+        forceKill();
+        if (!m_process->waitForFinished(5000)) {
+            m_process->kill();
+            m_process->waitForFinished(2000);
+        }
+        cleanupRuntime();
+    }
+}
+
+QString Sandbox::initPath()
+{
+    const QString env = qEnvironmentVariable("OSH_SANDBOX_INIT");
+    return env.isEmpty() ? QStringLiteral(OSH_SANDBOX_INIT_PATH) : env;
+}
+
+QString Sandbox::availability(Isolation isolation)
+{
+    switch (isolation) {
+    case Isolation::Firecracker: {
+        const QString fc = QStandardPaths::findExecutable(QStringLiteral("firecracker"));
+        if (fc.isEmpty())
+            return QStringLiteral("firecracker isolation needs the firecracker binary on PATH, and there is none");
+        return QStringLiteral("firecracker isolation is not supported by this build (found %1, but no launcher for it "
+                              "exists); use gvisor or container")
+            .arg(fc);
+    }
+    case Isolation::Gvisor:
+        if (QStandardPaths::findExecutable(QStringLiteral("runsc")).isEmpty())
+            return QStringLiteral("gvisor isolation needs runsc on PATH (Debian package runsc)");
+        break;
+    case Isolation::Container:
+        if (QStandardPaths::findExecutable(QStringLiteral("crun")).isEmpty())
+            return QStringLiteral("container isolation needs crun on PATH (Debian package crun)");
+        if (QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty())
+            return QStringLiteral("container isolation needs unshare (util-linux)");
+        break;
+    }
+    if (::geteuid() != 0)
+        return QStringLiteral("sandboxes with enforced limits need root (cgroups); running as uid %1").arg(::geteuid());
+    const QString init = initPath();
+    if (init.isEmpty() || !QFileInfo(init).isExecutable())
+        return QStringLiteral("osh-sandbox-init not found at \"%1\" (set OSH_SANDBOX_INIT)").arg(init);
+    return {};
+}
+
+QStringList Sandbox::crunCommand(const QStringList &args)
+{
+    // crun refuses a hybrid cgroup layout; hiding the v2 mount in a private
+    // mount namespace makes it use the v1 hierarchies. On a pure v2 or pure
+    // v1 host the umount fails harmlessly.
+    return QStringList{QStringLiteral("unshare"), QStringLiteral("--mount"), QStringLiteral("--propagation"),
+                       QStringLiteral("private"), QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                       QStringLiteral("umount /sys/fs/cgroup/unified 2>/dev/null; exec \"$@\""), QStringLiteral("sh"),
+                       QStandardPaths::findExecutable(QStringLiteral("crun"))}
+        + args;
+}
+
+bool Sandbox::fail(const QString &message)
+{
+    m_error = message;
+    SandboxExit e;
+    e.reason = SandboxExitReason::Error;
+    e.message = message;
+    QMetaObject::invokeMethod(this, [this, e] { Q_EMIT finished(e); }, Qt::QueuedConnection);
+    return false;
+}
+
+bool Sandbox::start()
+{
+    if (m_running)
+        return false;
+    m_error.clear();
+    m_timedOut = m_stopRequested = false;
+    m_stderrTail.clear();
+    if (const QString v = m_spec.validate(); !v.isEmpty())
+        return fail(v);
+    if (const QString a = availability(m_spec.isolation); !a.isEmpty())
+        return fail(a);
+    const bool gvisor = m_spec.isolation == Isolation::Gvisor;
+    m_runtime = QStandardPaths::findExecutable(gvisor ? QStringLiteral("runsc") : QStringLiteral("crun"));
+
+    if (m_spec.chownWorkspace
+        && nftw(QFile::encodeName(m_spec.workspaceHostDir).constData(), chownEntry, 32, FTW_PHYS) != 0)
+        return fail(QStringLiteral("cannot hand the workspace %1 to the sandbox user").arg(m_spec.workspaceHostDir));
+
+    m_cgroup = std::make_unique<SandboxCgroup>(QStringLiteral("osh-sbx-") + m_spec.id);
+    m_cgroup->killAll(); // leftovers of a crashed launcher with the same id
+    m_cgroup->remove();
+    const qint64 pidsMax = gvisor ? gvisorThreadBackstop(m_spec.limits.maxProcesses) : m_spec.limits.maxProcesses + 1;
+    QString err;
+    if (!m_cgroup->create(m_spec.limits.memoryMb * 1024 * 1024, pidsMax, m_spec.limits.cpuCores, &err)) {
+        m_cgroup->remove();
+        return fail(err);
+    }
+    if (!m_bundle.create(m_spec, initPath(), m_cgroup->runtimePath(), SandboxBundle::defaultBase(), &err)) {
+        m_cgroup->remove();
+        return fail(err);
+    }
+
+    QStringList cmd;
+    if (gvisor) {
+        cmd = {m_runtime, QStringLiteral("--root"), m_bundle.stateDir(), QStringLiteral("--platform=ptrace"),
+               QStringLiteral("--network=none"), QStringLiteral("--host-uds=open"), QStringLiteral("run"),
+               QStringLiteral("--bundle"), m_bundle.dir(), m_spec.id};
+    } else {
+        cmd = crunCommand({QStringLiteral("--root"), m_bundle.stateDir(), QStringLiteral("run"),
+                           QStringLiteral("--bundle"), m_bundle.dir(), m_spec.id});
+    }
+
+    m_process = new QProcess(this);
+    m_process->setStandardInputFile(QProcess::nullDevice());
+    m_process->setWorkingDirectory(m_bundle.dir());
+    connect(m_process, &QProcess::readyReadStandardOutput, this,
+            [this] { Q_EMIT output(Channel::Stdout, m_process->readAllStandardOutput()); });
+    connect(m_process, &QProcess::readyReadStandardError, this, [this] {
+        const QByteArray d = m_process->readAllStandardError();
+        m_stderrTail.append(d);
+        if (m_stderrTail.size() > kStderrTail)
+            m_stderrTail.remove(0, m_stderrTail.size() - kStderrTail);
+        Q_EMIT output(Channel::Stderr, d);
+    });
+    connect(m_process, &QProcess::finished, this,
+            [this](int code, QProcess::ExitStatus st) { onProcessFinished(code, st == QProcess::CrashExit); });
+    m_wallTimer = new QTimer(this);
+    m_wallTimer->setSingleShot(true);
+    connect(m_wallTimer, &QTimer::timeout, this, &Sandbox::onWallTimeout);
+    m_graceTimer = new QTimer(this);
+    m_graceTimer->setSingleShot(true);
+    connect(m_graceTimer, &QTimer::timeout, this, &Sandbox::forceKill);
+
+    m_clock.start();
+    m_process->start(cmd.front(), cmd.mid(1));
+    if (!m_process->waitForStarted(5000)) {
+        const QString why = m_process->errorString();
+        delete m_process;
+        m_process = nullptr;
+        cleanupRuntime();
+        return fail(QStringLiteral("cannot start %1: %2").arg(cmd.front(), why));
+    }
+    m_running = true;
+    m_wallTimer->start(std::chrono::milliseconds(m_spec.limits.wallTimeSeconds * 1000));
+    Q_EMIT started();
+    return true;
+}
+
+void Sandbox::runtimeCommand(const QStringList &args, int timeoutMs) const
+{
+    const QStringList cmd = m_spec.isolation == Isolation::Gvisor
+        ? QStringList{m_runtime, QStringLiteral("--root"), m_bundle.stateDir()} + args
+        : crunCommand(QStringList{QStringLiteral("--root"), m_bundle.stateDir()} + args);
+    QProcess p;
+    p.setStandardInputFile(QProcess::nullDevice());
+    p.setStandardOutputFile(QProcess::nullDevice());
+    p.setStandardErrorFile(QProcess::nullDevice());
+    p.start(cmd.front(), cmd.mid(1));
+    if (p.waitForStarted(timeoutMs) && !p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(1000);
+    }
+}
+
+void Sandbox::stop()
+{
+    if (!m_running || m_graceTimer->isActive())
+        return;
+    if (!m_timedOut)
+        m_stopRequested = true;
+    // The init forwards SIGTERM to the command's process group.
+    runtimeCommand({QStringLiteral("kill"), m_spec.id, QStringLiteral("TERM")}, 3000);
+    m_graceTimer->start(std::max(0, m_spec.stopGraceMs));
+}
+
+void Sandbox::onWallTimeout()
+{
+    m_timedOut = true;
+    stop();
+}
+
+void Sandbox::forceKill()
+{
+    if (!m_running)
+        return;
+    runtimeCommand({QStringLiteral("kill"), m_spec.id, QStringLiteral("KILL")}, 3000);
+    if (m_cgroup)
+        m_cgroup->killAll();
+    // If the runtime's own process still hangs on, end it too.
+    QTimer::singleShot(3000, m_process, [p = m_process] {
+        if (p->state() != QProcess::NotRunning)
+            p->kill();
+    });
+}
+
+void Sandbox::cleanupRuntime()
+{
+    if (!m_bundle.dir().isEmpty())
+        runtimeCommand({QStringLiteral("delete"), QStringLiteral("--force"), m_spec.id}, 5000);
+    if (m_cgroup) {
+        // Killed processes leave their cgroup asynchronously; rmdir fails until then.
+        for (int i = 0; i < 50; ++i) {
+            m_cgroup->killAll();
+            if (m_cgroup->remove())
+                break;
+            QThread::msleep(20);
+        }
+    }
+    if (!m_bundle.dir().isEmpty())
+        QDir(m_bundle.stateDir()).removeRecursively();
+}
+
+SandboxExit Sandbox::collectExit(int code, bool crashed) const
+{
+    SandboxExit e;
+    e.elapsedMs = m_clock.elapsed();
+    QFile status(m_bundle.statusFile());
+    const QByteArray st = status.open(QIODevice::ReadOnly) ? status.readAll() : QByteArray();
+    const bool commandStarted = st.startsWith("started\n");
+    const qsizetype at = st.indexOf("exit ");
+    e.exitCode = at >= 0 ? st.mid(at + 5).trimmed().toInt() : (crashed ? -1 : code);
+    if (e.exitCode > 128 && e.exitCode <= 128 + 64)
+        e.signal = e.exitCode - 128;
+    if (m_cgroup) {
+        e.memoryLimitHit = m_cgroup->memoryLimitReached();
+        e.processLimitHit = m_cgroup->pidsMaxEvents() > 0;
+    }
+    const bool sigkill = e.signal == 9 || crashed;
+    if (m_timedOut) {
+        e.reason = SandboxExitReason::Timeout;
+        e.message = QStringLiteral("wall time of %1 s reached; the launcher ended the session").arg(m_spec.limits.wallTimeSeconds);
+    } else if (m_stopRequested) {
+        e.reason = SandboxExitReason::Killed;
+        e.message = QStringLiteral("stopped by the launcher");
+    } else if (sigkill && e.memoryLimitHit) {
+        e.reason = SandboxExitReason::Oom;
+        e.message = QStringLiteral("killed at the memory limit of %1 MB").arg(m_spec.limits.memoryMb);
+    } else if (!commandStarted) {
+        e.reason = SandboxExitReason::Error;
+        e.message = QStringLiteral("the runtime failed (exit %1): %2")
+                        .arg(code)
+                        .arg(QString::fromUtf8(m_stderrTail).trimmed());
+    } else if (e.processLimitHit && e.exitCode != 0) {
+        e.reason = SandboxExitReason::Pids;
+        e.message = QStringLiteral("the process limit of %1 was hit").arg(m_spec.limits.maxProcesses);
+    } else {
+        e.reason = SandboxExitReason::Exited;
+    }
+    return e;
+}
+
+void Sandbox::onProcessFinished(int code, bool crashed)
+{
+    if (!m_running)
+        return;
+    m_wallTimer->stop();
+    m_graceTimer->stop();
+    // Drain what the pipes still hold before reporting the end.
+    if (const QByteArray o = m_process->readAllStandardOutput(); !o.isEmpty())
+        Q_EMIT output(Channel::Stdout, o);
+    if (const QByteArray o = m_process->readAllStandardError(); !o.isEmpty()) {
+        m_stderrTail.append(o);
+        Q_EMIT output(Channel::Stderr, o);
+    }
+    const SandboxExit e = collectExit(code, crashed);
+    m_running = false;
+    cleanupRuntime();
+    m_cgroup.reset();
+    m_error = e.reason == SandboxExitReason::Error ? e.message : QString();
+    Q_EMIT finished(e);
+}
+
+} // namespace osh::runtime

@@ -1,0 +1,87 @@
+#pragma once
+// One sandbox session: builds the bundle, places the runtime (runsc or crun)
+// under the session's cgroup, streams the command's output, enforces the
+// wall time, and reports how the session ended. Nothing of the runtime,
+// its cgroups or its state outlives finished(); the bundle folder is removed
+// with this object unless releaseBundle() took it (cleanup policy "preserve").
+
+#include "sandbox/sandboxbundle.h"
+#include "sandbox/sandboxcgroup.h"
+#include "sandbox/sandboxexit.h"
+#include "sandbox/sandboxspec.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+
+class QProcess;
+class QTimer;
+
+namespace osh::runtime {
+
+class Sandbox : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Channel { Stdout, Stderr };
+    Q_ENUM(Channel)
+
+    explicit Sandbox(SandboxSpec spec, QObject *parent = nullptr);
+    ~Sandbox() override; // a running session is killed and cleaned up, without signals
+
+    // Launches the session. false when it cannot start; finished() with
+    // reason Error follows (queued) in that case too.
+    bool start();
+    // SIGTERM to the command, SIGKILL to everything after spec.stopGraceMs.
+    void stop();
+    bool isRunning() const { return m_running; }
+
+    const SandboxSpec &spec() const { return m_spec; }
+    QString bundleDir() const { return m_bundle.dir(); }
+    QString errorString() const { return m_error; }
+    // The caller keeps the bundle folder (and must remove it itself).
+    QString releaseBundle() { return m_bundle.release(); }
+
+    // The in-sandbox init: $OSH_SANDBOX_INIT, else the build's path.
+    static QString initPath();
+    // Empty when this isolation mode can run here, else why not.
+    static QString availability(Isolation isolation);
+    // The command line that runs `crun args...` the way this machine needs
+    // (a private mount namespace without the cgroup v2 mount of a hybrid
+    // layout). First element is the program.
+    static QStringList crunCommand(const QStringList &args);
+
+Q_SIGNALS:
+    void started();
+    void output(osh::runtime::Sandbox::Channel channel, const QByteArray &data);
+    void finished(const osh::runtime::SandboxExit &exit);
+
+private:
+    bool fail(const QString &message);
+    void onProcessFinished(int code, bool crashed);
+    void onWallTimeout();
+    void forceKill();
+    void runtimeCommand(const QStringList &args, int timeoutMs) const;
+    void cleanupRuntime();
+    SandboxExit collectExit(int code, bool crashed) const;
+
+    SandboxSpec m_spec;
+    SandboxBundle m_bundle;
+    std::unique_ptr<SandboxCgroup> m_cgroup;
+    QProcess *m_process = nullptr;
+    QTimer *m_wallTimer = nullptr;
+    QTimer *m_graceTimer = nullptr;
+    QElapsedTimer m_clock;
+    QByteArray m_stderrTail;
+    QString m_error;
+    QString m_runtime; // runsc or crun path
+    bool m_running = false;
+    bool m_timedOut = false;
+    bool m_stopRequested = false;
+};
+
+} // namespace osh::runtime

@@ -1,0 +1,159 @@
+#include "sandbox/sandboxspec.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace osh::runtime {
+
+namespace {
+
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+bool isValidId(const QString &id)
+{
+    if (id.isEmpty() || id.size() > 64)
+        return false;
+    for (const QChar c : id) {
+        const bool ok = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'_'
+            || c == u'.' || c == u'-';
+        if (!ok)
+            return false;
+    }
+    return id.front() != u'.' && id.front() != u'-';
+}
+
+bool isValidEnvName(const QString &name)
+{
+    if (name.isEmpty() || name.front().isDigit())
+        return false;
+    for (const QChar c : name) {
+        if (!((c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'_'))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool isValidSandboxPath(const QString &path)
+{
+    if (!path.startsWith(u'/') || path.size() < 2 || path.endsWith(u'/') || path.contains(QChar(0)))
+        return false;
+    const QStringList parts = path.mid(1).split(u'/');
+    for (const QString &p : parts) {
+        if (p.isEmpty() || p == u"." || p == u"..")
+            return false;
+    }
+    // These come from the launcher's own root (or the host's read-only /usr);
+    // mounting over or inside them would hide or bypass that.
+    static const QStringList reserved = {QStringLiteral("bin"),  QStringLiteral("sbin"), QStringLiteral("lib"),
+                                         QStringLiteral("lib64"), QStringLiteral("usr"), QStringLiteral("proc"),
+                                         QStringLiteral("dev"),  QStringLiteral("sys"),  QStringLiteral(".osh")};
+    return !reserved.contains(parts.front());
+}
+
+SandboxSpec SandboxSpec::fromPolicy(const PolicyDocument &doc, const QString &id, const QString &workspaceHostDir,
+                                    const QString &policyDir)
+{
+    SandboxSpec s;
+    const SandboxConfig &c = doc.sandbox;
+    s.id = id;
+    s.isolation = c.isolation;
+    s.limits.memoryMb = c.maxMemoryMb;
+    s.limits.cpuCores = c.maxCpuCores;
+    s.limits.wallTimeSeconds = c.maxExecutionTimeSeconds;
+    s.limits.maxProcesses = c.maxProcesses;
+    s.limits.maxOpenFiles = c.maxOpenFiles;
+    s.cleanup = c.cleanupPolicy;
+    for (const auto &[k, v] : c.environment)
+        s.env.append({qs(k), qs(v)});
+    s.workspaceHostDir = workspaceHostDir;
+    s.workspacePath = qs(doc.filesystem.workspace);
+    if (doc.agent) {
+        for (const std::string &a : doc.agent->command)
+            s.argv << qs(a);
+    }
+    for (const AccessRule &r : doc.filesystem.rules) {
+        if (!r.source)
+            continue;
+        const QString src = QFileInfo(QDir(policyDir), qs(*r.source)).absoluteFilePath();
+        s.mounts.append({QDir::cleanPath(src), qs(r.path), r.permissions == Permission::Read});
+    }
+    return s;
+}
+
+QStringList SandboxSpec::environment() const
+{
+    QList<QPair<QString, QString>> vars = {{QStringLiteral("PATH"), QStringLiteral("/bin:/usr/bin")},
+                                           {QStringLiteral("HOME"), QStringLiteral("/home/agent")},
+                                           {QStringLiteral("LANG"), QStringLiteral("C.UTF-8")}};
+    const auto set = [&vars](const QString &k, const QString &v) {
+        for (auto &p : vars) {
+            if (p.first == k) {
+                p.second = v;
+                return;
+            }
+        }
+        vars.append({k, v});
+    };
+    for (const auto &p : env) {
+        if (p.first != u"OPENSHELL_GATEWAY")
+            set(p.first, p.second);
+    }
+    if (!gatewayAddress.isEmpty())
+        set(QStringLiteral("OPENSHELL_GATEWAY"), gatewayAddress);
+    QStringList out;
+    for (const auto &p : vars)
+        out << p.first + u'=' + p.second;
+    return out;
+}
+
+QString SandboxSpec::validate() const
+{
+    if (!isValidId(id))
+        return QStringLiteral("invalid sandbox id \"%1\" (letters, digits, '_', '.', '-'; up to 64)").arg(id);
+    if (argv.isEmpty() || argv.front().isEmpty())
+        return QStringLiteral("no command to run");
+    if (limits.memoryMb <= 0 || limits.cpuCores <= 0 || limits.wallTimeSeconds <= 0 || limits.maxProcesses <= 0
+        || limits.maxOpenFiles <= 0)
+        return QStringLiteral("every limit must be positive");
+    if (limits.maxOpenFiles < 4)
+        return QStringLiteral("max_open_files below 4 cannot run any command");
+    if (workspaceHostDir.isEmpty() || !QFileInfo(workspaceHostDir).isDir())
+        return QStringLiteral("workspace folder %1 does not exist").arg(workspaceHostDir);
+    if (!isValidSandboxPath(workspacePath))
+        return QStringLiteral("invalid workspace path %1").arg(workspacePath);
+    if (!workingDir.isEmpty() && !isValidSandboxPath(workingDir))
+        return QStringLiteral("invalid working directory %1").arg(workingDir);
+    for (const auto &p : env) {
+        if (!isValidEnvName(p.first) || p.second.contains(QChar(0)))
+            return QStringLiteral("invalid environment variable %1").arg(p.first);
+    }
+    for (const SandboxMount &m : mounts) {
+        if (!isValidSandboxPath(m.sandboxPath))
+            return QStringLiteral("invalid sandbox path %1").arg(m.sandboxPath);
+        if (!QFileInfo(m.hostPath).exists())
+            return QStringLiteral("host folder %1 for %2 does not exist").arg(m.hostPath, m.sandboxPath);
+    }
+    for (const SandboxSocket &so : sockets) {
+        if (!isValidSandboxPath(so.sandboxPath))
+            return QStringLiteral("invalid socket path %1").arg(so.sandboxPath);
+        if (!QFileInfo::exists(so.hostPath))
+            return QStringLiteral("host socket %1 does not exist").arg(so.hostPath);
+    }
+    for (const SandboxForward &f : forwards) {
+        if (f.port == 0)
+            return QStringLiteral("forward with port 0");
+        bool known = false;
+        for (const SandboxSocket &so : sockets)
+            known = known || so.sandboxPath == f.sandboxSocketPath;
+        if (!known)
+            return QStringLiteral("forward to %1, which is not a mounted socket").arg(f.sandboxSocketPath);
+    }
+    return {};
+}
+
+} // namespace osh::runtime

@@ -1,0 +1,85 @@
+#pragma once
+// What one sandbox session runs and under which limits. Built from a policy
+// document by fromPolicy(), or by hand in tests; Sandbox consumes it.
+
+#include "model/policy.h"
+
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+
+namespace osh::runtime {
+
+// A host folder shown inside the sandbox.
+struct SandboxMount
+{
+    QString hostPath;
+    QString sandboxPath;
+    bool readOnly = true;
+};
+
+// A host Unix socket bind-mounted into the sandbox (gateway, proxy).
+struct SandboxSocket
+{
+    QString hostPath;
+    QString sandboxPath;
+};
+
+// Inside the sandbox, 127.0.0.1:port relays to a bind-mounted Unix socket.
+struct SandboxForward
+{
+    quint16 port = 0;
+    QString sandboxSocketPath;
+};
+
+struct SandboxLimits
+{
+    qint64 memoryMb = 2048;
+    double cpuCores = 2;
+    qint64 wallTimeSeconds = 300;
+    qint64 maxProcesses = 50;
+    qint64 maxOpenFiles = 100;
+};
+
+struct SandboxSpec
+{
+    // The unprivileged identity the command runs as inside every sandbox;
+    // chosen outside the host's usual user range.
+    static constexpr int kSandboxUid = 64100;
+    static constexpr int kSandboxGid = 64100;
+
+    QString id; // [A-Za-z0-9_.-]{1,64}; names the runtime container and cgroups
+    Isolation isolation = Isolation::Gvisor;
+    QStringList argv;
+    QList<QPair<QString, QString>> env; // from the policy; defaults are added by environment()
+    QString workingDir;                 // empty: the workspace path
+    SandboxLimits limits;
+    QString workspaceHostDir;           // mounted read-write at workspacePath
+    QString workspacePath = QStringLiteral("/agent/workspace");
+    bool chownWorkspace = true;         // hand the workspace copy to the sandbox user
+    QList<SandboxMount> mounts;
+    QList<SandboxSocket> sockets;
+    QList<SandboxForward> forwards;
+    QString gatewayAddress; // value of OPENSHELL_GATEWAY, empty: not set
+    CleanupPolicy cleanup = CleanupPolicy::Destroy;
+    int stopGraceMs = 1000; // between the polite signal and the forced kill
+
+    // Limits, isolation, environment, workspace path and the rules' host
+    // folders (`source`, relative to policyDir) of a policy document.
+    static SandboxSpec fromPolicy(const PolicyDocument &doc, const QString &id, const QString &workspaceHostDir,
+                                  const QString &policyDir);
+
+    // KEY=VALUE list given to the command: PATH, HOME, LANG, the policy's
+    // variables (which may override those three) and OPENSHELL_GATEWAY.
+    QStringList environment() const;
+
+    // Empty when the spec can be launched, else what is wrong.
+    QString validate() const;
+};
+
+// A sandbox path is usable when absolute, without "." or ".." components or
+// doubled slashes, and not inside the sandbox's own system folders.
+bool isValidSandboxPath(const QString &path);
+
+} // namespace osh::runtime

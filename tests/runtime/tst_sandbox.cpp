@@ -1,0 +1,439 @@
+// The sandbox launcher against real runtimes (runsc and crun), table-driven
+// over the isolation mode. Needs root. Nothing here talks to anything but
+// loopback: the only outside address used is TEST-NET 192.0.2.1, which the
+// sandboxes have no route to.
+
+#include "sandbox/sandbox.h"
+#include "sandbox/sandboxworkspace.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <unistd.h>
+
+using namespace osh;
+using namespace osh::runtime;
+
+namespace {
+
+struct RunResult
+{
+    SandboxExit exit;
+    QByteArray out;
+    QByteArray err;
+    bool started = false;
+};
+
+QString qs(const char *s)
+{
+    return QString::fromUtf8(s);
+}
+
+bool cgroupsLeft(const QString &id)
+{
+    const QString name = QStringLiteral("osh-sbx-") + id;
+    const QStringList hier = QDir(QStringLiteral("/sys/fs/cgroup")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &h : hier) {
+        if (QFileInfo::exists(QStringLiteral("/sys/fs/cgroup/") + h + u'/' + name))
+            return true;
+    }
+    return QFileInfo::exists(QStringLiteral("/sys/fs/cgroup/") + name);
+}
+
+} // namespace
+
+class TstSandbox : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    int m_counter = 0;
+
+    SandboxSpec spec(const QStringList &argv)
+    {
+        QFETCH(int, isolation);
+        SandboxSpec s;
+        s.id = QStringLiteral("tst-%1-%2").arg(::getpid()).arg(++m_counter);
+        s.isolation = static_cast<Isolation>(isolation);
+        s.argv = argv;
+        s.limits.memoryMb = 512;
+        s.limits.cpuCores = 1;
+        s.limits.wallTimeSeconds = 30;
+        s.limits.maxProcesses = 32;
+        s.limits.maxOpenFiles = 64;
+        s.workspaceHostDir = m_tmp.path() + QStringLiteral("/ws-") + s.id;
+        QDir().mkpath(s.workspaceHostDir);
+        return s;
+    }
+
+    RunResult run(const SandboxSpec &s, const std::function<void(Sandbox &)> &whileRunning = {})
+    {
+        RunResult r;
+        QString bundle;
+        {
+            Sandbox sb(s);
+            QEventLoop loop;
+            connect(&sb, &Sandbox::started, &loop, [&] {
+                r.started = true;
+                if (whileRunning)
+                    whileRunning(sb);
+            });
+            connect(&sb, &Sandbox::output, &loop, [&](Sandbox::Channel c, const QByteArray &d) {
+                (c == Sandbox::Channel::Stdout ? r.out : r.err) += d;
+            });
+            connect(&sb, &Sandbox::finished, &loop, [&](const SandboxExit &e) {
+                r.exit = e;
+                loop.quit();
+            });
+            QTimer guard;
+            guard.setSingleShot(true);
+            connect(&guard, &QTimer::timeout, &loop, [&] { loop.quit(); });
+            guard.start(60000);
+            sb.start();
+            loop.exec();
+            bundle = sb.bundleDir();
+            if (!guard.isActive())
+                qWarning("sandbox did not finish within 60 s");
+        }
+        if (!r.err.isEmpty())
+            qDebug().noquote() << "stderr:" << QString::fromUtf8(r.err).left(400);
+        if (!bundle.isEmpty() && QFileInfo::exists(bundle))
+            qWarning("bundle left behind");
+        [&] { QVERIFY2(!cgroupsLeft(s.id), "a cgroup of the session was left behind"); }();
+        return r;
+    }
+
+    static QStringList sh(const QString &script) { return {QStringLiteral("/bin/sh"), QStringLiteral("-c"), script}; }
+    static QStringList py(const QString &code) { return {QStringLiteral("python3"), QStringLiteral("-c"), code}; }
+
+    static void modes()
+    {
+        QTest::addColumn<int>("isolation");
+        QTest::newRow("gvisor") << int(Isolation::Gvisor);
+        QTest::newRow("container") << int(Isolation::Container);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (::geteuid() != 0)
+            QSKIP("the sandbox tests need root");
+        QVERIFY(m_tmp.isValid());
+        for (Isolation i : {Isolation::Gvisor, Isolation::Container})
+            QVERIFY2(Sandbox::availability(i).isEmpty(), qPrintable(Sandbox::availability(i)));
+    }
+
+    void lsAndEcho_data() { modes(); }
+    void lsAndEcho()
+    {
+        const RunResult r = run(spec(sh(qs("ls /; echo hello-from-sandbox; id -u"))));
+        QCOMPARE(r.exit.reason, SandboxExitReason::Exited);
+        QCOMPARE(r.exit.exitCode, 0);
+        QVERIFY(r.out.contains("usr\n"));
+        QVERIFY(r.out.contains("hello-from-sandbox\n"));
+        QVERIFY(r.out.contains(QByteArray::number(SandboxSpec::kSandboxUid)));
+        QVERIFY(!r.exit.memoryLimitHit);
+        QVERIFY(!r.exit.processLimitHit);
+    }
+
+    void python_data() { modes(); }
+    void python()
+    {
+        const RunResult r = run(spec(py(qs("import os; print(6*7, os.getcwd())"))));
+        QCOMPARE(r.exit.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("42 /agent/workspace\n"));
+    }
+
+    void exitStatus_data() { modes(); }
+    void exitStatus()
+    {
+        RunResult r = run(spec(sh(qs("exit 7"))));
+        QCOMPARE(r.exit.reason, SandboxExitReason::Exited);
+        QCOMPARE(r.exit.exitCode, 7);
+        r = run(spec({qs("/no/such/command")}));
+        QCOMPARE(r.exit.reason, SandboxExitReason::Exited);
+        QCOMPARE(r.exit.exitCode, 127);
+        r = run(spec(sh(qs("kill -TERM $$"))));
+        QCOMPARE(r.exit.signal, 15);
+    }
+
+    void environment_data() { modes(); }
+    void environment()
+    {
+        SandboxSpec s = spec(sh(qs("env | sort")));
+        s.env = {{qs("HTTP_PROXY"), qs("http://127.0.0.1:3128")}};
+        s.gatewayAddress = qs("unix:///run/openshell/gateway.sock");
+        const RunResult r = run(s);
+        const QByteArrayList lines = r.out.split('\n');
+        QVERIFY(lines.contains("HTTP_PROXY=http://127.0.0.1:3128"));
+        QVERIFY(lines.contains("OPENSHELL_GATEWAY=unix:///run/openshell/gateway.sock"));
+        QVERIFY(lines.contains("HOME=/home/agent"));
+        QVERIFY(!r.out.contains("QT_QPA_PLATFORM")); // nothing of the launcher's environment
+    }
+
+    void memoryBomb_data() { modes(); }
+    void memoryBomb()
+    {
+        SandboxSpec s = spec(py(qs("a=[]\nwhile True: a.append(bytearray(1<<20))")));
+        s.limits.memoryMb = 128;
+        const RunResult r = run(s);
+        qDebug() << "exit" << r.exit.exitCode << r.exit.signal << r.exit.memoryLimitHit << r.exit.message;
+        QCOMPARE(r.exit.reason, SandboxExitReason::Oom);
+        QVERIFY(r.exit.memoryLimitHit);
+    }
+
+    void wallTimeout_data() { modes(); }
+    void wallTimeout()
+    {
+        SandboxSpec s = spec(sh(qs("echo looping; while :; do :; done")));
+        s.limits.wallTimeSeconds = 2;
+        QElapsedTimer t;
+        t.start();
+        const RunResult r = run(s);
+        QCOMPARE(r.exit.reason, SandboxExitReason::Timeout);
+        QVERIFY(r.out.contains("looping"));
+        QVERIFY2(t.elapsed() < 2000 + s.stopGraceMs + 3000, qPrintable(QString::number(t.elapsed())));
+    }
+
+    void stopIsGracefulThenForced_data() { modes(); }
+    void stopIsGracefulThenForced()
+    {
+        // The shell ignores SIGTERM: the forced kill must still end it.
+        SandboxSpec s = spec(sh(qs("trap '' TERM; echo up; while :; do sleep 1; done")));
+        s.stopGraceMs = 300;
+        const RunResult r = run(s, [](Sandbox &sb) { QTimer::singleShot(800, &sb, [&sb] { sb.stop(); }); });
+        QCOMPARE(r.exit.reason, SandboxExitReason::Killed);
+        QVERIFY(r.out.contains("up"));
+    }
+
+    void forkBomb_data() { modes(); }
+    void forkBomb()
+    {
+        SandboxSpec s = spec(py(qs("import os,time\nn=0\nfor i in range(500):\n  try:\n    p=os.fork()\n"
+                                   "  except OSError as e:\n    print('fork failed', n, e.errno, flush=True); break\n"
+                                   "  if p==0:\n    time.sleep(30); os._exit(0)\n  n+=1\nprint('forked', n)")));
+        s.limits.maxProcesses = 20;
+        const RunResult r = run(s);
+        QVERIFY2(r.out.contains("fork failed"), r.out.constData());
+        const QByteArrayList words = r.out.split(' ');
+        QVERIFY(words.size() >= 3);
+        QCOMPARE(words[2].toInt(), 19); // python itself is one of the 20
+        QVERIFY(r.exit.reason == SandboxExitReason::Exited || r.exit.reason == SandboxExitReason::Pids);
+    }
+
+    void shellForkBomb_data() { modes(); }
+    void shellForkBomb()
+    {
+        SandboxSpec s = spec(sh(qs("b(){ b|b& }; b; sleep 3; echo survived")));
+        s.limits.maxProcesses = 20;
+        s.limits.wallTimeSeconds = 8;
+        const RunResult r = run(s);
+        // The session ends by itself (forks fail) or by the wall time; the host is untouched.
+        QVERIFY(r.exit.reason != SandboxExitReason::Error);
+        QVERIFY(r.exit.elapsedMs < 12000);
+    }
+
+    void fdExhaustion_data() { modes(); }
+    void fdExhaustion()
+    {
+        SandboxSpec s = spec(py(qs("import os\nfs=[]\ntry:\n  while True: fs.append(open('/dev/null'))\n"
+                                   "except OSError as e: print(len(fs), e.errno)")));
+        s.limits.maxOpenFiles = 40;
+        const RunResult r = run(s);
+        const QByteArrayList w = r.out.trimmed().split(' ');
+        QCOMPARE(w.size(), 2);
+        QVERIFY2(w[0].toInt() > 10 && w[0].toInt() < 40, r.out.constData());
+        QCOMPARE(w[1].toInt(), 24); // EMFILE
+    }
+
+    void hostFilesInvisible_data() { modes(); }
+    void hostFilesInvisible()
+    {
+        // Outside /tmp, which is a private tmpfs inside and would hide it trivially.
+        QTemporaryDir host(QStringLiteral("/var/tmp/osh-tst-XXXXXX"));
+        const QString marker = host.path() + QStringLiteral("/host-secret.txt");
+        QFile f(marker);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("TOPSECRET");
+        f.close();
+        const RunResult r = run(spec(sh(QStringLiteral("cat %1; cat /etc/shadow; ls /root; cat /etc/passwd; "
+                                                       "cat /usr/..%1 /proc/1/cmdline; echo; echo end")
+                                            .arg(marker))));
+        QVERIFY(!r.out.contains("TOPSECRET"));
+        QVERIFY(r.out.contains("agent:x:"));
+        QVERIFY(!r.out.contains("cloudsdk") && !r.out.contains("daemon:"));
+        QVERIFY(r.out.contains("/.osh/init")); // pid 1 is the sandbox's own init
+        QVERIFY(r.out.contains("end"));
+    }
+
+    void writesOutsideWorkspaceFail_data() { modes(); }
+    void writesOutsideWorkspaceFail()
+    {
+        QTemporaryDir ro(m_tmp.path() + QStringLiteral("/ro-XXXXXX"));
+        QFile f(ro.path() + QStringLiteral("/data.txt"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("original");
+        f.close();
+        QFile::setPermissions(ro.path(), QFile::permissions(ro.path()) | QFile::ReadOther | QFile::ExeOther);
+        SandboxSpec s = spec(sh(qs("for p in /x /etc/x /usr/x /bin/x /.osh/x /data/x /data/data.txt /home/x; do "
+                                   "(echo w > $p) 2>/dev/null && echo WROTE $p; done; "
+                                   "echo ok > /agent/workspace/out.txt && echo wrote-workspace; "
+                                   "echo t > /tmp/t && echo wrote-tmp; cat /.osh/status/status 2>/dev/null && echo READ-STATUS")));
+        s.mounts.append({ro.path(), qs("/data"), true});
+        const RunResult r = run(s);
+        QVERIFY2(!r.out.contains("WROTE"), r.out.constData());
+        QVERIFY(!r.out.contains("READ-STATUS"));
+        QVERIFY(r.out.contains("wrote-workspace"));
+        QVERIFY(r.out.contains("wrote-tmp"));
+        QFile out(s.workspaceHostDir + QStringLiteral("/out.txt"));
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        QCOMPARE(out.readAll(), QByteArray("ok\n"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("original"));
+    }
+
+    void traversalOutOfMountsFails_data() { modes(); }
+    void traversalOutOfMountsFails()
+    {
+        // Links planted on the host side of a mount resolve inside the sandbox's
+        // own namespace, never to the host file.
+        QTemporaryDir host(QStringLiteral("/var/tmp/osh-tst-XXXXXX"));
+        const QString secret = host.path() + QStringLiteral("/outside-secret.txt");
+        QFile f(secret);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("OUTSIDE");
+        f.close();
+        QTemporaryDir ro(m_tmp.path() + QStringLiteral("/ro-XXXXXX"));
+        QFile::setPermissions(ro.path(), QFile::permissions(ro.path()) | QFile::ReadOther | QFile::ExeOther);
+        QVERIFY(QFile::link(secret, ro.path() + QStringLiteral("/abs-link")));
+        QVERIFY(QFile::link(QStringLiteral("../../../../../../..") + secret, ro.path() + QStringLiteral("/rel-link")));
+        SandboxSpec s = spec(sh(QStringLiteral("cat /data/abs-link /data/rel-link /data/../..%1 /agent/workspace/../..%1 /usr/..%1 "
+                                               "/agent/workspace/ws-link 2>&1; echo done")
+                                    .arg(secret)));
+        QVERIFY(QFile::link(secret, s.workspaceHostDir + QStringLiteral("/ws-link")));
+        s.mounts.append({ro.path(), qs("/data"), true});
+        const RunResult r = run(s);
+        QVERIFY(r.out.contains("done"));
+        qDebug().noquote() << r.out;
+        QVERIFY2(!r.out.contains("OUTSIDE"), r.out.constData());
+    }
+
+    void hardLinkGivesNoWriteAccess_data() { modes(); }
+    void hardLinkGivesNoWriteAccess()
+    {
+        QTemporaryDir ro(m_tmp.path() + QStringLiteral("/ro-XXXXXX"));
+        QFile f(ro.path() + QStringLiteral("/data.txt"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("original");
+        f.close();
+        QFile::setPermissions(ro.path(), QFile::permissions(ro.path()) | QFile::ReadOther | QFile::ExeOther);
+        SandboxSpec s = spec(sh(qs("ln /data/data.txt /agent/workspace/h 2>&1 && echo LINKED; "
+                                   "echo changed > /agent/workspace/h 2>&1; echo end")));
+        s.mounts.append({ro.path(), qs("/data"), true});
+        const RunResult r = run(s);
+        QVERIFY(r.out.contains("end"));
+        qDebug().noquote() << r.out;
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("original"));
+    }
+
+    void noNetwork_data() { modes(); }
+    void noNetwork()
+    {
+        QTcpServer host;
+        QVERIFY(host.listen(QHostAddress::LocalHost));
+        const QString code = QStringLiteral(
+            "import socket,time\n"
+            "def tryit(name, f):\n"
+            "  t=time.time()\n"
+            "  try:\n    f(); print(name, 'OPEN')\n"
+            "  except Exception as e: print(name, 'failed', round(time.time()-t,2), type(e).__name__)\n"
+            "tryit('host-loopback', lambda: socket.create_connection(('127.0.0.1', %1), timeout=1))\n"
+            "tryit('testnet', lambda: socket.create_connection(('192.0.2.1', 80), timeout=1))\n"
+            "tryit('raw', lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP))\n"
+            "tryit('dns', lambda: socket.getaddrinfo('example.com', 80))\n"
+            "tryit('udp', lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('192.0.2.1', 53)))\n")
+                                 .arg(host.serverPort());
+        const RunResult r = run(spec(py(code)));
+        QVERIFY2(!r.out.contains("OPEN"), r.out.constData());
+        QCOMPARE(r.out.count("failed"), 5);
+        QVERIFY(!host.hasPendingConnections());
+        // No route at all: the TEST-NET connect fails at once, not after the timeout.
+        const qsizetype at = r.out.indexOf("testnet failed ");
+        QVERIFY(at >= 0);
+        QVERIFY2(r.out.mid(at + 15, 4).toDouble() < 0.9, r.out.constData());
+    }
+
+    void forwarderReachesHostSocket_data() { modes(); }
+    void forwarderReachesHostSocket()
+    {
+        QLocalServer server;
+        server.setSocketOptions(QLocalServer::WorldAccessOption);
+        const QString path = m_tmp.path() + QStringLiteral("/proxy-%1.sock").arg(++m_counter);
+        QVERIFY(server.listen(path));
+        int served = 0;
+        connect(&server, &QLocalServer::newConnection, this, [&] {
+            QLocalSocket *c = server.nextPendingConnection();
+            ++served;
+            connect(c, &QLocalSocket::readyRead, c, [c] {
+                const QByteArray d = c->readAll();
+                c->write("pong:" + d);
+                c->flush();
+            });
+            connect(c, &QLocalSocket::disconnected, c, &QObject::deleteLater);
+        });
+        SandboxSpec s = spec(py(qs("import socket\nfor i in range(3):\n  c=socket.create_connection(('127.0.0.1', 3128), timeout=5)\n"
+                                   "  c.sendall(b'ping%d' % i)\n  print(c.recv(100).decode(), flush=True)\n  c.close()")));
+        s.sockets.append({path, qs("/run/osh/proxy.sock")});
+        s.forwards.append({3128, qs("/run/osh/proxy.sock")});
+        const RunResult r = run(s);
+        QCOMPARE(r.out, QByteArray("pong:ping0\npong:ping1\npong:ping2\n"));
+        QCOMPARE(served, 3);
+    }
+
+    void runtimeFailureIsError_data() { modes(); }
+    void runtimeFailureIsError()
+    {
+        const QString bad = m_tmp.path() + QStringLiteral("/bad-init");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/nonexistent/interpreter\n");
+        f.close();
+        f.setPermissions(f.permissions() | QFile::ExeOwner | QFile::ExeOther);
+        qputenv("OSH_SANDBOX_INIT", bad.toLocal8Bit());
+        const RunResult r = run(spec(sh(qs("echo never"))));
+        qunsetenv("OSH_SANDBOX_INIT");
+        QCOMPARE(r.exit.reason, SandboxExitReason::Error);
+        QVERIFY(!r.exit.message.isEmpty());
+        QVERIFY(!r.out.contains("never"));
+    }
+
+    void firecrackerFailsClearly()
+    {
+        SandboxSpec s;
+        s.id = qs("fc");
+        s.isolation = Isolation::Firecracker;
+        s.argv = QStringList{qs("true")};
+        s.workspaceHostDir = m_tmp.path();
+        Sandbox sb(s);
+        QSignalSpy done(&sb, &Sandbox::finished);
+        QVERIFY(!sb.start());
+        QVERIFY(sb.errorString().contains(qs("firecracker")));
+        QVERIFY(done.wait(2000));
+        QCOMPARE(done.at(0).at(0).value<SandboxExit>().reason, SandboxExitReason::Error);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstSandbox)
+#include "tst_sandbox.moc"
