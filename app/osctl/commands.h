@@ -4,14 +4,49 @@
 
 #include <QStringList>
 
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+class QCommandLineParser;
+
+namespace osh {
+class AuditStore;
+}
+
 namespace osctl {
 
 enum ExitCode { Ok = 0, Failed = 1, Usage = 2 };
 
 int validate(const QStringList &args);
 int eval(const QStringList &args);
+int audit(const QStringList &args);
+int sessions(const QStringList &args);
+int approvals(const QStringList &args);
+int run(const QStringList &args);
+int demo(const QStringList &args);
 
 // Prints "osctl CMD: message" on stderr and returns Usage.
 int usageError(const QString &command, const QString &message);
+
+// Shared by the audit commands (cmdaudit.cpp).
+// Adds --store PATH to a parser.
+void addStoreOption(QCommandLineParser &p);
+// Opens the store named by --store, else $OPENSHELL_STORE, else the XDG
+// default; never creates one. On failure prints why and returns nullptr.
+std::unique_ptr<osh::AuditStore> openStore(const QCommandLineParser &p, const QString &command);
+// Colours only for a terminal, and not when NO_COLOR is set.
+bool useColour();
+// The ANSI colour of a decision outcome, or nullptr.
+const char *decisionColour(std::string_view decision);
+// Prints rows (the first is the header) as left-aligned columns separated by
+// two spaces; the last column is not padded. colour(row, column) may return
+// an ANSI SGR sequence for a cell.
+void printTable(const std::vector<std::vector<std::string>> &rows,
+                const std::function<const char *(std::size_t row, std::size_t column)> &colour = {});
+// Prints a parser's help with "osctl CMD" as the program name.
+void printHelp(const QCommandLineParser &p, const QString &command);
 
 } // namespace osctl

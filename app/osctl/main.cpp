@@ -1,5 +1,5 @@
 // osctl: the OpenShell Studio command line. A thin dispatcher; the work is
-// done by osh_core (and later osh_runtime).
+// done by osh_core and osh_runtime.
 
 #include "commands.h"
 
@@ -15,6 +15,13 @@ const char *const kHelp =
     "Commands:\n"
     "  validate FILE...        check policy files; one line per diagnostic\n"
     "  eval --policy FILE      decide requests (JSON lines on stdin, or --request)\n"
+    "  run --policy FILE [-- COMMAND...]\n"
+    "                          run an agent session in a sandbox, streaming decisions\n"
+    "  demo                    the customer-support demo, end to end\n"
+    "  audit query             audited events (filters; table, jsonl or ocsf)\n"
+    "  sessions                sessions with their event counts\n"
+    "  approvals list|approve ID|deny ID\n"
+    "                          held escalations and their verdicts\n"
     "\n"
     "Run 'osctl COMMAND --help' for a command's options.\n"
     "Exit codes: 0 success, 1 the command found errors, 2 usage problems.\n";
@@ -53,6 +60,16 @@ int main(int argc, char **argv)
         return osctl::validate(args);
     if (command == QLatin1StringView("eval"))
         return osctl::eval(args);
+    if (command == QLatin1StringView("run"))
+        return osctl::run(args);
+    if (command == QLatin1StringView("demo"))
+        return osctl::demo(args);
+    if (command == QLatin1StringView("audit"))
+        return osctl::audit(args);
+    if (command == QLatin1StringView("sessions"))
+        return osctl::sessions(args);
+    if (command == QLatin1StringView("approvals"))
+        return osctl::approvals(args);
     std::fprintf(stderr, "osctl: unknown command '%s'\n\n%s", qPrintable(command), kHelp);
     return osctl::Usage;
 }

@@ -245,7 +245,12 @@ std::int64_t Gateway::audit(const Request *request, const Decision *decision, co
 Decision Gateway::decide(Request &request, const std::string &tool, const std::string &parametersJson, std::int64_t *seq)
 {
     request.ts = now();
+    std::unique_lock<std::mutex> lock;
+    if (m_options.sessionLock)
+        lock = std::unique_lock<std::mutex>(*m_options.sessionLock);
     Decision d = m_engine->decide(request, *m_session);
+    if (lock.owns_lock())
+        lock.unlock();
     const auto s = audit(&request, &d, std::string(triggerName(request.trigger)), tool, parametersJson);
     if (seq)
         *seq = s;
@@ -351,8 +356,10 @@ void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, co
 {
     const QString name = QString::fromStdString(tool.name);
     if (!result.ok()) {
+        // The tool's own account of the failure: its error output, else what it printed.
+        QByteArray said = result.stderrData.trimmed().isEmpty() ? result.stdoutData.trimmed() : result.stderrData.trimmed();
         const QString why = result.error.isEmpty()
-            ? QStringLiteral("the tool exited with status %1: %2").arg(result.exitCode).arg(QString::fromUtf8(result.stderrData.left(2000)))
+            ? QStringLiteral("the tool exited with status %1: %2").arg(result.exitCode).arg(QString::fromUtf8(said.left(2000)))
             : result.error;
         audit(nullptr, nullptr, "tool_result", tool.name, "{}", why.toStdString());
         respond(socket, id, textResult(QStringLiteral("Tool '%1' failed: %2").arg(name, why), true));
@@ -410,10 +417,17 @@ void Gateway::usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const Q
         respondError(socket, id, kInvalidParams, QStringLiteral("cost must be a number >= 0"));
         return;
     }
-    m_session->addCost(cost);
+    double total;
+    {
+        std::unique_lock<std::mutex> lock;
+        if (m_options.sessionLock)
+            lock = std::unique_lock<std::mutex>(*m_options.sessionLock);
+        m_session->addCost(cost);
+        total = m_session->totalCost();
+    }
     const std::string p = QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString();
     audit(nullptr, nullptr, "usage", {}, p, "cost " + std::to_string(cost));
-    respond(socket, id, QJsonObject{{QStringLiteral("total_cost"), m_session->totalCost()}});
+    respond(socket, id, QJsonObject{{QStringLiteral("total_cost"), total}});
 }
 
 void Gateway::reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)

@@ -18,6 +18,7 @@
 #include <QPointer>
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 class QLocalServer;
@@ -41,6 +42,8 @@ public:
         std::string sessionId;
         std::string policyHash;
         std::vector<PathMapping> paths; // for file operations
+        // Guards the SessionState when others (the network proxy) share it.
+        std::mutex *sessionLock = nullptr;
     };
 
     Gateway(std::shared_ptr<const DecisionEngine> engine, SessionState *session, ToolRunner *runner,

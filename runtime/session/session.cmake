@@ -2,3 +2,8 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sessionid.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionid.h
     ${CMAKE_CURRENT_LIST_DIR}/workspaceguard.cpp ${CMAKE_CURRENT_LIST_DIR}/workspaceguard.h
 )
+target_sources(osh_runtime PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/approvalbrokers.cpp ${CMAKE_CURRENT_LIST_DIR}/approvalbrokers.h
+    ${CMAKE_CURRENT_LIST_DIR}/sandboxtoolrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxtoolrunner.h
+    ${CMAKE_CURRENT_LIST_DIR}/agentsession.cpp ${CMAKE_CURRENT_LIST_DIR}/agentsession.h
+)

@@ -1,3 +1,11 @@
 osh_add_test(NAME tst_osctl SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl.cpp LIBS osh_core)
 target_compile_definitions(tst_osctl PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
 add_dependencies(tst_osctl osctl)
+
+osh_add_test(NAME tst_osctl_audit SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl_audit.cpp LIBS osh_core)
+target_compile_definitions(tst_osctl_audit PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
+add_dependencies(tst_osctl_audit osctl)
+osh_add_test(NAME tst_osctl_run SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl_run.cpp LIBS osh_core)
+target_compile_definitions(tst_osctl_run PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
+add_dependencies(tst_osctl_run osctl)
+set_tests_properties(tst_osctl_run PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)

@@ -52,12 +52,14 @@ def tunnel(host, port, protocol, timeout=10):
     s = socket.create_connection((p.hostname, p.port), timeout=timeout)
     s.sendall(("CONNECT %s:%d HTTP/1.1\r\nHost: %s:%d\r\nX-OpenShell-Protocol: %s\r\n\r\n"
                % (host, port, host, port, protocol)).encode())
+    # Read the proxy's answer one byte at a time: the server may speak first
+    # (SMTP's greeting) and its bytes must stay in the socket for smtplib.
     head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = s.recv(4096)
-        if not chunk:
+    while not head.endswith(b"\r\n\r\n"):
+        byte = s.recv(1)
+        if not byte:
             break
-        head += chunk
+        head += byte
     status = head.split(b"\r\n", 1)[0]
     if b" 200" not in status:
         s.close()

@@ -1,0 +1,369 @@
+// osctl run and osctl demo: launch an agent session under a policy and
+// stream what the runtime decides.
+
+#include "commands.h"
+
+#include "audit/auditstore.h"
+#include "model/policyvalidator.h"
+#include "session/agentsession.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QSocketNotifier>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace osctl {
+
+namespace {
+
+// Exit code when the session could not start at all (as container CLIs do).
+constexpr int kCannotStart = 125;
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+QString dataDirFor(const QString &storePath)
+{
+    return QFileInfo(storePath).absolutePath();
+}
+
+void printEvent(const osh::AuditEvent &e, bool colour)
+{
+    const char *c = colour ? decisionColour(e.decision) : nullptr;
+    std::string what = e.type;
+    if (!e.tool.empty())
+        what += " " + e.tool;
+    std::fprintf(stderr, "%s[%4lld] %-28s %s%-9s%s %s%s%s\n", colour ? "\033[2m" : "", static_cast<long long>(e.seq),
+                 what.substr(0, 28).c_str(), colour ? "\033[0m" : "", (c ? std::string(c) : std::string()).c_str(),
+                 e.decision.empty() ? "-" : e.decision.c_str(), c ? "\033[0m" : "",
+                 e.policy.empty() ? "" : ("[" + e.policy + "] ").c_str(), e.message.c_str());
+}
+
+struct Loaded
+{
+    std::shared_ptr<const osh::PolicyDocument> doc;
+    std::string hash;
+};
+
+std::optional<Loaded> loadPolicy(const QString &file, const QString &command)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "osctl %s: cannot read %s: %s\n", qPrintable(command), qPrintable(file), qPrintable(f.errorString()));
+        return std::nullopt;
+    }
+    const QByteArray bytes = f.readAll();
+    osh::ValidationOptions opt;
+    opt.baseDir = QFileInfo(file).absolutePath().toStdString();
+    auto res = osh::PolicyValidator::checkText(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())),
+                                               file.toStdString(), opt);
+    if (!res.document || osh::hasErrors(res.diagnostics)) {
+        for (const auto &d : res.diagnostics)
+            if (d.severity == osh::Severity::Error)
+                std::fprintf(stderr, "%s\n", d.format().c_str());
+        std::fprintf(stderr, "osctl %s: the policy has errors; nothing was started\n", qPrintable(command));
+        return std::nullopt;
+    }
+    return Loaded{res.document, QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex().toStdString()};
+}
+
+// Runs one session to its end; returns the agent's exit status (or kCannotStart).
+int runSession(osh::runtime::AgentSession::Options options, bool quiet, QString *sessionId = nullptr)
+{
+    osh::runtime::AgentSession session(std::move(options));
+    const bool colour = useColour();
+    if (!quiet)
+        QObject::connect(&session, &osh::runtime::AgentSession::event, &session,
+                         [colour](const osh::AuditEvent &e) { printEvent(e, colour); });
+    QObject::connect(&session, &osh::runtime::AgentSession::agentOutput, &session, [](bool err, const QByteArray &data) {
+        std::fwrite(data.constData(), 1, static_cast<size_t>(data.size()), err ? stderr : stdout);
+        std::fflush(err ? stderr : stdout);
+    });
+    int status = kCannotStart;
+    QString reason;
+    QObject::connect(&session, &osh::runtime::AgentSession::finished, &session, [&](int code, const QString &why) {
+        status = code;
+        reason = why;
+        QCoreApplication::exit(0);
+    });
+
+    // Ctrl-C ends the session cleanly (recorded as interrupted); a second one forces.
+    if (::pipe(g_signalPipe) == 0) {
+        std::signal(SIGINT, onSignal);
+        std::signal(SIGTERM, onSignal);
+    }
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    int interrupts = 0;
+    QObject::connect(&notifier, &QSocketNotifier::activated, &session, [&] {
+        char c;
+        [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
+        if (++interrupts == 1) {
+            std::fprintf(stderr, "osctl: stopping the session (Ctrl-C again to force)\n");
+            session.stop();
+        } else {
+            std::_Exit(130);
+        }
+    });
+
+    QString error;
+    if (!session.start(&error)) {
+        std::fprintf(stderr, "osctl: the session could not start: %s\n", qPrintable(error));
+        return kCannotStart;
+    }
+    if (!quiet)
+        std::fprintf(stderr, "osctl: session %s started (run folder %s)\n", qPrintable(session.id()), qPrintable(session.runDir()));
+    if (sessionId)
+        *sessionId = session.id();
+    QCoreApplication::exec();
+    if (!quiet)
+        std::fprintf(stderr, "osctl: session %s ended: %s, exit status %d\n", qPrintable(session.id()), qPrintable(reason), status);
+    if (reason == QLatin1StringView("interrupted"))
+        return 130;
+    return status < 0 ? 1 : status;
+}
+
+void addRunOptions(QCommandLineParser &p)
+{
+    addStoreOption(p);
+    p.addOption({QStringLiteral("isolation"), QStringLiteral("gvisor, container or firecracker (default: the policy's)."),
+                 QStringLiteral("mode")});
+    p.addOption({QStringLiteral("approvals"),
+                 QStringLiteral("Who answers escalations: store (osctl approvals, the studio), auto-approve, auto-deny."),
+                 QStringLiteral("mode")});
+    p.addOption({QStringLiteral("approval-timeout"), QStringLiteral("Seconds a held action waits before it is blocked (default 300)."),
+                 QStringLiteral("seconds"), QStringLiteral("300")});
+    p.addOption({QStringLiteral("quiet"), QStringLiteral("Do not stream events (the agent's output still shows).")});
+}
+
+bool applyRunOptions(const QCommandLineParser &p, const QString &command, osh::runtime::AgentSession::Options &o,
+                     osh::runtime::AgentSession::Approvals defaultApprovals)
+{
+    if (p.isSet(QStringLiteral("isolation"))) {
+        const QString m = p.value(QStringLiteral("isolation"));
+        if (m == QLatin1StringView("gvisor"))
+            o.isolation = osh::Isolation::Gvisor;
+        else if (m == QLatin1StringView("container"))
+            o.isolation = osh::Isolation::Container;
+        else if (m == QLatin1StringView("firecracker"))
+            o.isolation = osh::Isolation::Firecracker;
+        else {
+            usageError(command, QStringLiteral("--isolation must be gvisor, container or firecracker"));
+            return false;
+        }
+    }
+    o.approvals = defaultApprovals;
+    if (p.isSet(QStringLiteral("approvals"))) {
+        const QString m = p.value(QStringLiteral("approvals"));
+        if (m == QLatin1StringView("store"))
+            o.approvals = osh::runtime::AgentSession::Approvals::Store;
+        else if (m == QLatin1StringView("auto-approve"))
+            o.approvals = osh::runtime::AgentSession::Approvals::AutoApprove;
+        else if (m == QLatin1StringView("auto-deny"))
+            o.approvals = osh::runtime::AgentSession::Approvals::AutoDeny;
+        else {
+            usageError(command, QStringLiteral("--approvals must be store, auto-approve or auto-deny"));
+            return false;
+        }
+    }
+    bool ok = false;
+    o.approvalTimeoutSeconds = p.value(QStringLiteral("approval-timeout")).toInt(&ok);
+    if (!ok || o.approvalTimeoutSeconds <= 0) {
+        usageError(command, QStringLiteral("--approval-timeout must be a positive number of seconds"));
+        return false;
+    }
+    return true;
+}
+
+std::unique_ptr<osh::AuditStore> openOrCreateStore(const QCommandLineParser &p)
+{
+    std::string path = p.isSet(QStringLiteral("store")) ? p.value(QStringLiteral("store")).toStdString() : osh::AuditStore::defaultPath();
+    std::string error;
+    auto store = osh::AuditStore::open(path, error);
+    if (!store)
+        std::fprintf(stderr, "osctl: cannot open the audit store %s: %s\n", path.c_str(), error.c_str());
+    return store;
+}
+
+} // namespace
+
+int run(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Launch COMMAND as an agent session under a policy, stream its events (decision-coloured on a terminal),\n"
+        "and exit with the agent's exit status. Ctrl-C ends the session cleanly and records it.\n"
+        "Exit codes: the agent's status; 125 the session could not start (policy errors, runtime missing);\n"
+        "130 interrupted; 2 usage problems."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("policy"), QStringLiteral("The policy file."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("workspace"), QStringLiteral("Host folder to use as the agent's workspace."), QStringLiteral("dir")});
+    p.addOption({QStringLiteral("restore"), QStringLiteral("Start from a snapshot a previous session left."), QStringLiteral("snapshot")});
+    addRunOptions(p);
+    p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The agent command (default: the policy's agent.command)."),
+                            QStringLiteral("-- COMMAND..."));
+    if (!p.parse(QStringList{QStringLiteral("run")} + args))
+        return usageError(QStringLiteral("run"), p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printHelp(p, QStringLiteral("run"));
+        return Ok;
+    }
+    if (!p.isSet(QStringLiteral("policy")))
+        return usageError(QStringLiteral("run"), QStringLiteral("--policy FILE is required"));
+    osh::runtime::AgentSession::Options o;
+    if (!applyRunOptions(p, QStringLiteral("run"), o, osh::runtime::AgentSession::Approvals::Store))
+        return Usage;
+    const auto loaded = loadPolicy(p.value(QStringLiteral("policy")), QStringLiteral("run"));
+    if (!loaded)
+        return kCannotStart;
+    auto store = openOrCreateStore(p);
+    if (!store)
+        return kCannotStart;
+    o.policyFile = QFileInfo(p.value(QStringLiteral("policy"))).absoluteFilePath();
+    o.document = loaded->doc;
+    o.policyHash = loaded->hash;
+    o.workspaceDir = p.value(QStringLiteral("workspace"));
+    o.restoreFrom = p.value(QStringLiteral("restore"));
+    o.command = p.positionalArguments();
+    o.dataDir = dataDirFor(QString::fromStdString(store->path()));
+    o.store = store.get();
+    return runSession(std::move(o), p.isSet(QStringLiteral("quiet")));
+}
+
+int demo(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Run the customer-support demo end to end: stand-in company services on loopback, the scripted agent\n"
+        "in a sandbox under the production policy, then a summary of what was refused, redacted, throttled\n"
+        "or escalated. Held emails are approved automatically unless --approvals store is given.\n"
+        "Exit codes: 0 the demo ran and every expected enforcement happened; 1 it ran but something expected\n"
+        "was missing; 125 it could not start; 2 usage problems."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("workspace-template"), QStringLiteral("The demo folder (default: the bundled examples/customer-support)."),
+                 QStringLiteral("dir")});
+    addRunOptions(p);
+    if (!p.parse(QStringList{QStringLiteral("demo")} + args))
+        return usageError(QStringLiteral("demo"), p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printHelp(p, QStringLiteral("demo"));
+        return Ok;
+    }
+    osh::runtime::AgentSession::Options o;
+    if (!applyRunOptions(p, QStringLiteral("demo"), o, osh::runtime::AgentSession::Approvals::AutoApprove))
+        return Usage;
+    QString templ = p.value(QStringLiteral("workspace-template"));
+    if (templ.isEmpty())
+        for (const QString &c : QStringList{QCoreApplication::applicationDirPath() + QStringLiteral("/../share/openshell/examples/customer-support"),
+                                            QStringLiteral(OSH_SOURCE_DIR "/examples/customer-support")})
+            if (QFileInfo::exists(c + QStringLiteral("/customer-support.policy.yaml"))) {
+                templ = QFileInfo(c).canonicalFilePath();
+                break;
+            }
+    if (templ.isEmpty())
+        return usageError(QStringLiteral("demo"), QStringLiteral("cannot find the demo folder; pass --workspace-template"));
+    auto store = openOrCreateStore(p);
+    if (!store)
+        return kCannotStart;
+    const QString dataDir = dataDirFor(QString::fromStdString(store->path()));
+
+    // A fresh copy of the demo folder: certificates and snapshots never land in the template.
+    const QString copy = QDir(dataDir).filePath(QStringLiteral("demo/") + QString::number(QDateTime::currentMSecsSinceEpoch()));
+    QProcess cp;
+    cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), templ, copy});
+    if (!QDir().mkpath(QFileInfo(copy).absolutePath()) || (cp.waitForFinished(30000), cp.exitCode() != 0)) {
+        std::fprintf(stderr, "osctl demo: cannot copy %s to %s\n", qPrintable(templ), qPrintable(copy));
+        return kCannotStart;
+    }
+    QProcess services;
+    services.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    services.start(QStringLiteral("python3"), {copy + QStringLiteral("/services/standin.py"), copy + QStringLiteral("/certs")});
+    bool ready = services.waitForStarted(5000);
+    while (ready && !services.canReadLine())
+        ready = services.waitForReadyRead(30000);
+    if (!ready || !services.readLine().startsWith("ready")) {
+        std::fprintf(stderr, "osctl demo: the stand-in services did not start\n");
+        services.kill();
+        return kCannotStart;
+    }
+    QFile::copy(copy + QStringLiteral("/certs/demo-ca.pem"), copy + QStringLiteral("/tools/demo-ca.pem"));
+
+    const QString policy = copy + QStringLiteral("/customer-support.policy.yaml");
+    const auto loaded = loadPolicy(policy, QStringLiteral("demo"));
+    if (!loaded) {
+        services.kill();
+        return kCannotStart;
+    }
+    o.policyFile = policy;
+    o.document = loaded->doc;
+    o.policyHash = loaded->hash;
+    o.dataDir = dataDir;
+    o.store = store.get();
+    QString sessionId;
+    const int status = runSession(o, p.isSet(QStringLiteral("quiet")), &sessionId);
+    services.terminate();
+    if (!services.waitForFinished(3000))
+        services.kill();
+    if (status == kCannotStart)
+        return kCannotStart;
+
+    // Summarise from the audit store: what the demo must show.
+    store->flush();
+    std::optional<osh::SessionSummary> last;
+    for (const auto &s : store->sessions())
+        if (s.session.id == sessionId.toStdString())
+            last = s;
+    if (!last)
+        return Failed;
+    osh::AuditQuery q;
+    q.sessionId = last->session.id;
+    const auto events = store->query(q);
+    auto count = [&](const char *type, const char *decision, const char *needle = nullptr) {
+        int n = 0;
+        for (const auto &e : events)
+            n += e.type == type && e.decision == decision && (!needle || e.message.find(needle) != std::string::npos
+                                                                || e.policy.find(needle) != std::string::npos);
+        return n;
+    };
+    struct Check
+    {
+        const char *what;
+        int n;
+    };
+    const Check checks[] = {
+        {"card number in an email blocked (no-cards-in-email)", count("tool_call", "block", "no-cards-in-email")},
+        {"ticket payment details redacted on the way back (pii-redact)", count("data_output", "redact")},
+        {"emails held for approval (email-approval)", count("tool_call", "escalate")},
+        {"egress refused by the network guardian", count("network_egress", "block")},
+        {"file operations refused by the controller", count("file_access", "block")},
+        {"tool calls blocked by the cost limit (cost-limit)", count("tool_call", "block", "cost-limit")},
+        {"responses redacted (response-pii)", count("agent_response", "redact")},
+    };
+    std::printf("\nDemo session %s (%s isolation): %s, exit status %d\n", last->session.id.c_str(), last->session.isolation.c_str(),
+                last->session.exitReason.c_str(), last->session.exitStatus.value_or(-1));
+    bool all = true;
+    for (const auto &c : checks) {
+        std::printf("  %s %3d  %s\n", c.n > 0 ? "ok " : "MISSING", c.n, c.what);
+        all = all && c.n > 0;
+    }
+    std::printf("\nEvery event: osctl audit query --session %s%s\n", last->session.id.c_str(),
+                p.isSet(QStringLiteral("store")) ? qPrintable(QStringLiteral(" --store ") + p.value(QStringLiteral("store"))) : "");
+    return all ? Ok : Failed;
+}
+
+} // namespace osctl

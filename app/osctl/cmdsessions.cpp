@@ -1,0 +1,95 @@
+// osctl sessions: the sessions in the audit store, with their event counts.
+
+#include "commands.h"
+
+#include "audit/auditjson.h"
+#include "audit/auditstore.h"
+#include "audit/audittime.h"
+
+#include <QCommandLineParser>
+
+#include <cstdio>
+
+namespace osctl {
+
+namespace {
+
+// "120 (block 3, escalate 1)": the total, then every decision that stops or
+// changes an action; allow/log/none are what is left of the total.
+std::string eventSummary(const osh::SessionSummary &s)
+{
+    std::string out = std::to_string(s.events);
+    std::string detail;
+    for (const char *d : {"block", "escalate", "redact", "throttle"}) {
+        if (const auto n = s.count(d)) {
+            detail += detail.empty() ? "" : ", ";
+            detail += std::string(d) + ' ' + std::to_string(n);
+        }
+    }
+    if (!detail.empty())
+        out += " (" + detail + ')';
+    return out;
+}
+
+} // namespace
+
+int sessions(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("sessions");
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "List the sessions in the audit store, oldest first: id, start, end, policy file and hash, isolation,\n"
+        "exit status and reason, and event counts by decision.\n"
+        "Exit codes: 0 success, 1 the store cannot be opened or read, 2 usage problems."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or jsonl."), QStringLiteral("format"),
+                 QStringLiteral("table")});
+    addStoreOption(p);
+    if (!p.parse(QStringList{cmd} + args))
+        return usageError(cmd, p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printHelp(p, cmd);
+        return Ok;
+    }
+    if (!p.positionalArguments().isEmpty())
+        return usageError(cmd, QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    const QString format = p.value(QStringLiteral("format"));
+    if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl"))
+        return usageError(cmd, QStringLiteral("invalid --format '%1' (expected table or jsonl)").arg(format));
+
+    const auto store = openStore(p, cmd);
+    if (!store)
+        return Failed;
+    std::string error;
+    const auto list = store->sessions(&error);
+    if (!error.empty()) {
+        std::fprintf(stderr, "osctl %s: reading %s: %s\n", qPrintable(cmd), store->path().c_str(), error.c_str());
+        return Failed;
+    }
+
+    if (format == QLatin1StringView("jsonl")) {
+        std::string out;
+        for (const auto &s : list) {
+            osh::audit::appendSessionJson(out, s);
+            out += '\n';
+        }
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return Ok;
+    }
+    std::vector<std::vector<std::string>> rows{
+        {"ID", "START", "END", "POLICY", "HASH", "ISOLATION", "EXIT", "REASON", "EVENTS"}};
+    for (const auto &s : list) {
+        const auto &r = s.session;
+        rows.push_back({r.id, r.startedAt != 0 ? osh::audit::formatIsoUtc(r.startedAt) : "-",
+                        r.endedAt ? osh::audit::formatIsoUtc(*r.endedAt) : "-",
+                        r.policyFile.empty() ? "-" : r.policyFile,
+                        r.policyHash.empty() ? "-" : r.policyHash.substr(0, 12),
+                        r.isolation.empty() ? "-" : r.isolation,
+                        r.exitStatus ? std::to_string(*r.exitStatus) : "-",
+                        r.exitReason.empty() ? (r.endedAt ? "-" : "running") : r.exitReason, eventSummary(s)});
+    }
+    printTable(rows);
+    return Ok;
+}
+
+} // namespace osctl

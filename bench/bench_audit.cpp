@@ -1,0 +1,190 @@
+// Audit store throughput and query speed (docs/performance.md): audited
+// events per second, appended and acknowledged (committed), and queries
+// over a 1,000,000-event store.
+
+#include "audit/auditstore.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <unistd.h>
+
+using namespace osh;
+
+namespace {
+
+// A store file in a fresh temporary folder, removed at exit.
+class TempStore
+{
+public:
+    TempStore()
+    {
+        char tmpl[] = "/tmp/osh-bench-audit-XXXXXX";
+        if (!mkdtemp(tmpl))
+            std::abort();
+        m_dir = tmpl;
+        std::string error;
+        m_store = AuditStore::open(m_dir + "/audit.db", error);
+        if (!m_store) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            std::abort();
+        }
+    }
+    ~TempStore()
+    {
+        m_store.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(m_dir, ec);
+    }
+    AuditStore &operator*() { return *m_store; }
+    AuditStore *operator->() { return m_store.get(); }
+
+private:
+    std::string m_dir;
+    std::unique_ptr<AuditStore> m_store;
+};
+
+// A typical decided tool call: redacted parameters and a short trace.
+AuditEvent typical(const std::string &session, long i)
+{
+    static const char *const decisions[] = {"allow", "allow", "allow", "log", "redact", "block", "allow", "escalate"};
+    static const char *const types[] = {"tool_call", "tool_call", "network_egress", "file_access", "data_output"};
+    AuditEvent e;
+    e.sessionId = session;
+    e.type = types[i % 5];
+    e.tool = i % 3 ? "email_send" : "http_get";
+    e.parameters = "{\"to\":\"[EMAIL]\",\"subject\":\"weekly report " + std::to_string(i) + "\",\"body\":\"[REDACTED]\"}";
+    e.decision = decisions[(i / 7) % 8]; // not in step with the session (i % 100)
+    e.layer = "policy";
+    e.policy = "mail-review";
+    e.message = "policy mail-review matched";
+    e.severity = i % 50 == 0 ? "warning" : "info";
+    e.trace = "{\"outcome\":\"allow\",\"layer\":\"policy\",\"trace\":[{\"layer\":\"sandbox\",\"allowed\":true},"
+              "{\"layer\":\"network\",\"allowed\":true},{\"policy\":\"mail-review\",\"matched\":false}]}";
+    e.policyHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    return e;
+}
+
+// Appends state.range(0) events, then waits until all are committed.
+void BM_AppendDurable(benchmark::State &state)
+{
+    TempStore store;
+    const long n = state.range(0);
+    long i = 0;
+    for (auto _ : state) {
+        for (long k = 0; k < n; ++k)
+            store->append(typical("bench", i++));
+        if (!store->flush())
+            state.SkipWithError("flush failed");
+    }
+    state.SetItemsProcessed(i);
+}
+BENCHMARK(BM_AppendDurable)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
+// Sustained: one store grown to 1,000,000 events, 100,000 at a time.
+BENCHMARK(BM_AppendDurable)->Arg(100000)->Iterations(10)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The latency of one acknowledged event when nothing else is queued (one
+// transaction per event: the worst case for throughput).
+void BM_AppendDurableOne(benchmark::State &state)
+{
+    TempStore store;
+    long i = 0;
+    for (auto _ : state) {
+        store->append(typical("bench", i++));
+        store->flush();
+    }
+    state.SetItemsProcessed(i);
+}
+BENCHMARK(BM_AppendDurableOne)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// A 1,000,000-event store over 100 sessions of 10,000 events each,
+// interleaved in time as concurrent sessions would be.
+AuditStore &bigStore()
+{
+    static TempStore store; // a static object: removed at exit
+    static const bool filled = [] {
+        const double t0 = 1764200000;
+        for (int k = 0; k < 100; ++k) {
+            SessionRecord r;
+            r.id = "session-" + std::to_string(k);
+            r.startedAt = t0;
+            r.policyFile = "prod.policy.yaml";
+            store->beginSession(r);
+        }
+        for (long i = 0; i < 1000000; ++i) {
+            auto e = typical("session-" + std::to_string(i % 100), i);
+            e.ts = t0 + static_cast<double>(i) * 0.01;
+            store->append(std::move(e));
+        }
+        return store->flush();
+    }();
+    if (!filled)
+        std::abort();
+    return *store;
+}
+
+void runQuery(benchmark::State &state, const AuditQuery &q)
+{
+    AuditStore &s = bigStore();
+    std::int64_t rows = 0;
+    for (auto _ : state) {
+        std::string error;
+        std::int64_t n = 0;
+        s.query(q, [&](const AuditEvent &) { return ++n, true; }, error);
+        rows += n;
+        benchmark::DoNotOptimize(n);
+    }
+    state.SetItemsProcessed(rows);
+    state.counters["rows"] = static_cast<double>(rows) / static_cast<double>(state.iterations());
+}
+
+void BM_QuerySession(benchmark::State &state)
+{
+    AuditQuery q;
+    q.sessionId = "session-42";
+    runQuery(state, q);
+}
+BENCHMARK(BM_QuerySession)->Unit(benchmark::kMillisecond);
+
+void BM_QuerySessionLimit100(benchmark::State &state)
+{
+    AuditQuery q;
+    q.sessionId = "session-42";
+    q.limit = 100;
+    runQuery(state, q);
+}
+BENCHMARK(BM_QuerySessionLimit100)->Unit(benchmark::kMicrosecond);
+
+void BM_QuerySessionBlocked(benchmark::State &state)
+{
+    AuditQuery q;
+    q.sessionId = "session-42";
+    q.decisions = {"block", "escalate"};
+    runQuery(state, q);
+}
+BENCHMARK(BM_QuerySessionBlocked)->Unit(benchmark::kMillisecond);
+
+void BM_QuerySinceLastHour(benchmark::State &state)
+{
+    AuditQuery q;
+    q.since = 1764200000 + 10000 - 3600; // the last 36 % of the store's span
+    q.severities = {"warning", "critical"};
+    runQuery(state, q);
+}
+BENCHMARK(BM_QuerySinceLastHour)->Unit(benchmark::kMillisecond);
+
+void BM_Sessions(benchmark::State &state)
+{
+    AuditStore &s = bigStore();
+    for (auto _ : state)
+        benchmark::DoNotOptimize(s.sessions().size());
+}
+BENCHMARK(BM_Sessions)->Unit(benchmark::kMicrosecond);
+
+} // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,16 @@
+# The audit store (SQLite, raw C API), its JSON and OCSF renderings.
+target_sources(osh_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/auditevent.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditquery.h
+    ${CMAKE_CURRENT_LIST_DIR}/approval.cpp ${CMAKE_CURRENT_LIST_DIR}/approval.h
+    ${CMAKE_CURRENT_LIST_DIR}/sqlitedb.cpp ${CMAKE_CURRENT_LIST_DIR}/sqlitedb.h
+    ${CMAKE_CURRENT_LIST_DIR}/sqlitestmt.cpp ${CMAKE_CURRENT_LIST_DIR}/sqlitestmt.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditschema.cpp ${CMAKE_CURRENT_LIST_DIR}/auditschema.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditwriter.cpp ${CMAKE_CURRENT_LIST_DIR}/auditwriter.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditreader.cpp ${CMAKE_CURRENT_LIST_DIR}/auditreader.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditstore.cpp ${CMAKE_CURRENT_LIST_DIR}/auditstore.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditstorereads.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/audittime.cpp ${CMAKE_CURRENT_LIST_DIR}/audittime.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditjson.cpp ${CMAKE_CURRENT_LIST_DIR}/auditjson.h
+    ${CMAKE_CURRENT_LIST_DIR}/ocsf.cpp ${CMAKE_CURRENT_LIST_DIR}/ocsf.h
+)

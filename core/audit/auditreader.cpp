@@ -1,0 +1,286 @@
+#include "auditreader.h"
+
+#include "auditschema.h"
+#include "sqlitestmt.h"
+
+#include <sqlite3.h>
+
+#include <set>
+
+namespace osh::audit {
+
+namespace {
+
+const char *const kApprovalColumns =
+    "SELECT id, session_id, seq, created_at, queue, tool, parameters, message, policy, request, decision, status, "
+    "resolved_at, note, resolver FROM approvals";
+
+ApprovalRecord readApproval(const SqliteStmt &st)
+{
+    ApprovalRecord a;
+    a.id = st.int64(0);
+    a.sessionId = st.text(1);
+    a.seq = st.int64(2);
+    a.createdAt = st.real(3);
+    a.queue = st.text(4);
+    a.tool = st.text(5);
+    a.parameters = st.text(6);
+    a.message = st.text(7);
+    a.policy = st.text(8);
+    a.request = st.text(9);
+    a.decision = st.text(10);
+    a.status = approvalStatusFromName(st.text(11)).value_or(ApprovalStatus::Pending);
+    a.resolvedAt = st.optReal(12);
+    a.note = st.text(13);
+    a.resolver = st.text(14);
+    return a;
+}
+
+// "?, ?, ?": the placeholders of an IN list of n values.
+std::string placeholders(std::size_t n)
+{
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i)
+        s += i ? ", ?" : "?";
+    return s;
+}
+
+} // namespace
+
+bool AuditReader::open(const std::string &path, int busyTimeoutMs, std::string &error)
+{
+    std::lock_guard lock(m_mutex);
+    return m_db.open(path, false, error) && AuditSchema::configure(m_db, busyTimeoutMs, error);
+}
+
+bool AuditReader::query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error)
+{
+    std::string sql =
+        "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, severity, trace, "
+        "policy_hash FROM events WHERE 1";
+    if (q.since)
+        sql += " AND ts >= ?";
+    if (q.until)
+        sql += " AND ts < ?";
+    if (!q.sessionId.empty())
+        sql += " AND session_id = ?";
+    if (!q.types.empty())
+        sql += " AND type IN (" + placeholders(q.types.size()) + ")";
+    if (!q.severities.empty())
+        sql += " AND severity IN (" + placeholders(q.severities.size()) + ")";
+    if (!q.decisions.empty())
+        sql += " AND decision IN (" + placeholders(q.decisions.size()) + ")";
+    if (!q.tool.empty())
+        sql += " AND tool = ?";
+    // id last: it is the events_ts index's implicit tail, so the order costs
+    // no sort, and ties keep insertion order.
+    sql += " ORDER BY ts, seq, id";
+    if (q.limit > 0)
+        sql += " LIMIT ?";
+
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(), sql, error))
+        return false;
+    int i = 0;
+    if (q.since)
+        st.bindReal(++i, *q.since);
+    if (q.until)
+        st.bindReal(++i, *q.until);
+    if (!q.sessionId.empty())
+        st.bindText(++i, q.sessionId);
+    for (const auto &t : q.types)
+        st.bindText(++i, t);
+    for (const auto &s : q.severities)
+        st.bindText(++i, s);
+    for (const auto &d : q.decisions)
+        st.bindText(++i, d == "none" ? std::string() : d);
+    if (!q.tool.empty())
+        st.bindText(++i, q.tool);
+    if (q.limit > 0)
+        st.bindInt(++i, q.limit);
+
+    AuditEvent e;
+    for (;;) {
+        const int rc = st.step();
+        if (rc == SQLITE_DONE)
+            return true;
+        if (rc != SQLITE_ROW) {
+            error = m_db.errorMessage();
+            return false;
+        }
+        e.sessionId = st.text(0);
+        e.seq = st.int64(1);
+        e.ts = st.real(2);
+        e.type = st.text(3);
+        e.tool = st.text(4);
+        e.parameters = st.text(5);
+        e.decision = st.text(6);
+        e.layer = st.text(7);
+        e.policy = st.text(8);
+        e.message = st.text(9);
+        e.severity = st.text(10);
+        e.trace = st.text(11);
+        e.policyHash = st.text(12);
+        if (!visit(e))
+            return true;
+    }
+}
+
+bool AuditReader::sessions(std::vector<SessionSummary> &out, std::string &error)
+{
+    out.clear();
+    std::lock_guard lock(m_mutex);
+    // One read transaction, so the sessions and their counts agree.
+    if (!m_db.exec("BEGIN", error))
+        return false;
+    auto fail = [&] {
+        error = m_db.errorMessage();
+        m_db.rollbackQuietly();
+        return false;
+    };
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(),
+                    "SELECT id, started_at, ended_at, policy_file, policy_hash, policy_commit, policy_dirty, isolation, "
+                    "exit_status, exit_reason, command FROM sessions ORDER BY started_at, id",
+                    error))
+        return fail();
+    std::map<std::string, std::size_t> index;
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        SessionSummary s;
+        s.session.id = st.text(0);
+        s.session.startedAt = st.real(1);
+        s.session.endedAt = st.optReal(2);
+        s.session.policyFile = st.text(3);
+        s.session.policyHash = st.text(4);
+        s.session.policyCommit = st.text(5);
+        s.session.policyDirty = st.int64(6) != 0;
+        s.session.isolation = st.text(7);
+        s.session.exitStatus = st.optInt(8);
+        s.session.exitReason = st.text(9);
+        s.session.command = st.text(10);
+        index.emplace(s.session.id, out.size());
+        out.push_back(std::move(s));
+    }
+    if (rc != SQLITE_DONE)
+        return fail();
+
+    // Events whose session was never begun (an importer, a crashed runtime
+    // before beginSession) still show up, after the known sessions.
+    SqliteStmt counts;
+    if (!counts.prepare(m_db.handle(), "SELECT session_id, decision, n FROM session_counts ORDER BY session_id", error))
+        return fail();
+    while ((rc = counts.step()) == SQLITE_ROW) {
+        const std::string id = counts.text(0);
+        auto it = index.find(id);
+        if (it == index.end()) {
+            SessionSummary s;
+            s.session.id = id;
+            it = index.emplace(id, out.size()).first;
+            out.push_back(std::move(s));
+        }
+        auto &s = out[it->second];
+        const auto n = counts.int64(2);
+        s.byDecision[counts.text(1)] += n;
+        s.events += n;
+    }
+    if (rc != SQLITE_DONE)
+        return fail();
+
+    // The first event's time (by seq: an index seek, where MIN(ts) would
+    // read every event of the session).
+    SqliteStmt first;
+    if (!first.prepare(m_db.handle(), "SELECT ts FROM events WHERE session_id = ? ORDER BY seq LIMIT 1", error))
+        return fail();
+    for (auto &s : out) {
+        if (s.session.startedAt != 0)
+            continue;
+        first.reset();
+        first.bindText(1, s.session.id);
+        const int frc = first.step();
+        if (frc == SQLITE_ROW)
+            s.session.startedAt = first.real(0);
+        else if (frc != SQLITE_DONE)
+            return fail();
+    }
+    m_db.exec("COMMIT", error);
+    return true;
+}
+
+bool AuditReader::approval(std::int64_t id, ApprovalRecord &out, bool &found, std::string &error)
+{
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(), std::string(kApprovalColumns) + " WHERE id = ?", error))
+        return false;
+    st.bindInt(1, id);
+    const int rc = st.step();
+    found = rc == SQLITE_ROW;
+    if (found)
+        out = readApproval(st);
+    else if (rc != SQLITE_DONE) {
+        error = m_db.errorMessage();
+        return false;
+    }
+    return true;
+}
+
+bool AuditReader::approvals(std::optional<ApprovalStatus> status, std::vector<ApprovalRecord> &out,
+                            std::string &error)
+{
+    out.clear();
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(),
+                    std::string(kApprovalColumns) + (status ? " WHERE status = ?" : "") + " ORDER BY created_at, id",
+                    error))
+        return false;
+    if (status)
+        st.bindText(1, approvalStatusName(*status));
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW)
+        out.push_back(readApproval(st));
+    if (rc != SQLITE_DONE) {
+        error = m_db.errorMessage();
+        return false;
+    }
+    return true;
+}
+
+bool AuditReader::maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error)
+{
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(), "SELECT MAX(seq) FROM events WHERE session_id = ?", error))
+        return false;
+    st.bindText(1, sessionId);
+    if (st.step() != SQLITE_ROW) {
+        error = m_db.errorMessage();
+        return false;
+    }
+    out = st.isNull(0) ? 0 : st.int64(0);
+    return true;
+}
+
+bool AuditReader::integrityCheck(std::string &report)
+{
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(), "PRAGMA integrity_check", report))
+        return false;
+    report.clear();
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        if (!report.empty())
+            report += '\n';
+        report += st.text(0);
+    }
+    if (rc != SQLITE_DONE) {
+        report = m_db.errorMessage();
+        return false;
+    }
+    return report == "ok";
+}
+
+} // namespace osh::audit

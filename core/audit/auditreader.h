@@ -1,0 +1,44 @@
+#pragma once
+// The reading half of the audit store: its own connection behind a mutex, so
+// any thread may read while the worker thread writes. In WAL mode each read
+// sees every transaction committed before it started, by any connection or
+// process (how the runtime sees `osctl approvals approve`).
+
+#include "approval.h"
+#include "auditquery.h"
+#include "sqlitedb.h"
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace osh::audit {
+
+class AuditReader
+{
+public:
+    // The file must already have been prepared by an AuditWriter.
+    bool open(const std::string &path, int busyTimeoutMs, std::string &error);
+
+    // Calls visit for each matching event in order until it returns false.
+    // visit runs with the reader locked: it must not read from the store.
+    bool query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error);
+    bool sessions(std::vector<SessionSummary> &out, std::string &error);
+    // found is false when there is no approval with this id.
+    bool approval(std::int64_t id, ApprovalRecord &out, bool &found, std::string &error);
+    // All approvals, or only those with the given status; oldest first.
+    bool approvals(std::optional<ApprovalStatus> status, std::vector<ApprovalRecord> &out, std::string &error);
+    // The highest stored seq of a session, 0 when it has none.
+    bool maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error);
+    // PRAGMA integrity_check: true and "ok" when the file is sound.
+    bool integrityCheck(std::string &report);
+
+private:
+    std::mutex m_mutex;
+    SqliteDb m_db;
+};
+
+} // namespace osh::audit

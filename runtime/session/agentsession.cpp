@@ -1,0 +1,361 @@
+#include "agentsession.h"
+
+#include "approvalbrokers.h"
+#include "sandboxtoolrunner.h"
+#include "sessionid.h"
+#include "workspaceguard.h"
+
+#include "audit/auditstore.h"
+#include "engine/decisionengine.h"
+#include "gateway/gateway.h"
+#include "network/networkguardianproxy.h"
+#include "pii/piidetector.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/sandboxworkspace.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+
+namespace osh::runtime {
+
+namespace {
+const QString kPolicyMount = QStringLiteral("/opt/openshell/policy");
+const QString kGatewayMount = QStringLiteral("/run/openshell/gateway.sock");
+const QString kProxyMount = QStringLiteral("/run/openshell/proxy.sock");
+constexpr quint16 kProxyPort = 3128;
+
+QString argvJson(const QStringList &argv)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(argv)).toJson(QJsonDocument::Compact));
+}
+} // namespace
+
+class AgentSession::Sink final : public AuditSink
+{
+public:
+    explicit Sink(AgentSession *s) : m_s(s) {}
+    std::int64_t record(AuditEvent e) override { return m_s->record(std::move(e)); }
+
+private:
+    AgentSession *m_s;
+};
+
+AgentSession::AgentSession(Options options, QObject *parent) : QObject(parent), m_options(std::move(options)) {}
+
+AgentSession::~AgentSession()
+{
+    delete m_sandbox; // kills a running session without signals
+    m_sandbox = nullptr;
+}
+
+bool AgentSession::isRunning() const { return m_sandbox && m_sandbox->isRunning(); }
+
+std::int64_t AgentSession::record(AuditEvent e)
+{
+    e.sessionId = m_id.toStdString();
+    if (e.policyHash.empty())
+        e.policyHash = m_options.policyHash;
+    if (e.ts == 0)
+        e.ts = AuditStore::now();
+    if (m_options.store)
+        e.seq = m_options.store->append(e);
+    Q_EMIT event(e);
+    return e.seq;
+}
+
+QString AgentSession::prepareWorkspace(QString *error)
+{
+    QString ws = m_options.workspaceDir;
+    if (ws.isEmpty())
+        ws = QDir(m_runDir).filePath(QStringLiteral("workspace"));
+    if (!QDir().mkpath(ws)) {
+        *error = tr("cannot create the workspace folder %1").arg(ws);
+        return {};
+    }
+    if (!m_options.restoreFrom.isEmpty()) {
+        if (!QDir(ws).isEmpty()) {
+            *error = tr("cannot restore %1: the workspace %2 is not empty").arg(m_options.restoreFrom, ws);
+            return {};
+        }
+        QString why;
+        if (!SandboxWorkspace::restore(m_options.restoreFrom, ws, &why)) {
+            *error = tr("cannot restore %1: %2").arg(m_options.restoreFrom, why);
+            return {};
+        }
+    }
+    return QFileInfo(ws).absoluteFilePath();
+}
+
+bool AgentSession::start(QString *error)
+{
+    const PolicyDocument &doc = *m_options.document;
+    m_id = QString::fromStdString(newSessionId());
+    m_runDir = QDir(m_options.dataDir).filePath(QStringLiteral("runs/") + m_id);
+    // Unix socket paths are limited to 108 bytes: keep them short.
+    const QString sockDir = QStringLiteral("/tmp/osh-%1").arg(QRandomGenerator::system()->generate(), 8, 16, QLatin1Char('0'));
+    if (!QDir().mkpath(m_runDir) || !QDir().mkpath(sockDir)) {
+        *error = tr("cannot create the run folders under %1").arg(m_options.dataDir);
+        return false;
+    }
+    const QString policyDir = QFileInfo(m_options.policyFile).absolutePath();
+    const Isolation isolation = m_options.isolation.value_or(doc.sandbox.isolation);
+    QStringList command = m_options.command;
+    if (command.isEmpty() && doc.agent)
+        for (const auto &a : doc.agent->command)
+            command << QString::fromStdString(a);
+
+    m_engine = std::make_shared<DecisionEngine>(m_options.document);
+    m_state = std::make_unique<SessionState>(m_id.toStdString());
+    m_sink = std::make_unique<Sink>(this);
+
+    SessionRecord rec;
+    rec.id = m_id.toStdString();
+    rec.startedAt = AuditStore::now();
+    rec.policyFile = QFileInfo(m_options.policyFile).absoluteFilePath().toStdString();
+    rec.policyHash = m_options.policyHash;
+    rec.isolation = std::string(isolationName(isolation));
+    rec.command = argvJson(command).toStdString();
+    if (m_options.store)
+        m_options.store->beginSession(rec);
+
+    auto failStart = [&](const QString &why) {
+        AuditEvent e;
+        e.type = "sandbox";
+        e.severity = "critical";
+        e.message = "session could not start: " + why.toStdString();
+        record(e);
+        if (m_options.store) {
+            m_options.store->endSession(m_id.toStdString(), std::nullopt, "error");
+            m_options.store->flush();
+        }
+        *error = why;
+        return false;
+    };
+    if (command.isEmpty())
+        return failStart(tr("no agent command: give one, or set agent.command in the policy"));
+    if (const QString why = Sandbox::availability(isolation); !why.isEmpty())
+        return failStart(why);
+
+    m_workspace = prepareWorkspace(error);
+    if (m_workspace.isEmpty())
+        return failStart(*error);
+
+    // Approvals.
+    switch (m_options.approvals) {
+    case Approvals::Store: {
+        auto *b = new StoreApprovalBroker(m_options.store, m_options.approvalTimeoutSeconds, this);
+        connect(b, &StoreApprovalBroker::held, this, [this](qint64 id, const QString &tool, const QString &msg) {
+            AuditEvent e;
+            e.type = "approval";
+            e.tool = tool.toStdString();
+            e.decision = "escalate";
+            e.severity = "warning";
+            e.message = QStringLiteral("held for approval #%1: %2 (osctl approvals approve %1)").arg(id).arg(msg).toStdString();
+            record(e);
+        });
+        m_approver = b;
+        break;
+    }
+    case Approvals::AutoApprove:
+        m_broker = std::make_unique<FixedApprovalBroker>(m_options.store, true, "auto-approved (demo)");
+        m_approver = m_broker.get();
+        break;
+    case Approvals::AutoDeny:
+        m_broker = std::make_unique<FixedApprovalBroker>(m_options.store, false, "auto-denied");
+        m_approver = m_broker.get();
+        break;
+    }
+
+    // Network guardian: one socket per identity.
+    m_proxy = new NetworkGuardianProxy(m_engine, *m_state, m_stateLock, this);
+    auto proxySocket = [sockDir](const QString &identity) { return QDir(sockDir).filePath(QStringLiteral("p-%1.sock").arg(identity)); };
+    QStringList identities{QStringLiteral("agent")};
+    for (const auto &t : doc.tools)
+        identities << QString::fromStdString(t.name);
+    for (const auto &identity : identities)
+        if (!m_proxy->listen(identity, proxySocket(identity)))
+            return failStart(tr("the network guardian cannot listen for %1: %2").arg(identity, m_proxy->errorString()));
+    connect(m_proxy, &NetworkGuardianProxy::egressDecided, this, [this](const Request &r, const Decision &d) {
+        AuditEvent e;
+        e.type = "network_egress";
+        e.tool = r.identity();
+        e.parameters = r.toJson();
+        e.decision = std::string(actionName(d.outcome));
+        e.layer = d.layer == Layer::None ? std::string() : std::string(layerName(d.layer));
+        e.policy = d.policy;
+        e.message = d.message;
+        e.severity = std::string(logLevelName(d.logLevel));
+        e.trace = d.toJson();
+        record(e);
+    });
+    connect(m_proxy, &NetworkGuardianProxy::connectionCut, this, [this](const QString &identity, const QString &host, const QString &reason) {
+        AuditEvent e;
+        e.type = "network_egress";
+        e.tool = identity.toStdString();
+        e.parameters = QJsonDocument(QJsonObject{{QStringLiteral("host"), host}}).toJson(QJsonDocument::Compact).toStdString();
+        e.decision = "block";
+        e.layer = "network";
+        e.severity = "warning";
+        e.message = "connection cut: " + reason.toStdString();
+        record(e);
+    });
+
+    // Folders the controller serves: the workspace, rule sources, private rule folders.
+    std::vector<PathMapping> paths{{doc.filesystem.workspace, m_workspace}};
+    std::vector<GuardedFolder> guarded{{doc.filesystem.workspace, m_workspace}};
+    SandboxSpec spec = SandboxSpec::fromPolicy(doc, m_id, m_workspace, policyDir);
+    spec.isolation = isolation;
+    spec.mounts.clear();
+    if (doc.sandbox.allowFilesystem) {
+        int privateDirs = 0;
+        for (const auto &r : doc.filesystem.rules) {
+            if (FilesystemLayer::isUnder(r.path, doc.filesystem.workspace))
+                continue;
+            QString host = r.source ? QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*r.source)).absoluteFilePath())
+                                    : QDir(m_runDir).filePath(QStringLiteral("fs/%1").arg(++privateDirs));
+            QDir().mkpath(host);
+            paths.push_back({r.path, host});
+            if (r.permissions != Permission::Read)
+                guarded.push_back({r.path, host});
+            // Write-only folders are served by the controller alone: a
+            // mount cannot be written without being readable.
+            if (r.permissions != Permission::Write)
+                spec.mounts.append({host, QString::fromStdString(r.path), r.permissions == Permission::Read});
+        }
+    }
+    spec.mounts.append({policyDir, kPolicyMount, true});
+    spec.argv = SandboxToolRunner::sandboxArgv([&] {
+        std::vector<std::string> v;
+        for (const auto &a : command)
+            v.push_back(a.toStdString());
+        return v;
+    }(), policyDir, kPolicyMount);
+    spec.sockets << SandboxSocket{proxySocket(QStringLiteral("agent")), kProxyMount};
+    spec.forwards << SandboxForward{kProxyPort, kProxyMount};
+    spec.env << qMakePair(QStringLiteral("HTTPS_PROXY"), QStringLiteral("http://127.0.0.1:%1").arg(kProxyPort))
+             << qMakePair(QStringLiteral("HTTP_PROXY"), QStringLiteral("http://127.0.0.1:%1").arg(kProxyPort))
+             << qMakePair(QStringLiteral("OPENSHELL_SESSION"), m_id);
+    spec.env += m_options.extraEnv;
+
+    // Tools run in their own sandboxes.
+    SandboxToolRunner::Options to;
+    to.sessionId = m_id;
+    to.runDir = m_runDir;
+    to.policyDir = policyDir;
+    to.isolation = isolation;
+    to.limits = spec.limits;
+    to.env = QList<QPair<QString, QString>>(spec.env.begin(), spec.env.end());
+    to.proxySocket = proxySocket;
+    m_tools = new SandboxToolRunner(to, this);
+
+    Gateway::Options go;
+    go.sessionId = m_id.toStdString();
+    go.policyHash = m_options.policyHash;
+    go.paths = paths;
+    go.sessionLock = &m_stateLock;
+    m_gateway = new Gateway(m_engine, m_state.get(), m_tools, m_sink.get(), m_approver, go, this);
+    QString why;
+    if (!m_gateway->listen(QDir(sockDir).filePath(QStringLiteral("gateway.sock")), &why))
+        return failStart(tr("the gateway cannot listen: %1").arg(why));
+    m_proxy->setClock([gw = m_gateway] { return gw->now(); });
+    spec.sockets << SandboxSocket{m_gateway->socketPath(), kGatewayMount};
+    spec.gatewayAddress = kGatewayMount;
+
+    m_guard = new WorkspaceGuard(doc.filesystem, guarded, this);
+    connect(m_guard, &WorkspaceGuard::removed, this, [this](const QString &path, const QString &reason, qint64 size) {
+        AuditEvent e;
+        e.type = "file_access";
+        e.parameters = QJsonDocument(QJsonObject{{QStringLiteral("operation"), QStringLiteral("write")},
+                                                 {QStringLiteral("path"), path},
+                                                 {QStringLiteral("bytes"), size}})
+                           .toJson(QJsonDocument::Compact)
+                           .toStdString();
+        e.decision = "block";
+        e.layer = "filesystem";
+        e.severity = "warning";
+        e.message = "written directly by agent code and removed: " + reason.toStdString();
+        record(e);
+    });
+    m_guard->start();
+
+    if (const QString invalid = spec.validate(); !invalid.isEmpty())
+        return failStart(invalid);
+    m_sandbox = new Sandbox(spec, this);
+    connect(m_sandbox, &Sandbox::output, this, [this](Sandbox::Channel c, const QByteArray &data) {
+        Q_EMIT agentOutput(c == Sandbox::Channel::Stderr, data);
+    });
+    connect(m_sandbox, &Sandbox::finished, this, &AgentSession::onSandboxFinished);
+
+    AuditEvent started;
+    started.type = "sandbox";
+    started.message = QStringLiteral("session started: %1 isolation, command %2")
+                          .arg(QString::fromLatin1(isolationName(isolation).data()), argvJson(command))
+                          .toStdString();
+    record(started);
+    if (!m_sandbox->start())
+        return failStart(m_sandbox->errorString());
+    return true;
+}
+
+void AgentSession::stop()
+{
+    m_interrupted = true;
+    if (m_sandbox && m_sandbox->isRunning())
+        m_sandbox->stop();
+}
+
+void AgentSession::onSandboxFinished(const SandboxExit &exit)
+{
+    m_guard->sweep();
+    QString reason = sandboxExitReasonName(exit.reason);
+    if (m_interrupted && exit.reason == SandboxExitReason::Killed)
+        reason = QStringLiteral("interrupted");
+    AuditEvent e;
+    e.type = "sandbox";
+    e.severity = exit.reason == SandboxExitReason::Exited && exit.exitCode == 0 ? "info"
+        : exit.reason == SandboxExitReason::Oom || exit.reason == SandboxExitReason::Error ? "critical"
+                                                                                             : "warning";
+    e.message = QStringLiteral("session ended: %1, exit status %2%3")
+                    .arg(reason)
+                    .arg(exit.exitCode)
+                    .arg(exit.message.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(exit.message))
+                    .toStdString();
+    if (exit.reason == SandboxExitReason::Oom)
+        e.message += "; the memory limit of " + std::to_string(m_options.document->sandbox.maxMemoryMb) + " MB was hit";
+    record(e);
+
+    const auto policy = m_options.document->sandbox.cleanupPolicy;
+    const QString bundle = policy == CleanupPolicy::Preserve ? m_sandbox->releaseBundle() : QString();
+    QJsonObject state{{QStringLiteral("session"), m_id},
+                      {QStringLiteral("policy_file"), m_options.policyFile},
+                      {QStringLiteral("policy_hash"), QString::fromStdString(m_options.policyHash)},
+                      {QStringLiteral("exit_status"), exit.exitCode},
+                      {QStringLiteral("exit_reason"), reason},
+                      {QStringLiteral("total_cost"), m_state->totalCost()},
+                      {QStringLiteral("tool_calls"), static_cast<qint64>(m_state->toolCalls())}};
+    const bool ownWorkspace = m_options.workspaceDir.isEmpty();
+    const auto cleanup = SandboxWorkspace::applyCleanup(policy, bundle,
+                                                        ownWorkspace || policy != CleanupPolicy::Destroy ? m_workspace : QString(),
+                                                        QDir(m_options.dataDir).filePath(QStringLiteral("snapshots")), m_id, state);
+    AuditEvent c;
+    c.type = "sandbox";
+    c.severity = cleanup.ok ? "info" : "warning";
+    c.message = !cleanup.ok ? "cleanup (" + std::string(cleanupPolicyName(policy)) + ") failed: " + cleanup.error.toStdString()
+        : policy == CleanupPolicy::Snapshot ? "snapshot saved: " + cleanup.snapshotPath.toStdString() + " (restore with osctl run --restore)"
+        : policy == CleanupPolicy::Preserve ? "preserved: " + cleanup.keptPaths.join(QStringLiteral(", ")).toStdString()
+                                            : std::string("destroyed the session's folders");
+    record(c);
+
+    m_proxy->close();
+    if (m_options.store) {
+        m_options.store->endSession(m_id.toStdString(), exit.exitCode, reason.toStdString());
+        m_options.store->flush();
+    }
+    Q_EMIT finished(exit.exitCode, reason);
+}
+
+} // namespace osh::runtime

@@ -1,0 +1,103 @@
+#pragma once
+// One agent session on this machine: the policy's engine, the audit trail,
+// the network guardian (one proxy socket per identity), the tool gateway,
+// the workspace guard, the approval broker and the agent's sandbox, wired
+// together and torn down in order. `osctl run`, `osctl demo` and the studio's
+// launcher all drive this class.
+
+#include "audit/auditevent.h"
+#include "model/policy.h"
+#include "sandbox/sandboxexit.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace osh {
+class AuditStore;
+class DecisionEngine;
+class SessionState;
+} // namespace osh
+
+namespace osh::runtime {
+
+class Gateway;
+class NetworkGuardianProxy;
+class Sandbox;
+class SandboxToolRunner;
+class WorkspaceGuard;
+class ApprovalBroker;
+
+class AgentSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Approvals { Store, AutoApprove, AutoDeny };
+
+    struct Options
+    {
+        QString policyFile;
+        std::shared_ptr<const PolicyDocument> document; // loaded and validated by the caller
+        std::string policyHash;                           // SHA-256 of the file's bytes
+        std::optional<Isolation> isolation;               // overrides the policy's
+        QString workspaceDir;  // host folder for the workspace; empty: a fresh one in the run folder
+        QString restoreFrom;   // a snapshot to restore into the workspace first
+        QStringList command;   // the agent's argv; empty: the policy's agent.command
+        QString dataDir;       // run folders and snapshots go below it
+        AuditStore *store = nullptr;
+        Approvals approvals = Approvals::Store;
+        int approvalTimeoutSeconds = 300;
+        QList<QPair<QString, QString>> extraEnv; // e.g. OPENSHELL_DEMO_CA
+    };
+
+    explicit AgentSession(Options options, QObject *parent = nullptr);
+    ~AgentSession() override;
+
+    // Starts everything; false (with *error) when the session cannot start,
+    // after recording why.
+    bool start(QString *error);
+    // Ends the session early (Ctrl-C): the agent is stopped, then everything
+    // is torn down and recorded as interrupted.
+    void stop();
+
+    QString id() const { return m_id; }
+    QString runDir() const { return m_runDir; }
+    bool isRunning() const;
+
+Q_SIGNALS:
+    // Every audited event, as it is recorded.
+    void event(const osh::AuditEvent &event);
+    // The agent's own output.
+    void agentOutput(bool stderrChannel, const QByteArray &data);
+    void finished(int exitStatus, const QString &reason);
+
+private:
+    std::int64_t record(AuditEvent e);
+    void onSandboxFinished(const SandboxExit &exit);
+    QString prepareWorkspace(QString *error);
+
+    class Sink;
+    Options m_options;
+    QString m_id;
+    QString m_runDir;
+    QString m_workspace;
+    std::shared_ptr<DecisionEngine> m_engine;
+    std::unique_ptr<SessionState> m_state;
+    std::mutex m_stateLock;
+    std::unique_ptr<Sink> m_sink;
+    std::unique_ptr<ApprovalBroker> m_broker; // owned fixed brokers
+    ApprovalBroker *m_approver = nullptr;     // the one the gateway asks
+    NetworkGuardianProxy *m_proxy = nullptr;
+    SandboxToolRunner *m_tools = nullptr;
+    Gateway *m_gateway = nullptr;
+    WorkspaceGuard *m_guard = nullptr;
+    Sandbox *m_sandbox = nullptr;
+    bool m_interrupted = false;
+};
+
+} // namespace osh::runtime

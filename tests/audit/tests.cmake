@@ -1,0 +1,12 @@
+# The audit store: schema, queries, approvals, formats, and the SIGKILL
+# durability test (which drives the osh_auditwriter helper).
+osh_add_test(NAME tst_auditstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditstore.cpp
+                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
+osh_add_test(NAME tst_auditapprovals SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditapprovals.cpp LIBS osh_core)
+osh_add_test(NAME tst_auditformat SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditformat.cpp LIBS osh_core)
+
+add_executable(osh_auditwriter ${CMAKE_CURRENT_LIST_DIR}/auditwriter.cpp)
+target_link_libraries(osh_auditwriter PRIVATE osh_core osh_strict)
+osh_add_test(NAME tst_auditdurability SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditdurability.cpp LIBS osh_core)
+target_compile_definitions(tst_auditdurability PRIVATE AUDITWRITER_PATH="$<TARGET_FILE:osh_auditwriter>")
+add_dependencies(tst_auditdurability osh_auditwriter)

@@ -1,0 +1,163 @@
+// Approvals: the held-escalation lifecycle, resolved from a second store
+// instance (a second connection, as `osctl approvals` in another process).
+
+#include "audit/auditstore.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <thread>
+
+using osh::ApprovalRecord;
+using osh::ApprovalStatus;
+using osh::AuditStore;
+
+class TstAuditApprovals : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    int m_n = 0;
+    std::string m_path;
+
+    static std::unique_ptr<AuditStore> open(const std::string &p)
+    {
+        std::string error;
+        auto s = AuditStore::open(p, error);
+        if (!s)
+            qWarning("open failed: %s", error.c_str());
+        return s;
+    }
+
+    static ApprovalRecord held(std::int64_t seq, double createdAt = 0)
+    {
+        ApprovalRecord a;
+        a.sessionId = "s";
+        a.seq = seq;
+        a.createdAt = createdAt;
+        a.queue = "security";
+        a.tool = "email_send";
+        a.parameters = "{\"to\":\"[EMAIL]\"}";
+        a.message = "mail to an external address needs review";
+        a.policy = "review-external-mail";
+        a.request = "{\"trigger\":\"tool_call\"}";
+        a.decision = "{\"outcome\":\"escalate\"}";
+        return a;
+    }
+
+private Q_SLOTS:
+    void init() { m_path = m_dir.path().toStdString() + "/a" + std::to_string(++m_n) + ".db"; }
+
+    void addAndRead()
+    {
+        auto s = open(m_path);
+        QVERIFY(s);
+        const auto id = s->addApproval(held(7));
+        QVERIFY(id && *id > 0);
+        const auto a = s->approval(*id);
+        QVERIFY(a);
+        QCOMPARE(a->seq, std::int64_t(7));
+        QCOMPARE(a->queue, std::string("security"));
+        QCOMPARE(a->request, std::string("{\"trigger\":\"tool_call\"}"));
+        QCOMPARE(a->decision, std::string("{\"outcome\":\"escalate\"}"));
+        QVERIFY(a->status == ApprovalStatus::Pending);
+        QVERIFY(!a->resolvedAt);
+        QVERIFY(a->createdAt > 1e9);
+        QCOMPARE(s->pendingApprovals().size(), std::size_t(1));
+        QVERIFY(!s->approval(*id + 100));
+    }
+
+    void resolve_data()
+    {
+        QTest::addColumn<bool>("approve");
+        QTest::newRow("approve") << true;
+        QTest::newRow("deny") << false;
+    }
+
+    void resolve()
+    {
+        QFETCH(bool, approve);
+        auto runtime = open(m_path);
+        QVERIFY(runtime);
+        const auto id = runtime->addApproval(held(1));
+        QVERIFY(id);
+        {
+            auto osctl = open(m_path); // another connection, as another process has
+            QVERIFY(osctl);
+            QCOMPARE(osctl->pendingApprovals().size(), std::size_t(1));
+            QVERIFY(osctl->resolveApproval(*id, approve, "looked fine", "alice"));
+            // Only pending ones: a second verdict is refused.
+            std::string error;
+            QVERIFY(!osctl->resolveApproval(*id, !approve, "changed my mind", "bob", &error));
+            QVERIFY2(error.empty(), error.c_str()); // refused, not failed
+            QVERIFY(!osctl->resolveApproval(*id + 1, true, "", "bob"));
+        }
+        // The runtime's poll sees the other connection's commit.
+        const auto a = runtime->approval(*id);
+        QVERIFY(a);
+        QVERIFY(a->status == (approve ? ApprovalStatus::Approved : ApprovalStatus::Denied));
+        QCOMPARE(a->note, std::string("looked fine"));
+        QCOMPARE(a->resolver, std::string("alice"));
+        QVERIFY(a->resolvedAt && *a->resolvedAt >= a->createdAt);
+        QVERIFY(runtime->pendingApprovals().empty());
+        QCOMPARE(runtime->approvals().size(), std::size_t(1));
+    }
+
+    void runtimePollsWhileAnotherResolves()
+    {
+        auto runtime = open(m_path);
+        QVERIFY(runtime);
+        const auto id = runtime->addApproval(held(1));
+        QVERIFY(id);
+        std::thread human([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            auto osctl = open(m_path);
+            if (osctl)
+                osctl->resolveApproval(*id, true, "", "human");
+        });
+        ApprovalStatus status = ApprovalStatus::Pending;
+        for (int i = 0; i < 500 && status == ApprovalStatus::Pending; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            status = runtime->approval(*id)->status;
+        }
+        human.join();
+        QVERIFY(status == ApprovalStatus::Approved);
+    }
+
+    void expire()
+    {
+        auto s = open(m_path);
+        QVERIFY(s);
+        const auto old1 = s->addApproval(held(1, 1000));
+        const auto old2 = s->addApproval(held(2, 2000));
+        const auto fresh = s->addApproval(held(3, 5000));
+        QVERIFY(old1 && old2 && fresh);
+        QVERIFY(s->resolveApproval(*old2, false, "", "alice"));
+        QCOMPARE(s->expireApprovals(3000), std::int64_t(1)); // old2 is resolved already
+        QVERIFY(s->approval(*old1)->status == ApprovalStatus::Expired);
+        QCOMPARE(s->approval(*old1)->resolver, std::string("expiry"));
+        QVERIFY(s->approval(*old2)->status == ApprovalStatus::Denied);
+        QVERIFY(s->approval(*fresh)->status == ApprovalStatus::Pending);
+        QVERIFY(!s->resolveApproval(*old1, true, "", "late")); // expired is final
+        QCOMPARE(s->expireApprovals(3000), std::int64_t(0));
+    }
+
+    void idsAreNeverReused()
+    {
+        std::int64_t first = 0;
+        {
+            auto s = open(m_path);
+            QVERIFY(s);
+            first = *s->addApproval(held(1));
+        }
+        auto s = open(m_path);
+        QVERIFY(s);
+        QCOMPARE(*s->addApproval(held(2)), first + 1);
+        const auto list = s->pendingApprovals();
+        QCOMPARE(list.size(), std::size_t(2));
+        QCOMPARE(list[0].id, first); // oldest first
+    }
+};
+
+QTEST_GUILESS_MAIN(TstAuditApprovals)
+#include "tst_auditapprovals.moc"

@@ -1,0 +1,512 @@
+// AuditStore: schema creation and migration, refusal of newer, foreign and
+// corrupt files, seq assignment, every query filter, session counts,
+// concurrent appends and reported failures.
+
+#include "audit/auditstore.h"
+#include "rawdb.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using osh::AuditEvent;
+using osh::AuditQuery;
+using osh::AuditStore;
+
+namespace {
+
+// The first schema (version 1), built by hand as a store of that version
+// left it: no approvals, no counts table, no policy hashes on events.
+const char *const kSchemaV1 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+CREATE TABLE sessions (id TEXT PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL,
+    policy_file TEXT NOT NULL DEFAULT '', policy_hash TEXT NOT NULL DEFAULT '',
+    isolation TEXT NOT NULL DEFAULT '', exit_status INTEGER, exit_reason TEXT NOT NULL DEFAULT '',
+    command TEXT NOT NULL DEFAULT '');
+CREATE TABLE events (id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, seq INTEGER NOT NULL, ts REAL NOT NULL,
+    type TEXT NOT NULL, tool TEXT NOT NULL DEFAULT '', parameters TEXT NOT NULL DEFAULT '',
+    decision TEXT NOT NULL DEFAULT '', layer TEXT NOT NULL DEFAULT '', policy TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL DEFAULT '', severity TEXT NOT NULL DEFAULT 'info', trace TEXT NOT NULL DEFAULT '');
+CREATE UNIQUE INDEX events_session_seq ON events(session_id, seq);
+CREATE INDEX events_ts ON events(ts, seq);
+INSERT INTO sessions(id, started_at, policy_file) VALUES ('old', 500, 'old.policy.yaml');
+INSERT INTO events(session_id, seq, ts, type, decision) VALUES
+    ('old', 1, 500, 'tool_call', 'allow'), ('old', 2, 501, 'tool_call', 'block'), ('old', 3, 502, 'reasoning', '');
+)sql";
+
+AuditEvent makeEvent(const std::string &session, double ts, const std::string &type, const std::string &tool,
+                 const std::string &decision, const std::string &severity)
+{
+    AuditEvent e;
+    e.sessionId = session;
+    e.ts = ts;
+    e.type = type;
+    e.tool = tool;
+    e.decision = decision;
+    e.severity = severity;
+    e.parameters = "{\"k\":1}";
+    return e;
+}
+
+// "a1,b2": session and seq of each event, in order.
+QString ids(const std::vector<AuditEvent> &events)
+{
+    QStringList out;
+    for (const auto &e : events)
+        out << QString::fromStdString(e.sessionId) + QString::number(e.seq);
+    return out.join(QLatin1Char(','));
+}
+
+std::vector<std::string> list(const QString &csv)
+{
+    std::vector<std::string> out;
+    for (const auto &s : csv.split(QLatin1Char(','), Qt::SkipEmptyParts))
+        out.push_back(s.toStdString());
+    return out;
+}
+
+} // namespace
+
+class TstAuditStore : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::string path(const char *name = "audit.db") const { return m_dir.path().toStdString() + "/" + name; }
+
+    std::unique_ptr<AuditStore> open(const std::string &p)
+    {
+        std::string error;
+        auto s = AuditStore::open(p, error);
+        if (!s)
+            qWarning("open failed: %s", error.c_str());
+        return s;
+    }
+
+    // The query fixture, ordered by ts then seq: a1 b1 a2 b2 a3 a4 b3.
+    void fill(AuditStore &s)
+    {
+        s.append(makeEvent("a", 1000, "tool_call", "email_send", "allow", "info"));
+        s.append(makeEvent("a", 1010, "network_egress", "http", "block", "warning"));
+        s.append(makeEvent("a", 1020, "tool_call", "shell", "escalate", "critical"));
+        s.append(makeEvent("a", 1030, "reasoning", "", "", "debug"));
+        s.append(makeEvent("b", 1010, "file_access", "fs", "redact", "warning"));
+        s.append(makeEvent("b", 1015, "tool_call", "email_send", "log", "info"));
+        s.append(makeEvent("b", 1040, "tool_call", "email_send", "throttle", "info"));
+        QVERIFY(s.flush());
+    }
+
+private Q_SLOTS:
+    void init() { QVERIFY(m_dir.isValid()); }
+
+    void createsSchema()
+    {
+        const std::string p = path("nested/deeper/audit.db");
+        QVERIFY(open(p));
+        RawDb db(p);
+        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("2"));
+        QCOMPARE(db.text("PRAGMA journal_mode"), std::string("wal"));
+        for (const char *t : {"sessions", "events", "approvals", "session_counts"})
+            QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + t + "'"),
+                     std::string("1"));
+        for (const char *i : {"events_session_seq", "events_ts", "events_session_ts", "events_type", "events_severity"})
+            QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='") + i + "'"),
+                     std::string("1"));
+    }
+
+    void reopenKeepsEventsAndContinuesSeq()
+    {
+        {
+            auto s = open(path());
+            QVERIFY(s);
+            for (int i = 0; i < 3; ++i)
+                QCOMPARE(s->append(makeEvent("s", 0, "tool_call", "t", "allow", "info")), std::int64_t(i + 1));
+        } // the destructor commits what is queued
+        auto s = open(path());
+        QVERIFY(s);
+        QCOMPARE(s->query({}).size(), std::size_t(3));
+        QCOMPARE(s->append(makeEvent("s", 0, "tool_call", "t", "allow", "info")), std::int64_t(4));
+        QVERIFY(s->flush());
+        const auto all = s->query({});
+        QCOMPARE(ids(all), QStringLiteral("s1,s2,s3,s4"));
+        QVERIFY(all.back().ts > 1e9); // ts 0 became now
+    }
+
+    void migratesFromVersion1()
+    {
+        {
+            RawDb db(path());
+            QCOMPARE(db.exec(kSchemaV1), std::string());
+        }
+        auto s = open(path());
+        QVERIFY(s);
+        RawDb db(path());
+        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("2"));
+        const auto sessions = s->sessions();
+        QCOMPARE(sessions.size(), std::size_t(1));
+        QCOMPARE(sessions[0].session.policyFile, std::string("old.policy.yaml"));
+        QCOMPARE(sessions[0].events, std::int64_t(3));
+        QCOMPARE(sessions[0].count("block"), std::int64_t(1));
+        QCOMPARE(sessions[0].count("none"), std::int64_t(1));
+        auto e = makeEvent("old", 0, "tool_call", "t", "allow", "info");
+        e.policyHash = "feed";
+        QCOMPARE(s->append(e), std::int64_t(4));
+        QVERIFY(s->flush());
+        const auto events = s->query({});
+        QCOMPARE(ids(events), QStringLiteral("old1,old2,old3,old4"));
+        QCOMPARE(events[3].policyHash, std::string("feed"));
+        QCOMPARE(s->sessions()[0].count("allow"), std::int64_t(2));
+        osh::ApprovalRecord a;
+        a.sessionId = "old";
+        a.seq = 4;
+        QVERIFY(s->addApproval(a).has_value());
+    }
+
+    void failedMigrationChangesNothing()
+    {
+        {
+            RawDb db(path());
+            QCOMPARE(db.exec(kSchemaV1), std::string());
+            // A table in the way of the migration's CREATE TABLE approvals.
+            QCOMPARE(db.exec("CREATE TABLE approvals (x)"), std::string());
+        }
+        std::string error;
+        QVERIFY(!AuditStore::open(path(), error));
+        QVERIFY2(error.find("migrating the schema from version 1") != std::string::npos, error.c_str());
+        RawDb db(path());
+        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("1"));
+        QCOMPARE(db.text("SELECT COUNT(*) FROM sqlite_master WHERE name = 'session_counts'"), std::string("0"));
+    }
+
+    void refusesNewerVersion()
+    {
+        {
+            RawDb db(path());
+            QCOMPARE(db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                             "INSERT INTO meta VALUES ('schema_version', '99');"),
+                     std::string());
+        }
+        std::string error;
+        QVERIFY(!AuditStore::open(path(), error));
+        QVERIFY2(error.find("schema version 99, newer than this build supports") != std::string::npos, error.c_str());
+        QCOMPARE(RawDb(path()).text("SELECT value FROM meta"), std::string("99"));
+    }
+
+    void refusesBadFiles_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("text file") << QStringLiteral("text") << QStringLiteral("not an SQLite database");
+        QTest::newRow("random bytes") << QStringLiteral("random") << QStringLiteral("not an SQLite database");
+        QTest::newRow("foreign database") << QStringLiteral("foreign") << QStringLiteral("not an OpenShell audit store");
+        QTest::newRow("corrupt store") << QStringLiteral("corrupt") << QStringLiteral("corrupt");
+        QTest::newRow("folder") << QStringLiteral("folder") << QStringLiteral("is a folder");
+        QTest::newRow("missing, no create") << QStringLiteral("missing") << QStringLiteral("no audit store here");
+    }
+
+    void refusesBadFiles()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, expected);
+        const std::string p = path("bad.db");
+        QFile f(QString::fromStdString(p));
+        AuditStore::Options options;
+        if (kind == QLatin1StringView("text")) {
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 100; ++i)
+                f.write("this is not a database, only some text\n");
+        } else if (kind == QLatin1StringView("random")) {
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            std::uint32_t x = 12345;
+            for (int i = 0; i < 8192; ++i) {
+                x = x * 1103515245u + 12345u;
+                const char c = static_cast<char>(x >> 24);
+                f.write(&c, 1);
+            }
+        } else if (kind == QLatin1StringView("foreign")) {
+            QCOMPARE(RawDb(p).exec("CREATE TABLE foo (x); INSERT INTO foo VALUES (1);"), std::string());
+        } else if (kind == QLatin1StringView("corrupt")) {
+            {
+                auto s = open(p);
+                QVERIFY(s);
+                fill(*s);
+            }
+            // Page 1 past the file header holds the schema's b-tree.
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            f.seek(100);
+            f.write(QByteArray(2000, '\xa5'));
+        } else if (kind == QLatin1StringView("folder")) {
+            QVERIFY(QDir().mkpath(QString::fromStdString(p)));
+        } else {
+            options.create = false;
+        }
+        f.close();
+        std::string error;
+        QVERIFY(!AuditStore::open(p, options, error));
+        QVERIFY2(error.find(expected.toStdString()) != std::string::npos, error.c_str());
+        QVERIFY2(error.find(p) == 0, "the error names the file");
+    }
+
+    void seqPerSession()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        QCOMPARE(s->append(makeEvent("x", 1, "usage", "", "", "info")), std::int64_t(1));
+        QCOMPARE(s->append(makeEvent("y", 2, "usage", "", "", "info")), std::int64_t(1));
+        QCOMPARE(s->append(makeEvent("x", 3, "usage", "", "", "info")), std::int64_t(2));
+        auto explicitSeq = makeEvent("y", 4, "usage", "", "", "info");
+        explicitSeq.seq = 10;
+        QCOMPARE(s->append(explicitSeq), std::int64_t(10));
+        QCOMPARE(s->append(makeEvent("y", 5, "usage", "", "", "info")), std::int64_t(11));
+        QVERIFY(s->flush());
+        QCOMPARE(ids(s->query({})), QStringLiteral("x1,y1,x2,y10,y11"));
+    }
+
+    void refusedEventIsReportedNotSilent()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        std::atomic<int> reports{0};
+        s->setErrorHandler([&](const std::string &m) {
+            if (m.find("rejected") != std::string::npos)
+                ++reports;
+        });
+        auto e = makeEvent("x", 1, "usage", "", "", "info");
+        e.seq = 5;
+        s->append(e);
+        QVERIFY(s->flush());
+        s->append(e); // the same session and seq again
+        s->append(makeEvent("x", 2, "usage", "", "", "info"));
+        QVERIFY(!s->flush());
+        QCOMPARE(reports.load(), 1);
+        QVERIFY(s->flush()); // reported once
+        QCOMPARE(ids(s->query({})), QStringLiteral("x5,x6"));
+    }
+
+    void queryFilters_data()
+    {
+        QTest::addColumn<double>("since");
+        QTest::addColumn<double>("until");
+        QTest::addColumn<QString>("session");
+        QTest::addColumn<QString>("types");
+        QTest::addColumn<QString>("severities");
+        QTest::addColumn<QString>("decisions");
+        QTest::addColumn<QString>("tool");
+        QTest::addColumn<int>("limit");
+        QTest::addColumn<QString>("expected");
+        const QString all = QStringLiteral("a1,b1,a2,b2,a3,a4,b3");
+        const QString none;
+        QTest::newRow("everything, ts then seq") << 0.0 << 0.0 << none << none << none << none << none << 0 << all;
+        QTest::newRow("since") << 1015.0 << 0.0 << none << none << none << none << none << 0 << QStringLiteral("b2,a3,a4,b3");
+        QTest::newRow("until") << 0.0 << 1015.0 << none << none << none << none << none << 0 << QStringLiteral("a1,b1,a2");
+        QTest::newRow("session") << 0.0 << 0.0 << QStringLiteral("b") << none << none << none << none << 0 << QStringLiteral("b1,b2,b3");
+        QTest::newRow("one type") << 0.0 << 0.0 << none << QStringLiteral("tool_call") << none << none << none << 0 << QStringLiteral("a1,b2,a3,b3");
+        QTest::newRow("two types") << 0.0 << 0.0 << none << QStringLiteral("network_egress,file_access") << none << none << none << 0 << QStringLiteral("b1,a2");
+        QTest::newRow("severities") << 0.0 << 0.0 << none << none << QStringLiteral("warning,critical") << none << none << 0 << QStringLiteral("b1,a2,a3");
+        QTest::newRow("decisions") << 0.0 << 0.0 << none << none << none << QStringLiteral("block,escalate") << none << 0 << QStringLiteral("a2,a3");
+        QTest::newRow("decision none") << 0.0 << 0.0 << none << none << none << QStringLiteral("none") << none << 0 << QStringLiteral("a4");
+        QTest::newRow("tool") << 0.0 << 0.0 << none << none << none << none << QStringLiteral("email_send") << 0 << QStringLiteral("a1,b2,b3");
+        QTest::newRow("combined") << 0.0 << 0.0 << QStringLiteral("a") << QStringLiteral("tool_call") << none << QStringLiteral("allow") << none << 0 << QStringLiteral("a1");
+        QTest::newRow("limit") << 0.0 << 0.0 << none << none << none << none << none << 2 << QStringLiteral("a1,b1");
+        QTest::newRow("since and limit") << 1010.0 << 0.0 << none << none << none << none << none << 2 << QStringLiteral("b1,a2");
+        QTest::newRow("no match") << 0.0 << 0.0 << none << none << none << none << QStringLiteral("nope") << 0 << none;
+    }
+
+    void queryFilters()
+    {
+        QFETCH(double, since);
+        QFETCH(double, until);
+        QFETCH(QString, session);
+        QFETCH(QString, types);
+        QFETCH(QString, severities);
+        QFETCH(QString, decisions);
+        QFETCH(QString, tool);
+        QFETCH(int, limit);
+        QFETCH(QString, expected);
+        auto s = open(path());
+        QVERIFY(s);
+        fill(*s);
+        AuditQuery q;
+        if (since > 0)
+            q.since = since;
+        if (until > 0)
+            q.until = until;
+        q.sessionId = session.toStdString();
+        q.types = list(types);
+        q.severities = list(severities);
+        q.decisions = list(decisions);
+        q.tool = tool.toStdString();
+        q.limit = limit;
+        std::string error;
+        QCOMPARE(ids(s->query(q, &error)), expected);
+        QVERIFY2(error.empty(), error.c_str());
+    }
+
+    void sessionCounts()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        osh::SessionRecord r;
+        r.id = "a";
+        r.startedAt = 999;
+        r.policyFile = "p.policy.yaml";
+        r.policyHash = "abc";
+        r.isolation = "container";
+        r.command = "[\"agent\",\"--run\"]";
+        s->beginSession(r);
+        fill(*s);
+        s->endSession("a", 3, "error", 1100);
+        QVERIFY(s->flush());
+        const auto list = s->sessions();
+        QCOMPARE(list.size(), std::size_t(2));
+        const auto &a = list[0];
+        QCOMPARE(a.session.id, std::string("a"));
+        QCOMPARE(a.session.isolation, std::string("container"));
+        QVERIFY(a.session.exitStatus == 3);
+        QCOMPARE(a.session.exitReason, std::string("error"));
+        QVERIFY(a.session.endedAt == 1100.0);
+        QCOMPARE(a.events, std::int64_t(4));
+        QCOMPARE(a.count("allow"), std::int64_t(1));
+        QCOMPARE(a.count("block"), std::int64_t(1));
+        QCOMPARE(a.count("escalate"), std::int64_t(1));
+        QCOMPARE(a.count("none"), std::int64_t(1));
+        // b was never begun: listed after the known ones, from its events.
+        const auto &b = list[1];
+        QCOMPARE(b.session.id, std::string("b"));
+        QCOMPARE(b.session.startedAt, 1010.0);
+        QCOMPARE(b.events, std::int64_t(3));
+        QCOMPARE(b.count("redact"), std::int64_t(1));
+        QCOMPARE(b.count("throttle"), std::int64_t(1));
+        QCOMPARE(b.count("block"), std::int64_t(0));
+    }
+
+    void concurrentAppends()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        constexpr int kThreads = 4;
+        constexpr int kPerThread = 5000;
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t) {
+            threads.emplace_back([&, t] {
+                const std::string own = "t" + std::to_string(t);
+                for (int i = 0; i < kPerThread; ++i) {
+                    auto e = makeEvent(i % 2 ? own : std::string("shared"), 0, "tool_call", "x", "allow", "info");
+                    e.message = std::to_string(i);
+                    s->append(std::move(e));
+                }
+            });
+        }
+        for (auto &t : threads)
+            t.join();
+        QVERIFY(s->flush());
+        for (int t = 0; t < kThreads; ++t) {
+            AuditQuery q;
+            q.sessionId = "t" + std::to_string(t);
+            const auto events = s->query(q);
+            QCOMPARE(int(events.size()), kPerThread / 2);
+            std::vector<std::int64_t> seqs;
+            for (const auto &e : events)
+                seqs.push_back(e.seq);
+            std::sort(seqs.begin(), seqs.end());
+            for (std::size_t i = 0; i < seqs.size(); ++i)
+                QCOMPARE(seqs[i], std::int64_t(i + 1));
+        }
+        RawDb db(path());
+        QCOMPARE(db.text("SELECT COUNT(*) FROM events WHERE session_id = 'shared'"), std::to_string(kThreads * kPerThread / 2));
+        QCOMPARE(db.text("SELECT MAX(seq) FROM events WHERE session_id = 'shared'"), std::to_string(kThreads * kPerThread / 2));
+        QCOMPARE(s->sessions().size(), std::size_t(kThreads + 1));
+    }
+
+    void acknowledgementsAfterCommit()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        std::mutex m;
+        std::vector<std::int64_t> acked;
+        for (int i = 0; i < 3000; ++i)
+            s->appendAcked(makeEvent("k", 0, "usage", "", "", "info"), [&](std::int64_t seq) {
+                std::lock_guard lock(m);
+                acked.push_back(seq);
+            });
+        QVERIFY(s->flush());
+        std::lock_guard lock(m);
+        QCOMPARE(acked.size(), std::size_t(3000));
+        for (std::size_t i = 0; i < acked.size(); ++i)
+            QCOMPARE(acked[i], std::int64_t(i + 1));
+        QCOMPARE(RawDb(path()).text("SELECT COUNT(*) FROM events"), std::string("3000"));
+    }
+
+    void lockedDatabaseIsReportedAndRetried()
+    {
+        AuditStore::Options options;
+        options.busyTimeoutMs = 50;
+        std::string error;
+        auto s = AuditStore::open(path(), options, error);
+        QVERIFY2(s, error.c_str());
+        std::atomic<int> failures{0};
+        s->setErrorHandler([&](const std::string &m) {
+            if (m.find("commit failed") != std::string::npos)
+                ++failures;
+        });
+        RawDb peer(path());
+        QCOMPARE(peer.exec("BEGIN IMMEDIATE"), std::string()); // holds the write lock
+        for (int i = 0; i < 10; ++i)
+            s->append(makeEvent("l", 0, "usage", "", "", "info"));
+        QTRY_VERIFY_WITH_TIMEOUT(failures.load() >= 2, 10000);
+        QVERIFY(!s->flush(100));
+        QVERIFY(s->failedCommits() >= 2);
+        QVERIFY2(s->lastError().find("locked") != std::string::npos, s->lastError().c_str());
+        // A synchronous write gives up with an error instead of hanging.
+        osh::ApprovalRecord a;
+        a.sessionId = "l";
+        std::string why;
+        QVERIFY(!s->addApproval(a, &why));
+        QVERIFY2(why.find("locked") != std::string::npos, why.c_str());
+        QCOMPARE(peer.exec("COMMIT"), std::string());
+        QVERIFY(!s->flush()); // everything written, but the approval was given up
+        QVERIFY(s->flush());
+        QCOMPARE(s->query({}).size(), std::size_t(10)); // nothing was dropped
+    }
+
+    void defaultPath()
+    {
+        const QByteArray store = qgetenv("OPENSHELL_STORE"), xdg = qgetenv("XDG_DATA_HOME"), home = qgetenv("HOME");
+        qputenv("OPENSHELL_STORE", "/tmp/x/store.db");
+        QCOMPARE(AuditStore::defaultPath(), std::string("/tmp/x/store.db"));
+        qunsetenv("OPENSHELL_STORE");
+        qputenv("XDG_DATA_HOME", "/data");
+        QCOMPARE(AuditStore::defaultPath(), std::string("/data/openshell/audit.db"));
+        qunsetenv("XDG_DATA_HOME");
+        qputenv("HOME", "/home/u");
+        QCOMPARE(AuditStore::defaultPath(), std::string("/home/u/.local/share/openshell/audit.db"));
+        qputenv("OPENSHELL_STORE", store);
+        qputenv("XDG_DATA_HOME", xdg);
+        qputenv("HOME", home);
+        if (store.isEmpty())
+            qunsetenv("OPENSHELL_STORE");
+        if (xdg.isEmpty())
+            qunsetenv("XDG_DATA_HOME");
+    }
+
+    void cleanup()
+    {
+        for (const auto &name : QDir(m_dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFileInfo fi(m_dir.path() + QLatin1Char('/') + name);
+            if (fi.isDir())
+                QDir(fi.filePath()).removeRecursively();
+            else
+                QFile::remove(fi.filePath());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TstAuditStore)
+#include "tst_auditstore.moc"
