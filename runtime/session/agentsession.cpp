@@ -70,22 +70,37 @@ std::int64_t AgentSession::record(AuditEvent e)
 QString AgentSession::prepareWorkspace(QString *error)
 {
     QString ws = m_options.workspaceDir;
+    if (!m_options.restoreFrom.isEmpty()) {
+        // A snapshot holds workspace/ and session.json; unpack it beside the run.
+        const QString unpacked = QDir(m_runDir).filePath(QStringLiteral("restored"));
+        QString why;
+        if (!SandboxWorkspace::restore(m_options.restoreFrom, unpacked, &why)) {
+            *error = tr("cannot restore %1: %2").arg(m_options.restoreFrom, why);
+            return {};
+        }
+        const QString restored = QDir(unpacked).filePath(QStringLiteral("workspace"));
+        if (!QFileInfo(restored).isDir()) {
+            *error = tr("%1 is not a session snapshot (no workspace/ inside)").arg(m_options.restoreFrom);
+            return {};
+        }
+        if (ws.isEmpty())
+            return QFileInfo(restored).absoluteFilePath();
+        if (QDir(ws).exists() && !QDir(ws).isEmpty()) {
+            *error = tr("cannot restore %1: the workspace %2 is not empty").arg(m_options.restoreFrom, ws);
+            return {};
+        }
+        QDir().rmdir(ws);
+        if (!QDir().rename(restored, ws)) {
+            *error = tr("cannot move the restored workspace to %1").arg(ws);
+            return {};
+        }
+        return QFileInfo(ws).absoluteFilePath();
+    }
     if (ws.isEmpty())
         ws = QDir(m_runDir).filePath(QStringLiteral("workspace"));
     if (!QDir().mkpath(ws)) {
         *error = tr("cannot create the workspace folder %1").arg(ws);
         return {};
-    }
-    if (!m_options.restoreFrom.isEmpty()) {
-        if (!QDir(ws).isEmpty()) {
-            *error = tr("cannot restore %1: the workspace %2 is not empty").arg(m_options.restoreFrom, ws);
-            return {};
-        }
-        QString why;
-        if (!SandboxWorkspace::restore(m_options.restoreFrom, ws, &why)) {
-            *error = tr("cannot restore %1: %2").arg(m_options.restoreFrom, why);
-            return {};
-        }
     }
     return QFileInfo(ws).absoluteFilePath();
 }

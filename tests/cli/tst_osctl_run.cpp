@@ -85,6 +85,33 @@ private Q_SLOTS:
         QCOMPARE(last[QStringLiteral("exit_reason")].toString(), QStringLiteral("interrupted"));
     }
 
+    void snapshotAndRestore()
+    {
+        const QString snapPolicy = m_dir.filePath(QStringLiteral("snap.policy.yaml"));
+        QFile f(snapPolicy);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("version: 1\nname: snap\nsandbox:\n  max_execution_time_seconds: 60\n  cleanup_policy: snapshot\n");
+        f.close();
+        QProcess first;
+        first.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
+                                                 snapPolicy, QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+                                                 QStringLiteral("echo remembered > /agent/workspace/state.txt")});
+        QVERIFY(first.waitForFinished(120000));
+        QCOMPARE(first.exitCode(), 0);
+        const QString err = QString::fromUtf8(first.readAllStandardError());
+        const auto at = err.indexOf(QStringLiteral("snapshot saved: "));
+        QVERIFY2(at >= 0, qPrintable(err));
+        const QString snapshot = err.mid(at + 16).section(QLatin1Char(' '), 0, 0).trimmed();
+        QVERIFY2(QFile::exists(snapshot), qPrintable(snapshot));
+        QProcess second;
+        second.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--restore"),
+                                                  snapshot, QStringLiteral("--policy"), snapPolicy, QStringLiteral("--"),
+                                                  QStringLiteral("cat"), QStringLiteral("/agent/workspace/state.txt")});
+        QVERIFY(second.waitForFinished(120000));
+        QCOMPARE(second.exitCode(), 0);
+        QCOMPARE(QString::fromUtf8(second.readAllStandardOutput()).trimmed(), QStringLiteral("remembered"));
+    }
+
     void policyErrorsStartNothing()
     {
         const QString bad = m_dir.filePath(QStringLiteral("bad.policy.yaml"));
