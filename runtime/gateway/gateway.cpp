@@ -523,8 +523,17 @@ void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id,
             root = &m;
     const QString rootCanonical = QFileInfo(root->hostPath).canonicalFilePath();
     const QFileInfo fi(host);
-    const QString probe = fi.exists() || fi.isSymLink() ? (fi.isSymLink() && op == QLatin1StringView("delete") ? fi.absolutePath() : fi.canonicalFilePath())
-                                                        : QFileInfo(fi.absolutePath()).canonicalFilePath();
+    QString probe;
+    if (fi.exists() || fi.isSymLink()) {
+        probe = fi.isSymLink() && op == QLatin1StringView("delete") ? QFileInfo(fi.absolutePath()).canonicalFilePath()
+                                                                    : fi.canonicalFilePath();
+    } else {
+        // A new file: its nearest existing folder decides where it would land.
+        QString dirPath = fi.absolutePath();
+        while (!QFileInfo::exists(dirPath) && dirPath.size() > root->hostPath.size())
+            dirPath = QFileInfo(dirPath).absolutePath();
+        probe = QFileInfo(dirPath).canonicalFilePath();
+    }
     if (probe.isEmpty() || !(probe == rootCanonical || probe.startsWith(rootCanonical + QLatin1Char('/')))) {
         audit(&req, nullptr, "file_access", {}, paramsJson, "refused: the path leaves its folder through a symbolic link");
         refuse(QStringLiteral("%1 leaves its folder through a symbolic link").arg(path));

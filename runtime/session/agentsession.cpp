@@ -20,6 +20,9 @@
 #include <QJsonObject>
 #include <QRandomGenerator>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace osh::runtime {
 
 namespace {
@@ -116,6 +119,11 @@ bool AgentSession::start(QString *error)
         *error = tr("cannot create the run folders under %1").arg(m_options.dataDir);
         return false;
     }
+    // Only the session's sandboxes (and root) may reach its gateway and
+    // proxy sockets: the folder belongs to the sandbox user, mode 0700.
+    ::chmod(QFile::encodeName(sockDir).constData(), 0700);
+    if (::geteuid() == 0)
+        ::chown(QFile::encodeName(sockDir).constData(), SandboxSpec::kSandboxUid, SandboxSpec::kSandboxGid);
     const QString policyDir = QFileInfo(m_options.policyFile).absolutePath();
     const Isolation isolation = m_options.isolation.value_or(doc.sandbox.isolation);
     QStringList command = m_options.command;

@@ -309,7 +309,10 @@ private Q_SLOTS:
         };
         QVERIFY(file("write", "/agent/workspace/notes.txt", QStringLiteral("hello"))[QStringLiteral("ok")].toBool());
         QCOMPARE(file("read", "notes.txt")[QStringLiteral("content")].toString(), QStringLiteral("hello"));
-        QCOMPARE(file("list", "/agent/workspace")[QStringLiteral("entries")].toArray().size(), 1);
+        QVERIFY(!file("write", "/agent/workspace/new/deeper/plan.md", QStringLiteral("steps"))[QStringLiteral("ok")].toBool());
+        QVERIFY(file("write", "/agent/workspace/new/deeper/plan.json", QStringLiteral("{}"))[QStringLiteral("ok")].toBool());
+        QVERIFY(QFile::exists(workspace() + QStringLiteral("/new/deeper/plan.json")));
+        QCOMPARE(file("list", "/agent/workspace")[QStringLiteral("entries")].toArray().size(), 2); // notes.txt, new/
         const auto exe = file("write", "/agent/workspace/run.sh", QStringLiteral("rm -rf /"));
         QVERIFY(!exe[QStringLiteral("ok")].toBool());
         QCOMPARE(exe[QStringLiteral("decision")].toString(), QStringLiteral("block"));
