@@ -285,13 +285,17 @@ int demo(const QStringList &args)
     // A fresh copy of the demo folder: certificates and snapshots never land in the template.
     const QString copy = QDir(dataDir).filePath(QStringLiteral("demo/") + QString::number(QDateTime::currentMSecsSinceEpoch()));
     QProcess cp;
-    cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), templ, copy});
-    if (!QDir().mkpath(QFileInfo(copy).absolutePath()) || (cp.waitForFinished(30000), cp.exitCode() != 0)) {
+    const bool parentOk = QDir().mkpath(QFileInfo(copy).absolutePath());
+    if (parentOk)
+        cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), templ, copy});
+    if (!parentOk || !cp.waitForFinished(30000) || cp.exitStatus() != QProcess::NormalExit || cp.exitCode() != 0) {
         std::fprintf(stderr, "osctl demo: cannot copy %s to %s\n", qPrintable(templ), qPrintable(copy));
         return kCannotStart;
     }
     QProcess services;
     services.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    if (p.isSet(QStringLiteral("quiet")))
+        services.setStandardErrorFile(QProcess::nullDevice());
     services.start(QStringLiteral("python3"), {copy + QStringLiteral("/services/standin.py"), copy + QStringLiteral("/certs")});
     bool ready = services.waitForStarted(5000);
     while (ready && !services.canReadLine())
