@@ -1,7 +1,16 @@
 #include "mainwindow.h"
 
+#include "approvalspanel.h"
+#include "findbar.h"
+#include "launcherpage.h"
+#include "notifier.h"
 #include "policyeditor.h"
+#include "policytestspage.h"
 #include "problemsmodel.h"
+#include "simulatorpage.h"
+
+#include "audit/auditstore.h"
+#include "model/policyloader.h"
 
 #include <QAction>
 #include <QDir>
@@ -14,24 +23,54 @@
 #include <QMenuBar>
 #include <QSaveFile>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
 
 namespace osh::ui {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_pages(new QTabWidget(this))
     , m_files(new QListWidget(this))
     , m_editor(new PolicyEditor(this))
+    , m_findBar(nullptr)
     , m_problems(new ProblemsModel(this))
     , m_problemsView(new QListView(this))
+    , m_simulator(new SimulatorPage(this))
+    , m_tests(new PolicyTestsPage(this))
+    , m_launcher(new LauncherPage(this))
+    , m_approvals(new ApprovalsPanel(this))
+    , m_approvalsDock(new QDockWidget(tr("Approvals"), this))
+    , m_notifier(new Notifier(this))
     , m_summary(new QLabel(this))
 {
     setWindowTitle(tr("OpenShell Studio"));
-    setCentralWidget(m_editor);
+
+    auto *editorPage = new QWidget(this);
+    auto *editorLayout = new QVBoxLayout(editorPage);
+    editorLayout->setContentsMargins(0, 0, 0, 0);
+    editorLayout->setSpacing(0);
+    editorLayout->addWidget(m_editor);
+    m_findBar = new FindBar(m_editor, editorPage);
+    editorLayout->addWidget(m_findBar);
+    connect(m_editor, &PolicyEditor::findRequested, m_findBar, &FindBar::open);
+    connect(m_simulator, &SimulatorPage::testCaseSaved, m_tests, &PolicyTestsPage::runTests);
+
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(editorPage, tr("Policy"));
+    m_pages->addTab(m_simulator, tr("Simulator"));
+    m_pages->addTab(m_tests, tr("Tests"));
+    m_pages->addTab(m_launcher, tr("Launcher"));
+    setCentralWidget(m_pages);
 
     auto *filesDock = new QDockWidget(tr("Policies"), this);
     filesDock->setObjectName(QStringLiteral("policiesDock"));
     filesDock->setWidget(m_files);
     addDockWidget(Qt::LeftDockWidgetArea, filesDock);
+
+    m_approvalsDock->setObjectName(QStringLiteral("approvalsDock"));
+    m_approvalsDock->setWidget(m_approvals);
+    addDockWidget(Qt::LeftDockWidgetArea, m_approvalsDock);
 
     m_problemsView->setModel(m_problems);
     auto *problemsDock = new QDockWidget(tr("Problems"), this);
@@ -45,19 +84,60 @@ MainWindow::MainWindow(QWidget *parent)
     save->setShortcut(QKeySequence::Save);
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    auto *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("Go to Policy or Rule…"), m_editor, &PolicyEditor::showGoTo);
+    auto *view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_pages->count(); ++i) {
+        auto *a = view->addAction(m_pages->tabText(i), this, [this, i] { m_pages->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
+    }
 
     connect(m_editor, &PolicyEditor::diagnosticsChanged, this, [this](const Diagnostics &d) {
         m_problems->setDiagnostics(d);
         updateSummary();
+        policyTextChecked();
     });
     connect(m_problemsView, &QListView::activated, this, [this](const QModelIndex &i) {
+        m_pages->setCurrentIndex(0);
         m_editor->goToPosition(i.data(ProblemsModel::LineRole).toInt(), i.data(ProblemsModel::ColumnRole).toInt());
     });
     connect(m_files, &QListWidget::currentTextChanged, this, [this](const QString &name) {
         if (!name.isEmpty())
             openPolicy(QDir(m_workspace).filePath(name));
     });
-    resize(1280, 800);
+    connect(m_approvals, &ApprovalsPanel::pendingCountChanged, this, [this](int n) {
+        m_approvalsDock->setWindowTitle(n > 0 ? tr("Approvals (%1 pending)").arg(n) : tr("Approvals"));
+        if (n > 0)
+            m_approvalsDock->raise();
+    });
+    connect(m_approvals, &ApprovalsPanel::newApproval, m_notifier, &Notifier::notifyApproval);
+    connect(m_notifier, &Notifier::activated, this, [this] {
+        m_approvalsDock->show();
+        m_approvalsDock->raise();
+        activateWindow();
+    });
+    setStorePath(QString::fromStdString(AuditStore::defaultPath()));
+    resize(1400, 900);
+}
+
+MainWindow::~MainWindow()
+{
+    // Pages that hold the store must let go of it first.
+    m_approvals->setStore(nullptr);
+}
+
+void MainWindow::setStorePath(const QString &path)
+{
+    m_approvals->setStore(nullptr);
+    std::string error;
+    auto store = AuditStore::open(path.toStdString(), error);
+    if (!store) {
+        statusBar()->showMessage(tr("Audit store %1 cannot be opened: %2").arg(path, QString::fromStdString(error)));
+        return;
+    }
+    m_store = std::move(store);
+    m_launcher->setStore(m_store.get());
+    m_approvals->setStore(m_store.get());
 }
 
 bool MainWindow::openWorkspace(const QString &path)
@@ -72,6 +152,9 @@ bool MainWindow::openWorkspace(const QString &path)
     m_files->clear();
     const auto policies = dir.entryList({QStringLiteral("*.policy.yaml")}, QDir::Files, QDir::Name);
     m_files->addItems(policies);
+    m_simulator->setWorkspace(m_workspace);
+    m_tests->setWorkspace(m_workspace);
+    m_launcher->setWorkspace(m_workspace);
     if (!policies.isEmpty())
         m_files->setCurrentRow(0);
     else
@@ -89,7 +172,20 @@ bool MainWindow::openPolicy(const QString &fileName)
     m_editor->setFileName(QFileInfo(fileName).absoluteFilePath());
     m_editor->setText(QString::fromUtf8(f.readAll()));
     m_editor->validateNow();
+    m_launcher->setPolicyFile(QFileInfo(fileName).absoluteFilePath());
     return true;
+}
+
+void MainWindow::policyTextChecked()
+{
+    // The simulator follows the editor's text whenever it loads without errors.
+    if (hasErrors(m_problems->diagnostics()))
+        return;
+    const QByteArray utf8 = m_editor->text().toUtf8();
+    auto res = PolicyLoader::loadText(std::string_view(utf8.constData(), static_cast<size_t>(utf8.size())),
+                                      m_editor->fileName().toStdString());
+    if (res.document && !hasErrors(res.diagnostics))
+        m_simulator->setPolicy(res.document, m_editor->fileName());
 }
 
 void MainWindow::savePolicy()

@@ -22,6 +22,7 @@ enum ExitCode { Ok = 0, Failed = 1, Usage = 2 };
 
 int validate(const QStringList &args);
 int eval(const QStringList &args);
+int test(const QStringList &args);
 int audit(const QStringList &args);
 int sessions(const QStringList &args);
 int approvals(const QStringList &args);

@@ -15,6 +15,7 @@ const char *const kHelp =
     "Commands:\n"
     "  validate FILE...        check policy files; one line per diagnostic\n"
     "  eval --policy FILE      decide requests (JSON lines on stdin, or --request)\n"
+    "  test [WORKSPACE]        run the workspace's policy tests (tests/*.yaml)\n"
     "  run --policy FILE [-- COMMAND...]\n"
     "                          run an agent session in a sandbox, streaming decisions\n"
     "  demo                    the customer-support demo, end to end\n"
@@ -60,6 +61,8 @@ int main(int argc, char **argv)
         return osctl::validate(args);
     if (command == QLatin1StringView("eval"))
         return osctl::eval(args);
+    if (command == QLatin1StringView("test"))
+        return osctl::test(args);
     if (command == QLatin1StringView("run"))
         return osctl::run(args);
     if (command == QLatin1StringView("demo"))

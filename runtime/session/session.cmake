@@ -7,3 +7,6 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sandboxtoolrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxtoolrunner.h
     ${CMAKE_CURRENT_LIST_DIR}/agentsession.cpp ${CMAKE_CURRENT_LIST_DIR}/agentsession.h
 )
+target_sources(osh_runtime PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/sessionresources.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionresources.h
+)

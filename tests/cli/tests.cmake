@@ -9,3 +9,6 @@ osh_add_test(NAME tst_osctl_run SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl_run.
 target_compile_definitions(tst_osctl_run PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
 add_dependencies(tst_osctl_run osctl)
 set_tests_properties(tst_osctl_run PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
+osh_add_test(NAME tst_osctl_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl_test.cpp LIBS osh_core)
+target_compile_definitions(tst_osctl_test PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
+add_dependencies(tst_osctl_test osctl)

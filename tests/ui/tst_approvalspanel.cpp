@@ -1,0 +1,236 @@
+// The approvals dock: listing, approving and denying held actions in the
+// audit store, the count and new-approval signals, and a real gVisor
+// session whose escalated tool call is released from the panel.
+
+#include "approvalsmodel.h"
+#include "approvalspanel.h"
+
+#include "audit/auditstore.h"
+#include "model/policyvalidator.h"
+#include "sandbox/sandbox.h"
+#include "session/agentsession.h"
+
+#include <QAbstractItemModelTester>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using osh::ui::ApprovalsModel;
+using osh::ui::ApprovalsPanel;
+
+namespace {
+
+const QByteArray kPolicy = R"(version: 1
+name: approvals-test
+sandbox:
+  isolation: gvisor
+  max_memory_mb: 512
+  max_execution_time_seconds: 120
+  cleanup_policy: destroy
+network:
+  default_policy: deny-all
+filesystem:
+  workspace: /agent/workspace
+  rules:
+    - {path: /agent/workspace, permissions: read-write}
+policies:
+  - name: hold-echo
+    trigger: tool_call
+    condition: tool.name == 'echo_tool'
+    action: escalate
+    message: Echo needs a human.
+    escalation: human_queue
+tools:
+  - name: echo_tool
+    description: Echoes its arguments
+    command: [sh, -c, cat]
+    timeout_seconds: 30
+)";
+
+// A minimal MCP client (as examples/customer-support/agent/demo_agent.py).
+const QString kAgent = QStringLiteral(R"(import json, os, socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(os.environ["OPENSHELL_GATEWAY"])
+f = s.makefile("rwb")
+def call(i, method, params):
+    f.write((json.dumps({"jsonrpc": "2.0", "id": i, "method": method, "params": params}) + "\n").encode())
+    f.flush()
+    return json.loads(f.readline())
+call(1, "initialize", {"protocolVersion": "2024-11-05", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
+r = call(2, "tools/call", {"name": "echo_tool", "arguments": {"text": "ping-42"}})["result"]
+print("RESULT", "error" if r.get("isError") else "ok", r["content"][0]["text"], flush=True)
+)");
+
+osh::ApprovalRecord pending(const char *tool, const char *message)
+{
+    osh::ApprovalRecord a;
+    a.sessionId = "s-test";
+    a.seq = 3;
+    a.queue = "human_queue";
+    a.tool = tool;
+    a.policy = "email-approval";
+    a.message = message;
+    a.parameters = R"({"to":"[REDACTED:email]"})";
+    a.request = R"({"tool":{"name":"email_send"},"marker":"req-7"})";
+    a.decision = R"({"outcome":"escalate"})";
+    return a;
+}
+
+} // namespace
+
+class TestApprovalsPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init()
+    {
+        m_tmp = std::make_unique<QTemporaryDir>(); // a fresh folder per test
+        QVERIFY(m_tmp->isValid());
+        m_dir.setPath(m_tmp->path());
+        std::string error;
+        m_store = osh::AuditStore::open(m_dir.filePath(QStringLiteral("audit.db")).toStdString(), error);
+        QVERIFY2(m_store, error.c_str());
+    }
+    void cleanup()
+    {
+        m_store.reset();
+        m_tmp.reset();
+    }
+
+    void listsApprovesAndDenies()
+    {
+        const auto id1 = m_store->addApproval(pending("email_send", "Email requires approval."));
+        const auto id2 = m_store->addApproval(pending("ticket_api", "Second one."));
+        QVERIFY(id1 && id2);
+        ApprovalsPanel panel;
+        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy count(&panel, &ApprovalsPanel::pendingCountChanged);
+        QSignalSpy fresh(&panel, &ApprovalsPanel::newApproval);
+        panel.setPollInterval(100);
+        panel.setStore(m_store.get());
+
+        QCOMPARE(panel.model()->rowCount(), 2);
+        QCOMPARE(count.last().at(0).toInt(), 2);
+        QCOMPARE(fresh.count(), 2);
+        QCOMPARE(fresh.at(0).at(0).toLongLong(), qint64(*id1));
+        QVERIFY(fresh.at(0).at(1).toString().contains(QStringLiteral("email_send")));
+        const QModelIndex first = panel.model()->index(0, 0);
+        QCOMPARE(first.data(ApprovalsModel::IdRole).toLongLong(), qint64(*id1));
+        QCOMPARE(first.data(ApprovalsModel::ToolRole).toString(), QStringLiteral("email_send"));
+        QCOMPARE(first.data(ApprovalsModel::QueueRole).toString(), QStringLiteral("human_queue"));
+        QCOMPARE(first.data(ApprovalsModel::ParametersRole).toString(), QStringLiteral(R"({"to":"[REDACTED:email]"})"));
+        QVERIFY(first.data(ApprovalsModel::AgeRole).toDouble() >= 0);
+
+        QVERIFY(panel.selectId(*id1));
+        auto *details = panel.findChild<QPlainTextEdit *>(QStringLiteral("approvalDetails"));
+        QVERIFY(details->toPlainText().contains(QStringLiteral("\"marker\": \"req-7\""))); // pretty-printed
+        panel.findChild<QLineEdit *>(QStringLiteral("approvalNote"))->setText(QStringLiteral("looks fine"));
+        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("approveButton")), Qt::LeftButton);
+        auto a1 = m_store->approval(*id1);
+        QVERIFY(a1);
+        QVERIFY(a1->status == osh::ApprovalStatus::Approved);
+        QCOMPARE(a1->note, std::string("looks fine"));
+        QCOMPARE(QString::fromStdString(a1->resolver), ApprovalsPanel::resolverName());
+        QCOMPARE(panel.model()->rowCount(), 1);
+        QCOMPARE(count.last().at(0).toInt(), 1);
+
+        QCOMPARE(panel.selectedId(), qint64(*id2));
+        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("denyButton")), Qt::LeftButton);
+        QVERIFY(m_store->approval(*id2)->status == osh::ApprovalStatus::Denied);
+        QCOMPARE(count.last().at(0).toInt(), 0);
+        QVERIFY(!panel.findChild<QPushButton *>(QStringLiteral("approveButton"))->isEnabled());
+
+        // A later one arrives through polling, once.
+        const auto id3 = m_store->addApproval(pending("email_send", "Third."));
+        QTRY_COMPARE(fresh.count(), 3);
+        QCOMPARE(fresh.last().at(0).toLongLong(), qint64(*id3));
+        QTRY_COMPARE(count.last().at(0).toInt(), 1);
+        QTest::qWait(300);
+        QCOMPARE(fresh.count(), 3);
+
+        // Resolved elsewhere (osctl approvals): the panel refuses inline and drops it.
+        QVERIFY(m_store->resolveApproval(*id3, false, "cli", "someone"));
+        QVERIFY(panel.selectId(*id3));
+        QVERIFY(!panel.approveSelected());
+        QVERIFY(!panel.findChild<QLabel *>(QStringLiteral("approvalsMessage"))->text().isEmpty());
+        QVERIFY(m_store->approval(*id3)->status == osh::ApprovalStatus::Denied);
+        QCOMPARE(panel.model()->rowCount(), 0);
+    }
+
+    void approvesEscalatedToolCallOfSession()
+    {
+        if (const QString why = osh::runtime::Sandbox::availability(osh::Isolation::Gvisor); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        const QString policyFile = m_dir.filePath(QStringLiteral("approvals.policy.yaml"));
+        {
+            QFile f(policyFile);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(kPolicy) == kPolicy.size());
+        }
+        osh::ValidationOptions vo;
+        vo.baseDir = m_dir.path().toStdString();
+        auto checked = osh::PolicyValidator::checkText(std::string_view(kPolicy.constData(), std::size_t(kPolicy.size())),
+                                                       policyFile.toStdString(), vo);
+        QVERIFY(checked.document && !osh::hasErrors(checked.diagnostics));
+
+        osh::runtime::AgentSession::Options o;
+        o.policyFile = policyFile;
+        o.document = checked.document;
+        o.policyHash = QCryptographicHash::hash(kPolicy, QCryptographicHash::Sha256).toHex().toStdString();
+        o.command = QStringList{QStringLiteral("python3"), QStringLiteral("-c"), kAgent};
+        o.dataDir = m_dir.path();
+        o.store = m_store.get();
+        o.approvals = osh::runtime::AgentSession::Approvals::Store;
+        o.approvalTimeoutSeconds = 120;
+        osh::runtime::AgentSession session(o);
+        std::vector<osh::AuditEvent> events;
+        QByteArray output;
+        QString reason;
+        connect(&session, &osh::runtime::AgentSession::event, this, [&](const osh::AuditEvent &e) { events.push_back(e); });
+        connect(&session, &osh::runtime::AgentSession::agentOutput, this, [&](bool, const QByteArray &d) { output += d; });
+        connect(&session, &osh::runtime::AgentSession::finished, this, [&](int, const QString &why) { reason = why; });
+
+        ApprovalsPanel panel;
+        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy fresh(&panel, &ApprovalsPanel::newApproval);
+        panel.setStore(m_store.get());
+        QString error;
+        QVERIFY2(session.start(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.pendingCount() == 1 || !reason.isEmpty(), 90000);
+        QVERIFY2(reason.isEmpty(), qPrintable(QStringLiteral("ended early: %1; output: %2").arg(reason, QString::fromUtf8(output))));
+        QCOMPARE(fresh.count(), 1);
+        const QModelIndex row = panel.model()->index(0, 0);
+        QCOMPARE(row.data(ApprovalsModel::ToolRole).toString(), QStringLiteral("echo_tool"));
+        QCOMPARE(row.data(ApprovalsModel::SessionRole).toString(), session.id());
+        QCOMPARE(row.data(ApprovalsModel::PolicyRole).toString(), QStringLiteral("hold-echo"));
+        // Held, so the tool has not run yet.
+        for (const auto &e : events)
+            QVERIFY(e.type != "data_output");
+
+        QVERIFY(panel.selectId(row.data(ApprovalsModel::IdRole).toLongLong()));
+        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("approveButton")), Qt::LeftButton);
+        QTRY_COMPARE(panel.pendingCount(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!reason.isEmpty(), 90000);
+        QCOMPARE(reason, QStringLiteral("exited"));
+        bool ran = false;
+        for (const auto &e : events)
+            ran = ran || (e.type == "data_output" && e.tool == "echo_tool");
+        QVERIFY(ran);
+        QVERIFY2(output.contains("RESULT ok") && output.contains("ping-42"), output.constData());
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    QDir m_dir;
+    std::unique_ptr<osh::AuditStore> m_store;
+};
+
+QTEST_MAIN(TestApprovalsPanel)
+#include "tst_approvalspanel.moc"

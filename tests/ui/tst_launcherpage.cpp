@@ -1,0 +1,223 @@
+// The launcher page: policy discovery, validation errors inline, and real
+// gVisor sessions started and stopped from the page.
+
+#include "eventstreammodel.h"
+#include "launcherpage.h"
+
+#include "audit/auditstore.h"
+#include "sandbox/sandbox.h"
+
+#include <QAbstractItemModelTester>
+#include <QBrush>
+#include <QColor>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using osh::ui::EventStreamModel;
+using osh::ui::LauncherPage;
+
+namespace {
+
+const QByteArray kPolicy = R"(version: 1
+name: launcher-test
+sandbox:
+  isolation: gvisor
+  max_memory_mb: 512
+  max_execution_time_seconds: 60
+  cleanup_policy: destroy
+network:
+  default_policy: deny-all
+filesystem:
+  workspace: /agent/workspace
+  rules:
+    - {path: /agent/workspace, permissions: read-write}
+policies:
+  - name: log-calls
+    trigger: tool_call
+    condition: tool.name == 'nothing'
+    action: log
+agent:
+  command: [sh, -c, "echo from-policy"]
+)";
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+int findRow(const QAbstractItemModel *m, int role, const QString &prefix)
+{
+    for (int r = 0; r < m->rowCount(); ++r)
+        if (m->index(r, 0).data(role).toString().startsWith(prefix))
+            return r;
+    return -1;
+}
+
+} // namespace
+
+class TestLauncherPage : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init()
+    {
+        m_tmp = std::make_unique<QTemporaryDir>(); // a fresh folder per test
+        QVERIFY(m_tmp->isValid());
+        m_dir.setPath(m_tmp->path());
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("policies/test.policy.yaml")), kPolicy));
+        std::string error;
+        m_store = osh::AuditStore::open(m_dir.filePath(QStringLiteral("data/audit.db")).toStdString(), error);
+        QVERIFY2(m_store, error.c_str());
+    }
+    void cleanup()
+    {
+        m_store.reset();
+        m_tmp.reset();
+    }
+
+    void listsPoliciesAndDefaults()
+    {
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("other.policy.yaml")), kPolicy));
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("notes.yaml")), "x: 1\n"));
+        QVERIFY(writeFile(m_dir.filePath(QStringLiteral(".hidden/h.policy.yaml")), kPolicy));
+        LauncherPage page;
+        page.setWorkspace(m_dir.path());
+        auto *combo = page.findChild<QComboBox *>(QStringLiteral("policyCombo"));
+        QVERIFY(combo);
+        QCOMPARE(combo->count(), 2);
+        QVERIFY(page.policyFile().endsWith(QStringLiteral(".policy.yaml")));
+        QVERIFY(page.isolation() == osh::Isolation::Gvisor);
+        QCOMPARE(QProcess::splitCommand(page.command()), (QStringList{QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo from-policy")}));
+        // Firecracker has no launcher: listed, disabled, with the reason.
+        auto *iso = page.findChild<QComboBox *>(QStringLiteral("isolationCombo"));
+        const int fc = iso->findData(int(osh::Isolation::Firecracker));
+        QVERIFY(fc >= 0);
+        QVERIFY(!iso->itemData(fc, Qt::ToolTipRole).toString().isEmpty());
+    }
+
+    void invalidPolicyShownInline()
+    {
+        const QString bad = m_dir.filePath(QStringLiteral("bad.policy.yaml"));
+        QVERIFY(writeFile(bad, "version: 1\nname: bad\nsandbox:\n  isolation: submarine\n"));
+        LauncherPage page;
+        QVERIFY(!page.setPolicyFile(bad));
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
+        QVERIFY(!page.messageText().isEmpty());
+        QVERIFY(!page.start());
+        QVERIFY(!page.isRunning());
+    }
+
+    void eventModelCapsAndColours()
+    {
+        EventStreamModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setMaxRows(10);
+        for (int i = 1; i <= 25; ++i) {
+            osh::AuditEvent e;
+            e.seq = i;
+            e.type = "tool_call";
+            e.decision = i % 2 ? "block" : "allow";
+            model.append(e);
+        }
+        QVERIFY(model.rowCount() <= 10);
+        QCOMPARE(model.index(model.rowCount() - 1, 0).data(EventStreamModel::SeqRole).toLongLong(), 25);
+        const QModelIndex blocked = model.index(model.rowCount() - 1, EventStreamModel::DecisionColumn);
+        QCOMPARE(blocked.data().toString(), QStringLiteral("block"));
+        const QColor c = blocked.data(Qt::BackgroundRole).value<QBrush>().color();
+        QVERIFY(c.red() > c.green() && c.red() > c.blue());
+        QVERIFY(!model.index(model.rowCount() - 2, 0).data(Qt::BackgroundRole).isValid());
+    }
+
+    void runsSession()
+    {
+        if (const QString why = osh::runtime::Sandbox::availability(osh::Isolation::Gvisor); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        LauncherPage page;
+        QAbstractItemModelTester tester(page.eventModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto *view = page.findChild<QTableView *>(QStringLiteral("eventView"));
+        QAbstractItemModelTester viewTester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        page.setStore(m_store.get());
+        page.setWorkspace(m_dir.path());
+        page.setCommand(QStringLiteral("sh -c \"echo hello; sleep 1\""));
+        auto *start = page.findChild<QPushButton *>(QStringLiteral("startButton"));
+        QSignalSpy finished(&page, &LauncherPage::sessionFinished);
+        QTest::mouseClick(start, Qt::LeftButton);
+        QVERIFY2(page.isRunning(), qPrintable(page.messageText()));
+        QVERIFY(!start->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), 90000);
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished.at(0).at(2).toString(), QStringLiteral("exited"));
+        QVERIFY(page.agentOutput().contains(QStringLiteral("hello")));
+        const auto *m = page.eventModel();
+        QVERIFY(findRow(m, EventStreamModel::MessageRole, QStringLiteral("session started")) >= 0);
+        QVERIFY(findRow(m, EventStreamModel::MessageRole, QStringLiteral("session ended: exited, exit status 0")) >= 0);
+        QCOMPARE(m->index(0, 0).data(EventStreamModel::SessionRole).toString(), page.sessionId());
+
+        // Filters narrow the view, not the model.
+        const int all = view->model()->rowCount();
+        QVERIFY(all >= 2);
+        auto *text = page.findChild<QLineEdit *>(QStringLiteral("textFilter"));
+        text->setText(QStringLiteral("SESSION ENDED"));
+        QCOMPARE(view->model()->rowCount(), 1);
+        text->clear();
+        auto *type = page.findChild<QComboBox *>(QStringLiteral("typeFilter"));
+        type->setCurrentIndex(type->findData(QStringLiteral("tool_call")));
+        QCOMPARE(view->model()->rowCount(), 0);
+        int sandboxRows = 0;
+        for (int r = 0; r < m->rowCount(); ++r)
+            sandboxRows += m->index(r, 0).data(EventStreamModel::TypeRole).toString() == QStringLiteral("sandbox");
+        type->setCurrentIndex(type->findData(QStringLiteral("sandbox")));
+        QVERIFY(sandboxRows >= 2);
+        QCOMPARE(view->model()->rowCount(), sandboxRows);
+        QCOMPARE(m->rowCount(), all);
+
+        m_store->flush();
+        bool recorded = false;
+        for (const auto &s : m_store->sessions())
+            recorded = recorded || (s.session.id == page.sessionId().toStdString() && s.session.exitReason == "exited");
+        QVERIFY(recorded);
+    }
+
+    void stopIsInterruptedWithResources()
+    {
+        if (const QString why = osh::runtime::Sandbox::availability(osh::Isolation::Gvisor); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        LauncherPage page;
+        QAbstractItemModelTester tester(page.eventModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        page.setStore(m_store.get());
+        QVERIFY(page.setPolicyFile(m_dir.filePath(QStringLiteral("policies/test.policy.yaml"))));
+        page.setCommand(QStringLiteral("sleep 60"));
+        QVERIFY2(page.start(), qPrintable(page.messageText()));
+        // The sandbox's cgroup is readable as root: real figures, not n/a.
+        auto *procs = page.findChild<QLabel *>(QStringLiteral("processesLabel"));
+        auto *memory = page.findChild<QLabel *>(QStringLiteral("memoryLabel"));
+        QTRY_VERIFY_WITH_TIMEOUT(procs->text().toInt() > 0, 30000);
+        QVERIFY2(memory->text().contains(QStringLiteral(" / ")), qPrintable(memory->text())); // the 512 MB limit is set
+        QVERIFY(page.isRunning());
+        QTest::mouseClick(page.findChild<QPushButton *>(QStringLiteral("stopButton")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isRunning(), 60000);
+        QVERIFY(findRow(page.eventModel(), EventStreamModel::MessageRole, QStringLiteral("session ended: interrupted")) >= 0);
+        QCOMPARE(procs->text(), QStringLiteral("n/a"));
+        QVERIFY(page.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_tmp;
+    QDir m_dir;
+    std::unique_ptr<osh::AuditStore> m_store;
+};
+
+QTEST_MAIN(TestLauncherPage)
+#include "tst_launcherpage.moc"

@@ -1,0 +1,169 @@
+// The simulator page offscreen: the form decides with the real engine, the
+// trace model is a valid tree, and saved cases pass when the suite runs.
+
+#include "model/policyvalidator.h"
+#include "requestform.h"
+#include "simulatorpage.h"
+#include "testsuite/workspacetests.h"
+#include "tracemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace osh;
+using namespace osh::ui;
+
+class TstSimulatorPage : public QObject
+{
+    Q_OBJECT
+
+    static QString seed() { return QStringLiteral(OSH_TEST_DATA_DIR "/seed/production.policy.yaml"); }
+
+    static std::shared_ptr<const PolicyDocument> load(const QString &file)
+    {
+        ValidationOptions opt;
+        opt.checkFiles = false;
+        auto r = PolicyValidator::checkFile(file.toStdString(), opt);
+        return hasErrors(r.diagnostics) ? nullptr : r.document;
+    }
+
+    static void click(SimulatorPage &page, const char *name)
+    {
+        auto *b = page.findChild<QPushButton *>(QLatin1StringView(name));
+        QVERIFY(b);
+        QTest::mouseClick(b, Qt::LeftButton);
+    }
+
+private Q_SLOTS:
+    void noPolicyShowsInlineMessage()
+    {
+        SimulatorPage page;
+        QVERIFY(!page.decide());
+        QVERIFY(!page.message().isEmpty());
+        page.setPolicy(nullptr, QString());
+        QVERIFY(!page.message().isEmpty());
+    }
+
+    void emailEscalates()
+    {
+        SimulatorPage page;
+        page.show();
+        page.setPolicy(load(seed()), seed());
+        QVERIFY(page.message().isEmpty());
+        page.form()->setTrigger(QStringLiteral("tool_call"));
+        page.form()->toolName()->setCurrentText(QStringLiteral("email_send"));
+        page.form()->toolArgs()->setPlainText(QStringLiteral("{\"to\": \"a@example.com\"}"));
+        QSignalSpy spy(&page, &SimulatorPage::decided);
+        click(page, "decide");
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("ESCALATE"));
+        auto *who = page.findChild<QLabel *>(QStringLiteral("whoLabel"));
+        QVERIFY(who->text().contains(QStringLiteral("email-approval")));
+        QVERIFY(who->text().contains(QStringLiteral("policy")));
+        auto *msg = page.findChild<QLabel *>(QStringLiteral("decisionMessage"));
+        QCOMPARE(msg->text(), QStringLiteral("Email requires human approval before sending."));
+
+        // The trace: sandbox layer, then the email-approval policy with its reads.
+        TraceModel *trace = page.traceModel();
+        QAbstractItemModelTester tester(trace, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(trace->rowCount() >= 2);
+        QModelIndex policyRow;
+        for (int i = 0; i < trace->rowCount(); ++i) {
+            const auto idx = trace->index(i, 0);
+            if (idx.data(TraceModel::PolicyRole).toString() == QLatin1StringView("email-approval"))
+                policyRow = idx;
+        }
+        QVERIFY(policyRow.isValid());
+        QCOMPARE(policyRow.data(TraceModel::MatchedRole).toBool(), true);
+        QVERIFY(trace->rowCount(policyRow) >= 1);
+        const auto read = trace->index(0, 0, policyRow);
+        QCOMPARE(read.data(TraceModel::PathRole).toString(), QStringLiteral("tool.name"));
+        QCOMPARE(read.data(TraceModel::ValueRole).toString(), QStringLiteral("\"email_send\""));
+        QCOMPARE(trace->parent(read), policyRow);
+
+        // Ctrl+Return decides too.
+        page.form()->toolName()->setCurrentText(QStringLiteral("knowledge_search"));
+        page.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&page));
+        page.form()->toolArgs()->setFocus();
+        QTest::keyClick(page.form()->toolArgs(), Qt::Key_Return, Qt::ControlModifier);
+        QCOMPARE(spy.count(), 2);
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("ALLOW"));
+    }
+
+    void cardNumberIsRedacted()
+    {
+        SimulatorPage page;
+        page.setPolicy(load(seed()), seed());
+        page.form()->setTrigger(QStringLiteral("data_output"));
+        page.form()->outputText()->setPlainText(QStringLiteral("card 4111 1111 1111 1111 ok"));
+        QVERIFY(page.decide());
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("REDACT"));
+        QCOMPARE(page.outputView()->toPlainText(), QStringLiteral("card [REDACTED:credit_card] ok"));
+    }
+
+    void badInputIsInline()
+    {
+        SimulatorPage page;
+        page.setPolicy(load(seed()), seed());
+        page.form()->toolArgs()->setPlainText(QStringLiteral("{not json"));
+        QVERIFY(!page.decide());
+        QVERIFY(!page.message().isEmpty());
+        page.form()->rawToggle()->setChecked(true);
+        page.form()->rawJson()->setPlainText(QStringLiteral("{\"trigger\":\"tool_call\",\"sesion\":{}}"));
+        QVERIFY(!page.decide());
+        QVERIFY(page.message().contains(QStringLiteral("sesion")));
+        page.form()->rawJson()->setPlainText(
+            QStringLiteral("{\"trigger\":\"network_egress\",\"destination\":{\"host\":\"evil.com\",\"port\":443}}"));
+        QVERIFY(page.decide());
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("BLOCK"));
+    }
+
+    void saveAsTestCaseAppendsAndPasses()
+    {
+        QTemporaryDir ws;
+        const QString policy = ws.filePath(QStringLiteral("prod.policy.yaml"));
+        QVERIFY(QFile::copy(seed(), policy));
+        SimulatorPage page;
+        page.setPolicy(load(policy), policy);
+        page.setWorkspace(ws.path());
+        page.testFileBox()->setCurrentText(QStringLiteral("sim"));
+        page.caseNameEdit()->setText(QStringLiteral("email needs approval"));
+        page.form()->toolName()->setCurrentText(QStringLiteral("email_send"));
+        page.form()->toolArgs()->setPlainText(QStringLiteral("{\"body\": \"Hi \\\"Bob\\\"\\nthanks\", \"n\": [1, 2.5]}"));
+        click(page, "saveTestCase");
+        QVERIFY2(page.message().contains(QStringLiteral("Saved")), qPrintable(page.message()));
+        const QString file = ws.filePath(QStringLiteral("tests/sim.yaml"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray first = f.readAll();
+        f.close();
+        QVERIFY(first.startsWith("policy: \"../prod.policy.yaml\"\ncases:\n"));
+
+        page.form()->setTrigger(QStringLiteral("data_output"));
+        page.form()->outputText()->setPlainText(QStringLiteral("mail jane@example.com"));
+        page.caseNameEdit()->setText(QStringLiteral("output redacted"));
+        QVERIFY(page.saveAsTestCase());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.readAll().startsWith(first));
+        f.close();
+
+        const auto r = WorkspaceTests::run(ws.path().toStdString());
+        QVERIFY(r.ok());
+        QCOMPARE(r.caseCount(), 2);
+    }
+};
+
+QTEST_MAIN(TstSimulatorPage)
+#include "tst_simulatorpage.moc"

@@ -1,0 +1,144 @@
+#include "tracemodel.h"
+
+#include <QBrush>
+#include <QColor>
+
+namespace osh::ui {
+
+namespace {
+
+// Top-level rows have internal id 0; a child's id is its parent's row + 1.
+constexpr quintptr kTopLevel = 0;
+
+QString qs(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+} // namespace
+
+void TraceModel::clear()
+{
+    beginResetModel();
+    m_steps.clear();
+    endResetModel();
+}
+
+void TraceModel::setDecision(const Decision &decision)
+{
+    beginResetModel();
+    m_steps.clear();
+    for (const auto &t : decision.trace) {
+        Step s;
+        s.kind = t.isPolicy ? PolicyRow : LayerRow;
+        s.layer = qs(layerName(t.layer));
+        s.policy = qs(t.policy);
+        s.matched = t.matched;
+        s.allowed = t.allowed;
+        s.rule = t.rule;
+        s.detail = QString::fromStdString(t.detail);
+        if (t.isPolicy) {
+            for (const auto &r : decision.readsOf(t))
+                s.children.push_back({ReadRow, qs(r.path), QString::fromStdString(r.value.toJson())});
+            if (t.hasError()) {
+                s.children.push_back({ErrorRow, tr("error"), s.detail});
+                s.children.push_back({FailClosedRow, tr("fail_closed"), t.failClosed ? tr("true") : tr("false")});
+            }
+        }
+        m_steps.push_back(std::move(s));
+    }
+    endResetModel();
+}
+
+QModelIndex TraceModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (!hasIndex(row, column, parent))
+        return {};
+    if (!parent.isValid())
+        return createIndex(row, column, kTopLevel);
+    return createIndex(row, column, static_cast<quintptr>(parent.row()) + 1);
+}
+
+QModelIndex TraceModel::parent(const QModelIndex &child) const
+{
+    if (!child.isValid() || child.internalId() == kTopLevel)
+        return {};
+    return createIndex(static_cast<int>(child.internalId() - 1), 0, kTopLevel);
+}
+
+int TraceModel::rowCount(const QModelIndex &parent) const
+{
+    if (!parent.isValid())
+        return static_cast<int>(m_steps.size());
+    if (parent.internalId() != kTopLevel || parent.column() != 0)
+        return 0;
+    return static_cast<int>(m_steps[static_cast<std::size_t>(parent.row())].children.size());
+}
+
+int TraceModel::columnCount(const QModelIndex &) const
+{
+    return ColumnCount;
+}
+
+QVariant TraceModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    return section == StepColumn ? tr("Step") : section == ResultColumn ? tr("Result") : QVariant();
+}
+
+QVariant TraceModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    if (index.internalId() == kTopLevel)
+        return stepData(m_steps[static_cast<std::size_t>(index.row())], index.column(), role);
+    const auto &step = m_steps[static_cast<std::size_t>(index.internalId() - 1)];
+    return childData(step.children[static_cast<std::size_t>(index.row())], index.column(), role);
+}
+
+QVariant TraceModel::stepData(const Step &s, int column, int role) const
+{
+    const bool policy = s.kind == PolicyRow;
+    switch (role) {
+    case Qt::DisplayRole:
+        if (column == StepColumn)
+            return policy ? tr("policy %1").arg(s.policy) : s.layer;
+        if (policy)
+            return s.matched ? tr("matched") : tr("not matched");
+        {
+            QString text = s.allowed ? tr("allow") : tr("block");
+            if (s.rule >= 0)
+                text += tr(" (rule %1)").arg(s.rule);
+            if (!s.detail.isEmpty())
+                text += QStringLiteral(": ") + s.detail;
+            return text;
+        }
+    case Qt::ForegroundRole:
+        if (column == ResultColumn && ((policy && s.matched) || (!policy && !s.allowed)))
+            return QBrush(QColor(0xb0, 0x30, 0x20));
+        return {};
+    case Qt::ToolTipRole: return s.detail.isEmpty() ? QVariant() : QVariant(s.detail);
+    case KindRole: return static_cast<int>(s.kind);
+    case LayerRole: return s.layer;
+    case PolicyRole: return policy ? QVariant(s.policy) : QVariant();
+    case MatchedRole: return policy ? QVariant(s.matched) : QVariant();
+    case AllowedRole: return policy ? QVariant() : QVariant(s.allowed);
+    case RuleRole: return policy ? QVariant() : QVariant(s.rule);
+    default: return {};
+    }
+}
+
+QVariant TraceModel::childData(const Child &c, int column, int role) const
+{
+    switch (role) {
+    case Qt::DisplayRole: return column == StepColumn ? c.label : c.value;
+    case Qt::ToolTipRole: return c.value;
+    case KindRole: return static_cast<int>(c.kind);
+    case PathRole: return c.kind == ReadRow ? QVariant(c.label) : QVariant();
+    case ValueRole: return c.value;
+    default: return {};
+    }
+}
+
+} // namespace osh::ui

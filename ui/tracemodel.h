@@ -1,0 +1,70 @@
+#pragma once
+// A decision's trace as a tree: one row per layer consulted and per policy
+// evaluated; a policy's children are the variables it read (path -> value)
+// and, when it could not be evaluated, the error and whether it failed closed.
+
+#include "engine/decision.h"
+
+#include <QAbstractItemModel>
+
+#include <vector>
+
+namespace osh::ui {
+
+class TraceModel : public QAbstractItemModel
+{
+    Q_OBJECT
+
+public:
+    enum Role {
+        KindRole = Qt::UserRole + 1, // Kind as int
+        LayerRole,                   // "sandbox", "network", "filesystem", "policy"
+        PolicyRole,                  // policy rows: the policy's name
+        MatchedRole,                 // policy rows: bool
+        AllowedRole,                 // layer rows: bool
+        RuleRole,                    // layer rows: 0-based rule index, or -1
+        PathRole,                    // read rows: the variable path
+        ValueRole,                   // read rows: the value as JSON
+    };
+    enum Kind { LayerRow, PolicyRow, ReadRow, ErrorRow, FailClosedRow };
+    enum Column { StepColumn, ResultColumn, ColumnCount };
+
+    using QAbstractItemModel::QAbstractItemModel;
+
+    void setDecision(const Decision &decision);
+    void clear();
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+private:
+    struct Child
+    {
+        Kind kind;
+        QString label;
+        QString value;
+    };
+    struct Step
+    {
+        Kind kind;
+        QString layer;
+        QString policy;
+        bool matched = false;
+        bool allowed = true;
+        int rule = -1;
+        QString detail;
+        std::vector<Child> children;
+    };
+
+    QVariant stepData(const Step &s, int column, int role) const;
+    QVariant childData(const Child &c, int column, int role) const;
+
+    // Copied out of the Decision: its trace points into the engine's document.
+    std::vector<Step> m_steps;
+};
+
+} // namespace osh::ui
