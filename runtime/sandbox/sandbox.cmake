@@ -11,8 +11,9 @@ target_sources(osh_runtime PRIVATE
 # Process 1 inside every sandbox: static, libc only, copied into the sandbox root.
 add_executable(osh-sandbox-init ${CMAKE_CURRENT_LIST_DIR}/init/osh-sandbox-init.cpp)
 set_target_properties(osh-sandbox-init PROPERTIES AUTOMOC OFF)
-target_compile_options(osh-sandbox-init PRIVATE -Wall -Wextra -Wpedantic $<$<BOOL:${OSH_WERROR}>:-Werror>)
-target_link_options(osh-sandbox-init PRIVATE -static)
+# A static binary cannot carry the sanitizer runtimes of the asan/fuzz presets.
+target_compile_options(osh-sandbox-init PRIVATE -Wall -Wextra -Wpedantic $<$<BOOL:${OSH_WERROR}>:-Werror> -fno-sanitize=all)
+target_link_options(osh-sandbox-init PRIVATE -static -fno-sanitize=all)
 
 # The build tree's init; installed builds or tests elsewhere set OSH_SANDBOX_INIT.
 add_dependencies(osh_runtime osh-sandbox-init)
