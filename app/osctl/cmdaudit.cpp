@@ -274,4 +274,23 @@ int audit(const QStringList &args)
     return Ok;
 }
 
+int parseListing(QCommandLineParser &p, const QString &cmd, const QStringList &args, QString &format)
+{
+    p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or jsonl."), QStringLiteral("format"),
+                 QStringLiteral("table")});
+    addStoreOption(p);
+    if (!p.parse(QStringList{cmd} + args))
+        return usageError(cmd, p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printHelp(p, cmd);
+        return Ok;
+    }
+    if (!p.positionalArguments().isEmpty())
+        return usageError(cmd, QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    format = p.value(QStringLiteral("format"));
+    if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl"))
+        return usageError(cmd, QStringLiteral("invalid --format '%1' (expected table or jsonl)").arg(format));
+    return -1;
+}
+
 } // namespace osctl

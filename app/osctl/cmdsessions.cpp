@@ -42,20 +42,9 @@ int sessions(const QStringList &args)
         "exit status and reason, and event counts by decision.\n"
         "Exit codes: 0 success, 1 the store cannot be opened or read, 2 usage problems."));
     p.addHelpOption();
-    p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or jsonl."), QStringLiteral("format"),
-                 QStringLiteral("table")});
-    addStoreOption(p);
-    if (!p.parse(QStringList{cmd} + args))
-        return usageError(cmd, p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, cmd);
-        return Ok;
-    }
-    if (!p.positionalArguments().isEmpty())
-        return usageError(cmd, QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
-    const QString format = p.value(QStringLiteral("format"));
-    if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl"))
-        return usageError(cmd, QStringLiteral("invalid --format '%1' (expected table or jsonl)").arg(format));
+    QString format;
+    if (const int code = parseListing(p, cmd, args, format); code >= 0)
+        return code;
 
     const auto store = openStore(p, cmd);
     if (!store)

@@ -47,6 +47,10 @@ const char *decisionColour(std::string_view decision);
 // an ANSI SGR sequence for a cell.
 void printTable(const std::vector<std::vector<std::string>> &rows,
                 const std::function<const char *(std::size_t row, std::size_t column)> &colour = {});
+// For listing commands: adds --format table|jsonl and --store, parses args
+// (no positional arguments). Returns -1 to go on (format set), else the exit
+// code to return (help printed, or a usage error reported).
+int parseListing(QCommandLineParser &p, const QString &cmd, const QStringList &args, QString &format);
 // Prints a parser's help with "osctl CMD" as the program name.
 void printHelp(const QCommandLineParser &p, const QString &command);
 
