@@ -11,7 +11,7 @@ namespace osh {
 
 namespace {
 
-Value fromJsonValue(const QJsonValue &v)
+Value fromJsonValueImpl(const QJsonValue &v)
 {
     switch (v.type()) {
     case QJsonValue::Bool: return Value(v.toBool());
@@ -27,14 +27,14 @@ Value fromJsonValue(const QJsonValue &v)
         const auto arr = v.toArray();
         l.reserve(static_cast<std::size_t>(arr.size()));
         for (const auto &x : arr)
-            l.push_back(fromJsonValue(x));
+            l.push_back(fromJsonValueImpl(x));
         return Value(std::move(l));
     }
     case QJsonValue::Object: {
         ValueMap m;
         const auto obj = v.toObject();
         for (auto it = obj.begin(); it != obj.end(); ++it)
-            m.emplace(it.key().toStdString(), fromJsonValue(it.value()));
+            m.emplace(it.key().toStdString(), fromJsonValueImpl(it.value()));
         return Value(std::move(m));
     }
     default: return Value();
@@ -69,7 +69,7 @@ public:
             error = std::string("'") + path + "' must be " + names[static_cast<int>(type)];
             return false;
         }
-        Value val = fromJsonValue(v);
+        Value val = valueFromJson(v);
         if (type == VarType::Float && val.isInt())
             val = Value(static_cast<double>(val.toInt()));
         m_r.set(var, std::move(val));
@@ -104,6 +104,8 @@ private:
 };
 
 } // namespace
+
+Value valueFromJson(const QJsonValue &v) { return fromJsonValueImpl(v); }
 
 std::string Request::identity() const
 {

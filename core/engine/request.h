@@ -12,7 +12,12 @@
 #include <string>
 #include <string_view>
 
+class QJsonValue;
+
 namespace osh {
+
+// A JSON value as a condition-language Value (whole numbers become ints).
+Value valueFromJson(const QJsonValue &v);
 
 struct Request
 {

@@ -24,32 +24,6 @@ constexpr int kMethodNotFound = -32601;
 constexpr int kInvalidParams = -32602;
 constexpr qsizetype kMaxMessageBytes = 16 << 20;
 
-Value valueFromJson(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Bool: return Value(v.toBool());
-    case QJsonValue::Double: {
-        const double d = v.toDouble();
-        return std::floor(d) == d && std::fabs(d) < 9e15 ? Value(static_cast<std::int64_t>(d)) : Value(d);
-    }
-    case QJsonValue::String: return Value(v.toString().toStdString());
-    case QJsonValue::Array: {
-        ValueList l;
-        for (const auto &x : v.toArray())
-            l.push_back(valueFromJson(x));
-        return Value(std::move(l));
-    }
-    case QJsonValue::Object: {
-        ValueMap m;
-        const auto o = v.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            m.emplace(it.key().toStdString(), valueFromJson(it.value()));
-        return Value(std::move(m));
-    }
-    default: return Value();
-    }
-}
-
 std::string redacted(const std::string &text) { return pii::PiiDetector::instance().redact(text); }
 
 QJsonObject textResult(const QString &text, bool isError)
@@ -218,7 +192,7 @@ QJsonObject Gateway::toolsList() const
     return QJsonObject{{QStringLiteral("tools"), tools}};
 }
 
-std::int64_t Gateway::audit(const Request *request, const Decision *decision, const std::string &type,
+std::int64_t Gateway::audit(const Decision *decision, const std::string &type,
                             const std::string &tool, const std::string &parametersJson, const std::string &message)
 {
     if (!m_audit)
@@ -238,7 +212,6 @@ std::int64_t Gateway::audit(const Request *request, const Decision *decision, co
         e.severity = std::string(logLevelName(decision->logLevel));
         e.trace = redacted(decision->toJson());
     }
-    (void)request;
     return m_audit->record(std::move(e));
 }
 
@@ -251,7 +224,7 @@ Decision Gateway::decide(Request &request, const std::string &tool, const std::s
     Decision d = m_engine->decide(request, *m_session);
     if (lock.owns_lock())
         lock.unlock();
-    const auto s = audit(&request, &d, std::string(triggerName(request.trigger)), tool, parametersJson);
+    const auto s = audit(&d, std::string(triggerName(request.trigger)), tool, parametersJson);
     if (seq)
         *seq = s;
     return d;
@@ -274,7 +247,7 @@ void Gateway::escalate(const Request &request, const Decision &decision, const s
     a.requestJson = redacted(request.toJson());
     a.decisionJson = redacted(decision.toJson());
     m_approvals->request(std::move(a), [this, tool, then = std::move(then)](ApprovalAnswer answer) {
-        audit(nullptr, nullptr, "approval", tool, "{}",
+        audit(nullptr, "approval", tool, "{}",
               answer.timedOut ? "approval timed out; the action is blocked"
                               : answer.approved ? "approved" + (answer.note.empty() ? std::string() : ": " + answer.note)
                                                 : "denied" + (answer.note.empty() ? std::string() : ": " + answer.note));
@@ -361,7 +334,7 @@ void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, co
         const QString why = result.error.isEmpty()
             ? QStringLiteral("the tool exited with status %1: %2").arg(result.exitCode).arg(QString::fromUtf8(said.left(2000)))
             : result.error;
-        audit(nullptr, nullptr, "tool_result", tool.name, "{}", why.toStdString());
+        audit(nullptr, "tool_result", tool.name, "{}", why.toStdString());
         respond(socket, id, textResult(QStringLiteral("Tool '%1' failed: %2").arg(name, why), true));
         Q_EMIT toolCallFinished(name, false);
         return;
@@ -426,14 +399,14 @@ void Gateway::usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const Q
         total = m_session->totalCost();
     }
     const std::string p = QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString();
-    audit(nullptr, nullptr, "usage", {}, p, "cost " + std::to_string(cost));
+    audit(nullptr, "usage", {}, p, "cost " + std::to_string(cost));
     respond(socket, id, QJsonObject{{QStringLiteral("total_cost"), total}});
 }
 
 void Gateway::reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
 {
     const std::string p = QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString();
-    audit(nullptr, nullptr, "reasoning", {}, p);
+    audit(nullptr, "reasoning", {}, p);
     respond(socket, id, QJsonObject());
 }
 
@@ -535,7 +508,12 @@ void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id,
         probe = QFileInfo(dirPath).canonicalFilePath();
     }
     if (probe.isEmpty() || !(probe == rootCanonical || probe.startsWith(rootCanonical + QLatin1Char('/')))) {
-        audit(&req, nullptr, "file_access", {}, paramsJson, "refused: the path leaves its folder through a symbolic link");
+        Decision refused;
+        refused.outcome = Action::Block;
+        refused.layer = Layer::Filesystem;
+        refused.logLevel = LogLevel::Warning;
+        refused.message = path.toStdString() + " leaves its folder through a symbolic link";
+        audit(&refused, "file_access", {}, paramsJson);
         refuse(QStringLiteral("%1 leaves its folder through a symbolic link").arg(path));
         return;
     }

@@ -80,7 +80,7 @@ private:
     // Decides, audits and returns the decision (and the request as derived).
     Decision decide(Request &request, const std::string &tool, const std::string &parametersJson,
                     std::int64_t *seq = nullptr);
-    std::int64_t audit(const Request *request, const Decision *decision, const std::string &type,
+    std::int64_t audit(const Decision *decision, const std::string &type,
                        const std::string &tool, const std::string &parametersJson, const std::string &message = {});
     void escalate(const Request &request, const Decision &decision, const std::string &tool,
                   const std::string &parametersJson, std::function<void(bool, std::string)> then);

@@ -337,6 +337,7 @@ private Q_SLOTS:
                                                                {QStringLiteral("path"), QStringLiteral("/agent/workspace/leak.txt")}});
         QVERIFY(!r[QStringLiteral("result")][QStringLiteral("ok")].toBool());
         QVERIFY(!r[QStringLiteral("result")].toObject().contains(QStringLiteral("content")));
+        QCOMPARE(m_audit.count("file_access", "block"), 1); // the refusal is audited as one
         // Creating links through the controller is refused (block_symlinks).
         const auto s = call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("symlink")},
                                                                {QStringLiteral("path"), QStringLiteral("/agent/workspace/l.txt")},
