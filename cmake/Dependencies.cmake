@@ -1,7 +1,7 @@
 # Third-party libraries, all from Debian packages (scripts/setup.sh installs them).
 find_package(Qt6 6.4 REQUIRED COMPONENTS Core Network Test)
 if(OSH_BUILD_GUI)
-    find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Widgets Svg PrintSupport LinguistTools)
+    find_package(Qt6 6.4 REQUIRED COMPONENTS Gui Widgets Svg PrintSupport LinguistTools DBus)
 endif()
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)

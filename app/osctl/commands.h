@@ -28,6 +28,10 @@ int sessions(const QStringList &args);
 int approvals(const QStringList &args);
 int run(const QStringList &args);
 int demo(const QStringList &args);
+int replay(const QStringList &args);
+int import(const QStringList &args);
+int history(const QStringList &args);
+int diff(const QStringList &args);
 
 // Prints "osctl CMD: message" on stderr and returns Usage.
 int usageError(const QString &command, const QString &message);

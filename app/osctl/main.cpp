@@ -19,8 +19,13 @@ const char *const kHelp =
     "  run --policy FILE [-- COMMAND...]\n"
     "                          run an agent session in a sandbox, streaming decisions\n"
     "  demo                    the customer-support demo, end to end\n"
+    "  history FILE            the commits that changed a policy file\n"
+    "  diff REV1 REV2 FILE     a policy file between two revisions (text or --semantic)\n"
     "  audit query             audited events (filters; table, jsonl or ocsf)\n"
     "  sessions                sessions with their event counts\n"
+    "  replay SESSION --policy FILE|REV\n"
+    "                          what-if: the decisions that would change under another policy\n"
+    "  import FILE.jsonl       a session from eval-format JSON lines (--policy decides it)\n"
     "  approvals list|approve ID|deny ID\n"
     "                          held escalations and their verdicts\n"
     "\n"
@@ -67,8 +72,16 @@ int main(int argc, char **argv)
         return osctl::run(args);
     if (command == QLatin1StringView("demo"))
         return osctl::demo(args);
+    if (command == QLatin1StringView("history"))
+        return osctl::history(args);
+    if (command == QLatin1StringView("diff"))
+        return osctl::diff(args);
     if (command == QLatin1StringView("audit"))
         return osctl::audit(args);
+    if (command == QLatin1StringView("replay"))
+        return osctl::replay(args);
+    if (command == QLatin1StringView("import"))
+        return osctl::import(args);
     if (command == QLatin1StringView("sessions"))
         return osctl::sessions(args);
     if (command == QLatin1StringView("approvals"))

@@ -25,6 +25,12 @@ struct AuditEvent
     std::string severity = "info"; // debug info warning critical
     std::string trace;      // the decision's JSON, or empty
     std::string policyHash; // SHA-256 (hex) of the policy file's content
+    // Decided actions (schema 3): the request the decision was made on, in
+    // the `osctl eval` request format, every detected PII value replaced by
+    // a surrogate of the same type (replay/piisurrogate.h), so what-if
+    // replay decides it again without the store holding real PII. Empty for
+    // other events and for actions recorded before schema 3.
+    std::string request;
 };
 
 // One session as `osctl sessions` lists it.

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace osh {
@@ -26,6 +27,28 @@ struct AuditQuery
     std::vector<std::string> decisions;
     std::string tool;
     std::int64_t limit = 0; // the first N in order; 0 = all
+};
+
+// One stored event as a bulk scan sees it (AuditStore::scanSession): views
+// into SQLite's row buffer, valid only during the visit. Columns that were
+// not asked for are empty.
+struct AuditRowView
+{
+    std::int64_t seq = 0;
+    double ts = 0;
+    std::string_view type, tool, decision, layer, policy, severity;
+    bool hasRequest = false;
+    // Only with AuditColumns::Text (parameters also with Parameters).
+    std::string_view parameters, message, trace, policyHash;
+    // Only with AuditColumns::Request.
+    std::string_view request;
+};
+
+// Which columns a scan reads beyond the compact ones (seq, ts, type, tool,
+// decision, layer, policy, severity, hasRequest). Bit flags.
+struct AuditColumns
+{
+    static constexpr unsigned Compact = 0, Text = 1, Request = 2, Parameters = 4;
 };
 
 // A session with the number of its stored events, total and per decision

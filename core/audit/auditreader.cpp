@@ -57,7 +57,7 @@ bool AuditReader::query(const AuditQuery &q, const std::function<bool(const Audi
 {
     std::string sql =
         "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, severity, trace, "
-        "policy_hash FROM events WHERE 1";
+        "policy_hash, request FROM events WHERE 1";
     if (q.since)
         sql += " AND ts >= ?";
     if (q.until)
@@ -122,8 +122,132 @@ bool AuditReader::query(const AuditQuery &q, const std::function<bool(const Audi
         e.severity = st.text(10);
         e.trace = st.text(11);
         e.policyHash = st.text(12);
+        e.request = st.text(13);
         if (!visit(e))
             return true;
+    }
+}
+
+bool AuditReader::scanSession(const std::string &sessionId, unsigned columns,
+                              const std::function<bool(const AuditRowView &)> &visit, std::string &error)
+{
+    const bool text = columns & AuditColumns::Text;
+    const bool params = text || (columns & AuditColumns::Parameters);
+    const bool request = columns & AuditColumns::Request;
+    std::string sql = "SELECT seq, ts, type, tool, decision, layer, policy, severity, request <> ''";
+    int next = 9;
+    const int paramsCol = params ? next++ : -1;
+    if (params)
+        sql += ", parameters";
+    const int textCol = text ? next : -1;
+    if (text) {
+        sql += ", message, trace, policy_hash";
+        next += 3;
+    }
+    const int reqCol = request ? next : -1;
+    if (request)
+        sql += ", request";
+    // The events_session_seq index gives the order without a sort.
+    sql += " FROM events WHERE session_id = ?1 ORDER BY seq";
+
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(), sql, error))
+        return false;
+    st.bindText(1, sessionId);
+    AuditRowView r;
+    for (;;) {
+        const int rc = st.step();
+        if (rc == SQLITE_DONE)
+            return true;
+        if (rc != SQLITE_ROW) {
+            error = m_db.errorMessage();
+            return false;
+        }
+        r.seq = st.int64(0);
+        r.ts = st.real(1);
+        r.type = st.textView(2);
+        r.tool = st.textView(3);
+        r.decision = st.textView(4);
+        r.layer = st.textView(5);
+        r.policy = st.textView(6);
+        r.severity = st.textView(7);
+        r.hasRequest = st.int64(8) != 0;
+        if (params)
+            r.parameters = st.textView(paramsCol);
+        if (text) {
+            r.message = st.textView(textCol);
+            r.trace = st.textView(textCol + 1);
+            r.policyHash = st.textView(textCol + 2);
+        }
+        if (request)
+            r.request = st.textView(reqCol);
+        if (!visit(r))
+            return true;
+    }
+}
+
+bool AuditReader::event(const std::string &sessionId, std::int64_t seq, AuditEvent &out, bool &found,
+                        std::string &error)
+{
+    found = false;
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(),
+                    "SELECT ts, type, tool, parameters, decision, layer, policy, message, severity, trace, "
+                    "policy_hash, request FROM events WHERE session_id = ?1 AND seq = ?2",
+                    error))
+        return false;
+    st.bindText(1, sessionId);
+    st.bindInt(2, seq);
+    const int rc = st.step();
+    if (rc == SQLITE_DONE)
+        return true;
+    if (rc != SQLITE_ROW) {
+        error = m_db.errorMessage();
+        return false;
+    }
+    found = true;
+    out.sessionId = sessionId;
+    out.seq = seq;
+    out.ts = st.real(0);
+    out.type = st.text(1);
+    out.tool = st.text(2);
+    out.parameters = st.text(3);
+    out.decision = st.text(4);
+    out.layer = st.text(5);
+    out.policy = st.text(6);
+    out.message = st.text(7);
+    out.severity = st.text(8);
+    out.trace = st.text(9);
+    out.policyHash = st.text(10);
+    out.request = st.text(11);
+    return true;
+}
+
+bool AuditReader::searchText(const std::string &sessionId, const std::string &needle, std::vector<std::int64_t> &out,
+                             std::string &error)
+{
+    out.clear();
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    // instr() over lower(): ASCII case folding, and no LIKE wildcards to escape.
+    if (!st.prepare(m_db.handle(),
+                    "SELECT seq FROM events WHERE session_id = ?1 AND (instr(lower(message), lower(?2)) > 0 "
+                    "OR instr(lower(parameters), lower(?2)) > 0) ORDER BY seq",
+                    error))
+        return false;
+    st.bindText(1, sessionId);
+    st.bindText(2, needle);
+    for (;;) {
+        const int rc = st.step();
+        if (rc == SQLITE_DONE)
+            return true;
+        if (rc != SQLITE_ROW) {
+            error = m_db.errorMessage();
+            return false;
+        }
+        out.push_back(st.int64(0));
     }
 }
 

@@ -27,6 +27,15 @@ public:
     // visit runs with the reader locked: it must not read from the store.
     bool query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error);
     bool sessions(std::vector<SessionSummary> &out, std::string &error);
+    // One session's events in seq order, one statement (see AuditStore::scanSession).
+    bool scanSession(const std::string &sessionId, unsigned columns,
+                     const std::function<bool(const AuditRowView &)> &visit, std::string &error);
+    // One event; found is false when it is not stored.
+    bool event(const std::string &sessionId, std::int64_t seq, AuditEvent &out, bool &found, std::string &error);
+    // Seqs of the session's events whose message or parameters contain
+    // needle (ASCII case-insensitive), in order.
+    bool searchText(const std::string &sessionId, const std::string &needle, std::vector<std::int64_t> &out,
+                    std::string &error);
     // found is false when there is no approval with this id.
     bool approval(std::int64_t id, ApprovalRecord &out, bool &found, std::string &error);
     // All approvals, or only those with the given status; oldest first.

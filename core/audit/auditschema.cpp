@@ -10,7 +10,7 @@ namespace osh::audit {
 
 namespace {
 
-const char *const kCreateV2 = R"sql(
+const char *const kCreateV3 = R"sql(
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -42,7 +42,8 @@ CREATE TABLE events (
     message TEXT NOT NULL DEFAULT '',
     severity TEXT NOT NULL DEFAULT 'info',
     trace TEXT NOT NULL DEFAULT '',
-    policy_hash TEXT NOT NULL DEFAULT ''
+    policy_hash TEXT NOT NULL DEFAULT '',
+    request TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX events_session_seq ON events(session_id, seq);
 CREATE INDEX events_ts ON events(ts, seq);
@@ -74,7 +75,7 @@ CREATE TABLE approvals (
     resolver TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX approvals_status ON approvals(status, created_at);
-INSERT INTO meta(key, value) VALUES ('schema_version', '2');
+INSERT INTO meta(key, value) VALUES ('schema_version', '3');
 )sql";
 
 // Version 1 -> 2. Counts are rebuilt from the events already stored, so
@@ -116,6 +117,14 @@ CREATE TABLE approvals (
 );
 CREATE INDEX approvals_status ON approvals(status, created_at);
 UPDATE meta SET value = '2' WHERE key = 'schema_version';
+)sql";
+
+// Version 2 -> 3: the request each action was decided on, for what-if
+// replay. Events stored before keep an empty request (replayed from their
+// redacted parameters, flagged approximate).
+const char *const kMigrate2To3 = R"sql(
+ALTER TABLE events ADD COLUMN request TEXT NOT NULL DEFAULT '';
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
 )sql";
 
 } // namespace
@@ -206,7 +215,7 @@ bool AuditSchema::prepare(SqliteDb &db, int busyTimeoutMs, std::string &error)
 
 bool AuditSchema::create(SqliteDb &db, std::string &error)
 {
-    if (!db.exec(kCreateV2, error)) {
+    if (!db.exec(kCreateV3, error)) {
         error = "creating the schema: " + error;
         return false;
     }
@@ -220,6 +229,7 @@ bool AuditSchema::migrate(SqliteDb &db, int from, std::string &error)
         const char *step = nullptr;
         switch (v) {
         case 1: step = kMigrate1To2; break;
+        case 2: step = kMigrate2To3; break;
         default: break;
         }
         if (!step) {

@@ -3,7 +3,9 @@
 //   1  sessions and events only (the first layout);
 //   2  approvals, per-session decision counts, events.policy_hash,
 //      sessions.policy_commit/policy_dirty, session+time, type and
-//      severity indexes.
+//      severity indexes;
+//   3  events.request: the request each action was decided on (eval
+//      format, PII replaced by surrogates), for what-if replay.
 // A database records its version in meta.schema_version; an older one is
 // migrated step by step on open, a newer one is refused.
 
@@ -16,7 +18,7 @@ class SqliteDb;
 class AuditSchema
 {
 public:
-    static constexpr int kVersion = 2;
+    static constexpr int kVersion = 3;
 
     // Sets the connection's pragmas (WAL, synchronous=NORMAL, busy timeout)
     // and brings the schema to kVersion: create() on an empty database,

@@ -132,6 +132,18 @@ public:
     std::vector<AuditEvent> query(const AuditQuery &q, std::string *error = nullptr) const;
     // Every session, oldest first, with its event counts.
     std::vector<SessionSummary> sessions(std::string *error = nullptr) const;
+    // Streams one session's events in seq order with one statement, without
+    // building AuditEvents (replay loads a million events this way).
+    // columns: AuditColumns flags. visit must not use the store.
+    bool scanSession(const std::string &sessionId, unsigned columns,
+                     const std::function<bool(const AuditRowView &)> &visit, std::string &error) const;
+    // One whole event; nullopt when not stored (*error empty) or on a read error.
+    std::optional<AuditEvent> event(const std::string &sessionId, std::int64_t seq,
+                                    std::string *error = nullptr) const;
+    // Seqs of the session's events whose message or parameters contain text
+    // (ASCII case-insensitive), in seq order; empty with *error on failure.
+    std::vector<std::int64_t> searchSession(const std::string &sessionId, const std::string &text,
+                                            std::string *error = nullptr) const;
     std::optional<ApprovalRecord> approval(std::int64_t id, std::string *error = nullptr) const;
     std::vector<ApprovalRecord> pendingApprovals(std::string *error = nullptr) const;
     std::vector<ApprovalRecord> approvals(std::string *error = nullptr) const; // every status

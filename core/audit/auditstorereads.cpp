@@ -30,6 +30,40 @@ std::vector<SessionSummary> AuditStore::sessions(std::string *error) const
     return out;
 }
 
+bool AuditStore::scanSession(const std::string &sessionId, unsigned columns,
+                             const std::function<bool(const AuditRowView &)> &visit, std::string &error) const
+{
+    return m_reader->scanSession(sessionId, columns, visit, error);
+}
+
+std::optional<AuditEvent> AuditStore::event(const std::string &sessionId, std::int64_t seq, std::string *error) const
+{
+    AuditEvent e;
+    bool found = false;
+    std::string err;
+    if (!m_reader->event(sessionId, seq, e, found, err)) {
+        if (error)
+            *error = err;
+        return std::nullopt;
+    }
+    if (!found)
+        return std::nullopt;
+    return e;
+}
+
+std::vector<std::int64_t> AuditStore::searchSession(const std::string &sessionId, const std::string &text,
+                                                    std::string *error) const
+{
+    std::vector<std::int64_t> out;
+    std::string err;
+    if (!m_reader->searchText(sessionId, text, out, err)) {
+        out.clear();
+        if (error)
+            *error = err;
+    }
+    return out;
+}
+
 std::optional<ApprovalRecord> AuditStore::approval(std::int64_t id, std::string *error) const
 {
     ApprovalRecord a;

@@ -17,7 +17,7 @@ bool AuditWriter::open(const std::string &path, bool create, int busyTimeoutMs, 
     } const statements[] = {
         {&m_insertEvent,
          "INSERT INTO events(session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
-         "severity, trace, policy_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+         "severity, trace, policy_hash, request) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"},
         {&m_upsertSession,
          "INSERT INTO sessions(id, started_at, ended_at, policy_file, policy_hash, policy_commit, policy_dirty, "
          "isolation, exit_status, exit_reason, command) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
@@ -99,6 +99,7 @@ AuditWriter::Result AuditWriter::insertEvent(const AuditEvent &e, std::string &e
     st.bindText(11, e.severity);
     st.bindText(12, e.trace);
     st.bindText(13, e.policyHash);
+    st.bindText(14, e.request);
     const int rc = st.step();
     if (rc == SQLITE_DONE) {
         ++m_counts[{e.sessionId, e.decision.empty() ? std::string("none") : e.decision}];

@@ -99,6 +99,14 @@ std::string SqliteStmt::text(int column) const
     return std::string(t, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)));
 }
 
+std::string_view SqliteStmt::textView(int column) const
+{
+    const auto *t = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
+    if (!t)
+        return {};
+    return std::string_view(t, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)));
+}
+
 std::int64_t SqliteStmt::int64(int column) const
 {
     return sqlite3_column_int64(m_stmt, column);

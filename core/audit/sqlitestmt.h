@@ -40,6 +40,8 @@ public:
 
     bool isNull(int column) const;
     std::string text(int column) const;
+    // Valid until the next step() or reset(): no copy, for bulk scans.
+    std::string_view textView(int column) const;
     std::int64_t int64(int column) const;
     double real(int column) const;
     std::optional<double> optReal(int column) const;

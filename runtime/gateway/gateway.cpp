@@ -1,6 +1,7 @@
 #include "gateway.h"
 
 #include "pii/piidetector.h"
+#include "replay/piisurrogate.h"
 
 #include <QDir>
 #include <QFile>
@@ -193,7 +194,8 @@ QJsonObject Gateway::toolsList() const
 }
 
 std::int64_t Gateway::audit(const Decision *decision, const std::string &type,
-                            const std::string &tool, const std::string &parametersJson, const std::string &message)
+                            const std::string &tool, const std::string &parametersJson, const std::string &message,
+                            const Request *request)
 {
     if (!m_audit)
         return 0;
@@ -212,6 +214,10 @@ std::int64_t Gateway::audit(const Decision *decision, const std::string &type,
         e.severity = std::string(logLevelName(decision->logLevel));
         e.trace = redacted(decision->toJson());
     }
+    // Empty when a surrogate would not classify as its PII type: replay then
+    // rebuilds the action from the redacted parameters (approximate).
+    if (request)
+        e.request = replay::surrogateRequestJson(*request).value_or(std::string());
     return m_audit->record(std::move(e));
 }
 
@@ -224,7 +230,7 @@ Decision Gateway::decide(Request &request, const std::string &tool, const std::s
     Decision d = m_engine->decide(request, *m_session);
     if (lock.owns_lock())
         lock.unlock();
-    const auto s = audit(&d, std::string(triggerName(request.trigger)), tool, parametersJson);
+    const auto s = audit(&d, std::string(triggerName(request.trigger)), tool, parametersJson, {}, &request);
     if (seq)
         *seq = s;
     return d;

@@ -80,8 +80,10 @@ private:
     // Decides, audits and returns the decision (and the request as derived).
     Decision decide(Request &request, const std::string &tool, const std::string &parametersJson,
                     std::int64_t *seq = nullptr);
+    // request: the decided request, stored (PII as surrogates) for what-if replay.
     std::int64_t audit(const Decision *decision, const std::string &type,
-                       const std::string &tool, const std::string &parametersJson, const std::string &message = {});
+                       const std::string &tool, const std::string &parametersJson, const std::string &message = {},
+                       const Request *request = nullptr);
     void escalate(const Request &request, const Decision &decision, const std::string &tool,
                   const std::string &parametersJson, std::function<void(bool, std::string)> then);
     QString hostPathOf(const std::string &sandboxPath) const;

@@ -12,6 +12,7 @@
 #include "pii/piidetector.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxworkspace.h"
+#include "vcs/policyrepository.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -140,6 +141,11 @@ bool AgentSession::start(QString *error)
     rec.startedAt = AuditStore::now();
     rec.policyFile = QFileInfo(m_options.policyFile).absoluteFilePath().toStdString();
     rec.policyHash = m_options.policyHash;
+    // Which commit the policy came from, and whether what runs differs from it
+    // (unsaved or uncommitted changes); no commit outside a repository.
+    const vcs::PolicyProvenance provenance = vcs::PolicyRepository::provenance(m_options.policyFile, m_options.policyHash);
+    rec.policyCommit = provenance.commit.toStdString();
+    rec.policyDirty = provenance.dirty;
     rec.isolation = std::string(isolationName(isolation));
     rec.command = argvJson(command).toStdString();
     if (m_options.store)

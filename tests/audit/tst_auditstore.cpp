@@ -111,7 +111,7 @@ private Q_SLOTS:
         const std::string p = path("nested/deeper/audit.db");
         QVERIFY(open(p));
         RawDb db(p);
-        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("2"));
+        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("3"));
         QCOMPARE(db.text("PRAGMA journal_mode"), std::string("wal"));
         for (const char *t : {"sessions", "events", "approvals", "session_counts"})
             QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + t + "'"),
@@ -148,7 +148,7 @@ private Q_SLOTS:
         auto s = open(path());
         QVERIFY(s);
         RawDb db(path());
-        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("2"));
+        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("3"));
         const auto sessions = s->sessions();
         QCOMPARE(sessions.size(), std::size_t(1));
         QCOMPARE(sessions[0].session.policyFile, std::string("old.policy.yaml"));

@@ -1,0 +1,297 @@
+// osctl replay SESSION --policy FILE|REV: what-if replay of a recorded
+// session against another policy; osctl import FILE.jsonl: a session from
+// JSON lines in the eval request format.
+
+#include "commands.h"
+
+#include "audit/auditstore.h"
+#include "audit/audittime.h"
+#include "engine/decisionengine.h"
+#include "replay/sessionimporter.h"
+#include "replay/whatif.h"
+#include "util/value.h"
+
+#if __has_include("vcs/policyrepository.h")
+#include "vcs/policyrepository.h"
+#define OSH_HAVE_VCS 1
+#endif
+
+#include <QCommandLineParser>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+
+#include <cstdio>
+#include <string>
+
+namespace osctl {
+
+namespace {
+
+using osh::replay::Outcome;
+using osh::replay::WhatIf;
+using osh::replay::WhatIfResult;
+
+// A decision name, or JSON null for none.
+void appendOutcome(std::string &out, Outcome o)
+{
+    if (o == Outcome::None)
+        out += "null";
+    else
+        osh::appendJsonString(out, osh::replay::outcomeName(o));
+}
+
+void appendPolicy(std::string &out, const std::string &name)
+{
+    if (name.empty())
+        out += "null";
+    else
+        osh::appendJsonString(out, name);
+}
+
+// The session's recorded policy file at a revision, through core/vcs.
+std::shared_ptr<const osh::PolicyDocument> policyAtRevision(const std::string &policyFile, const std::string &rev,
+                                                            std::string &error)
+{
+#ifdef OSH_HAVE_VCS
+    if (policyFile.empty()) {
+        error = "the session has no recorded policy file to read at revision '" + rev + "'";
+        return nullptr;
+    }
+    WhatIf::RevisionReader reader = [](const std::string &path, const std::string &revision, std::string &err)
+        -> std::optional<std::string> {
+        const QString file = QString::fromStdString(path);
+        auto repo = osh::vcs::PolicyRepository::discover(file);
+        if (!repo) {
+            err = repo.error.toStdString();
+            return std::nullopt;
+        }
+        const auto content = repo->contentAt(QString::fromStdString(revision), file);
+        if (!content) {
+            err = content.error.toStdString();
+            return std::nullopt;
+        }
+        return content->toStdString();
+    };
+    return WhatIf::policyAtRevision(reader, policyFile, rev, error);
+#else
+    (void)policyFile;
+    error = "'" + rev + "' is not a file, and this build cannot read policies at git revisions";
+    return nullptr;
+#endif
+}
+
+void printJsonl(const WhatIfResult &r)
+{
+    std::string out;
+    for (const auto i : r.changed) {
+        const auto &a = r.actions[i];
+        out += "{\"seq\":" + std::to_string(a.seq) + ",\"before\":";
+        appendOutcome(out, a.before);
+        out += ",\"after\":";
+        appendOutcome(out, a.after);
+        out += ",\"policy_before\":";
+        appendPolicy(out, r.policies.name(a.policyBefore));
+        out += ",\"policy_after\":";
+        appendPolicy(out, r.policies.name(a.policyAfter));
+        if (a.approximate)
+            out += ",\"approximate\":true";
+        out += "}\n";
+    }
+    out += "{\"summary\":{\"session\":";
+    osh::appendJsonString(out, r.sessionId);
+    out += ",\"actions\":" + std::to_string(r.actions.size()) + ",\"changed\":" + std::to_string(r.changed.size())
+        + ",\"approximate\":" + std::to_string(r.approximate) + ",\"unreplayable\":"
+        + std::to_string(r.unreplayable.size()) + ",\"transitions\":[";
+    bool first = true;
+    for (const auto &t : r.transitions()) {
+        out += first ? "{" : ",{";
+        first = false;
+        out += "\"before\":";
+        appendOutcome(out, t.before);
+        out += ",\"after\":";
+        appendOutcome(out, t.after);
+        out += ",\"label\":";
+        osh::appendJsonString(out, t.label);
+        out += ",\"count\":" + std::to_string(t.seqs.size()) + "}";
+    }
+    out += "],\"text\":";
+    osh::appendJsonString(out, r.summaryText());
+    out += "}}\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+void printTableFormat(const WhatIfResult &r)
+{
+    if (!r.changed.empty()) {
+        std::vector<std::vector<std::string>> rows{
+            {"SEQ", "TIME", "BEFORE", "AFTER", "POLICY BEFORE", "POLICY AFTER", "NOTE"}};
+        for (const auto i : r.changed) {
+            const auto &a = r.actions[i];
+            auto name = [](Outcome o) { return o == Outcome::None ? std::string("-") : std::string(osh::replay::outcomeName(o)); };
+            auto pol = [&](std::uint32_t id) { return id ? r.policies.name(id) : std::string("-"); };
+            rows.push_back({std::to_string(a.seq), osh::audit::formatIsoUtc(a.ts), name(a.before), name(a.after),
+                            pol(a.policyBefore), pol(a.policyAfter), a.approximate ? "approximate" : ""});
+        }
+        const bool colour = useColour();
+        printTable(rows, [&](std::size_t row, std::size_t col) -> const char * {
+            if (!colour || row == 0 || (col != 2 && col != 3))
+                return nullptr;
+            return decisionColour(rows[row][col]);
+        });
+        std::printf("\n");
+    }
+    std::printf("%s\n", r.summaryText().c_str());
+    std::printf("%zu actions replayed, %zu changed, %zu approximate, %zu unreplayable\n", r.actions.size(),
+                r.changed.size(), r.approximate, r.unreplayable.size());
+    for (const auto &[seq, why] : r.unreplayable)
+        std::printf("  #%lld not replayed: %s\n", static_cast<long long>(seq), why.c_str());
+}
+
+} // namespace
+
+int replay(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("replay");
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "What-if: decide every recorded action of SESSION again against another policy (a file, or a git\n"
+        "revision of the session's policy file) and print each decision that would change, then a summary.\n"
+        "Exit codes: 0 replayed (whether or not decisions change), 1 the session or policy cannot be read,\n"
+        "2 usage problems."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("SESSION"), QStringLiteral("The session id (see osctl sessions)."));
+    p.addOption({QStringLiteral("policy"),
+                 QStringLiteral("The policy to replay against: a file, or a revision (HEAD~1, a tag, a commit) of the "
+                                "session's recorded policy file."),
+                 QStringLiteral("file|rev")});
+    p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or jsonl."), QStringLiteral("format"),
+                 QStringLiteral("table")});
+    addStoreOption(p);
+    if (!p.parse(QStringList{cmd} + args))
+        return usageError(cmd, p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printHelp(p, cmd);
+        return Ok;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() != 1)
+        return usageError(cmd, pos.isEmpty() ? QStringLiteral("SESSION is required")
+                                             : QStringLiteral("unexpected argument '%1'").arg(pos.at(1)));
+    if (!p.isSet(QStringLiteral("policy")))
+        return usageError(cmd, QStringLiteral("--policy FILE|REV is required"));
+    const QString format = p.value(QStringLiteral("format"));
+    if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl"))
+        return usageError(cmd, QStringLiteral("--format must be table or jsonl, not '%1'").arg(format));
+
+    auto store = openStore(p, cmd);
+    if (!store)
+        return Failed;
+    const std::string sessionId = pos.first().toStdString();
+    const QString policyArg = p.value(QStringLiteral("policy"));
+    std::string error;
+    std::shared_ptr<const osh::PolicyDocument> doc;
+    if (QFileInfo::exists(policyArg)) {
+        doc = WhatIf::policyFromFile(policyArg.toStdString(), error);
+    } else {
+        std::string policyFile;
+        bool known = false;
+        for (const auto &s : store->sessions(&error))
+            if (s.session.id == sessionId) {
+                policyFile = s.session.policyFile;
+                known = true;
+            }
+        if (!known) {
+            std::fprintf(stderr, "osctl replay: no session '%s' in %s\n", sessionId.c_str(), store->path().c_str());
+            return Failed;
+        }
+        doc = policyAtRevision(policyFile, policyArg.toStdString(), error);
+        if (!doc)
+            error = "'" + policyArg.toStdString() + "' is not a file, nor a readable revision of " + policyFile
+                + ": " + error;
+    }
+    if (!doc) {
+        std::fprintf(stderr, "osctl replay: %s\n", error.c_str());
+        return Failed;
+    }
+    const osh::DecisionEngine engine(doc);
+    const auto result = WhatIf::run(*store, sessionId, engine, error);
+    if (!result) {
+        std::fprintf(stderr, "osctl replay: %s\n", error.c_str());
+        return Failed;
+    }
+    if (format == QLatin1StringView("jsonl"))
+        printJsonl(*result);
+    else
+        printTableFormat(*result);
+    std::fflush(stdout);
+    return Ok;
+}
+
+int import(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("import");
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Import a session from JSON lines in the osctl eval request format (one request per line; optional ts\n"
+        "and session.id), each action decided by --policy or stored without a decision. Prints the new\n"
+        "session's id. A bad line is reported as FILE:LINE:COL and nothing is stored.\n"
+        "Exit codes: 0 imported, 1 a bad line, policy or store, 2 usage problems."));
+    p.addHelpOption();
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The JSON lines file."));
+    p.addOption({QStringLiteral("policy"), QStringLiteral("Decide each action with this policy file."),
+                 QStringLiteral("file")});
+    p.addOption({QStringLiteral("session"), QStringLiteral("The new session's id (default: the lines' session.id, "
+                                                            "else a new one)."),
+                 QStringLiteral("id")});
+    addStoreOption(p);
+    if (!p.parse(QStringList{cmd} + args))
+        return usageError(cmd, p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printHelp(p, cmd);
+        return Ok;
+    }
+    const QStringList pos = p.positionalArguments();
+    if (pos.size() != 1)
+        return usageError(cmd, pos.isEmpty() ? QStringLiteral("FILE is required")
+                                             : QStringLiteral("unexpected argument '%1'").arg(pos.at(1)));
+
+    osh::replay::ImportOptions options;
+    options.sessionId = p.value(QStringLiteral("session")).toStdString();
+    std::string error;
+    if (p.isSet(QStringLiteral("policy"))) {
+        const QString file = p.value(QStringLiteral("policy"));
+        options.policy = WhatIf::policyFromFile(file.toStdString(), error);
+        if (!options.policy) {
+            std::fprintf(stderr, "osctl import: %s\n", error.c_str());
+            return Failed;
+        }
+        QFile f(file);
+        if (f.open(QIODevice::ReadOnly))
+            options.policyHash = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex().toStdString();
+        options.policyFile = QFileInfo(file).absoluteFilePath().toStdString();
+    }
+    const std::string path =
+        p.isSet(QStringLiteral("store")) ? p.value(QStringLiteral("store")).toStdString() : osh::AuditStore::defaultPath();
+    auto store = osh::AuditStore::open(path, error);
+    if (!store) {
+        std::fprintf(stderr, "osctl import: %s\n", error.c_str());
+        return Failed;
+    }
+    const auto res = osh::replay::SessionImporter::importFile(*store, pos.first().toStdString(), options);
+    for (const auto &e : res.errors)
+        std::fprintf(stderr, "%s\n", e.format().c_str());
+    if (!res.errors.empty()) {
+        std::fprintf(stderr, "osctl import: %zu bad line(s); nothing was imported\n", res.errors.size());
+        return Failed;
+    }
+    if (!res.ok) {
+        std::fprintf(stderr, "osctl import: %s\n", res.error.c_str());
+        return Failed;
+    }
+    std::printf("%s\n", res.sessionId.c_str());
+    std::fprintf(stderr, "osctl import: %zu actions imported into session %s\n", res.events, res.sessionId.c_str());
+    return Ok;
+}
+
+} // namespace osctl

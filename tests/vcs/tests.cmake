@@ -1,0 +1,8 @@
+osh_add_test(NAME tst_textdiff SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_textdiff.cpp LIBS osh_core)
+osh_add_test(NAME tst_policyrepository SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_policyrepository.cpp LIBS osh_core PkgConfig::LIBGIT2)
+osh_add_test(NAME tst_osctl_history SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl_history.cpp LIBS osh_core)
+target_compile_definitions(tst_osctl_history PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
+add_dependencies(tst_osctl_history osctl)
+if(OSH_BUILD_RUNTIME)
+    osh_add_test(NAME tst_sessionprovenance SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sessionprovenance.cpp LIBS osh_runtime osh_core)
+endif()
