@@ -8,12 +8,19 @@
 #include "policytestspage.h"
 #include "problemsmodel.h"
 #include "simulatorpage.h"
+#include "visual/visualeditor.h"
+#include "replay/replaypage.h"
+#include "history/historypanel.h"
+#include "shell/messagebar.h"
+#include "shell/settings.h"
 
 #include "audit/auditstore.h"
 #include "model/policyloader.h"
+#include "vcs/policyrepository.h"
 
 #include <QAction>
 #include <QDir>
+#include <QDialog>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
@@ -22,6 +29,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QSaveFile>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -50,7 +58,17 @@ MainWindow::MainWindow(QWidget *parent)
     auto *editorLayout = new QVBoxLayout(editorPage);
     editorLayout->setContentsMargins(0, 0, 0, 0);
     editorLayout->setSpacing(0);
-    editorLayout->addWidget(m_editor);
+    // Text left, the visual editor (forms, tables, policy order) right.
+    auto *editorSplit = new QSplitter(Qt::Horizontal, editorPage);
+    editorSplit->setObjectName(QStringLiteral("policySplitter"));
+    editorSplit->addWidget(m_editor);
+    m_visual = new VisualEditor(editorSplit);
+    m_visual->setObjectName(QStringLiteral("visualEditor"));
+    editorSplit->addWidget(m_visual);
+    editorSplit->setStretchFactor(0, 3);
+    editorSplit->setStretchFactor(1, 2);
+    m_visual->setTextEditor(m_editor);
+    editorLayout->addWidget(editorSplit);
     m_findBar = new FindBar(m_editor, editorPage);
     editorLayout->addWidget(m_findBar);
     connect(m_editor, &PolicyEditor::findRequested, m_findBar, &FindBar::open);
@@ -61,7 +79,20 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_simulator, tr("Simulator"));
     m_pages->addTab(m_tests, tr("Tests"));
     m_pages->addTab(m_launcher, tr("Launcher"));
-    setCentralWidget(m_pages);
+    m_replay = new ReplayPage(this);
+    m_pages->addTab(m_replay, tr("Replay"));
+    m_replay->setPolicyTextProvider([this] { return m_editor->text(); }, [this] { return m_editor->fileName(); });
+    connect(m_replay, &ReplayPage::openPolicyRequested, this, &MainWindow::openPolicyVersion);
+    // The message bar shows errors inline above the pages.
+    m_messageBar = new MessageBar(this);
+    m_settings = Settings::instance();
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_messageBar);
+    centralLayout->addWidget(m_pages, 1);
+    setCentralWidget(central);
 
     auto *filesDock = new QDockWidget(tr("Policies"), this);
     filesDock->setObjectName(QStringLiteral("policiesDock"));
@@ -77,11 +108,37 @@ MainWindow::MainWindow(QWidget *parent)
     problemsDock->setObjectName(QStringLiteral("problemsDock"));
     problemsDock->setWidget(m_problemsView);
     addDockWidget(Qt::BottomDockWidgetArea, problemsDock);
+
+    // The current policy file's git history (commit, compare, restore, deploy).
+    m_history = new HistoryPanel(this);
+    m_history->setWorkingTextProvider([this] { return m_editor->text(); });
+    auto *historyDock = new QDockWidget(tr("History"), this);
+    historyDock->setObjectName(QStringLiteral("historyDock"));
+    historyDock->setWidget(m_history);
+    addDockWidget(Qt::BottomDockWidgetArea, historyDock);
+    tabifyDockWidget(problemsDock, historyDock);
+    problemsDock->raise();
+    connect(m_history, &HistoryPanel::fileRestored, this, &MainWindow::openPolicy);
+    connect(m_history, &HistoryPanel::message, this, [this](const QString &text, bool error) {
+        if (error)
+            m_messageBar->showError(text);
+        else
+            m_messageBar->showInformation(text, 5000);
+    });
     statusBar()->addPermanentWidget(m_summary);
 
     auto *file = menuBar()->addMenu(tr("&File"));
     auto *save = file->addAction(tr("&Save"), this, &MainWindow::savePolicy);
     save->setShortcut(QKeySequence::Save);
+    auto *commit = file->addAction(tr("&Commit…"), this, [this, historyDock] {
+        // Commits what is saved: save the editor first.
+        if (!savePolicy())
+            return;
+        historyDock->show();
+        historyDock->raise();
+        m_history->showCommitDialog();
+    });
+    commit->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     auto *edit = menuBar()->addMenu(tr("&Edit"));
@@ -91,6 +148,13 @@ MainWindow::MainWindow(QWidget *parent)
         auto *a = view->addAction(m_pages->tabText(i), this, [this, i] { m_pages->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
+    auto *visualAction = view->addAction(tr("Visual editor"));
+    visualAction->setObjectName(QStringLiteral("toggleVisualEditor"));
+    visualAction->setCheckable(true);
+    visualAction->setChecked(true);
+    visualAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    connect(visualAction, &QAction::toggled, m_visual, &QWidget::setVisible);
+    setupShell(file, edit, view);
 
     connect(m_editor, &PolicyEditor::diagnosticsChanged, this, [this](const Diagnostics &d) {
         m_problems->setDiagnostics(d);
@@ -124,6 +188,7 @@ MainWindow::~MainWindow()
 {
     // Pages that hold the store must let go of it first.
     m_approvals->setStore(nullptr);
+    m_replay->setStore(nullptr);
 }
 
 void MainWindow::setStorePath(const QString &path)
@@ -132,19 +197,20 @@ void MainWindow::setStorePath(const QString &path)
     std::string error;
     auto store = AuditStore::open(path.toStdString(), error);
     if (!store) {
-        statusBar()->showMessage(tr("Audit store %1 cannot be opened: %2").arg(path, QString::fromStdString(error)));
+        m_messageBar->showError(tr("Audit store %1 cannot be opened: %2").arg(path, QString::fromStdString(error)));
         return;
     }
     m_store = std::move(store);
     m_launcher->setStore(m_store.get());
     m_approvals->setStore(m_store.get());
+    m_replay->setStore(m_store.get());
 }
 
 bool MainWindow::openWorkspace(const QString &path)
 {
     const QDir dir(path);
     if (!dir.exists()) {
-        statusBar()->showMessage(tr("Workspace %1 does not exist").arg(path));
+        m_messageBar->showError(tr("Workspace %1 does not exist").arg(path));
         return false;
     }
     m_workspace = dir.absolutePath();
@@ -155,6 +221,7 @@ bool MainWindow::openWorkspace(const QString &path)
     m_simulator->setWorkspace(m_workspace);
     m_tests->setWorkspace(m_workspace);
     m_launcher->setWorkspace(m_workspace);
+    m_history->setWorkspace(m_workspace);
     if (!policies.isEmpty())
         m_files->setCurrentRow(0);
     else
@@ -166,13 +233,14 @@ bool MainWindow::openPolicy(const QString &fileName)
 {
     QFile f(fileName);
     if (!f.open(QIODevice::ReadOnly)) {
-        statusBar()->showMessage(tr("Cannot open %1: %2").arg(fileName, f.errorString()));
+        m_messageBar->showError(tr("Cannot open %1: %2").arg(fileName, f.errorString()));
         return false;
     }
     m_editor->setFileName(QFileInfo(fileName).absoluteFilePath());
     m_editor->setText(QString::fromUtf8(f.readAll()));
     m_editor->validateNow();
     m_launcher->setPolicyFile(QFileInfo(fileName).absoluteFilePath());
+    m_history->setFile(QFileInfo(fileName).absoluteFilePath());
     return true;
 }
 
@@ -188,18 +256,28 @@ void MainWindow::policyTextChecked()
         m_simulator->setPolicy(res.document, m_editor->fileName());
 }
 
-void MainWindow::savePolicy()
+bool MainWindow::savePolicy()
 {
     QSaveFile f(m_editor->fileName());
     if (m_editor->fileName().isEmpty() || !f.open(QIODevice::WriteOnly)) {
-        statusBar()->showMessage(tr("Cannot save %1: %2").arg(m_editor->fileName(), f.errorString()));
-        return;
+        m_messageBar->showError(tr("Cannot save %1: %2").arg(m_editor->fileName(), f.errorString()));
+        return false;
     }
     f.write(m_editor->text().toUtf8());
-    if (!f.commit())
-        statusBar()->showMessage(tr("Saving %1 failed: %2").arg(m_editor->fileName(), f.errorString()));
-    else
-        statusBar()->showMessage(tr("Saved %1").arg(m_editor->fileName()), 3000);
+    if (!f.commit()) {
+        m_messageBar->showError(tr("Saving %1 failed: %2").arg(m_editor->fileName(), f.errorString()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(m_editor->fileName()), 3000);
+    // A workspace becomes a git repository on its first save (docs/versioning.md).
+    const QString saved = QFileInfo(m_editor->fileName()).absoluteFilePath();
+    if (!m_workspace.isEmpty() && saved.startsWith(QDir(m_workspace).absolutePath() + QLatin1Char('/'))
+        && !vcs::PolicyRepository::discover(saved)) {
+        if (auto repo = vcs::PolicyRepository::init(m_workspace); !repo)
+            m_messageBar->showError(tr("The workspace could not be made a git repository: %1").arg(repo.error));
+    }
+    m_history->refresh();
+    return true;
 }
 
 void MainWindow::updateSummary()
@@ -210,6 +288,47 @@ void MainWindow::updateSummary()
         warnings += d.severity == Severity::Warning;
     }
     m_summary->setText(tr("%n error(s)", nullptr, errors) + QStringLiteral(", ") + tr("%n warning(s)", nullptr, warnings));
+}
+
+void MainWindow::openPolicyVersion(const QString &file, const QString &commit, int line)
+{
+    QString why;
+    if (!commit.isEmpty()) {
+        // The version in force when the session ran: the working file if it
+        // still is that version, else that version's text, read-only.
+        auto repo = vcs::PolicyRepository::discover(file);
+        auto status = repo ? repo->status(file) : vcs::Result<vcs::FileStatus>::fail(repo.error);
+        if (status && status->headId == commit && !status->dirty()) {
+            why.clear();
+        } else if (auto content = repo ? repo->contentAt(commit, file) : vcs::Result<QByteArray>::fail(repo.error)) {
+            auto *dialog = new QDialog(this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->setWindowTitle(tr("%1 at %2 (read-only)").arg(QFileInfo(file).fileName(), commit.left(7)));
+            auto *layout = new QVBoxLayout(dialog);
+            auto *view = new PolicyEditor(dialog);
+            view->setFileName(file);
+            view->setText(QString::fromUtf8(*content));
+            view->setReadOnly(true);
+            view->validateNow();
+            layout->addWidget(view);
+            dialog->resize(900, 700);
+            dialog->show();
+            if (line > 0)
+                view->goToPosition(line, 1);
+            return;
+        } else {
+            why = tr("version %1 of %2 cannot be read (%3); showing the working file").arg(commit.left(7), file, content.error);
+        }
+    }
+    if (!openPolicy(file))
+        return;
+    m_pages->setCurrentIndex(0);
+    if (line > 0)
+        m_editor->goToPosition(line, 1);
+    if (!why.isEmpty())
+        m_messageBar->showError(why);
+    else if (line <= 0)
+        m_messageBar->showInformation(tr("The policy was not found in %1; it may have been renamed or removed.").arg(file), 8000);
 }
 
 } // namespace osh::ui

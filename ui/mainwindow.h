@@ -11,6 +11,7 @@ class QDockWidget;
 class QListWidget;
 class QListView;
 class QLabel;
+class QMenu;
 class QTabWidget;
 
 namespace osh {
@@ -21,11 +22,16 @@ namespace osh::ui {
 
 class ApprovalsPanel;
 class FindBar;
+class HistoryPanel;
 class LauncherPage;
+class MessageBar;
 class Notifier;
 class PolicyEditor;
 class PolicyTestsPage;
+class VisualEditor;
 class ProblemsModel;
+class ReplayPage;
+class Settings;
 class SimulatorPage;
 
 class MainWindow : public QMainWindow
@@ -50,9 +56,37 @@ public:
     SimulatorPage *simulator() const { return m_simulator; }
     LauncherPage *launcher() const { return m_launcher; }
     ApprovalsPanel *approvals() const { return m_approvals; }
+    VisualEditor *visualEditor() const { return m_visual; }
+    ReplayPage *replay() const { return m_replay; }
+    HistoryPanel *history() const { return m_history; }
+    // Opens a policy at a line as it was at a commit (the replay page's link):
+    // the working file when the commit is empty or is HEAD and the file is
+    // unchanged, else that version's text in a read-only window.
+    void openPolicyVersion(const QString &file, const QString &commit, int line);
+
+    // The shell (ui/shell/mainwindowshell.cpp): session restore and save,
+    // workspace menus, preferences, about, the inline message bar.
+    // Restores geometry and docks, opens the workspace (the argument, else
+    // the most recent, else the demo workspace), its open file and last page.
+    void restoreSession(const QString &workspaceArgument);
+    void saveSession();
+    // Opens a workspace as the user does (menu, recent list): saves the open
+    // file of the current one, records it as recent, restores its open file.
+    bool switchWorkspace(const QString &path);
+    QString workspace() const { return m_workspace; }
+    MessageBar *messageBar() const { return m_messageBar; }
+    QMenu *recentMenu() const { return m_recentMenu; }
+    // Follows the theme's light/dark flips (editor colours).
+    void setDarkMode(bool dark);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    void savePolicy();
+    void setupShell(QMenu *file, QMenu *edit, QMenu *view);
+    void updateRecentMenu();
+    void rememberOpenFiles();
+    bool savePolicy();
     void updateSummary();
     void policyTextChecked();
 
@@ -71,6 +105,12 @@ private:
     QDockWidget *m_approvalsDock;
     Notifier *m_notifier;
     QLabel *m_summary;
+    VisualEditor *m_visual = nullptr;
+    ReplayPage *m_replay = nullptr;
+    HistoryPanel *m_history = nullptr;
+    MessageBar *m_messageBar = nullptr;
+    Settings *m_settings = nullptr;
+    QMenu *m_recentMenu = nullptr;
 };
 
 } // namespace osh::ui

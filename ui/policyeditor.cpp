@@ -4,9 +4,8 @@
 #include "completioncontext.h"
 #include "documentoutline.h"
 #include "gotopopup.h"
+#include "lexer/policylexer.h"
 #include "utf8offsets.h"
-
-#include <Qsci/qscilexeryaml.h>
 
 #include <QAction>
 #include <QContextMenuEvent>
@@ -45,11 +44,10 @@ QPixmap kindIcon(QColor color, QChar letter)
 } // namespace
 
 PolicyEditor::PolicyEditor(QWidget *parent)
-    : QsciScintilla(parent), m_lexer(new QsciLexerYAML(this)), m_validator(new BackgroundValidator(this))
+    : QsciScintilla(parent), m_lexer(new PolicyLexer(this)), m_validator(new BackgroundValidator(this))
 {
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_lexer->setDefaultFont(mono);
-    m_lexer->setFont(mono);
     setLexer(m_lexer);
     setUtf8(true);
     setMarginType(0, QsciScintilla::NumberMargin);
@@ -69,6 +67,8 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     setAutoIndent(true);
     setFolding(QsciScintilla::BoxedTreeFoldStyle);
     setCaretLineVisible(true);
+    m_dark = true; // so that the call below applies the light colours
+    setDarkMode(false);
 
     using K = CompletionContext::ItemKind;
     registerImage(static_cast<int>(K::Key), kindIcon(QColor(0x1e, 0x88, 0xe5), QLatin1Char('K')));
@@ -311,6 +311,32 @@ void PolicyEditor::showGoTo()
     m_goTo->setEntries(m_document ? documentOutline(*m_document) : QList<OutlineEntry>{});
     m_goTo->move(mapToGlobal(QPoint(std::max(0, (width() - m_goTo->width()) / 2), 0)));
     m_goTo->show();
+}
+
+void PolicyEditor::setDarkMode(bool dark)
+{
+    if (m_dark == dark)
+        return;
+    m_dark = dark;
+    m_lexer->setDarkMode(dark);
+    const QColor paper = PolicyLexer::background(0, dark);
+    const QColor text = PolicyLexer::foreground(0, dark);
+    setPaper(paper);
+    setColor(text);
+    setCaretForegroundColor(text);
+    setCaretLineBackgroundColor(dark ? QColor(0x2a, 0x2d, 0x34) : QColor(0xf2, 0xf5, 0xfa));
+    setSelectionBackgroundColor(dark ? QColor(0x26, 0x4f, 0x78) : QColor(0xb6, 0xd7, 0xff));
+    setSelectionForegroundColor(text);
+    setMarginsBackgroundColor(dark ? QColor(0x26, 0x28, 0x2d) : QColor(0xf3, 0xf3, 0xf3));
+    setMarginsForegroundColor(dark ? QColor(0x8b, 0x93, 0x9e) : QColor(0x6e, 0x77, 0x81));
+    setFoldMarginColors(dark ? QColor(0x26, 0x28, 0x2d) : QColor(0xf3, 0xf3, 0xf3),
+                        dark ? QColor(0x26, 0x28, 0x2d) : QColor(0xf3, 0xf3, 0xf3));
+    for (int m = SC_MARKNUM_FOLDEREND; m <= static_cast<int>(SC_MARKNUM_FOLDEROPEN); ++m) { // the fold boxes: fill, then lines
+        setMarkerForegroundColor(paper, m);
+        setMarkerBackgroundColor(dark ? QColor(0x8b, 0x93, 0x9e) : QColor(0x6e, 0x77, 0x81), m);
+    }
+    setIndicatorForegroundColor(dark ? QColor(0xff, 0x6b, 0x6b) : QColor(0xd3, 0x2f, 0x2f), m_errorIndicator);
+    setIndicatorForegroundColor(dark ? QColor(0xff, 0xc1, 0x4d) : QColor(0xf5, 0x9e, 0x0b), m_warningIndicator);
 }
 
 void PolicyEditor::goToPosition(int line, int column)

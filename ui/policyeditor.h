@@ -14,12 +14,11 @@
 #include <functional>
 #include <memory>
 
-class QsciLexerYAML;
-
 namespace osh::ui {
 
 class BackgroundValidator;
 class GoToPopup;
+class PolicyLexer;
 
 class PolicyEditor : public QsciScintilla
 {
@@ -62,6 +61,10 @@ public:
     void insertCompletion(const QString &text);
     void showGoTo();
     GoToPopup *goToPopup() const { return m_goTo; }
+    // Light or dark colours for the text, margins, caret line and selection.
+    Q_INVOKABLE void setDarkMode(bool dark);
+    bool isDarkMode() const { return m_dark; }
+    PolicyLexer *policyLexer() const { return m_lexer; }
 
 Q_SIGNALS:
     void diagnosticsChanged(const osh::Diagnostics &diagnostics);
@@ -79,7 +82,7 @@ private:
     void onCharAdded(int ch);
     void addShortcut(const QKeySequence &keys, std::function<void()> action);
 
-    QsciLexerYAML *m_lexer;
+    PolicyLexer *m_lexer;
     BackgroundValidator *m_validator;
     GoToPopup *m_goTo = nullptr;
     QTimer m_debounce;
@@ -89,6 +92,7 @@ private:
     std::shared_ptr<const PolicyDocument> m_document;
     int m_errorIndicator = -1;
     int m_warningIndicator = -1;
+    bool m_dark = false;
 };
 
 } // namespace osh::ui

@@ -5,22 +5,17 @@
 #include "approvalsmodel.h"
 #include "approvalspanel.h"
 
-#include "audit/auditstore.h"
 #include "model/policyvalidator.h"
-#include "sandbox/sandbox.h"
 #include "session/agentsession.h"
+#include "uitestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QCryptographicHash>
-#include <QDir>
-#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QTest>
 
 using osh::ui::ApprovalsModel;
 using osh::ui::ApprovalsPanel;
@@ -92,30 +87,27 @@ class TestApprovalsPanel : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_tmp = std::make_unique<QTemporaryDir>(); // a fresh folder per test
-        QVERIFY(m_tmp->isValid());
-        m_dir.setPath(m_tmp->path());
+        m_ws = std::make_unique<osh::test::TempWorkspace>(); // a fresh folder per test
+        QVERIFY(m_ws->isValid());
         std::string error;
-        m_store = osh::AuditStore::open(m_dir.filePath(QStringLiteral("audit.db")).toStdString(), error);
-        QVERIFY2(m_store, error.c_str());
+        QVERIFY2(m_ws->openStore(QStringLiteral("audit.db"), error), error.c_str());
     }
     void cleanup()
     {
-        m_store.reset();
-        m_tmp.reset();
+        m_ws.reset();
     }
 
     void listsApprovesAndDenies()
     {
-        const auto id1 = m_store->addApproval(pending("email_send", "Email requires approval."));
-        const auto id2 = m_store->addApproval(pending("ticket_api", "Second one."));
+        const auto id1 = m_ws->store->addApproval(pending("email_send", "Email requires approval."));
+        const auto id2 = m_ws->store->addApproval(pending("ticket_api", "Second one."));
         QVERIFY(id1 && id2);
         ApprovalsPanel panel;
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy count(&panel, &ApprovalsPanel::pendingCountChanged);
         QSignalSpy fresh(&panel, &ApprovalsPanel::newApproval);
         panel.setPollInterval(100);
-        panel.setStore(m_store.get());
+        panel.setStore(m_ws->store.get());
 
         QCOMPARE(panel.model()->rowCount(), 2);
         QCOMPARE(count.last().at(0).toInt(), 2);
@@ -134,7 +126,7 @@ private Q_SLOTS:
         QVERIFY(details->toPlainText().contains(QStringLiteral("\"marker\": \"req-7\""))); // pretty-printed
         panel.findChild<QLineEdit *>(QStringLiteral("approvalNote"))->setText(QStringLiteral("looks fine"));
         QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("approveButton")), Qt::LeftButton);
-        auto a1 = m_store->approval(*id1);
+        auto a1 = m_ws->store->approval(*id1);
         QVERIFY(a1);
         QVERIFY(a1->status == osh::ApprovalStatus::Approved);
         QCOMPARE(a1->note, std::string("looks fine"));
@@ -144,12 +136,12 @@ private Q_SLOTS:
 
         QCOMPARE(panel.selectedId(), qint64(*id2));
         QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("denyButton")), Qt::LeftButton);
-        QVERIFY(m_store->approval(*id2)->status == osh::ApprovalStatus::Denied);
+        QVERIFY(m_ws->store->approval(*id2)->status == osh::ApprovalStatus::Denied);
         QCOMPARE(count.last().at(0).toInt(), 0);
         QVERIFY(!panel.findChild<QPushButton *>(QStringLiteral("approveButton"))->isEnabled());
 
         // A later one arrives through polling, once.
-        const auto id3 = m_store->addApproval(pending("email_send", "Third."));
+        const auto id3 = m_ws->store->addApproval(pending("email_send", "Third."));
         QTRY_COMPARE(fresh.count(), 3);
         QCOMPARE(fresh.last().at(0).toLongLong(), qint64(*id3));
         QTRY_COMPARE(count.last().at(0).toInt(), 1);
@@ -157,25 +149,21 @@ private Q_SLOTS:
         QCOMPARE(fresh.count(), 3);
 
         // Resolved elsewhere (osctl approvals): the panel refuses inline and drops it.
-        QVERIFY(m_store->resolveApproval(*id3, false, "cli", "someone"));
+        QVERIFY(m_ws->store->resolveApproval(*id3, false, "cli", "someone"));
         QVERIFY(panel.selectId(*id3));
         QVERIFY(!panel.approveSelected());
         QVERIFY(!panel.findChild<QLabel *>(QStringLiteral("approvalsMessage"))->text().isEmpty());
-        QVERIFY(m_store->approval(*id3)->status == osh::ApprovalStatus::Denied);
+        QVERIFY(m_ws->store->approval(*id3)->status == osh::ApprovalStatus::Denied);
         QCOMPARE(panel.model()->rowCount(), 0);
     }
 
     void approvesEscalatedToolCallOfSession()
     {
-        if (const QString why = osh::runtime::Sandbox::availability(osh::Isolation::Gvisor); !why.isEmpty())
-            QSKIP(qPrintable(why));
-        const QString policyFile = m_dir.filePath(QStringLiteral("approvals.policy.yaml"));
-        {
-            QFile f(policyFile);
-            QVERIFY(f.open(QIODevice::WriteOnly) && f.write(kPolicy) == kPolicy.size());
-        }
+        OSH_REQUIRE_GVISOR();
+        const QString policyFile = m_ws->filePath(QStringLiteral("approvals.policy.yaml"));
+        QVERIFY(m_ws->writeFile(QStringLiteral("approvals.policy.yaml"), kPolicy));
         osh::ValidationOptions vo;
-        vo.baseDir = m_dir.path().toStdString();
+        vo.baseDir = m_ws->dir.path().toStdString();
         auto checked = osh::PolicyValidator::checkText(std::string_view(kPolicy.constData(), std::size_t(kPolicy.size())),
                                                        policyFile.toStdString(), vo);
         QVERIFY(checked.document && !osh::hasErrors(checked.diagnostics));
@@ -185,8 +173,8 @@ private Q_SLOTS:
         o.document = checked.document;
         o.policyHash = QCryptographicHash::hash(kPolicy, QCryptographicHash::Sha256).toHex().toStdString();
         o.command = QStringList{QStringLiteral("python3"), QStringLiteral("-c"), kAgent};
-        o.dataDir = m_dir.path();
-        o.store = m_store.get();
+        o.dataDir = m_ws->dir.path();
+        o.store = m_ws->store.get();
         o.approvals = osh::runtime::AgentSession::Approvals::Store;
         o.approvalTimeoutSeconds = 120;
         osh::runtime::AgentSession session(o);
@@ -200,7 +188,7 @@ private Q_SLOTS:
         ApprovalsPanel panel;
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy fresh(&panel, &ApprovalsPanel::newApproval);
-        panel.setStore(m_store.get());
+        panel.setStore(m_ws->store.get());
         QString error;
         QVERIFY2(session.start(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(panel.pendingCount() == 1 || !reason.isEmpty(), 90000);
@@ -227,9 +215,7 @@ private Q_SLOTS:
     }
 
 private:
-    std::unique_ptr<QTemporaryDir> m_tmp;
-    QDir m_dir;
-    std::unique_ptr<osh::AuditStore> m_store;
+    std::unique_ptr<osh::test::TempWorkspace> m_ws;
 };
 
 QTEST_MAIN(TestApprovalsPanel)

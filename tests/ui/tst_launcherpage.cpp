@@ -4,57 +4,27 @@
 #include "eventstreammodel.h"
 #include "launcherpage.h"
 
-#include "audit/auditstore.h"
-#include "sandbox/sandbox.h"
+#include "uitestsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>
 #include <QColor>
 #include <QComboBox>
-#include <QDir>
-#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QTemporaryDir>
-#include <QTest>
 
 using osh::ui::EventStreamModel;
 using osh::ui::LauncherPage;
 
 namespace {
 
-const QByteArray kPolicy = R"(version: 1
-name: launcher-test
-sandbox:
-  isolation: gvisor
-  max_memory_mb: 512
-  max_execution_time_seconds: 60
-  cleanup_policy: destroy
-network:
-  default_policy: deny-all
-filesystem:
-  workspace: /agent/workspace
-  rules:
-    - {path: /agent/workspace, permissions: read-write}
-policies:
-  - name: log-calls
-    trigger: tool_call
-    condition: tool.name == 'nothing'
-    action: log
-agent:
+const QByteArray kPolicy = osh::test::minimalPolicy("launcher-test") + R"(agent:
   command: [sh, -c, "echo from-policy"]
 )";
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
 
 int findRow(const QAbstractItemModel *m, int role, const QString &prefix)
 {
@@ -73,27 +43,24 @@ class TestLauncherPage : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_tmp = std::make_unique<QTemporaryDir>(); // a fresh folder per test
-        QVERIFY(m_tmp->isValid());
-        m_dir.setPath(m_tmp->path());
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("policies/test.policy.yaml")), kPolicy));
+        m_ws = std::make_unique<osh::test::TempWorkspace>(); // a fresh folder per test
+        QVERIFY(m_ws->isValid());
+        QVERIFY(m_ws->writeFile(QStringLiteral("policies/test.policy.yaml"), kPolicy));
         std::string error;
-        m_store = osh::AuditStore::open(m_dir.filePath(QStringLiteral("data/audit.db")).toStdString(), error);
-        QVERIFY2(m_store, error.c_str());
+        QVERIFY2(m_ws->openStore(QStringLiteral("data/audit.db"), error), error.c_str());
     }
     void cleanup()
     {
-        m_store.reset();
-        m_tmp.reset();
+        m_ws.reset();
     }
 
     void listsPoliciesAndDefaults()
     {
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("other.policy.yaml")), kPolicy));
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral("notes.yaml")), "x: 1\n"));
-        QVERIFY(writeFile(m_dir.filePath(QStringLiteral(".hidden/h.policy.yaml")), kPolicy));
+        QVERIFY(m_ws->writeFile(QStringLiteral("other.policy.yaml"), kPolicy));
+        QVERIFY(m_ws->writeFile(QStringLiteral("notes.yaml"), "x: 1\n"));
+        QVERIFY(m_ws->writeFile(QStringLiteral(".hidden/h.policy.yaml"), kPolicy));
         LauncherPage page;
-        page.setWorkspace(m_dir.path());
+        page.setWorkspace(m_ws->dir.path());
         auto *combo = page.findChild<QComboBox *>(QStringLiteral("policyCombo"));
         QVERIFY(combo);
         QCOMPARE(combo->count(), 2);
@@ -109,8 +76,8 @@ private Q_SLOTS:
 
     void invalidPolicyShownInline()
     {
-        const QString bad = m_dir.filePath(QStringLiteral("bad.policy.yaml"));
-        QVERIFY(writeFile(bad, "version: 1\nname: bad\nsandbox:\n  isolation: submarine\n"));
+        const QString bad = m_ws->filePath(QStringLiteral("bad.policy.yaml"));
+        QVERIFY(m_ws->writeFile(QStringLiteral("bad.policy.yaml"), "version: 1\nname: bad\nsandbox:\n  isolation: submarine\n"));
         LauncherPage page;
         QVERIFY(!page.setPolicyFile(bad));
         QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
@@ -142,14 +109,13 @@ private Q_SLOTS:
 
     void runsSession()
     {
-        if (const QString why = osh::runtime::Sandbox::availability(osh::Isolation::Gvisor); !why.isEmpty())
-            QSKIP(qPrintable(why));
+        OSH_REQUIRE_GVISOR();
         LauncherPage page;
         QAbstractItemModelTester tester(page.eventModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         auto *view = page.findChild<QTableView *>(QStringLiteral("eventView"));
         QAbstractItemModelTester viewTester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        page.setStore(m_store.get());
-        page.setWorkspace(m_dir.path());
+        page.setStore(m_ws->store.get());
+        page.setWorkspace(m_ws->dir.path());
         page.setCommand(QStringLiteral("sh -c \"echo hello; sleep 1\""));
         auto *start = page.findChild<QPushButton *>(QStringLiteral("startButton"));
         QSignalSpy finished(&page, &LauncherPage::sessionFinished);
@@ -183,21 +149,20 @@ private Q_SLOTS:
         QCOMPARE(view->model()->rowCount(), sandboxRows);
         QCOMPARE(m->rowCount(), all);
 
-        m_store->flush();
+        m_ws->store->flush();
         bool recorded = false;
-        for (const auto &s : m_store->sessions())
+        for (const auto &s : m_ws->store->sessions())
             recorded = recorded || (s.session.id == page.sessionId().toStdString() && s.session.exitReason == "exited");
         QVERIFY(recorded);
     }
 
     void stopIsInterruptedWithResources()
     {
-        if (const QString why = osh::runtime::Sandbox::availability(osh::Isolation::Gvisor); !why.isEmpty())
-            QSKIP(qPrintable(why));
+        OSH_REQUIRE_GVISOR();
         LauncherPage page;
         QAbstractItemModelTester tester(page.eventModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        page.setStore(m_store.get());
-        QVERIFY(page.setPolicyFile(m_dir.filePath(QStringLiteral("policies/test.policy.yaml"))));
+        page.setStore(m_ws->store.get());
+        QVERIFY(page.setPolicyFile(m_ws->dir.filePath(QStringLiteral("policies/test.policy.yaml"))));
         page.setCommand(QStringLiteral("sleep 60"));
         QVERIFY2(page.start(), qPrintable(page.messageText()));
         // The sandbox's cgroup is readable as root: real figures, not n/a.
@@ -214,9 +179,7 @@ private Q_SLOTS:
     }
 
 private:
-    std::unique_ptr<QTemporaryDir> m_tmp;
-    QDir m_dir;
-    std::unique_ptr<osh::AuditStore> m_store;
+    std::unique_ptr<osh::test::TempWorkspace> m_ws;
 };
 
 QTEST_MAIN(TestLauncherPage)

@@ -1,0 +1,207 @@
+#include "replaymodel.h"
+
+#include "timelinelanes.h"
+
+#include "audit/audittime.h"
+
+#include <QBrush>
+#include <QColor>
+
+#include <algorithm>
+#include <bit>
+#include <numeric>
+
+namespace osh::ui {
+
+using replay::Outcome;
+
+namespace {
+
+QString qs(std::string_view v) { return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size())); }
+
+// Light tints with dark text, as in the launcher's event stream.
+QVariant outcomeTint(Outcome o)
+{
+    switch (o) {
+    case Outcome::Block:
+        return QBrush(QColor(0xf8, 0xc8, 0xc8));
+    case Outcome::Escalate:
+        return QBrush(QColor(0xe0, 0xd4, 0xf8));
+    case Outcome::Redact:
+    case Outcome::Throttle:
+        return QBrush(QColor(0xff, 0xe4, 0xb0));
+    default:
+        return {};
+    }
+}
+
+} // namespace
+
+void ReplayModel::setSession(const replay::ReplaySession *session)
+{
+    beginResetModel();
+    m_session = session;
+    m_filter = {};
+    m_filtered = false;
+    m_messages.clear();
+    m_rows.clear();
+    if (session) {
+        m_rows.resize(session->size());
+        std::iota(m_rows.begin(), m_rows.end(), 0u);
+    }
+    endResetModel();
+}
+
+bool ReplayModel::setFilter(const replay::ReplayFilter &f, QString *error)
+{
+    if (!m_session)
+        return true;
+    std::string err;
+    std::vector<std::uint32_t> rows = m_session->filter(f, &err);
+    beginResetModel();
+    m_filter = f;
+    m_filtered = true;
+    m_rows = std::move(rows);
+    endResetModel();
+    if (!err.empty()) {
+        if (error)
+            *error = QString::fromStdString(err);
+        return false;
+    }
+    return true;
+}
+
+int ReplayModel::rowOfSessionRow(std::int64_t sessionRow) const
+{
+    if (sessionRow < 0)
+        return -1;
+    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), static_cast<std::uint32_t>(sessionRow));
+    if (it == m_rows.end() || *it != static_cast<std::uint32_t>(sessionRow))
+        return -1;
+    return static_cast<int>(it - m_rows.begin());
+}
+
+int ReplayModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int ReplayModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QString ReplayModel::message(std::uint32_t sessionRow) const
+{
+    if (const QString *cached = m_messages.object(sessionRow))
+        return *cached;
+    const auto event = m_session->details(sessionRow);
+    QString text = event ? QString::fromStdString(event->message) : QString();
+    m_messages.insert(sessionRow, new QString(text));
+    return text;
+}
+
+QVariant ReplayModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) || !m_session)
+        return {};
+    const std::uint32_t r = m_rows[static_cast<std::size_t>(index.row())];
+    const auto &s = *m_session;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case SeqColumn:
+            return QVariant::fromValue<qint64>(s.seq(r));
+        case TimeColumn:
+            return QString::fromStdString(audit::formatIsoUtc(s.ts(r)));
+        case LaneColumn: {
+            const std::uint32_t mask = laneMask(s.type(r), {}, Outcome::None);
+            return laneName(static_cast<TimelineLane>(std::countr_zero(mask)));
+        }
+        case ToolColumn:
+            return qs(s.tool(r));
+        case DecisionColumn:
+            return qs(replay::outcomeName(s.outcome(r)));
+        case PolicyColumn:
+            return qs(s.policy(r));
+        case SeverityColumn:
+            return qs(replay::severityName(s.severity(r)));
+        case MessageColumn:
+            return message(r);
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (index.column() == LaneColumn)
+            return qs(s.type(r));
+        return {};
+    case Qt::BackgroundRole:
+        return outcomeTint(s.outcome(r));
+    case Qt::ForegroundRole:
+        return outcomeTint(s.outcome(r)).isValid() ? QVariant(QBrush(Qt::black)) : QVariant();
+    case SessionRowRole:
+        return QVariant::fromValue<qint64>(r);
+    case SeqRole:
+        return QVariant::fromValue<qint64>(s.seq(r));
+    case TimestampRole:
+        return s.ts(r);
+    case TypeRole:
+        return qs(s.type(r));
+    case ToolRole:
+        return qs(s.tool(r));
+    case OutcomeRole:
+        return static_cast<int>(s.outcome(r));
+    case DecisionRole:
+        return qs(replay::outcomeName(s.outcome(r)));
+    case PolicyRole:
+        return qs(s.policy(r));
+    case SeverityRole:
+        return qs(replay::severityName(s.severity(r)));
+    case ViolationRole:
+        return replay::ReplaySession::isViolation(s.outcome(r), s.severity(r));
+    case MessageRole:
+        return message(r);
+    default:
+        return {};
+    }
+}
+
+QVariant ReplayModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case SeqColumn:
+        return tr("Seq");
+    case TimeColumn:
+        return tr("Time (UTC)");
+    case LaneColumn:
+        return tr("Lane");
+    case ToolColumn:
+        return tr("Tool");
+    case DecisionColumn:
+        return tr("Decision");
+    case PolicyColumn:
+        return tr("Policy");
+    case SeverityColumn:
+        return tr("Severity");
+    case MessageColumn:
+        return tr("Message");
+    }
+    return {};
+}
+
+QHash<int, QByteArray> ReplayModel::roleNames() const
+{
+    auto names = QAbstractTableModel::roleNames();
+    names.insert(SessionRowRole, "sessionRow");
+    names.insert(SeqRole, "seq");
+    names.insert(TimestampRole, "timestamp");
+    names.insert(TypeRole, "type");
+    names.insert(ToolRole, "tool");
+    names.insert(OutcomeRole, "outcome");
+    names.insert(DecisionRole, "decision");
+    names.insert(PolicyRole, "policy");
+    names.insert(SeverityRole, "severity");
+    names.insert(ViolationRole, "violation");
+    names.insert(MessageRole, "message");
+    return names;
+}
+
+} // namespace osh::ui

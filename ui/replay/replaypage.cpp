@@ -1,0 +1,820 @@
+#include "replaypage.h"
+
+#include "replaymodel.h"
+#include "timelineview.h"
+
+#include "audit/auditjson.h"
+#include "audit/auditstore.h"
+#include "audit/audittime.h"
+#include "engine/decisionengine.h"
+#include "model/policyloader.h"
+#include "vcs/policyrepository.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QThread>
+#include <QTimer>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <map>
+#include <unordered_map>
+
+namespace osh::ui {
+
+using replay::Outcome;
+
+namespace {
+
+QString qs(std::string_view v) { return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size())); }
+
+QString prettyJson(const std::string &text)
+{
+    if (text.empty())
+        return {};
+    QJsonParseError err;
+    const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(text), &err);
+    if (err.error != QJsonParseError::NoError)
+        return QString::fromStdString(text); // a damaged record stays readable
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+}
+
+QString scalarText(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Double:
+        return QString::number(v.toDouble(), 'g', 15);
+    case QJsonValue::String:
+        return v.toString();
+    default:
+        return {};
+    }
+}
+
+// The decision's JSON as a tree: objects and arrays become parents.
+void addJsonChildren(QTreeWidgetItem *parent, QTreeWidget *tree, const QJsonValue &value)
+{
+    auto add = [&](const QString &key, const QJsonValue &v) {
+        auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(tree);
+        item->setText(0, key);
+        if (v.isObject() || v.isArray()) {
+            const qsizetype n = v.isObject() ? v.toObject().size() : v.toArray().size();
+            item->setText(1, v.isObject() ? QStringLiteral("{%1}").arg(n) : QStringLiteral("[%1]").arg(n));
+            addJsonChildren(item, tree, v);
+        } else {
+            item->setText(1, scalarText(v));
+        }
+    };
+    if (value.isObject()) {
+        const auto o = value.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            add(it.key(), it.value());
+    } else if (value.isArray()) {
+        const auto a = value.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            add(QString::number(i), a.at(i));
+    }
+}
+
+} // namespace
+
+ReplayPage::ReplayPage(QWidget *parent)
+    : QWidget(parent)
+    , m_sessions(new QComboBox(this))
+    , m_message(new QLabel(this))
+    , m_timeline(new TimelineView(this))
+    , m_play(new QToolButton(this))
+    , m_speed(new QComboBox(this))
+    , m_toolFilter(new QComboBox(this))
+    , m_outcomeFilter(new QComboBox(this))
+    , m_severityFilter(new QComboBox(this))
+    , m_violationsOnly(new QCheckBox(tr("Violations only"), this))
+    , m_textFilter(new QLineEdit(this))
+    , m_filterDelay(new QTimer(this))
+    , m_model(new ReplayModel(this))
+    , m_table(new QTableView(this))
+    , m_header(new QLabel(this))
+    , m_policyLink(new QLabel(this))
+    , m_eventJson(new QPlainTextEdit(this))
+    , m_parameters(new QPlainTextEdit(this))
+    , m_trace(new QTreeWidget(this))
+    , m_whatIfSummary(new QLabel(this))
+    , m_whatIfTable(new QTreeWidget(this))
+    , m_whatIfButton(new QPushButton(tr("What if…"), this))
+{
+    buildUi();
+}
+
+ReplayPage::~ReplayPage() { waitForWorker(); }
+
+void ReplayPage::waitForWorker()
+{
+    ++m_generation; // whatever it delivers now is stale
+    if (m_worker) {
+        m_worker->wait();
+        delete m_worker;
+        m_worker = nullptr;
+    }
+}
+
+void ReplayPage::buildUi()
+{
+    auto *layout = new QVBoxLayout(this);
+
+    // Session picker.
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Session:"), this));
+    m_sessions->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_sessions->setMinimumContentsLength(40);
+    top->addWidget(m_sessions, 1);
+    auto *refresh = new QPushButton(tr("Refresh"), this);
+    top->addWidget(refresh);
+    auto *open = new QPushButton(tr("Open"), this);
+    top->addWidget(open);
+    layout->addLayout(top);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    layout->addWidget(m_message);
+
+    // Transport: step, play, speed, zoom, what-if, export.
+    auto *transport = new QHBoxLayout;
+    auto button = [&](const QString &text, const QString &tip, QStyle::StandardPixmap icon) {
+        auto *b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setIcon(style()->standardIcon(icon));
+        b->setToolButtonStyle(Qt::ToolButtonIconOnly);
+        transport->addWidget(b);
+        return b;
+    };
+    auto *first = button(tr("First"), tr("First event (Home)"), QStyle::SP_MediaSkipBackward);
+    auto *prevViolation = button(tr("Previous violation"), tr("Previous violation (Ctrl+Left)"), QStyle::SP_MediaSeekBackward);
+    auto *prev = button(tr("Previous"), tr("Previous event (Left)"), QStyle::SP_ArrowLeft);
+    m_play->setText(tr("Play"));
+    m_play->setToolTip(tr("Play or pause (Space)"));
+    m_play->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    m_play->setCheckable(true);
+    transport->addWidget(m_play);
+    auto *next = button(tr("Next"), tr("Next event (Right)"), QStyle::SP_ArrowRight);
+    auto *nextViolation = button(tr("Next violation"), tr("Next violation (Ctrl+Right)"), QStyle::SP_MediaSeekForward);
+    auto *last = button(tr("Last"), tr("Last event (End)"), QStyle::SP_MediaSkipForward);
+    for (double s : {0.5, 1.0, 2.0, 4.0, 8.0, 16.0})
+        m_speed->addItem(tr("%1×").arg(s), s);
+    m_speed->setCurrentIndex(1);
+    m_speed->setToolTip(tr("Playback speed"));
+    transport->addWidget(m_speed);
+    transport->addSpacing(12);
+    auto *zoomIn = new QPushButton(tr("Zoom in"), this);
+    auto *zoomOut = new QPushButton(tr("Zoom out"), this);
+    auto *fit = new QPushButton(tr("Show all"), this);
+    transport->addWidget(zoomIn);
+    transport->addWidget(zoomOut);
+    transport->addWidget(fit);
+    transport->addStretch(1);
+    auto *whatIfMenu = new QMenu(m_whatIfButton);
+    whatIfMenu->addAction(tr("Against the editor's text"), this, &ReplayPage::whatIfFromEditor);
+    whatIfMenu->addAction(tr("Against a policy file…"), this, &ReplayPage::whatIfFromFile);
+    whatIfMenu->addAction(tr("Clear what-if"), this, &ReplayPage::clearWhatIf);
+    m_whatIfButton->setMenu(whatIfMenu);
+    transport->addWidget(m_whatIfButton);
+    auto *exportButton = new QPushButton(tr("Export selection…"), this);
+    exportButton->setToolTip(tr("The current event, or the shift-selected range, as JSON lines"));
+    transport->addWidget(exportButton);
+    layout->addLayout(transport);
+
+    // Filter bar.
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("Filter:"), this));
+    m_toolFilter->addItem(tr("Any tool"));
+    filters->addWidget(m_toolFilter);
+    m_outcomeFilter->addItem(tr("Any outcome"), -1);
+    for (Outcome o : {Outcome::Allow, Outcome::Log, Outcome::Block, Outcome::Redact, Outcome::Throttle, Outcome::Escalate})
+        m_outcomeFilter->addItem(qs(replay::outcomeName(o)), static_cast<int>(o));
+    m_outcomeFilter->addItem(tr("no decision"), static_cast<int>(Outcome::None));
+    filters->addWidget(m_outcomeFilter);
+    m_severityFilter->addItem(tr("Any severity"), -1);
+    m_severityFilter->addItem(tr("info and above"), static_cast<int>(replay::EventSeverity::Info));
+    m_severityFilter->addItem(tr("warning and above"), static_cast<int>(replay::EventSeverity::Warning));
+    m_severityFilter->addItem(tr("critical"), static_cast<int>(replay::EventSeverity::Critical));
+    filters->addWidget(m_severityFilter);
+    filters->addWidget(m_violationsOnly);
+    m_textFilter->setPlaceholderText(tr("Text in tool, policy, message or parameters"));
+    m_textFilter->setClearButtonEnabled(true);
+    filters->addWidget(m_textFilter, 1);
+    layout->addLayout(filters);
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(300);
+
+    // Timeline above; table, details and what-if below.
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_timeline);
+    auto *lower = new QSplitter(Qt::Horizontal, split);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Fixed widths: sizing to contents would visit a million rows.
+    m_table->horizontalHeader()->resizeSection(ReplayModel::SeqColumn, fontMetrics().horizontalAdvance(QStringLiteral("0000000")) + 12);
+    m_table->horizontalHeader()->resizeSection(ReplayModel::TimeColumn,
+                                               fontMetrics().horizontalAdvance(QStringLiteral("2026-11-27T00:00:00.000Z")) + 16);
+    m_table->setWordWrap(false);
+    lower->addWidget(m_table);
+
+    auto *details = new QWidget(lower);
+    auto *dl = new QVBoxLayout(details);
+    dl->setContentsMargins(0, 0, 0, 0);
+    m_header->setWordWrap(true);
+    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    dl->addWidget(m_header);
+    m_policyLink->setTextFormat(Qt::RichText);
+    m_policyLink->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    dl->addWidget(m_policyLink);
+    auto *tabs = new QTabWidget(details);
+    m_eventJson->setReadOnly(true);
+    m_parameters->setReadOnly(true);
+    m_trace->setColumnCount(2);
+    m_trace->setHeaderLabels({tr("Step"), tr("Value")});
+    tabs->addTab(m_eventJson, tr("Event"));
+    tabs->addTab(m_parameters, tr("Parameters"));
+    tabs->addTab(m_trace, tr("Decision trace"));
+    dl->addWidget(tabs, 1);
+    lower->addWidget(details);
+
+    auto *whatIf = new QWidget(lower);
+    auto *wl = new QVBoxLayout(whatIf);
+    wl->setContentsMargins(0, 0, 0, 0);
+    m_whatIfSummary->setWordWrap(true);
+    m_whatIfSummary->setText(tr("What-if: replay this session against another policy to see which decisions would change."));
+    wl->addWidget(m_whatIfSummary);
+    m_whatIfTable->setColumnCount(3);
+    m_whatIfTable->setHeaderLabels({tr("Change"), tr("Actions"), tr("Policy before → after")});
+    wl->addWidget(m_whatIfTable, 1);
+    lower->addWidget(whatIf);
+    lower->setStretchFactor(0, 3);
+    lower->setStretchFactor(1, 2);
+    lower->setStretchFactor(2, 1);
+    split->addWidget(lower);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+
+    connect(refresh, &QPushButton::clicked, this, &ReplayPage::refreshSessions);
+    connect(open, &QPushButton::clicked, this, [this] {
+        if (m_sessions->currentIndex() >= 0)
+            openSession(m_sessions->currentData().toString());
+    });
+    connect(m_sessions, &QComboBox::activated, this, [this](int i) { openSession(m_sessions->itemData(i).toString()); });
+    connect(first, &QToolButton::clicked, m_timeline, &TimelineView::goToFirst);
+    connect(prevViolation, &QToolButton::clicked, m_timeline, &TimelineView::previousViolation);
+    connect(prev, &QToolButton::clicked, m_timeline, &TimelineView::stepPrevious);
+    connect(next, &QToolButton::clicked, m_timeline, &TimelineView::stepNext);
+    connect(nextViolation, &QToolButton::clicked, m_timeline, &TimelineView::nextViolation);
+    connect(last, &QToolButton::clicked, m_timeline, &TimelineView::goToLast);
+    connect(m_play, &QToolButton::clicked, m_timeline, &TimelineView::setPlaying);
+    connect(m_timeline, &TimelineView::playingChanged, this, [this](bool playing) {
+        m_play->setChecked(playing);
+        m_play->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    });
+    connect(m_speed, &QComboBox::currentIndexChanged, this,
+            [this](int i) { m_timeline->setSpeed(m_speed->itemData(i).toDouble()); });
+    connect(zoomIn, &QPushButton::clicked, m_timeline, &TimelineView::zoomIn);
+    connect(zoomOut, &QPushButton::clicked, m_timeline, &TimelineView::zoomOut);
+    connect(fit, &QPushButton::clicked, m_timeline, &TimelineView::showAll);
+    connect(exportButton, &QPushButton::clicked, this, &ReplayPage::exportClicked);
+
+    for (QComboBox *c : {m_toolFilter, m_outcomeFilter, m_severityFilter})
+        connect(c, &QComboBox::currentIndexChanged, this, &ReplayPage::filterControlsChanged);
+    connect(m_violationsOnly, &QCheckBox::toggled, this, &ReplayPage::filterControlsChanged);
+    connect(m_textFilter, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    connect(m_filterDelay, &QTimer::timeout, this, &ReplayPage::filterControlsChanged);
+
+    connect(m_timeline, &TimelineView::currentRowChanged, this, [this](qint64 row) {
+        showDetails(row);
+        syncTableToTimeline(row);
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (m_syncing || !current.isValid())
+                    return;
+                m_syncing = true;
+                m_timeline->setCurrentRow(current.data(ReplayModel::SessionRowRole).toLongLong());
+                m_syncing = false;
+            });
+    connect(m_policyLink, &QLabel::linkActivated, this, &ReplayPage::openDecidingPolicy);
+    connect(m_whatIfTable, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        const QVariant seq = item->data(0, Qt::UserRole);
+        if (seq.isValid())
+            jumpToSeq(seq.toLongLong());
+    });
+}
+
+void ReplayPage::showMessage(const QString &text)
+{
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+}
+
+QString ReplayPage::messageText() const { return m_message->text(); }
+QString ReplayPage::detailsText() const { return m_eventJson->toPlainText(); }
+QString ReplayPage::parametersText() const { return m_parameters->toPlainText(); }
+QString ReplayPage::policyLinkText() const { return m_policyLink->text(); }
+QString ReplayPage::whatIfSummaryText() const { return m_whatIfSummary->text(); }
+
+void ReplayPage::setPolicyTextProvider(std::function<QString()> text, std::function<QString()> name)
+{
+    m_policyText = std::move(text);
+    m_policyName = std::move(name);
+}
+
+void ReplayPage::setStore(osh::AuditStore *store)
+{
+    if (store == m_store)
+        return;
+    waitForWorker();
+    m_timeline->setSession(nullptr);
+    m_model->setSession(nullptr);
+    m_whatIf.reset();
+    m_session.reset();
+    m_store = store;
+    showDetails(-1);
+    fillWhatIfTable();
+    refreshSessions();
+}
+
+void ReplayPage::refreshSessions()
+{
+    const QString current = m_sessions->currentData().toString();
+    m_sessions->clear();
+    if (!m_store)
+        return;
+    std::string error;
+    const auto sessions = m_store->sessions(&error);
+    if (!error.empty()) {
+        showMessage(tr("Cannot list the sessions: %1").arg(QString::fromStdString(error)));
+        return;
+    }
+    // Newest first: the one just recorded is the one usually replayed.
+    for (auto it = sessions.rbegin(); it != sessions.rend(); ++it) {
+        const auto &s = *it;
+        const QString id = QString::fromStdString(s.session.id);
+        const qint64 notAllowed = s.count("block") + s.count("escalate") + s.count("redact") + s.count("throttle");
+        m_sessions->addItem(tr("%1 — %2, %n event(s), %3 blocked, escalated, redacted or throttled", nullptr, static_cast<int>(s.events))
+                                .arg(id, QString::fromStdString(audit::formatIsoUtc(s.session.startedAt)))
+                                .arg(notAllowed),
+                            id);
+    }
+    const int keep = m_sessions->findData(current);
+    if (keep >= 0)
+        m_sessions->setCurrentIndex(keep);
+}
+
+bool ReplayPage::openSession(const QString &id)
+{
+    if (!m_store) {
+        showMessage(tr("No audit store is open."));
+        return false;
+    }
+    waitForWorker();
+    std::string error;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    auto loaded = replay::ReplaySession::load(*m_store, id.toStdString(), error);
+    QApplication::restoreOverrideCursor();
+    if (!loaded) {
+        showMessage(tr("Cannot open session %1: %2").arg(id, QString::fromStdString(error)));
+        return false;
+    }
+    m_timeline->setSession(nullptr);
+    m_model->setSession(nullptr);
+    m_whatIf.reset();
+    m_session = std::move(loaded);
+    m_model->setSession(&*m_session);
+    m_timeline->setSession(&*m_session);
+    fillWhatIfTable();
+
+    const QSignalBlocker blocker(m_toolFilter);
+    m_toolFilter->clear();
+    m_toolFilter->addItem(tr("Any tool"));
+    QStringList tools;
+    for (std::uint32_t i = 1; i < m_session->toolNames().size(); ++i)
+        tools << QString::fromStdString(m_session->toolNames().name(i));
+    tools.sort();
+    m_toolFilter->addItems(tools);
+    const int at = m_sessions->findData(id);
+    if (at >= 0)
+        m_sessions->setCurrentIndex(at);
+    filterControlsChanged();
+    showMessage(m_session->empty() ? tr("Session %1 has no events.").arg(id) : QString());
+    m_timeline->setFocus();
+    Q_EMIT sessionLoaded(id);
+    return true;
+}
+
+void ReplayPage::filterControlsChanged()
+{
+    replay::ReplayFilter f;
+    if (m_toolFilter->currentIndex() > 0)
+        f.tools.push_back(m_toolFilter->currentText().toStdString());
+    if (const int o = m_outcomeFilter->currentData().toInt(); o >= 0)
+        f.outcomes.push_back(static_cast<Outcome>(o));
+    if (const int s = m_severityFilter->currentData().toInt(); s >= 0)
+        f.minSeverity = static_cast<replay::EventSeverity>(s);
+    f.violationsOnly = m_violationsOnly->isChecked();
+    f.text = m_textFilter->text().trimmed().toStdString();
+    applyFilter(f);
+}
+
+void ReplayPage::applyFilter(const replay::ReplayFilter &f)
+{
+    if (!m_session)
+        return;
+    const bool none = f.tools.empty() && f.types.empty() && f.outcomes.empty() && !f.minSeverity && !f.violationsOnly
+        && !f.since && !f.until && f.text.empty();
+    const std::int64_t current = m_timeline->currentRow();
+    if (none) {
+        m_model->setSession(&*m_session);
+        m_timeline->setIncludedRows(nullptr);
+    } else {
+        QString error;
+        if (!m_model->setFilter(f, &error))
+            showMessage(tr("Filtering failed: %1").arg(error));
+        m_timeline->setIncludedRows(&m_model->sessionRows());
+    }
+    syncTableToTimeline(current);
+}
+
+void ReplayPage::syncTableToTimeline(std::int64_t row)
+{
+    if (m_syncing)
+        return;
+    m_syncing = true;
+    const int r = m_model->rowOfSessionRow(row);
+    if (r >= 0) {
+        const QModelIndex index = m_model->index(r, 0);
+        m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_table->scrollTo(index);
+    } else {
+        m_table->selectionModel()->clearSelection();
+    }
+    m_syncing = false;
+}
+
+void ReplayPage::showDetails(std::int64_t row)
+{
+    m_trace->clear();
+    if (!m_session || row < 0) {
+        m_header->clear();
+        m_policyLink->clear();
+        m_eventJson->clear();
+        m_parameters->clear();
+        return;
+    }
+    const auto r = static_cast<std::uint32_t>(row);
+    std::string error;
+    const auto event = m_session->details(r, &error);
+    if (!event) {
+        m_header->setText(tr("Event #%1 cannot be read: %2").arg(m_session->seq(r)).arg(QString::fromStdString(error)));
+        m_policyLink->clear();
+        m_eventJson->clear();
+        m_parameters->clear();
+        return;
+    }
+    QString header = tr("#%1 · %2 · %3").arg(event->seq).arg(QString::fromStdString(event->type),
+                                                            QString::fromStdString(audit::formatIsoUtc(event->ts)));
+    if (!event->tool.empty())
+        header += QStringLiteral(" · ") + QString::fromStdString(event->tool);
+    if (!event->decision.empty())
+        header += QStringLiteral(" · ") + tr("decision: %1").arg(QString::fromStdString(event->decision));
+    if (const auto *w = m_timeline->lanes().whatIfActionOfRow(r))
+        header += QLatin1Char('\n') + tr("What-if: %1 → %2").arg(qs(replay::outcomeName(w->before)),
+                                                                qs(replay::outcomeName(w->after)));
+    m_header->setText(header);
+    if (event->policy.empty()) {
+        m_policyLink->setText(tr("No deciding policy."));
+    } else {
+        const auto &rec = m_session->record();
+        QString where = QString::fromStdString(rec.policyFile);
+        if (!rec.policyCommit.empty())
+            where += QStringLiteral(" @ ") + QString::fromStdString(rec.policyCommit).left(7);
+        m_policyLink->setText(tr("Deciding policy: <a href=\"policy\">%1</a> (%2)")
+                                  .arg(QString::fromStdString(event->policy).toHtmlEscaped(), where.toHtmlEscaped()));
+    }
+    std::string line;
+    audit::appendEventJson(line, *event);
+    m_eventJson->setPlainText(prettyJson(line));
+    m_parameters->setPlainText(prettyJson(event->parameters));
+    if (!event->trace.empty()) {
+        const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(event->trace));
+        if (doc.isObject())
+            addJsonChildren(nullptr, m_trace, doc.object());
+        else if (doc.isArray())
+            addJsonChildren(nullptr, m_trace, doc.array());
+        else
+            (new QTreeWidgetItem(m_trace))->setText(0, QString::fromStdString(event->trace));
+        m_trace->expandToDepth(1);
+        m_trace->resizeColumnToContents(0);
+    }
+}
+
+std::optional<ReplayPage::PolicyLocation> ReplayPage::policyLocation(std::uint32_t row, QString *note) const
+{
+    if (!m_session || row >= m_session->size() || m_session->policy(row).empty())
+        return std::nullopt;
+    const auto &rec = m_session->record();
+    PolicyLocation loc;
+    loc.file = QString::fromStdString(rec.policyFile);
+    loc.commit = QString::fromStdString(rec.policyCommit);
+    QByteArray text;
+    QString why;
+    if (!loc.commit.isEmpty()) {
+        auto repo = vcs::PolicyRepository::discover(loc.file);
+        if (!repo) {
+            why = repo.error;
+        } else if (auto content = repo->contentAt(loc.commit, loc.file)) {
+            text = *content;
+        } else {
+            why = content.error;
+        }
+    } else {
+        QFile f(loc.file);
+        if (f.open(QIODevice::ReadOnly))
+            text = f.readAll();
+        else
+            why = tr("%1: %2").arg(loc.file, f.errorString());
+    }
+    if (!text.isNull()) {
+        const auto res = PolicyLoader::loadText(std::string_view(text.constData(), static_cast<std::size_t>(text.size())),
+                                                rec.policyFile);
+        const Policy *p = res.document ? res.document->findPolicy(m_session->policy(row)) : nullptr;
+        if (p)
+            loc.line = p->loc.pos.line;
+        else
+            why = tr("policy %1 is not in that version of %2").arg(qs(m_session->policy(row)), loc.file);
+    }
+    if (rec.policyDirty && why.isEmpty())
+        why = tr("the session ran %1 with uncommitted changes; the line is from commit %2")
+                  .arg(loc.file, loc.commit.isEmpty() ? tr("(none)") : loc.commit.left(7));
+    if (note)
+        *note = why;
+    return loc;
+}
+
+void ReplayPage::openDecidingPolicy()
+{
+    const std::int64_t row = m_timeline->currentRow();
+    if (row < 0)
+        return;
+    QString note;
+    const auto loc = policyLocation(static_cast<std::uint32_t>(row), &note);
+    if (!loc)
+        return;
+    if (!note.isEmpty())
+        showMessage(tr("Note: %1").arg(note));
+    Q_EMIT openPolicyRequested(loc->file, loc->commit, loc->line);
+}
+
+bool ReplayPage::exportSelection(const QString &file, QString *error) const
+{
+    const auto rows = m_timeline->selectedRows();
+    if (!m_session || rows.empty()) {
+        if (error)
+            *error = tr("Nothing is selected.");
+        return false;
+    }
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly)) {
+        if (error)
+            *error = tr("%1: %2").arg(file, out.errorString());
+        return false;
+    }
+    std::string line;
+    for (const std::uint32_t r : rows) {
+        std::string err;
+        const auto event = m_session->details(r, &err);
+        if (!event) {
+            out.cancelWriting();
+            if (error)
+                *error = QString::fromStdString(err);
+            return false;
+        }
+        line.clear();
+        audit::appendEventJson(line, *event);
+        line += '\n';
+        out.write(line.data(), static_cast<qint64>(line.size()));
+    }
+    if (!out.commit()) {
+        if (error)
+            *error = tr("%1: %2").arg(file, out.errorString());
+        return false;
+    }
+    return true;
+}
+
+void ReplayPage::exportClicked()
+{
+    if (m_timeline->selectedRows().empty()) {
+        showMessage(tr("Select an event (shift-click for a range) to export."));
+        return;
+    }
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export events"), QString(),
+                                                      tr("JSON lines (*.jsonl);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    QString error;
+    if (!exportSelection(file, &error))
+        showMessage(tr("Export failed: %1").arg(error));
+    else
+        showMessage(tr("Exported %n event(s) to %1.", nullptr, static_cast<int>(m_timeline->selectedRows().size())).arg(file));
+}
+
+// --- what-if ---
+
+bool ReplayPage::isWhatIfRunning() const { return m_worker && m_worker->isRunning(); }
+
+bool ReplayPage::runWhatIf(const QString &policyText, const QString &name)
+{
+    if (!m_session || !m_store) {
+        showMessage(tr("Open a session first."));
+        return false;
+    }
+    waitForWorker();
+    const quint64 generation = ++m_generation;
+    const AuditStore *store = m_store;
+    const std::string sessionId = m_session->id();
+    const std::string text = policyText.toStdString();
+    const std::string fileName = name.toStdString();
+    QPointer<ReplayPage> self(this);
+    m_whatIfButton->setEnabled(false);
+    m_whatIfSummary->setText(tr("Replaying %1 against %2…").arg(QString::fromStdString(sessionId), name));
+    m_worker = QThread::create([self, generation, store, sessionId, text, fileName] {
+        std::string error;
+        std::optional<replay::WhatIfResult> result;
+        if (auto doc = replay::WhatIf::policyFromText(text, fileName, error)) {
+            const DecisionEngine engine(doc);
+            result = replay::WhatIf::run(*store, sessionId, engine, error);
+        }
+        // The page waits for this thread before it goes, so self is alive;
+        // the generation tells a stale run from the current one.
+        auto shared = std::make_shared<std::optional<replay::WhatIfResult>>(std::move(result));
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, generation, shared, error] {
+                if (self && self->m_generation == generation)
+                    self->whatIfDone(std::move(*shared), QString::fromStdString(error));
+            },
+            Qt::QueuedConnection);
+    });
+    m_worker->start();
+    return true;
+}
+
+void ReplayPage::whatIfDone(std::optional<replay::WhatIfResult> result, const QString &error)
+{
+    if (m_worker) {
+        m_worker->wait();
+        delete m_worker;
+        m_worker = nullptr;
+    }
+    m_whatIfButton->setEnabled(true);
+    if (!result) {
+        m_whatIf.reset();
+        m_timeline->setWhatIf(nullptr);
+        fillWhatIfTable();
+        m_whatIfSummary->setText(tr("What-if failed: %1").arg(error));
+        Q_EMIT whatIfFinished(false);
+        return;
+    }
+    m_whatIf = std::move(result);
+    m_timeline->setWhatIf(&*m_whatIf);
+    fillWhatIfTable();
+    Q_EMIT whatIfFinished(true);
+}
+
+void ReplayPage::clearWhatIf()
+{
+    waitForWorker();
+    m_whatIfButton->setEnabled(true);
+    m_whatIf.reset();
+    m_timeline->setWhatIf(nullptr);
+    fillWhatIfTable();
+}
+
+void ReplayPage::fillWhatIfTable()
+{
+    m_whatIfTable->clear();
+    if (!m_whatIf) {
+        m_whatIfSummary->setText(tr("What-if: replay this session against another policy to see which decisions would change."));
+        return;
+    }
+    QString summary = QString::fromStdString(m_whatIf->summaryText());
+    if (m_whatIf->approximate > 0)
+        summary += QLatin1Char('\n') + tr("%n action(s) were rebuilt from redacted parameters (approximate).", nullptr,
+                                          static_cast<int>(m_whatIf->approximate));
+    if (!m_whatIf->unreplayable.empty())
+        summary += QLatin1Char('\n') + tr("%n action(s) could not be replayed.", nullptr,
+                                          static_cast<int>(m_whatIf->unreplayable.size()));
+    m_whatIfSummary->setText(summary);
+    std::unordered_map<std::int64_t, const replay::WhatIfAction *> bySeq;
+    for (const auto i : m_whatIf->changed)
+        bySeq.emplace(m_whatIf->actions[i].seq, &m_whatIf->actions[i]);
+    // One group per label: "would now be blocked" gathers allow->block and
+    // escalate->block alike, as the summary line counts them.
+    std::map<std::string, QTreeWidgetItem *> groups;
+    for (const auto &t : m_whatIf->transitions()) {
+        QTreeWidgetItem *&group = groups[t.label];
+        if (!group) {
+            group = new QTreeWidgetItem(m_whatIfTable);
+            group->setText(0, QString::fromStdString(t.label));
+        }
+        for (const std::int64_t seq : t.seqs) {
+            auto *item = new QTreeWidgetItem(group);
+            item->setText(0, tr("#%1").arg(seq));
+            item->setData(0, Qt::UserRole, QVariant::fromValue<qint64>(seq));
+            if (const auto it = bySeq.find(seq); it != bySeq.end()) {
+                const auto *a = it->second;
+                item->setText(1, QStringLiteral("%1 → %2").arg(qs(replay::outcomeName(a->before)),
+                                                               qs(replay::outcomeName(a->after))));
+                item->setText(2, QStringLiteral("%1 → %2").arg(
+                                     QString::fromStdString(m_whatIf->policies.name(a->policyBefore)),
+                                     QString::fromStdString(m_whatIf->policies.name(a->policyAfter))));
+            }
+        }
+    }
+    for (auto &[label, group] : groups)
+        group->setText(1, QString::number(group->childCount()));
+    m_whatIfTable->expandAll();
+    m_whatIfTable->resizeColumnToContents(0);
+}
+
+void ReplayPage::jumpToSeq(std::int64_t seq)
+{
+    if (!m_session)
+        return;
+    if (const auto row = m_session->rowOfSeq(seq)) {
+        if (m_model->rowOfSessionRow(static_cast<std::int64_t>(*row)) < 0 && m_model->isFiltered()) {
+            // The action is filtered out: show everything again.
+            for (QComboBox *c : {m_toolFilter, m_outcomeFilter, m_severityFilter}) {
+                const QSignalBlocker block(c);
+                c->setCurrentIndex(0);
+            }
+            const QSignalBlocker blockCheck(m_violationsOnly);
+            m_violationsOnly->setChecked(false);
+            const QSignalBlocker blockText(m_textFilter);
+            m_textFilter->clear();
+            m_filterDelay->stop();
+            applyFilter({});
+        }
+        m_timeline->setCurrentRow(static_cast<std::int64_t>(*row));
+    }
+}
+
+void ReplayPage::whatIfFromEditor()
+{
+    if (!m_policyText) {
+        showMessage(tr("No editor text is available; choose a policy file."));
+        return;
+    }
+    runWhatIf(m_policyText(), m_policyName ? m_policyName() : tr("editor"));
+}
+
+void ReplayPage::whatIfFromFile()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Policy to replay against"), QString(),
+                                                      tr("Policies (*.policy.yaml *.yaml);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        showMessage(tr("Cannot read %1: %2").arg(file, f.errorString()));
+        return;
+    }
+    runWhatIf(QString::fromUtf8(f.readAll()), file);
+}
+
+} // namespace osh::ui

@@ -1,0 +1,154 @@
+#pragma once
+// The studio's Replay page: pick a recorded session of the audit store and
+// replay it on the timeline (play/pause at 0.5x-16x, step, jump between
+// violations), filter it by tool, outcome, severity or text, read an
+// event's details (the full event, its PII-redacted parameters, its
+// decision trace as a tree, a link to the deciding policy in the version
+// that was in force), export the selection as JSON lines, and run what-if
+// against another policy text (on a worker thread) to see, in a diff lane
+// and a summary table, which decisions would change.
+
+#include "replay/replaysession.h"
+#include "replay/whatif.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTableView;
+class QThread;
+class QTimer;
+class QToolButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace osh {
+class AuditStore;
+}
+
+namespace osh::ui {
+
+class ReplayModel;
+class TimelineView;
+
+class ReplayPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ReplayPage(QWidget *parent = nullptr);
+    ~ReplayPage() override;
+
+    // Not owned; must outlive the page or be replaced (nullptr first) before
+    // it goes. Lists its sessions.
+    void setStore(osh::AuditStore *store);
+    // What "What if… > Against the editor's text" uses: the text and the
+    // file name it is shown under.
+    void setPolicyTextProvider(std::function<QString()> text, std::function<QString()> name = {});
+
+    // Loads a session of the store; false with the reason shown inline.
+    bool openSession(const QString &id);
+    const replay::ReplaySession *session() const { return m_session ? &*m_session : nullptr; }
+    TimelineView *timeline() const { return m_timeline; }
+    ReplayModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QTreeWidget *traceTree() const { return m_trace; }
+    QTreeWidget *whatIfTable() const { return m_whatIfTable; }
+    QString messageText() const;
+    QString detailsText() const;
+    QString parametersText() const;
+    QString policyLinkText() const;
+    QString whatIfSummaryText() const;
+
+    // Applies a filter to the table and the timeline (what the filter bar does).
+    void applyFilter(const replay::ReplayFilter &filter);
+    // Writes the selected events (the timeline's current event or
+    // shift-selected range) as JSON lines, one event per line as `osctl
+    // audit query --format jsonl` prints it. False with *error.
+    bool exportSelection(const QString &file, QString *error = nullptr) const;
+
+    // Replays the session against a policy text on a worker thread;
+    // whatIfFinished() follows. False (reason inline) when it cannot start.
+    bool runWhatIf(const QString &policyText, const QString &name);
+    bool isWhatIfRunning() const;
+    const replay::WhatIfResult *whatIfResult() const { return m_whatIf ? &*m_whatIf : nullptr; }
+    void clearWhatIf();
+
+    // The deciding policy of an event: its file, the commit in force and
+    // the line of the policy in that version's text (0 when that text or
+    // the policy cannot be found; *note says why).
+    struct PolicyLocation
+    {
+        QString file;
+        QString commit;
+        int line = 0;
+    };
+    std::optional<PolicyLocation> policyLocation(std::uint32_t row, QString *note = nullptr) const;
+
+public Q_SLOTS:
+    void refreshSessions();
+    // Emits openPolicyRequested for the current event's deciding policy.
+    void openDecidingPolicy();
+
+Q_SIGNALS:
+    void openPolicyRequested(const QString &file, const QString &commit, int line);
+    void sessionLoaded(const QString &id);
+    void whatIfFinished(bool ok);
+
+private:
+    void buildUi();
+    void showMessage(const QString &text);
+    void filterControlsChanged();
+    void showDetails(std::int64_t row);
+    void syncTableToTimeline(std::int64_t row);
+    void exportClicked();
+    void whatIfFromEditor();
+    void whatIfFromFile();
+    void whatIfDone(std::optional<replay::WhatIfResult> result, const QString &error);
+    void fillWhatIfTable();
+    void jumpToSeq(std::int64_t seq);
+    void waitForWorker();
+
+    osh::AuditStore *m_store = nullptr;
+    std::optional<replay::ReplaySession> m_session;
+    std::optional<replay::WhatIfResult> m_whatIf;
+    std::function<QString()> m_policyText;
+    std::function<QString()> m_policyName;
+    QThread *m_worker = nullptr;
+    quint64 m_generation = 0;
+    bool m_syncing = false;
+
+    QComboBox *m_sessions;
+    QLabel *m_message;
+    TimelineView *m_timeline;
+    QToolButton *m_play;
+    QComboBox *m_speed;
+    QComboBox *m_toolFilter;
+    QComboBox *m_outcomeFilter;
+    QComboBox *m_severityFilter;
+    QCheckBox *m_violationsOnly;
+    QLineEdit *m_textFilter;
+    QTimer *m_filterDelay;
+    ReplayModel *m_model;
+    QTableView *m_table;
+    QLabel *m_header;
+    QLabel *m_policyLink;
+    QPlainTextEdit *m_eventJson;
+    QPlainTextEdit *m_parameters;
+    QTreeWidget *m_trace;
+    QLabel *m_whatIfSummary;
+    QTreeWidget *m_whatIfTable;
+    QPushButton *m_whatIfButton;
+};
+
+} // namespace osh::ui
