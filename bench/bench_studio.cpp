@@ -5,7 +5,7 @@
 //   under xvfb-run), on a real X server;
 // - keystroke_to_diagnostics: a key typed into PolicyEditor on a 5,000-line
 //   policy until the diagnostics it causes are applied (squiggles set), with
-//   the 60 ms debounce and worker thread, and with validation run at once
+//   the editor's debounce and worker thread, and with validation run at once
 //   (validation + applying only); typing an error and typing its fix.
 #include "benchdata.h"
 #include "policyeditor.h"
@@ -155,7 +155,7 @@ bool hasIndicatorOnLine(osh::ui::PolicyEditor &e, int line)
     return false;
 }
 
-// debounced: the editor's own path (60 ms debounce, worker thread, apply);
+// debounced: the editor's own path (debounce, worker thread, apply);
 // otherwise the validation runs as soon as the key is in (validateNow).
 // range(1): 0 types an error ("blockx"), 1 types the fix (Backspace).
 void keystrokeToDiagnostics(benchmark::State &state, bool debounced)

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 # is one, runs first (it may change $workspace), and a finish_VIEW one after
 # the shot. To add a view: append it here (and a prepare_ function if the
 # page needs data to show).
-VIEWS=(policy policy-dark simulator tests launcher approvals)
+VIEWS=(policy policy-dark simulator tests launcher approvals replay replay-whatif history)
 
 build="${OSH_BUILD_DIR:-build/dev}"
 studio="$build/app/studio/openshell-studio"
@@ -99,11 +99,39 @@ finish_approvals() {
   demo_pid=""
 }
 
+# Replay: a session of the demo agent recorded by `osctl demo` (escalations
+# approved automatically), opened at its first violation.
+prepare_replay() {
+  if ! "$osctl" sessions --store "$OPENSHELL_STORE" --format jsonl 2>/dev/null | grep -q .; then
+    "$osctl" demo --store "$OPENSHELL_STORE" >"$tmp/demo-run.log" 2>&1 \
+      || { echo "screenshots: osctl demo failed; its log:" >&2; tail -n 5 "$tmp/demo-run.log" >&2; }
+  fi
+}
+
+# What-if: the same session re-decided against a policy in which emails are
+# blocked instead of held for approval.
+prepare_replay_whatif() {
+  prepare_replay
+  cp -r examples/customer-support "$tmp/whatif"
+  sed -i '/name: email-approval/,/action:/ s/action: escalate/action: block/' "$tmp/whatif/customer-support.policy.yaml"
+  workspace="$tmp/whatif"
+  page_args=(--what-if)
+}
+
+# History: the user's copy of the demo (a repository whose first commit is
+# tagged deployed), with an uncommitted change to the policy.
+prepare_history() {
+  QT_QPA_PLATFORM=offscreen "$studio" --demo --exit-when-ready >/dev/null 2>&1
+  workspace="$XDG_DATA_HOME/openshell/workspaces/customer-support"
+  sed -i 's/session.total_cost > 5.0/session.total_cost > 2.0/' "$workspace/customer-support.policy.yaml"
+}
+
 shoot() {
   local view="$1" log="$tmp/$1.log" fn="${1//-/_}" pid
   workspace="$tmp/workspace"
+  page_args=()
   if declare -F "prepare_$fn" >/dev/null; then "prepare_$fn"; fi
-  "$studio" --page "${view%%-*}" --report-ready "$workspace" >"$log" 2>&1 &
+  "$studio" --page "${view%%-*}" "${page_args[@]}" --report-ready "$workspace" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 300); do grep -q '^ready:' "$log" && break; sleep 0.1; done
   if ! grep -q '^ready:' "$log"; then

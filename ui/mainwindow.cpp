@@ -64,6 +64,7 @@ MainWindow::MainWindow(QWidget *parent)
     editorSplit->addWidget(m_editor);
     m_visual = new VisualEditor(editorSplit);
     m_visual->setObjectName(QStringLiteral("visualEditor"));
+    m_visual->setMinimumWidth(320); // its forms scroll: the text may take most of the width
     editorSplit->addWidget(m_visual);
     editorSplit->setStretchFactor(0, 3);
     editorSplit->setStretchFactor(1, 2);
@@ -74,12 +75,18 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_editor, &PolicyEditor::findRequested, m_findBar, &FindBar::open);
     connect(m_simulator, &SimulatorPage::testCaseSaved, m_tests, &PolicyTestsPage::runTests);
 
+    // Object names identify the pages for --page and tests, whatever the language.
+    editorPage->setObjectName(QStringLiteral("policyPage"));
+    m_simulator->setObjectName(QStringLiteral("simulatorPage"));
+    m_tests->setObjectName(QStringLiteral("testsPage"));
+    m_launcher->setObjectName(QStringLiteral("launcherPage"));
     m_pages->setDocumentMode(true);
     m_pages->addTab(editorPage, tr("Policy"));
     m_pages->addTab(m_simulator, tr("Simulator"));
     m_pages->addTab(m_tests, tr("Tests"));
     m_pages->addTab(m_launcher, tr("Launcher"));
     m_replay = new ReplayPage(this);
+    m_replay->setObjectName(QStringLiteral("replayPage"));
     m_pages->addTab(m_replay, tr("Replay"));
     m_replay->setPolicyTextProvider([this] { return m_editor->text(); }, [this] { return m_editor->fileName(); });
     connect(m_replay, &ReplayPage::openPolicyRequested, this, &MainWindow::openPolicyVersion);

@@ -21,7 +21,9 @@ constexpr int kErrorMarker = 1;
 constexpr int kWarningMarker = 2;
 constexpr int kCompletionList = 1;
 constexpr int kDwellMs = 400;
-constexpr int kDebounceMs = 60;
+// Short enough that a keystroke's diagnostics arrive within 50 ms on 5,000 lines
+// (docs/performance.md), long enough to skip most keystrokes of fast typing.
+constexpr int kDebounceMs = 25;
 
 // A small coloured disc with a letter: one image per completion kind.
 QPixmap kindIcon(QColor color, QChar letter)

@@ -45,10 +45,8 @@ int list(const QStringList &args)
         return Failed;
     std::string error;
     const auto items = p.isSet(QStringLiteral("all")) ? store->approvals(&error) : store->pendingApprovals(&error);
-    if (!error.empty()) {
-        std::fprintf(stderr, "osctl %s: reading %s: %s\n", qPrintable(cmd), store->path().c_str(), error.c_str());
-        return Failed;
-    }
+    if (!error.empty())
+        return failure(cmd, "reading " + store->path() + ": " + error);
     if (format == QLatin1StringView("jsonl")) {
         std::string out;
         for (const auto &a : items) {
@@ -83,12 +81,8 @@ int resolve(const QString &sub, const QStringList &args)
     p.addOption({QStringLiteral("note"), QStringLiteral("Why; stored with the verdict."), QStringLiteral("text")});
     p.addOption({QStringLiteral("resolver"), QStringLiteral("Who decides (default: $USER)."), QStringLiteral("name")});
     addStoreOption(p);
-    if (!p.parse(QStringList{cmd} + args))
-        return usageError(cmd, p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, cmd);
-        return Ok;
-    }
+    if (const int code = parseCommand(p, cmd, args); code >= 0)
+        return code;
     if (p.positionalArguments().size() != 1)
         return usageError(cmd, p.positionalArguments().isEmpty() ? QStringLiteral("missing approval ID")
                                                                  : QStringLiteral("expected one approval ID"));

@@ -1,5 +1,4 @@
-// osctl audit query: read the audit store. Also the helpers the audit
-// commands share (store option, tables, colours).
+// osctl audit query: read the audit store.
 
 #include "commands.h"
 
@@ -13,8 +12,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <unistd.h>
 
 namespace osctl {
 
@@ -62,94 +59,6 @@ std::string orDash(const std::string &s)
 
 } // namespace
 
-void addStoreOption(QCommandLineParser &p)
-{
-    p.addOption({QStringLiteral("store"),
-                 QStringLiteral("The audit store (default: $OPENSHELL_STORE, else "
-                                "$XDG_DATA_HOME/openshell/audit.db)."),
-                 QStringLiteral("path")});
-}
-
-std::unique_ptr<osh::AuditStore> openStore(const QCommandLineParser &p, const QString &command)
-{
-    const std::string path =
-        p.isSet(QStringLiteral("store")) ? p.value(QStringLiteral("store")).toStdString() : osh::AuditStore::defaultPath();
-    osh::AuditStore::Options options;
-    options.create = false;
-    std::string error;
-    auto store = osh::AuditStore::open(path, options, error);
-    if (!store)
-        std::fprintf(stderr, "osctl %s: %s\n", qPrintable(command), error.c_str());
-    return store;
-}
-
-bool useColour()
-{
-    const char *noColour = std::getenv("NO_COLOR");
-    return isatty(STDOUT_FILENO) && !(noColour && *noColour);
-}
-
-const char *decisionColour(std::string_view d)
-{
-    if (d == "block")
-        return "\033[1;31m";
-    if (d == "escalate")
-        return "\033[1;33m";
-    if (d == "redact")
-        return "\033[35m";
-    if (d == "throttle")
-        return "\033[36m";
-    if (d == "allow")
-        return "\033[32m";
-    return nullptr;
-}
-
-void printTable(const std::vector<std::vector<std::string>> &rows,
-                const std::function<const char *(std::size_t, std::size_t)> &colour)
-{
-    std::vector<int> width;
-    for (const auto &row : rows) {
-        width.resize(std::max(width.size(), row.size()), 0);
-        for (std::size_t c = 0; c < row.size(); ++c)
-            width[c] = std::max(width[c], osh::utf8Length(row[c]));
-    }
-    std::string out;
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        const auto &row = rows[r];
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            const char *sgr = colour ? colour(r, c) : nullptr;
-            if (sgr)
-                out += sgr;
-            out += row[c];
-            if (sgr)
-                out += "\033[0m";
-            if (c + 1 < row.size())
-                out.append(static_cast<std::size_t>(width[c] - osh::utf8Length(row[c]) + 2), ' ');
-        }
-        out += '\n';
-        if (out.size() > (1u << 16)) {
-            std::fwrite(out.data(), 1, out.size(), stdout);
-            out.clear();
-        }
-    }
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
-}
-
-void printHelp(const QCommandLineParser &p, const QString &command)
-{
-    // Qt names the program by argv[0] (often a full path) and knows nothing
-    // of sub-commands: "Usage: /x/osctl [options]" -> "Usage: osctl CMD [options]".
-    QString text = p.helpText();
-    const QString usage = QStringLiteral("Usage: ");
-    if (text.startsWith(usage)) {
-        const auto end = text.indexOf(QLatin1Char(' '), usage.size());
-        if (end > 0)
-            text.replace(usage.size(), end - usage.size(), QStringLiteral("osctl ") + command);
-    }
-    std::fputs(qPrintable(text), stdout);
-}
-
 int audit(const QStringList &args)
 {
     if (args.isEmpty())
@@ -189,12 +98,8 @@ int audit(const QStringList &args)
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default), jsonl, or ocsf (one OCSF JSON event a line)."),
                  QStringLiteral("format"), QStringLiteral("table")});
     addStoreOption(p);
-    if (!p.parse(QStringList{cmd} + args.mid(1)))
-        return usageError(cmd, p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, cmd);
-        return Ok;
-    }
+    if (const int code = parseCommand(p, cmd, args.mid(1)); code >= 0)
+        return code;
     if (!p.positionalArguments().isEmpty())
         return usageError(cmd, QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
 
@@ -267,30 +172,9 @@ int audit(const QStringList &args)
         std::fwrite(out.data(), 1, out.size(), stdout);
         std::fflush(stdout);
     }
-    if (!ok) {
-        std::fprintf(stderr, "osctl %s: reading %s: %s\n", qPrintable(cmd), store->path().c_str(), readError.c_str());
-        return Failed;
-    }
+    if (!ok)
+        return failure(cmd, "reading " + store->path() + ": " + readError);
     return Ok;
-}
-
-int parseListing(QCommandLineParser &p, const QString &cmd, const QStringList &args, QString &format)
-{
-    p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or jsonl."), QStringLiteral("format"),
-                 QStringLiteral("table")});
-    addStoreOption(p);
-    if (!p.parse(QStringList{cmd} + args))
-        return usageError(cmd, p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, cmd);
-        return Ok;
-    }
-    if (!p.positionalArguments().isEmpty())
-        return usageError(cmd, QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
-    format = p.value(QStringLiteral("format"));
-    if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl"))
-        return usageError(cmd, QStringLiteral("invalid --format '%1' (expected table or jsonl)").arg(format));
-    return -1;
 }
 
 } // namespace osctl

@@ -27,11 +27,6 @@ std::string text(const QString &s)
     return s.toStdString();
 }
 
-void printError(const QString &cmd, const QString &message)
-{
-    std::fprintf(stderr, "osctl %s: %s\n", qPrintable(cmd), qPrintable(message));
-}
-
 } // namespace
 
 int history(const QStringList &args)
@@ -48,16 +43,10 @@ int history(const QStringList &args)
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or jsonl (one JSON object per commit)."),
                  QStringLiteral("format"), QStringLiteral("table")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most N commits."), QStringLiteral("n")});
-    if (!p.parse(QStringList{cmd} + args))
-        return usageError(cmd, p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, cmd);
-        return Ok;
-    }
-    const QStringList pos = p.positionalArguments();
-    if (pos.size() != 1)
-        return usageError(cmd, pos.isEmpty() ? QStringLiteral("missing FILE")
-                                             : QStringLiteral("unexpected argument '%1'").arg(pos.at(1)));
+    if (const int code = parseCommand(p, cmd, args); code >= 0)
+        return code;
+    if (const int code = expectOneArgument(p, cmd, QStringLiteral("missing FILE")); code >= 0)
+        return code;
     const QString format = p.value(QStringLiteral("format"));
     if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl"))
         return usageError(cmd, QStringLiteral("invalid --format '%1' (expected one of: table, jsonl)").arg(format));
@@ -70,17 +59,13 @@ int history(const QStringList &args)
                                        .arg(p.value(QStringLiteral("limit"))));
     }
 
-    const QString file = pos.first();
+    const QString file = p.positionalArguments().first();
     auto repo = osh::vcs::PolicyRepository::discover(file);
-    if (!repo) {
-        printError(cmd, repo.error);
-        return Failed;
-    }
+    if (!repo)
+        return failure(cmd, text(repo.error));
     const auto commits = repo->history(file, limit);
-    if (!commits) {
-        printError(cmd, commits.error);
-        return Failed;
-    }
+    if (!commits)
+        return failure(cmd, text(commits.error));
     if (const auto st = repo->status(file); st && st->dirty())
         std::fprintf(stderr, "osctl %s: note: %s has uncommitted changes (%s)\n", qPrintable(cmd), qPrintable(file),
                      osh::vcs::fileStateName(st->state));
@@ -125,7 +110,8 @@ int diff(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Show how a policy file differs between two revisions. A revision is anything git accepts (HEAD, HEAD~2,\n"
-        "a tag such as deployed/20261127T101500Z, a full or short commit id) or WORKTREE for the working file.\n"
+        "a tag such as deployed/20261127T101500Z, a full or short commit id), DEPLOYED for the file's newest\n"
+        "deployed version, or WORKTREE for the working file.\n"
         "Without --semantic: a unified line diff. With --semantic: what changed in each section of the policy\n"
         "and what that means for requests.\n"
         "Exit codes: 0 success (also when the versions differ), 1 a revision, the file or (with --semantic) a\n"
@@ -139,12 +125,8 @@ int diff(const QStringList &args)
                  QStringLiteral("format"), QStringLiteral("text")});
     p.addOption({QStringLiteral("context"), QStringLiteral("Lines of context around each change (default 3)."),
                  QStringLiteral("n"), QStringLiteral("3")});
-    if (!p.parse(QStringList{cmd} + args))
-        return usageError(cmd, p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, cmd);
-        return Ok;
-    }
+    if (const int code = parseCommand(p, cmd, args); code >= 0)
+        return code;
     const QStringList pos = p.positionalArguments();
     if (pos.size() < 3)
         return usageError(cmd, QStringLiteral("expected REV1 REV2 FILE"));
@@ -164,31 +146,28 @@ int diff(const QStringList &args)
 
     const QString file = pos.at(2);
     auto repo = osh::vcs::PolicyRepository::discover(file);
-    if (!repo) {
-        printError(cmd, repo.error);
-        return Failed;
-    }
+    if (!repo)
+        return failure(cmd, text(repo.error));
     const auto rel = repo->relativePath(file);
-    if (!rel) {
-        printError(cmd, rel.error);
-        return Failed;
-    }
+    if (!rel)
+        return failure(cmd, text(rel.error));
     // The content and label of one side.
     auto side = [&](const QString &rev, QByteArray &content, std::string &label) -> bool {
         if (rev == kWorktree) {
             QFile f(file);
             if (!f.open(QIODevice::ReadOnly)) {
-                printError(cmd, QStringLiteral("cannot read %1: %2").arg(file, f.errorString()));
+                failure(cmd, text(QStringLiteral("cannot read %1: %2").arg(file, f.errorString())));
                 return false;
             }
             content = f.readAll();
             label = text(*rel) + " (working file)";
             return true;
         }
-        const auto c = repo->resolve(rev);
-        const auto bytes = c ? repo->contentAt(rev, file) : osh::vcs::Result<QByteArray>::fail(c.error);
+        const auto named = repo->revisionFor(rev, file); // DEPLOYED: the file's deployed version
+        const auto c = named ? repo->resolve(*named) : osh::vcs::Result<osh::vcs::CommitInfo>::fail(named.error);
+        const auto bytes = c ? repo->contentAt(*named, file) : osh::vcs::Result<QByteArray>::fail(c.error);
         if (!bytes) {
-            printError(cmd, bytes.error);
+            failure(cmd, text(bytes.error));
             return false;
         }
         content = *bytes;
@@ -205,10 +184,8 @@ int diff(const QStringList &args)
         const auto result = osh::diff::semanticDiffTexts(before.toStdString(), beforeLabel, after.toStdString(), afterLabel);
         for (const auto &d : result.diagnostics)
             std::fprintf(stderr, "%s\n", d.format().c_str());
-        if (!result.diff) {
-            printError(cmd, QStringLiteral("cannot diff: a version has errors"));
-            return Failed;
-        }
+        if (!result.diff)
+            return failure(cmd, "cannot diff: a version has errors");
         const std::string out = format == QLatin1StringView("json") ? osh::diff::semanticDiffJson(*result.diff) + '\n'
                                                                    : osh::diff::formatSemanticDiff(*result.diff, colour);
         std::fwrite(out.data(), 1, out.size(), stdout);
@@ -217,10 +194,8 @@ int diff(const QStringList &args)
 
     std::string error;
     const auto hunks = osh::vcs::diffText(before.toStdString(), after.toStdString(), context, &error);
-    if (!error.empty()) {
-        printError(cmd, QString::fromStdString(error));
-        return Failed;
-    }
+    if (!error.empty())
+        return failure(cmd, error);
     const std::string unified = osh::vcs::unifiedDiff(hunks, beforeLabel, afterLabel);
     if (!colour) {
         std::fwrite(unified.data(), 1, unified.size(), stdout);

@@ -168,16 +168,10 @@ int replay(const QStringList &args)
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or jsonl."), QStringLiteral("format"),
                  QStringLiteral("table")});
     addStoreOption(p);
-    if (!p.parse(QStringList{cmd} + args))
-        return usageError(cmd, p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, cmd);
-        return Ok;
-    }
-    const QStringList pos = p.positionalArguments();
-    if (pos.size() != 1)
-        return usageError(cmd, pos.isEmpty() ? QStringLiteral("SESSION is required")
-                                             : QStringLiteral("unexpected argument '%1'").arg(pos.at(1)));
+    if (const int code = parseCommand(p, cmd, args); code >= 0)
+        return code;
+    if (const int code = expectOneArgument(p, cmd, QStringLiteral("SESSION is required")); code >= 0)
+        return code;
     if (!p.isSet(QStringLiteral("policy")))
         return usageError(cmd, QStringLiteral("--policy FILE|REV is required"));
     const QString format = p.value(QStringLiteral("format"));
@@ -187,7 +181,7 @@ int replay(const QStringList &args)
     auto store = openStore(p, cmd);
     if (!store)
         return Failed;
-    const std::string sessionId = pos.first().toStdString();
+    const std::string sessionId = p.positionalArguments().first().toStdString();
     const QString policyArg = p.value(QStringLiteral("policy"));
     std::string error;
     std::shared_ptr<const osh::PolicyDocument> doc;
@@ -210,16 +204,12 @@ int replay(const QStringList &args)
             error = "'" + policyArg.toStdString() + "' is not a file, nor a readable revision of " + policyFile
                 + ": " + error;
     }
-    if (!doc) {
-        std::fprintf(stderr, "osctl replay: %s\n", error.c_str());
-        return Failed;
-    }
+    if (!doc)
+        return failure(cmd, error);
     const osh::DecisionEngine engine(doc);
     const auto result = WhatIf::run(*store, sessionId, engine, error);
-    if (!result) {
-        std::fprintf(stderr, "osctl replay: %s\n", error.c_str());
-        return Failed;
-    }
+    if (!result)
+        return failure(cmd, error);
     if (format == QLatin1StringView("jsonl"))
         printJsonl(*result);
     else
@@ -245,16 +235,10 @@ int import(const QStringList &args)
                                                             "else a new one)."),
                  QStringLiteral("id")});
     addStoreOption(p);
-    if (!p.parse(QStringList{cmd} + args))
-        return usageError(cmd, p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, cmd);
-        return Ok;
-    }
-    const QStringList pos = p.positionalArguments();
-    if (pos.size() != 1)
-        return usageError(cmd, pos.isEmpty() ? QStringLiteral("FILE is required")
-                                             : QStringLiteral("unexpected argument '%1'").arg(pos.at(1)));
+    if (const int code = parseCommand(p, cmd, args); code >= 0)
+        return code;
+    if (const int code = expectOneArgument(p, cmd, QStringLiteral("FILE is required")); code >= 0)
+        return code;
 
     osh::replay::ImportOptions options;
     options.sessionId = p.value(QStringLiteral("session")).toStdString();
@@ -262,33 +246,25 @@ int import(const QStringList &args)
     if (p.isSet(QStringLiteral("policy"))) {
         const QString file = p.value(QStringLiteral("policy"));
         options.policy = WhatIf::policyFromFile(file.toStdString(), error);
-        if (!options.policy) {
-            std::fprintf(stderr, "osctl import: %s\n", error.c_str());
-            return Failed;
-        }
+        if (!options.policy)
+            return failure(cmd, error);
         QFile f(file);
         if (f.open(QIODevice::ReadOnly))
             options.policyHash = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex().toStdString();
         options.policyFile = QFileInfo(file).absoluteFilePath().toStdString();
     }
-    const std::string path =
-        p.isSet(QStringLiteral("store")) ? p.value(QStringLiteral("store")).toStdString() : osh::AuditStore::defaultPath();
-    auto store = osh::AuditStore::open(path, error);
-    if (!store) {
-        std::fprintf(stderr, "osctl import: %s\n", error.c_str());
-        return Failed;
-    }
-    const auto res = osh::replay::SessionImporter::importFile(*store, pos.first().toStdString(), options);
+    auto store = osh::AuditStore::open(storePath(p), error);
+    if (!store)
+        return failure(cmd, error);
+    const auto res = osh::replay::SessionImporter::importFile(*store, p.positionalArguments().first().toStdString(), options);
     for (const auto &e : res.errors)
         std::fprintf(stderr, "%s\n", e.format().c_str());
     if (!res.errors.empty()) {
         std::fprintf(stderr, "osctl import: %zu bad line(s); nothing was imported\n", res.errors.size());
         return Failed;
     }
-    if (!res.ok) {
-        std::fprintf(stderr, "osctl import: %s\n", res.error.c_str());
-        return Failed;
-    }
+    if (!res.ok)
+        return failure(cmd, res.error);
     std::printf("%s\n", res.sessionId.c_str());
     std::fprintf(stderr, "osctl import: %zu actions imported into session %s\n", res.events, res.sessionId.c_str());
     return Ok;

@@ -217,12 +217,8 @@ int run(const QStringList &args)
     addRunOptions(p);
     p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The agent command (default: the policy's agent.command)."),
                             QStringLiteral("-- COMMAND..."));
-    if (!p.parse(QStringList{QStringLiteral("run")} + args))
-        return usageError(QStringLiteral("run"), p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, QStringLiteral("run"));
-        return Ok;
-    }
+    if (const int code = parseCommand(p, QStringLiteral("run"), args); code >= 0)
+        return code;
     if (!p.isSet(QStringLiteral("policy")))
         return usageError(QStringLiteral("run"), QStringLiteral("--policy FILE is required"));
     osh::runtime::AgentSession::Options o;
@@ -258,12 +254,8 @@ int demo(const QStringList &args)
     p.addOption({QStringLiteral("workspace-template"), QStringLiteral("The demo folder (default: the bundled examples/customer-support)."),
                  QStringLiteral("dir")});
     addRunOptions(p);
-    if (!p.parse(QStringList{QStringLiteral("demo")} + args))
-        return usageError(QStringLiteral("demo"), p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, QStringLiteral("demo"));
-        return Ok;
-    }
+    if (const int code = parseCommand(p, QStringLiteral("demo"), args); code >= 0)
+        return code;
     osh::runtime::AgentSession::Options o;
     if (!applyRunOptions(p, QStringLiteral("demo"), o, osh::runtime::AgentSession::Approvals::AutoApprove))
         return Usage;

@@ -51,10 +51,8 @@ int sessions(const QStringList &args)
         return Failed;
     std::string error;
     const auto list = store->sessions(&error);
-    if (!error.empty()) {
-        std::fprintf(stderr, "osctl %s: reading %s: %s\n", qPrintable(cmd), store->path().c_str(), error.c_str());
-        return Failed;
-    }
+    if (!error.empty())
+        return failure(cmd, "reading " + store->path() + ": " + error);
 
     if (format == QLatin1StringView("jsonl")) {
         std::string out;

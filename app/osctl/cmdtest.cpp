@@ -234,12 +234,8 @@ int test(const QStringList &args)
                  QStringLiteral("file")});
     p.addOption({QStringLiteral("format"), QStringLiteral("Output format: text or json."), QStringLiteral("format"),
                  QStringLiteral("text")});
-    if (!p.parse(QStringList{QStringLiteral("test")} + args))
-        return usageError(QStringLiteral("test"), p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printHelp(p, QStringLiteral("test"));
-        return Ok;
-    }
+    if (const int code = parseCommand(p, QStringLiteral("test"), args); code >= 0)
+        return code;
     const QString format = p.value(QStringLiteral("format"));
     if (format != QLatin1StringView("text") && format != QLatin1StringView("json"))
         return usageError(QStringLiteral("test"), QStringLiteral("--format must be text or json"));

@@ -36,7 +36,18 @@ int diff(const QStringList &args);
 // Prints "osctl CMD: message" on stderr and returns Usage.
 int usageError(const QString &command, const QString &message);
 
-// Shared by the audit commands (cmdaudit.cpp).
+// Shared by the commands (shared.cpp).
+// Parses args as the options of "osctl CMD". Returns -1 to go on, else the
+// exit code to return (help printed, or a usage error reported).
+int parseCommand(QCommandLineParser &p, const QString &cmd, const QStringList &args);
+// For a command with exactly one positional argument: returns -1 when there
+// is one, else reports `missing` (none given) or the unexpected second one
+// and returns Usage.
+int expectOneArgument(const QCommandLineParser &p, const QString &cmd, const QString &missing);
+// Prints "osctl CMD: message" on stderr and returns Failed.
+int failure(const QString &cmd, const std::string &message);
+// The store named by --store, else $OPENSHELL_STORE, else the XDG default.
+std::string storePath(const QCommandLineParser &p);
 // Adds --store PATH to a parser.
 void addStoreOption(QCommandLineParser &p);
 // Opens the store named by --store, else $OPENSHELL_STORE, else the XDG

@@ -3,6 +3,7 @@
 // start.
 
 #include "mainwindow.h"
+#include "pageoption.h"
 #include "shell/languagemanager.h"
 #include "shell/settings.h"
 #include "shell/thememanager.h"
@@ -10,15 +11,10 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QTabWidget>
 #include <QTimer>
 
-#include "policyeditor.h"
-#include "policytestspage.h"
-#include "simulatorpage.h"
 
 #include <cstdio>
 #include <ctime>
@@ -101,8 +97,8 @@ int main(int argc, char **argv)
     parser.addPositionalArgument(QStringLiteral("workspace"),
                                  QCoreApplication::translate("main", "Folder to open as the workspace (default: the most recent one)."));
     const QCommandLineOption page(QStringLiteral("page"),
-        QCoreApplication::translate("main", "Show a page (policy, simulator, tests, launcher, approvals, or any tab's name); "
-                                            "the policy editor shows the first problem, the simulator decides its request and the tests page runs the tests."),
+        QCoreApplication::translate("main", "Show a view (policy, simulator, tests, launcher, replay, approvals, history, problems, policies) "
+                                            "with something in it: the editor's first problem, a decided request, a test run, the newest session's first violation."),
         QStringLiteral("name"));
     const QCommandLineOption reportReady(QStringLiteral("report-ready"),
         QCoreApplication::translate("main", "Print the time from process start to the first paint of the window."));
@@ -110,7 +106,9 @@ int main(int argc, char **argv)
         QCoreApplication::translate("main", "As --report-ready, then quit (for benchmarks)."));
     const QCommandLineOption demo(QStringLiteral("demo"),
         QCoreApplication::translate("main", "Open the demo workspace (your copy of it, made on first use)."));
-    parser.addOptions({page, reportReady, exitWhenReady, demo});
+    const QCommandLineOption whatIf(QStringLiteral("what-if"),
+        QCoreApplication::translate("main", "With --page replay: re-decide the session against the policy in the editor."));
+    parser.addOptions({page, reportReady, exitWhenReady, demo, whatIf});
     parser.process(app);
 
     osh::ui::MainWindow window;
@@ -129,27 +127,11 @@ int main(int argc, char **argv)
     }
     window.restoreSession(workspace);
     if (parser.isSet(page)) {
-        const QString name = parser.value(page).toLower();
-        auto *dock = window.findChild<QDockWidget *>(name + QStringLiteral("Dock"));
-        for (int i = 0; i < window.pages()->count(); ++i)
-            if (window.pages()->tabText(i).remove(QLatin1Char('&')).toLower() == name)
-                window.pages()->setCurrentIndex(i);
-        if (dock) {
-            dock->show();
-            dock->raise();
+        QString error;
+        if (!osh::studio::showPage(window, {parser.value(page), parser.isSet(whatIf)}, &error)) {
+            std::fprintf(stderr, "openshell-studio: %s\n", qPrintable(error));
+            return 2;
         }
-        if (name == QLatin1String("policy") && !window.editor()->diagnostics().empty()) {
-            // Once shown: scrolling to the caret before the editor has its size scrolls sideways too.
-            QTimer::singleShot(0, window.editor(), [editor = window.editor()] {
-                const auto &first = editor->diagnostics().front();
-                editor->goToPosition(first.begin.line, first.begin.column);
-                editor->setFirstVisibleLine(std::max(0, first.begin.line - 12));
-            });
-        }
-        if (name == QLatin1String("simulator"))
-            window.simulator()->decide();
-        if (auto *tests = window.findChild<osh::ui::PolicyTestsPage *>(); tests && name == QLatin1String("tests"))
-            tests->runTests();
     }
     if (parser.isSet(reportReady) || parser.isSet(exitWhenReady))
         new ReadyReporter(&window, sinceMain, parser.isSet(exitWhenReady));

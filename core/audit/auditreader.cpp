@@ -36,6 +36,47 @@ ApprovalRecord readApproval(const SqliteStmt &st)
     return a;
 }
 
+// The columns readEvent() reads, in its order.
+const char *const kEventColumns = "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
+                                  "severity, trace, policy_hash, request FROM events";
+
+void readEvent(const SqliteStmt &st, AuditEvent &e)
+{
+    e.sessionId = st.text(0);
+    e.seq = st.int64(1);
+    e.ts = st.real(2);
+    e.type = st.text(3);
+    e.tool = st.text(4);
+    e.parameters = st.text(5);
+    e.decision = st.text(6);
+    e.layer = st.text(7);
+    e.policy = st.text(8);
+    e.message = st.text(9);
+    e.severity = st.text(10);
+    e.trace = st.text(11);
+    e.policyHash = st.text(12);
+    e.request = st.text(13);
+}
+
+// Steps through the statement's rows, calling row() on each until it returns
+// false. True when the rows end or row() stops; false, with the database's
+// message in `error`, when a step fails.
+template <typename Row>
+bool forEachRow(SqliteStmt &st, const SqliteDb &db, std::string &error, Row &&row)
+{
+    for (;;) {
+        const int rc = st.step();
+        if (rc == SQLITE_DONE)
+            return true;
+        if (rc != SQLITE_ROW) {
+            error = db.errorMessage();
+            return false;
+        }
+        if (!row())
+            return true;
+    }
+}
+
 // "?, ?, ?": the placeholders of an IN list of n values.
 std::string placeholders(std::size_t n)
 {
@@ -55,9 +96,7 @@ bool AuditReader::open(const std::string &path, int busyTimeoutMs, std::string &
 
 bool AuditReader::query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error)
 {
-    std::string sql =
-        "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, severity, trace, "
-        "policy_hash, request FROM events WHERE 1";
+    std::string sql = std::string(kEventColumns) + " WHERE 1";
     if (q.since)
         sql += " AND ts >= ?";
     if (q.until)
@@ -101,31 +140,10 @@ bool AuditReader::query(const AuditQuery &q, const std::function<bool(const Audi
         st.bindInt(++i, q.limit);
 
     AuditEvent e;
-    for (;;) {
-        const int rc = st.step();
-        if (rc == SQLITE_DONE)
-            return true;
-        if (rc != SQLITE_ROW) {
-            error = m_db.errorMessage();
-            return false;
-        }
-        e.sessionId = st.text(0);
-        e.seq = st.int64(1);
-        e.ts = st.real(2);
-        e.type = st.text(3);
-        e.tool = st.text(4);
-        e.parameters = st.text(5);
-        e.decision = st.text(6);
-        e.layer = st.text(7);
-        e.policy = st.text(8);
-        e.message = st.text(9);
-        e.severity = st.text(10);
-        e.trace = st.text(11);
-        e.policyHash = st.text(12);
-        e.request = st.text(13);
-        if (!visit(e))
-            return true;
-    }
+    return forEachRow(st, m_db, error, [&] {
+        readEvent(st, e);
+        return visit(e);
+    });
 }
 
 bool AuditReader::scanSession(const std::string &sessionId, unsigned columns,
@@ -156,14 +174,7 @@ bool AuditReader::scanSession(const std::string &sessionId, unsigned columns,
         return false;
     st.bindText(1, sessionId);
     AuditRowView r;
-    for (;;) {
-        const int rc = st.step();
-        if (rc == SQLITE_DONE)
-            return true;
-        if (rc != SQLITE_ROW) {
-            error = m_db.errorMessage();
-            return false;
-        }
+    return forEachRow(st, m_db, error, [&] {
         r.seq = st.int64(0);
         r.ts = st.real(1);
         r.type = st.textView(2);
@@ -182,9 +193,8 @@ bool AuditReader::scanSession(const std::string &sessionId, unsigned columns,
         }
         if (request)
             r.request = st.textView(reqCol);
-        if (!visit(r))
-            return true;
-    }
+        return visit(r);
+    });
 }
 
 bool AuditReader::event(const std::string &sessionId, std::int64_t seq, AuditEvent &out, bool &found,
@@ -193,36 +203,15 @@ bool AuditReader::event(const std::string &sessionId, std::int64_t seq, AuditEve
     found = false;
     std::lock_guard lock(m_mutex);
     SqliteStmt st;
-    if (!st.prepare(m_db.handle(),
-                    "SELECT ts, type, tool, parameters, decision, layer, policy, message, severity, trace, "
-                    "policy_hash, request FROM events WHERE session_id = ?1 AND seq = ?2",
-                    error))
+    if (!st.prepare(m_db.handle(), std::string(kEventColumns) + " WHERE session_id = ?1 AND seq = ?2", error))
         return false;
     st.bindText(1, sessionId);
     st.bindInt(2, seq);
-    const int rc = st.step();
-    if (rc == SQLITE_DONE)
-        return true;
-    if (rc != SQLITE_ROW) {
-        error = m_db.errorMessage();
+    return forEachRow(st, m_db, error, [&] {
+        found = true;
+        readEvent(st, out);
         return false;
-    }
-    found = true;
-    out.sessionId = sessionId;
-    out.seq = seq;
-    out.ts = st.real(0);
-    out.type = st.text(1);
-    out.tool = st.text(2);
-    out.parameters = st.text(3);
-    out.decision = st.text(4);
-    out.layer = st.text(5);
-    out.policy = st.text(6);
-    out.message = st.text(7);
-    out.severity = st.text(8);
-    out.trace = st.text(9);
-    out.policyHash = st.text(10);
-    out.request = st.text(11);
-    return true;
+    });
 }
 
 bool AuditReader::searchText(const std::string &sessionId, const std::string &needle, std::vector<std::int64_t> &out,
@@ -239,16 +228,10 @@ bool AuditReader::searchText(const std::string &sessionId, const std::string &ne
         return false;
     st.bindText(1, sessionId);
     st.bindText(2, needle);
-    for (;;) {
-        const int rc = st.step();
-        if (rc == SQLITE_DONE)
-            return true;
-        if (rc != SQLITE_ROW) {
-            error = m_db.errorMessage();
-            return false;
-        }
+    return forEachRow(st, m_db, error, [&] {
         out.push_back(st.int64(0));
-    }
+        return true;
+    });
 }
 
 bool AuditReader::sessions(std::vector<SessionSummary> &out, std::string &error)
@@ -339,15 +322,12 @@ bool AuditReader::approval(std::int64_t id, ApprovalRecord &out, bool &found, st
     if (!st.prepare(m_db.handle(), std::string(kApprovalColumns) + " WHERE id = ?", error))
         return false;
     st.bindInt(1, id);
-    const int rc = st.step();
-    found = rc == SQLITE_ROW;
-    if (found)
+    found = false;
+    return forEachRow(st, m_db, error, [&] {
+        found = true;
         out = readApproval(st);
-    else if (rc != SQLITE_DONE) {
-        error = m_db.errorMessage();
         return false;
-    }
-    return true;
+    });
 }
 
 bool AuditReader::approvals(std::optional<ApprovalStatus> status, std::vector<ApprovalRecord> &out,
@@ -362,14 +342,10 @@ bool AuditReader::approvals(std::optional<ApprovalStatus> status, std::vector<Ap
         return false;
     if (status)
         st.bindText(1, approvalStatusName(*status));
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW)
+    return forEachRow(st, m_db, error, [&] {
         out.push_back(readApproval(st));
-    if (rc != SQLITE_DONE) {
-        error = m_db.errorMessage();
-        return false;
-    }
-    return true;
+        return true;
+    });
 }
 
 bool AuditReader::maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error)

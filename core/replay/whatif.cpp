@@ -118,7 +118,7 @@ public:
             const Decision d = m_engine.decide(*req, m_state);
             WhatIfAction a;
             a.seq = p.seq;
-            a.ts = req->ts.value_or(p.ts);
+            a.ts = p.ts; // when it was recorded (a request's own ts may count from the session's start)
             a.before = p.before;
             a.after = outcomeOf(d.outcome);
             a.policyBefore = m_result.policies.intern(p.policyBefore);

@@ -540,12 +540,29 @@ Result<CommitInfo> PolicyRepository::resolve(const QString &rev) const
     return Result<CommitInfo>::ok(commitInfo(c.get()));
 }
 
-Result<QByteArray> PolicyRepository::contentAt(const QString &rev, const QString &file) const
+Result<QString> PolicyRepository::revisionFor(const QString &rev, const QString &file) const
+{
+    using R = Result<QString>;
+    if (rev != QLatin1StringView(kDeployedRevision))
+        return R::ok(rev);
+    const auto deployed = deployedVersion(file);
+    if (!deployed)
+        return R::fail(deployed.error);
+    if (!*deployed)
+        return R::fail(QStringLiteral("%1 has no deployed version (no deployed/* tag contains it)").arg(QFileInfo(file).fileName()));
+    return R::ok((*deployed)->commitId);
+}
+
+Result<QByteArray> PolicyRepository::contentAt(const QString &revision, const QString &file) const
 {
     using R = Result<QByteArray>;
     const auto rel = relativePath(file);
     if (!rel)
         return R::fail(rel.error);
+    const auto named = revisionFor(revision, file);
+    if (!named)
+        return R::fail(named.error);
+    const QString &rev = *named;
     CommitPtr c;
     const auto id = d->revCommit(rev, c);
     if (!id)
@@ -566,11 +583,17 @@ Result<QByteArray> PolicyRepository::contentAt(const QString &rev, const QString
 Result<RestoreOutcome> PolicyRepository::restore(const QString &file, const QString &rev, bool force)
 {
     using R = Result<RestoreOutcome>;
-    const auto content = contentAt(rev, file);
+    const auto named = revisionFor(rev, file);
+    if (!named)
+        return R::fail(named.error);
+    const auto content = contentAt(*named, file);
     if (!content)
         return R::fail(content.error);
+    const auto commit = resolve(*named);
+    if (!commit)
+        return R::fail(commit.error);
     RestoreOutcome outcome;
-    outcome.commitId = resolve(rev)->id;
+    outcome.commitId = commit->id;
     const auto st = status(file);
     if (!st)
         return R::fail(st.error);

@@ -106,6 +106,10 @@ struct PolicyProvenance
     std::string hash; // SHA-256 hex of the content run
 };
 
+// The revision name contentAt() reads as "the file's deployed version"
+// (the newest deployed/* tag whose commit contains it).
+inline constexpr char kDeployedRevision[] = "DEPLOYED";
+
 class PolicyRepository
 {
 public:
@@ -136,6 +140,10 @@ public:
     Result<QList<CommitInfo>> history(const QString &file, int limit = -1) const;
     // rev: anything git_revparse_single accepts (HEAD~1, a tag, a short id).
     Result<CommitInfo> resolve(const QString &rev) const;
+    // contentAt() and restore() also take DEPLOYED (kDeployedRevision): the
+    // file's deployed version. revisionFor() turns that name into its commit
+    // id and returns any other revision as it is.
+    Result<QString> revisionFor(const QString &rev, const QString &file) const;
     Result<QByteArray> contentAt(const QString &rev, const QString &file) const;
     // Writes the file's content at rev into the working file (no commit).
     Result<RestoreOutcome> restore(const QString &file, const QString &rev, bool force);

@@ -1,9 +1,10 @@
 // osctl end to end: the real binary, its output formats and exit codes.
 
+#include "osctlrunner.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,29 +14,11 @@ class TstOsctl : public QObject
     Q_OBJECT
 
 private:
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-        QStringList lines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-    };
+    using Run = osh::test::OsctlRun;
 
     static Run osctl(const QStringList &args, const QByteArray &input = {})
     {
-        QProcess p;
-        p.start(QStringLiteral(OSCTL_PATH), args);
-        if (!p.waitForStarted())
-            qFatal("osctl did not start");
-        p.write(input);
-        p.closeWriteChannel();
-        if (!p.waitForFinished(60000))
-            qFatal("osctl did not finish");
-        Run r;
-        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return osh::test::runOsctl(args, {input, {}, {}});
     }
 
     static QString seed(const char *name) { return QStringLiteral(OSH_TEST_DATA_DIR "/seed/") + QLatin1StringView(name); }

@@ -1,11 +1,12 @@
 // osctl audit query / sessions / approvals end to end: a store is filled
 // through the AuditStore API, then the real binary reads and resolves.
 
+#include "osctlrunner.h"
+
 #include "audit/auditstore.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -15,13 +16,7 @@ class TstOsctlAudit : public QObject
 {
     Q_OBJECT
 
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-        QStringList lines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-    };
+    using Run = osh::test::OsctlRun;
 
     QTemporaryDir m_dir;
     QString m_store;
@@ -33,26 +28,7 @@ class TstOsctlAudit : public QObject
     {
         if (withStore)
             args << QStringLiteral("--store") << m_store;
-        QProcess p;
-        if (!env.isEmpty())
-            p.setProcessEnvironment(env);
-        p.start(QStringLiteral(OSCTL_PATH), args);
-        if (!p.waitForStarted() || !p.waitForFinished(60000))
-            qFatal("osctl did not run");
-        Run r;
-        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
-
-    static QJsonObject json(const QString &line)
-    {
-        QJsonParseError err;
-        const auto doc = QJsonDocument::fromJson(line.toUtf8(), &err);
-        if (err.error != QJsonParseError::NoError)
-            qWarning("bad JSON line: %s", qPrintable(line));
-        return doc.object();
+        return osh::test::runOsctl(args, {{}, {}, env});
     }
 
     // "a1,b2" from jsonl output.
@@ -60,7 +36,7 @@ class TstOsctlAudit : public QObject
     {
         QStringList out;
         for (const auto &l : r.lines()) {
-            const auto o = json(l);
+            const auto o = osh::test::jsonLine(l);
             out << o.value(QStringLiteral("session_id")).toString() + QString::number(o.value(QStringLiteral("seq")).toInt());
         }
         return out.join(QLatin1Char(','));
@@ -128,7 +104,7 @@ private Q_SLOTS:
         const auto r = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"), QStringLiteral("jsonl")});
         QCOMPARE(r.code, 0);
         QCOMPARE(ids(r), QStringLiteral("a1,b1,a2,b2,a3,a4,c1"));
-        const auto o = json(r.lines().at(2)); // a2
+        const auto o = osh::test::jsonLine(r.lines().at(2)); // a2
         QCOMPARE(o.value(QStringLiteral("decision")).toString(), QStringLiteral("block"));
         QCOMPARE(o.value(QStringLiteral("type")).toString(), QStringLiteral("network_egress"));
         QCOMPARE(o.value(QStringLiteral("layer")).toString(), QStringLiteral("policy"));
@@ -138,7 +114,7 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("ts")).toString(), QStringLiteral("2025-11-26T23:33:30.000Z"));
         QVERIFY(o.value(QStringLiteral("parameters")).isObject());
         QCOMPARE(o.value(QStringLiteral("trace")).toObject().value(QStringLiteral("outcome")).toString(), QStringLiteral("block"));
-        const auto reasoning = json(r.lines().at(5)); // a4
+        const auto reasoning = osh::test::jsonLine(r.lines().at(5)); // a4
         QVERIFY(reasoning.value(QStringLiteral("decision")).isNull());
         QVERIFY(reasoning.value(QStringLiteral("trace")).isNull());
     }
@@ -192,7 +168,7 @@ private Q_SLOTS:
         const auto r = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"), QStringLiteral("ocsf")});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.lines().size(), 7);
-        const auto egress = json(r.lines().at(2));
+        const auto egress = osh::test::jsonLine(r.lines().at(2));
         QCOMPARE(egress.value(QStringLiteral("class_uid")).toInt(), 4001);
         QCOMPARE(egress.value(QStringLiteral("disposition")).toString(), QStringLiteral("Blocked"));
         QCOMPARE(egress.value(QStringLiteral("time")).toInteger(), qint64(1764200010000));
@@ -222,7 +198,7 @@ private Q_SLOTS:
         const auto r = osctl({QStringLiteral("sessions"), QStringLiteral("--format"), QStringLiteral("jsonl")});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.lines().size(), 3);
-        const auto a = json(r.lines().at(0));
+        const auto a = osh::test::jsonLine(r.lines().at(0));
         QCOMPARE(a.value(QStringLiteral("id")).toString(), QStringLiteral("a"));
         QCOMPARE(a.value(QStringLiteral("start")).toString(), QStringLiteral("2025-11-26T23:33:20.000Z"));
         QCOMPARE(a.value(QStringLiteral("end")).toString(), QStringLiteral("2025-11-26T23:35:00.000Z"));
@@ -235,7 +211,7 @@ private Q_SLOTS:
         QCOMPARE(events.value(QStringLiteral("total")).toInt(), 4);
         QCOMPARE(events.value(QStringLiteral("block")).toInt(), 1);
         QCOMPARE(events.value(QStringLiteral("escalate")).toInt(), 1);
-        const auto b = json(r.lines().at(1));
+        const auto b = osh::test::jsonLine(r.lines().at(1));
         QVERIFY(b.value(QStringLiteral("end")).isNull());
         QCOMPARE(b.value(QStringLiteral("events")).toObject().value(QStringLiteral("redact")).toInt(), 1);
     }
@@ -256,7 +232,7 @@ private Q_SLOTS:
         auto r = osctl({QStringLiteral("approvals"), QStringLiteral("list"), QStringLiteral("--format"), QStringLiteral("jsonl")});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.lines().size(), 2);
-        QCOMPARE(json(r.lines().at(0)).value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
+        QCOMPARE(osh::test::jsonLine(r.lines().at(0)).value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
 
         const QString id1 = QString::number(m_approval1), id2 = QString::number(m_approval2);
         r = osctl({QStringLiteral("approvals"), QStringLiteral("approve"), id1, QStringLiteral("--note"), QStringLiteral("ok by me")});

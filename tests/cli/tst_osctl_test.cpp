@@ -1,11 +1,12 @@
 // osctl test end to end: the real binary on workspaces, exit codes, JSON
 // output and the JUnit XML it writes.
 
+#include "osctlrunner.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -14,25 +15,9 @@ class TstOsctlTest : public QObject
 {
     Q_OBJECT
 
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-    };
+    using Run = osh::test::OsctlRun;
 
-    static Run osctl(const QStringList &args)
-    {
-        QProcess p;
-        p.start(QStringLiteral(OSCTL_PATH), args);
-        if (!p.waitForStarted() || !p.waitForFinished(60000))
-            qFatal("osctl did not run");
-        Run r;
-        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
+    static Run osctl(const QStringList &args) { return osh::test::runOsctl(args); }
 
     static void write(const QString &path, const QByteArray &text)
     {

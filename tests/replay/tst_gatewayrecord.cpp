@@ -3,6 +3,8 @@
 // under the same policy gives the recorded decisions, and under another
 // policy the decisions the engine gives on the original requests.
 
+#include "gatewaytestsupport.h"
+
 #include "gateway/gateway.h"
 #include "gateway/processtoolrunner.h"
 #include "model/policyvalidator.h"
@@ -21,18 +23,6 @@ using namespace osh;
 using namespace osh::runtime;
 
 namespace {
-
-class Collector final : public AuditSink
-{
-public:
-    std::int64_t record(AuditEvent e) override
-    {
-        e.seq = static_cast<std::int64_t>(events.size()) + 1;
-        events.push_back(std::move(e));
-        return events.back().seq;
-    }
-    std::vector<AuditEvent> events;
-};
 
 class Denier final : public ApprovalBroker
 {
@@ -100,28 +90,7 @@ class TstGatewayRecord : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QLocalSocket m_client;
-    int m_nextId = 1;
-
-    QJsonObject call(const QString &method, const QJsonObject &params)
-    {
-        const QJsonObject msg{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), m_nextId++},
-                              {QStringLiteral("method"), method}, {QStringLiteral("params"), params}};
-        m_client.write(QJsonDocument(msg).toJson(QJsonDocument::Compact) + '\n');
-        m_client.flush();
-        QElapsedTimer t;
-        t.start();
-        while (!m_client.canReadLine() && t.elapsed() < 10000)
-            QTest::qWait(5);
-        if (!m_client.canReadLine())
-            qFatal("no answer from the gateway");
-        return QJsonDocument::fromJson(m_client.readLine()).object();
-    }
-    QJsonObject toolCall(const char *name, const QJsonObject &args)
-    {
-        return call(QStringLiteral("tools/call"),
-                    {{QStringLiteral("name"), QString::fromLatin1(name)}, {QStringLiteral("arguments"), args}});
-    }
+    osh::test::GatewayClient m_client;
 
 private Q_SLOTS:
     void recordsReplayableRequests()
@@ -129,22 +98,22 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         SessionState state("gw");
         ProcessToolRunner runner(m_dir.path());
-        Collector audit;
+        osh::test::CollectingSink audit;
         Denier denier;
         Gateway::Options o;
         o.sessionId = "gw";
         Gateway gateway(std::make_shared<DecisionEngine>(load(kPolicy)), &state, &runner, &audit, &denier, o);
         QString err;
         QVERIFY2(gateway.listen(m_dir.filePath(QStringLiteral("gw.sock")), &err), qPrintable(err));
-        m_client.connectToServer(m_dir.filePath(QStringLiteral("gw.sock")));
-        QVERIFY(m_client.waitForConnected(2000));
+        m_client.socket.connectToServer(m_dir.filePath(QStringLiteral("gw.sock")));
+        QVERIFY(m_client.socket.waitForConnected(2000));
 
-        toolCall("echo", {{QStringLiteral("q"), QStringLiteral("mail bob@mail.example.org")}});
-        toolCall("card_lookup", {});
-        toolCall("email_send", {{QStringLiteral("to"), QStringLiteral("jane.doe@corp.example.com")},
+        m_client.toolCall("echo", {{QStringLiteral("q"), QStringLiteral("mail bob@mail.example.org")}});
+        m_client.toolCall("card_lookup", {});
+        m_client.toolCall("email_send", {{QStringLiteral("to"), QStringLiteral("jane.doe@corp.example.com")},
                                 {QStringLiteral("body"), QStringLiteral("your card 4539 1488 0343 6467")}});
-        call(QStringLiteral("openshell/respond"), {{QStringLiteral("text"), QStringLiteral("write to amy@shop.example.net")}});
-        m_client.disconnectFromServer();
+        m_client.call(QStringLiteral("openshell/respond"), {{QStringLiteral("text"), QStringLiteral("write to amy@shop.example.net")}});
+        m_client.socket.disconnectFromServer();
 
         std::vector<replay::WhatIfInput> inputs;
         for (const auto &e : audit.events) {

@@ -2,6 +2,8 @@
 // what-if decisions agree with `osctl eval` on the same requests, the jsonl
 // and table outputs have the documented shape, and bad input is refused.
 
+#include "osctlrunner.h"
+
 #include "replayfixtures.h"
 
 #if __has_include("vcs/policyrepository.h")
@@ -13,7 +15,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,13 +22,7 @@ class TstOsctlReplay : public QObject
 {
     Q_OBJECT
 
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-        QStringList lines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-    };
+    using Run = osh::test::OsctlRun;
 
     QTemporaryDir m_dir;
     QString m_store, m_a, m_b, m_session;
@@ -44,27 +39,7 @@ class TstOsctlReplay : public QObject
 
     static Run osctl(const QStringList &args, const QString &stdinFile = {})
     {
-        QProcess p;
-        p.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
-        if (!stdinFile.isEmpty())
-            p.setStandardInputFile(stdinFile);
-        p.start(QStringLiteral(OSCTL_PATH), args);
-        if (!p.waitForStarted() || !p.waitForFinished(60000))
-            qFatal("osctl did not run");
-        Run r;
-        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
-
-    static QJsonObject json(const QString &line)
-    {
-        QJsonParseError err;
-        const auto doc = QJsonDocument::fromJson(line.toUtf8(), &err);
-        if (err.error != QJsonParseError::NoError)
-            qWarning("bad JSON line: %s", qPrintable(line));
-        return doc.object();
+        return osh::test::runOsctl(args, {{}, stdinFile, {}});
     }
 
 private Q_SLOTS:
@@ -96,7 +71,7 @@ private Q_SLOTS:
             return v.isNull() ? QStringLiteral("null") : QStringLiteral("\"%1\"").arg(v.toString());
         };
         for (qsizetype i = 0; i < la.size(); ++i) {
-            const auto a = json(la[i]), b = json(lb[i]);
+            const auto a = osh::test::jsonLine(la[i]), b = osh::test::jsonLine(lb[i]);
             if (a.value(QStringLiteral("decision")) == b.value(QStringLiteral("decision"))
                 && a.value(QStringLiteral("policy")) == b.value(QStringLiteral("policy")))
                 continue;
@@ -115,7 +90,7 @@ private Q_SLOTS:
         QCOMPARE(lines, expected);
         QVERIFY(expected.contains(QStringLiteral(
             "{\"seq\":2,\"before\":\"escalate\",\"after\":\"allow\",\"policy_before\":\"email-approval\",\"policy_after\":null}")));
-        const auto s = json(summary).value(QStringLiteral("summary")).toObject();
+        const auto s = osh::test::jsonLine(summary).value(QStringLiteral("summary")).toObject();
         QCOMPARE(s.value(QStringLiteral("actions")).toInt(), 10);
         QCOMPARE(s.value(QStringLiteral("changed")).toInt(), int(expected.size()));
         QCOMPARE(s.value(QStringLiteral("approximate")).toInt(), 0);

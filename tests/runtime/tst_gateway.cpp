@@ -1,6 +1,8 @@
 // The tool gateway over its Unix socket: MCP methods, decisions on every
 // call, output policies, escalation, usage, responses and file operations.
 
+#include "gatewaytestsupport.h"
+
 #include "gateway/gateway.h"
 #include "gateway/processtoolrunner.h"
 #include "model/policyvalidator.h"
@@ -20,25 +22,6 @@ using namespace osh;
 using namespace osh::runtime;
 
 namespace {
-
-class Collector final : public AuditSink
-{
-public:
-    std::int64_t record(AuditEvent e) override
-    {
-        e.seq = static_cast<std::int64_t>(events.size()) + 1;
-        events.push_back(std::move(e));
-        return events.back().seq;
-    }
-    int count(const std::string &type, const std::string &decision = {}) const
-    {
-        int n = 0;
-        for (const auto &e : events)
-            n += e.type == type && (decision.empty() || e.decision == decision);
-        return n;
-    }
-    std::vector<AuditEvent> events;
-};
 
 class ScriptedApprover final : public ApprovalBroker
 {
@@ -109,32 +92,10 @@ class TstGateway : public QObject
     QTemporaryDir m_dir;
     std::unique_ptr<SessionState> m_state;
     std::unique_ptr<ProcessToolRunner> m_runner;
-    Collector m_audit;
+    osh::test::CollectingSink m_audit;
     ScriptedApprover m_approver;
     std::unique_ptr<Gateway> m_gateway;
-    QLocalSocket m_client;
-    int m_nextId = 1;
-
-    QJsonObject call(const QString &method, const QJsonObject &params = {})
-    {
-        const int id = m_nextId++;
-        const QJsonObject msg{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), id},
-                              {QStringLiteral("method"), method}, {QStringLiteral("params"), params}};
-        return sendRaw(QJsonDocument(msg).toJson(QJsonDocument::Compact));
-    }
-
-    QJsonObject sendRaw(const QByteArray &line)
-    {
-        m_client.write(line + '\n');
-        m_client.flush();
-        QElapsedTimer t;
-        t.start();
-        while (!m_client.canReadLine() && t.elapsed() < 10000)
-            QTest::qWait(5);
-        if (!m_client.canReadLine())
-            qFatal("no answer from the gateway");
-        return QJsonDocument::fromJson(m_client.readLine()).object();
-    }
+    osh::test::GatewayClient m_client;
 
     static QString text(const QJsonObject &response)
     {
@@ -143,10 +104,6 @@ class TstGateway : public QObject
     static bool isError(const QJsonObject &response)
     {
         return response[QStringLiteral("result")][QStringLiteral("isError")].toBool();
-    }
-    QJsonObject toolCall(const char *name, const QJsonObject &args = {})
-    {
-        return call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QString::fromLatin1(name)}, {QStringLiteral("arguments"), args}});
     }
     QString workspace() const { return m_dir.filePath(QStringLiteral("ws")); }
 
@@ -173,33 +130,33 @@ private Q_SLOTS:
                                               m_runner.get(), &m_audit, &m_approver, o);
         QString err;
         QVERIFY2(m_gateway->listen(m_dir.filePath(QStringLiteral("gw.sock")), &err), qPrintable(err));
-        m_client.connectToServer(m_dir.filePath(QStringLiteral("gw.sock")));
-        QVERIFY(m_client.waitForConnected(2000));
+        m_client.socket.connectToServer(m_dir.filePath(QStringLiteral("gw.sock")));
+        QVERIFY(m_client.socket.waitForConnected(2000));
     }
 
     void cleanup()
     {
-        m_client.disconnectFromServer();
+        m_client.socket.disconnectFromServer();
         m_gateway.reset();
     }
 
     void initializeAndList()
     {
-        const auto init = call(QStringLiteral("initialize"), {{QStringLiteral("protocolVersion"), QStringLiteral("2024-11-05")}});
+        const auto init = m_client.call(QStringLiteral("initialize"), {{QStringLiteral("protocolVersion"), QStringLiteral("2024-11-05")}});
         QCOMPARE(init[QStringLiteral("result")][QStringLiteral("protocolVersion")].toString(), QStringLiteral("2024-11-05"));
         QVERIFY(init[QStringLiteral("result")][QStringLiteral("capabilities")].toObject().contains(QStringLiteral("tools")));
         // A notification gets no answer; the next request is answered normally.
-        m_client.write(R"({"jsonrpc":"2.0","method":"notifications/initialized"})" "\n");
-        const auto list = call(QStringLiteral("tools/list"));
+        m_client.socket.write(R"({"jsonrpc":"2.0","method":"notifications/initialized"})" "\n");
+        const auto list = m_client.call(QStringLiteral("tools/list"));
         const auto tools = list[QStringLiteral("result")][QStringLiteral("tools")].toArray();
         QCOMPARE(tools.size(), 5);
         QCOMPARE(tools[0][QStringLiteral("name")].toString(), QStringLiteral("echo"));
-        QCOMPARE(call(QStringLiteral("ping"))[QStringLiteral("result")].toObject(), QJsonObject());
+        QCOMPARE(m_client.call(QStringLiteral("ping"))[QStringLiteral("result")].toObject(), QJsonObject());
     }
 
     void allowedCallRunsTheTool()
     {
-        const auto r = toolCall("echo", {{QStringLiteral("q"), QStringLiteral("refund")}});
+        const auto r = m_client.toolCall("echo", {{QStringLiteral("q"), QStringLiteral("refund")}});
         QVERIFY(!isError(r));
         QCOMPARE(QJsonDocument::fromJson(text(r).toUtf8()).object()[QStringLiteral("q")].toString(), QStringLiteral("refund"));
         QCOMPARE(m_audit.count("tool_call", "allow"), 1);
@@ -210,7 +167,7 @@ private Q_SLOTS:
 
     void blockedCallNeverRuns()
     {
-        const auto r = toolCall("shell");
+        const auto r = m_client.toolCall("shell");
         QVERIFY(isError(r));
         QVERIFY(text(r).contains(QStringLiteral("shell is not allowed")));
         QVERIFY(!text(r).contains(QStringLiteral("pwned")));
@@ -220,7 +177,7 @@ private Q_SLOTS:
 
     void outputIsRedacted()
     {
-        const auto r = toolCall("card_lookup");
+        const auto r = m_client.toolCall("card_lookup");
         QVERIFY(!isError(r));
         QVERIFY2(text(r).contains(QStringLiteral("[REDACTED:credit_card]")), qPrintable(text(r)));
         QVERIFY(!text(r).contains(QStringLiteral("4111")));
@@ -232,7 +189,7 @@ private Q_SLOTS:
 
     void escalationApproved()
     {
-        const auto r = toolCall("email_send", {{QStringLiteral("to"), QStringLiteral("jane@example.com")}});
+        const auto r = m_client.toolCall("email_send", {{QStringLiteral("to"), QStringLiteral("jane@example.com")}});
         QVERIFY(!isError(r));
         QCOMPARE(text(r).trimmed(), QStringLiteral("sent"));
         QCOMPARE(m_approver.seen.size(), size_t(1));
@@ -252,7 +209,7 @@ private Q_SLOTS:
     {
         QFETCH(int, mode);
         m_approver.mode = static_cast<ScriptedApprover::Mode>(mode);
-        const auto r = toolCall("email_send");
+        const auto r = m_client.toolCall("email_send");
         QVERIFY(isError(r));
         QVERIFY(text(r).contains(QStringLiteral("not approved")));
         QCOMPARE(m_audit.count("data_output"), 0);
@@ -260,7 +217,7 @@ private Q_SLOTS:
 
     void toolFailureIsReported()
     {
-        const auto r = toolCall("failing");
+        const auto r = m_client.toolCall("failing");
         QVERIFY(isError(r));
         QVERIFY(text(r).contains(QStringLiteral("status 3")));
         QVERIFY(text(r).contains(QStringLiteral("broken")));
@@ -268,41 +225,41 @@ private Q_SLOTS:
 
     void usageRaisesCostUntilBlocked()
     {
-        const auto u = call(QStringLiteral("openshell/usage"), {{QStringLiteral("cost"), 6.0}, {QStringLiteral("tokens"), 1200}});
+        const auto u = m_client.call(QStringLiteral("openshell/usage"), {{QStringLiteral("cost"), 6.0}, {QStringLiteral("tokens"), 1200}});
         QCOMPARE(u[QStringLiteral("result")][QStringLiteral("total_cost")].toDouble(), 6.0);
-        const auto r = toolCall("echo");
+        const auto r = m_client.toolCall("echo");
         QVERIFY(isError(r));
         QVERIFY(text(r).contains(QStringLiteral("over budget")));
-        QVERIFY(call(QStringLiteral("openshell/usage"), {{QStringLiteral("cost"), -1}}).contains(QStringLiteral("error")));
+        QVERIFY(m_client.call(QStringLiteral("openshell/usage"), {{QStringLiteral("cost"), -1}}).contains(QStringLiteral("error")));
     }
 
     void responses()
     {
-        auto r = call(QStringLiteral("openshell/respond"), {{QStringLiteral("text"), QStringLiteral("Your SSN 123-45-6789 is on file.")}});
+        auto r = m_client.call(QStringLiteral("openshell/respond"), {{QStringLiteral("text"), QStringLiteral("Your SSN 123-45-6789 is on file.")}});
         QCOMPARE(r[QStringLiteral("result")][QStringLiteral("decision")].toString(), QStringLiteral("redact"));
         QCOMPARE(r[QStringLiteral("result")][QStringLiteral("text")].toString(), QStringLiteral("Your SSN [REDACTED:ssn] is on file."));
-        r = call(QStringLiteral("openshell/respond"), {{QStringLiteral("text"), QStringLiteral("You IDIOT")}});
+        r = m_client.call(QStringLiteral("openshell/respond"), {{QStringLiteral("text"), QStringLiteral("You IDIOT")}});
         QCOMPARE(r[QStringLiteral("result")][QStringLiteral("delivered")].toBool(), false);
         QVERIFY(r[QStringLiteral("result")][QStringLiteral("text")].isNull());
-        r = call(QStringLiteral("openshell/reasoning"), {{QStringLiteral("text"), QStringLiteral("thinking")}});
+        r = m_client.call(QStringLiteral("openshell/reasoning"), {{QStringLiteral("text"), QStringLiteral("thinking")}});
         QVERIFY(r.contains(QStringLiteral("result")));
         QCOMPARE(m_audit.count("reasoning"), 1);
     }
 
     void protocolErrors()
     {
-        QCOMPARE(sendRaw("{not json")[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32700);
-        QCOMPARE(sendRaw(R"({"jsonrpc":"1.0","id":1,"method":"ping"})")[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32600);
-        QCOMPARE(call(QStringLiteral("nope"))[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32601);
-        QCOMPARE(call(QStringLiteral("tools/call"), {})[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32602);
+        QCOMPARE(m_client.sendRaw("{not json")[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32700);
+        QCOMPARE(m_client.sendRaw(R"({"jsonrpc":"1.0","id":1,"method":"ping"})")[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32600);
+        QCOMPARE(m_client.call(QStringLiteral("nope"))[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32601);
+        QCOMPARE(m_client.call(QStringLiteral("tools/call"), {})[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32602);
         // Still serving afterwards.
-        QVERIFY(!isError(toolCall("echo")));
+        QVERIFY(!isError(m_client.toolCall("echo")));
     }
 
     void fileOperations()
     {
         auto file = [&](const char *op, const char *path, const QString &content = {}) {
-            return call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QString::fromLatin1(op)},
+            return m_client.call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QString::fromLatin1(op)},
                                                            {QStringLiteral("path"), QString::fromLatin1(path)},
                                                            {QStringLiteral("content"), content}})[QStringLiteral("result")]
                 .toObject();
@@ -333,13 +290,13 @@ private Q_SLOTS:
     {
         // Agent code wrote a link directly into its workspace; the controller must not follow it.
         QVERIFY(QFile::link(QStringLiteral("/etc/hostname"), workspace() + QStringLiteral("/leak.txt")));
-        const auto r = call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("read")},
+        const auto r = m_client.call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("read")},
                                                                {QStringLiteral("path"), QStringLiteral("/agent/workspace/leak.txt")}});
         QVERIFY(!r[QStringLiteral("result")][QStringLiteral("ok")].toBool());
         QVERIFY(!r[QStringLiteral("result")].toObject().contains(QStringLiteral("content")));
         QCOMPARE(m_audit.count("file_access", "block"), 1); // the refusal is audited as one
         // Creating links through the controller is refused (block_symlinks).
-        const auto s = call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("symlink")},
+        const auto s = m_client.call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("symlink")},
                                                                {QStringLiteral("path"), QStringLiteral("/agent/workspace/l.txt")},
                                                                {QStringLiteral("target"), QStringLiteral("/etc/passwd")}});
         QVERIFY(!s[QStringLiteral("result")][QStringLiteral("ok")].toBool());
@@ -360,7 +317,7 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray data = f.readAll();
         QVERIFY(data.size() < 1024 * 1024);
-        const auto r = call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("write")},
+        const auto r = m_client.call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("write")},
                                                                {QStringLiteral("path"), QStringLiteral("/agent/workspace/data.zip")},
                                                                {QStringLiteral("encoding"), QStringLiteral("base64")},
                                                                {QStringLiteral("content"), QString::fromLatin1(data.toBase64())}});

@@ -1,6 +1,8 @@
 // osctl history and osctl diff end to end: the real binary on a temporary
 // repository whose commits are made with PolicyRepository.
 
+#include "osctlrunner.h"
+
 #include "vcs/policyrepository.h"
 
 #include <QDir>
@@ -8,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,29 +20,9 @@ class TstOsctlHistory : public QObject
 {
     Q_OBJECT
 
-    struct Run
-    {
-        int code = -1;
-        QString out;
-        QString err;
-        QStringList lines() const { return out.split(QLatin1Char('\n'), Qt::SkipEmptyParts); }
-    };
+    using Run = osh::test::OsctlRun;
 
-    static Run osctl(const QStringList &args)
-    {
-        QProcess p;
-        p.start(QStringLiteral(OSCTL_PATH), args);
-        if (!p.waitForStarted())
-            qFatal("osctl did not start");
-        p.closeWriteChannel();
-        if (!p.waitForFinished(60000))
-            qFatal("osctl did not finish");
-        Run r;
-        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
-    }
+    static Run osctl(const QStringList &args) { return osh::test::runOsctl(args); }
 
     std::unique_ptr<QTemporaryDir> m_tmp;
     QString m_file;
@@ -150,6 +131,11 @@ private Q_SLOTS:
         const auto same = osctl({QStringLiteral("diff"), tags->first().name, QStringLiteral("HEAD~1"), m_file});
         QCOMPARE(same.code, 0);
         QVERIFY(same.out.isEmpty());
+        // DEPLOYED names that version (HEAD~1 here): its diff to HEAD is the one above.
+        const auto deployed = osctl({QStringLiteral("diff"), QStringLiteral("DEPLOYED"), QStringLiteral("HEAD"), m_file});
+        QCOMPARE(deployed.code, 0);
+        QVERIFY(deployed.lines()[0].startsWith(QStringLiteral("--- prod.policy.yaml@DEPLOYED ")));
+        QCOMPARE(deployed.lines().mid(2), lines.mid(2));
         // --context 0: only the changed lines.
         const auto tight = osctl({QStringLiteral("diff"), QStringLiteral("--context"), QStringLiteral("0"),
                                   QStringLiteral("HEAD~1"), QStringLiteral("HEAD"), m_file});

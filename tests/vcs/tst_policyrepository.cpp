@@ -351,6 +351,10 @@ private Q_SLOTS:
         PolicyRepository repo = threeVersions();
         QVERIFY(repo.deployedTags()->isEmpty());
         QVERIFY(!repo.deployedVersion(policy())->has_value());
+        const QString deployedName = QString::fromLatin1(osh::vcs::kDeployedRevision);
+        const auto none = repo.contentAt(deployedName, policy());
+        QVERIFY(!none);
+        QVERIFY2(none.error.contains(QStringLiteral("no deployed version")), qPrintable(none.error));
 
         const auto t1 = repo.markDeployed(QStringLiteral("HEAD~2"), kAlice, QStringLiteral("to staging"));
         QVERIFY2(t1, qPrintable(t1.error));
@@ -388,6 +392,16 @@ private Q_SLOTS:
         QVERIFY(repo.commit({path(QStringLiteral("late.yaml"))}, QStringLiteral("late"), kAlice));
         QVERIFY(!repo.deployedVersion(path(QStringLiteral("late.yaml")))->has_value());
         QCOMPARE(*repo.contentAt(t1->name, policy()), QByteArray("version: 1\nname: v2\n"));
+        // DEPLOYED names the file's newest deployed version.
+        QCOMPARE(*repo.revisionFor(deployedName, policy()), t2->commitId);
+        QCOMPARE(*repo.revisionFor(QStringLiteral("HEAD~1"), policy()), QStringLiteral("HEAD~1"));
+        QCOMPARE(*repo.contentAt(deployedName, policy()), *repo.contentAt(t2->commitId, policy()));
+        QVERIFY(!repo.contentAt(deployedName, path(QStringLiteral("late.yaml"))));
+        writeFile(policy(), "version: 1\nname: edited\n");
+        const auto back = repo.restore(policy(), deployedName, true);
+        QVERIFY2(back && back->restored, qPrintable(back.error));
+        QCOMPARE(back->commitId, t2->commitId);
+        QCOMPARE(readFile(policy()), *repo.contentAt(t2->commitId, policy()));
 
         QVERIFY(!repo.markDeployed(QStringLiteral("nope"), kAlice, QString()));
         QVERIFY(!repo.markDeployed(QStringLiteral("HEAD"), Author{}, QString()));

@@ -8,34 +8,16 @@
 #include "audit/auditstore.h"
 #include "model/policyloader.h"
 #include "vcs/policyrepository.h"
+#include "testworkspace.h"
 
-#include <QFile>
-#include <QTemporaryDir>
+#include <QDir>
 #include <QTest>
 
 using namespace osh;
 
 namespace {
 
-const QByteArray kPolicy = R"(version: 1
-name: provenance
-sandbox:
-  isolation: gvisor
-  max_memory_mb: 512
-  max_execution_time_seconds: 60
-  cleanup_policy: destroy
-network:
-  default_policy: deny-all
-filesystem:
-  workspace: /agent/workspace
-  rules:
-    - {path: /agent/workspace, permissions: read-write}
-policies:
-  - name: log-calls
-    trigger: tool_call
-    condition: tool.name == 'nothing'
-    action: log
-)";
+const QByteArray kPolicy = osh::test::minimalPolicy("provenance");
 
 } // namespace
 
@@ -43,16 +25,10 @@ class TstSessionProvenance : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<QTemporaryDir> m_tmp;
+    std::unique_ptr<osh::test::TempWorkspace> m_ws; // a fresh folder and store per test
     QString m_file;
-    std::unique_ptr<AuditStore> m_store;
 
-    void write(const QByteArray &bytes)
-    {
-        QFile f(m_file);
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(bytes);
-    }
+    void write(const QByteArray &bytes) { QVERIFY(m_ws->writeFile(QStringLiteral("ws/p.policy.yaml"), bytes)); }
 
     // Starts (and fails to start) a session running `content` from m_file;
     // returns the session's stored record.
@@ -65,14 +41,14 @@ class TstSessionProvenance : public QObject
         o.policyFile = m_file;
         o.document = loaded.document;
         o.policyHash = vcs::contentHash(content);
-        o.dataDir = m_tmp->filePath(QStringLiteral("data"));
-        o.store = m_store.get();
+        o.dataDir = m_ws->filePath(QStringLiteral("data"));
+        o.store = m_ws->store.get();
         runtime::AgentSession session(o);
         QString error;
         if (session.start(&error))
             qFatal("the session started without a command");
-        m_store->flush();
-        for (const auto &s : m_store->sessions())
+        m_ws->store->flush();
+        for (const auto &s : m_ws->store->sessions())
             if (s.session.id == session.id().toStdString())
                 return s.session;
         qFatal("session not recorded");
@@ -82,19 +58,17 @@ class TstSessionProvenance : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_tmp = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_tmp->isValid());
-        m_file = m_tmp->filePath(QStringLiteral("ws/p.policy.yaml"));
-        QVERIFY(QDir().mkpath(m_tmp->filePath(QStringLiteral("ws"))));
+        m_ws = std::make_unique<osh::test::TempWorkspace>();
+        QVERIFY(m_ws->isValid());
+        m_file = m_ws->filePath(QStringLiteral("ws/p.policy.yaml"));
+        QVERIFY(QDir().mkpath(m_ws->filePath(QStringLiteral("ws"))));
         std::string error;
-        m_store = AuditStore::open(m_tmp->filePath(QStringLiteral("audit.db")).toStdString(), error);
-        QVERIFY2(m_store, error.c_str());
+        QVERIFY2(m_ws->openStore(QStringLiteral("audit.db"), error), error.c_str());
     }
 
     void cleanup()
     {
-        m_store.reset();
-        m_tmp.reset();
+        m_ws.reset();
     }
 
     void notARepository()
@@ -109,7 +83,7 @@ private Q_SLOTS:
     void committedCleanThenUnsavedThenUncommitted()
     {
         write(kPolicy);
-        auto repo = vcs::PolicyRepository::init(m_tmp->filePath(QStringLiteral("ws")));
+        auto repo = vcs::PolicyRepository::init(m_ws->filePath(QStringLiteral("ws")));
         QVERIFY(repo);
         const auto c = repo->commit({m_file}, QStringLiteral("policy"), {QStringLiteral("A"), QStringLiteral("a@example.org")});
         QVERIFY2(c, qPrintable(c.error));

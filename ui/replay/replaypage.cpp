@@ -230,7 +230,7 @@ void ReplayPage::buildUi()
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(300);
 
-    // Timeline above; table, details and what-if below.
+    // Timeline above; the table and the details (event, parameters, trace, what-if) below.
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_timeline);
     auto *lower = new QSplitter(Qt::Horizontal, split);
@@ -257,6 +257,7 @@ void ReplayPage::buildUi()
     m_policyLink->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     dl->addWidget(m_policyLink);
     auto *tabs = new QTabWidget(details);
+    m_detailTabs = tabs;
     m_eventJson->setReadOnly(true);
     m_parameters->setReadOnly(true);
     m_trace->setColumnCount(2);
@@ -267,7 +268,7 @@ void ReplayPage::buildUi()
     dl->addWidget(tabs, 1);
     lower->addWidget(details);
 
-    auto *whatIf = new QWidget(lower);
+    auto *whatIf = new QWidget(tabs);
     auto *wl = new QVBoxLayout(whatIf);
     wl->setContentsMargins(0, 0, 0, 0);
     m_whatIfSummary->setWordWrap(true);
@@ -276,10 +277,9 @@ void ReplayPage::buildUi()
     m_whatIfTable->setColumnCount(3);
     m_whatIfTable->setHeaderLabels({tr("Change"), tr("Actions"), tr("Policy before → after")});
     wl->addWidget(m_whatIfTable, 1);
-    lower->addWidget(whatIf);
-    lower->setStretchFactor(0, 3);
-    lower->setStretchFactor(1, 2);
-    lower->setStretchFactor(2, 1);
+    m_whatIfTab = tabs->addTab(whatIf, tr("What-if"));
+    lower->setStretchFactor(0, 1);
+    lower->setStretchFactor(1, 1);
     split->addWidget(lower);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -393,6 +393,12 @@ void ReplayPage::refreshSessions()
     const int keep = m_sessions->findData(current);
     if (keep >= 0)
         m_sessions->setCurrentIndex(keep);
+}
+
+bool ReplayPage::openNewestSession()
+{
+    refreshSessions();
+    return m_sessions->count() > 0 && openSession(m_sessions->itemData(0).toString());
 }
 
 bool ReplayPage::openSession(const QString &id)
@@ -707,12 +713,14 @@ void ReplayPage::whatIfDone(std::optional<replay::WhatIfResult> result, const QS
         m_timeline->setWhatIf(nullptr);
         fillWhatIfTable();
         m_whatIfSummary->setText(tr("What-if failed: %1").arg(error));
+        m_detailTabs->setCurrentIndex(m_whatIfTab);
         Q_EMIT whatIfFinished(false);
         return;
     }
     m_whatIf = std::move(result);
     m_timeline->setWhatIf(&*m_whatIf);
     fillWhatIfTable();
+    m_detailTabs->setCurrentIndex(m_whatIfTab);
     Q_EMIT whatIfFinished(true);
 }
 

@@ -29,6 +29,7 @@ class QTableView;
 class QThread;
 class QTimer;
 class QToolButton;
+class QTabWidget;
 class QTreeWidget;
 class QTreeWidgetItem;
 
@@ -58,6 +59,8 @@ public:
 
     // Loads a session of the store; false with the reason shown inline.
     bool openSession(const QString &id);
+    // Opens the newest recorded session; false when there is none.
+    bool openNewestSession();
     const replay::ReplaySession *session() const { return m_session ? &*m_session : nullptr; }
     TimelineView *timeline() const { return m_timeline; }
     ReplayModel *model() const { return m_model; }
@@ -147,6 +150,8 @@ private:
     QPlainTextEdit *m_parameters;
     QTreeWidget *m_trace;
     QLabel *m_whatIfSummary;
+    QTabWidget *m_detailTabs = nullptr;
+    int m_whatIfTab = -1;
     QTreeWidget *m_whatIfTable;
     QPushButton *m_whatIfButton;
 };

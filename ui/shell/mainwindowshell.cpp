@@ -28,7 +28,9 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QScreen>
+#include <QSplitter>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
 
 namespace osh::ui {
@@ -228,8 +230,22 @@ void MainWindow::restoreSession(const QString &workspaceArgument)
         restoreGeometry(g);
     else if (const QScreen *s = screen()) // first start: fit small or scaled screens
         resize(size().boundedTo(s->availableGeometry().size() * 0.9));
-    if (const QByteArray s = m_settings->windowState(); !s.isEmpty())
+    if (const QByteArray s = m_settings->windowState(); !s.isEmpty()) {
         restoreState(s, kWindowStateVersion);
+    } else {
+        // First start: the pages keep most of the room (once laid out, so the sizes hold).
+        QTimer::singleShot(0, this, [this] {
+            const auto dock = [this](const char *name) { return findChild<QDockWidget *>(QLatin1StringView(name)); };
+            auto *problems = dock("problemsDock");
+            auto *history = dock("historyDock");
+            if (problems && history) // tabified: both take the height
+                resizeDocks({problems, history}, {150, 150}, Qt::Vertical);
+            if (auto *policies = dock("policiesDock"))
+                resizeDocks({policies}, {240}, Qt::Horizontal);
+            if (auto *split = findChild<QSplitter *>(QStringLiteral("policySplitter"))) // text 55 %, forms 45 %
+                split->setSizes({split->width() * 11 / 20, split->width() * 9 / 20});
+        });
+    }
     QString note;
     const QString workspace = initialWorkspace(workspaceArgument, *m_settings, &note);
     if (workspace.isEmpty()) {
