@@ -7,6 +7,7 @@
 #include "sandbox/sandbox.h"
 #include "session/agentsession.h"
 #include "session/sessionresources.h"
+#include "session/workspaceservices.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -74,6 +75,7 @@ LauncherPage::LauncherPage(QWidget *parent)
     , m_policy(new QComboBox(this))
     , m_isolation(new QComboBox(this))
     , m_command(new QLineEdit(this))
+    , m_servicesCheck(new QCheckBox(tr("Start the workspace's stand-in services (services/standin.py) with the session"), this))
     , m_start(new QPushButton(tr("&Start"), this))
     , m_stop(new QPushButton(tr("S&top"), this))
     , m_message(new QLabel(this))
@@ -101,6 +103,10 @@ LauncherPage::LauncherPage(QWidget *parent)
     m_policy->setObjectName(QStringLiteral("policyCombo"));
     m_isolation->setObjectName(QStringLiteral("isolationCombo"));
     m_command->setObjectName(QStringLiteral("commandEdit"));
+    m_servicesCheck->setObjectName(QStringLiteral("servicesCheck"));
+    m_servicesCheck->setToolTip(tr("Stand-ins for the company services the workspace's tools reach, on loopback addresses only."));
+    m_servicesCheck->setChecked(true);
+    m_servicesCheck->setVisible(false);
     m_start->setObjectName(QStringLiteral("startButton"));
     m_stop->setObjectName(QStringLiteral("stopButton"));
     m_message->setObjectName(QStringLiteral("launcherMessage"));
@@ -156,6 +162,7 @@ LauncherPage::LauncherPage(QWidget *parent)
     form->addRow(tr("&Policy:"), m_policy);
     form->addRow(tr("&Isolation:"), m_isolation);
     form->addRow(tr("&Command:"), m_command);
+    form->addRow(QString(), m_servicesCheck);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
     buttons->addWidget(m_stop);
@@ -216,6 +223,7 @@ LauncherPage::~LauncherPage()
 void LauncherPage::setWorkspace(const QString &dir)
 {
     m_workspace = dir;
+    m_servicesCheck->setVisible(runtime::WorkspaceServices::present(dir));
     const QString current = policyFile();
     QStringList files;
     QDirIterator it(dir, {QStringLiteral("*.policy.yaml")}, QDir::Files, QDirIterator::Subdirectories);
@@ -369,6 +377,16 @@ bool LauncherPage::start()
         return false;
     }
 
+    if (startsServices()) {
+        m_services = std::make_unique<runtime::WorkspaceServices>();
+        showMessage(tr("Starting the stand-in services…"), false);
+        if (!m_services->start(m_workspace, &error, true)) {
+            m_services.reset();
+            showMessage(tr("The stand-in services could not start: %1").arg(error), true);
+            return false;
+        }
+    }
+
     runtime::AgentSession::Options o;
     o.policyFile = policyFile();
     o.document = m_document;
@@ -392,6 +410,7 @@ bool LauncherPage::start()
         // Queued: start() may have been called from a slot of this session.
         m_session->deleteLater();
         m_session = nullptr;
+        m_services.reset();
         showMessage(tr("The session could not start: %1").arg(error), true);
         updateButtons();
         return false;
@@ -405,6 +424,10 @@ bool LauncherPage::start()
     Q_EMIT sessionStarted(m_sessionId);
     return true;
 }
+
+bool LauncherPage::startsServices() const { return !m_servicesCheck->isHidden() && m_servicesCheck->isChecked(); }
+
+void LauncherPage::setStartsServices(bool on) { m_servicesCheck->setChecked(on); }
 
 void LauncherPage::stop()
 {
@@ -437,6 +460,7 @@ void LauncherPage::onFinished(int exitStatus, const QString &reason)
         m_session->deleteLater(); // we are inside its signal
         m_session = nullptr;
     }
+    m_services.reset(); // stops them
     showMessage(tr("Session %1 ended: %2, exit status %3.").arg(m_sessionId, reason).arg(exitStatus),
                 reason != QLatin1StringView("exited") && reason != QLatin1StringView("interrupted"));
     updateButtons();
@@ -468,6 +492,7 @@ void LauncherPage::updateButtons()
     m_stop->setEnabled(running);
     m_policy->setEnabled(!running);
     m_isolation->setEnabled(!running);
+    m_servicesCheck->setEnabled(!running);
     m_command->setEnabled(!running);
 }
 

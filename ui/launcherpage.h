@@ -30,6 +30,7 @@ struct AuditEvent;
 namespace osh::runtime {
 class AgentSession;
 class SessionResources;
+class WorkspaceServices;
 } // namespace osh::runtime
 
 namespace osh::ui {
@@ -64,6 +65,10 @@ public:
     EventStreamModel *eventModel() const { return m_events; }
     QString agentOutput() const;
     QString messageText() const;
+    // Whether the workspace's stand-in services (services/standin.py) start
+    // with each session (the default when the workspace has them).
+    bool startsServices() const;
+    void setStartsServices(bool on);
 
 public Q_SLOTS:
     // Starts a session with the current choices; false (reason inline) when it cannot.
@@ -93,11 +98,13 @@ private:
     std::string m_policyHash;
     osh::runtime::AgentSession *m_session = nullptr;
     std::unique_ptr<osh::runtime::SessionResources> m_resources;
+    std::unique_ptr<osh::runtime::WorkspaceServices> m_services;
     QString m_sessionId;
 
     QComboBox *m_policy;
     QComboBox *m_isolation;
     QLineEdit *m_command;
+    QCheckBox *m_servicesCheck;
     QPushButton *m_start;
     QPushButton *m_stop;
     QLabel *m_message;

@@ -6,6 +6,7 @@
 #include "audit/auditstore.h"
 #include "model/policyvalidator.h"
 #include "session/agentsession.h"
+#include "session/workspaceservices.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -284,27 +285,17 @@ int demo(const QStringList &args)
         std::fprintf(stderr, "osctl demo: cannot copy %s to %s\n", qPrintable(templ), qPrintable(copy));
         return kCannotStart;
     }
-    QProcess services;
-    services.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    if (p.isSet(QStringLiteral("quiet")))
-        services.setStandardErrorFile(QProcess::nullDevice());
-    services.start(QStringLiteral("python3"), {copy + QStringLiteral("/services/standin.py"), copy + QStringLiteral("/certs")});
-    bool ready = services.waitForStarted(5000);
-    while (ready && !services.canReadLine())
-        ready = services.waitForReadyRead(30000);
-    if (!ready || !services.readLine().startsWith("ready")) {
-        std::fprintf(stderr, "osctl demo: the stand-in services did not start\n");
-        services.kill();
+    osh::runtime::WorkspaceServices services;
+    QString servicesError;
+    if (!services.start(copy, &servicesError, p.isSet(QStringLiteral("quiet")))) {
+        std::fprintf(stderr, "osctl demo: %s\n", qPrintable(servicesError));
         return kCannotStart;
     }
-    QFile::copy(copy + QStringLiteral("/certs/demo-ca.pem"), copy + QStringLiteral("/tools/demo-ca.pem"));
 
     const QString policy = copy + QStringLiteral("/customer-support.policy.yaml");
     const auto loaded = loadPolicy(policy, QStringLiteral("demo"));
-    if (!loaded) {
-        services.kill();
+    if (!loaded)
         return kCannotStart;
-    }
     o.policyFile = policy;
     o.document = loaded->doc;
     o.policyHash = loaded->hash;
@@ -312,9 +303,7 @@ int demo(const QStringList &args)
     o.store = store.get();
     QString sessionId;
     const int status = runSession(o, p.isSet(QStringLiteral("quiet")), &sessionId);
-    services.terminate();
-    if (!services.waitForFinished(3000))
-        services.kill();
+    services.stop();
     if (status == kCannotStart)
         return kCannotStart;
 

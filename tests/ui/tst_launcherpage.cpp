@@ -1,6 +1,8 @@
 // The launcher page: policy discovery, validation errors inline, and real
 // gVisor sessions started and stopped from the page.
 
+#include "approvalsmodel.h"
+#include "approvalspanel.h"
 #include "eventstreammodel.h"
 #include "launcherpage.h"
 
@@ -10,6 +12,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -17,6 +20,8 @@
 #include <QSignalSpy>
 #include <QTableView>
 
+using osh::ui::ApprovalsModel;
+using osh::ui::ApprovalsPanel;
 using osh::ui::EventStreamModel;
 using osh::ui::LauncherPage;
 
@@ -176,6 +181,45 @@ private Q_SLOTS:
         QVERIFY(findRow(page.eventModel(), EventStreamModel::MessageRole, QStringLiteral("session ended: interrupted")) >= 0);
         QCOMPARE(procs->text(), QStringLiteral("n/a"));
         QVERIFY(page.findChild<QPushButton *>(QStringLiteral("startButton"))->isEnabled());
+    }
+
+    // The demo workspace as a new user runs it: the demo agent in gVisor with
+    // the workspace's stand-in services, its held email approved from the
+    // approvals panel and then sent.
+    void demoAgentSendsTheApprovedEmail()
+    {
+        OSH_REQUIRE_GVISOR();
+        const QString ws = m_ws->dir.filePath(QStringLiteral("demo"));
+        QProcess cp;
+        cp.start(QStringLiteral("cp"), {QStringLiteral("-r"), QStringLiteral(OSH_SOURCE_DIR "/examples/customer-support"), ws});
+        QVERIFY(cp.waitForFinished(30000) && cp.exitCode() == 0);
+
+        LauncherPage page;
+        page.setStore(m_ws->store.get());
+        page.setWorkspace(ws);
+        QVERIFY(page.setPolicyFile(ws + QStringLiteral("/customer-support.policy.yaml")));
+        QVERIFY(page.startsServices()); // the workspace has services/standin.py
+        QVERIFY(page.command().contains(QStringLiteral("demo_agent.py")));
+        ApprovalsPanel panel;
+        panel.setStore(m_ws->store.get());
+        QSignalSpy finished(&page, &LauncherPage::sessionFinished);
+        QVERIFY2(page.start(), qPrintable(page.messageText()));
+        // Approve every held email until the session ends.
+        int approved = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            if (panel.pendingCount() > 0) {
+                const QModelIndex row = panel.model()->index(0, 0);
+                if (panel.selectId(row.data(ApprovalsModel::IdRole).toLongLong())) {
+                    QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("approveButton")), Qt::LeftButton);
+                    ++approved;
+                }
+            }
+            return finished.count() == 1;
+        }()), 180000);
+        QVERIFY(approved >= 1);
+        QCOMPARE(finished.first().at(2).toString(), QStringLiteral("exited"));
+        QVERIFY2(page.agentOutput().contains(QStringLiteral("\"sent\": true")), qPrintable(page.agentOutput().right(3000)));
+        QVERIFY(QFileInfo::exists(ws + QStringLiteral("/tools/demo-ca.pem")));
     }
 
 private:
