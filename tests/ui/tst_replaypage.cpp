@@ -554,6 +554,46 @@ private Q_SLOTS:
         page.clearWhatIf();
         QCOMPARE(t->lanes().laneCount(), kEventLaneCount);
     }
+
+    // What-if against a git revision of the editor's policy file: DEPLOYED
+    // reads the deployed version, whatever the working file says.
+    void whatIfAtRevision()
+    {
+        QTemporaryDir ws;
+        const QString file = ws.filePath(QStringLiteral("p.policy.yaml"));
+        auto write = [&](const QByteArray &text) {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(text);
+        };
+        const vcs::Author author{QStringLiteral("Test"), QStringLiteral("test@example.com")};
+        write(kStricter);
+        auto repo = vcs::PolicyRepository::init(ws.path());
+        QVERIFY2(repo, qPrintable(repo.error));
+        const auto stricter = repo->commit({file}, QStringLiteral("stricter"), author);
+        QVERIFY2(stricter, qPrintable(stricter.error));
+        QVERIFY(repo->markDeployed(stricter->id, author, QStringLiteral("prod")));
+        write(kPolicy);
+        QVERIFY(repo->commit({file}, QStringLiteral("back to the recorded policy"), author));
+
+        ReplayPage page;
+        page.setStore(m_store.get());
+        page.setPolicyTextProvider([] { return QString(); }, [file] { return file; });
+        QVERIFY(page.openSession(QStringLiteral("s1")));
+        QSignalSpy done(&page, &ReplayPage::whatIfFinished);
+        QVERIFY(!page.runWhatIfAtRevision(QStringLiteral("no-such-revision")));
+        QVERIFY(page.messageText().contains(QStringLiteral("no-such-revision")));
+
+        QVERIFY(page.runWhatIfAtRevision(QString::fromLatin1(vcs::kDeployedRevision)));
+        QVERIFY(done.wait(10000));
+        QVERIFY(done.at(0).at(0).toBool());
+        const auto &lane = page.timeline()->lanes().lane(static_cast<int>(TimelineLane::WhatIf));
+        QCOMPARE(lane.rows, (std::vector<std::uint32_t>{2, 3, 5})); // as against the stricter text itself
+
+        QVERIFY(page.runWhatIfAtRevision(QStringLiteral("HEAD"))); // the recorded policy: nothing changes
+        QVERIFY(done.wait(10000));
+        QVERIFY(page.whatIfResult() && page.whatIfResult()->changed.empty());
+    }
 };
 
 QTEST_MAIN(TstReplayPage)

@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -199,6 +200,7 @@ void ReplayPage::buildUi()
     auto *whatIfMenu = new QMenu(m_whatIfButton);
     whatIfMenu->addAction(tr("Against the editor's text"), this, &ReplayPage::whatIfFromEditor);
     whatIfMenu->addAction(tr("Against a policy file…"), this, &ReplayPage::whatIfFromFile);
+    whatIfMenu->addAction(tr("Against a git revision…"), this, &ReplayPage::whatIfFromRevision);
     whatIfMenu->addAction(tr("Clear what-if"), this, &ReplayPage::clearWhatIf);
     m_whatIfButton->setMenu(whatIfMenu);
     transport->addWidget(m_whatIfButton);
@@ -823,6 +825,51 @@ void ReplayPage::whatIfFromFile()
         return;
     }
     runWhatIf(QString::fromUtf8(f.readAll()), file);
+}
+
+QString ReplayPage::revisionPolicyFile() const
+{
+    // The session's policy file when it is in a repository (a session run
+    // from a workspace), else the editor's (a session run from a copy, such
+    // as `osctl demo`'s, or imported).
+    if (m_session) {
+        const QString recorded = QString::fromStdString(m_session->record().policyFile);
+        if (!recorded.isEmpty() && QFileInfo::exists(recorded) && vcs::PolicyRepository::discover(recorded))
+            return recorded;
+    }
+    return m_policyName ? m_policyName() : QString();
+}
+
+bool ReplayPage::runWhatIfAtRevision(const QString &revision)
+{
+    const QString file = revisionPolicyFile();
+    if (file.isEmpty()) {
+        showMessage(tr("No policy file to read a revision of: open the policy in the editor."));
+        return false;
+    }
+    auto repo = vcs::PolicyRepository::discover(file);
+    if (!repo) {
+        showMessage(tr("%1 is in no git repository: %2").arg(file, repo.error));
+        return false;
+    }
+    const auto content = repo->contentAt(revision, file);
+    if (!content) {
+        showMessage(tr("Cannot read %1 at %2: %3").arg(QFileInfo(file).fileName(), revision, content.error));
+        return false;
+    }
+    return runWhatIf(QString::fromUtf8(*content), QStringLiteral("%1@%2").arg(file, revision));
+}
+
+void ReplayPage::whatIfFromRevision()
+{
+    bool ok = false;
+    const QString file = revisionPolicyFile();
+    const QString revision = QInputDialog::getText(
+        this, tr("What if…"),
+        tr("Revision of %1 (a commit, HEAD~1, a tag, or DEPLOYED for the deployed version):").arg(QFileInfo(file).fileName()),
+        QLineEdit::Normal, QString::fromLatin1(vcs::kDeployedRevision), &ok);
+    if (ok && !revision.trimmed().isEmpty())
+        runWhatIfAtRevision(revision.trimmed());
 }
 
 } // namespace osh::ui

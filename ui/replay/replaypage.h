@@ -83,6 +83,10 @@ public:
     // Replays the session against a policy text on a worker thread;
     // whatIfFinished() follows. False (reason inline) when it cannot start.
     bool runWhatIf(const QString &policyText, const QString &name);
+    // The same against the policy file at a git revision (DEPLOYED: its
+    // deployed version): the session's recorded file when it is in a
+    // repository, else the editor's file.
+    bool runWhatIfAtRevision(const QString &revision);
     bool isWhatIfRunning() const;
     const replay::WhatIfResult *whatIfResult() const { return m_whatIf ? &*m_whatIf : nullptr; }
     void clearWhatIf();
@@ -117,6 +121,8 @@ private:
     void exportClicked();
     void whatIfFromEditor();
     void whatIfFromFile();
+    void whatIfFromRevision();
+    QString revisionPolicyFile() const;
     void whatIfDone(std::optional<replay::WhatIfResult> result, const QString &error);
     void fillWhatIfTable();
     void jumpToSeq(std::int64_t seq);
