@@ -197,6 +197,18 @@ private Q_SLOTS:
         QCOMPARE(policyNames(m_text->text()), expected);
         m_text->undo();
         QCOMPARE(m_text->text(), m_original);
+        // The form follows the dragged policy, not the row number it had.
+        m_text->validateNow();
+        m_visual->selectPolicy(3);
+        auto *name = qobject_cast<QLineEdit *>(m_visual->policyForm()->field(QStringLiteral("name")));
+        QCOMPARE(name->text(), before.at(3));
+        std::unique_ptr<QMimeData> dragged(p->mimeData({p->index(3, 0)}));
+        QVERIFY(p->dropMimeData(dragged.get(), Qt::MoveAction, 2, 0, QModelIndex()));
+        QCOMPARE(policyNames(m_text->text()).at(2), before.at(3));
+        QCOMPARE(m_visual->selectedPolicy(), 2);
+        QCOMPARE(name->text(), before.at(3));
+        m_text->undo();
+        QCOMPARE(m_text->text(), m_original);
         // Move up / down buttons.
         m_text->validateNow();
         m_visual->selectPolicy(2);

@@ -292,9 +292,11 @@ QWidget *VisualEditor::buildPoliciesPage()
     auto *top = new QWidget(split);
     auto *v = new QVBoxLayout(top);
     v->setContentsMargins(0, 0, 0, 0);
-    v->addWidget(new QLabel(tr("Policies are tried in this order; the first whose condition holds decides. "
-                               "Drag a row to reorder."),
-                            top));
+    auto *orderNote = new QLabel(tr("Policies are tried in this order; the first whose condition holds decides. "
+                                    "Drag a row to reorder."),
+                                 top);
+    orderNote->setWordWrap(true);
+    v->addWidget(orderNote);
     m_policiesView = makeTable(m_policies, true);
     m_policiesView->setObjectName(QStringLiteral("policiesView"));
     v->addWidget(m_policiesView, 1);
@@ -304,6 +306,9 @@ QWidget *VisualEditor::buildPoliciesPage()
                                   {tr("Move down"), [this] { moveSelectedPolicy(1); }}}));
     connect(m_policiesView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { policySelectionChanged(); });
+    // A move carries the current row along without currentRowChanged: the
+    // form must follow the policy it shows, not the row number it had.
+    connect(m_policies, &QAbstractItemModel::rowsMoved, this, [this] { policySelectionChanged(); });
 
     QFormLayout *form = nullptr;
     auto *box = group(tr("Selected policy"), form, split);
