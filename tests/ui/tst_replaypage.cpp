@@ -555,6 +555,41 @@ private Q_SLOTS:
         QCOMPARE(t->lanes().laneCount(), kEventLaneCount);
     }
 
+    // A session from elsewhere: eval-format lines decided by the editor's
+    // policy; a bad line imports nothing and says where.
+    void importsSessionDecidedByTheEditorsPolicy()
+    {
+        QTemporaryDir dir;
+        const QString good = dir.filePath(QStringLiteral("traffic.jsonl"));
+        const QString bad = dir.filePath(QStringLiteral("bad.jsonl"));
+        auto write = [](const QString &path, const QByteArray &text) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        };
+        write(good, "{\"trigger\":\"tool_call\",\"ts\":100,\"tool\":{\"name\":\"search\",\"args\":{\"q\":\"refunds\"}}}\n"
+                    "{\"trigger\":\"tool_call\",\"ts\":101,\"tool\":{\"name\":\"http_get\",\"args\":{\"url\":\"x\"}}}\n");
+        write(bad, "{\"trigger\":\"tool_call\",\"tool\":{\"name\":\"search\"}}\n{\"trigger\": nope}\n");
+
+        ReplayPage page;
+        page.setStore(m_store.get());
+        page.setPolicyTextProvider([] { return QString::fromUtf8(kPolicy); }, [] { return QStringLiteral("editor.policy.yaml"); });
+        const auto before = m_store->sessions().size();
+        QVERIFY(!page.importSession(bad));
+        QVERIFY2(page.messageText().contains(QStringLiteral("bad.jsonl:2:")), qPrintable(page.messageText()));
+        QCOMPARE(m_store->sessions().size(), before);
+
+        QVERIFY2(page.importSession(good), qPrintable(page.messageText()));
+        QCOMPARE(m_store->sessions().size(), before + 1);
+        QVERIFY(page.session());
+        QCOMPARE(page.model()->rowCount(), 2);
+        // Decided by the editor's policy: http_get is blocked by no-http.
+        const auto *s = page.session();
+        QCOMPARE(s->policy(1), std::string_view("no-http"));
+        QVERIFY(s->outcome(1) == replay::Outcome::Block);
+        QCOMPARE(s->tool(0), std::string_view("search"));
+    }
+
     // What-if against a git revision of the editor's policy file: DEPLOYED
     // reads the deployed version, whatever the working file says.
     void whatIfAtRevision()

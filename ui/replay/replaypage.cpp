@@ -8,6 +8,7 @@
 #include "audit/audittime.h"
 #include "engine/decisionengine.h"
 #include "model/policyloader.h"
+#include "replay/sessionimporter.h"
 #include "vcs/policyrepository.h"
 
 #include <QApplication>
@@ -156,6 +157,16 @@ void ReplayPage::buildUi()
     top->addWidget(refresh);
     auto *open = new QPushButton(tr("Open"), this);
     top->addWidget(open);
+    auto *import = new QPushButton(tr("Import…"), this);
+    import->setToolTip(tr("A session recorded elsewhere: JSON lines in the osctl eval request format, "
+                          "decided by the policy in the editor."));
+    top->addWidget(import);
+    connect(import, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Import a session"), QString(),
+                                                          tr("JSON lines (*.jsonl *.json);;All files (*)"));
+        if (!file.isEmpty())
+            importSession(file);
+    });
     layout->addLayout(top);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -825,6 +836,44 @@ void ReplayPage::whatIfFromFile()
         return;
     }
     runWhatIf(QString::fromUtf8(f.readAll()), file);
+}
+
+bool ReplayPage::importSession(const QString &file)
+{
+    if (!m_store) {
+        showMessage(tr("No audit store is open."));
+        return false;
+    }
+    replay::ImportOptions options;
+    const QString text = m_policyText ? m_policyText() : QString();
+    const QString name = m_policyName ? m_policyName() : QString();
+    if (!text.isEmpty()) {
+        std::string error;
+        const QByteArray utf8 = text.toUtf8();
+        options.policy = replay::WhatIf::policyFromText(std::string_view(utf8.constData(), std::size_t(utf8.size())),
+                                                        name.toStdString(), error);
+        if (!options.policy) {
+            showMessage(tr("The policy in the editor cannot decide the imported actions: %1").arg(QString::fromStdString(error)));
+            return false;
+        }
+        options.policyFile = name.toStdString();
+        options.policyHash = vcs::contentHash(utf8);
+    }
+    waitForWorker();
+    const auto result = replay::SessionImporter::importFile(*m_store, file.toStdString(), options);
+    if (!result.ok) {
+        QStringList lines;
+        for (std::size_t i = 0; i < result.errors.size() && i < 5; ++i)
+            lines << QString::fromStdString(result.errors[i].format());
+        if (result.errors.size() > 5)
+            lines << tr("… and %n more bad line(s)", nullptr, int(result.errors.size() - 5));
+        if (!result.error.empty())
+            lines << QString::fromStdString(result.error);
+        showMessage(tr("Nothing was imported:\n%1").arg(lines.join(QLatin1Char('\n'))));
+        return false;
+    }
+    refreshSessions();
+    return openSession(QString::fromStdString(result.sessionId));
 }
 
 QString ReplayPage::revisionPolicyFile() const

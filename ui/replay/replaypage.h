@@ -87,6 +87,10 @@ public:
     // deployed version): the session's recorded file when it is in a
     // repository, else the editor's file.
     bool runWhatIfAtRevision(const QString &revision);
+    // Imports a session from JSON lines (the osctl eval request format),
+    // decided by the editor's policy, and opens it; false with the bad lines
+    // (file:line:col) inline, nothing written.
+    bool importSession(const QString &file);
     bool isWhatIfRunning() const;
     const replay::WhatIfResult *whatIfResult() const { return m_whatIf ? &*m_whatIf : nullptr; }
     void clearWhatIf();
