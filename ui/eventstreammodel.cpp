@@ -1,5 +1,7 @@
 #include "eventstreammodel.h"
 
+#include "decisiontint.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
@@ -12,20 +14,6 @@ namespace osh::ui {
 namespace {
 
 QString qs(const std::string &s) { return QString::fromStdString(s); }
-
-// Light tints with dark text, so the colour reads on light and dark themes alike.
-std::optional<QColor> decisionTint(const std::string &decision)
-{
-    if (decision == "block")
-        return QColor(0xf8, 0xc8, 0xc8);
-    if (decision == "escalate")
-        return QColor(0xff, 0xdf, 0x9e);
-    if (decision == "redact")
-        return QColor(0xe0, 0xc8, 0xf0);
-    if (decision == "throttle")
-        return QColor(0xc4, 0xdc, 0xf7);
-    return std::nullopt;
-}
 
 } // namespace
 

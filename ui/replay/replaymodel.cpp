@@ -3,6 +3,7 @@
 #include "timelinelanes.h"
 
 #include "audit/audittime.h"
+#include "decisiontint.h"
 
 #include <QBrush>
 #include <QColor>
@@ -19,20 +20,12 @@ namespace {
 
 QString qs(std::string_view v) { return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size())); }
 
-// Light tints with dark text, as in the launcher's event stream.
+// The tint of the outcome's decision, as in the launcher's event stream.
 QVariant outcomeTint(Outcome o)
 {
-    switch (o) {
-    case Outcome::Block:
-        return QBrush(QColor(0xf8, 0xc8, 0xc8));
-    case Outcome::Escalate:
-        return QBrush(QColor(0xe0, 0xd4, 0xf8));
-    case Outcome::Redact:
-    case Outcome::Throttle:
-        return QBrush(QColor(0xff, 0xe4, 0xb0));
-    default:
-        return {};
-    }
+    if (const auto c = decisionTint(replay::outcomeName(o)))
+        return QBrush(*c);
+    return {};
 }
 
 } // namespace
