@@ -45,7 +45,11 @@ PolicyTestsPage::PolicyTestsPage(QWidget *parent) : QWidget(parent)
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // The case names take the room; status and file fit their contents.
+    m_view->horizontalHeader()->setSectionResizeMode(TestResultsModel::StatusColumn, QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(TestResultsModel::CaseColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(TestResultsModel::FileColumn, QHeaderView::ResizeToContents);
+    m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &PolicyTestsPage::showDetails);
 
