@@ -9,6 +9,8 @@ packages=(
   # Qt 6 and the editor component
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6svg6-dev libqscintilla2-qt6-dev libgl-dev
+  # Qt's own German (standard dialog buttons), loaded with the studio's
+  qt6-translations-l10n
   # core libraries
   libyaml-dev libre2-dev libhyperscan-dev libphonenumber-dev libprotobuf-dev libicu-dev
   libboost-dev libsqlite3-dev libgit2-dev libarchive-dev libbenchmark-dev

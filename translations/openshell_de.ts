@@ -4,7 +4,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/studio/main.cpp" line="+99"/>
+        <location filename="../app/studio/main.cpp" line="+95"/>
         <source>Author, run and replay agent runtime policies.</source>
         <translation>Laufzeitrichtlinien für KI-Agenten verfassen, ausführen und wiedergeben.</translation>
     </message>
@@ -15,8 +15,8 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>Show a page (policy, simulator, tests, launcher, approvals, or any tab&apos;s name); the policy editor shows the first problem, the simulator decides its request and the tests page runs the tests.</source>
-        <translation>Eine Seite anzeigen (policy, simulator, tests, launcher, approvals oder der Name eines Tabs); der Richtlinien-Editor zeigt das erste Problem, der Simulator entscheidet seine Anfrage und die Testseite führt die Tests aus.</translation>
+        <source>Show a view (policy, simulator, tests, launcher, replay, approvals, history, problems, policies) with something in it: the editor&apos;s first problem, a decided request, a test run, the newest session&apos;s first violation.</source>
+        <translation>Eine Ansicht (policy, simulator, tests, launcher, replay, approvals, history, problems, policies) mit Inhalt zeigen: das erste Problem im Editor, eine entschiedene Anfrage, einen Testlauf, den ersten Verstoß der neuesten Sitzung.</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -32,6 +32,16 @@
         <location line="+2"/>
         <source>Open the demo workspace (your copy of it, made on first use).</source>
         <translation>Den Demo-Arbeitsbereich öffnen (Ihre eigene Kopie, beim ersten Aufruf angelegt).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>With --page replay: re-decide the session against the policy in the editor.</source>
+        <translation>Mit --page replay: die Sitzung gegen die Richtlinie im Editor neu entscheiden.</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/pageoption.cpp" line="+78"/>
+        <source>No view named &apos;%1&apos;; the views are: %2.</source>
+        <translation>Keine Ansicht namens &apos;%1&apos;; verfügbare Ansichten: %2.</translation>
     </message>
 </context>
 <context>
@@ -305,7 +315,7 @@ Entscheidung:
 <context>
     <name>osh::ui::EventStreamModel</name>
     <message>
-        <location filename="../ui/eventstreammodel.cpp" line="+143"/>
+        <location filename="../ui/eventstreammodel.cpp" line="+131"/>
         <source>Seq</source>
         <translation>Nr.</translation>
     </message>
@@ -628,7 +638,7 @@ Entscheidung:
     <message>
         <location line="+18"/>
         <source>Cannot mark as deployed: %1</source>
-        <translation>Als bereitgestellt markieren nicht möglich: %1</translation>
+        <translation>Markieren als bereitgestellt fehlgeschlagen: %1</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -659,7 +669,12 @@ Entscheidung:
 <context>
     <name>osh::ui::LauncherPage</name>
     <message>
-        <location filename="../ui/launcherpage.cpp" line="+77"/>
+        <location filename="../ui/launcherpage.cpp" line="+78"/>
+        <source>Start the workspace&apos;s stand-in services (services/standin.py) with the session</source>
+        <translation>Die Ersatzdienste des Arbeitsbereichs (services/standin.py) mit der Sitzung starten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
@@ -672,15 +687,15 @@ Entscheidung:
         <location line="+2"/>
         <location line="+1"/>
         <location line="+1"/>
-        <location line="+351"/>
+        <location line="+372"/>
         <location line="+1"/>
         <location line="+1"/>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>n/a</source>
         <translation>k. A.</translation>
     </message>
     <message>
-        <location line="-363"/>
+        <location line="-385"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
@@ -695,7 +710,12 @@ Entscheidung:
         <translation>Mitlaufen</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+9"/>
+        <source>Stand-ins for the company services the workspace&apos;s tools reach, on loopback addresses only.</source>
+        <translation>Ersatz für die Unternehmensdienste, die die Tools des Arbeitsbereichs erreichen, nur auf Loopback-Adressen.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>The agent command (default: the policy&apos;s agent.command)</source>
         <translation>Befehl des Agenten (Standard: agent.command der Richtlinie)</translation>
     </message>
@@ -720,7 +740,7 @@ Entscheidung:
         <translation>B&amp;efehl:</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Memory:</source>
         <translation>Speicher:</translation>
     </message>
@@ -735,7 +755,7 @@ Entscheidung:
         <translation>Prozesse:</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+74"/>
         <source>No *.policy.yaml in %1.</source>
         <translation>Keine *.policy.yaml in %1.</translation>
     </message>
@@ -782,7 +802,17 @@ Entscheidung:
         <translation>Den Befehl des Agenten eingeben oder agent.command in der Richtlinie setzen.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+12"/>
+        <source>Starting the stand-in services…</source>
+        <translation>Ersatzdienste werden gestartet…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The stand-in services could not start: %1</source>
+        <translation>Die Ersatzdienste konnten nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>The session could not start: %1</source>
         <translation>Die Sitzung konnte nicht gestartet werden: %1</translation>
     </message>
@@ -792,12 +822,12 @@ Entscheidung:
         <translation>Sitzung %1 läuft.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>Stopping session %1…</source>
         <translation>Sitzung %1 wird gestoppt…</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Session %1 ended: %2, exit status %3.</source>
         <translation>Sitzung %1 beendet: %2, Exit-Status %3.</translation>
     </message>
@@ -826,17 +856,17 @@ Entscheidung:
     <name>osh::ui::MainWindow</name>
     <message>
         <location filename="../ui/mainwindow.cpp" line="+51"/>
-        <location line="+122"/>
+        <location line="+129"/>
         <source>Approvals</source>
         <translation>Freigaben</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-125"/>
         <source>OpenShell Studio</source>
         <translation>OpenShell Studio</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+29"/>
         <source>Policy</source>
         <translation>Richtlinie</translation>
     </message>
@@ -856,7 +886,7 @@ Entscheidung:
         <translation>Ausführung</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Replay</source>
         <translation>Wiedergabe</translation>
     </message>
@@ -997,7 +1027,7 @@ Entscheidung:
         <translation>Die Richtlinie wurde in %1 nicht gefunden; sie wurde eventuell umbenannt oder entfernt.</translation>
     </message>
     <message>
-        <location filename="../ui/shell/mainwindowshell.cpp" line="+67"/>
+        <location filename="../ui/shell/mainwindowshell.cpp" line="+69"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
@@ -1092,7 +1122,7 @@ Entscheidung:
         <translation>Liste &amp;leeren</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+60"/>
         <source>The demo workspace was not found. Open a folder with File › Open Workspace…</source>
         <translation>Der Demo-Arbeitsbereich wurde nicht gefunden. Einen Ordner über Datei › Arbeitsbereich öffnen… wählen.</translation>
     </message>
@@ -1121,7 +1151,7 @@ Entscheidung:
 <context>
     <name>osh::ui::PolicyEditor</name>
     <message>
-        <location filename="../ui/policyeditor.cpp" line="+191"/>
+        <location filename="../ui/policyeditor.cpp" line="+193"/>
         <source>Suggestion: %1 (Ctrl+. to apply)</source>
         <translation>Vorschlag: %1 (Strg+. zum Anwenden)</translation>
     </message>
@@ -1247,7 +1277,7 @@ Entscheidung:
         <translation>Tests ausführen</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+26"/>
         <source>Select a case to see its expectation, decision and trace</source>
         <translation>Einen Fall auswählen, um Erwartung, Entscheidung und Trace zu sehen</translation>
     </message>
@@ -1417,7 +1447,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayModel</name>
     <message>
-        <location filename="../ui/replay/replaymodel.cpp" line="+171"/>
+        <location filename="../ui/replay/replaymodel.cpp" line="+164"/>
         <source>Seq</source>
         <translation>Nr.</translation>
     </message>
@@ -1460,17 +1490,18 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayPage</name>
     <message>
-        <location filename="../ui/replay/replaypage.cpp" line="+115"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+117"/>
         <source>Violations only</source>
         <translation>Nur Verstöße</translation>
     </message>
     <message>
         <location line="+12"/>
+        <location line="+788"/>
         <source>What if…</source>
         <translation>Was wäre wenn…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="-765"/>
         <source>Session:</source>
         <translation>Sitzung:</translation>
     </message>
@@ -1485,7 +1516,27 @@ Vorschlag: %2</translation>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+2"/>
+        <source>Import…</source>
+        <translation>Importieren…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A session recorded elsewhere: JSON lines in the osctl eval request format, decided by the policy in the editor.</source>
+        <translation>Eine anderswo aufgezeichnete Sitzung: JSON Lines im Anfrageformat von osctl eval, entschieden durch die Richtlinie im Editor.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Import a session</source>
+        <translation>Sitzung importieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>JSON lines (*.jsonl *.json);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>First</source>
         <translation>Anfang</translation>
     </message>
@@ -1591,6 +1642,11 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Against a git revision…</source>
+        <translation>Gegen eine Git-Revision…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Clear what-if</source>
         <translation>Was-wäre-wenn zurücksetzen</translation>
     </message>
@@ -1611,12 +1667,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+210"/>
+        <location line="+216"/>
         <source>Any tool</source>
         <translation>Alle Tools</translation>
     </message>
     <message>
-        <location line="-208"/>
+        <location line="-214"/>
         <source>Any outcome</source>
         <translation>Alle Ergebnisse</translation>
     </message>
@@ -1651,7 +1707,7 @@ Vorschlag: %2</translation>
         <translation>Text in Tool, Richtlinie, Meldung oder Parametern</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
@@ -1677,12 +1733,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+458"/>
+        <location line="+465"/>
         <source>What-if: replay this session against another policy to see which decisions would change.</source>
         <translation>Was-wäre-wenn: Diese Sitzung gegen eine andere Richtlinie wiedergeben, um zu sehen, welche Entscheidungen sich ändern würden.</translation>
     </message>
     <message>
-        <location line="-455"/>
+        <location line="-462"/>
         <source>Change</source>
         <translation>Änderung</translation>
     </message>
@@ -1697,7 +1753,12 @@ Vorschlag: %2</translation>
         <translation>Richtlinie vorher → nachher</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+2"/>
+        <source>What-if</source>
+        <translation>Was-wäre-wenn</translation>
+    </message>
+    <message>
+        <location line="+100"/>
         <source>Cannot list the sessions: %1</source>
         <translation>Die Sitzungen können nicht aufgelistet werden: %1</translation>
     </message>
@@ -1710,12 +1771,13 @@ Vorschlag: %2</translation>
         </translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+19"/>
+        <location line="+424"/>
         <source>No audit store is open.</source>
         <translation>Kein Audit-Speicher geöffnet.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-415"/>
         <source>Cannot open session %1: %2</source>
         <translation>Sitzung %1 kann nicht geöffnet werden: %2</translation>
     </message>
@@ -1835,7 +1897,7 @@ Vorschlag: %2</translation>
         <translation>Was-wäre-wenn fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
-        <location line="+28"/>
+        <location line="+30"/>
         <source>%n action(s) were rebuilt from redacted parameters (approximate).</source>
         <translation>
             <numerusform>%n Aktion wurde aus geschwärzten Parametern rekonstruiert (näherungsweise).</numerusform>
@@ -1879,6 +1941,46 @@ Vorschlag: %2</translation>
         <location line="+5"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The policy in the editor cannot decide the imported actions: %1</source>
+        <translation>Die Richtlinie im Editor kann die importierten Aktionen nicht entscheiden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>… and %n more bad line(s)</source>
+        <translation>
+            <numerusform>… und %n weitere fehlerhafte Zeile</numerusform>
+            <numerusform>… und %n weitere fehlerhafte Zeilen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nothing was imported:
+%1</source>
+        <translation>Es wurde nichts importiert:
+%1</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>No policy file to read a revision of: open the policy in the editor.</source>
+        <translation>Keine Richtliniendatei, deren Revision gelesen werden könnte: Die Richtlinie im Editor öffnen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 is in no git repository: %2</source>
+        <translation>%1 liegt in keinem Git-Repository: %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cannot read %1 at %2: %3</source>
+        <translation>%1 in Revision %2 kann nicht gelesen werden: %3</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Revision of %1 (a commit, HEAD~1, a tag, or DEPLOYED for the deployed version):</source>
+        <translation>Revision von %1 (ein Commit, HEAD~1, ein Tag oder DEPLOYED für die bereitgestellte Version):</translation>
     </message>
 </context>
 <context>
@@ -2369,7 +2471,7 @@ nachher: %2</translation>
     <message>
         <location line="+0"/>
         <source>FAIL</source>
-        <translation>FEHLGESCHLAGEN</translation>
+        <translation>NICHT OK</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -2436,7 +2538,7 @@ nachher: %2</translation>
     <message>
         <location line="+2"/>
         <source>Outputs &amp; responses</source>
-        <translation>Ausgaben &amp; Antworten</translation>
+        <translation>Ausgaben/Antworten</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2540,36 +2642,36 @@ nachher: %2</translation>
     <message>
         <location filename="../ui/visual/visualeditor.cpp" line="+56"/>
         <location line="+81"/>
-        <location line="+175"/>
+        <location line="+180"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="-255"/>
-        <location line="+256"/>
+        <location line="-260"/>
+        <location line="+261"/>
         <source>Trigger</source>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location line="-255"/>
-        <location line="+257"/>
+        <location line="-260"/>
+        <location line="+262"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
     <message>
-        <location line="-256"/>
-        <location line="+255"/>
+        <location line="-261"/>
+        <location line="+260"/>
         <source>Condition</source>
         <translation>Bedingung</translation>
     </message>
     <message>
-        <location line="-254"/>
-        <location line="+256"/>
+        <location line="-259"/>
+        <location line="+261"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location line="-253"/>
+        <location line="-258"/>
         <source>Tool</source>
         <translation>Tool</translation>
     </message>
@@ -2609,20 +2711,20 @@ nachher: %2</translation>
         <location line="+2"/>
         <location line="+9"/>
         <location line="+2"/>
-        <location line="+236"/>
+        <location line="+241"/>
         <location line="+1"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location line="-251"/>
+        <location line="-256"/>
         <source>Max request KB</source>
-        <translation>Max. Anfrage (KB)</translation>
+        <translation>Max. Anfrage KB</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Max response MB</source>
-        <translation>Max. Antwort (MB)</translation>
+        <translation>Max. Antwort MB</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -2657,12 +2759,12 @@ nachher: %2</translation>
     <message>
         <location line="+1"/>
         <source>Max file MB</source>
-        <translation>Max. Datei (MB)</translation>
+        <translation>Max. Datei MB</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Max total MB</source>
-        <translation>Max. gesamt (MB)</translation>
+        <translation>Max. gesamt MB</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2847,16 +2949,16 @@ nachher: %2</translation>
     <message>
         <location line="+21"/>
         <source>Policies are tried in this order; the first whose condition holds decides. Drag a row to reorder.</source>
-        <translation>Richtlinien werden in dieser Reihenfolge geprüft; die erste, deren Bedingung zutrifft, entscheidet. Zum Umordnen eine Zeile ziehen.</translation>
+        <translation>Die erste Richtlinie, deren Bedingung zutrifft, entscheidet (von oben nach unten). Zum Umordnen Zeilen ziehen.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Add policy</source>
         <translation>Richtlinie hinzufügen</translation>
     </message>
     <message>
-        <location line="-44"/>
-        <location line="+45"/>
+        <location line="-46"/>
+        <location line="+47"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
@@ -2871,7 +2973,7 @@ nachher: %2</translation>
         <translation>Nach unten</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>Selected policy</source>
         <translation>Ausgewählte Richtlinie</translation>
     </message>
