@@ -202,18 +202,7 @@ void diffFilesystem(const PolicyDocument &da, const PolicyDocument &db, std::vec
     const FilesystemController &b = db.filesystem;
     const SourcePos sectionPos = db.loc.has("filesystem") ? db.loc.valuePos("filesystem") : db.loc.pos;
     auto push = [&](std::string_view key, Effect e, std::string x, std::string y, std::string meaning) {
-        Change c;
-        c.section = Section::Filesystem;
-        c.kind = ChangeKind::Changed;
-        c.effect = e;
-        c.subject = std::string(key);
-        c.key = std::string(key);
-        c.sentence = "filesystem." + std::string(key) + " changed from " + x + " to " + y + (meaning.empty() ? "." : "; " + meaning + ".");
-        c.before = std::move(x);
-        c.after = std::move(y);
-        c.beforePos = a.loc.valuePos(key);
-        c.afterPos = b.loc.has(key) ? b.loc.valuePos(key) : sectionPos;
-        out.push_back(std::move(c));
+        out.push_back(settingChange(Section::Filesystem, "filesystem", key, e, std::move(x), std::move(y), meaning, a.loc, b.loc, sectionPos));
     };
     if (a.workspace != b.workspace)
         push("workspace", Effect::Unknown, a.workspace, b.workspace, "the read-write default moves to another folder");

@@ -363,18 +363,7 @@ void diffNetwork(const PolicyDocument &da, const PolicyDocument &db, std::vector
     const NetworkGuardian &b = db.network;
     const SourcePos sectionPos = db.loc.has("network") ? db.loc.valuePos("network") : db.loc.pos;
     auto push = [&](std::string_view key, Effect e, std::string x, std::string y, std::string meaning) {
-        Change c;
-        c.section = Section::Network;
-        c.kind = ChangeKind::Changed;
-        c.effect = e;
-        c.subject = std::string(key);
-        c.key = std::string(key);
-        c.sentence = "network." + std::string(key) + " changed from " + x + " to " + y + (meaning.empty() ? "." : "; " + meaning + ".");
-        c.before = std::move(x);
-        c.after = std::move(y);
-        c.beforePos = a.loc.valuePos(key);
-        c.afterPos = b.loc.has(key) ? b.loc.valuePos(key) : sectionPos;
-        out.push_back(std::move(c));
+        out.push_back(settingChange(Section::Network, "network", key, e, std::move(x), std::move(y), meaning, a.loc, b.loc, sectionPos));
     };
     if (a.defaultPolicy != b.defaultPolicy) {
         const bool open = b.defaultPolicy == DefaultPolicy::AllowAll;

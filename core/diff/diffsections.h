@@ -17,6 +17,12 @@ void diffTools(const PolicyDocument &a, const PolicyDocument &b, std::vector<Cha
 // PII settings (pii_types) and the ordered policies.
 void diffPolicies(const PolicyDocument &a, const PolicyDocument &b, std::vector<Change> &out);
 
+// One setting of a section changed: "network.default_policy changed from x
+// to y; meaning." at the key's positions (the section's when b lacks it).
+Change settingChange(Section section, std::string_view sectionKey, std::string_view key, Effect e, std::string before,
+                     std::string after, const std::string &meaning, const Locations &a, const Locations &b,
+                     SourcePos sectionPos);
+
 // "2048", "1.5", "0.25": shortest text that reads back the same.
 std::string numberText(double v);
 std::string listText(const std::vector<std::string> &v); // "[a, b]"

@@ -207,6 +207,16 @@ std::string commandText(const std::vector<std::string> &cmd)
 
 } // namespace
 
+Change settingChange(Section section, std::string_view sectionKey, std::string_view key, Effect e, std::string before,
+                     std::string after, const std::string &meaning, const Locations &a, const Locations &b,
+                     SourcePos sectionPos)
+{
+    std::string sentence = std::string(sectionKey) + '.' + std::string(key) + " changed from " + before + " to " + after
+        + (meaning.empty() ? std::string(".") : "; " + meaning + ".");
+    return make(section, ChangeKind::Changed, e, std::string(key), std::string(key), std::move(before), std::move(after),
+                std::move(sentence), a.valuePos(key), b.has(key) ? b.valuePos(key) : sectionPos);
+}
+
 void diffDocument(const PolicyDocument &a, const PolicyDocument &b, std::vector<Change> &out)
 {
     auto field = [&](std::string_view key, const std::string &x, const std::string &y) {
@@ -235,11 +245,8 @@ void diffSandbox(const PolicyDocument &da, const PolicyDocument &db, std::vector
     const SandboxConfig &a = da.sandbox;
     const SandboxConfig &b = db.sandbox;
     auto push = [&](std::string_view key, Effect e, std::string x, std::string y, std::string meaning) {
-        std::string sentence = "sandbox." + std::string(key) + " changed from " + x + " to " + y;
-        sentence += meaning.empty() ? std::string(".") : "; " + meaning + ".";
-        out.push_back(make(Section::Sandbox, ChangeKind::Changed, e, std::string(key), std::string(key), std::move(x),
-                           std::move(y), std::move(sentence), a.loc.valuePos(key),
-                           b.loc.has(key) ? b.loc.valuePos(key) : db.loc.valuePos("sandbox")));
+        out.push_back(settingChange(Section::Sandbox, "sandbox", key, e, std::move(x), std::move(y), meaning, a.loc, b.loc,
+                                    db.loc.valuePos("sandbox")));
     };
     auto limit = [&](std::string_view key, double x, double y, std::string_view what) {
         if (x == y)
