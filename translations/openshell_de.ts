@@ -1496,12 +1496,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+12"/>
-        <location line="+788"/>
+        <location line="+792"/>
         <source>What if…</source>
         <translation>Was wäre wenn…</translation>
     </message>
     <message>
-        <location line="-765"/>
+        <location line="-769"/>
         <source>Session:</source>
         <translation>Sitzung:</translation>
     </message>
@@ -1667,12 +1667,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+216"/>
+        <location line="+220"/>
         <source>Any tool</source>
         <translation>Alle Tools</translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-218"/>
         <source>Any outcome</source>
         <translation>Alle Ergebnisse</translation>
     </message>
@@ -1733,12 +1733,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+465"/>
+        <location line="+469"/>
         <source>What-if: replay this session against another policy to see which decisions would change.</source>
         <translation>Was-wäre-wenn: Diese Sitzung gegen eine andere Richtlinie wiedergeben, um zu sehen, welche Entscheidungen sich ändern würden.</translation>
     </message>
     <message>
-        <location line="-462"/>
+        <location line="-466"/>
         <source>Change</source>
         <translation>Änderung</translation>
     </message>
@@ -1771,7 +1771,12 @@ Vorschlag: %2</translation>
         </translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+9"/>
+        <source>No session is recorded yet: run one from the Launcher (or osctl run, osctl demo), or import one.</source>
+        <translation>Noch keine Sitzung aufgezeichnet: eine auf der Seite Ausführung starten (oder mit osctl run, osctl demo) oder eine importieren.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <location line="+424"/>
         <source>No audit store is open.</source>
         <translation>Kein Audit-Speicher geöffnet.</translation>

@@ -152,6 +152,21 @@ private Q_SLOTS:
 
     void cleanupTestCase() { m_store.reset(); }
 
+    void emptyStoreSaysHowToRecord()
+    {
+        QTemporaryDir dir;
+        std::string error;
+        auto empty = AuditStore::open(dir.filePath(QStringLiteral("empty.db")).toStdString(), error);
+        QVERIFY2(empty, error.c_str());
+        ReplayPage page;
+        page.setStore(empty.get());
+        QVERIFY(page.messageText().contains(QStringLiteral("No session is recorded yet")));
+        QVERIFY(!page.openNewestSession());
+        page.setStore(m_store.get()); // sessions: the note goes
+        QVERIFY(page.messageText().isEmpty());
+        page.setStore(nullptr);
+    }
+
     void opensAndModelIsSound()
     {
         ReplayPage page;

@@ -406,6 +406,10 @@ void ReplayPage::refreshSessions()
     const int keep = m_sessions->findData(current);
     if (keep >= 0)
         m_sessions->setCurrentIndex(keep);
+    if (sessions.empty())
+        showMessage(tr("No session is recorded yet: run one from the Launcher (or osctl run, osctl demo), or import one."));
+    else if (!m_session)
+        showMessage(QString());
 }
 
 bool ReplayPage::openNewestSession()
