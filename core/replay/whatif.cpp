@@ -11,6 +11,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 #include <future>
 #include <map>
 
@@ -66,7 +67,21 @@ struct Pending
     std::string request; // eval format
     bool approximate = false;
     std::string why; // not rebuildable when request is empty
+    // A usage report (not a decision): its cost joins the session's total
+    // in recorded order, as the gateway added it, so cost conditions replay.
+    std::optional<double> usageCost;
 };
+
+// The cost of a recorded usage report ({"cost": 0.25, ...}); nullopt when
+// it carries none.
+std::optional<double> usageCost(std::string_view parameters)
+{
+    const QJsonObject p = QJsonDocument::fromJson(QByteArray(parameters.data(), qsizetype(parameters.size()))).object();
+    const QJsonValue cost = p.value(QStringLiteral("cost"));
+    if (!cost.isDouble() || !(cost.toDouble() >= 0) || !std::isfinite(cost.toDouble()))
+        return std::nullopt;
+    return cost.toDouble();
+}
 
 struct Parsed
 {
@@ -107,6 +122,10 @@ public:
     {
         for (std::size_t i = 0; i < chunk.size(); ++i) {
             const auto &p = chunk[i];
+            if (p.usageCost) {
+                m_state.addCost(*p.usageCost);
+                continue;
+            }
             auto &req = parsed[i].request;
             if (!req) {
                 m_result.unreplayable.emplace_back(
@@ -373,6 +392,15 @@ std::optional<WhatIfResult> WhatIf::run(const AuditStore &store, const std::stri
         sessionId, AuditColumns::Request | AuditColumns::Parameters,
         [&](const AuditRowView &r) {
             any = true;
+            if (r.type == "usage") {
+                if (const auto cost = usageCost(r.parameters)) {
+                    Pending p;
+                    p.seq = r.seq;
+                    p.usageCost = cost;
+                    pipeline.add(std::move(p));
+                }
+                return true;
+            }
             // Decided actions, and imported actions recorded without a decision.
             if (!isDecidedType(r.type) || (r.decision.empty() && !r.hasRequest))
                 return true;

@@ -368,6 +368,62 @@ private Q_SLOTS:
             QCOMPARE(outcomeName(mem.actions[i].after), actionName(b[i].outcome));
     }
 
+    // A usage report between two tool calls raises the session's cost as it
+    // did live: replaying against the recording's own policy changes nothing,
+    // and a policy with a higher limit lets the later call through.
+    void usageReportsReplayIntoTheSessionCost()
+    {
+        const char *capped = R"yaml(version: 1
+name: capped
+policies:
+  - name: cost-limit
+    trigger: tool_call
+    condition: session.total_cost > 5.0
+    action: block
+tools:
+  - {name: search, command: [search]}
+)yaml";
+        auto store = open(path());
+        SessionRecord rec;
+        rec.id = "costly";
+        rec.startedAt = 1000;
+        store->beginSession(rec);
+        DecisionEngine engine(policy(capped));
+        SessionState state("costly");
+        const std::string call = R"({"trigger":"tool_call","tool":{"name":"search","args":{"q":"x"}}})";
+        auto first = request(call);
+        first.ts = 1001;
+        store->append(recorded("costly", first, engine, state, true));
+        AuditEvent usage;
+        usage.sessionId = "costly";
+        usage.ts = 1001.5;
+        usage.type = "usage";
+        usage.parameters = R"({"cost":6})";
+        store->append(usage);
+        state.addCost(6); // as the gateway does for openshell/usage
+        auto second = request(call);
+        second.ts = 1003;
+        const AuditEvent last = recorded("costly", second, engine, state, true);
+        QCOMPARE(last.decision, std::string("block"));
+        store->append(last);
+        QVERIFY(store->flush());
+
+        std::string error;
+        const auto same = WhatIf::run(*store, "costly", engine, error);
+        QVERIFY2(same, error.c_str());
+        QCOMPARE(same->actions.size(), std::size_t(2)); // the usage report is not an action
+        QVERIFY(same->changed.empty());
+
+        std::string relaxedText(capped);
+        relaxedText.replace(relaxedText.find("5.0"), 3, "50.0");
+        const DecisionEngine relaxed(policy(relaxedText.c_str()));
+        const auto more = WhatIf::run(*store, "costly", relaxed, error);
+        QVERIFY2(more, error.c_str());
+        QCOMPARE(more->changed.size(), std::size_t(1));
+        QCOMPARE(more->actions[more->changed[0]].seq, std::int64_t(3));
+        QVERIFY(more->actions[more->changed[0]].after == Outcome::Allow);
+    }
+
     void approximateWithoutRequests()
     {
         auto store = open(path());
