@@ -1490,18 +1490,18 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayPage</name>
     <message>
-        <location filename="../ui/replay/replaypage.cpp" line="+117"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+114"/>
         <source>Violations only</source>
         <translation>Nur Verstöße</translation>
     </message>
     <message>
         <location line="+12"/>
-        <location line="+792"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="+277"/>
         <source>What if…</source>
         <translation>Was wäre wenn…</translation>
     </message>
     <message>
-        <location line="-769"/>
+        <location line="+23"/>
         <source>Session:</source>
         <translation>Sitzung:</translation>
     </message>
@@ -1733,12 +1733,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+469"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="-164"/>
         <source>What-if: replay this session against another policy to see which decisions would change.</source>
         <translation>Was-wäre-wenn: Diese Sitzung gegen eine andere Richtlinie wiedergeben, um zu sehen, welche Entscheidungen sich ändern würden.</translation>
     </message>
     <message>
-        <location line="-466"/>
+        <location line="+3"/>
         <source>Change</source>
         <translation>Änderung</translation>
     </message>
@@ -1777,12 +1777,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+14"/>
-        <location line="+424"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="+91"/>
         <source>No audit store is open.</source>
         <translation>Kein Audit-Speicher geöffnet.</translation>
     </message>
     <message>
-        <location line="-415"/>
+        <location line="+9"/>
         <source>Cannot open session %1: %2</source>
         <translation>Sitzung %1 kann nicht geöffnet werden: %2</translation>
     </message>
@@ -1887,7 +1887,7 @@ Vorschlag: %2</translation>
         </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="-162"/>
         <source>Open a session first.</source>
         <translation>Zuerst eine Sitzung öffnen.</translation>
     </message>

@@ -6,4 +6,5 @@ target_sources(osh_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/timelineview.cpp ${CMAKE_CURRENT_LIST_DIR}/timelineview.h
     ${CMAKE_CURRENT_LIST_DIR}/replaymodel.cpp ${CMAKE_CURRENT_LIST_DIR}/replaymodel.h
     ${CMAKE_CURRENT_LIST_DIR}/replaypage.cpp ${CMAKE_CURRENT_LIST_DIR}/replaypage.h
+    ${CMAKE_CURRENT_LIST_DIR}/replaypagewhatif.cpp
 )
