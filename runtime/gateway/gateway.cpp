@@ -3,9 +3,6 @@
 #include "pii/piidetector.h"
 #include "replay/piisurrogate.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocalServer>
@@ -13,6 +10,8 @@
 #include <QTimer>
 
 #include <cmath>
+
+#include <sys/stat.h>
 
 namespace osh::runtime {
 
@@ -54,6 +53,7 @@ Gateway::Gateway(std::shared_ptr<const DecisionEngine> engine, SessionState *ses
     , m_approvals(approvals)
     , m_options(std::move(options))
     , m_server(new QLocalServer(this))
+    , m_files(new FileController({m_options.paths, m_options.fileUid, m_options.fileGid, m_options.fileTimeoutMs}, this))
 {
     m_clock.start();
     connect(m_server, &QLocalServer::newConnection, this, &Gateway::onConnection);
@@ -63,6 +63,8 @@ Gateway::~Gateway() = default;
 
 bool Gateway::listen(const QString &socketPath, QString *error)
 {
+    if (!m_files->start(error))
+        return false;
     QLocalServer::removeServer(socketPath);
     m_server->setSocketOptions(QLocalServer::UserAccessOption | QLocalServer::OtherAccessOption);
     if (!m_server->listen(socketPath)) {
@@ -416,164 +418,226 @@ void Gateway::reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, con
     respond(socket, id, QJsonObject());
 }
 
-QString Gateway::hostPathOf(const std::string &sandboxPath) const
+namespace {
+
+QJsonObject openedJson(const beneath::Opened &o)
 {
-    const PathMapping *best = nullptr;
-    for (const auto &m : m_options.paths)
-        if (FilesystemLayer::isUnder(sandboxPath, m.sandboxPath) && (!best || m.sandboxPath.size() > best->sandboxPath.size()))
-            best = &m;
-    if (!best)
-        return {};
-    return best->hostPath + QString::fromStdString(sandboxPath.substr(best->sandboxPath.size()));
+    return QJsonObject{{QStringLiteral("type"), QString::fromLatin1(o.typeName())},
+                       {QStringLiteral("device"), static_cast<qint64>(o.dev)},
+                       {QStringLiteral("inode"), static_cast<qint64>(o.ino)},
+                       {QStringLiteral("size"), static_cast<qint64>(o.size)},
+                       {QStringLiteral("owner"), static_cast<qint64>(o.uid)}};
 }
+
+} // namespace
+
+// One openshell/file request on its way: inspected (reads), decided, then
+// carried out by the controller's worker; answered exactly once.
+struct Gateway::FileCall
+{
+    QPointer<QLocalSocket> socket;
+    QJsonValue id;
+    QString op;
+    QString path;
+    std::string normalized;
+    QByteArray content;
+    std::optional<std::string> linkTarget;
+    std::optional<FileController::Target> target;
+    std::string paramsJson;
+};
 
 void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
 {
-    const QString op = params.value(QStringLiteral("operation")).toString();
-    const QString path = params.value(QStringLiteral("path")).toString();
-    const bool base64 = params.value(QStringLiteral("encoding")).toString() == QLatin1StringView("base64");
-    QByteArray content = base64 ? QByteArray::fromBase64(params.value(QStringLiteral("content")).toString().toLatin1())
-                                : params.value(QStringLiteral("content")).toString().toUtf8();
-    const auto &fs = m_engine->document().filesystem;
-    const auto normalized = FilesystemLayer::normalize(path.toStdString(), fs.workspace);
     static const QStringList ops{QStringLiteral("read"), QStringLiteral("write"), QStringLiteral("create"),
                                  QStringLiteral("delete"), QStringLiteral("list"), QStringLiteral("symlink")};
-    if (!ops.contains(op) || !normalized) {
+    auto call = std::make_shared<FileCall>();
+    call->socket = socket;
+    call->id = id;
+    call->op = params.value(QStringLiteral("operation")).toString();
+    const QJsonValue pathValue = params.value(QStringLiteral("path"));
+    call->path = pathValue.toString();
+    const auto normalized = FilesystemLayer::normalize(call->path.toStdString(), m_engine->document().filesystem.workspace);
+    if (!ops.contains(call->op) || !pathValue.isString() || !normalized) {
         respondError(socket, id, kInvalidParams,
                      QStringLiteral("openshell/file needs an operation (read, write, create, delete, list, symlink) and a valid path"));
         return;
     }
-    const bool writing = op == QLatin1StringView("write") || op == QLatin1StringView("create");
+    call->normalized = *normalized;
+    const QJsonValue contentValue = params.value(QStringLiteral("content"));
+    if (!contentValue.isUndefined() && !contentValue.isNull() && !contentValue.isString()) {
+        respondError(socket, id, kInvalidParams, QStringLiteral("content must be a string"));
+        return;
+    }
+    const QJsonValue encoding = params.value(QStringLiteral("encoding"));
+    if (encoding.isString() && encoding.toString() == QLatin1StringView("base64")) {
+        auto decoded = QByteArray::fromBase64Encoding(contentValue.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded) {
+            respondError(socket, id, kInvalidParams, QStringLiteral("content is not valid base64"));
+            return;
+        }
+        call->content = *decoded;
+    } else if (!encoding.isUndefined() && !encoding.isNull() && encoding.toString() != QLatin1StringView("utf-8")) {
+        respondError(socket, id, kInvalidParams, QStringLiteral("encoding must be \"utf-8\" or \"base64\""));
+        return;
+    } else {
+        call->content = contentValue.toString().toUtf8();
+    }
+    if (params.contains(QStringLiteral("target"))) {
+        if (!params.value(QStringLiteral("target")).isString()) {
+            respondError(socket, id, kInvalidParams, QStringLiteral("target must be a string"));
+            return;
+        }
+        call->linkTarget = params.value(QStringLiteral("target")).toString().toStdString();
+    }
+    if (call->op == QLatin1StringView("symlink") && !call->linkTarget) {
+        respondError(socket, id, kInvalidParams, QStringLiteral("symlink needs a target"));
+        return;
+    }
+    call->paramsJson = QJsonDocument(QJsonObject{{QStringLiteral("operation"), call->op},
+                                                 {QStringLiteral("path"), call->path},
+                                                 {QStringLiteral("bytes"), call->content.size()}})
+                           .toJson(QJsonDocument::Compact)
+                           .toStdString();
+    call->target = m_files->target(call->normalized);
+    // A read is decided on the size of what is there: look first (without
+    // opening anything but an O_PATH handle), then decide, then read at
+    // most the size that was decided.
+    if (call->op == QLatin1StringView("read") && call->target) {
+        m_files->inspect(*call->target, [this, call](FileOutcome o) {
+            if (o.ok && S_ISLNK(o.opened.mode)) {
+                o.ok = false;
+                o.error = {beneath::Failure::Escapes, "is a symbolic link; the controller does not follow links"};
+            }
+            if (!o.ok && o.error.failure == beneath::Failure::Escapes) {
+                refuseEscape(*call, o);
+                return;
+            }
+            decideFile(call, o.ok ? o.opened.size : 0);
+        });
+        return;
+    }
+    decideFile(call, call->content.size());
+}
+
+void Gateway::refuseEscape(const FileCall &call, const FileOutcome &o)
+{
+    Decision refused;
+    refused.outcome = Action::Block;
+    refused.layer = Layer::Filesystem;
+    refused.logLevel = LogLevel::Warning;
+    refused.message = call.path.toStdString() + " leaves its folder: " + o.error.message;
+    audit(&refused, "file_access", {}, call.paramsJson);
+    QJsonObject r = decisionSummary(refused);
+    r.insert(QStringLiteral("ok"), false);
+    respond(call.socket, call.id, r);
+}
+
+void Gateway::decideFile(const std::shared_ptr<FileCall> &call, std::int64_t size)
+{
+    const auto &fs = m_engine->document().filesystem;
+    const bool writing = call->op == QLatin1StringView("write") || call->op == QLatin1StringView("create");
     Request req;
     req.trigger = Trigger::FileAccess;
-    req.set(Var::FilePath, Value(*normalized));
-    req.set(Var::FileOperation, Value(op.toStdString()));
-    req.set(Var::FileSize, Value(static_cast<std::int64_t>(writing ? content.size() : QFileInfo(hostPathOf(*normalized)).size())));
-    if (params.contains(QStringLiteral("target")))
-        req.linkTarget = params.value(QStringLiteral("target")).toString().toStdString();
-    if (writing && FilesystemLayer::isArchive(*normalized)) {
+    req.set(Var::FilePath, Value(call->normalized));
+    req.set(Var::FileOperation, Value(call->op.toStdString()));
+    req.set(Var::FileSize, Value(size));
+    if (call->linkTarget)
+        req.linkTarget = *call->linkTarget;
+    if (writing && FilesystemLayer::isArchive(call->normalized)) {
         QString err;
         // Measure at most 100x the archive or 1 GiB: enough to refuse any bomb.
-        const auto limit = std::min<std::int64_t>(std::int64_t(content.size()) * 100 + 1, std::int64_t(1) << 30);
-        if (const auto size = inspectArchive(content, limit, &err))
-            req.expandedSize = size->expandedBytes;
+        const auto limit = std::min<std::int64_t>(std::int64_t(call->content.size()) * 100 + 1, std::int64_t(1) << 30);
+        if (const auto measured = inspectArchive(call->content, limit, &err))
+            req.expandedSize = measured->expandedBytes;
     }
-    const std::string paramsJson = QJsonDocument(QJsonObject{{QStringLiteral("operation"), op},
-                                                             {QStringLiteral("path"), path},
-                                                             {QStringLiteral("bytes"), content.size()}})
-                                       .toJson(QJsonDocument::Compact)
-                                       .toStdString();
-    const Decision d = decide(req, {}, paramsJson);
-    auto refuse = [&](const QString &why) {
-        QJsonObject r = decisionSummary(d);
+    const Decision d = decide(req, {}, call->paramsJson);
+    auto refuse = [this, call](const Decision &by, const QString &why) {
+        QJsonObject r = decisionSummary(by);
         r.insert(QStringLiteral("ok"), false);
         r.insert(QStringLiteral("message"), why);
-        respond(socket, id, r);
+        respond(call->socket, call->id, r);
     };
     if (!d.proceeds()) {
-        refuse(QString::fromStdString(d.message));
+        refuse(d, QString::fromStdString(d.message));
         return;
     }
     // A file leaving through a write-only path passes data_output policies.
-    const int rule = m_engine->filesystem().ruleFor(*normalized);
+    const int rule = m_engine->filesystem().ruleFor(call->normalized);
     if (writing && rule >= 0 && fs.rules[static_cast<size_t>(rule)].permissions == Permission::Write) {
         Request out;
         out.trigger = Trigger::DataOutput;
-        out.set(Var::Output, Value(content.toStdString()));
-        const Decision od = decide(out, {}, paramsJson);
+        out.set(Var::Output, Value(call->content.toStdString()));
+        const Decision od = decide(out, {}, call->paramsJson);
         if (!od.proceeds()) {
-            refuse(QString::fromStdString(od.message));
+            refuse(od, QString::fromStdString(od.message));
             return;
         }
         if (od.outcome == Action::Redact && od.output)
-            content = QByteArray::fromStdString(*od.output);
+            call->content = QByteArray::fromStdString(*od.output);
     }
+    if (!call->target) {
+        refuse(d, QStringLiteral("%1 is not backed by any folder of this session").arg(QString::fromStdString(call->normalized)));
+        return;
+    }
+    auto finish = [this, call, d](FileOutcome o) { finishFile(*call, d, o); };
+    const QString &op = call->op;
+    if (op == QLatin1StringView("read"))
+        m_files->read(*call->target, size, finish);
+    else if (op == QLatin1StringView("list"))
+        m_files->list(*call->target, finish);
+    else if (writing)
+        m_files->write(*call->target, call->content.toStdString(), op == QLatin1StringView("create"), finish);
+    else if (op == QLatin1StringView("delete"))
+        m_files->remove(*call->target, finish);
+    else
+        m_files->symlink(*call->target, call->linkTarget.value_or(std::string()), finish);
+}
 
-    const QString host = hostPathOf(*normalized);
-    if (host.isEmpty()) {
-        refuse(QStringLiteral("%1 is not backed by any folder of this session").arg(QString::fromStdString(*normalized)));
+void Gateway::finishFile(const FileCall &call, const Decision &d, const FileOutcome &o)
+{
+    if (!o.ok && o.error.failure == beneath::Failure::Escapes) {
+        refuseEscape(call, o);
         return;
     }
-    // Links the agent created directly in its workspace must not lead the
-    // controller (which runs on the host) out of the mapped folder.
-    const PathMapping *root = nullptr;
-    for (const auto &m : m_options.paths)
-        if (FilesystemLayer::isUnder(*normalized, m.sandboxPath) && (!root || m.sandboxPath.size() > root->sandboxPath.size()))
-            root = &m;
-    const QString rootCanonical = QFileInfo(root->hostPath).canonicalFilePath();
-    const QFileInfo fi(host);
-    QString probe;
-    if (fi.exists() || fi.isSymLink()) {
-        probe = fi.isSymLink() && op == QLatin1StringView("delete") ? QFileInfo(fi.absolutePath()).canonicalFilePath()
-                                                                    : fi.canonicalFilePath();
-    } else {
-        // A new file: its nearest existing folder decides where it would land.
-        QString dirPath = fi.absolutePath();
-        while (!QFileInfo::exists(dirPath) && dirPath.size() > root->hostPath.size())
-            dirPath = QFileInfo(dirPath).absolutePath();
-        probe = QFileInfo(dirPath).canonicalFilePath();
-    }
-    if (probe.isEmpty() || !(probe == rootCanonical || probe.startsWith(rootCanonical + QLatin1Char('/')))) {
-        Decision refused;
-        refused.outcome = Action::Block;
-        refused.layer = Layer::Filesystem;
-        refused.logLevel = LogLevel::Warning;
-        refused.message = path.toStdString() + " leaves its folder through a symbolic link";
-        audit(&refused, "file_access", {}, paramsJson);
-        refuse(QStringLiteral("%1 leaves its folder through a symbolic link").arg(path));
-        return;
-    }
+    // What was actually opened, for the record.
+    QJsonObject record{{QStringLiteral("operation"), call.op}, {QStringLiteral("path"), call.path}, {QStringLiteral("ok"), o.ok}};
+    if (o.hasOpened)
+        record.insert(QStringLiteral("opened"), openedJson(o.opened));
+    if (!o.ok)
+        record.insert(QStringLiteral("error"), QString::fromStdString(o.error.message));
+    audit(nullptr, "file_result", {}, QJsonDocument(record).toJson(QJsonDocument::Compact).toStdString(),
+          o.ok ? std::string("done") : o.error.message);
 
     QJsonObject result = decisionSummary(d);
-    bool ok = true;
-    QString error;
-    if (op == QLatin1StringView("read")) {
-        QFile f(host);
-        if (!f.open(QIODevice::ReadOnly)) {
-            ok = false;
-            error = f.errorString();
-        } else {
-            const QByteArray data = f.readAll();
-            const QString text = QString::fromUtf8(data);
-            if (text.toUtf8() == data) {
-                result.insert(QStringLiteral("content"), text);
-            } else {
-                result.insert(QStringLiteral("content"), QString::fromLatin1(data.toBase64()));
-                result.insert(QStringLiteral("encoding"), QStringLiteral("base64"));
-            }
-        }
-    } else if (op == QLatin1StringView("list")) {
-        QJsonArray entries;
-        const auto list = QDir(host).entryInfoList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDir::Name);
-        for (const auto &e : list)
-            entries.append(QJsonObject{{QStringLiteral("name"), e.fileName()},
-                                       {QStringLiteral("type"), e.isSymLink() ? QStringLiteral("symlink") : e.isDir() ? QStringLiteral("dir") : QStringLiteral("file")},
-                                       {QStringLiteral("size"), e.size()}});
-        result.insert(QStringLiteral("entries"), entries);
-    } else if (writing) {
-        QDir().mkpath(fi.absolutePath());
-        QFile f(host);
-        if (op == QLatin1StringView("create") && f.exists()) {
-            ok = false;
-            error = QStringLiteral("file exists");
-        } else if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(content) != content.size()) {
-            ok = false;
-            error = f.errorString();
-        }
-    } else if (op == QLatin1StringView("delete")) {
-        ok = fi.isDir() && !fi.isSymLink() ? QDir(host).removeRecursively() : QFile::remove(host);
-        if (!ok)
-            error = QStringLiteral("cannot delete");
-    } else if (op == QLatin1StringView("symlink")) {
-        const QString target = params.value(QStringLiteral("target")).toString();
-        ok = QFile::link(target, host);
-        if (!ok)
-            error = QStringLiteral("cannot create the link");
+    result.insert(QStringLiteral("ok"), o.ok);
+    if (!o.ok) {
+        result.insert(QStringLiteral("message"), QStringLiteral("%1: %2").arg(call.path, QString::fromStdString(o.error.message)));
+        respond(call.socket, call.id, result);
+        return;
     }
-    result.insert(QStringLiteral("ok"), ok);
-    if (!ok)
-        result.insert(QStringLiteral("message"), error);
-    respond(socket, id, result);
+    if (call.op == QLatin1StringView("read")) {
+        const QByteArray data = QByteArray::fromStdString(o.content);
+        const QString text = QString::fromUtf8(data);
+        if (text.toUtf8() == data) {
+            result.insert(QStringLiteral("content"), text);
+        } else {
+            result.insert(QStringLiteral("content"), QString::fromLatin1(data.toBase64()));
+            result.insert(QStringLiteral("encoding"), QStringLiteral("base64"));
+        }
+    } else if (call.op == QLatin1StringView("list")) {
+        QJsonArray entries;
+        for (const auto &e : o.entries)
+            entries.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(e.name)},
+                                       {QStringLiteral("type"), S_ISLNK(e.what.mode) ? QStringLiteral("symlink")
+                                                                : S_ISDIR(e.what.mode) ? QStringLiteral("dir")
+                                                                : S_ISREG(e.what.mode) ? QStringLiteral("file")
+                                                                                       : QStringLiteral("special")},
+                                       {QStringLiteral("size"), static_cast<qint64>(e.what.size)}});
+        result.insert(QStringLiteral("entries"), entries);
+        if (o.truncated)
+            result.insert(QStringLiteral("truncated"), true);
+    }
+    respond(call.socket, call.id, result);
 }
 
 } // namespace osh::runtime

@@ -7,10 +7,12 @@
 // Every action is decided by the session's engine and audited.
 
 #include "archiveinspector.h"
+#include "filecontroller.h"
 #include "gatewayhooks.h"
 #include "toolrunner.h"
 
 #include "engine/decisionengine.h"
+#include "sandbox/sandboxspec.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -26,12 +28,6 @@ class QLocalSocket;
 
 namespace osh::runtime {
 
-struct PathMapping
-{
-    std::string sandboxPath; // e.g. /agent/workspace
-    QString hostPath;        // the folder it is on the host
-};
-
 class Gateway : public QObject
 {
     Q_OBJECT
@@ -42,6 +38,10 @@ public:
         std::string sessionId;
         std::string policyHash;
         std::vector<PathMapping> paths; // for file operations
+        // Who file operations run as (the sandbox's user; see FileController).
+        uid_t fileUid = SandboxSpec::kSandboxUid;
+        gid_t fileGid = SandboxSpec::kSandboxGid;
+        int fileTimeoutMs = 10000;
         // Guards the SessionState when others (the network proxy) share it.
         std::mutex *sessionLock = nullptr;
     };
@@ -50,6 +50,7 @@ public:
             AuditSink *audit, ApprovalBroker *approvals, Options options, QObject *parent = nullptr);
     ~Gateway() override;
 
+    // Starts the file controller and listens; false with *error when either fails.
     bool listen(const QString &socketPath, QString *error);
     QString socketPath() const;
     // Seconds since the gateway started (the session's clock for requests).
@@ -76,6 +77,10 @@ private:
     void usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    struct FileCall;
+    void decideFile(const std::shared_ptr<FileCall> &call, std::int64_t size);
+    void finishFile(const FileCall &call, const Decision &d, const FileOutcome &o);
+    void refuseEscape(const FileCall &call, const FileOutcome &o);
 
     // Decides, audits and returns the decision (and the request as derived).
     Decision decide(Request &request, const std::string &tool, const std::string &parametersJson,
@@ -86,7 +91,6 @@ private:
                        const Request *request = nullptr);
     void escalate(const Request &request, const Decision &decision, const std::string &tool,
                   const std::string &parametersJson, std::function<void(bool, std::string)> then);
-    QString hostPathOf(const std::string &sandboxPath) const;
 
     std::shared_ptr<const DecisionEngine> m_engine;
     SessionState *m_session;
@@ -95,6 +99,7 @@ private:
     ApprovalBroker *m_approvals;
     Options m_options;
     QLocalServer *m_server;
+    FileController *m_files;
     QElapsedTimer m_clock;
     int m_activeCalls = 0;
 };

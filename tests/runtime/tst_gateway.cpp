@@ -18,6 +18,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <unistd.h>
+
 using namespace osh;
 using namespace osh::runtime;
 
@@ -113,6 +115,10 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         QDir().mkpath(workspace());
         QDir().mkpath(m_dir.filePath(QStringLiteral("out")));
+        // The controller works as the sandbox's user, as in a session.
+        if (::geteuid() == 0)
+            for (const QString &d : {workspace(), m_dir.filePath(QStringLiteral("out"))})
+                QVERIFY(::chown(QFile::encodeName(d).constData(), SandboxSpec::kSandboxUid, SandboxSpec::kSandboxGid) == 0);
         ValidationOptions opt;
         opt.checkFiles = false;
         auto loaded = PolicyValidator::checkText(kPolicy, "gw.policy.yaml", opt);
