@@ -17,11 +17,9 @@ namespace osh::runtime {
 
 namespace {
 
-// JSON-RPC 2.0 error codes.
-constexpr int kParseError = -32700;
-constexpr int kInvalidRequest = -32600;
-constexpr int kMethodNotFound = -32601;
-constexpr int kInvalidParams = -32602;
+using jsonrpc::kInvalidParams;
+using jsonrpc::kInvalidRequest;
+using jsonrpc::kMethodNotFound;
 constexpr qsizetype kMaxMessageBytes = 16 << 20;
 
 std::string redacted(const std::string &text) { return pii::PiiDetector::instance().redact(text); }
@@ -82,8 +80,27 @@ double Gateway::now() const { return static_cast<double>(m_clock.nsecsElapsed())
 void Gateway::onConnection()
 {
     while (QLocalSocket *s = m_server->nextPendingConnection()) {
+        // Each connection may buffer up to one message: their number is
+        // bounded so agent code cannot make the host hold gigabytes.
+        if (m_connections >= kMaxConnections) {
+            respondError(s, QJsonValue(), kInvalidRequest,
+                         QStringLiteral("too many connections to the gateway (%1)").arg(kMaxConnections));
+            s->disconnectFromServer();
+            s->deleteLater();
+            if (!m_connectionCapReported) {
+                m_connectionCapReported = true;
+                audit(nullptr, "sandbox", {}, "{}",
+                      "the gateway refused connections over its limit of " + std::to_string(kMaxConnections));
+            }
+            continue;
+        }
+        ++m_connections;
         connect(s, &QLocalSocket::readyRead, this, [this, s] { onReadable(s); });
         connect(s, &QLocalSocket::disconnected, s, &QObject::deleteLater);
+        connect(s, &QObject::destroyed, this, [this] {
+            if (--m_connections < kMaxConnections / 2)
+                m_connectionCapReported = false; // a new burst is reported again
+        });
     }
 }
 
@@ -93,26 +110,12 @@ void Gateway::onReadable(QLocalSocket *socket)
         const QByteArray line = socket->readLine().trimmed();
         if (line.isEmpty())
             continue;
-        QJsonParseError err;
-        const auto doc = QJsonDocument::fromJson(line, &err);
-        if (err.error != QJsonParseError::NoError) {
-            respondError(socket, QJsonValue(), kParseError, QStringLiteral("parse error: %1").arg(err.errorString()));
-            continue;
+        for (auto &item : jsonrpc::parseLine(line)) {
+            if (auto *problem = std::get_if<jsonrpc::Problem>(&item))
+                respondError(socket, problem->id, problem->code, problem->message);
+            else
+                handle(socket, std::get<jsonrpc::Call>(item));
         }
-        if (doc.isArray()) {
-            // Batches are valid JSON-RPC; answer each member.
-            for (const auto &m : doc.array())
-                if (m.isObject())
-                    handle(socket, m.toObject());
-                else
-                    respondError(socket, QJsonValue(), kInvalidRequest, QStringLiteral("batch member is not an object"));
-            continue;
-        }
-        if (!doc.isObject()) {
-            respondError(socket, QJsonValue(), kInvalidRequest, QStringLiteral("a request must be a JSON object"));
-            continue;
-        }
-        handle(socket, doc.object());
     }
     if (socket->bytesAvailable() > kMaxMessageBytes) {
         respondError(socket, QJsonValue(), kInvalidRequest, QStringLiteral("message too large"));
@@ -120,18 +123,13 @@ void Gateway::onReadable(QLocalSocket *socket)
     }
 }
 
-void Gateway::handle(QLocalSocket *socket, const QJsonObject &msg)
+void Gateway::handle(QLocalSocket *socket, const jsonrpc::Call &call)
 {
-    const QJsonValue id = msg.value(QStringLiteral("id"));
-    const bool notification = !msg.contains(QStringLiteral("id"));
-    const QString method = msg.value(QStringLiteral("method")).toString();
-    const QJsonObject params = msg.value(QStringLiteral("params")).toObject();
+    const QJsonValue &id = call.id;
+    const QString &method = call.method;
+    const QJsonObject &params = call.params;
+    const bool notification = call.notification;
     QPointer<QLocalSocket> s(socket);
-    if (msg.value(QStringLiteral("jsonrpc")).toString() != QLatin1StringView("2.0") || method.isEmpty()) {
-        if (!notification)
-            respondError(s, id, kInvalidRequest, QStringLiteral("not a JSON-RPC 2.0 request"));
-        return;
-    }
     if (notification)
         return; // notifications/initialized and the like need no answer
     if (method == QLatin1StringView("initialize"))
@@ -448,51 +446,20 @@ struct Gateway::FileCall
 
 void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
 {
-    static const QStringList ops{QStringLiteral("read"), QStringLiteral("write"), QStringLiteral("create"),
-                                 QStringLiteral("delete"), QStringLiteral("list"), QStringLiteral("symlink")};
+    QString why;
+    auto parsed = jsonrpc::parseFileRequest(params, m_engine->document().filesystem.workspace, &why);
+    if (!parsed) {
+        respondError(socket, id, kInvalidParams, QStringLiteral("openshell/file: %1").arg(why));
+        return;
+    }
     auto call = std::make_shared<FileCall>();
     call->socket = socket;
     call->id = id;
-    call->op = params.value(QStringLiteral("operation")).toString();
-    const QJsonValue pathValue = params.value(QStringLiteral("path"));
-    call->path = pathValue.toString();
-    const auto normalized = FilesystemLayer::normalize(call->path.toStdString(), m_engine->document().filesystem.workspace);
-    if (!ops.contains(call->op) || !pathValue.isString() || !normalized) {
-        respondError(socket, id, kInvalidParams,
-                     QStringLiteral("openshell/file needs an operation (read, write, create, delete, list, symlink) and a valid path"));
-        return;
-    }
-    call->normalized = *normalized;
-    const QJsonValue contentValue = params.value(QStringLiteral("content"));
-    if (!contentValue.isUndefined() && !contentValue.isNull() && !contentValue.isString()) {
-        respondError(socket, id, kInvalidParams, QStringLiteral("content must be a string"));
-        return;
-    }
-    const QJsonValue encoding = params.value(QStringLiteral("encoding"));
-    if (encoding.isString() && encoding.toString() == QLatin1StringView("base64")) {
-        auto decoded = QByteArray::fromBase64Encoding(contentValue.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-        if (!decoded) {
-            respondError(socket, id, kInvalidParams, QStringLiteral("content is not valid base64"));
-            return;
-        }
-        call->content = *decoded;
-    } else if (!encoding.isUndefined() && !encoding.isNull() && encoding.toString() != QLatin1StringView("utf-8")) {
-        respondError(socket, id, kInvalidParams, QStringLiteral("encoding must be \"utf-8\" or \"base64\""));
-        return;
-    } else {
-        call->content = contentValue.toString().toUtf8();
-    }
-    if (params.contains(QStringLiteral("target"))) {
-        if (!params.value(QStringLiteral("target")).isString()) {
-            respondError(socket, id, kInvalidParams, QStringLiteral("target must be a string"));
-            return;
-        }
-        call->linkTarget = params.value(QStringLiteral("target")).toString().toStdString();
-    }
-    if (call->op == QLatin1StringView("symlink") && !call->linkTarget) {
-        respondError(socket, id, kInvalidParams, QStringLiteral("symlink needs a target"));
-        return;
-    }
+    call->op = parsed->operation;
+    call->path = parsed->path;
+    call->normalized = parsed->normalized;
+    call->content = parsed->content;
+    call->linkTarget = parsed->linkTarget;
     call->paramsJson = QJsonDocument(QJsonObject{{QStringLiteral("operation"), call->op},
                                                  {QStringLiteral("path"), call->path},
                                                  {QStringLiteral("bytes"), call->content.size()}})

@@ -8,6 +8,7 @@
 
 #include "archiveinspector.h"
 #include "filecontroller.h"
+#include "jsonrpc.h"
 #include "gatewayhooks.h"
 #include "toolrunner.h"
 
@@ -56,6 +57,7 @@ public:
     // Seconds since the gateway started (the session's clock for requests).
     double now() const;
     int activeCalls() const { return m_activeCalls; }
+    static constexpr int kMaxConnections = 16;
 
 Q_SIGNALS:
     void toolCallFinished(const QString &tool, bool allowed);
@@ -64,7 +66,7 @@ private:
     struct Reply;
     void onConnection();
     void onReadable(QLocalSocket *socket);
-    void handle(QLocalSocket *socket, const QJsonObject &message);
+    void handle(QLocalSocket *socket, const jsonrpc::Call &call);
     void respond(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &result);
     void respondError(QPointer<QLocalSocket> socket, const QJsonValue &id, int code, const QString &message);
 
@@ -102,6 +104,8 @@ private:
     FileController *m_files;
     QElapsedTimer m_clock;
     int m_activeCalls = 0;
+    int m_connections = 0;
+    bool m_connectionCapReported = false;
 };
 
 } // namespace osh::runtime
