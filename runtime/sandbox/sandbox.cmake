@@ -5,6 +5,7 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sandboxcgroup.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxcgroup.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxexit.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxexit.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxspec.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxspec.h
+    ${CMAKE_CURRENT_LIST_DIR}/sandboxwatchdog.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxwatchdog.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxworkspace.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxworkspace.h
 )
 

@@ -8,6 +8,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <csignal>
+
 #include <ftw.h>
 #include <unistd.h>
 
@@ -48,6 +50,7 @@ Sandbox::Sandbox(SandboxSpec spec, QObject *parent)
 
 Sandbox::~Sandbox()
 {
+    m_watchdog.disarm();
     if (m_running) {
         m_process->disconnect(this);
         forceKill();
@@ -191,6 +194,15 @@ bool Sandbox::start()
     }
     m_running = true;
     m_wallTimer->start(std::chrono::milliseconds(m_spec.limits.wallTimeSeconds * 1000));
+    // Runs on its own thread: touches only the cgroup (which outlives it)
+    // and the runtime's pid, never this object's Qt state.
+    const qint64 pid = m_process->processId();
+    SandboxCgroup *cgroup = m_cgroup.get();
+    m_watchdog.arm(std::chrono::milliseconds(m_spec.limits.wallTimeSeconds * 1000 + kWatchdogGraceMs), [cgroup, pid] {
+        cgroup->killAll();
+        if (pid > 0)
+            ::kill(static_cast<pid_t>(pid), SIGKILL);
+    });
     Q_EMIT started();
     return true;
 }
@@ -302,6 +314,8 @@ void Sandbox::onProcessFinished(int code, bool crashed)
 {
     if (!m_running)
         return;
+    m_watchdog.disarm();
+    m_timedOut = m_timedOut || m_watchdog.fired();
     m_wallTimer->stop();
     m_graceTimer->stop();
     // Drain what the pipes still hold before reporting the end.

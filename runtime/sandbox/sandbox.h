@@ -9,6 +9,7 @@
 #include "sandbox/sandboxcgroup.h"
 #include "sandbox/sandboxexit.h"
 #include "sandbox/sandboxspec.h"
+#include "sandbox/sandboxwatchdog.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -36,6 +37,9 @@ public:
     // Launches the session. false when it cannot start; finished() with
     // reason Error follows (queued) in that case too.
     bool start();
+    // How long past the wall time the watchdog (which does not depend on the
+    // event loop) waits before it kills the session itself.
+    static constexpr int kWatchdogGraceMs = 5000;
     // SIGTERM to the command, SIGKILL to everything after spec.stopGraceMs.
     void stop();
     bool isRunning() const { return m_running; }
@@ -79,6 +83,7 @@ private:
     QByteArray m_stderrTail;
     QString m_error;
     QString m_runtime; // runsc or crun path
+    SandboxWatchdog m_watchdog;
     bool m_running = false;
     bool m_timedOut = false;
     bool m_stopRequested = false;

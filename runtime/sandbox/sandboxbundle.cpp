@@ -9,6 +9,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <cerrno>
+
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -157,6 +159,8 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
                         QStringLiteral("--uid"), QString::number(SandboxSpec::kSandboxUid),
                         QStringLiteral("--gid"), QString::number(SandboxSpec::kSandboxGid),
                         QStringLiteral("--nofile"), QString::number(spec.limits.maxOpenFiles)};
+    if (spec.limits.maxFileBytes > 0)
+        args << QStringLiteral("--fsize") << QString::number(spec.limits.maxFileBytes);
     // gVisor counts RLIMIT_NPROC per user inside its own kernel; on the host
     // kernel (crun) it would count every sandbox sharing the uid, so there the
     // session's pids cgroup is the limit.
@@ -229,6 +233,18 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
         {QStringLiteral("resources"), QJsonObject{}},
     };
     if (!gvisor) {
+        // The kernel's keyrings are not namespaced: keys one session adds to
+        // the sandbox user's keyrings would be found by the next session.
+        // Keys have no use inside a sandbox, so the calls fail there.
+        const QJsonObject keyrings{
+            {QStringLiteral("names"), QJsonArray{QStringLiteral("keyctl"), QStringLiteral("add_key"), QStringLiteral("request_key")}},
+            {QStringLiteral("action"), QStringLiteral("SCMP_ACT_ERRNO")},
+            {QStringLiteral("errnoRet"), EPERM}};
+        linux.insert(QStringLiteral("seccomp"),
+                     QJsonObject{{QStringLiteral("defaultAction"), QStringLiteral("SCMP_ACT_ALLOW")},
+                                 {QStringLiteral("architectures"), QJsonArray{QStringLiteral("SCMP_ARCH_X86_64"), QStringLiteral("SCMP_ARCH_X86"),
+                                                                              QStringLiteral("SCMP_ARCH_X32")}},
+                                 {QStringLiteral("syscalls"), QJsonArray{keyrings}}});
         linux.insert(QStringLiteral("maskedPaths"), QJsonArray::fromStringList(masked));
         linux.insert(QStringLiteral("readonlyPaths"), QJsonArray::fromStringList(readonly));
     }

@@ -1,7 +1,12 @@
 #include "sandbox/sandboxspec.h"
 
+#include "engine/filesystemlayer.h"
+
 #include <QDir>
 #include <QFileInfo>
+
+#include <algorithm>
+#include <cmath>
 
 namespace osh::runtime {
 
@@ -55,6 +60,34 @@ bool isValidSandboxPath(const QString &path)
     return !reserved.contains(parts.front());
 }
 
+namespace {
+
+// The largest file that any folder the command writes to directly allows
+// (write-only folders are served by the controller alone and do not count);
+// 0 when one of them has no limit, or the workspace is covered by no rule
+// (implicitly read-write without limits).
+qint64 largestWritableFile(const PolicyDocument &doc)
+{
+    if (!doc.sandbox.allowFilesystem)
+        return 0;
+    const FilesystemController &fs = doc.filesystem;
+    bool workspaceCovered = false;
+    double largest = 0;
+    for (const AccessRule &r : fs.rules) {
+        workspaceCovered = workspaceCovered || FilesystemLayer::isUnder(fs.workspace, r.path);
+        if (r.permissions != Permission::ReadWrite)
+            continue;
+        if (!r.maxFileSizeMb)
+            return 0;
+        largest = std::max(largest, *r.maxFileSizeMb);
+    }
+    if (!workspaceCovered || largest <= 0)
+        return 0;
+    return static_cast<qint64>(std::ceil(largest * 1024.0 * 1024.0));
+}
+
+} // namespace
+
 SandboxSpec SandboxSpec::fromPolicy(const PolicyDocument &doc, const QString &id, const QString &workspaceHostDir,
                                     const QString &policyDir)
 {
@@ -67,6 +100,7 @@ SandboxSpec SandboxSpec::fromPolicy(const PolicyDocument &doc, const QString &id
     s.limits.wallTimeSeconds = c.maxExecutionTimeSeconds;
     s.limits.maxProcesses = c.maxProcesses;
     s.limits.maxOpenFiles = c.maxOpenFiles;
+    s.limits.maxFileBytes = largestWritableFile(doc);
     s.cleanup = c.cleanupPolicy;
     for (const auto &[k, v] : c.environment)
         s.env.append({qs(k), qs(v)});

@@ -40,6 +40,7 @@ struct SandboxLimits
     qint64 wallTimeSeconds = 300;
     qint64 maxProcesses = 50;
     qint64 maxOpenFiles = 100;
+    qint64 maxFileBytes = 0; // largest file the command may write (RLIMIT_FSIZE); 0: no limit
 };
 
 struct SandboxSpec

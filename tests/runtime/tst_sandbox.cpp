@@ -6,16 +6,19 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxworkspace.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
 #include <archive.h>
@@ -417,6 +420,63 @@ private Q_SLOTS:
         QCOMPARE(r.exit.reason, SandboxExitReason::Error);
         QVERIFY(!r.exit.message.isEmpty());
         QVERIFY(!r.out.contains("never"));
+    }
+
+    void fileSizeLimitHoldsAsWritesHappen_data() { modes(); }
+    void fileSizeLimitHoldsAsWritesHappen()
+    {
+        // Appending past the largest file the policy allows fails at the
+        // write itself (RLIMIT_FSIZE), not when the session ends.
+        SandboxSpec s = spec(py(qs("import os\n"
+                                   "f = open('big.bin', 'ab')\n"
+                                   "try:\n"
+                                   "    for i in range(60): f.write(b'x' * 1048576); f.flush()\n"
+                                   "    print('wrote everything')\n"
+                                   "except OSError as e:\n"
+                                   "    print('refused', e.errno)\n")));
+        s.limits.maxFileBytes = 1024 * 1024;
+        const RunResult r = run(s);
+        QVERIFY2(r.out.contains("refused 27"), r.out.constData()); // EFBIG
+        QVERIFY(QFileInfo(s.workspaceHostDir + qs("/big.bin")).size() <= 1024 * 1024);
+    }
+
+    void keyringsAreNotShared_data() { modes(); }
+    void keyringsAreNotShared()
+    {
+        // One session adds a key to the sandbox user's keyring; a later
+        // session of the same user must not find it.
+        const QString desc = qs("osh-test-%1").arg(::getpid());
+        const QString add = qs("import ctypes\n"
+                               "libc = ctypes.CDLL(None, use_errno=True)\n"
+                               "r = libc.syscall(248, b'user', b'%1', b'secret', 6, -4)\n" // add_key, @u
+                               "print('added' if r > 0 else 'refused %d' % ctypes.get_errno())\n").arg(desc);
+        const RunResult first = run(spec(py(add)));
+        QCOMPARE(first.exit.exitCode, 0);
+        const QString find = qs("import ctypes\n"
+                                "libc = ctypes.CDLL(None, use_errno=True)\n"
+                                "r = libc.syscall(250, 10, -4, b'user', b'%1', 0)\n" // keyctl(KEYCTL_SEARCH, @u)
+                                "print('found' if r > 0 else 'absent')\n").arg(desc);
+        const RunResult second = run(spec(py(find)));
+        QCOMPARE(second.exit.exitCode, 0);
+        QVERIFY2(second.out.contains("absent"), qPrintable(QString::fromUtf8(first.out + second.out)));
+    }
+
+    void watchdogEndsSessionWhenEventLoopIsStuck_data() { modes(); }
+    void watchdogEndsSessionWhenEventLoopIsStuck()
+    {
+        // The agent writes a heartbeat; the launcher's event loop is then
+        // blocked well past the wall time, so only the watchdog thread can
+        // end the session.
+        SandboxSpec s = spec(sh(qs("while :; do echo beat > beat.txt; sleep 0.1; done")));
+        s.limits.wallTimeSeconds = 1;
+        const QString beat = s.workspaceHostDir + qs("/beat.txt");
+        qint64 quietMs = -1;
+        const RunResult r = run(s, [&](Sandbox &) {
+            QThread::msleep(1000 + Sandbox::kWatchdogGraceMs + 3000);
+            quietMs = QFileInfo(beat).lastModified().msecsTo(QDateTime::currentDateTime());
+        });
+        QCOMPARE(r.exit.reason, SandboxExitReason::Timeout);
+        QVERIFY2(quietMs > 1500, qPrintable(qs("last heartbeat %1 ms before the event loop woke").arg(quietMs)));
     }
 
     void firecrackerFailsClearly()

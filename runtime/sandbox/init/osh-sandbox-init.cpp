@@ -3,7 +3,7 @@
 // besides the host's read-only /usr.
 //
 //   osh-sandbox-init [--status FILE] [--uid N] [--gid N] [--nproc N]
-//                    [--nofile N] [--forward PORT=UNIXPATH]... -- CMD ARG...
+//                    [--nofile N] [--fsize BYTES] [--forward PORT=UNIXPATH]... -- CMD ARG...
 //
 // It listens on 127.0.0.1:PORT for each forward (the sandbox has no network,
 // only its own loopback) and relays every connection to the bind-mounted host
@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 {
     std::vector<Forward> forwards;
     const char *statusPath = nullptr;
-    long uid = -1, gid = -1, nproc = -1, nofile = -1;
+    long uid = -1, gid = -1, nproc = -1, nofile = -1, fsize = -1;
     int i = 1;
     for (; i < argc; ++i) {
         const std::string a = argv[i];
@@ -186,6 +186,8 @@ int main(int argc, char **argv)
             nproc = parseNumber(v, "nproc");
         } else if (a == "--nofile") {
             nofile = parseNumber(v, "nofile");
+        } else if (a == "--fsize") {
+            fsize = parseNumber(v, "fsize");
         } else if (a == "--forward") {
             const std::string s = v;
             const auto eq = s.find('=');
@@ -239,6 +241,13 @@ int main(int argc, char **argv)
             const rlimit r{static_cast<rlim_t>(nproc), static_cast<rlim_t>(nproc)};
             if (setrlimit(RLIMIT_NPROC, &r) != 0)
                 die("setrlimit NPROC");
+        }
+        // The largest file the command may write: enforced by the kernel as
+        // writes happen (EFBIG, or SIGXFSZ for programs that do not ignore it).
+        if (fsize >= 0) {
+            const rlimit r{static_cast<rlim_t>(fsize), static_cast<rlim_t>(fsize)};
+            if (setrlimit(RLIMIT_FSIZE, &r) != 0)
+                die("setrlimit FSIZE");
         }
         if (gid >= 0 && (setgroups(0, nullptr) != 0 || setgid(static_cast<gid_t>(gid)) != 0))
             die("setgid");
