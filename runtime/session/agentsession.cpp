@@ -7,6 +7,7 @@
 
 #include "audit/auditstore.h"
 #include "engine/decisionengine.h"
+#include "gateway/beneath.h"
 #include "gateway/gateway.h"
 #include "network/networkguardianproxy.h"
 #include "pii/piidetector.h"
@@ -107,6 +108,53 @@ QString AgentSession::prepareWorkspace(QString *error)
         return {};
     }
     return QFileInfo(ws).absoluteFilePath();
+}
+
+bool AgentSession::maskInsideWorkspace(const AccessRule &rule, const std::string &workspace, const QString &policyDir,
+                                       SandboxSpec &spec, std::vector<PathMapping> &paths, QString *error)
+{
+    // The workspace is mounted read-write as a whole, so a narrower rule
+    // inside it needs a mount of its own, or agent code would simply ignore
+    // it: a read-only rule is mounted read-only over its folder, and a
+    // write-only one is hidden behind an empty read-only folder (the
+    // controller alone writes there, after data_output policies).
+    if (rule.path == workspace || rule.permissions == Permission::ReadWrite)
+        return true;
+    const std::string relative = rule.path.substr(workspace.size() + 1);
+    QString host;
+    if (rule.source) {
+        host = QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*rule.source)).absoluteFilePath());
+        paths.push_back({rule.path, host});
+    } else {
+        // The mount point is made inside the workspace without following
+        // any link agent code may have left there in an earlier session.
+        beneath::Error e;
+        beneath::Fd root = beneath::openRoot(QFile::encodeName(m_workspace).toStdString(), &e);
+        std::string leaf;
+        beneath::Fd parent = root.valid() ? beneath::parentOf(root.get(), relative + "/x", true, &leaf, &e) : beneath::Fd();
+        beneath::Opened what;
+        if (parent.valid())
+            beneath::lookup(root.get(), relative, &what, &e);
+        if (!parent.valid() || !S_ISDIR(what.mode)) {
+            *error = tr("cannot prepare %1 for the rule on %2: %3")
+                         .arg(m_workspace + QLatin1Char('/') + QString::fromStdString(relative), QString::fromStdString(rule.path),
+                              QString::fromStdString(e.message.empty() ? std::string("not a folder") : e.message));
+            return false;
+        }
+        host = m_workspace + QLatin1Char('/') + QString::fromStdString(relative);
+    }
+    if (rule.permissions == Permission::Read) {
+        spec.mounts.append({host, QString::fromStdString(rule.path), true});
+        return true;
+    }
+    const QString empty = QDir(m_runDir).filePath(QStringLiteral("hidden"));
+    if (!QDir().mkpath(empty)) {
+        *error = tr("cannot create %1").arg(empty);
+        return false;
+    }
+    QFile::setPermissions(empty, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+    spec.mounts.append({empty, QString::fromStdString(rule.path), true});
+    return true;
 }
 
 bool AgentSession::start(QString *error)
@@ -241,12 +289,22 @@ bool AgentSession::start(QString *error)
     spec.mounts.clear();
     if (doc.sandbox.allowFilesystem) {
         int privateDirs = 0;
+        QString why;
         for (const auto &r : doc.filesystem.rules) {
-            if (FilesystemLayer::isUnder(r.path, doc.filesystem.workspace))
+            if (FilesystemLayer::isUnder(r.path, doc.filesystem.workspace)) {
+                if (!maskInsideWorkspace(r, doc.filesystem.workspace, policyDir, spec, paths, &why))
+                    return failStart(why);
                 continue;
+            }
             QString host = r.source ? QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*r.source)).absoluteFilePath())
                                     : QDir(m_runDir).filePath(QStringLiteral("fs/%1").arg(++privateDirs));
-            QDir().mkpath(host);
+            if (!r.source) {
+                // The session's own folder: the sandbox's user works in it,
+                // directly or through the controller.
+                QDir().mkpath(host);
+                if (::geteuid() == 0)
+                    ::chown(QFile::encodeName(host).constData(), SandboxSpec::kSandboxUid, SandboxSpec::kSandboxGid);
+            }
             paths.push_back({r.path, host});
             if (r.permissions != Permission::Read)
                 guarded.push_back({r.path, host});

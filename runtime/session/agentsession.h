@@ -31,6 +31,8 @@ class Sandbox;
 class SandboxToolRunner;
 class WorkspaceGuard;
 class ApprovalBroker;
+struct PathMapping;
+struct SandboxSpec;
 
 class AgentSession : public QObject
 {
@@ -80,6 +82,8 @@ private:
     std::int64_t record(AuditEvent e);
     void onSandboxFinished(const SandboxExit &exit);
     QString prepareWorkspace(QString *error);
+    bool maskInsideWorkspace(const AccessRule &rule, const std::string &workspace, const QString &policyDir,
+                             SandboxSpec &spec, std::vector<PathMapping> &paths, QString *error);
 
     class Sink;
     Options m_options;

@@ -1,27 +1,57 @@
 #include "workspaceguard.h"
 
+#include "gateway/beneath.h"
 #include "util/strings.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QSocketNotifier>
+#include <QTimer>
 
 #include <algorithm>
+
+#include <sys/inotify.h>
+#include <unistd.h>
 
 namespace osh::runtime {
 
 WorkspaceGuard::WorkspaceGuard(const FilesystemController &rules, std::vector<GuardedFolder> folders, QObject *parent)
-    : QObject(parent), m_rules(rules), m_layer(rules), m_folders(std::move(folders))
+    : QObject(parent), m_rules(rules), m_layer(rules), m_folders(std::move(folders)), m_sweepTimer(new QTimer(this))
 {
-    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this](const QString &dir) {
-        watchTree(dir);
+    // Events come in bursts (every write() is one): sweep once per burst.
+    m_sweepTimer->setSingleShot(true);
+    m_sweepTimer->setInterval(kSweepDelayMs);
+    connect(m_sweepTimer, &QTimer::timeout, this, [this] {
+        for (const auto &f : m_folders)
+            watchTree(f.hostPath);
         sweep();
     });
 }
 
+WorkspaceGuard::~WorkspaceGuard()
+{
+    delete m_notifier;
+    if (m_inotify >= 0)
+        ::close(m_inotify);
+}
+
 int WorkspaceGuard::start()
 {
+    // inotify, not QFileSystemWatcher: growth of a file already there
+    // (IN_MODIFY) must be seen as it happens, not only new names.
+    m_inotify = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (m_inotify >= 0) {
+        m_notifier = new QSocketNotifier(m_inotify, QSocketNotifier::Read, this);
+        connect(m_notifier, &QSocketNotifier::activated, this, [this] {
+            alignas(inotify_event) char buf[16384];
+            while (::read(m_inotify, buf, sizeof buf) > 0) {
+            }
+            if (!m_sweepTimer->isActive())
+                m_sweepTimer->start();
+        });
+    }
     for (const auto &f : m_folders)
         watchTree(f.hostPath);
     sweep();
@@ -30,16 +60,16 @@ int WorkspaceGuard::start()
 
 void WorkspaceGuard::watchTree(const QString &dir)
 {
-    if (!QFileInfo(dir).isDir())
+    if (m_inotify < 0 || !QFileInfo(dir).isDir())
         return;
     QStringList dirs{dir};
     QDirIterator it(dir, QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
     while (it.hasNext())
         dirs << it.next();
-    const QStringList watched = m_watcher.directories();
+    constexpr uint32_t mask = IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_ONLYDIR | IN_DONT_FOLLOW;
     for (const auto &d : dirs)
-        if (!watched.contains(d) && !QFileInfo(d).isSymLink())
-            m_watcher.addPath(d);
+        if (!QFileInfo(d).isSymLink())
+            ::inotify_add_watch(m_inotify, QFile::encodeName(d).constData(), mask); // a watch already there is kept
 }
 
 int WorkspaceGuard::sweep()
@@ -61,9 +91,14 @@ int WorkspaceGuard::sweepFolder(const GuardedFolder &folder)
     };
     std::vector<Entry> kept;
     int removedCount = 0;
+    // Removed relative to the folder's descriptor, never through a link:
+    // agent code may swap a parent folder for a link to a host folder
+    // between the scan and the removal.
+    beneath::Fd root = beneath::openRoot(QFile::encodeName(folder.hostPath).toStdString(), nullptr);
     auto remove = [&](const QFileInfo &fi, const std::string &sandbox, const QString &why) {
         const qint64 size = fi.isSymLink() ? 0 : fi.size();
-        if (QFile::remove(fi.absoluteFilePath())) {
+        const QString relative = fi.absoluteFilePath().mid(folder.hostPath.size() + 1);
+        if (root.valid() && beneath::removePath(root.get(), QFile::encodeName(relative).toStdString(), nullptr, nullptr)) {
             ++removedCount;
             Q_EMIT removed(QString::fromStdString(sandbox), why, size);
         }

@@ -3,16 +3,20 @@
 // directly into its host-backed folders: files with a disallowed extension,
 // files over max_file_size_mb, folders over max_total_size_mb, and symlinks
 // where block_symlinks holds. Offending entries are removed as soon as they
-// appear (inotify through QFileSystemWatcher) and once more when the session
-// ends, and each removal is reported so it can be audited.
+// appear (inotify) and once more when the session
+// ends, and each removal is reported so it can be audited. Files that grow
+// past their limit are caught as they are written (inotify IN_MODIFY); the
+// kernel's RLIMIT_FSIZE in the sandbox stops growth past the largest limit.
 
 #include "engine/filesystemlayer.h"
 
-#include <QFileSystemWatcher>
 #include <QObject>
 #include <QString>
 
 #include <vector>
+
+class QSocketNotifier;
+class QTimer;
 
 namespace osh::runtime {
 
@@ -28,6 +32,8 @@ class WorkspaceGuard : public QObject
 
 public:
     WorkspaceGuard(const FilesystemController &rules, std::vector<GuardedFolder> folders, QObject *parent = nullptr);
+    ~WorkspaceGuard() override;
+    static constexpr int kSweepDelayMs = 20;
 
     // Starts watching; returns the number of folders watched.
     int start();
@@ -45,7 +51,9 @@ private:
     const FilesystemController &m_rules;
     FilesystemLayer m_layer;
     std::vector<GuardedFolder> m_folders;
-    QFileSystemWatcher m_watcher;
+    int m_inotify = -1;
+    QSocketNotifier *m_notifier = nullptr;
+    QTimer *m_sweepTimer;
 };
 
 } // namespace osh::runtime

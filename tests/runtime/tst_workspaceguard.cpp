@@ -93,6 +93,27 @@ private Q_SLOTS:
         write(QStringLiteral("sub/x.bin"), 5);
         QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 2, 5000);
     }
+
+    void growthPastTheLimitIsCaughtAsItHappens()
+    {
+        // A file that was allowed when it appeared and is then appended to
+        // past max_file_size_mb: removed while the writer is still at it,
+        // not when the session ends.
+        write(QStringLiteral("log.txt"), 100);
+        WorkspaceGuard guard(m_doc->filesystem, {{"/agent/workspace", ws()}});
+        QSignalSpy spy(&guard, &WorkspaceGuard::removed);
+        guard.start();
+        QCOMPARE(spy.size(), 0);
+        QFile f(ws() + QStringLiteral("/log.txt"));
+        QVERIFY(f.open(QIODevice::Append));
+        for (int i = 0; i < 3; ++i) {
+            f.write(QByteArray(512 * 1024, 'y'));
+            f.flush();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 1, 2000);
+        QVERIFY(!QFile::exists(ws() + QStringLiteral("/log.txt")));
+        QVERIFY(spy.at(0).at(1).toString().contains(QStringLiteral("max_file_size_mb")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstWorkspaceGuard)
