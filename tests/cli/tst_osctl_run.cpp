@@ -1,6 +1,8 @@
 // osctl run and osctl demo with real sandboxes: exit status, interruption,
 // the session record, and the demo's enforcement end to end.
 
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QElapsedTimer>
@@ -9,6 +11,8 @@
 #include <QTest>
 
 #include <csignal>
+
+#include <sys/stat.h>
 
 class TstOsctlRun : public QObject
 {
@@ -29,6 +33,34 @@ class TstOsctlRun : public QObject
                     .toUtf8());
         return path;
     }
+    // A policy and the agent scripts in a folder of their own (the folder
+    // is mounted into the sandbox), with the workspace rule that lets agent
+    // code plant links (so the controller, not the guard, must hold).
+    QString agentPolicy(const QString &name, const QString &isolation, int seconds)
+    {
+        const QString dir = m_dir.filePath(name + QLatin1Char('-') + isolation);
+        QDir().mkpath(dir);
+        for (const char *script : {"controller_race.py", "controller_fifo.py"})
+            QFile::copy(QStringLiteral(OSH_TEST_DATA_DIR "/agents/") + QLatin1String(script), dir + QLatin1Char('/') + QLatin1String(script));
+        const QString path = dir + QStringLiteral("/agent.policy.yaml");
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write the policy");
+        f.write(QStringLiteral("version: 1\nname: %1\nsandbox:\n  isolation: %2\n  max_execution_time_seconds: %3\n"
+                               "  cleanup_policy: destroy\nfilesystem:\n  workspace: /agent/workspace\n  rules:\n"
+                               "    - {path: /agent/workspace, permissions: read-write, block_symlinks: false}\n")
+                    .arg(name, isolation)
+                    .arg(seconds)
+                    .toUtf8());
+        return path;
+    }
+    static void modes()
+    {
+        QTest::addColumn<QString>("isolation");
+        QTest::newRow("gvisor") << QStringLiteral("gvisor");
+        QTest::newRow("container") << QStringLiteral("container");
+    }
+
     QStringList sessionsJson()
     {
         QProcess p;
@@ -125,6 +157,102 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 125);
         QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(QStringLiteral("E013")));
+    }
+
+    // Agent code swaps a workspace file and folder for links to a host file
+    // and folder for 20 s while the controller reads and writes there.
+    void controllerRaceReachesNoHostFile_data() { modes(); }
+    void controllerRaceReachesNoHostFile()
+    {
+        QFETCH(QString, isolation);
+        const QString host = m_dir.filePath(QStringLiteral("host-") + isolation);
+        QVERIFY(QDir().mkpath(host + QStringLiteral("/victim")));
+        ::chmod(QFile::encodeName(m_dir.path()).constData(), 0755);
+        ::chmod(QFile::encodeName(host).constData(), 0755);
+        ::chmod(QFile::encodeName(host + QStringLiteral("/victim")).constData(), 0777);
+        const QString secret = QStringLiteral("CANARY-%1-host-only").arg(isolation);
+        QFile canary(host + QStringLiteral("/canary.txt"));
+        QVERIFY(canary.open(QIODevice::WriteOnly));
+        canary.write(secret.toUtf8());
+        canary.close();
+        ::chmod(QFile::encodeName(canary.fileName()).constData(), 0644);
+        QProcess p;
+        p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
+                                             agentPolicy(QStringLiteral("race"), isolation, 90), QStringLiteral("--"),
+                                             QStringLiteral("python3"), QStringLiteral("controller_race.py"), QStringLiteral("20"),
+                                             canary.fileName(), host + QStringLiteral("/victim"), secret});
+        QVERIFY(p.waitForFinished(120000));
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 0);
+        const auto summary = QJsonDocument::fromJson(out.trimmed().section(QLatin1Char('\n'), -1).toUtf8()).object();
+        qInfo("%s: %s", qPrintable(isolation), qPrintable(out.trimmed()));
+        QVERIFY2(!summary.isEmpty(), qPrintable(out + err));
+        QVERIFY(!summary[QStringLiteral("leaked")].toBool());
+        QVERIFY(!out.contains(secret)); // (the command line on stderr names it)
+        QVERIFY2(QDir(host + QStringLiteral("/victim")).isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 "a file was written into the host folder through a swapped link");
+        // Both outcomes of the race happened: the test exercised it.
+        QVERIFY(summary[QStringLiteral("read_ok")].toInt() > 0);
+        QVERIFY(summary[QStringLiteral("read_ok")].toInt() < summary[QStringLiteral("reads")].toInt());
+    }
+
+    // A FIFO or socket read through the controller is refused at once, the
+    // runtime keeps answering, and the session still ends at its limit.
+    void specialFilesKeepTheTimeLimit_data() { modes(); }
+    void specialFilesKeepTheTimeLimit()
+    {
+        QFETCH(QString, isolation);
+        QElapsedTimer t;
+        t.start();
+        QProcess p;
+        p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
+                                             agentPolicy(QStringLiteral("fifo"), isolation, 8), QStringLiteral("--"),
+                                             QStringLiteral("python3"), QStringLiteral("controller_fifo.py")});
+        QVERIFY(p.waitForFinished(60000));
+        const qint64 elapsed = t.elapsed();
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        const QStringList lines = out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(lines.size() == 3, qPrintable(out + err));
+        for (const QString &line : lines) {
+            const auto r = QJsonDocument::fromJson(line.toUtf8()).object();
+            // In gVisor a FIFO or socket exists only inside the sandbox
+            // kernel: on the host the name is free, and a write creates a
+            // plain file there. In a container it is the host's own FIFO.
+            if (isolation == QLatin1StringView("container"))
+                QVERIFY2(!r[QStringLiteral("ok")].toBool(), qPrintable(line));
+            else if (r[QStringLiteral("op")].toString() == QLatin1StringView("read"))
+                QVERIFY2(!r[QStringLiteral("ok")].toBool(), qPrintable(line));
+            QVERIFY2(r[QStringLiteral("seconds")].toDouble() < 2.0, qPrintable(line));
+        }
+        // 8 s limit, the stop grace and the sandbox's start and teardown.
+        QVERIFY2(elapsed < 8000 + 10000, qPrintable(QString::number(elapsed)));
+        const auto last = QJsonDocument::fromJson(sessionsJson().last().toUtf8()).object();
+        QCOMPARE(last[QStringLiteral("exit_reason")].toString(), QStringLiteral("timeout"));
+    }
+
+    // SIGTERM to osctl ends the session within 5 s and records it.
+    void sigtermEndsTheSession()
+    {
+        QProcess p;
+        p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
+                                             policy(QStringLiteral("container")), QStringLiteral("--"), QStringLiteral("sh"),
+                                             QStringLiteral("-c"), QStringLiteral("trap '' TERM; echo started; while :; do sleep 1; done")});
+        QVERIFY(p.waitForStarted());
+        QByteArray seen;
+        QElapsedTimer t;
+        t.start();
+        while (!seen.contains("started") && t.elapsed() < 30000 && p.state() == QProcess::Running)
+            if (p.waitForReadyRead(500))
+                seen += p.readAllStandardOutput();
+        QVERIFY2(seen.contains("started"), seen.constData());
+        t.restart();
+        ::kill(static_cast<pid_t>(p.processId()), SIGTERM);
+        QVERIFY(p.waitForFinished(30000));
+        QVERIFY2(t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
+        const auto last = QJsonDocument::fromJson(sessionsJson().last().toUtf8()).object();
+        QCOMPARE(last[QStringLiteral("exit_reason")].toString(), QStringLiteral("interrupted"));
     }
 
     void firecrackerFailsClearly()
