@@ -79,25 +79,52 @@ void NetworkGuardianProxy::accept(const QString &identity, int fd)
     new ProxyConnection(this, identity, fd);
 }
 
-osh::Decision NetworkGuardianProxy::decide(osh::Request &req)
+osh::Decision NetworkGuardianProxy::decide(osh::Request &req, const QList<QHostAddress> &answer, QHostAddress *address)
 {
     osh::Decision d;
-    m_withSession([&](osh::SessionState &s) { d = m_engine->decide(req, s); });
+    m_withSession([&](osh::SessionState &s) {
+        // Under one lock, committed once: the session's counters (rate
+        // limits, cost) are charged for the request, not for each address.
+        std::optional<osh::Request> chosen;
+        for (const QHostAddress &a : answer) {
+            osh::Request probe = req;
+            probe.set(osh::Var::DestinationIp, osh::Value(a.toString().toStdString()));
+            m_engine->derive(probe, s);
+            osh::Decision e = m_engine->evaluate(probe, s);
+            const bool refused = !e.proceeds();
+            if (!chosen || refused) {
+                chosen = std::move(probe);
+                d = std::move(e);
+                *address = a;
+            }
+            if (refused)
+                break;
+        }
+        if (!chosen) { // an empty answer never gets here; refuse rather than guess
+            d = osh::Decision{};
+            d.outcome = osh::Action::Block;
+            d.layer = osh::Layer::Network;
+            d.message = "no address to connect to";
+            d.logLevel = osh::LogLevel::Warning;
+            return;
+        }
+        m_engine->commit(*chosen, d, s);
+        req = std::move(*chosen);
+    });
     emit egressDecided(req, d);
     return d;
 }
 
-std::optional<osh::Decision> NetworkGuardianProxy::refuseBeforeResolving(osh::Request &req)
+std::optional<osh::Decision> NetworkGuardianProxy::refuseBeforeLookup(osh::Request &req)
 {
     std::optional<osh::Decision> refused;
     m_withSession([&](osh::SessionState &s) {
         osh::Request probe = req;
         m_engine->derive(probe, s);
-        osh::Decision d = m_engine->evaluate(probe, s);
-        if (!d.proceeds() && (d.layer == osh::Layer::Sandbox || d.layer == osh::Layer::Network)) {
-            m_engine->commit(probe, d, s);
+        refused = m_engine->refusalWithoutAddress(probe, s);
+        if (refused) {
+            m_engine->commit(probe, *refused, s);
             req = std::move(probe);
-            refused = std::move(d);
         }
     });
     if (refused)

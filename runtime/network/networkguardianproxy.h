@@ -14,6 +14,7 @@
 #include "engine/sessionstate.h"
 
 #include <QHostAddress>
+#include <QList>
 #include <QMetaType>
 #include <QObject>
 #include <QString>
@@ -67,12 +68,16 @@ public:
     // For ProxyConnection.
     const osh::DecisionEngine &engine() const { return *m_engine; }
     double now() const { return m_clock(); }
-    // Decides and records the request in the session, then reports it.
-    osh::Decision decide(osh::Request &req);
-    // Before resolving a name: the decision when the sandbox or network
-    // layer refuses it (recorded and reported), nullopt when the name may be
-    // resolved. Policies are left to the decision with the resolved address.
-    std::optional<osh::Decision> refuseBeforeResolving(osh::Request &req);
+    // Decides with the destination's addresses (a literal or hosts entry:
+    // one; a DNS answer: all of it), records the request in the session once,
+    // then reports it. Every address is evaluated; the first one refused is
+    // the decision, otherwise the first address's decision is, and *address
+    // is the one the connection may go to.
+    osh::Decision decide(osh::Request &req, const QList<QHostAddress> &answer, QHostAddress *address);
+    // Before looking a name up: the decision when it is refused whatever the
+    // address (DecisionEngine::refusalWithoutAddress; recorded and reported),
+    // nullopt when the name may be looked up.
+    std::optional<osh::Decision> refuseBeforeLookup(osh::Request &req);
     TunnelRelay &relay() { return *m_relay; }
     Resolver &resolver() { return *m_resolver; }
     void reportCut(const QString &identity, const QString &host, const QString &reason);

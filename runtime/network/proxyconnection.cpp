@@ -159,34 +159,35 @@ void ProxyConnection::handleHead()
         if (auto s = m_proxy->engine().network().staticAddress(host))
             ip = osh::net::parseIp(*s);
     if (ip) {
-        decideWith(QHostAddress(QString::fromStdString(ip->toString())));
+        decideWith({QHostAddress(QString::fromStdString(ip->toString()))});
         return;
     }
-    if (auto refused = m_proxy->refuseBeforeResolving(m_request)) {
+    // A name: the query itself carries it to a DNS server, so everything
+    // that does not need the address (rules, dns_filtering, policies on the
+    // host, port, protocol and tool) is decided first.
+    if (auto refused = m_proxy->refuseBeforeLookup(m_request)) {
         reply(403, QStringLiteral("forbidden"), QString::fromStdString(refused->message), &*refused);
         return;
     }
     m_state = State::Resolving;
     m_timer.start(kConnectTimeoutMs);
     QPointer<ProxyConnection> self(this);
-    m_proxy->resolver().resolve(QString::fromStdString(host), [self](const QHostAddress &a, const QString &error) {
+    m_proxy->resolver().resolve(QString::fromStdString(host), [self](const QList<QHostAddress> &answer, const QString &error) {
         if (!self || self->m_state != State::Resolving)
             return;
-        if (!error.isEmpty() || a.isNull()) {
+        if (!error.isEmpty() || answer.isEmpty()) {
             self->reply(502, QStringLiteral("bad_gateway"), QStringLiteral("cannot resolve the host: ") + error);
             return;
         }
-        self->decideWith(a);
+        self->decideWith(answer);
     });
 }
 
-void ProxyConnection::decideWith(const QHostAddress &address)
+void ProxyConnection::decideWith(const QList<QHostAddress> &answer)
 {
     m_timer.stop();
     m_state = State::Deciding;
-    m_address = address;
-    m_request.set(osh::Var::DestinationIp, osh::Value(address.toString().toStdString()));
-    const osh::Decision d = m_proxy->decide(m_request);
+    const osh::Decision d = m_proxy->decide(m_request, answer, &m_address);
     if (!d.proceeds()) {
         reply(403, QStringLiteral("forbidden"), QString::fromStdString(d.message), &d);
         return;

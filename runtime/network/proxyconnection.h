@@ -1,7 +1,8 @@
 #pragma once
 // One client connection to the proxy, from its request head until it is
 // refused, or handed to the relay thread as an established tunnel: parse,
-// decide, resolve, connect to exactly the decided address, and check the
+// decide what can be decided from the name, look it up, decide with every
+// address of the answer, connect to exactly the decided address, and check the
 // first flight (TLS ClientHello and SNI) or the plaintext SMTP dialogue
 // before any client byte reaches the destination.
 
@@ -12,6 +13,7 @@
 #include "engine/request.h"
 
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QSocketNotifier>
@@ -46,7 +48,7 @@ private:
     void onServerWritable();
     void onTimeout();
     void handleHead();
-    void decideWith(const QHostAddress &address);
+    void decideWith(const QList<QHostAddress> &answer);
     void connectUpstream();
     void onConnected();
     void checkFirstFlight();
