@@ -38,6 +38,16 @@ public:
     // Runs fn with the session's state, under whatever lock the session uses.
     using SessionAccess = std::function<void(const std::function<void(osh::SessionState &)> &fn)>;
 
+    struct Options
+    {
+        // Connections one identity may have open at once, from accept until
+        // the tunnel ends; more are refused at once (429), so a flood from one
+        // sandbox cannot starve the others or the process of descriptors.
+        int maxConnectionsPerIdentity = 256;
+        // A connection that has sent no byte by then is closed (408).
+        int idleTimeoutMs = 5000;
+    };
+
     NetworkGuardianProxy(std::shared_ptr<const osh::DecisionEngine> engine, SessionAccess withSession,
                          QObject *parent = nullptr);
     // The state is shared with the session's other users under mutex.
@@ -57,6 +67,13 @@ public:
 
     // Seconds for Request::ts; defaults to the wall clock (Unix time).
     void setClock(std::function<double()> now) { m_clock = std::move(now); }
+    // Applies to connections accepted from now on.
+    void setOptions(const Options &options) { m_options = options; }
+    const Options &options() const { return m_options; }
+    // Connections of identity open now (being decided, or relayed).
+    int openConnections(const QString &identity) const;
+    // Connections refused because identity was at its limit, since the start.
+    int refusedConnections(const QString &identity) const;
     // Tunnels being relayed now.
     int activeTunnels() const;
     // Connections the proxy has started to destinations (each after an
@@ -83,12 +100,17 @@ public:
     void reportCut(const QString &identity, const QString &host, const QString &reason);
     void reportClosed(const QString &identity, const QString &host, qint64 bytesUp, qint64 bytesDown);
     void reportRejected(const QString &identity, const QString &host, int status, const QString &reason);
+    // A connection of identity handled by a ProxyConnection, or relayed, ended.
+    void connectionEnded(const QString &identity);
 
 signals:
     // Every decision the proxy asked the engine for (allowed or not).
     void egressDecided(const osh::Request &request, const osh::Decision &decision);
     // An allowed connection cut by a check after the decision: first bytes
-    // not TLS, SNI mismatch, SMTP command before STARTTLS, size limit.
+    // not TLS, SNI mismatch, SMTP command before STARTTLS, size limit. Also,
+    // once per burst and with an empty host, an identity reaching its
+    // connection limit (the connections refused in that burst are not
+    // reported one by one, so a flood cannot flood the audit log).
     void connectionCut(const QString &identity, const QString &host, const QString &reason);
     // A tunnel or forwarded request that ended (after a cut too).
     void connectionClosed(const QString &identity, const QString &host, qint64 bytesUp, qint64 bytesDown);
@@ -97,7 +119,15 @@ signals:
     void requestRejected(const QString &identity, const QString &host, int status, const QString &reason);
 
 private:
+    struct Load
+    {
+        int open = 0;
+        int refused = 0;
+        bool limited = false; // in a burst: its event has been reported
+    };
+
     void accept(const QString &identity, int fd);
+    void refuseOverLimit(const QString &identity, int fd);
 
     std::shared_ptr<const osh::DecisionEngine> m_engine;
     SessionAccess m_withSession;
@@ -107,6 +137,8 @@ private:
     std::vector<Listener *> m_listeners;
     QString m_error;
     int m_upstreamConnects = 0;
+    Options m_options;
+    std::map<QString, Load> m_load;
 };
 
 } // namespace osh::runtime

@@ -37,6 +37,7 @@ const char *statusText(int status)
     case 400: return "Bad Request";
     case 403: return "Forbidden";
     case 408: return "Request Timeout";
+    case 429: return "Too Many Requests";
     case 502: return "Bad Gateway";
     case 504: return "Gateway Timeout";
     default: return "Error";
@@ -58,11 +59,13 @@ ProxyConnection::ProxyConnection(NetworkGuardianProxy *proxy, QString identity, 
     connect(m_clientRead.get(), &QSocketNotifier::activated, this, &ProxyConnection::onClientReadable);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ProxyConnection::onTimeout);
-    m_timer.start(kHeadTimeoutMs);
+    m_timer.start(m_proxy->options().idleTimeoutMs);
 }
 
 ProxyConnection::~ProxyConnection()
 {
+    if (!m_handedOff)
+        m_proxy->connectionEnded(m_identity); // a relayed tunnel reports its own end
     m_clientRead.reset();
     m_clientWrite.reset();
     m_serverRead.reset();
@@ -84,6 +87,10 @@ void ProxyConnection::onClientReadable()
     for (;;) {
         const auto n = ::recv(m_client, buf, sizeof buf, 0);
         if (n > 0) {
+            if (m_state == State::Head && !m_heardFrom) {
+                m_heardFrom = true; // no longer idle: the whole head gets its time
+                m_timer.start(kHeadTimeoutMs);
+            }
             if (m_state != State::Closing)
                 m_in.append(buf, static_cast<std::size_t>(n));
             if (m_state == State::Head && m_in.size() > HttpParser::kMaxHeadBytes)
@@ -424,12 +431,14 @@ void ProxyConnection::handOff()
         QMetaObject::invokeMethod(
             proxy,
             [proxy, identity, host, r] {
+                proxy->connectionEnded(identity);
                 if (r.cut)
                     proxy->reportCut(identity, host, QString::fromStdString(r.reason));
                 proxy->reportClosed(identity, host, r.bytesUp, r.bytesDown);
             },
             Qt::QueuedConnection);
     };
+    m_handedOff = true;
     m_proxy->relay().add(std::move(s));
     m_state = State::Done;
     deleteLater();
@@ -523,7 +532,10 @@ void ProxyConnection::cut(const QString &reason)
 void ProxyConnection::onTimeout()
 {
     switch (m_state) {
-    case State::Head: reply(408, QStringLiteral("timeout"), QStringLiteral("no complete request head in time")); break;
+    case State::Head:
+        reply(408, QStringLiteral("timeout"),
+              m_heardFrom ? QStringLiteral("no complete request head in time") : QStringLiteral("no request in time"));
+        break;
     case State::Resolving:
     case State::Connecting:
         reply(504, QStringLiteral("gateway_timeout"), QStringLiteral("destination not reachable in time"));

@@ -35,6 +35,7 @@ public:
     ProxyConnection(NetworkGuardianProxy *proxy, QString identity, int clientFd);
     ~ProxyConnection() override;
 
+    // From the first byte; before it, the proxy's idleTimeoutMs applies.
     static constexpr int kHeadTimeoutMs = 30000;
     static constexpr int kConnectTimeoutMs = 10000;
     static constexpr int kFirstFlightTimeoutMs = 30000;
@@ -79,6 +80,8 @@ private:
     std::string m_protocol;
     osh::Request m_request;
     QHostAddress m_address; // the address decided on, and connected to
+    bool m_heardFrom = false; // the client has sent a byte
+    bool m_handedOff = false; // the relay thread owns the connection now
     int m_rule = -1;
     bool m_tlsRequired = false;
     std::int64_t m_maxUp = -1;

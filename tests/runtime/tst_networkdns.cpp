@@ -1,4 +1,4 @@
-// The network guardian's name lookups, on loopback
+// The network guardian's name lookups and connection limits, on loopback
 // only: names are looked up through a fake DNS server on a 127.x address
 // (the policy's allowed_dns_servers), which records every name it is asked,
 // so a refusal can be shown to have happened before the name left the
@@ -68,6 +68,13 @@ class TestNetworkDns : public QObject
         Client c = Client::tcp(proxyPort);
         c.send(connectRequest(host + ":" + std::to_string(m_echo->port())));
         return c.response();
+    }
+
+    int opened(const QString &identity)
+    {
+        int n = 0;
+        m_h->run([&] { n = m_h->proxy()->openConnections(identity); });
+        return n;
     }
 
 private slots:
@@ -178,6 +185,62 @@ private slots:
         QCOMPARE(c.readExactly(4), std::string("ping"));
         QVERIFY(!m_dns->asked("pinned.test"));
         QCOMPARE(m_h->connectAttempts(), 1);
+    }
+
+    // Finding: thousands of half-open connections took an identity's egress
+    // down without an audit event.
+    void connectionFloodCapped()
+    {
+        constexpr int kCap = 16;
+        m_h->run([&] { m_h->proxy()->setOptions({kCap, 60000}); });
+        std::vector<Client> idle;
+        for (int i = 0; i < kCap; ++i) {
+            idle.push_back(Client::tcp(m_fetcher));
+            QVERIFY(idle.back().ok());
+        }
+        QVERIFY(waitUntil([&] { return opened(QStringLiteral("fetcher")) == kCap; }));
+
+        // Refused at once, with an answer; one event for the whole burst.
+        for (int i = 0; i < 40; ++i) {
+            Client extra = Client::tcp(m_fetcher, 2000);
+            const std::string answer = extra.response();
+            QVERIFY2(startsWith(answer, "HTTP/1.1 429"), answer.c_str());
+        }
+        QCOMPARE(opened(QStringLiteral("fetcher")), kCap);
+        auto limitEvents = [&] {
+            int n = 0;
+            for (const auto &[host, why] : m_h->recorded().cuts)
+                n += why.contains(QStringLiteral("connection limit")) ? 1 : 0;
+            return n;
+        };
+        QCOMPARE(limitEvents(), 1);
+        int refused = 0;
+        m_h->run([&] { refused = m_h->proxy()->refusedConnections(QStringLiteral("fetcher")); });
+        QCOMPARE(refused, 40);
+
+        // Another identity is not affected.
+        QVERIFY(startsWith(ask(m_agent, "pinned.test"), "HTTP/1.1 200"));
+
+        // Once the flood's connections close, the identity works again.
+        idle.clear();
+        QVERIFY(waitUntil([&] { return opened(QStringLiteral("fetcher")) == 0; }));
+        Client again = Client::tcp(m_fetcher);
+        again.send(connectRequest("pinned.test:" + std::to_string(m_echo->port())));
+        QVERIFY(startsWith(again.response(), "HTTP/1.1 200"));
+        QCOMPARE(limitEvents(), 1);
+    }
+
+    // A connection that sends nothing is closed after the idle timeout.
+    void idleConnectionClosed()
+    {
+        m_h->run([&] { m_h->proxy()->setOptions({256, 200}); });
+        Client c = Client::tcp(m_fetcher, 3000);
+        const auto start = std::chrono::steady_clock::now();
+        const std::string answer = c.response();
+        QVERIFY2(startsWith(answer, "HTTP/1.1 408"), answer.c_str());
+        QVERIFY(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(2000));
+        c.close();
+        QVERIFY(waitUntil([&] { return opened(QStringLiteral("fetcher")) == 0; }));
     }
 };
 
