@@ -3,6 +3,7 @@
 #include "pii/piidetector.h"
 #include "pii/safetyscorer.h"
 
+#include <algorithm>
 #include <exception>
 
 namespace osh {
@@ -88,8 +89,11 @@ DecisionEngine::DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const 
         if (!c.isValid())
             m_invalid.push_back(p.name);
         const bool failsClosed = p.action == Action::Block || p.action == Action::Escalate;
+        const auto vars = c.variables();
+        const bool readsAddress = std::find(vars.begin(), vars.end(), Var::DestinationIp) != vars.end()
+            || std::find(vars.begin(), vars.end(), Var::DestinationRegion) != vars.end();
         compiled->byTrigger[static_cast<std::size_t>(p.trigger)].push_back(
-            {static_cast<int>(i), failsClosed, set, std::string_view(p.name), std::move(c)});
+            {static_cast<int>(i), failsClosed, readsAddress, set, std::string_view(p.name), std::move(c)});
     }
     m_compiled = std::move(compiled);
 }
@@ -215,12 +219,14 @@ bool DecisionEngine::filesystemLayer(const Request &req, const SessionState &ses
     return v.allowed;
 }
 
-void DecisionEngine::policyLayer(const Request &req, Decision &d) const
+bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAddress) const
 {
     const RequestContext ctx(req, m_scorer);
     const auto &candidates = m_compiled->byTrigger[static_cast<std::size_t>(req.trigger)];
     d.trace.reserve(d.trace.size() + candidates.size());
     for (const auto &cp : candidates) {
+        if (stopAtAddress && cp.readsAddress)
+            return false;
         TraceEntry &t = d.trace.emplace_back();
         t.layer = Layer::Policy;
         t.isPolicy = true;
@@ -268,8 +274,9 @@ void DecisionEngine::policyLayer(const Request &req, Decision &d) const
                 d.logLevel = LogLevel::Critical;
             }
         }
-        return;
+        return true;
     }
+    return true;
 }
 
 std::optional<std::string> DecisionEngine::redacted(const Request &req, pii::PiiTypeSet types) const
@@ -298,6 +305,24 @@ Decision DecisionEngine::evaluate(const Request &req, const SessionState &sessio
     if (req.trigger == Trigger::FileAccess && !filesystemLayer(req, session, d))
         return d;
     policyLayer(req, d);
+    return d;
+}
+
+std::optional<Decision> DecisionEngine::refusalWithoutAddress(const Request &req, const SessionState &session) const
+{
+    Decision d;
+    d.owner = m_compiled;
+    if (!sandboxLayer(req, d))
+        return d;
+    if (req.trigger != Trigger::NetworkEgress)
+        return std::nullopt;
+    if (!networkLayer(req, session, d))
+        return d;
+    // Policies are first match wins: those before the first one that reads
+    // the address decide the same with any address, so a refusal among them
+    // is final; from that one on, only the address can tell.
+    if (!policyLayer(req, d, true) || d.proceeds())
+        return std::nullopt;
     return d;
 }
 

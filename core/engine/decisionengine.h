@@ -43,6 +43,13 @@ public:
     void commit(const Request &req, const Decision &decision, SessionState &session) const;
     // derive + evaluate + commit, as one step of a session.
     Decision decide(Request &req, SessionState &session) const;
+    // For a derived egress request whose name is not looked up yet
+    // (destination.ip null): the decision when the address cannot change it,
+    // which is only ever a refusal (by the sandbox or network layer, or by a
+    // policy reached without passing one that reads destination.ip or
+    // destination_region); nullopt when the name may be looked up, after
+    // which decide() runs in full with the address. Does not change the session.
+    std::optional<Decision> refusalWithoutAddress(const Request &req, const SessionState &session) const;
 
 private:
     // What the policy loop needs, kept together so that evaluating a long
@@ -51,6 +58,7 @@ private:
     {
         int index;
         bool failsClosed; // block and escalate count an evaluation error as a match
+        bool readsAddress; // reads destination.ip or destination_region (known only after DNS)
         pii::PiiTypeSet pii;
         std::string_view name;
         cond::Condition condition;
@@ -59,7 +67,9 @@ private:
     bool sandboxLayer(const Request &req, Decision &d) const;
     bool networkLayer(const Request &req, const SessionState &session, Decision &d) const;
     bool filesystemLayer(const Request &req, const SessionState &session, Decision &d) const;
-    void policyLayer(const Request &req, Decision &d) const;
+    // False when it stopped, undecided, at a policy that reads the address
+    // (only with stopAtAddress).
+    bool policyLayer(const Request &req, Decision &d, bool stopAtAddress = false) const;
     std::optional<std::string> redacted(const Request &req, pii::PiiTypeSet types) const;
     double requestTime(const Request &req, const SessionState &session) const;
 

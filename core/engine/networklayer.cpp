@@ -109,7 +109,8 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
     if (!ip)
         if (auto s = staticAddress(host))
             ip = net::parseIp(*s);
-    if (!ip && q.ip)
+    const bool answered = !ip && q.ip; // the address came from a DNS answer
+    if (answered)
         ip = net::parseIpLenient(*q.ip);
     if (ip)
         v.resolvedIp = ip->toString();
@@ -187,6 +188,20 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
             v.reason = "destination " + ip->toString() + " is " + std::string(net::addressClassName(cls))
                 + "; block_private_ranges refuses it before connecting"
                 + (allowing >= 0 ? " (rule " + std::to_string(allowing) + " allows the host only through a pattern)" : "");
+            return v;
+        }
+    }
+    // Whoever controls a name's DNS chooses its answer: a name reaches this
+    // host, its link or a cloud metadata service only through the policy's
+    // hosts map, whatever the rules and block_private_ranges say.
+    if (answered && ip) {
+        const auto cls = net::classify(*ip);
+        const bool metadata = net::isCloudMetadata(*ip);
+        if (metadata || cls == net::AddressClass::Loopback || cls == net::AddressClass::LinkLocal
+            || cls == net::AddressClass::Unspecified) {
+            v.reason = "destination " + ip->toString() + " (the DNS answer for " + host + ") is "
+                + (metadata ? std::string("a cloud metadata address") : std::string(net::addressClassName(cls)))
+                + "; a name reaches loopback, link-local and metadata addresses only through the policy's hosts map";
             return v;
         }
     }

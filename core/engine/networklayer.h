@@ -19,7 +19,7 @@ struct EgressQuery
 {
     std::string identity; // tool name or "agent", assigned by the runtime
     std::string host;     // as requested
-    std::optional<std::string> ip; // resolved address, when known
+    std::optional<std::string> ip; // the DNS answer's address, when known (literals and hosts entries win)
     int port = 0;
     std::string protocol; // https, http, tcp, smtp
     std::int64_t requestBytes = 0;

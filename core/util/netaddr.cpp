@@ -127,6 +127,31 @@ AddressClass classify(const IpAddress &ip)
     return AddressClass::Public;
 }
 
+bool isCloudMetadata(const IpAddress &ip)
+{
+    static constexpr std::uint8_t kV4[][4] = {{169, 254, 169, 254}, {169, 254, 170, 2}, {100, 100, 100, 200}, {192, 0, 0, 192}};
+    static constexpr std::uint8_t kAwsV6[16] = {0xfd, 0x00, 0x0e, 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
+    const auto *b = ip.bytes.data();
+    const std::uint8_t *v4 = nullptr;
+    if (!ip.v6)
+        v4 = b;
+    else if (std::memcmp(b, kAwsV6, 16) == 0)
+        return true;
+    // The same embeddings classify() looks through.
+    else if (allZero(b, 10) && ((b[10] == 0xff && b[11] == 0xff) || (b[10] == 0 && b[11] == 0)))
+        v4 = b + 12;
+    else if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b)
+        v4 = b + 12;
+    else if (b[0] == 0x20 && b[1] == 0x02)
+        v4 = b + 2;
+    if (!v4)
+        return false;
+    for (const auto &m : kV4)
+        if (std::memcmp(v4, m, 4) == 0)
+            return true;
+    return false;
+}
+
 std::optional<Cidr> Cidr::parse(std::string_view text)
 {
     const auto slash = text.find('/');

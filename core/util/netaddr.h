@@ -44,6 +44,9 @@ std::string_view addressClassName(AddressClass c);
 // 6to4) is classified by its IPv4 part.
 AddressClass classify(const IpAddress &ip);
 inline bool isBlockedByPrivateRanges(AddressClass c) { return c != AddressClass::Public; }
+// Cloud instance metadata services (169.254.169.254, 169.254.170.2,
+// 100.100.100.200, 192.0.0.192, fd00:ec2::254), also inside IPv6 forms.
+bool isCloudMetadata(const IpAddress &ip);
 
 struct Cidr
 {

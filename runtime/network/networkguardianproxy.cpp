@@ -6,6 +6,11 @@
 #include "tunnelrelay.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace osh::runtime {
 
@@ -74,30 +79,118 @@ int NetworkGuardianProxy::activeTunnels() const
     return m_relay->active();
 }
 
+int NetworkGuardianProxy::openConnections(const QString &identity) const
+{
+    const auto it = m_load.find(identity);
+    return it == m_load.end() ? 0 : it->second.open;
+}
+
+int NetworkGuardianProxy::refusedConnections(const QString &identity) const
+{
+    const auto it = m_load.find(identity);
+    return it == m_load.end() ? 0 : it->second.refused;
+}
+
 void NetworkGuardianProxy::accept(const QString &identity, int fd)
 {
+    Load &load = m_load[identity];
+    if (load.open >= m_options.maxConnectionsPerIdentity) {
+        refuseOverLimit(identity, fd);
+        return;
+    }
+    ++load.open;
     new ProxyConnection(this, identity, fd);
 }
 
-osh::Decision NetworkGuardianProxy::decide(osh::Request &req)
+void NetworkGuardianProxy::refuseOverLimit(const QString &identity, int fd)
+{
+    Load &load = m_load[identity];
+    ++load.refused;
+    // Read what already arrived, so that closing does not reset the
+    // connection and discard the answer; never wait for more.
+    char buf[4096];
+    for (int i = 0; i < 16 && ::recv(fd, buf, sizeof buf, MSG_DONTWAIT) > 0; ++i) {
+    }
+    const QByteArray body = QJsonDocument(QJsonObject{
+                                              {QStringLiteral("error"), QStringLiteral("too_many_connections")},
+                                              {QStringLiteral("identity"), identity},
+                                              {QStringLiteral("reason"), QStringLiteral("%1 connections open, the limit").arg(load.open)},
+                                          })
+                                .toJson(QJsonDocument::Compact)
+        + '\n';
+    const QByteArray answer = "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    ::send(fd, answer.constData(), static_cast<std::size_t>(answer.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+    if (load.limited)
+        return;
+    // One event per burst: it ends when half the limit is free again.
+    load.limited = true;
+    emit connectionCut(identity, QString(),
+                       QStringLiteral("connection limit: %1 connections of '%2' open; further connections are refused (429) "
+                                      "until they close")
+                           .arg(load.open)
+                           .arg(identity));
+}
+
+void NetworkGuardianProxy::connectionEnded(const QString &identity)
+{
+    const auto it = m_load.find(identity);
+    if (it == m_load.end() || it->second.open == 0)
+        return;
+    Load &load = it->second;
+    --load.open;
+    if (load.limited && load.open <= m_options.maxConnectionsPerIdentity / 2)
+        load.limited = false;
+}
+
+osh::Decision NetworkGuardianProxy::decide(osh::Request &req, const QList<QHostAddress> &answer, QHostAddress *address)
 {
     osh::Decision d;
-    m_withSession([&](osh::SessionState &s) { d = m_engine->decide(req, s); });
+    m_withSession([&](osh::SessionState &s) {
+        // Under one lock, committed once: the session's counters (rate
+        // limits, cost) are charged for the request, not for each address.
+        std::optional<osh::Request> chosen;
+        for (const QHostAddress &a : answer) {
+            osh::Request probe = req;
+            probe.set(osh::Var::DestinationIp, osh::Value(a.toString().toStdString()));
+            m_engine->derive(probe, s);
+            osh::Decision e = m_engine->evaluate(probe, s);
+            const bool refused = !e.proceeds();
+            if (!chosen || refused) {
+                chosen = std::move(probe);
+                d = std::move(e);
+                *address = a;
+            }
+            if (refused)
+                break;
+        }
+        if (!chosen) { // an empty answer never gets here; refuse rather than guess
+            d = osh::Decision{};
+            d.outcome = osh::Action::Block;
+            d.layer = osh::Layer::Network;
+            d.message = "no address to connect to";
+            d.logLevel = osh::LogLevel::Warning;
+            return;
+        }
+        m_engine->commit(*chosen, d, s);
+        req = std::move(*chosen);
+    });
     emit egressDecided(req, d);
     return d;
 }
 
-std::optional<osh::Decision> NetworkGuardianProxy::refuseBeforeResolving(osh::Request &req)
+std::optional<osh::Decision> NetworkGuardianProxy::refuseBeforeLookup(osh::Request &req)
 {
     std::optional<osh::Decision> refused;
     m_withSession([&](osh::SessionState &s) {
         osh::Request probe = req;
         m_engine->derive(probe, s);
-        osh::Decision d = m_engine->evaluate(probe, s);
-        if (!d.proceeds() && (d.layer == osh::Layer::Sandbox || d.layer == osh::Layer::Network)) {
-            m_engine->commit(probe, d, s);
+        refused = m_engine->refusalWithoutAddress(probe, s);
+        if (refused) {
+            m_engine->commit(probe, *refused, s);
             req = std::move(probe);
-            refused = std::move(d);
         }
     });
     if (refused)

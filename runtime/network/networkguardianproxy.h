@@ -14,6 +14,7 @@
 #include "engine/sessionstate.h"
 
 #include <QHostAddress>
+#include <QList>
 #include <QMetaType>
 #include <QObject>
 #include <QString>
@@ -37,6 +38,16 @@ public:
     // Runs fn with the session's state, under whatever lock the session uses.
     using SessionAccess = std::function<void(const std::function<void(osh::SessionState &)> &fn)>;
 
+    struct Options
+    {
+        // Connections one identity may have open at once, from accept until
+        // the tunnel ends; more are refused at once (429), so a flood from one
+        // sandbox cannot starve the others or the process of descriptors.
+        int maxConnectionsPerIdentity = 256;
+        // A connection that has sent no byte by then is closed (408).
+        int idleTimeoutMs = 5000;
+    };
+
     NetworkGuardianProxy(std::shared_ptr<const osh::DecisionEngine> engine, SessionAccess withSession,
                          QObject *parent = nullptr);
     // The state is shared with the session's other users under mutex.
@@ -56,6 +67,13 @@ public:
 
     // Seconds for Request::ts; defaults to the wall clock (Unix time).
     void setClock(std::function<double()> now) { m_clock = std::move(now); }
+    // Applies to connections accepted from now on.
+    void setOptions(const Options &options) { m_options = options; }
+    const Options &options() const { return m_options; }
+    // Connections of identity open now (being decided, or relayed).
+    int openConnections(const QString &identity) const;
+    // Connections refused because identity was at its limit, since the start.
+    int refusedConnections(const QString &identity) const;
     // Tunnels being relayed now.
     int activeTunnels() const;
     // Connections the proxy has started to destinations (each after an
@@ -67,23 +85,32 @@ public:
     // For ProxyConnection.
     const osh::DecisionEngine &engine() const { return *m_engine; }
     double now() const { return m_clock(); }
-    // Decides and records the request in the session, then reports it.
-    osh::Decision decide(osh::Request &req);
-    // Before resolving a name: the decision when the sandbox or network
-    // layer refuses it (recorded and reported), nullopt when the name may be
-    // resolved. Policies are left to the decision with the resolved address.
-    std::optional<osh::Decision> refuseBeforeResolving(osh::Request &req);
+    // Decides with the destination's addresses (a literal or hosts entry:
+    // one; a DNS answer: all of it), records the request in the session once,
+    // then reports it. Every address is evaluated; the first one refused is
+    // the decision, otherwise the first address's decision is, and *address
+    // is the one the connection may go to.
+    osh::Decision decide(osh::Request &req, const QList<QHostAddress> &answer, QHostAddress *address);
+    // Before looking a name up: the decision when it is refused whatever the
+    // address (DecisionEngine::refusalWithoutAddress; recorded and reported),
+    // nullopt when the name may be looked up.
+    std::optional<osh::Decision> refuseBeforeLookup(osh::Request &req);
     TunnelRelay &relay() { return *m_relay; }
     Resolver &resolver() { return *m_resolver; }
     void reportCut(const QString &identity, const QString &host, const QString &reason);
     void reportClosed(const QString &identity, const QString &host, qint64 bytesUp, qint64 bytesDown);
     void reportRejected(const QString &identity, const QString &host, int status, const QString &reason);
+    // A connection of identity handled by a ProxyConnection, or relayed, ended.
+    void connectionEnded(const QString &identity);
 
 signals:
     // Every decision the proxy asked the engine for (allowed or not).
     void egressDecided(const osh::Request &request, const osh::Decision &decision);
     // An allowed connection cut by a check after the decision: first bytes
-    // not TLS, SNI mismatch, SMTP command before STARTTLS, size limit.
+    // not TLS, SNI mismatch, SMTP command before STARTTLS, size limit. Also,
+    // once per burst and with an empty host, an identity reaching its
+    // connection limit (the connections refused in that burst are not
+    // reported one by one, so a flood cannot flood the audit log).
     void connectionCut(const QString &identity, const QString &host, const QString &reason);
     // A tunnel or forwarded request that ended (after a cut too).
     void connectionClosed(const QString &identity, const QString &host, qint64 bytesUp, qint64 bytesDown);
@@ -92,7 +119,15 @@ signals:
     void requestRejected(const QString &identity, const QString &host, int status, const QString &reason);
 
 private:
+    struct Load
+    {
+        int open = 0;
+        int refused = 0;
+        bool limited = false; // in a burst: its event has been reported
+    };
+
     void accept(const QString &identity, int fd);
+    void refuseOverLimit(const QString &identity, int fd);
 
     std::shared_ptr<const osh::DecisionEngine> m_engine;
     SessionAccess m_withSession;
@@ -102,6 +137,8 @@ private:
     std::vector<Listener *> m_listeners;
     QString m_error;
     int m_upstreamConnects = 0;
+    Options m_options;
+    std::map<QString, Load> m_load;
 };
 
 } // namespace osh::runtime

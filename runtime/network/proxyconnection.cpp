@@ -37,6 +37,7 @@ const char *statusText(int status)
     case 400: return "Bad Request";
     case 403: return "Forbidden";
     case 408: return "Request Timeout";
+    case 429: return "Too Many Requests";
     case 502: return "Bad Gateway";
     case 504: return "Gateway Timeout";
     default: return "Error";
@@ -58,11 +59,13 @@ ProxyConnection::ProxyConnection(NetworkGuardianProxy *proxy, QString identity, 
     connect(m_clientRead.get(), &QSocketNotifier::activated, this, &ProxyConnection::onClientReadable);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ProxyConnection::onTimeout);
-    m_timer.start(kHeadTimeoutMs);
+    m_timer.start(m_proxy->options().idleTimeoutMs);
 }
 
 ProxyConnection::~ProxyConnection()
 {
+    if (!m_handedOff)
+        m_proxy->connectionEnded(m_identity); // a relayed tunnel reports its own end
     m_clientRead.reset();
     m_clientWrite.reset();
     m_serverRead.reset();
@@ -84,6 +87,10 @@ void ProxyConnection::onClientReadable()
     for (;;) {
         const auto n = ::recv(m_client, buf, sizeof buf, 0);
         if (n > 0) {
+            if (m_state == State::Head && !m_heardFrom) {
+                m_heardFrom = true; // no longer idle: the whole head gets its time
+                m_timer.start(kHeadTimeoutMs);
+            }
             if (m_state != State::Closing)
                 m_in.append(buf, static_cast<std::size_t>(n));
             if (m_state == State::Head && m_in.size() > HttpParser::kMaxHeadBytes)
@@ -159,34 +166,35 @@ void ProxyConnection::handleHead()
         if (auto s = m_proxy->engine().network().staticAddress(host))
             ip = osh::net::parseIp(*s);
     if (ip) {
-        decideWith(QHostAddress(QString::fromStdString(ip->toString())));
+        decideWith({QHostAddress(QString::fromStdString(ip->toString()))});
         return;
     }
-    if (auto refused = m_proxy->refuseBeforeResolving(m_request)) {
+    // A name: the query itself carries it to a DNS server, so everything
+    // that does not need the address (rules, dns_filtering, policies on the
+    // host, port, protocol and tool) is decided first.
+    if (auto refused = m_proxy->refuseBeforeLookup(m_request)) {
         reply(403, QStringLiteral("forbidden"), QString::fromStdString(refused->message), &*refused);
         return;
     }
     m_state = State::Resolving;
     m_timer.start(kConnectTimeoutMs);
     QPointer<ProxyConnection> self(this);
-    m_proxy->resolver().resolve(QString::fromStdString(host), [self](const QHostAddress &a, const QString &error) {
+    m_proxy->resolver().resolve(QString::fromStdString(host), [self](const QList<QHostAddress> &answer, const QString &error) {
         if (!self || self->m_state != State::Resolving)
             return;
-        if (!error.isEmpty() || a.isNull()) {
+        if (!error.isEmpty() || answer.isEmpty()) {
             self->reply(502, QStringLiteral("bad_gateway"), QStringLiteral("cannot resolve the host: ") + error);
             return;
         }
-        self->decideWith(a);
+        self->decideWith(answer);
     });
 }
 
-void ProxyConnection::decideWith(const QHostAddress &address)
+void ProxyConnection::decideWith(const QList<QHostAddress> &answer)
 {
     m_timer.stop();
     m_state = State::Deciding;
-    m_address = address;
-    m_request.set(osh::Var::DestinationIp, osh::Value(address.toString().toStdString()));
-    const osh::Decision d = m_proxy->decide(m_request);
+    const osh::Decision d = m_proxy->decide(m_request, answer, &m_address);
     if (!d.proceeds()) {
         reply(403, QStringLiteral("forbidden"), QString::fromStdString(d.message), &d);
         return;
@@ -423,12 +431,14 @@ void ProxyConnection::handOff()
         QMetaObject::invokeMethod(
             proxy,
             [proxy, identity, host, r] {
+                proxy->connectionEnded(identity);
                 if (r.cut)
                     proxy->reportCut(identity, host, QString::fromStdString(r.reason));
                 proxy->reportClosed(identity, host, r.bytesUp, r.bytesDown);
             },
             Qt::QueuedConnection);
     };
+    m_handedOff = true;
     m_proxy->relay().add(std::move(s));
     m_state = State::Done;
     deleteLater();
@@ -522,7 +532,10 @@ void ProxyConnection::cut(const QString &reason)
 void ProxyConnection::onTimeout()
 {
     switch (m_state) {
-    case State::Head: reply(408, QStringLiteral("timeout"), QStringLiteral("no complete request head in time")); break;
+    case State::Head:
+        reply(408, QStringLiteral("timeout"),
+              m_heardFrom ? QStringLiteral("no complete request head in time") : QStringLiteral("no request in time"));
+        break;
     case State::Resolving:
     case State::Connecting:
         reply(504, QStringLiteral("gateway_timeout"), QStringLiteral("destination not reachable in time"));

@@ -1,7 +1,8 @@
 #pragma once
 // One client connection to the proxy, from its request head until it is
 // refused, or handed to the relay thread as an established tunnel: parse,
-// decide, resolve, connect to exactly the decided address, and check the
+// decide what can be decided from the name, look it up, decide with every
+// address of the answer, connect to exactly the decided address, and check the
 // first flight (TLS ClientHello and SNI) or the plaintext SMTP dialogue
 // before any client byte reaches the destination.
 
@@ -12,6 +13,7 @@
 #include "engine/request.h"
 
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QSocketNotifier>
@@ -33,6 +35,7 @@ public:
     ProxyConnection(NetworkGuardianProxy *proxy, QString identity, int clientFd);
     ~ProxyConnection() override;
 
+    // From the first byte; before it, the proxy's idleTimeoutMs applies.
     static constexpr int kHeadTimeoutMs = 30000;
     static constexpr int kConnectTimeoutMs = 10000;
     static constexpr int kFirstFlightTimeoutMs = 30000;
@@ -46,7 +49,7 @@ private:
     void onServerWritable();
     void onTimeout();
     void handleHead();
-    void decideWith(const QHostAddress &address);
+    void decideWith(const QList<QHostAddress> &answer);
     void connectUpstream();
     void onConnected();
     void checkFirstFlight();
@@ -77,6 +80,8 @@ private:
     std::string m_protocol;
     osh::Request m_request;
     QHostAddress m_address; // the address decided on, and connected to
+    bool m_heardFrom = false; // the client has sent a byte
+    bool m_handedOff = false; // the relay thread owns the connection now
     int m_rule = -1;
     bool m_tlsRequired = false;
     std::int64_t m_maxUp = -1;

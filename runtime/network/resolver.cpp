@@ -25,7 +25,7 @@ void Resolver::resolve(const QString &name, Callback cb)
             cb({}, info.errorString().isEmpty() ? QStringLiteral("no address") : info.errorString());
             return;
         }
-        cb(info.addresses().constFirst(), {});
+        cb(info.addresses(), {});
     });
 }
 
@@ -36,11 +36,16 @@ void Resolver::lookupVia(const QString &name, std::size_t server, bool ipv6, Cal
         lookup->deleteLater();
         const auto records = lookup->hostAddressRecords();
         if (lookup->error() == QDnsLookup::NoError && !records.isEmpty()) {
-            cb(records.constFirst().value(), {});
+            QList<QHostAddress> answer;
+            for (const auto &r : records)
+                answer.append(r.value());
+            cb(answer, {});
             return;
         }
-        if (!ipv6 && lookup->error() == QDnsLookup::NoError) {
-            lookupVia(name, server, true, cb); // no A record: try AAAA on the same server
+        // No A record: try AAAA on the same server. (Qt 6.4 reports an
+        // answer without records, NODATA, as an invalid reply.)
+        if (!ipv6 && (lookup->error() == QDnsLookup::NoError || lookup->error() == QDnsLookup::InvalidReplyError)) {
+            lookupVia(name, server, true, cb);
             return;
         }
         if (server + 1 < m_servers.size()) {

@@ -2,12 +2,13 @@
 // Resolves the names the engine allowed and that the policy's hosts map does
 // not pin: through allowed_dns_servers when the policy lists any (asked in
 // order, A then AAAA), otherwise through the host's resolver. It is only
-// ever asked after the engine said the name may be resolved (dns_filtering),
-// so a name no rule allows never leaves the machine as a DNS query.
+// ever asked after everything that does not need the address has passed
+// (rules, dns_filtering, network_egress policies), so a name the policy
+// refuses never leaves the machine as a DNS query.
 
 #include <QHostAddress>
+#include <QList>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 
 #include <functional>
@@ -20,8 +21,8 @@ class Resolver : public QObject
 {
     Q_OBJECT
 public:
-    // error empty: address is the first address found.
-    using Callback = std::function<void(const QHostAddress &address, const QString &error)>;
+    // error empty: addresses is the whole answer (never empty), in its order.
+    using Callback = std::function<void(const QList<QHostAddress> &addresses, const QString &error)>;
 
     explicit Resolver(std::vector<std::string> dnsServers, QObject *parent = nullptr);
 

@@ -181,6 +181,12 @@ policies:
         row("private named exactly", R"({"trigger":"network_egress","tool":{"name":"fetcher"},"destination":{"host":"intranet.local","port":443}})", "allow", "none", "");
         row("loopback named exactly", R"({"trigger":"network_egress","tool":{"name":"fetcher"},"destination":{"host":"demo.local","port":443}})", "allow", "none", "");
         row("metadata via wildcard", R"({"trigger":"network_egress","tool":{"name":"fetcher"},"destination":{"host":"meta.example.com","ip":"169.254.169.254","port":443}})", "block", "network", "link-local");
+        // an address a DNS answer gave (destination.ip for a name neither literal nor in hosts)
+        row("private answer named exactly", R"({"trigger":"network_egress","tool":{"name":"mailer"},"destination":{"host":"smtp.example.com","ip":"10.0.0.5","port":587,"protocol":"smtp"}})", "allow", "none", "");
+        row("loopback answer named exactly", R"({"trigger":"network_egress","tool":{"name":"mailer"},"destination":{"host":"smtp.example.com","ip":"127.0.0.1","port":587,"protocol":"smtp"}})", "block", "network", "only through the policy's hosts map");
+        row("metadata answer named exactly", R"({"trigger":"network_egress","tool":{"name":"mailer"},"destination":{"host":"smtp.example.com","ip":"fd00:ec2::254","port":587,"protocol":"smtp"}})", "block", "network", "cloud metadata");
+        row("unspecified answer named exactly", R"({"trigger":"network_egress","tool":{"name":"mailer"},"destination":{"host":"smtp.example.com","ip":"0.0.0.0","port":587,"protocol":"smtp"}})", "block", "network", "unspecified");
+        row("hosts entry wins over the answer", R"({"trigger":"network_egress","tool":{"name":"fetcher"},"destination":{"host":"demo.local","ip":"127.0.0.1","port":443}})", "allow", "none", "");
         row("metadata literal", R"({"trigger":"network_egress","tool":{"name":"fetcher"},"destination":{"host":"169.254.169.254","port":443}})", "block", "network", "no rule allows");
         row("decimal loopback", R"({"trigger":"network_egress","tool":{"name":"fetcher"},"destination":{"host":"2130706433","port":443}})", "block", "network", "no rule");
         row("cidr any tool", R"({"trigger":"network_egress","tool":{"name":"mailer"},"destination":{"host":"203.0.113.9","port":443}})", "allow", "none", "");
@@ -323,6 +329,43 @@ policies:
         // Through the pattern alone, the loopback address stays refused.
         const auto p = s.decide(R"({"trigger":"network_egress","tool":{"name":"t"},"destination":{"host":"127.0.0.9","port":5432,"protocol":"tcp"}})");
         QCOMPARE(p.outcome, Action::Block);
+    }
+
+    // Before a name is looked up, only what the address cannot change may
+    // refuse it: policies up to the first one that reads destination.ip or
+    // destination_region.
+    void refusalWithoutAddress()
+    {
+        Session s("version: 1\nname: r\nnetwork:\n  rules:\n"
+                  "    - {tool: '*', allowed_hosts: ['*.cdn.test'], allowed_ports: [443]}\n"
+                  "policies:\n"
+                  "  - {name: long-number, trigger: network_egress, condition: \"matches(destination.host, '[0-9]{12,}')\", action: block}\n"
+                  "  - {name: watch-log, trigger: network_egress, condition: \"starts_with(destination.host, 'log.')\", action: log}\n"
+                  "  - {name: by-ip, trigger: network_egress, condition: \"destination.ip == '203.0.113.9'\", action: allow}\n"
+                  "  - {name: after-ip, trigger: network_egress, condition: \"starts_with(destination.host, 'x.')\", action: block}\n");
+        const DecisionEngine &e = s.engine();
+        auto before = [&](const std::string &host, int port = 443) {
+            std::string err;
+            auto r = Request::fromJson(R"({"trigger":"network_egress","destination":{"host":")" + host
+                                           + R"(","port":)" + std::to_string(port) + "}}",
+                                       err);
+            e.derive(*r, s.state());
+            return e.refusalWithoutAddress(*r, s.state());
+        };
+        const auto exfil = before("4111111111111111.cdn.test");
+        QVERIFY(exfil);
+        QCOMPARE(exfil->policy, std::string("long-number"));
+        const auto rule = before("other.test");
+        QVERIFY(rule);
+        QCOMPARE(rule->layer, Layer::Network);
+        QVERIFY(before("a.cdn.test", 80)); // port: no rule
+        QVERIFY(!before("log.cdn.test")); // a policy that proceeds: look it up
+        QVERIFY(!before("x.cdn.test"));   // after-ip is behind by-ip, which might allow
+        // With the address, the full decision is the one that counts.
+        QCOMPARE(s.decide(R"({"trigger":"network_egress","destination":{"host":"x.cdn.test","ip":"203.0.113.9","port":443}})").policy,
+                 std::string("by-ip"));
+        QCOMPARE(s.decide(R"({"trigger":"network_egress","destination":{"host":"x.cdn.test","ip":"198.51.100.1","port":443}})").policy,
+                 std::string("after-ip"));
     }
 
     void networkDisabled()

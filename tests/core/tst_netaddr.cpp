@@ -81,6 +81,15 @@ private Q_SLOTS:
         QVERIFY(isBlockedByPrivateRanges(osh::net::classify(*ip)));
     }
 
+    void cloudMetadata()
+    {
+        for (const char *a : {"169.254.169.254", "169.254.170.2", "100.100.100.200", "192.0.0.192", "fd00:ec2::254",
+                              "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::"})
+            QVERIFY2(isCloudMetadata(*parseIp(a)), a);
+        for (const char *a : {"169.254.169.253", "100.100.100.201", "fd00:ec2::253", "8.8.8.8", "::1"})
+            QVERIFY2(!isCloudMetadata(*parseIp(a)), a);
+    }
+
     void notAddresses_data()
     {
         QTest::addColumn<QString>("text");
