@@ -50,7 +50,7 @@ private:
     struct CompiledPolicy
     {
         int index;
-        bool failsClosed; // block and escalate count an evaluation error as a match
+        bool failsClosed; // block, escalate and redact count an evaluation error as a match
         pii::PiiTypeSet pii;
         std::string_view name;
         cond::Condition condition;
@@ -60,6 +60,7 @@ private:
     bool networkLayer(const Request &req, const SessionState &session, Decision &d) const;
     bool filesystemLayer(const Request &req, const SessionState &session, Decision &d) const;
     void policyLayer(const Request &req, Decision &d) const;
+    static void decideBy(const Policy &p, int index, Decision &d);
     std::optional<std::string> redacted(const Request &req, pii::PiiTypeSet types) const;
     double requestTime(const Request &req, const SessionState &session) const;
 
