@@ -4,7 +4,7 @@
 #include "evaluator.h"
 #include "regexcache.h"
 
-#include "pii/piidetector.h"
+#include "pii/piivalue.h"
 #include "pii/safetyscorer.h"
 #include "util/strings.h"
 
@@ -77,7 +77,8 @@ const Value *Evaluator::evalCall(std::int32_t n, Value &scratch)
         return fail(std::string(name) + "(): argument " + std::to_string(position) + ": expected "
             + std::string(expected) + ", got " + tn(v));
     };
-    if (f != Func::Len && !a0->isString())
+    const bool anyText = f == Func::Len || f == Func::ContainsPii || f == Func::PiiCount;
+    if (!anyText && !a0->isString())
         return badArg(1, *a0, "a string");
 
     switch (f) {
@@ -86,11 +87,16 @@ const Value *Evaluator::evalCall(std::int32_t n, Value &scratch)
         pii::PiiTypeSet types;
         if (!piiTypes(node, a1, types))
             return nullptr;
-        const auto &detector = pii::PiiDetector::instance();
+        // Lists and maps are searched inside, numbers as their decimal text;
+        // null and booleans hold no text (docs/conditions.md).
+        std::string error;
+        const auto found = pii::countInValue(*a0, types, f == Func::ContainsPii, error);
+        if (!found)
+            return fail(std::string(name) + "(): " + error);
         if (f == Func::ContainsPii)
-            scratch = Value(detector.contains(a0->toString(), types));
+            scratch = Value(*found > 0);
         else
-            scratch = Value(static_cast<std::int64_t>(detector.count(a0->toString(), types)));
+            scratch = Value(static_cast<std::int64_t>(*found));
         return &scratch;
     }
     case Func::SafetyScore: {

@@ -1,6 +1,6 @@
 #include "decisionengine.h"
 
-#include "pii/piidetector.h"
+#include "pii/piivalue.h"
 #include "pii/safetyscorer.h"
 
 #include <algorithm>
@@ -31,26 +31,6 @@ pii::PiiTypeSet piiSetOf(const Policy &p)
         if (auto t = pii::typeFromName(name))
             s.add(*t);
     return s;
-}
-
-Value redactValue(const Value &v, pii::PiiTypeSet types)
-{
-    switch (v.type()) {
-    case Value::Type::String: return Value(pii::PiiDetector::instance().redact(v.toString(), types));
-    case Value::Type::List: {
-        ValueList l;
-        for (const auto &x : v.toList())
-            l.push_back(redactValue(x, types));
-        return Value(std::move(l));
-    }
-    case Value::Type::Map: {
-        ValueMap m;
-        for (const auto &[k, x] : v.toMap())
-            m.emplace(k, redactValue(x, types));
-        return Value(std::move(m));
-    }
-    default: return v;
-    }
 }
 
 TraceEntry layerEntry(Layer l, bool allowed, std::string detail, int rule = -1)
@@ -88,7 +68,9 @@ DecisionEngine::DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const 
         auto c = cond::Condition::compile(p.condition, p.trigger, set, diags);
         if (!c.isValid())
             m_invalid.push_back(p.name);
-        const bool failsClosed = p.action == Action::Block || p.action == Action::Escalate;
+        // Block, escalate and redact count an evaluation error as a match.
+        const bool failsClosed
+            = p.action == Action::Block || p.action == Action::Escalate || p.action == Action::Redact;
         const auto vars = c.variables();
         const bool readsAddress = std::find(vars.begin(), vars.end(), Var::DestinationIp) != vars.end()
             || std::find(vars.begin(), vars.end(), Var::DestinationRegion) != vars.end();
@@ -224,6 +206,14 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
     const RequestContext ctx(req, m_scorer);
     const auto &candidates = m_compiled->byTrigger[static_cast<std::size_t>(req.trigger)];
     d.trace.reserve(d.trace.size() + candidates.size());
+    // A redact policy whose condition fails does not end the evaluation: if
+    // it did, an agent could dodge a later block by making the condition
+    // fail. Its redaction is kept and applied unless a later policy blocks
+    // or escalates (docs/policy-format.md, "Evaluation errors").
+    const CompiledPolicy *failedRedact = nullptr;
+    pii::PiiTypeSet failedTypes;
+    std::string failedError;
+    const CompiledPolicy *decider = nullptr;
     for (const auto &cp : candidates) {
         if (stopAtAddress && cp.readsAddress)
             return false;
@@ -232,64 +222,114 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
         t.isPolicy = true;
         t.policy = cp.name;
         t.readsBegin = static_cast<std::uint32_t>(d.reads.size());
-        const bool failClosedAction = cp.failsClosed;
+        bool failed = false;
         if (!cp.condition.isValid()) {
             t.detail = "the condition does not compile (see osctl validate)";
-            t.failClosed = failClosedAction;
-            t.matched = failClosedAction;
+            failed = true;
         } else {
             auto r = cp.condition.evaluate(ctx, d.reads);
             if (r.ok) {
                 t.matched = r.value;
             } else {
                 t.detail = std::move(r.error);
-                t.failClosed = failClosedAction;
-                t.matched = failClosedAction;
+                failed = true;
             }
         }
         t.readsEnd = static_cast<std::uint32_t>(d.reads.size());
-        if (!t.matched)
-            continue;
-        const Policy &p = m_doc->policies[static_cast<std::size_t>(cp.index)];
-        d.outcome = p.action;
-        d.layer = Layer::Policy;
-        d.policy = p.name;
-        d.policyIndex = cp.index;
-        d.logLevel = p.logLevel;
-        d.message = p.message;
-        if (d.message.empty() && (p.action == Action::Block || p.action == Action::Escalate))
-            d.message = std::string(p.action == Action::Block ? "Blocked" : "Held for approval") + " by policy '"
-                + p.name + "'";
-        if (p.action == Action::Escalate || p.action == Action::Block)
-            d.escalation = p.escalation;
-        if (p.action == Action::Throttle)
-            d.delaySeconds = p.delaySeconds.value_or(0.0);
-        if (p.action == Action::Redact) {
-            try {
-                d.output = redacted(req, cp.pii);
-            } catch (const std::exception &e) {
-                // What cannot be redacted must not go out unredacted.
-                d.outcome = Action::Block;
-                d.message = "redaction failed, so the action is blocked: " + std::string(e.what());
-                d.logLevel = LogLevel::Critical;
+        if (failed) {
+            t.failClosed = cp.failsClosed;
+            t.matched = cp.failsClosed;
+            if (m_doc->policies[static_cast<std::size_t>(cp.index)].action == Action::Redact) {
+                if (!failedRedact) {
+                    failedRedact = &cp;
+                    failedError = t.detail;
+                }
+                failedTypes.unite(cp.pii);
+                t.detail += " (failed closed: the action is redacted unless a later policy blocks it)";
+                continue;
             }
         }
+        if (t.matched) {
+            decider = &cp;
+            break;
+        }
+    }
+
+    pii::PiiTypeSet redactTypes;
+    if (decider) {
+        const Policy &p = m_doc->policies[static_cast<std::size_t>(decider->index)];
+        decideBy(p, decider->index, d);
+        redactTypes = decider->pii;
+        if (failedRedact && p.action == Action::Redact)
+            redactTypes.unite(failedTypes);
+    }
+    // Nothing stricter decided: the failed redact policy does.
+    if (failedRedact && (!decider || d.outcome == Action::Allow || d.outcome == Action::Log
+                            || d.outcome == Action::Throttle)) {
+        const Policy &p = m_doc->policies[static_cast<std::size_t>(failedRedact->index)];
+        decideBy(p, failedRedact->index, d);
+        d.message = "the condition of policy '" + p.name + "' could not be evaluated (" + failedError
+            + "), so the action is redacted as a fail-closed measure";
+        redactTypes = failedTypes;
+    }
+    if (d.outcome != Action::Redact)
         return true;
+    try {
+        d.output = redacted(req, redactTypes);
+        if (!d.output) {
+            // Nothing can be rewritten, so the action cannot go ahead redacted.
+            d.outcome = Action::Block;
+            d.message = "policy '" + d.policy + "' redacts, but a " + std::string(triggerName(req.trigger))
+                + " request has no text that can be redacted, so it is blocked";
+            d.logLevel = LogLevel::Warning;
+        }
+    } catch (const std::exception &e) {
+        // What cannot be redacted must not go out unredacted.
+        d.outcome = Action::Block;
+        d.output.reset();
+        d.message = "redaction failed, so the action is blocked: " + std::string(e.what());
+        d.logLevel = LogLevel::Critical;
     }
     return true;
 }
 
+void DecisionEngine::decideBy(const Policy &p, int index, Decision &d)
+{
+    d.outcome = p.action;
+    d.layer = Layer::Policy;
+    d.policy = p.name;
+    d.policyIndex = index;
+    d.logLevel = p.logLevel;
+    d.message = p.message;
+    d.escalation.clear();
+    d.delaySeconds.reset();
+    if (d.message.empty() && (p.action == Action::Block || p.action == Action::Escalate))
+        d.message = std::string(p.action == Action::Block ? "Blocked" : "Held for approval") + " by policy '" + p.name
+            + "'";
+    if (p.action == Action::Escalate || p.action == Action::Block)
+        d.escalation = p.escalation;
+    if (p.action == Action::Throttle)
+        d.delaySeconds = p.delaySeconds.value_or(0.0);
+}
+
 std::optional<std::string> DecisionEngine::redacted(const Request &req, pii::PiiTypeSet types) const
 {
+    // Only the strings holding PII change; the rest stays as the agent sent
+    // it (an address inside code in another argument must not break the tool).
+    auto text = [&](Var v) -> std::string {
+        const Value r = pii::redactInValue(req.get(v), types);
+        if (r.isString() || r.isNull())
+            return r.toString();
+        return r.toJson();
+    };
     switch (req.trigger) {
-    case Trigger::DataOutput:
-        return pii::PiiDetector::instance().redact(req.get(Var::Output).toString(), types);
-    case Trigger::AgentResponse:
-        return pii::PiiDetector::instance().redact(req.get(Var::Response).toString(), types);
-    case Trigger::ToolCall:
-        return redactValue(req.get(Var::ToolArgs), types).toJson();
-    default:
-        return std::nullopt;
+    case Trigger::DataOutput: return text(Var::Output);
+    case Trigger::AgentResponse: return text(Var::Response);
+    case Trigger::ToolCall: {
+        const Value &args = req.get(Var::ToolArgs);
+        return (args.isNull() ? Value(ValueMap {}) : pii::redactInValue(args, types)).toJson();
+    }
+    default: return std::nullopt;
     }
 }
 

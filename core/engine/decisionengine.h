@@ -57,7 +57,7 @@ private:
     struct CompiledPolicy
     {
         int index;
-        bool failsClosed; // block and escalate count an evaluation error as a match
+        bool failsClosed; // block, escalate and redact count an evaluation error as a match
         bool readsAddress; // reads destination.ip or destination_region (known only after DNS)
         pii::PiiTypeSet pii;
         std::string_view name;
@@ -70,6 +70,7 @@ private:
     // False when it stopped, undecided, at a policy that reads the address
     // (only with stopAtAddress).
     bool policyLayer(const Request &req, Decision &d, bool stopAtAddress = false) const;
+    static void decideBy(const Policy &p, int index, Decision &d);
     std::optional<std::string> redacted(const Request &req, pii::PiiTypeSet types) const;
     double requestTime(const Request &req, const SessionState &session) const;
 

@@ -364,6 +364,11 @@ private:
             if (p.delaySeconds && p.action != Action::Throttle)
                 diag("W064", Severity::Warning, p.loc.keyPos("delay_seconds"),
                      "delay_seconds only applies to action throttle; it is ignored here");
+            if (p.action == Action::Redact && p.loc.has("action")
+                && (p.trigger == Trigger::NetworkEgress || p.trigger == Trigger::FileAccess))
+                diag("W061", Severity::Warning, p.loc.valuePos("action"),
+                     "a " + std::string(triggerName(p.trigger))
+                         + " request has no text to redact: when this policy matches, the action is blocked");
             if (!p.escalation.empty() && p.action != Action::Escalate && p.action != Action::Block)
                 diag("W067", Severity::Warning, p.loc.keyPos("escalation"),
                      "escalation only applies to escalate and block; it is ignored with action "

@@ -22,6 +22,7 @@ public:
     constexpr PiiTypeSet() = default;
     static constexpr PiiTypeSet all() { return PiiTypeSet((1u << kPiiTypeCount) - 1); }
     constexpr PiiTypeSet &add(PiiType t) { m_bits |= 1u << static_cast<unsigned>(t); return *this; }
+    constexpr PiiTypeSet &unite(PiiTypeSet o) { m_bits |= o.m_bits; return *this; }
     constexpr bool has(PiiType t) const { return m_bits & (1u << static_cast<unsigned>(t)); }
     constexpr bool empty() const { return m_bits == 0; }
     constexpr std::uint32_t bits() const { return m_bits; }

@@ -488,11 +488,16 @@ void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id,
 
 void Gateway::refuseEscape(const FileCall &call, const FileOutcome &o)
 {
+    refuseFile(call, call.path.toStdString() + " leaves its folder: " + o.error.message);
+}
+
+void Gateway::refuseFile(const FileCall &call, const std::string &message)
+{
     Decision refused;
     refused.outcome = Action::Block;
     refused.layer = Layer::Filesystem;
     refused.logLevel = LogLevel::Warning;
-    refused.message = call.path.toStdString() + " leaves its folder: " + o.error.message;
+    refused.message = message;
     audit(&refused, "file_access", {}, call.paramsJson);
     QJsonObject r = decisionSummary(refused);
     r.insert(QStringLiteral("ok"), false);
@@ -514,8 +519,17 @@ void Gateway::decideFile(const std::shared_ptr<FileCall> &call, std::int64_t siz
         QString err;
         // Measure at most 100x the archive or 1 GiB: enough to refuse any bomb.
         const auto limit = std::min<std::int64_t>(std::int64_t(call->content.size()) * 100 + 1, std::int64_t(1) << 30);
-        if (const auto measured = inspectArchive(call->content, limit, &err))
-            req.expandedSize = measured->expandedBytes;
+        const auto measured = inspectArchive(call->content, limit, &err);
+        // What cannot be measured is not written: an archive that cannot be
+        // read, that nests too deep, or whose measurement hit the cap.
+        if (!measured || (measured->exceeded && (!measured->refused.isEmpty() || limit >= (std::int64_t(1) << 30)))) {
+            const QString why = !measured ? QStringLiteral("cannot be read as an archive: %1").arg(err)
+                : !measured->refused.isEmpty() ? measured->refused
+                                               : QStringLiteral("expands past %1 bytes, more than the controller measures").arg(limit - 1);
+            refuseFile(*call, call->path.toStdString() + " " + why.toStdString());
+            return;
+        }
+        req.expandedSize = measured->expandedBytes;
     }
     const Decision d = decide(req, {}, call->paramsJson);
     auto refuse = [this, call](const Decision &by, const QString &why) {

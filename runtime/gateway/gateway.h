@@ -83,6 +83,8 @@ private:
     void decideFile(const std::shared_ptr<FileCall> &call, std::int64_t size);
     void finishFile(const FileCall &call, const Decision &d, const FileOutcome &o);
     void refuseEscape(const FileCall &call, const FileOutcome &o);
+    // Audits a refusal by the controller itself (filesystem layer) and answers it.
+    void refuseFile(const FileCall &call, const std::string &message);
 
     // Decides, audits and returns the decision (and the request as derived).
     Decision decide(Request &request, const std::string &tool, const std::string &parametersJson,

@@ -196,6 +196,10 @@ void TstConditionCheck::validPerTrigger_data()
     row("tool_call", "contains_pii(tool.args.body, tool.args.types)");
     row("tool_call", "contains_pii(tool.args.body, ['ssn', 'email', 'credit_card'])");
     row("data_output", "contains_pii(output) and pii_count(output) > 2 and tool.name == 'x'");
+    // Lists, maps, numbers and null are searched too (docs/conditions.md).
+    row("tool_call", "contains_pii(tool.args) or pii_count(tool.args.tags) > 0");
+    row("tool_call", "contains_pii([tool.name, 4111111111111111]) or contains_pii(null)");
+    row("network_egress", "contains_pii(request.bytes) or pii_count(destination.port) > 0");
     row("data_output", "len(output) > 1000 or matches(output, '(?i)password')");
     row("agent_response", "safety_score(response) < 0.3 or 'ignore previous' in lower(response)");
     row("network_egress", "destination.ip == null or destination_region not in ['eu', 'us']");

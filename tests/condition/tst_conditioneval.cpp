@@ -306,7 +306,25 @@ void TstConditionEval::piiFunctions_data()
                                        << false;
     QTest::newRow("runtime types not a list")
         << QByteArray("contains_pii(tool.args.to, tool.args.to)") << false << false;
-    QTest::newRow("null text") << QByteArray("contains_pii(tool.args.missing)") << false << false;
+    // A missing text holds no PII: there is nothing that could leak.
+    QTest::newRow("null text") << QByteArray("contains_pii(tool.args.missing)") << true << false;
+    QTest::newRow("null count") << QByteArray("pii_count(null) == 0") << true << true;
+    QTest::newRow("bool") << QByteArray("contains_pii(tool.args.flag)") << true << false;
+    // Lists and maps are searched inside, recursively.
+    QTest::newRow("map") << QByteArray("contains_pii(tool.args)") << true << true;
+    QTest::newRow("map typed") << QByteArray("contains_pii(tool.args, ['ssn'])") << true << false;
+    QTest::newRow("map count") << QByteArray("pii_count(tool.args) == 1") << true << true;
+    QTest::newRow("list") << QByteArray("contains_pii(['x', ['y', tool.args.to]])") << true << true;
+    QTest::newRow("clean list") << QByteArray("contains_pii(tool.args.tags)") << true << false;
+    QTest::newRow("list count")
+        << QByteArray("pii_count([tool.args.to, ['alice@example.org', 'carol@example.com 123-45-6789']]) == 4")
+        << true << true;
+    // Numbers are scanned as their decimal text.
+    QTest::newRow("card as number") << QByteArray("contains_pii(4111111111111111)") << true << true;
+    QTest::newRow("card in list") << QByteArray("contains_pii([1, 4111111111111111], ['credit_card'])") << true
+                                  << true;
+    QTest::newRow("plain number") << QByteArray("contains_pii(tool.args.count) or contains_pii(tool.args.ratio)")
+                                  << true << false;
 }
 
 void TstConditionEval::piiFunctions()

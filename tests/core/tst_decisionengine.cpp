@@ -408,6 +408,124 @@ policies:
         QCOMPARE(QString::fromStdString(d.output.value()), QStringLiteral(R"({"body":"my ssn is [REDACTED:ssn]","to":"x"})"));
     }
 
+    // Redaction walks lists, maps and numbers, changes only the strings that
+    // hold PII, and fails closed: a redact policy whose condition fails still
+    // redacts, and what cannot be redacted is blocked.
+    void redaction_data()
+    {
+        QTest::addColumn<QString>("policies");
+        QTest::addColumn<QString>("request");
+        QTest::addColumn<QString>("outcome");
+        QTest::addColumn<QString>("output"); // empty: no output
+        QTest::addColumn<QString>("messagePart");
+        const auto row = [](const char *name, const char *policies, const char *req, const char *out,
+                            const char *output, const char *messagePart = "") {
+            QTest::newRow(name) << QString::fromUtf8(policies) << QString::fromUtf8(req) << QString::fromLatin1(out)
+                                << QString::fromUtf8(output) << QString::fromUtf8(messagePart);
+        };
+        const char *noteRedact = "  - {name: r, trigger: tool_call, condition: 'contains_pii(tool.args.note)', action: redact}\n";
+        row("card in a list", noteRedact,
+            R"({"trigger":"tool_call","tool":{"name":"t","args":{"note":["4111 1111 1111 1111","hi"],"n":3}}})",
+            "redact", R"({"n":3,"note":["[REDACTED:credit_card]","hi"]})");
+        row("card as a number", noteRedact, R"({"trigger":"tool_call","tool":{"name":"t","args":{"note":4111111111111111}}})",
+            "redact", R"({"note":"[REDACTED:credit_card]"})");
+        row("nested maps", "  - {name: r, trigger: tool_call, condition: 'contains_pii(tool.args.a)', action: redact}\n",
+            R"({"trigger":"tool_call","tool":{"name":"t","args":{"a":{"b":[{"c":"ssn 123-45-6789","d":1.5}]},"flag":true,"x":null}}})",
+            "redact", R"({"a":{"b":[{"c":"ssn [REDACTED:ssn]","d":1.5}]},"flag":true,"x":null})");
+        row("pii in a key", "  - {name: r, trigger: tool_call, condition: 'contains_pii(tool.args.by_mail)', action: redact}\n",
+            R"({"trigger":"tool_call","tool":{"name":"t","args":{"by_mail":{"a@example.com":2}}}})", "redact",
+            R"({"by_mail":{"[REDACTED:email]":2}})");
+        // Only the argument holding PII of the policy's types changes.
+        row("ip in code stays (credit_card only)",
+            "  - {name: r, trigger: tool_call, condition: 'contains_pii(tool.args.card)', action: redact, pii_types: [credit_card]}\n",
+            R"J({"trigger":"tool_call","tool":{"name":"t","args":{"code":"connect('10.0.0.1')","card":"4111 1111 1111 1111"}}})J",
+            "redact", R"J({"card":"[REDACTED:credit_card]","code":"connect('10.0.0.1')"})J");
+        row("all types: only strings with pii change",
+            "  - {name: r, trigger: tool_call, condition: 'contains_pii(tool.args.card)', action: redact}\n",
+            R"J({"trigger":"tool_call","tool":{"name":"t","args":{"code":"connect('10.0.0.1')","card":"4111 1111 1111 1111","note":"hello","n":12,"ok":false}}})J",
+            "redact", R"J({"card":"[REDACTED:credit_card]","code":"connect('[REDACTED:ip_address]')","n":12,"note":"hello","ok":false})J");
+        row("missing text is no pii", noteRedact, R"({"trigger":"tool_call","tool":{"name":"t","args":{"n":1}}})", "allow", "");
+        row("clean list passes a block policy",
+            "  - {name: b, trigger: tool_call, condition: 'contains_pii(tool.args.note)', action: block}\n",
+            R"({"trigger":"tool_call","tool":{"name":"t","args":{"note":["hello",42]}}})", "allow", "");
+        row("card in a list is blocked",
+            "  - {name: b, trigger: tool_call, condition: 'contains_pii(tool.args.note)', action: block}\n",
+            R"({"trigger":"tool_call","tool":{"name":"t","args":{"note":[["x","4111-1111-1111-1111"]]}}})", "block", "");
+        // Evaluation errors fail closed for redact.
+        const char *failingRedact
+            = "  - {name: r, trigger: tool_call, condition: 'len(tool.args.missing) > 0 or contains_pii(tool.args.body)', action: redact}\n";
+        row("failing condition redacts", failingRedact,
+            R"({"trigger":"tool_call","tool":{"name":"t","args":{"body":"ssn 123-45-6789","n":2}}})", "redact",
+            R"({"body":"ssn [REDACTED:ssn]","n":2})", "fail-closed");
+        row("failing condition, later allow: still redacted",
+            (std::string(failingRedact) + "  - {name: a, trigger: tool_call, condition: 'true', action: allow}\n").c_str(),
+            R"({"trigger":"tool_call","tool":{"name":"t","args":{"body":"ssn 123-45-6789"}}})", "redact",
+            R"({"body":"ssn [REDACTED:ssn]"})", "fail-closed");
+        row("failing condition does not skip a later block",
+            (std::string(failingRedact) + "  - {name: b, trigger: tool_call, condition: \"tool.name == 'rm'\", action: block}\n").c_str(),
+            R"({"trigger":"tool_call","tool":{"name":"rm","args":{"body":"x"}}})", "block", "", "Blocked by policy 'b'");
+        row("failing condition, later redact: both types",
+            "  - {name: r, trigger: tool_call, condition: 'len(tool.args.missing) > 0', action: redact, pii_types: [ssn]}\n"
+            "  - {name: r2, trigger: tool_call, condition: 'true', action: redact, pii_types: [email]}\n",
+            R"({"trigger":"tool_call","tool":{"name":"t","args":{"a":"123-45-6789 a@example.com 10.0.0.1"}}})", "redact",
+            R"({"a":"[REDACTED:ssn] [REDACTED:email] 10.0.0.1"})");
+        row("failing condition on output",
+            "  - {name: r, trigger: data_output, condition: 'len(tool.name) > 0 and contains_pii(output)', action: redact}\n",
+            R"({"trigger":"data_output","output":"card 4111 1111 1111 1111"})", "redact", "card [REDACTED:credit_card]",
+            "fail-closed");
+        row("response", "  - {name: r, trigger: agent_response, condition: 'contains_pii(response)', action: redact}\n",
+            R"({"trigger":"agent_response","response":"mail a@example.com"})", "redact", "mail [REDACTED:email]");
+        // Nothing to rewrite: blocked rather than let through unredacted.
+        row("egress cannot be redacted", "  - {name: r, trigger: network_egress, condition: 'true', action: redact}\n",
+            R"({"trigger":"network_egress","destination":{"host":"1.1.1.1","port":443}})", "block", "",
+            "no text that can be redacted");
+        row("file access cannot be redacted", "  - {name: r, trigger: file_access, condition: 'true', action: redact}\n",
+            R"({"trigger":"file_access","file":{"path":"/agent/workspace/a.txt","operation":"write","size":1}})", "block",
+            "", "no text that can be redacted");
+        std::string deep;
+        for (int i = 0; i < 70; ++i)
+            deep += '[';
+        deep += "\"4111 1111 1111 1111\"";
+        for (int i = 0; i < 70; ++i)
+            deep += ']';
+        row("too deep to redact is blocked", failingRedact,
+            (R"({"trigger":"tool_call","tool":{"name":"t","args":{"x":)" + deep + "}}}").c_str(), "block", "",
+            "redaction failed");
+    }
+
+    void redaction()
+    {
+        QFETCH(QString, policies);
+        QFETCH(QString, request);
+        QFETCH(QString, outcome);
+        QFETCH(QString, output);
+        QFETCH(QString, messagePart);
+        Session s("version: 1\nname: r\nnetwork:\n  default_policy: allow-all\n  dns_filtering: false\npolicies:\n"
+                  + policies.toStdString());
+        const Decision d = s.decide(request.toStdString());
+        const QString json = QString::fromStdString(d.toJson());
+        QVERIFY2(test::outcome(d) == outcome, qPrintable(json));
+        QVERIFY2(d.output.has_value() == !output.isEmpty(), qPrintable(json));
+        if (d.output)
+            QCOMPARE(QString::fromStdString(*d.output), output);
+        QVERIFY2(QString::fromStdString(d.message).contains(messagePart), qPrintable(json));
+    }
+
+    void failedRedactionTrace()
+    {
+        Session s("version: 1\nname: r\npolicies:\n"
+                  "  - {name: r, trigger: data_output, condition: 'len(tool.name) > 0 and contains_pii(output)', action: redact}\n");
+        const auto d = s.decide(R"({"trigger":"data_output","output":"card 4111 1111 1111 1111"})");
+        QCOMPARE(d.outcome, Action::Redact);
+        QCOMPARE(d.policy, std::string("r"));
+        const auto &t = d.trace.back();
+        QVERIFY(t.hasError());
+        QVERIFY(t.failClosed);
+        QVERIFY(t.matched);
+        QVERIFY2(QString::fromStdString(t.detail).contains(QStringLiteral("redacted")), t.detail.c_str());
+        QVERIFY(QString::fromStdString(d.toJson()).contains(QStringLiteral("\"fail_closed\":true")));
+    }
+
     void firstMatchWins()
     {
         Session s("version: 1\nname: f\npolicies:\n"
