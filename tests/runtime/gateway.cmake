@@ -1,2 +1,3 @@
 osh_add_test(NAME tst_gateway SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_gateway.cpp LIBS osh_runtime)
 osh_add_test(NAME tst_workspaceguard SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_workspaceguard.cpp LIBS osh_runtime)
+osh_add_test(NAME tst_approvalbroker SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_approvalbroker.cpp LIBS osh_runtime)
