@@ -100,6 +100,7 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
 
     std::unique_ptr<AuditStore> s(new AuditStore());
     s->m_path = path;
+    s->m_limits = audit::AuditLimits(options.maxFieldBytes);
     s->m_writer = std::make_unique<audit::AuditWriter>();
     s->m_reader = std::make_unique<audit::AuditReader>();
     std::string why;
@@ -166,6 +167,9 @@ void AuditStore::push(Item &&item, std::unique_lock<std::mutex> &lock)
 
 std::int64_t AuditStore::enqueue(AuditEvent &&e, std::function<void(std::int64_t)> onDurable)
 {
+    // Capped before queueing, so a flood of huge events cannot fill memory
+    // while it waits to be written either.
+    m_limits.cap(e);
     std::string readError;
     std::int64_t seq;
     {
@@ -251,7 +255,9 @@ void AuditStore::endSession(const std::string &id, std::optional<int> exitStatus
         endedAt = now();
     runTask(
         [=](audit::AuditWriter &w, Task &, std::string &error) {
-            return w.endSession(id, exitStatus, exitReason, endedAt, error);
+            std::int64_t expired = 0;
+            return w.endSession(id, exitStatus, exitReason, endedAt, error)
+                && w.expireSessionApprovals(id, endedAt, "the session ended", expired, error);
         },
         false);
 }
@@ -260,6 +266,7 @@ std::optional<std::int64_t> AuditStore::addApproval(ApprovalRecord a, std::strin
 {
     if (a.createdAt == 0)
         a.createdAt = now();
+    m_limits.cap(a);
     auto t = runTask(
         [a = std::move(a)](audit::AuditWriter &w, Task &task, std::string &err) {
             return w.insertApproval(a, task.result, err);
@@ -292,12 +299,46 @@ bool AuditStore::resolveApproval(std::int64_t id, bool approved, const std::stri
     return t->ok && t->result == 1;
 }
 
+bool AuditStore::expireApproval(std::int64_t id, const std::string &note, std::string *error)
+{
+    const double at = now();
+    auto t = runTask(
+        [=](audit::AuditWriter &w, Task &task, std::string &err) {
+            bool changed = false;
+            if (!w.resolveApproval(id, ApprovalStatus::Expired, at, note, "expiry", changed, err))
+                return false;
+            task.result = changed ? 1 : 0;
+            return true;
+        },
+        true);
+    if (!t->ok && error)
+        *error = t->error;
+    return t->ok && t->result == 1;
+}
+
 std::int64_t AuditStore::expireApprovals(double olderThan, std::string *error)
 {
     const double at = now();
     auto t = runTask(
         [=](audit::AuditWriter &w, Task &task, std::string &err) {
             return w.expireApprovals(olderThan, at, task.result, err);
+        },
+        true);
+    if (!t->ok) {
+        if (error)
+            *error = t->error;
+        return -1;
+    }
+    return t->result;
+}
+
+std::int64_t AuditStore::expireSessionApprovals(const std::string &sessionId, const std::string &note,
+                                              std::string *error)
+{
+    const double at = now();
+    auto t = runTask(
+        [=](audit::AuditWriter &w, Task &task, std::string &err) {
+            return w.expireSessionApprovals(sessionId, at, note, task.result, err);
         },
         true);
     if (!t->ok) {

@@ -31,6 +31,7 @@
 
 #include "approval.h"
 #include "auditevent.h"
+#include "auditlimits.h"
 #include "auditquery.h"
 
 #include <atomic>
@@ -67,6 +68,10 @@ public:
         // How long a write or read waits for another connection's lock (the
         // runtime's writer, an `osctl approvals approve`) before it fails.
         int busyTimeoutMs = 10000;
+        // Larger parameters, trace, request, message and tool fields (and
+        // the same of approvals) are stored truncated, with their size and
+        // SHA-256 (audit/auditlimits.h); 0: no cap.
+        std::size_t maxFieldBytes = audit::AuditLimits::kDefaultMaxFieldBytes;
     };
 
     // Opens or creates the store; nullptr with a message on failure (a
@@ -86,7 +91,7 @@ public:
 
     // --- writes (thread-safe; queued in call order) ---
 
-    // Queues an event. A seq of 0 is assigned (the session's next, counting
+    // Queues an event, its fields capped (Options::maxFieldBytes). A seq of 0 is assigned (the session's next, counting
     // what is stored and queued), a ts of 0 becomes now. Returns the seq.
     // Not yet acknowledged: see flush().
     std::int64_t append(AuditEvent e);
@@ -101,20 +106,29 @@ public:
 
     // Insert or replace the session's record (a resumed session updates it).
     void beginSession(SessionRecord s);
-    // endedAt 0 = now. A session that was never begun is left alone.
+    // endedAt 0 = now. A session that was never begun is left alone. The
+    // session's approvals still pending are expired with it ("the session
+    // ended"): nobody is left to release the held actions.
     void endSession(const std::string &id, std::optional<int> exitStatus, const std::string &exitReason,
                     double endedAt = 0);
 
     // Synchronous: return after the transaction committed (which also
-    // commits every event queued before). createdAt 0 = now.
+    // commits every event queued before). createdAt 0 = now. Fields are
+    // capped as an event's.
     std::optional<std::int64_t> addApproval(ApprovalRecord a, std::string *error = nullptr);
     // Approves or denies a pending approval; false when it does not exist, is
     // not pending, or the write failed (then *error says why).
     bool resolveApproval(std::int64_t id, bool approved, const std::string &note, const std::string &resolver,
                          std::string *error = nullptr);
+    // Marks one pending approval as expired, with note; false as resolveApproval.
+    bool expireApproval(std::int64_t id, const std::string &note, std::string *error = nullptr);
     // Marks pending approvals created before olderThan as expired; returns
     // how many, or -1 on failure.
     std::int64_t expireApprovals(double olderThan, std::string *error = nullptr);
+    // Marks the session's pending approvals as expired, with note as their
+    // note (e.g. "the session ended"); returns how many, or -1 on failure.
+    std::int64_t expireSessionApprovals(const std::string &sessionId, const std::string &note,
+                                        std::string *error = nullptr);
 
     // --- health ---
 
@@ -171,6 +185,7 @@ private:
     void report(const std::string &message);
 
     std::string m_path;
+    audit::AuditLimits m_limits;
     std::unique_ptr<audit::AuditWriter> m_writer;
     std::unique_ptr<audit::AuditReader> m_reader;
 

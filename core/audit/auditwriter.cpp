@@ -39,6 +39,9 @@ bool AuditWriter::open(const std::string &path, bool create, int busyTimeoutMs, 
         {&m_expireApprovals,
          "UPDATE approvals SET status = 'expired', resolved_at = ?2, resolver = 'expiry' "
          "WHERE status = 'pending' AND created_at < ?1"},
+        {&m_expireSessionApprovals,
+         "UPDATE approvals SET status = 'expired', resolved_at = ?2, note = ?3, resolver = 'expiry' "
+         "WHERE status = 'pending' AND session_id = ?1"},
     };
     for (const auto &s : statements)
         if (!s.stmt->prepare(m_db.handle(), s.sql, error))
@@ -187,6 +190,20 @@ bool AuditWriter::expireApprovals(double olderThan, double at, std::int64_t &cou
     st.reset();
     st.bindReal(1, olderThan);
     st.bindReal(2, at);
+    if (st.step() != SQLITE_DONE)
+        return failed(error);
+    count = sqlite3_changes(m_db.handle());
+    return true;
+}
+
+bool AuditWriter::expireSessionApprovals(const std::string &sessionId, double at, const std::string &note,
+                                         std::int64_t &count, std::string &error)
+{
+    auto &st = m_expireSessionApprovals;
+    st.reset();
+    st.bindText(1, sessionId);
+    st.bindReal(2, at);
+    st.bindText(3, note);
     if (st.step() != SQLITE_DONE)
         return failed(error);
     count = sqlite3_changes(m_db.handle());

@@ -41,6 +41,8 @@ public:
     bool resolveApproval(std::int64_t id, ApprovalStatus status, double at, const std::string &note,
                          const std::string &resolver, bool &changed, std::string &error);
     bool expireApprovals(double olderThan, double at, std::int64_t &count, std::string &error);
+    bool expireSessionApprovals(const std::string &sessionId, double at, const std::string &note, std::int64_t &count,
+                                std::string &error);
 
 private:
     bool failed(std::string &error);
@@ -53,6 +55,7 @@ private:
     SqliteStmt m_insertApproval;
     SqliteStmt m_resolveApproval;
     SqliteStmt m_expireApprovals;
+    SqliteStmt m_expireSessionApprovals;
     // Per-batch event counts by (session, decision), written at commit:
     // one upsert per pair instead of one per event.
     std::map<std::pair<std::string, std::string>, std::int64_t> m_counts;

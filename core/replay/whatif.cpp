@@ -322,6 +322,10 @@ std::shared_ptr<const PolicyDocument> WhatIf::policyAtRevision(const RevisionRea
 std::optional<std::string> WhatIf::approximateRequest(std::string_view type, std::string_view tool,
                                                       std::string_view parameters, double ts, std::string &why)
 {
+    if (audit::AuditLimits::isTruncatedJson(parameters)) {
+        why = "its parameters were too large to be stored whole";
+        return std::nullopt;
+    }
     const std::string params = unredact(parameters);
     QJsonParseError perr;
     const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(params), &perr);
@@ -409,7 +413,9 @@ std::optional<WhatIfResult> WhatIf::run(const AuditStore &store, const std::stri
             p.ts = r.ts;
             p.before = outcomeFromName(r.decision).value_or(Outcome::None);
             p.policyBefore = std::string(r.policy);
-            if (r.hasRequest) {
+            if (r.hasRequest && audit::AuditLimits::isTruncatedJson(r.request)) {
+                p.why = "its request was too large to be stored whole";
+            } else if (r.hasRequest) {
                 p.request = std::string(r.request);
             } else if (auto req = approximateRequest(r.type, r.tool, r.parameters, r.ts, p.why)) {
                 p.request = std::move(*req);

@@ -253,11 +253,27 @@ void Gateway::escalate(const Request &request, const Decision &decision, const s
     a.requestJson = redacted(request.toJson());
     a.decisionJson = redacted(decision.toJson());
     m_approvals->request(std::move(a), [this, tool, then = std::move(then)](ApprovalAnswer answer) {
-        audit(nullptr, "approval", tool, "{}",
-              answer.timedOut ? "approval timed out; the action is blocked"
-                              : answer.approved ? "approved" + (answer.note.empty() ? std::string() : ": " + answer.note)
-                                                : "denied" + (answer.note.empty() ? std::string() : ": " + answer.note));
-        then(answer.approved && !answer.timedOut, answer.timedOut ? "approval timed out" : answer.note);
+        const auto suffix = [&answer] { return answer.note.empty() ? std::string() : ": " + answer.note; };
+        if (answer.refused) {
+            // Never held (too many waiting, or not recordable): a block, and
+            // one an analyst should see.
+            Decision refused;
+            refused.outcome = Action::Block;
+            refused.logLevel = LogLevel::Warning;
+            refused.message = "refused without approval" + suffix();
+            audit(&refused, "approval", tool, "{}");
+            then(false, answer.note);
+            return;
+        }
+        if (answer.timedOut) {
+            audit(nullptr, "approval", tool, "{}",
+                  (answer.note.empty() ? std::string("approval timed out") : "approval expired" + suffix())
+                      + "; the action is blocked");
+            then(false, answer.note.empty() ? std::string("approval timed out") : answer.note);
+            return;
+        }
+        audit(nullptr, "approval", tool, "{}", (answer.approved ? "approved" : "denied") + suffix());
+        then(answer.approved, answer.note);
     });
 }
 

@@ -33,7 +33,10 @@ struct ApprovalRequest
 struct ApprovalAnswer
 {
     bool approved = false;
-    bool timedOut = false;
+    bool timedOut = false; // expired: the timeout passed or the session ended (note says which, when known)
+    // Never held: the broker refused to queue it (too many actions already
+    // wait, or it could not be recorded); note says why. Not approved.
+    bool refused = false;
     std::string note;
 };
 

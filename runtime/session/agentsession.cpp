@@ -224,7 +224,8 @@ bool AgentSession::start(QString *error)
     // Approvals.
     switch (m_options.approvals) {
     case Approvals::Store: {
-        auto *b = new StoreApprovalBroker(m_options.store, m_options.approvalTimeoutSeconds, this);
+        auto *b = new StoreApprovalBroker(m_options.store, m_options.approvalTimeoutSeconds,
+                                          m_options.maxPendingApprovals, this);
         connect(b, &StoreApprovalBroker::held, this, [this](qint64 id, const QString &tool, const QString &msg) {
             AuditEvent e;
             e.type = "approval";
@@ -397,6 +398,10 @@ void AgentSession::stop()
 
 void AgentSession::onSandboxFinished(const SandboxExit &exit)
 {
+    // First, so that nothing held can still be approved and run for an
+    // agent that is gone (endSession expires them in the store as well).
+    if (auto *b = findChild<StoreApprovalBroker *>(QString(), Qt::FindDirectChildrenOnly))
+        b->expireAll("the session ended");
     m_guard->sweep();
     QString reason = sandboxExitReasonName(exit.reason);
     if (m_interrupted && exit.reason == SandboxExitReason::Killed)

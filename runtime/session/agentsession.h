@@ -54,6 +54,7 @@ public:
         AuditStore *store = nullptr;
         Approvals approvals = Approvals::Store;
         int approvalTimeoutSeconds = 300;
+        int maxPendingApprovals = 20; // held at once; more escalations are refused at once
         QList<QPair<QString, QString>> extraEnv; // e.g. OPENSHELL_DEMO_CA
     };
 

@@ -4,6 +4,8 @@
 
 #include <QTimer>
 
+#include <algorithm>
+
 namespace osh::runtime {
 
 namespace {
@@ -23,25 +25,57 @@ ApprovalRecord recordOf(const ApprovalRequest &r)
 }
 } // namespace
 
-StoreApprovalBroker::StoreApprovalBroker(AuditStore *store, int timeoutSeconds, QObject *parent)
-    : QObject(parent), m_store(store), m_timeoutSeconds(timeoutSeconds), m_timer(new QTimer(this))
+StoreApprovalBroker::StoreApprovalBroker(AuditStore *store, int timeoutSeconds, int maxPending, QObject *parent)
+    : QObject(parent), m_store(store), m_timeoutSeconds(timeoutSeconds), m_maxPending(maxPending), m_timer(new QTimer(this))
 {
     m_timer->setInterval(200);
     connect(m_timer, &QTimer::timeout, this, &StoreApprovalBroker::poll);
 }
 
+StoreApprovalBroker::~StoreApprovalBroker()
+{
+    for (const auto &w : m_waiting)
+        m_store->expireApproval(w.id, "the session ended");
+}
+
+void StoreApprovalBroker::expireAll(const std::string &reason)
+{
+    auto waiting = std::move(m_waiting);
+    m_waiting.clear();
+    m_timer->stop();
+    for (auto &w : waiting) {
+        m_store->expireApproval(w.id, reason);
+        ApprovalAnswer a;
+        a.timedOut = true;
+        a.note = reason;
+        w.answer(a);
+    }
+}
+
 void StoreApprovalBroker::request(ApprovalRequest request, std::function<void(ApprovalAnswer)> answer)
 {
+    const auto holding = std::count_if(m_waiting.begin(), m_waiting.end(),
+                                       [&](const Waiting &w) { return w.sessionId == request.sessionId; });
+    if (holding >= m_maxPending) {
+        // Not recorded as an approval: nobody is meant to look at it. The
+        // gateway's audit event for the answer records the refusal.
+        ApprovalAnswer a;
+        a.refused = true;
+        a.note = "too many actions are waiting for approval (" + std::to_string(m_maxPending) + "): this one is refused";
+        QTimer::singleShot(0, this, [answer, a] { answer(a); });
+        return;
+    }
     std::string error;
     const auto id = m_store->addApproval(recordOf(request), &error);
     if (!id) {
         // Nobody can approve what was not recorded: the action stays blocked.
         ApprovalAnswer a;
+        a.refused = true;
         a.note = "the approval could not be recorded: " + error;
         QTimer::singleShot(0, this, [answer, a] { answer(a); });
         return;
     }
-    m_waiting.push_back({*id, AuditStore::now() + m_timeoutSeconds, std::move(answer)});
+    m_waiting.push_back({*id, request.sessionId, AuditStore::now() + m_timeoutSeconds, std::move(answer)});
     Q_EMIT held(*id, QString::fromStdString(request.tool), QString::fromStdString(request.message));
     if (!m_timer->isActive())
         m_timer->start();

@@ -3,3 +3,4 @@ osh_add_test(NAME tst_workspaceguard SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_works
 osh_add_test(NAME tst_filecontroller SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_filecontroller.cpp LIBS osh_runtime)
 osh_add_test(NAME tst_archiveinspector SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_archiveinspector.cpp
     LIBS osh_runtime PkgConfig::LIBARCHIVE)
+osh_add_test(NAME tst_approvalbroker SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_approvalbroker.cpp LIBS osh_runtime)

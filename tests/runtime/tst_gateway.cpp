@@ -28,7 +28,7 @@ namespace {
 class ScriptedApprover final : public ApprovalBroker
 {
 public:
-    enum Mode { Approve, Deny, Timeout } mode = Approve;
+    enum Mode { Approve, Deny, Timeout, Refuse } mode = Approve;
     std::vector<ApprovalRequest> seen;
     void request(ApprovalRequest r, std::function<void(ApprovalAnswer)> answer) override
     {
@@ -36,7 +36,8 @@ public:
         ApprovalAnswer a;
         a.approved = mode == Approve;
         a.timedOut = mode == Timeout;
-        a.note = mode == Approve ? "looks fine" : "";
+        a.refused = mode == Refuse;
+        a.note = mode == Approve ? "looks fine" : mode == Refuse ? "too many actions are waiting for approval (20)" : "";
         QTimer::singleShot(10, [answer, a] { answer(a); });
     }
 };
@@ -219,6 +220,20 @@ private Q_SLOTS:
         QVERIFY(isError(r));
         QVERIFY(text(r).contains(QStringLiteral("not approved")));
         QCOMPARE(m_audit.count("data_output"), 0);
+    }
+
+    void escalationRefusedByTheBroker()
+    {
+        // A flood of escalations: the broker refuses to hold more, and the
+        // call is refused at once, recorded as a block an analyst sees.
+        m_approver.mode = ScriptedApprover::Refuse;
+        const auto r = m_client.toolCall("email_send");
+        QVERIFY(isError(r));
+        QVERIFY2(text(r).contains(QStringLiteral("too many actions are waiting")), qPrintable(text(r)));
+        bool recorded = false;
+        for (const auto &e : m_audit.events)
+            recorded = recorded || (e.type == "approval" && e.decision == "block" && e.severity == "warning");
+        QVERIFY(recorded);
     }
 
     void toolFailureIsReported()

@@ -1,0 +1,85 @@
+#include "auditlimits.h"
+
+#include "util/value.h"
+
+#include <QByteArray>
+#include <QCryptographicHash>
+
+#include <algorithm>
+
+namespace osh::audit {
+
+namespace {
+
+constexpr std::string_view kStandInPrefix = "{\"truncated\":true,\"bytes\":";
+
+std::string sha256Hex(const std::string &s)
+{
+    return QCryptographicHash::hash(QByteArrayView(s.data(), static_cast<qsizetype>(s.size())), QCryptographicHash::Sha256)
+        .toHex()
+        .toStdString();
+}
+
+// At most n bytes of s, not cutting a UTF-8 sequence in two.
+std::string_view head(const std::string &s, std::size_t n)
+{
+    if (s.size() <= n)
+        return s;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        --n;
+    return std::string_view(s).substr(0, n);
+}
+
+} // namespace
+
+bool AuditLimits::capJson(std::string &field) const
+{
+    if (m_max == 0 || field.size() <= m_max)
+        return false;
+    // The head is escaped (up to 6 bytes per byte): an eighth of the cap
+    // keeps the stand-in itself under the cap.
+    std::string out(kStandInPrefix);
+    out += std::to_string(field.size());
+    out += ",\"sha256\":\"" + sha256Hex(field) + "\",\"head\":";
+    appendJsonString(out, head(field, std::min(kHeadBytes, m_max / 8)));
+    out += '}';
+    field = std::move(out);
+    return true;
+}
+
+bool AuditLimits::capText(std::string &field) const
+{
+    if (m_max == 0 || field.size() <= m_max)
+        return false;
+    std::string out(head(field, std::min(kHeadBytes, m_max / 8)));
+    out += " [truncated: " + std::to_string(field.size()) + " bytes, sha256 " + sha256Hex(field) + "]";
+    field = std::move(out);
+    return true;
+}
+
+bool AuditLimits::cap(AuditEvent &e) const
+{
+    bool any = false;
+    for (auto *f : {&e.parameters, &e.trace, &e.request})
+        any = capJson(*f) || any;
+    for (auto *f : {&e.message, &e.tool})
+        any = capText(*f) || any;
+    return any;
+}
+
+bool AuditLimits::cap(ApprovalRecord &a) const
+{
+    bool any = false;
+    for (auto *f : {&a.parameters, &a.request, &a.decision})
+        any = capJson(*f) || any;
+    for (auto *f : {&a.message, &a.tool})
+        any = capText(*f) || any;
+    return any;
+}
+
+bool AuditLimits::isTruncatedJson(std::string_view json)
+{
+    return json.substr(0, kStandInPrefix.size()) == kStandInPrefix;
+}
+
+} // namespace osh::audit
