@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -42,7 +43,7 @@ Error fromErrno(int err, std::string_view what)
     case ELOOP:
     case EXDEV:
         e.failure = Failure::Escapes;
-        e.message = std::string(what) + ": the path crosses a symbolic link or another file system";
+        e.message = std::string(what) + ": the path crosses a symbolic link or another file system (the controller follows neither)";
         break;
     case ENOTDIR: e.failure = Failure::NotFolder; e.message = std::string(what) + ": a component is not a folder"; break;
     case EISDIR: e.failure = Failure::IsFolder; e.message = std::string(what) + ": is a folder"; break;
@@ -557,6 +558,40 @@ bool becomeFileUser(uid_t uid, gid_t gid, std::string *error)
     if (fsuid != uid || fsgid != gid) {
         if (error)
             *error = "cannot take the file-system identity " + std::to_string(uid) + ":" + std::to_string(gid);
+        return false;
+    }
+    // setfsuid clears only the file-system capabilities; the rest of root's
+    // (CAP_SYS_RESOURCE would write past the disk's reserved blocks and
+    // quotas, CAP_SETUID would undo all this) go too. Capabilities are per
+    // thread: the rest of the process keeps its own.
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = {};
+    if (::syscall(SYS_capset, &header, none) != 0) {
+        if (error)
+            *error = std::string("cannot drop capabilities: ") + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+bool removeFile(int root, std::string_view relative, const Opened &expected, Error *error)
+{
+    std::string leaf;
+    Fd dir = parentOf(root, relative, false, &leaf, error);
+    if (!dir.valid())
+        return false;
+    struct stat st{};
+    if (::fstatat(dir.get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        failErrno(error, std::string(relative));
+        return false;
+    }
+    if (S_ISDIR(st.st_mode) || st.st_dev != expected.dev || st.st_ino != expected.ino) {
+        fail(error, Failure::Escapes, "changed since it was examined");
+        return false;
+    }
+    // Flags 0: a folder swapped in meanwhile fails with EISDIR, never emptied.
+    if (::unlinkat(dir.get(), leaf.c_str(), 0) != 0) {
+        failErrno(error, std::string(relative));
         return false;
     }
     return true;

@@ -119,12 +119,18 @@ std::optional<std::vector<Entry>> listFolder(int root, std::string_view relative
 // Removes a file, a link (not what it points to) or a whole folder tree.
 bool removePath(int root, std::string_view relative, Opened *what, Error *error);
 
+// Removes one name that is not a folder, and only when it is still the
+// object that was examined (device and inode): for code that scans first
+// and removes later while agent code may swap names in between.
+bool removeFile(int root, std::string_view relative, const Opened &expected, Error *error);
+
 // Creates a symbolic link at `relative` whose text is `target` (the link is
 // never followed by these functions).
 bool makeSymlink(int root, std::string_view relative, const std::string &target, Error *error);
 
 // Gives the calling thread (only) the file-system identity of uid:gid with
-// no supplementary groups, so the kernel checks every access as that user.
+// no supplementary groups and no capabilities, so the kernel checks every
+// access as that user and the thread cannot become root again.
 // Needs to be called on a thread that does nothing else. False when the
 // identity cannot be taken (then nothing may be done on that thread).
 bool becomeFileUser(uid_t uid, gid_t gid, std::string *error);

@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QTimer>
 
+#include <atomic>
 #include <mutex>
 
 namespace osh::runtime {
@@ -107,15 +108,14 @@ void FileController::post(Job job, Done done)
         return;
     }
     // Answered once: by the worker, or by the timer when the worker stalls.
-    auto answered = std::make_shared<bool>(false);
+    auto answered = std::make_shared<std::atomic<bool>>(false);
     auto doneShared = std::make_shared<Done>(std::move(done));
     auto *timer = new QTimer(this);
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, this, [answered, doneShared, timer, ms = m_options.timeoutMs] {
         timer->deleteLater();
-        if (*answered)
+        if (answered->exchange(true))
             return;
-        *answered = true;
         FileOutcome o;
         o.timedOut = true;
         o.error = {beneath::Failure::Io, "the operation did not finish within " + std::to_string(ms) + " ms"};
@@ -128,7 +128,9 @@ void FileController::post(Job job, Done done)
         m_worker,
         [weak, job = std::move(job), answered, doneShared, timerPtr] {
             auto shared = weak.lock();
-            if (!shared)
+            // Already answered as timed out: the operation must not happen
+            // after the agent was told it did not.
+            if (!shared || answered->load())
                 return;
             FileOutcome o = job(shared->roots);
             std::lock_guard<std::mutex> g(shared->lock);
@@ -139,9 +141,8 @@ void FileController::post(Job job, Done done)
                 [o = std::move(o), answered, doneShared, timerPtr]() mutable {
                     if (timerPtr)
                         timerPtr->deleteLater();
-                    if (*answered)
+                    if (answered->exchange(true))
                         return;
-                    *answered = true;
                     (*doneShared)(std::move(o));
                 },
                 Qt::QueuedConnection);

@@ -9,7 +9,7 @@
 // beneath.h), never through a symbolic link, and nothing special (FIFO,
 // socket, device) is ever opened. No file I/O runs on the caller's event
 // loop, and every operation is answered within a time limit even when the
-// file system stalls.
+// file system stalls (an operation not yet started by then never starts).
 
 #include "beneath.h"
 
@@ -56,7 +56,7 @@ public:
         uid_t uid = 0; // the identity every operation runs with (when root)
         gid_t gid = 0;
         int timeoutMs = 10000;
-        std::int64_t maxReadBytes = std::int64_t(32) << 20;
+        std::int64_t maxReadBytes = std::int64_t(16) << 20;
         std::size_t maxEntries = 10000;
     };
 

@@ -9,6 +9,7 @@
 #include <QLocalSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 
 #include <sys/stat.h>
@@ -96,6 +97,10 @@ void Gateway::onConnection()
         }
         ++m_connections;
         connect(s, &QLocalSocket::readyRead, this, [this, s] { onReadable(s); });
+        connect(s, &QLocalSocket::bytesWritten, this, [this, s] {
+            if (s->bytesToWrite() < kMaxUnsentBytes / 2)
+                onReadable(s);
+        });
         connect(s, &QLocalSocket::disconnected, s, &QObject::deleteLater);
         connect(s, &QObject::destroyed, this, [this] {
             if (--m_connections < kMaxConnections / 2)
@@ -106,7 +111,9 @@ void Gateway::onConnection()
 
 void Gateway::onReadable(QLocalSocket *socket)
 {
-    while (socket->canReadLine()) {
+    // A client that does not read its answers is not served more: what the
+    // gateway holds for it stays bounded (resumed from bytesWritten).
+    while (socket->bytesToWrite() < kMaxUnsentBytes && socket->canReadLine()) {
         const QByteArray line = socket->readLine().trimmed();
         if (line.isEmpty())
             continue;
@@ -462,13 +469,24 @@ struct Gateway::FileCall
 
 void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
 {
+    if (m_fileOps >= kMaxFileOperations) {
+        respondError(socket, id, kInvalidRequest,
+                     QStringLiteral("too many file operations in progress (%1); wait for their answers").arg(kMaxFileOperations));
+        return;
+    }
     QString why;
     auto parsed = jsonrpc::parseFileRequest(params, m_engine->document().filesystem.workspace, &why);
     if (!parsed) {
         respondError(socket, id, kInvalidParams, QStringLiteral("openshell/file: %1").arg(why));
         return;
     }
-    auto call = std::make_shared<FileCall>();
+    ++m_fileOps;
+    // Counted until the last reference to the call goes, however it ends.
+    auto call = std::shared_ptr<FileCall>(new FileCall, [gateway = QPointer<Gateway>(this)](FileCall *c) {
+        delete c;
+        if (gateway)
+            --gateway->m_fileOps;
+    });
     call->socket = socket;
     call->id = id;
     call->op = parsed->operation;
@@ -558,6 +576,18 @@ void Gateway::decideFile(const std::shared_ptr<FileCall> &call, std::int64_t siz
         refuse(d, QString::fromStdString(d.message));
         return;
     }
+    // Deleting a folder removes what is below it: never a folder that a
+    // rule keeps from being changed (read-only) or read back (write-only).
+    if (call->op == QLatin1StringView("delete")) {
+        for (const auto &r : fs.rules) {
+            if (r.permissions != Permission::ReadWrite && r.path != call->normalized
+                && FilesystemLayer::isUnder(r.path, call->normalized)) {
+                refuseFile(*call, call->path.toStdString() + " holds " + r.path + ", which the policy does not let the agent "
+                               + (r.permissions == Permission::Read ? "change" : "read back or remove"));
+                return;
+            }
+        }
+    }
     // A file leaving through a write-only path passes data_output policies.
     const int rule = m_engine->filesystem().ruleFor(call->normalized);
     if (writing && rule >= 0 && fs.rules[static_cast<size_t>(rule)].permissions == Permission::Write) {
@@ -615,7 +645,13 @@ void Gateway::finishFile(const FileCall &call, const Decision &d, const FileOutc
     if (call.op == QLatin1StringView("read")) {
         const QByteArray data = QByteArray::fromStdString(o.content);
         const QString text = QString::fromUtf8(data);
-        if (text.toUtf8() == data) {
+        // Control characters cost six bytes each in JSON: such content goes
+        // as base64, so an answer is never much larger than the file.
+        const bool control = std::any_of(data.begin(), data.end(), [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return (u < 0x20 && u != '\n' && u != '\r' && u != '\t') || u == 0x7f;
+        });
+        if (!control && text.toUtf8() == data) {
             result.insert(QStringLiteral("content"), text);
         } else {
             result.insert(QStringLiteral("content"), QString::fromLatin1(data.toBase64()));

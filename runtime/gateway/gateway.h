@@ -58,6 +58,8 @@ public:
     double now() const;
     int activeCalls() const { return m_activeCalls; }
     static constexpr int kMaxConnections = 16;
+    static constexpr int kMaxFileOperations = 8;           // in progress at once, per session
+    static constexpr qint64 kMaxUnsentBytes = 64 << 20;    // per connection, before it is read from again
 
 Q_SIGNALS:
     void toolCallFinished(const QString &tool, bool allowed);
@@ -107,6 +109,7 @@ private:
     QElapsedTimer m_clock;
     int m_activeCalls = 0;
     int m_connections = 0;
+    int m_fileOps = 0;
     bool m_connectionCapReported = false;
 };
 

@@ -11,6 +11,7 @@
 #include <csignal>
 
 #include <ftw.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef OSH_SANDBOX_INIT_PATH
@@ -23,8 +24,13 @@ namespace {
 
 constexpr qsizetype kStderrTail = 16 * 1024;
 
-int chownEntry(const char *path, const struct stat *, int, struct FTW *)
+int chownEntry(const char *path, const struct stat *st, int, struct FTW *)
 {
+    // A file with other names may have them outside the workspace (a
+    // package store, a local git clone): handing it over would hand those
+    // over too. It stays as it is (readable, not writable, in the sandbox).
+    if (st && !S_ISDIR(st->st_mode) && st->st_nlink > 1)
+        return 0;
     // lchown: a symlink in the workspace must not hand over its target.
     return lchown(path, SandboxSpec::kSandboxUid, SandboxSpec::kSandboxGid) == 0 ? 0 : -1;
 }

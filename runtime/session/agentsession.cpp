@@ -21,6 +21,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSet>
+
+#include <algorithm>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -111,7 +114,8 @@ QString AgentSession::prepareWorkspace(QString *error)
 }
 
 bool AgentSession::maskInsideWorkspace(const AccessRule &rule, const std::string &workspace, const QString &policyDir,
-                                       SandboxSpec &spec, std::vector<PathMapping> &paths, QString *error)
+                                       SandboxSpec &spec, std::vector<PathMapping> &paths, QSet<QString> &pinned,
+                                       QString *error)
 {
     // The workspace is mounted read-write as a whole, so a narrower rule
     // inside it needs a mount of its own, or agent code would simply ignore
@@ -143,6 +147,22 @@ bool AgentSession::maskInsideWorkspace(const AccessRule &rule, const std::string
         }
         host = m_workspace + QLatin1Char('/') + QString::fromStdString(relative);
     }
+    // Every folder between the workspace and the rule's folder becomes a
+    // mount point of its own (bound onto itself, read-write): the kernel
+    // refuses to rename or remove a mount point, so agent code cannot move
+    // the protected folder to a path no rule names.
+    if (!rule.source) {
+        const QStringList parts = QString::fromStdString(relative).split(QLatin1Char('/'));
+        QString sub;
+        for (qsizetype i = 0; i + 1 < parts.size(); ++i) {
+            sub += (sub.isEmpty() ? QString() : QStringLiteral("/")) + parts[i];
+            if (pinned.contains(sub))
+                continue;
+            pinned.insert(sub);
+            spec.mounts.append({m_workspace + QLatin1Char('/') + sub, QString::fromStdString(workspace) + QLatin1Char('/') + sub, false});
+        }
+    }
+    pinned.insert(QString::fromStdString(relative));
     if (rule.permissions == Permission::Read) {
         spec.mounts.append({host, QString::fromStdString(rule.path), true});
         return true;
@@ -291,12 +311,21 @@ bool AgentSession::start(QString *error)
     if (doc.sandbox.allowFilesystem) {
         int privateDirs = 0;
         QString why;
+        // Rules inside the workspace, outer folders first, so a mount for an
+        // inner folder is never hidden by one made later for an outer one.
+        std::vector<const AccessRule *> nested;
+        for (const auto &r : doc.filesystem.rules)
+            if (FilesystemLayer::isUnder(r.path, doc.filesystem.workspace))
+                nested.push_back(&r);
+        std::stable_sort(nested.begin(), nested.end(),
+                         [](const AccessRule *a, const AccessRule *b) { return a->path.size() < b->path.size(); });
+        QSet<QString> pinned;
+        for (const AccessRule *r : nested)
+            if (!maskInsideWorkspace(*r, doc.filesystem.workspace, policyDir, spec, paths, pinned, &why))
+                return failStart(why);
         for (const auto &r : doc.filesystem.rules) {
-            if (FilesystemLayer::isUnder(r.path, doc.filesystem.workspace)) {
-                if (!maskInsideWorkspace(r, doc.filesystem.workspace, policyDir, spec, paths, &why))
-                    return failStart(why);
+            if (FilesystemLayer::isUnder(r.path, doc.filesystem.workspace))
                 continue;
-            }
             QString host = r.source ? QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*r.source)).absoluteFilePath())
                                     : QDir(m_runDir).filePath(QStringLiteral("fs/%1").arg(++privateDirs));
             if (!r.source) {

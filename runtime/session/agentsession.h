@@ -10,6 +10,7 @@
 #include "sandbox/sandboxexit.h"
 
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -84,7 +85,7 @@ private:
     void onSandboxFinished(const SandboxExit &exit);
     QString prepareWorkspace(QString *error);
     bool maskInsideWorkspace(const AccessRule &rule, const std::string &workspace, const QString &policyDir,
-                             SandboxSpec &spec, std::vector<PathMapping> &paths, QString *error);
+                             SandboxSpec &spec, std::vector<PathMapping> &paths, QSet<QString> &pinned, QString *error);
 
     class Sink;
     Options m_options;

@@ -13,6 +13,7 @@
 #include <algorithm>
 
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace osh::runtime {
@@ -91,14 +92,21 @@ int WorkspaceGuard::sweepFolder(const GuardedFolder &folder)
     };
     std::vector<Entry> kept;
     int removedCount = 0;
-    // Removed relative to the folder's descriptor, never through a link:
-    // agent code may swap a parent folder for a link to a host folder
-    // between the scan and the removal.
+    // Removed relative to the folder's descriptor, never through a link, and
+    // only a name that is not a folder and is still what was examined:
+    // agent code may swap a parent for a link to a host folder, or the name
+    // for a folder, between the scan and the removal.
     beneath::Fd root = beneath::openRoot(QFile::encodeName(folder.hostPath).toStdString(), nullptr);
     auto remove = [&](const QFileInfo &fi, const std::string &sandbox, const QString &why) {
         const qint64 size = fi.isSymLink() ? 0 : fi.size();
         const QString relative = fi.absoluteFilePath().mid(folder.hostPath.size() + 1);
-        if (root.valid() && beneath::removePath(root.get(), QFile::encodeName(relative).toStdString(), nullptr, nullptr)) {
+        struct stat st{};
+        if (::lstat(QFile::encodeName(fi.absoluteFilePath()).constData(), &st) != 0)
+            return;
+        beneath::Opened examined;
+        examined.dev = st.st_dev;
+        examined.ino = st.st_ino;
+        if (root.valid() && beneath::removeFile(root.get(), QFile::encodeName(relative).toStdString(), examined, nullptr)) {
             ++removedCount;
             Q_EMIT removed(QString::fromStdString(sandbox), why, size);
         }

@@ -16,11 +16,13 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
+#include <cstring>
 #include <thread>
 
 #include <fcntl.h>
@@ -43,6 +45,7 @@ filesystem:
   strict_path_validation: true
   rules:
     - {path: /agent/workspace, permissions: read-write, block_symlinks: false}
+    - {path: /agent/workspace/keep/locked, permissions: read}
 )yaml";
 
 const QByteArray kCanary = "CANARY-7f3c9d-host-secret";
@@ -224,6 +227,82 @@ private Q_SLOTS:
         QVERIFY(!r[QStringLiteral("ok")].toBool());
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), kInside);
+    }
+
+    void workerHoldsNoCapabilities()
+    {
+        if (::geteuid() != 0)
+            QSKIP("capabilities are only dropped when running as root");
+        // The worker thread, by name: no capability left in any set.
+        bool found = false;
+        for (const QString &tid : QDir(QStringLiteral("/proc/self/task")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFile comm(QStringLiteral("/proc/self/task/%1/comm").arg(tid));
+            if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "osh-files")
+                continue;
+            found = true;
+            QFile status(QStringLiteral("/proc/self/task/%1/status").arg(tid));
+            QVERIFY(status.open(QIODevice::ReadOnly));
+            const QByteArray text = status.readAll();
+            for (const char *set : {"CapEff:\t", "CapPrm:\t"}) {
+                const qsizetype at = text.indexOf(set);
+                QVERIFY(at >= 0);
+                QCOMPARE(text.mid(at + qsizetype(std::strlen(set)), 16), QByteArray("0000000000000000"));
+            }
+            // The file-system identity is the sandbox's user.
+            QVERIFY(text.contains(QByteArray(QByteArray("\nUid:\t0\t0\t0\t") + QByteArray::number(SandboxSpec::kSandboxUid))));
+        }
+        QVERIFY(found);
+    }
+
+    void deleteNeverRemovesAProtectedFolder()
+    {
+        // keep/locked is read-only by rule; deleting its parent (allowed by
+        // the workspace rule) must not take it along.
+        QVERIFY(QDir().mkpath(workspace() + QStringLiteral("/keep/locked")));
+        QFile f(workspace() + QStringLiteral("/keep/locked/data.txt"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(kInside);
+        f.close();
+        for (const QString &d : {QStringLiteral("/keep"), QStringLiteral("/keep/locked"), QStringLiteral("/keep/locked/data.txt")})
+            handToSandboxUser(workspace() + d);
+        const auto r = file(QStringLiteral("delete"), QStringLiteral("/agent/workspace/keep"));
+        QVERIFY(!r[QStringLiteral("ok")].toBool());
+        QVERIFY2(r[QStringLiteral("message")].toString().contains(QStringLiteral("/agent/workspace/keep/locked")),
+                 qPrintable(r[QStringLiteral("message")].toString()));
+        QVERIFY(f.exists());
+        QVERIFY(!file(QStringLiteral("delete"), QStringLiteral("/agent/workspace/keep/locked/data.txt"))[QStringLiteral("ok")].toBool());
+        QVERIFY(f.exists());
+    }
+
+    void removeFileOnlyRemovesWhatWasExamined()
+    {
+        // The guard examines, then removes: a name swapped for a folder or
+        // for another file meanwhile is left alone.
+        const QString ws = workspace();
+        QFile a(ws + QStringLiteral("/big.txt"));
+        QVERIFY(a.open(QIODevice::WriteOnly));
+        a.close();
+        struct stat st{};
+        QVERIFY(::lstat(QFile::encodeName(a.fileName()).constData(), &st) == 0);
+        beneath::Opened examined;
+        examined.dev = st.st_dev;
+        examined.ino = st.st_ino;
+        beneath::Fd root = beneath::openRoot(QFile::encodeName(ws).toStdString(), nullptr);
+        QVERIFY(root.valid());
+        QVERIFY(QFile::remove(a.fileName()));
+        QVERIFY(QDir().mkpath(ws + QStringLiteral("/big.txt/inside")));
+        beneath::Error e;
+        QVERIFY(!beneath::removeFile(root.get(), "big.txt", examined, &e));
+        QVERIFY(QFileInfo::exists(ws + QStringLiteral("/big.txt/inside")));
+        QVERIFY(QDir(ws + QStringLiteral("/big.txt")).removeRecursively());
+        QVERIFY(a.open(QIODevice::WriteOnly)); // same name, another inode (most likely)
+        a.close();
+        QVERIFY(::lstat(QFile::encodeName(a.fileName()).constData(), &st) == 0);
+        if (st.st_ino != examined.ino)
+            QVERIFY(!beneath::removeFile(root.get(), "big.txt", examined, &e));
+        examined.ino = st.st_ino;
+        QVERIFY(beneath::removeFile(root.get(), "big.txt", examined, &e));
+        QVERIFY(!a.exists());
     }
 
     // Agent code swaps a workspace file for a link to a host file, and a

@@ -18,6 +18,9 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
+#include <memory>
+
 #include <unistd.h>
 
 using namespace osh;
@@ -234,6 +237,28 @@ private Q_SLOTS:
         for (const auto &e : m_audit.events)
             recorded = recorded || (e.type == "approval" && e.decision == "block" && e.severity == "warning");
         QVERIFY(recorded);
+    }
+
+    void connectionFloodIsBounded()
+    {
+        // Each connection may buffer a message of up to 16 MiB: agent code
+        // opening hundreds must not make the host hold gigabytes.
+        std::vector<std::unique_ptr<QLocalSocket>> extra;
+        for (int i = 0; i < Gateway::kMaxConnections + 8; ++i) {
+            extra.push_back(std::make_unique<QLocalSocket>());
+            extra.back()->connectToServer(m_dir.filePath(QStringLiteral("gw.sock")));
+            QVERIFY(extra.back()->waitForConnected(2000));
+        }
+        // The first connection is the test client's own: the cap leaves
+        // kMaxConnections - 1 of these open; the rest are closed.
+        QTRY_COMPARE_WITH_TIMEOUT(std::count_if(extra.begin(), extra.end(),
+                                                [](const auto &s) { return s->state() == QLocalSocket::ConnectedState; }),
+                                  std::ptrdiff_t(Gateway::kMaxConnections - 1), 5000);
+        int reported = 0;
+        for (const auto &e : m_audit.events)
+            reported += e.message.find("refused connections") != std::string::npos;
+        QCOMPARE(reported, 1);
+        QVERIFY(!isError(m_client.toolCall("echo", {{QStringLiteral("x"), 1}})));
     }
 
     void toolFailureIsReported()

@@ -38,26 +38,46 @@ RENAME_EXCHANGE = 2
 stop = False
 
 
-def swap(a, b):
-    if libc.syscall(316, -100, a.encode(), -100, b.encode(), RENAME_EXCHANGE) == 0:  # renameat2
-        return
-    # No RENAME_EXCHANGE in this kernel: swap through a third name.
-    try:
-        os.rename(b, b + ".t")
-        os.rename(a, b)
-        os.rename(b + ".t", a)
-    except OSError:
-        pass
+def exchange(a, b):
+    return libc.syscall(316, -100, a.encode(), -100, b.encode(), RENAME_EXCHANGE) == 0  # renameat2, x86_64
 
 
-def racer():
+def racer_exchange():
     while not stop:
-        swap(f"{ws}/f.swap", f"{ws}/f.txt")
-        swap(f"{ws}/d.swap", f"{ws}/d")
+        exchange(f"{ws}/f.swap", f"{ws}/f.txt")
+        exchange(f"{ws}/d.swap", f"{ws}/d")
 
 
+def racer_replace():
+    # Sandbox kernels without RENAME_EXCHANGE: each swap is a rename over
+    # the name (atomic for the file; for the folder the name is briefly
+    # missing, and the controller may create it anew: start over then).
+    n = 0
+    while not stop:
+        n += 1
+        try:
+            os.symlink(canary, f"{ws}/f.l{n}")
+            os.replace(f"{ws}/f.l{n}", f"{ws}/f.txt")
+            with open(f"{ws}/f.n{n}", "w") as f:
+                f.write("workspace content")
+            os.replace(f"{ws}/f.n{n}", f"{ws}/f.txt")
+        except OSError:
+            pass
+        try:
+            if not os.path.islink(f"{ws}/d"):
+                os.rename(f"{ws}/d", f"{ws}/d.old{n}")
+            os.symlink(victim, f"{ws}/d.l{n}")
+            os.replace(f"{ws}/d.l{n}", f"{ws}/d")
+            os.unlink(f"{ws}/d")
+            os.mkdir(f"{ws}/d.n{n}")
+            os.replace(f"{ws}/d.n{n}", f"{ws}/d")
+        except OSError:
+            pass
+
+
+racer = racer_exchange if exchange(f"{ws}/f.swap", f"{ws}/f.txt") else racer_replace
 threading.Thread(target=racer, daemon=True).start()
-reads = read_ok = writes = write_ok = 0
+reads = read_ok = writes = write_ok = escaped = 0
 leaked = False
 end = time.time() + seconds
 while time.time() < end:
@@ -66,8 +86,11 @@ while time.time() < end:
     if secret in json.dumps(r):
         leaked = True
     read_ok += bool(r.get("ok"))
+    escaped += "leaves its folder" in r.get("message", "")
     w = call({"operation": "write", "path": f"{ws}/d/planted-{writes}.txt", "content": "x"})
     writes += 1
     write_ok += bool(w.get("ok"))
+    escaped += "leaves its folder" in w.get("message", "")
 stop = True
-print(json.dumps({"reads": reads, "read_ok": read_ok, "writes": writes, "write_ok": write_ok, "leaked": leaked}), flush=True)
+print(json.dumps({"reads": reads, "read_ok": read_ok, "writes": writes, "write_ok": write_ok, "escaped": escaped,
+                  "racer": racer.__name__, "leaked": leaked}), flush=True)
