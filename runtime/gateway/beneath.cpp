@@ -73,19 +73,25 @@ void failErrno(Error *error, std::string_view what)
         *error = fromErrno(err, what);
 }
 
+Opened openedFrom(const struct stat &st)
+{
+    Opened o;
+    o.dev = st.st_dev;
+    o.ino = st.st_ino;
+    o.mode = st.st_mode;
+    o.uid = st.st_uid;
+    o.size = st.st_size;
+    o.links = st.st_nlink;
+    return o;
+}
+
 bool describe(int fd, Opened *what)
 {
     struct stat st{};
     if (::fstat(fd, &st) != 0)
         return false;
-    if (what) {
-        what->dev = st.st_dev;
-        what->ino = st.st_ino;
-        what->mode = st.st_mode;
-        what->uid = st.st_uid;
-        what->size = st.st_size;
-        what->links = st.st_nlink;
-    }
+    if (what)
+        *what = openedFrom(st);
     return true;
 }
 
@@ -466,15 +472,7 @@ std::optional<std::vector<Entry>> listFolder(int root, std::string_view relative
         struct stat st{};
         if (::fstatat(fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
-        Entry entry;
-        entry.name = name;
-        entry.what.dev = st.st_dev;
-        entry.what.ino = st.st_ino;
-        entry.what.mode = st.st_mode;
-        entry.what.uid = st.st_uid;
-        entry.what.size = st.st_size;
-        entry.what.links = st.st_nlink;
-        out.push_back(std::move(entry));
+        out.push_back({name, openedFrom(st)});
     }
     ::closedir(d);
     return out;
@@ -491,14 +489,8 @@ bool removePath(int root, std::string_view relative, Opened *what, Error *error)
         failErrno(error, std::string(relative));
         return false;
     }
-    if (what) {
-        what->dev = st.st_dev;
-        what->ino = st.st_ino;
-        what->mode = st.st_mode;
-        what->uid = st.st_uid;
-        what->size = st.st_size;
-        what->links = st.st_nlink;
-    }
+    if (what)
+        *what = openedFrom(st);
     if (S_ISDIR(st.st_mode)) {
         Fd sub(openBeneath(dir.get(), leaf.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW));
         if (!sub.valid()) {

@@ -61,6 +61,22 @@ class TstOsctlRun : public QObject
         QTest::newRow("container") << QStringLiteral("container");
     }
 
+    // Until the agent printed "started" (at most 30 s).
+    static bool waitForStarted(QProcess &p)
+    {
+        if (!p.waitForStarted())
+            return false;
+        QByteArray seen;
+        QElapsedTimer t;
+        t.start();
+        while (!seen.contains("started") && t.elapsed() < 30000 && p.state() == QProcess::Running)
+            if (p.waitForReadyRead(500))
+                seen += p.readAllStandardOutput();
+        if (!seen.contains("started"))
+            qWarning("no start seen: %s", seen.constData());
+        return seen.contains("started");
+    }
+
     QStringList sessionsJson()
     {
         QProcess p;
@@ -102,14 +118,7 @@ private Q_SLOTS:
         p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
                                              policy(QStringLiteral("gvisor")), QStringLiteral("--"), QStringLiteral("sh"),
                                              QStringLiteral("-c"), QStringLiteral("echo started; sleep 50")});
-        QVERIFY(p.waitForStarted());
-        QByteArray seen;
-        QElapsedTimer t;
-        t.start();
-        while (!seen.contains("started") && t.elapsed() < 30000 && p.state() == QProcess::Running)
-            if (p.waitForReadyRead(500))
-                seen += p.readAllStandardOutput();
-        QVERIFY2(seen.contains("started"), seen.constData());
+        QVERIFY(waitForStarted(p));
         ::kill(static_cast<pid_t>(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 130);
@@ -295,15 +304,9 @@ private Q_SLOTS:
         p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
                                              policy(QStringLiteral("container")), QStringLiteral("--"), QStringLiteral("sh"),
                                              QStringLiteral("-c"), QStringLiteral("trap '' TERM; echo started; while :; do sleep 1; done")});
-        QVERIFY(p.waitForStarted());
-        QByteArray seen;
+        QVERIFY(waitForStarted(p));
         QElapsedTimer t;
         t.start();
-        while (!seen.contains("started") && t.elapsed() < 30000 && p.state() == QProcess::Running)
-            if (p.waitForReadyRead(500))
-                seen += p.readAllStandardOutput();
-        QVERIFY2(seen.contains("started"), seen.constData());
-        t.restart();
         ::kill(static_cast<pid_t>(p.processId()), SIGTERM);
         QVERIFY(p.waitForFinished(30000));
         QVERIFY2(t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
