@@ -272,7 +272,12 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
             + "), so the action is redacted as a fail-closed measure";
         redactTypes = failedTypes;
     }
-    if (d.outcome != Action::Redact)
+    // Held for approval after a redact failed closed: what a human releases
+    // goes out redacted (the gateway runs d.output once approved).
+    const bool heldRedacted = failedRedact && d.outcome == Action::Escalate;
+    if (heldRedacted)
+        redactTypes = failedTypes;
+    if (d.outcome != Action::Redact && !heldRedacted)
         return true;
     try {
         d.output = redacted(req, redactTypes);

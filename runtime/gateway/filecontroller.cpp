@@ -217,4 +217,17 @@ void FileController::symlink(const Target &t, std::string linkTarget, Done done)
     }, std::move(done));
 }
 
+void FileController::measure(QByteArray data, std::int64_t limit, Done done)
+{
+    post([data = std::move(data), limit](const std::vector<beneath::Fd> &) {
+        FileOutcome o;
+        QString err;
+        o.archive = inspectArchive(data, limit, &err);
+        o.ok = o.archive.has_value();
+        if (!o.ok)
+            o.error = {beneath::Failure::Io, err.toStdString()};
+        return o;
+    }, std::move(done));
+}
+
 } // namespace osh::runtime

@@ -11,6 +11,7 @@
 // loop, and every operation is answered within a time limit even when the
 // file system stalls (an operation not yet started by then never starts).
 
+#include "archiveinspector.h"
 #include "beneath.h"
 
 #include <QObject>
@@ -43,6 +44,7 @@ struct FileOutcome
     std::string content;                  // read
     std::vector<beneath::Entry> entries;  // list
     bool truncated = false;               // list: more entries than returned
+    std::optional<ArchiveSize> archive;   // measure
 };
 
 class FileController : public QObject
@@ -84,6 +86,9 @@ public:
     void list(const Target &t, Done done);
     void remove(const Target &t, Done done);
     void symlink(const Target &t, std::string linkTarget, Done done);
+    // Measures what an archive expands to (inspectArchive) on the worker:
+    // decompressing up to `limit` bytes must not hold up the event loop.
+    void measure(QByteArray data, std::int64_t limit, Done done);
 
 private:
     struct Shared;

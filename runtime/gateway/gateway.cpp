@@ -309,9 +309,12 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
         refuse(QStringLiteral("Refused by OpenShell: %1").arg(QString::fromStdString(d.message)));
         Q_EMIT toolCallFinished(name, false);
         return;
-    case Action::Escalate:
+    case Action::Escalate: {
         ++m_activeCalls;
-        escalate(req, d, tool, argsJson.toStdString(), [this, socket, id, tool, argsJson, refuse, name](bool ok, std::string note) {
+        // A redaction that failed closed before the escalation applies to
+        // what is released.
+        const QByteArray releasedArgs = d.output ? QByteArray::fromStdString(*d.output) : argsJson;
+        escalate(req, d, tool, argsJson.toStdString(), [this, socket, id, tool, releasedArgs, refuse, name](bool ok, std::string note) {
             --m_activeCalls;
             const ToolSpec *s = m_engine->document().findTool(tool);
             if (!ok || !s) {
@@ -320,9 +323,10 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
                 Q_EMIT toolCallFinished(name, false);
                 return;
             }
-            runTool(socket, id, *s, argsJson);
+            runTool(socket, id, *s, releasedArgs);
         });
         return;
+    }
     default:
         break;
     }
@@ -402,7 +406,7 @@ void Gateway::respondToUser(QPointer<QLocalSocket> socket, const QJsonValue &id,
         if (!allowed)
             result.insert(QStringLiteral("text"), QJsonValue());
         else
-            result.insert(QStringLiteral("text"), d.outcome == Action::Redact && d.output ? QString::fromStdString(*d.output) : text);
+            result.insert(QStringLiteral("text"), d.output ? QString::fromStdString(*d.output) : text);
         respond(socket, id, result);
     };
     if (d.outcome == Action::Escalate) {
@@ -465,6 +469,8 @@ struct Gateway::FileCall
     std::optional<std::string> linkTarget;
     std::optional<FileController::Target> target;
     std::string paramsJson;
+    bool parsedWrites = false;
+    std::optional<std::int64_t> expandedSize; // archives, measured before the decision
 };
 
 void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
@@ -494,6 +500,7 @@ void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id,
     call->normalized = parsed->normalized;
     call->content = parsed->content;
     call->linkTarget = parsed->linkTarget;
+    call->parsedWrites = parsed->writes();
     call->paramsJson = QJsonDocument(QJsonObject{{QStringLiteral("operation"), call->op},
                                                  {QStringLiteral("path"), call->path},
                                                  {QStringLiteral("bytes"), call->content.size()}})
@@ -514,6 +521,26 @@ void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id,
                 return;
             }
             decideFile(call, o.ok ? o.opened.size : 0);
+        });
+        return;
+    }
+    if (call->parsedWrites && FilesystemLayer::isArchive(call->normalized)) {
+        // Measure at most 100x the archive or 1 GiB: enough to refuse any
+        // bomb. What cannot be measured is not written: an archive that
+        // cannot be read, that nests too deep, or whose measurement hit the
+        // cap (or the controller's time limit).
+        const auto limit = std::min<std::int64_t>(std::int64_t(call->content.size()) * 100 + 1, std::int64_t(1) << 30);
+        m_files->measure(call->content, limit, [this, call, limit](FileOutcome o) {
+            const auto &m = o.archive;
+            if (!o.ok || !m || (m->exceeded && (!m->refused.isEmpty() || limit >= (std::int64_t(1) << 30)))) {
+                const std::string reason = !o.ok || !m ? "cannot be measured as an archive: " + o.error.message
+                    : !m->refused.isEmpty()         ? m->refused.toStdString()
+                                                    : "expands past " + std::to_string(limit - 1) + " bytes, more than the controller measures";
+                refuseFile(*call, call->path.toStdString() + " " + reason);
+                return;
+            }
+            call->expandedSize = m->expandedBytes;
+            decideFile(call, call->content.size());
         });
         return;
     }
@@ -549,22 +576,8 @@ void Gateway::decideFile(const std::shared_ptr<FileCall> &call, std::int64_t siz
     req.set(Var::FileSize, Value(size));
     if (call->linkTarget)
         req.linkTarget = *call->linkTarget;
-    if (writing && FilesystemLayer::isArchive(call->normalized)) {
-        QString err;
-        // Measure at most 100x the archive or 1 GiB: enough to refuse any bomb.
-        const auto limit = std::min<std::int64_t>(std::int64_t(call->content.size()) * 100 + 1, std::int64_t(1) << 30);
-        const auto measured = inspectArchive(call->content, limit, &err);
-        // What cannot be measured is not written: an archive that cannot be
-        // read, that nests too deep, or whose measurement hit the cap.
-        if (!measured || (measured->exceeded && (!measured->refused.isEmpty() || limit >= (std::int64_t(1) << 30)))) {
-            const QString why = !measured ? QStringLiteral("cannot be read as an archive: %1").arg(err)
-                : !measured->refused.isEmpty() ? measured->refused
-                                               : QStringLiteral("expands past %1 bytes, more than the controller measures").arg(limit - 1);
-            refuseFile(*call, call->path.toStdString() + " " + why.toStdString());
-            return;
-        }
-        req.expandedSize = measured->expandedBytes;
-    }
+    if (call->expandedSize)
+        req.expandedSize = *call->expandedSize;
     const Decision d = decide(req, {}, call->paramsJson);
     auto refuse = [this, call](const Decision &by, const QString &why) {
         QJsonObject r = decisionSummary(by);

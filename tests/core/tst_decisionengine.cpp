@@ -526,6 +526,21 @@ policies:
         QVERIFY(QString::fromStdString(d.toJson()).contains(QStringLiteral("\"fail_closed\":true")));
     }
 
+    void failedRedactionThenEscalationIsReleasedRedacted()
+    {
+        // A redact that failed closed, then an escalation: what a human
+        // approves must go out redacted, not as the agent sent it.
+        Session s("version: 1\nname: r\ntools:\n  - {name: email_send, command: [x]}\npolicies:\n"
+                  "  - {name: r, trigger: tool_call, condition: 'len(tool.args.missing) > 0', action: redact}\n"
+                  "  - {name: e, trigger: tool_call, condition: \"tool.name == 'email_send'\", action: escalate}\n");
+        const auto d = s.decide(R"({"trigger":"tool_call","tool":{"name":"email_send","args":{"body":"card 4111 1111 1111 1111"}}})");
+        QCOMPARE(d.outcome, Action::Escalate);
+        QCOMPARE(d.policy, std::string("e"));
+        QVERIFY(d.output);
+        QVERIFY2(d.output->find("4111") == std::string::npos, d.output->c_str());
+        QVERIFY2(d.output->find("[REDACTED:credit_card]") != std::string::npos, d.output->c_str());
+    }
+
     void firstMatchWins()
     {
         Session s("version: 1\nname: f\npolicies:\n"

@@ -348,6 +348,22 @@ private Q_SLOTS:
         QVERIFY(!s[QStringLiteral("result")][QStringLiteral("ok")].toBool());
     }
 
+    void archiveThatCannotBeMeasuredIsNotWritten()
+    {
+        // A zip whose first entry is damaged: what cannot be measured for
+        // a bomb is not written.
+        const QByteArray broken = QByteArray("PK\x03\x04\x14\x00\x00\x00\x08\x00", 10) + QByteArray(40, '\xff');
+        const auto r = m_client.call(QStringLiteral("openshell/file"), {{QStringLiteral("operation"), QStringLiteral("write")},
+                                                               {QStringLiteral("path"), QStringLiteral("/agent/workspace/broken.zip")},
+                                                               {QStringLiteral("encoding"), QStringLiteral("base64")},
+                                                               {QStringLiteral("content"), QString::fromLatin1(broken.toBase64())}});
+        QVERIFY(!r[QStringLiteral("result")][QStringLiteral("ok")].toBool());
+        QVERIFY2(r[QStringLiteral("result")][QStringLiteral("message")].toString().contains(QStringLiteral("cannot be measured")),
+                 qPrintable(r[QStringLiteral("result")][QStringLiteral("message")].toString()));
+        QVERIFY(!QFile::exists(workspace() + QStringLiteral("/broken.zip")));
+        QCOMPARE(m_audit.count("file_access", "block"), 1);
+    }
+
     void zipBombRefused()
     {
         QProcess py;
