@@ -18,6 +18,7 @@ namespace {
 constexpr std::uint64_t kResolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kMaxRemoved = 100000;
+constexpr const char *kBadPath = "the path has an empty, \".\" or \"..\" component, a NUL byte, or is too long";
 
 int openBeneath(int dir, const char *path, std::uint64_t flags, mode_t mode = 0)
 {
@@ -233,7 +234,7 @@ Fd lookup(int root, std::string_view relative, Opened *what, Error *error)
 {
     const auto parts = components(relative);
     if (!parts) {
-        fail(error, Failure::BadPath, "the path has an empty, \".\" or \"..\" component, a NUL byte, or is too long");
+        fail(error, Failure::BadPath, kBadPath);
         return {};
     }
     const std::string rel = relativeText(*parts, parts->size());
@@ -279,37 +280,57 @@ Fd reopen(int pathFd, int flags, Error *error)
     return fd;
 }
 
-Fd parentOf(int root, std::string_view relative, bool create, std::string *leaf, Error *error)
+namespace {
+
+// The folder made of the first `count` components beneath `root`, each
+// opened without following a link, created on the way when `create`.
+Fd walkFolders(int root, const std::vector<std::string> &parts, std::size_t count, bool create, Error *error)
 {
-    const auto parts = components(relative);
-    if (!parts || parts->empty()) {
-        fail(error, Failure::BadPath, parts ? "the operation needs a path below the folder, not the folder itself"
-                                            : "the path has an empty, \".\" or \"..\" component, a NUL byte, or is too long");
-        return {};
-    }
-    *leaf = parts->back();
     Fd dir(::fcntl(root, F_DUPFD_CLOEXEC, 0));
     if (!dir.valid()) {
         failErrno(error, "cannot duplicate the folder descriptor");
         return {};
     }
-    for (std::size_t i = 0; i + 1 < parts->size(); ++i) {
-        const std::string &name = (*parts)[i];
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::string &name = parts[i];
         Fd next(openBeneath(dir.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW));
         if (!next.valid() && errno == ENOENT && create) {
             if (::mkdirat(dir.get(), name.c_str(), 0755) != 0 && errno != EEXIST) {
-                failErrno(error, "cannot create " + relativeText(*parts, i + 1));
+                failErrno(error, "cannot create " + relativeText(parts, i + 1));
                 return {};
             }
             next = Fd(openBeneath(dir.get(), name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW));
         }
         if (!next.valid()) {
-            failErrno(error, relativeText(*parts, i + 1));
+            failErrno(error, relativeText(parts, i + 1));
             return {};
         }
         dir = std::move(next);
     }
     return dir;
+}
+
+} // namespace
+
+Fd parentOf(int root, std::string_view relative, bool create, std::string *leaf, Error *error)
+{
+    const auto parts = components(relative);
+    if (!parts || parts->empty()) {
+        fail(error, Failure::BadPath, parts ? "the operation needs a path below the folder, not the folder itself" : kBadPath);
+        return {};
+    }
+    *leaf = parts->back();
+    return walkFolders(root, *parts, parts->size() - 1, create, error);
+}
+
+Fd openFolder(int root, std::string_view relative, bool create, Error *error)
+{
+    const auto parts = components(relative);
+    if (!parts) {
+        fail(error, Failure::BadPath, kBadPath);
+        return {};
+    }
+    return walkFolders(root, *parts, parts->size(), create, error);
 }
 
 std::optional<std::string> readFile(int root, std::string_view relative, std::int64_t maxBytes, Opened *what, Error *error)
@@ -440,7 +461,7 @@ std::optional<std::vector<Entry>> listFolder(int root, std::string_view relative
 {
     const auto parts = components(relative);
     if (!parts) {
-        fail(error, Failure::BadPath, "the path has an empty, \".\" or \"..\" component, a NUL byte, or is too long");
+        fail(error, Failure::BadPath, kBadPath);
         return std::nullopt;
     }
     const std::string rel = relativeText(*parts, parts->size());
@@ -478,17 +499,29 @@ std::optional<std::vector<Entry>> listFolder(int root, std::string_view relative
     return out;
 }
 
+namespace {
+
+// The folder holding `relative` and what its last component is now
+// (without following it), for operations on the name itself.
+Fd parentAndLeaf(int root, std::string_view relative, std::string *leaf, struct stat *st, Error *error)
+{
+    Fd dir = parentOf(root, relative, false, leaf, error);
+    if (dir.valid() && ::fstatat(dir.get(), leaf->c_str(), st, AT_SYMLINK_NOFOLLOW) != 0) {
+        failErrno(error, std::string(relative));
+        return {};
+    }
+    return dir;
+}
+
+} // namespace
+
 bool removePath(int root, std::string_view relative, Opened *what, Error *error)
 {
     std::string leaf;
-    Fd dir = parentOf(root, relative, false, &leaf, error);
+    struct stat st{};
+    Fd dir = parentAndLeaf(root, relative, &leaf, &st, error);
     if (!dir.valid())
         return false;
-    struct stat st{};
-    if (::fstatat(dir.get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        failErrno(error, std::string(relative));
-        return false;
-    }
     if (what)
         *what = openedFrom(st);
     if (S_ISDIR(st.st_mode)) {
@@ -569,14 +602,10 @@ bool becomeFileUser(uid_t uid, gid_t gid, std::string *error)
 bool removeFile(int root, std::string_view relative, const Opened &expected, Error *error)
 {
     std::string leaf;
-    Fd dir = parentOf(root, relative, false, &leaf, error);
+    struct stat st{};
+    Fd dir = parentAndLeaf(root, relative, &leaf, &st, error);
     if (!dir.valid())
         return false;
-    struct stat st{};
-    if (::fstatat(dir.get(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        failErrno(error, std::string(relative));
-        return false;
-    }
     if (S_ISDIR(st.st_mode) || st.st_dev != expected.dev || st.st_ino != expected.ino) {
         fail(error, Failure::Escapes, "changed since it was examined");
         return false;

@@ -99,6 +99,10 @@ Fd reopen(int pathFd, int flags, Error *error);
 // never through a link, when `create` is set) and the last component.
 Fd parentOf(int root, std::string_view relative, bool create, std::string *leaf, Error *error);
 
+// O_PATH descriptor of the folder at `relative` (created, one component at
+// a time and never through a link, when `create` is set).
+Fd openFolder(int root, std::string_view relative, bool create, Error *error);
+
 // Reads a whole regular file of at most `maxBytes`.
 std::optional<std::string> readFile(int root, std::string_view relative, std::int64_t maxBytes, Opened *what, Error *error);
 

@@ -50,6 +50,8 @@ FileController::~FileController()
 
 bool FileController::start(QString *error)
 {
+    if (m_thread)
+        return true; // started already: one worker, one set of folders
     for (const auto &m : m_options.roots) {
         beneath::Error e;
         beneath::Fd fd = beneath::openRoot(QFile::encodeName(m.hostPath).toStdString(), &e);

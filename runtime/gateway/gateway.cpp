@@ -462,14 +462,9 @@ struct Gateway::FileCall
 {
     QPointer<QLocalSocket> socket;
     QJsonValue id;
-    QString op;
-    QString path;
-    std::string normalized;
-    QByteArray content;
-    std::optional<std::string> linkTarget;
+    jsonrpc::FileRequest request;
     std::optional<FileController::Target> target;
     std::string paramsJson;
-    bool parsedWrites = false;
     std::optional<std::int64_t> expandedSize; // archives, measured before the decision
 };
 
@@ -495,22 +490,17 @@ void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id,
     });
     call->socket = socket;
     call->id = id;
-    call->op = parsed->operation;
-    call->path = parsed->path;
-    call->normalized = parsed->normalized;
-    call->content = parsed->content;
-    call->linkTarget = parsed->linkTarget;
-    call->parsedWrites = parsed->writes();
-    call->paramsJson = QJsonDocument(QJsonObject{{QStringLiteral("operation"), call->op},
-                                                 {QStringLiteral("path"), call->path},
-                                                 {QStringLiteral("bytes"), call->content.size()}})
+    call->request = std::move(*parsed);
+    call->paramsJson = QJsonDocument(QJsonObject{{QStringLiteral("operation"), call->request.operation},
+                                                 {QStringLiteral("path"), call->request.path},
+                                                 {QStringLiteral("bytes"), call->request.content.size()}})
                            .toJson(QJsonDocument::Compact)
                            .toStdString();
-    call->target = m_files->target(call->normalized);
+    call->target = m_files->target(call->request.normalized);
     // A read is decided on the size of what is there: look first (without
     // opening anything but an O_PATH handle), then decide, then read at
     // most the size that was decided.
-    if (call->op == QLatin1StringView("read") && call->target) {
+    if (call->request.operation == QLatin1StringView("read") && call->target) {
         m_files->inspect(*call->target, [this, call](FileOutcome o) {
             if (o.ok && S_ISLNK(o.opened.mode)) {
                 o.ok = false;
@@ -524,32 +514,32 @@ void Gateway::fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id,
         });
         return;
     }
-    if (call->parsedWrites && FilesystemLayer::isArchive(call->normalized)) {
+    if (call->request.writes() && FilesystemLayer::isArchive(call->request.normalized)) {
         // Measure at most 100x the archive or 1 GiB: enough to refuse any
         // bomb. What cannot be measured is not written: an archive that
         // cannot be read, that nests too deep, or whose measurement hit the
         // cap (or the controller's time limit).
-        const auto limit = std::min<std::int64_t>(std::int64_t(call->content.size()) * 100 + 1, std::int64_t(1) << 30);
-        m_files->measure(call->content, limit, [this, call, limit](FileOutcome o) {
+        const auto limit = std::min<std::int64_t>(std::int64_t(call->request.content.size()) * 100 + 1, std::int64_t(1) << 30);
+        m_files->measure(call->request.content, limit, [this, call, limit](FileOutcome o) {
             const auto &m = o.archive;
             if (!o.ok || !m || (m->exceeded && (!m->refused.isEmpty() || limit >= (std::int64_t(1) << 30)))) {
                 const std::string reason = !o.ok || !m ? "cannot be measured as an archive: " + o.error.message
                     : !m->refused.isEmpty()         ? m->refused.toStdString()
                                                     : "expands past " + std::to_string(limit - 1) + " bytes, more than the controller measures";
-                refuseFile(*call, call->path.toStdString() + " " + reason);
+                refuseFile(*call, call->request.path.toStdString() + " " + reason);
                 return;
             }
             call->expandedSize = m->expandedBytes;
-            decideFile(call, call->content.size());
+            decideFile(call, call->request.content.size());
         });
         return;
     }
-    decideFile(call, call->content.size());
+    decideFile(call, call->request.content.size());
 }
 
 void Gateway::refuseEscape(const FileCall &call, const FileOutcome &o)
 {
-    refuseFile(call, call.path.toStdString() + " leaves its folder: " + o.error.message);
+    refuseFile(call, call.request.path.toStdString() + " leaves its folder: " + o.error.message);
 }
 
 void Gateway::refuseFile(const FileCall &call, const std::string &message)
@@ -568,14 +558,14 @@ void Gateway::refuseFile(const FileCall &call, const std::string &message)
 void Gateway::decideFile(const std::shared_ptr<FileCall> &call, std::int64_t size)
 {
     const auto &fs = m_engine->document().filesystem;
-    const bool writing = call->op == QLatin1StringView("write") || call->op == QLatin1StringView("create");
+    const bool writing = call->request.writes();
     Request req;
     req.trigger = Trigger::FileAccess;
-    req.set(Var::FilePath, Value(call->normalized));
-    req.set(Var::FileOperation, Value(call->op.toStdString()));
+    req.set(Var::FilePath, Value(call->request.normalized));
+    req.set(Var::FileOperation, Value(call->request.operation.toStdString()));
     req.set(Var::FileSize, Value(size));
-    if (call->linkTarget)
-        req.linkTarget = *call->linkTarget;
+    if (call->request.linkTarget)
+        req.linkTarget = *call->request.linkTarget;
     if (call->expandedSize)
         req.expandedSize = *call->expandedSize;
     const Decision d = decide(req, {}, call->paramsJson);
@@ -591,46 +581,46 @@ void Gateway::decideFile(const std::shared_ptr<FileCall> &call, std::int64_t siz
     }
     // Deleting a folder removes what is below it: never a folder that a
     // rule keeps from being changed (read-only) or read back (write-only).
-    if (call->op == QLatin1StringView("delete")) {
+    if (call->request.operation == QLatin1StringView("delete")) {
         for (const auto &r : fs.rules) {
-            if (r.permissions != Permission::ReadWrite && r.path != call->normalized
-                && FilesystemLayer::isUnder(r.path, call->normalized)) {
-                refuseFile(*call, call->path.toStdString() + " holds " + r.path + ", which the policy does not let the agent "
+            if (r.permissions != Permission::ReadWrite && r.path != call->request.normalized
+                && FilesystemLayer::isUnder(r.path, call->request.normalized)) {
+                refuseFile(*call, call->request.path.toStdString() + " holds " + r.path + ", which the policy does not let the agent "
                                + (r.permissions == Permission::Read ? "change" : "read back or remove"));
                 return;
             }
         }
     }
     // A file leaving through a write-only path passes data_output policies.
-    const int rule = m_engine->filesystem().ruleFor(call->normalized);
+    const int rule = m_engine->filesystem().ruleFor(call->request.normalized);
     if (writing && rule >= 0 && fs.rules[static_cast<size_t>(rule)].permissions == Permission::Write) {
         Request out;
         out.trigger = Trigger::DataOutput;
-        out.set(Var::Output, Value(call->content.toStdString()));
+        out.set(Var::Output, Value(call->request.content.toStdString()));
         const Decision od = decide(out, {}, call->paramsJson);
         if (!od.proceeds()) {
             refuse(od, QString::fromStdString(od.message));
             return;
         }
         if (od.outcome == Action::Redact && od.output)
-            call->content = QByteArray::fromStdString(*od.output);
+            call->request.content = QByteArray::fromStdString(*od.output);
     }
     if (!call->target) {
-        refuse(d, QStringLiteral("%1 is not backed by any folder of this session").arg(QString::fromStdString(call->normalized)));
+        refuse(d, QStringLiteral("%1 is not backed by any folder of this session").arg(QString::fromStdString(call->request.normalized)));
         return;
     }
     auto finish = [this, call, d](FileOutcome o) { finishFile(*call, d, o); };
-    const QString &op = call->op;
+    const QString &op = call->request.operation;
     if (op == QLatin1StringView("read"))
         m_files->read(*call->target, size, finish);
     else if (op == QLatin1StringView("list"))
         m_files->list(*call->target, finish);
     else if (writing)
-        m_files->write(*call->target, call->content.toStdString(), op == QLatin1StringView("create"), finish);
+        m_files->write(*call->target, call->request.content.toStdString(), op == QLatin1StringView("create"), finish);
     else if (op == QLatin1StringView("delete"))
         m_files->remove(*call->target, finish);
     else
-        m_files->symlink(*call->target, call->linkTarget.value_or(std::string()), finish);
+        m_files->symlink(*call->target, call->request.linkTarget.value_or(std::string()), finish);
 }
 
 void Gateway::finishFile(const FileCall &call, const Decision &d, const FileOutcome &o)
@@ -640,7 +630,7 @@ void Gateway::finishFile(const FileCall &call, const Decision &d, const FileOutc
         return;
     }
     // What was actually opened, for the record.
-    QJsonObject record{{QStringLiteral("operation"), call.op}, {QStringLiteral("path"), call.path}, {QStringLiteral("ok"), o.ok}};
+    QJsonObject record{{QStringLiteral("operation"), call.request.operation}, {QStringLiteral("path"), call.request.path}, {QStringLiteral("ok"), o.ok}};
     if (o.hasOpened)
         record.insert(QStringLiteral("opened"), openedJson(o.opened));
     if (!o.ok)
@@ -651,11 +641,11 @@ void Gateway::finishFile(const FileCall &call, const Decision &d, const FileOutc
     QJsonObject result = decisionSummary(d);
     result.insert(QStringLiteral("ok"), o.ok);
     if (!o.ok) {
-        result.insert(QStringLiteral("message"), QStringLiteral("%1: %2").arg(call.path, QString::fromStdString(o.error.message)));
+        result.insert(QStringLiteral("message"), QStringLiteral("%1: %2").arg(call.request.path, QString::fromStdString(o.error.message)));
         respond(call.socket, call.id, result);
         return;
     }
-    if (call.op == QLatin1StringView("read")) {
+    if (call.request.operation == QLatin1StringView("read")) {
         const QByteArray data = QByteArray::fromStdString(o.content);
         const QString text = QString::fromUtf8(data);
         // Control characters cost six bytes each in JSON: such content goes
@@ -670,7 +660,7 @@ void Gateway::finishFile(const FileCall &call, const Decision &d, const FileOutc
             result.insert(QStringLiteral("content"), QString::fromLatin1(data.toBase64()));
             result.insert(QStringLiteral("encoding"), QStringLiteral("base64"));
         }
-    } else if (call.op == QLatin1StringView("list")) {
+    } else if (call.request.operation == QLatin1StringView("list")) {
         QJsonArray entries;
         for (const auto &e : o.entries)
             entries.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(e.name)},

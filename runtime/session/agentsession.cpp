@@ -134,15 +134,10 @@ bool AgentSession::maskInsideWorkspace(const AccessRule &rule, const std::string
         // any link agent code may have left there in an earlier session.
         beneath::Error e;
         beneath::Fd root = beneath::openRoot(QFile::encodeName(m_workspace).toStdString(), &e);
-        std::string leaf;
-        beneath::Fd parent = root.valid() ? beneath::parentOf(root.get(), relative + "/x", true, &leaf, &e) : beneath::Fd();
-        beneath::Opened what;
-        if (parent.valid())
-            beneath::lookup(root.get(), relative, &what, &e);
-        if (!parent.valid() || !S_ISDIR(what.mode)) {
+        if (!root.valid() || !beneath::openFolder(root.get(), relative, true, &e).valid()) {
             *error = tr("cannot prepare %1 for the rule on %2: %3")
                          .arg(m_workspace + QLatin1Char('/') + QString::fromStdString(relative), QString::fromStdString(rule.path),
-                              QString::fromStdString(e.message.empty() ? std::string("not a folder") : e.message));
+                              QString::fromStdString(e.message));
             return false;
         }
         host = m_workspace + QLatin1Char('/') + QString::fromStdString(relative);
