@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages OpenShell Studio needs to build, test and
-# run, skipping those already installed. Needs root (or sudo).
+# run, skipping those already installed, then the pinned npm packages of
+# tests/api when they are missing or older than their lock file. Needs root
+# (or sudo) for apt-get.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   # toolchain
@@ -19,6 +22,10 @@ packages=(
   # running the studio headless, screenshots
   xvfb xauth imagemagick
 )
+# the OpenAPI document's test (tests/api) runs on node; any node >= 18 will do
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,14 +36,20 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
-  exit 0
+else
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: run as root or install sudo" >&2; exit 1; }
+    SUDO=sudo
+  fi
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "setup: run as root or install sudo" >&2; exit 1; }
-  SUDO=sudo
+# npm packages of tests/api, exactly as package-lock.json pins them
+api=tests/api
+if [ ! -d "$api/node_modules" ] || [ "$api/package-lock.json" -nt "$api/node_modules" ]; then
+  echo "setup: npm ci in $api"
+  (cd "$api" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-echo "setup: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
