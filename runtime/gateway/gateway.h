@@ -39,7 +39,8 @@ public:
         std::string sessionId;
         std::string policyHash;
         std::vector<PathMapping> paths; // for file operations
-        // Who file operations run as (the sandbox's user; see FileController).
+        // Who file operations run as: the session's agent (see FileController),
+        // so what the controller creates belongs to the same owner.
         uid_t fileUid = SandboxSpec::kSandboxUid;
         gid_t fileGid = SandboxSpec::kSandboxGid;
         int fileTimeoutMs = 10000;

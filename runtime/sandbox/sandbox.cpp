@@ -1,5 +1,7 @@
 #include "sandbox/sandbox.h"
 
+#include "sandbox/sandboxworkspace.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -10,8 +12,6 @@
 
 #include <csignal>
 
-#include <ftw.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef OSH_SANDBOX_INIT_PATH
@@ -23,17 +23,6 @@ namespace osh::runtime {
 namespace {
 
 constexpr qsizetype kStderrTail = 16 * 1024;
-
-int chownEntry(const char *path, const struct stat *st, int, struct FTW *)
-{
-    // A file with other names may have them outside the workspace (a
-    // package store, a local git clone): handing it over would hand those
-    // over too. It stays as it is (readable, not writable, in the sandbox).
-    if (st && !S_ISDIR(st->st_mode) && st->st_nlink > 1)
-        return 0;
-    // lchown: a symlink in the workspace must not hand over its target.
-    return lchown(path, SandboxSpec::kSandboxUid, SandboxSpec::kSandboxGid) == 0 ? 0 : -1;
-}
 
 // gVisor's sentry runs each sandbox task on host threads of its own, and the
 // pids cgroup counts those, not the processes inside (a trivial shell uses
@@ -140,9 +129,8 @@ bool Sandbox::start()
     const bool gvisor = m_spec.isolation == Isolation::Gvisor;
     m_runtime = QStandardPaths::findExecutable(gvisor ? QStringLiteral("runsc") : QStringLiteral("crun"));
 
-    if (m_spec.chownWorkspace
-        && nftw(QFile::encodeName(m_spec.workspaceHostDir).constData(), chownEntry, 32, FTW_PHYS) != 0)
-        return fail(QStringLiteral("cannot hand the workspace %1 to the sandbox user").arg(m_spec.workspaceHostDir));
+    if (m_spec.chownWorkspace && !SandboxWorkspace::handOver(m_spec.workspaceHostDir, m_spec.uid, m_spec.gid))
+        return fail(QStringLiteral("cannot hand the workspace %1 to uid %2").arg(m_spec.workspaceHostDir).arg(m_spec.uid));
 
     m_cgroup = std::make_unique<SandboxCgroup>(QStringLiteral("osh-sbx-") + m_spec.id);
     m_cgroup->killAll(); // leftovers of a crashed launcher with the same id

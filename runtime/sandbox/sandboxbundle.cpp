@@ -20,6 +20,7 @@ namespace {
 
 constexpr auto kStatusDir = "/.osh/status";
 constexpr auto kInit = "/.osh/init";
+constexpr unsigned kNobody = 65534; // nobody and nogroup in the sandbox's own /etc
 
 QString busyboxPath()
 {
@@ -156,8 +157,8 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
     const QString binDir = sharedBinDir(busyboxPath(), &ignored);
     const bool gvisor = spec.isolation == Isolation::Gvisor;
     QStringList args = {QLatin1String(kInit), QStringLiteral("--status"), QLatin1String(kStatusDir) + QStringLiteral("/status"),
-                        QStringLiteral("--uid"), QString::number(SandboxSpec::kSandboxUid),
-                        QStringLiteral("--gid"), QString::number(SandboxSpec::kSandboxGid),
+                        QStringLiteral("--uid"), QString::number(spec.uid),
+                        QStringLiteral("--gid"), QString::number(spec.gid),
                         QStringLiteral("--nofile"), QString::number(spec.limits.maxOpenFiles)};
     if (spec.limits.maxFileBytes > 0)
         args << QStringLiteral("--fsize") << QString::number(spec.limits.maxFileBytes);
@@ -205,7 +206,7 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
                QStringLiteral("size=%1m").arg(tmpMb)}),
         mount(QStringLiteral("/home/agent"), QStringLiteral("tmpfs"), QStringLiteral("tmpfs"),
               {QStringLiteral("nosuid"), QStringLiteral("nodev"), QStringLiteral("mode=700"), QStringLiteral("size=16m"),
-               QStringLiteral("uid=%1").arg(SandboxSpec::kSandboxUid), QStringLiteral("gid=%1").arg(SandboxSpec::kSandboxGid)}),
+               QStringLiteral("uid=%1").arg(spec.uid), QStringLiteral("gid=%1").arg(spec.gid)}),
         bind(QStringLiteral("/usr"), QStringLiteral("/usr"), true),
         bind(QStringLiteral("/bin"), binDir, true),
         bind(QLatin1String(kStatusDir), statusHostDir, false),
@@ -313,13 +314,19 @@ bool SandboxBundle::buildRoot(const SandboxSpec &spec, const QString &initPath, 
     QFile::link(QStringLiteral("usr/lib64"), root + QStringLiteral("/lib64"));
     QFile::link(QStringLiteral("bin"), root + QStringLiteral("/sbin"));
 
-    const QByteArray uid = QByteArray::number(SandboxSpec::kSandboxUid);
-    const QByteArray gid = QByteArray::number(SandboxSpec::kSandboxGid);
+    // Whatever number the command runs as, it is "agent" here, and no other
+    // line claims that number: the user's name on the host is not needed
+    // (and not shown), and name lookups of the uid find one answer.
+    const QByteArray uid = QByteArray::number(spec.uid);
+    const QByteArray gid = QByteArray::number(spec.gid);
+    QByteArray passwd = "root:x:0:0:root:/root:/bin/sh\nagent:x:" + uid + ':' + gid + ":agent:/home/agent:/bin/sh\n";
+    if (spec.uid != kNobody)
+        passwd += "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
+    QByteArray group = "root:x:0:\nagent:x:" + gid + ":\n";
+    if (spec.gid != kNobody)
+        group += "nogroup:x:65534:\n";
     const QString etc = root + QStringLiteral("/etc/");
-    if (!writeText(etc + QStringLiteral("passwd"),
-                   "root:x:0:0:root:/root:/bin/sh\nagent:x:" + uid + ':' + gid + ":agent:/home/agent:/bin/sh\n"
-                   "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n", error)
-        || !writeText(etc + QStringLiteral("group"), "root:x:0:\nagent:x:" + gid + ":\nnogroup:x:65534:\n", error)
+    if (!writeText(etc + QStringLiteral("passwd"), passwd, error) || !writeText(etc + QStringLiteral("group"), group, error)
         || !writeText(etc + QStringLiteral("hosts"), "127.0.0.1 localhost sandbox\n::1 localhost\n", error)
         || !writeText(etc + QStringLiteral("resolv.conf"), "", error)
         || !writeText(etc + QStringLiteral("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files\n", error)

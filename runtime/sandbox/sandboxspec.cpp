@@ -151,6 +151,13 @@ QString SandboxSpec::validate() const
         return QStringLiteral("invalid sandbox id \"%1\" (letters, digits, '_', '.', '-'; up to 64)").arg(id);
     if (argv.isEmpty() || argv.front().isEmpty())
         return QStringLiteral("no command to run");
+    // The command is meant to hold no privilege: root's uid (or its group)
+    // would give it every root-owned file of the mounted folders, and in a
+    // container without a user namespace it is the host's root.
+    if (uid == 0 || gid == 0)
+        return QStringLiteral("the command must not run as root (uid %1, gid %2)").arg(uid).arg(gid);
+    if (uid == static_cast<uid_t>(-1) || gid == static_cast<gid_t>(-1))
+        return QStringLiteral("no valid identity to run the command as");
     if (limits.memoryMb <= 0 || limits.cpuCores <= 0 || limits.wallTimeSeconds <= 0 || limits.maxProcesses <= 0
         || limits.maxOpenFiles <= 0)
         return QStringLiteral("every limit must be positive");

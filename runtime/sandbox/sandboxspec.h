@@ -9,6 +9,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <sys/types.h>
+
 namespace osh::runtime {
 
 // A host folder shown inside the sandbox.
@@ -45,8 +47,9 @@ struct SandboxLimits
 
 struct SandboxSpec
 {
-    // The unprivileged identity the command runs as inside every sandbox;
-    // chosen outside the host's usual user range.
+    // The unprivileged identity a command runs as when nobody's folder
+    // decides otherwise (a fresh workspace of the runtime's own); chosen
+    // outside the host's usual user range.
     static constexpr int kSandboxUid = 64100;
     static constexpr int kSandboxGid = 64100;
 
@@ -58,7 +61,14 @@ struct SandboxSpec
     SandboxLimits limits;
     QString workspaceHostDir;           // mounted read-write at workspacePath
     QString workspacePath = QStringLiteral("/agent/workspace");
-    bool chownWorkspace = true;         // hand the workspace copy to the sandbox user
+    // Who the command runs as (no supplementary groups, no capabilities) and
+    // so who owns what it creates. A session in a user's own folder runs as
+    // that folder's owner (AgentSession); never root.
+    uid_t uid = kSandboxUid;
+    gid_t gid = kSandboxGid;
+    // Hand the workspace to uid/gid first: only for a folder the runtime
+    // made itself, never for a user's (whose files keep their owners).
+    bool chownWorkspace = true;
     QList<SandboxMount> mounts;
     QList<SandboxSocket> sockets;
     QList<SandboxForward> forwards;

@@ -10,6 +10,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -105,7 +106,30 @@ bool isSafeRelative(const QString &p, bool allowDotDot = false)
     return true;
 }
 
+// nftw's callback takes no context: the identity of the walk in progress,
+// per thread so concurrent sessions cannot mix theirs up.
+thread_local uid_t t_handOverUid = 0;
+thread_local gid_t t_handOverGid = 0;
+
+int handOverEntry(const char *path, const struct stat *st, int, struct FTW *)
+{
+    // A file with other names may have them outside the workspace (a
+    // package store, a local git clone): handing it over would hand those
+    // over too. It stays as it is (readable, not writable, in the sandbox).
+    if (st && !S_ISDIR(st->st_mode) && st->st_nlink > 1)
+        return 0;
+    // lchown: a symlink in the workspace must not hand over its target.
+    return ::lchown(path, t_handOverUid, t_handOverGid) == 0 ? 0 : -1;
+}
+
 } // namespace
+
+bool SandboxWorkspace::handOver(const QString &dir, uid_t uid, gid_t gid)
+{
+    t_handOverUid = uid;
+    t_handOverGid = gid;
+    return ::nftw(QFile::encodeName(dir).constData(), handOverEntry, 32, FTW_PHYS) == 0;
+}
 
 QString SandboxWorkspace::snapshot(const QString &workspaceDir, const QJsonObject &sessionState,
                                    const QString &snapshotsDir, const QString &sessionId, QString *error)

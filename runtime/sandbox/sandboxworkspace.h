@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <sys/types.h>
+
 namespace osh::runtime {
 
 struct CleanupResult
@@ -46,6 +48,11 @@ public:
     // symlink leading outside dir, a hard link, a device or fifo, or when a
     // limit is passed.
     static bool restore(const QString &snapshot, const QString &dir, QString *error, const RestoreLimits &limits = {});
+
+    // Gives a folder the runtime made itself (a fresh or restored
+    // workspace), and everything in it, to uid:gid, never through a link.
+    // Never for a user's own folder: its files keep their owners.
+    static bool handOver(const QString &dir, uid_t uid, gid_t gid);
 };
 
 } // namespace osh::runtime

@@ -24,7 +24,13 @@
 #include <QSet>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <thread>
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +45,18 @@ constexpr quint16 kProxyPort = 3128;
 QString argvJson(const QStringList &argv)
 {
     return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(argv)).toJson(QJsonDocument::Compact));
+}
+
+// Runs fn on a thread of its own that holds the file-system identity
+// uid:gid and no capabilities (the rest of the process keeps root's), so
+// what it creates in a user's folder belongs to that user and the kernel
+// refuses what that user could not do there.
+bool asFileUser(uid_t uid, gid_t gid, const std::function<bool()> &fn, std::string *why)
+{
+    bool ok = false;
+    std::thread t([&] { ok = beneath::becomeFileUser(uid, gid, why) && fn(); });
+    t.join();
+    return ok;
 }
 } // namespace
 
@@ -92,20 +110,40 @@ QString AgentSession::prepareWorkspace(QString *error)
             return {};
         }
         if (ws.isEmpty())
-            return QFileInfo(restored).absoluteFilePath();
-        if (QDir(ws).exists() && !QDir(ws).isEmpty()) {
+            return QFileInfo(restored).absoluteFilePath(); // the sandbox hands it over (chownWorkspace)
+        // The user's folder stays as it is; what the runtime unpacked into its
+        // own folder is handed to the agent's identity there, then moved in.
+        const QDir::Filters all = QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot;
+        if (!QDir(ws).isEmpty(all)) {
             *error = tr("cannot restore %1: the workspace %2 is not empty").arg(m_options.restoreFrom, ws);
             return {};
         }
-        QDir().rmdir(ws);
-        if (!QDir().rename(restored, ws)) {
-            *error = tr("cannot move the restored workspace to %1").arg(ws);
+        if (!SandboxWorkspace::handOver(restored, m_identity.uid, m_identity.gid)) {
+            *error = tr("cannot hand the restored workspace to uid %1").arg(m_identity.uid);
             return {};
         }
+        // Into the folder whose owner was examined, never through a link put
+        // in its place since.
+        beneath::Fd from(::open(QFile::encodeName(restored).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        beneath::Fd into(::open(QFile::encodeName(ws).constData(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        struct stat st{};
+        if (!from.valid() || !into.valid() || ::fstat(into.get(), &st) != 0 || st.st_uid != m_identity.uid) {
+            *error = tr("cannot restore %1: the workspace %2 changed since it was examined").arg(m_options.restoreFrom, ws);
+            return {};
+        }
+        for (const QString &name : QDir(restored).entryList(all)) {
+            const QByteArray n = QFile::encodeName(name);
+            if (::renameat2(from.get(), n.constData(), into.get(), n.constData(), RENAME_NOREPLACE) != 0) {
+                *error = tr("cannot move the restored %1 into %2: %3").arg(name, ws, QString::fromLocal8Bit(std::strerror(errno)));
+                return {};
+            }
+        }
+        QDir().rmdir(restored);
         return QFileInfo(ws).absoluteFilePath();
     }
-    if (ws.isEmpty())
-        ws = QDir(m_runDir).filePath(QStringLiteral("workspace"));
+    if (!ws.isEmpty())
+        return QFileInfo(ws).absoluteFilePath(); // the user's own, as it is
+    ws = QDir(m_runDir).filePath(QStringLiteral("workspace"));
     if (!QDir().mkpath(ws)) {
         *error = tr("cannot create the workspace folder %1").arg(ws);
         return {};
@@ -131,13 +169,18 @@ bool AgentSession::maskInsideWorkspace(const AccessRule &rule, const std::string
         paths.push_back({rule.path, host});
     } else {
         // The mount point is made inside the workspace without following
-        // any link agent code may have left there in an earlier session.
+        // any link agent code may have left there in an earlier session; in
+        // a user's folder, as that user (it is theirs, like the rest).
         beneath::Error e;
+        std::string why;
         beneath::Fd root = beneath::openRoot(QFile::encodeName(m_workspace).toStdString(), &e);
-        if (!root.valid() || !beneath::openFolder(root.get(), relative, true, &e).valid()) {
+        const auto make = [&] { return beneath::openFolder(root.get(), relative, true, &e).valid(); };
+        const bool made = root.valid()
+            && (m_options.workspaceDir.isEmpty() ? make() : asFileUser(m_identity.uid, m_identity.gid, make, &why));
+        if (!made) {
             *error = tr("cannot prepare %1 for the rule on %2: %3")
                          .arg(m_workspace + QLatin1Char('/') + QString::fromStdString(relative), QString::fromStdString(rule.path),
-                              QString::fromStdString(e.message));
+                              QString::fromStdString(why.empty() ? e.message : why));
             return false;
         }
         host = m_workspace + QLatin1Char('/') + QString::fromStdString(relative);
@@ -183,11 +226,7 @@ bool AgentSession::start(QString *error)
         *error = tr("cannot create the run folders under %1").arg(m_options.dataDir);
         return false;
     }
-    // Only the session's sandboxes (and root) may reach its gateway and
-    // proxy sockets: the folder belongs to the sandbox user, mode 0700.
     ::chmod(QFile::encodeName(sockDir).constData(), 0700);
-    if (::geteuid() == 0)
-        ::chown(QFile::encodeName(sockDir).constData(), SandboxSpec::kSandboxUid, SandboxSpec::kSandboxGid);
     const QString policyDir = QFileInfo(m_options.policyFile).absolutePath();
     const Isolation isolation = m_options.isolation.value_or(doc.sandbox.isolation);
     QStringList command = m_options.command;
@@ -231,6 +270,15 @@ bool AgentSession::start(QString *error)
         return failStart(tr("no agent command: give one, or set agent.command in the policy"));
     if (const QString why = Sandbox::availability(isolation); !why.isEmpty())
         return failStart(why);
+    QString refused;
+    const auto runAs = SessionIdentity::choose(m_options.workspaceDir, m_options.ownerUid, m_options.ownerGid, &refused);
+    if (!runAs)
+        return failStart(refused);
+    m_identity = *runAs;
+    // Only the session's sandboxes (and root) may reach its gateway and
+    // proxy sockets: the folder belongs to the agent's identity, mode 0700.
+    if (::geteuid() == 0)
+        ::chown(QFile::encodeName(sockDir).constData(), m_identity.uid, m_identity.gid);
 
     m_workspace = prepareWorkspace(error);
     if (m_workspace.isEmpty())
@@ -302,6 +350,10 @@ bool AgentSession::start(QString *error)
     std::vector<GuardedFolder> guarded{{doc.filesystem.workspace, m_workspace}};
     SandboxSpec spec = SandboxSpec::fromPolicy(doc, m_id, m_workspace, policyDir);
     spec.isolation = isolation;
+    spec.uid = m_identity.uid;
+    spec.gid = m_identity.gid;
+    // Only a folder the runtime made is handed over; a user's keeps its owners.
+    spec.chownWorkspace = m_options.workspaceDir.isEmpty();
     spec.mounts.clear();
     if (doc.sandbox.allowFilesystem) {
         int privateDirs = 0;
@@ -324,11 +376,11 @@ bool AgentSession::start(QString *error)
             QString host = r.source ? QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*r.source)).absoluteFilePath())
                                     : QDir(m_runDir).filePath(QStringLiteral("fs/%1").arg(++privateDirs));
             if (!r.source) {
-                // The session's own folder: the sandbox's user works in it,
-                // directly or through the controller.
+                // The session's own folder: the agent's identity works in
+                // it, directly or through the controller.
                 QDir().mkpath(host);
                 if (::geteuid() == 0)
-                    ::chown(QFile::encodeName(host).constData(), SandboxSpec::kSandboxUid, SandboxSpec::kSandboxGid);
+                    ::chown(QFile::encodeName(host).constData(), m_identity.uid, m_identity.gid);
             }
             paths.push_back({r.path, host});
             if (r.permissions != Permission::Read)
@@ -362,6 +414,8 @@ bool AgentSession::start(QString *error)
     to.limits = spec.limits;
     to.env = QList<QPair<QString, QString>>(spec.env.begin(), spec.env.end());
     to.proxySocket = proxySocket;
+    to.uid = m_identity.uid;
+    to.gid = m_identity.gid;
     m_tools = new SandboxToolRunner(to, this);
 
     Gateway::Options go;
@@ -369,6 +423,8 @@ bool AgentSession::start(QString *error)
     go.policyHash = m_options.policyHash;
     go.paths = paths;
     go.sessionLock = &m_stateLock;
+    go.fileUid = m_identity.uid;
+    go.fileGid = m_identity.gid;
     m_gateway = new Gateway(m_engine, m_state.get(), m_tools, m_sink.get(), m_approver, go, this);
     QString why;
     if (!m_gateway->listen(QDir(sockDir).filePath(QStringLiteral("gateway.sock")), &why))
@@ -404,8 +460,10 @@ bool AgentSession::start(QString *error)
 
     AuditEvent started;
     started.type = "sandbox";
-    started.message = QStringLiteral("session started: %1 isolation, command %2")
+    started.message = QStringLiteral("session started: %1 isolation, command %2, as uid %3 (gid %4)")
                           .arg(QString::fromLatin1(isolationName(isolation).data()), argvJson(command))
+                          .arg(m_identity.uid)
+                          .arg(m_identity.gid)
                           .toStdString();
     record(started);
     if (!m_sandbox->start())

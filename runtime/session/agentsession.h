@@ -5,6 +5,8 @@
 // together and torn down in order. `osctl run`, `osctl demo` and the studio's
 // launcher all drive this class.
 
+#include "sessionidentity.h"
+
 #include "audit/auditevent.h"
 #include "model/policy.h"
 #include "sandbox/sandboxexit.h"
@@ -48,7 +50,10 @@ public:
         std::shared_ptr<const PolicyDocument> document; // loaded and validated by the caller
         std::string policyHash;                           // SHA-256 of the file's bytes
         std::optional<Isolation> isolation;               // overrides the policy's
-        QString workspaceDir;  // host folder for the workspace; empty: a fresh one in the run folder
+        // The user's host folder for the workspace: the agent runs as its owner
+        // and group, and nothing in it changes hands. Empty: a fresh one in the
+        // run folder.
+        QString workspaceDir;
         QString restoreFrom;   // a snapshot to restore into the workspace first
         QStringList command;   // the agent's argv; empty: the policy's agent.command
         QString dataDir;       // run folders and snapshots go below it
@@ -57,6 +62,12 @@ public:
         int approvalTimeoutSeconds = 300;
         int maxPendingApprovals = 20; // held at once; more escalations are refused at once
         QList<QPair<QString, QString>> extraEnv; // e.g. OPENSHELL_DEMO_CA
+        // The user the session runs for (a service sets its client's uid and
+        // primary gid): a given workspace must be that user's, and a fresh one
+        // is made theirs. Unset: the given workspace's owner, or the sandbox's
+        // own user for a fresh one (SessionIdentity).
+        std::optional<uid_t> ownerUid;
+        std::optional<gid_t> ownerGid;
     };
 
     explicit AgentSession(Options options, QObject *parent = nullptr);
@@ -92,6 +103,7 @@ private:
     QString m_id;
     QString m_runDir;
     QString m_workspace;
+    SessionIdentity m_identity; // the agent's, its tools' and the file controller's
     std::shared_ptr<DecisionEngine> m_engine;
     std::unique_ptr<SessionState> m_state;
     std::mutex m_stateLock;

@@ -62,6 +62,8 @@ void SandboxToolRunner::run(const ToolSpec &tool, const QByteArray &argumentsJso
     spec.limits = m_options.limits;
     spec.limits.wallTimeSeconds = std::max<qint64>(1, static_cast<qint64>(std::ceil(tool.timeoutSeconds)));
     spec.workspaceHostDir = callDir + QStringLiteral("/ws");
+    spec.uid = m_options.uid; // the call's fresh workspace is handed to it
+    spec.gid = m_options.gid;
     spec.workingDir = kPolicyMount;
     spec.mounts << SandboxMount{m_options.policyDir, kPolicyMount, true} << SandboxMount{callDir, kCallMount, true};
     const QString proxy = m_options.proxySocket ? m_options.proxySocket(QString::fromStdString(tool.name)) : QString();

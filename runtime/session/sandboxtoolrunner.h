@@ -24,6 +24,10 @@ public:
         QString policyDir; // the tools' folder, mounted read-only
         Isolation isolation = Isolation::Gvisor;
         SandboxLimits limits; // the policy's; the wall time is the tool's timeout
+        // The agent's identity: a tool works on the agent's behalf, on files
+        // of the same owner (the policy folder may be readable to it alone).
+        uid_t uid = SandboxSpec::kSandboxUid;
+        gid_t gid = SandboxSpec::kSandboxGid;
         QList<QPair<QString, QString>> env;
         // identity -> host proxy socket
         std::function<QString(const QString &tool)> proxySocket;

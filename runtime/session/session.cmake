@@ -1,5 +1,6 @@
 target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sessionid.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionid.h
+    ${CMAKE_CURRENT_LIST_DIR}/sessionidentity.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionidentity.h
     ${CMAKE_CURRENT_LIST_DIR}/workspaceguard.cpp ${CMAKE_CURRENT_LIST_DIR}/workspaceguard.h
 )
 target_sources(osh_runtime PRIVATE

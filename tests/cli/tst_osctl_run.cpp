@@ -2,6 +2,7 @@
 // the session record, and the demo's enforcement end to end.
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,6 +14,49 @@
 #include <csignal>
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+// An ordinary user of the host, with no name in any passwd file; the
+// workspaces given to `osctl run` belong to it, as a user's own folder would.
+constexpr uid_t kUser = 1234;
+constexpr gid_t kUserGroup = 1234;
+
+struct Owner
+{
+    uid_t uid = 0;
+    gid_t gid = 0;
+    mode_t mode = 0;
+    bool operator==(const Owner &) const = default;
+};
+
+Owner ownerOf(const QString &path)
+{
+    struct stat st{};
+    if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    return {st.st_uid, st.st_gid, st.st_mode & 07777};
+}
+
+// Gives a folder and everything in it to a user, as if the user had made it.
+void handTo(const QString &dir, uid_t uid, gid_t gid)
+{
+    QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    QStringList paths{dir};
+    while (it.hasNext())
+        paths << it.next();
+    for (const QString &p : paths)
+        QVERIFY2(::lchown(QFile::encodeName(p).constData(), uid, gid) == 0, qPrintable(p));
+}
+
+void writeFile(const QString &path, const QByteArray &content, uid_t uid, gid_t gid, mode_t mode)
+{
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path));
+    f.write(content);
+    f.close();
+    QVERIFY(::chown(QFile::encodeName(path).constData(), uid, gid) == 0);
+    QVERIFY(::chmod(QFile::encodeName(path).constData(), mode) == 0);
+}
 
 class TstOsctlRun : public QObject
 {
@@ -151,6 +195,27 @@ private Q_SLOTS:
         QVERIFY(second.waitForFinished(120000));
         QCOMPARE(second.exitCode(), 0);
         QCOMPARE(QString::fromUtf8(second.readAllStandardOutput()).trimmed(), QStringLiteral("remembered"));
+
+        // Into a user's empty folder: the folder stays as it is, the restored
+        // files become the user's, and the agent runs as that user.
+        const QString keepPolicy = m_dir.filePath(QStringLiteral("restore-keep.policy.yaml"));
+        writeFile(keepPolicy, "version: 1\nname: keep\nsandbox:\n  max_execution_time_seconds: 60\n  cleanup_policy: destroy\n", 0, 0, 0644);
+        const QString ws = m_dir.filePath(QStringLiteral("restore-ws"));
+        QVERIFY(QDir().mkpath(ws));
+        QVERIFY(::chown(QFile::encodeName(ws).constData(), kUser, kUserGroup) == 0);
+        QVERIFY(::chmod(QFile::encodeName(ws).constData(), 0750) == 0);
+        QProcess third;
+        third.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--restore"),
+                                                 snapshot, QStringLiteral("--workspace"), ws, QStringLiteral("--policy"), keepPolicy,
+                                                 QStringLiteral("--"), QStringLiteral("sh"), QStringLiteral("-c"),
+                                                 QStringLiteral("id -u; cat /agent/workspace/state.txt")});
+        QVERIFY(third.waitForFinished(120000));
+        const QString out = QString::fromUtf8(third.readAllStandardOutput());
+        QVERIFY2(third.exitCode() == 0, qPrintable(out + QString::fromUtf8(third.readAllStandardError())));
+        QCOMPARE(out, QStringLiteral("1234\nremembered\n"));
+        QCOMPARE(ownerOf(ws), (Owner{kUser, kUserGroup, 0750}));
+        const Owner restored = ownerOf(ws + QStringLiteral("/state.txt"));
+        QVERIFY(restored.uid == kUser && restored.gid == kUserGroup);
     }
 
     void policyErrorsStartNothing()
@@ -269,10 +334,13 @@ private Q_SLOTS:
                                "filesystem:\n  workspace: /agent/workspace\n  rules:\n"
                                "    - {path: /agent/workspace, permissions: read-write}\n"
                                "    - {path: /agent/workspace/a/ro, permissions: read}\n"
-                               "    - {path: /agent/workspace/out, permissions: write}\n")
+                               "    - {path: /agent/workspace/out, permissions: write}\n"
+                               "    - {path: /agent/workspace/b/made, permissions: read}\n")
                     .arg(isolation)
                     .toUtf8());
         f.close();
+        // The agent runs as the workspace's owner: an ordinary user's folder.
+        handTo(workspace, kUser, kUserGroup);
         const QString script = QStringLiteral(
             "cd /agent/workspace; "
             "echo changed > a/ro/kept.txt 2>/dev/null && echo WROTE-RO; "
@@ -295,6 +363,125 @@ private Q_SLOTS:
         QVERIFY(kept.open(QIODevice::ReadOnly));
         QCOMPARE(kept.readAll(), QByteArray("original"));
         QVERIFY(!QFile::exists(workspace + QStringLiteral("/out/raw.txt")));
+        // A rule's folder the runtime had to make in the user's workspace is the user's.
+        for (const char *made : {"/b", "/b/made"}) {
+            const Owner o = ownerOf(workspace + QLatin1String(made));
+            QVERIFY2(o.uid == kUser && o.gid == kUserGroup, made);
+        }
+    }
+
+    // A user's workspace keeps every owner and mode through a session whose
+    // agent (running as that user) writes into it directly, through the
+    // controller and through a tool; what it creates belongs to the user.
+    // The policy lives in a folder only that user may read (0700).
+    void userWorkspaceKeepsItsOwners_data() { modes(); }
+    void userWorkspaceKeepsItsOwners()
+    {
+        QFETCH(QString, isolation);
+        const QString dir = m_dir.filePath(QStringLiteral("owned-") + isolation);
+        const QString policyDir = dir + QStringLiteral("/policy");
+        const QString ws = dir + QStringLiteral("/ws");
+        QVERIFY(QDir().mkpath(policyDir));
+        QVERIFY(QDir().mkpath(ws + QStringLiteral("/folder")));
+        QVERIFY(QFile::copy(QStringLiteral(OSH_TEST_DATA_DIR "/agents/owner_writes.py"), policyDir + QStringLiteral("/owner_writes.py")));
+        const QString policyFile = policyDir + QStringLiteral("/agent.policy.yaml");
+        writeFile(policyFile,
+                  QStringLiteral("version: 1\nname: owned\nsandbox:\n  isolation: %1\n  max_execution_time_seconds: 90\n"
+                                 "  cleanup_policy: destroy\nfilesystem:\n  workspace: /agent/workspace\n  rules:\n"
+                                 "    - {path: /agent/workspace, permissions: read-write}\n"
+                                 "tools:\n  - name: whoami_tool\n    description: Says who it runs as\n"
+                                 "    command: [sh, -c, 'id -u; id -g; head -n 1 agent.policy.yaml']\n    timeout_seconds: 60\n")
+                      .arg(isolation)
+                      .toUtf8(),
+                  kUser, kUserGroup, 0600);
+        handTo(policyDir, kUser, kUserGroup);
+        QVERIFY(::chmod(QFile::encodeName(policyDir).constData(), 0700) == 0);
+        writeFile(ws + QStringLiteral("/private.txt"), "private\n", kUser, kUserGroup, 0600);
+        writeFile(ws + QStringLiteral("/shared.txt"), "shared\n", kUser, kUserGroup, 0644);
+        writeFile(ws + QStringLiteral("/folder/inner.txt"), "inner\n", kUser, kUserGroup, 0640);
+        writeFile(ws + QStringLiteral("/others.txt"), "another user's\n", 4321, 4321, 0644);
+        QVERIFY(::chown(QFile::encodeName(ws + QStringLiteral("/folder")).constData(), kUser, kUserGroup) == 0);
+        QVERIFY(::chmod(QFile::encodeName(ws + QStringLiteral("/folder")).constData(), 0700) == 0);
+        QVERIFY(::chown(QFile::encodeName(ws).constData(), kUser, kUserGroup) == 0);
+        QVERIFY(::chmod(QFile::encodeName(ws).constData(), 0750) == 0);
+        const QStringList existing = {QString(), QStringLiteral("/private.txt"), QStringLiteral("/shared.txt"),
+                                      QStringLiteral("/folder"), QStringLiteral("/folder/inner.txt"), QStringLiteral("/others.txt")};
+        QList<Owner> before;
+        for (const QString &p : existing)
+            before << ownerOf(ws + p);
+
+        QProcess p;
+        p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
+                                             policyFile, QStringLiteral("--workspace"), ws, QStringLiteral("--"),
+                                             QStringLiteral("python3"), QStringLiteral("owner_writes.py")});
+        QVERIFY(p.waitForFinished(120000));
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 0, qPrintable(out + err));
+        QVERIFY2(err.contains(QStringLiteral("as uid 1234")), qPrintable(err));
+        const auto seen = QJsonDocument::fromJson(out.trimmed().section(QLatin1Char('\n'), -1).toUtf8()).object();
+        qInfo("%s: %s", qPrintable(isolation), qPrintable(out.trimmed()));
+        QCOMPARE(seen[QStringLiteral("uid")].toInt(), int(kUser));
+        QCOMPARE(seen[QStringLiteral("gid")].toInt(), int(kUserGroup));
+        QVERIFY(!seen[QStringLiteral("wrote_others")].toBool());
+        QVERIFY(seen[QStringLiteral("controller_ok")].toBool());
+        // The tool runs as the same user and reads the user's policy folder.
+        QVERIFY2(seen[QStringLiteral("tool")].toString().startsWith(QStringLiteral("1234\n1234\nversion: 1")),
+                 qPrintable(seen[QStringLiteral("tool")].toString()));
+
+        for (qsizetype i = 0; i < existing.size(); ++i) {
+            const Owner now = ownerOf(ws + existing[i]);
+            QVERIFY2(now == before[i], qPrintable(QStringLiteral("%1: %2:%3 %4, was %5:%6 %7")
+                                                      .arg(existing[i])
+                                                      .arg(now.uid).arg(now.gid).arg(now.mode, 0, 8)
+                                                      .arg(before[i].uid).arg(before[i].gid).arg(before[i].mode, 0, 8)));
+        }
+        QFile priv(ws + QStringLiteral("/private.txt"));
+        QVERIFY(priv.open(QIODevice::ReadOnly));
+        QCOMPARE(priv.readAll(), QByteArray("private\nappended by the agent\n"));
+        for (const char *made : {"/new.txt", "/newdir", "/newdir/file.txt", "/controller", "/controller/made.txt"}) {
+            const Owner o = ownerOf(ws + QLatin1String(made));
+            QVERIFY2(o.uid == kUser && o.gid == kUserGroup,
+                     qPrintable(QStringLiteral("%1 belongs to %2:%3").arg(QLatin1String(made)).arg(o.uid).arg(o.gid)));
+        }
+        // Nothing of the policy folder changed hands either.
+        QCOMPARE(ownerOf(policyDir), (Owner{kUser, kUserGroup, 0700}));
+    }
+
+    // A workspace that belongs to root (or is a link) is refused before
+    // anything starts, and keeps its owners.
+    void rootWorkspaceIsRefused()
+    {
+        const QString ws = m_dir.filePath(QStringLiteral("root-ws"));
+        QVERIFY(QDir().mkpath(ws));
+        writeFile(ws + QStringLiteral("/root.txt"), "root's\n", 0, 0, 0644);
+        QVERIFY(::chmod(QFile::encodeName(ws).constData(), 0755) == 0);
+        QProcess p;
+        p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
+                                             policy(QStringLiteral("gvisor")), QStringLiteral("--workspace"), ws, QStringLiteral("--"),
+                                             QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo STARTED")});
+        QVERIFY(p.waitForFinished(60000));
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 125);
+        QVERIFY(!out.contains(QStringLiteral("STARTED")));
+        QVERIFY2(err.contains(QStringLiteral("belongs to root")), qPrintable(err));
+        QCOMPARE(ownerOf(ws), (Owner{0, 0, 0755}));
+        QCOMPARE(ownerOf(ws + QStringLiteral("/root.txt")), (Owner{0, 0, 0644}));
+
+        const QString link = m_dir.filePath(QStringLiteral("link-ws"));
+        const QString target = m_dir.filePath(QStringLiteral("link-target"));
+        QVERIFY(QDir().mkpath(target));
+        handTo(target, kUser, kUserGroup);
+        QVERIFY(QFile::link(target, link));
+        QProcess l;
+        l.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
+                                             policy(QStringLiteral("gvisor")), QStringLiteral("--workspace"), link, QStringLiteral("--"),
+                                             QStringLiteral("sh"), QStringLiteral("-c"), QStringLiteral("echo STARTED")});
+        QVERIFY(l.waitForFinished(60000));
+        QCOMPARE(l.exitCode(), 125);
+        QVERIFY(!l.readAllStandardOutput().contains("STARTED"));
+        QVERIFY2(l.readAllStandardError().contains("symbolic link"), "no reason given for the link");
     }
 
     // SIGTERM to osctl ends the session within 5 s and records it.

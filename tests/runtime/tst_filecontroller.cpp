@@ -15,6 +15,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -23,6 +24,8 @@
 
 #include <atomic>
 #include <cstring>
+#include <functional>
+#include <optional>
 #include <thread>
 
 #include <fcntl.h>
@@ -50,6 +53,20 @@ filesystem:
 
 const QByteArray kCanary = "CANARY-7f3c9d-host-secret";
 const QByteArray kInside = "workspace content";
+
+// Waits for one controller operation's answer (always given, within its time limit).
+FileOutcome await(const std::function<void(FileController::Done)> &operation)
+{
+    std::optional<FileOutcome> got;
+    QEventLoop loop;
+    operation([&](FileOutcome o) {
+        got = std::move(o);
+        loop.quit();
+    });
+    if (!got)
+        loop.exec();
+    return *got;
+}
 
 void handToSandboxUser(const QString &path)
 {
@@ -212,6 +229,46 @@ private Q_SLOTS:
         for (const auto &e : m_audit.events)
             recorded = recorded || (e.type == "file_result" && e.parameters.find("\"inode\"") != std::string::npos);
         QVERIFY(recorded);
+    }
+
+    // The controller acts as whichever identity the session runs as (the
+    // owner of a user's workspace): that user's private file is readable to
+    // it, another user's is not, and what it creates belongs to that user.
+    void operationsRunAsTheSessionIdentity()
+    {
+        if (::geteuid() != 0)
+            QSKIP("the identity switch is only made when running as root");
+        constexpr uid_t user = 1234;
+        const QString ws = m_dir.filePath(QStringLiteral("user-ws"));
+        QVERIFY(QDir().mkpath(ws));
+        QVERIFY(::chown(QFile::encodeName(ws).constData(), user, user) == 0);
+        for (const auto &[name, owner] : {std::pair{"mine.txt", user}, std::pair{"theirs.txt", uid_t(4321)}}) {
+            QFile f(ws + QLatin1Char('/') + QLatin1String(name));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(owner == user ? kInside : kCanary);
+            f.close();
+            QVERIFY(::chown(QFile::encodeName(f.fileName()).constData(), owner, owner) == 0);
+            QVERIFY(::chmod(QFile::encodeName(f.fileName()).constData(), 0600) == 0);
+        }
+        FileController fc({{{"/agent/workspace", ws}}, user, user, 3000});
+        QString err;
+        QVERIFY2(fc.start(&err), qPrintable(err));
+        const auto at = [&](const char *path) { return *fc.target(path); };
+        FileOutcome o = await([&](FileController::Done d) { fc.read(at("/agent/workspace/mine.txt"), 1024, std::move(d)); });
+        QVERIFY2(o.ok, o.error.message.c_str());
+        QCOMPARE(QByteArray::fromStdString(o.content), kInside);
+        o = await([&](FileController::Done d) { fc.read(at("/agent/workspace/theirs.txt"), 1024, std::move(d)); });
+        QVERIFY(!o.ok);
+        QVERIFY(o.content.empty());
+        o = await([&](FileController::Done d) { fc.write(at("/agent/workspace/new/made.txt"), "hi", false, std::move(d)); });
+        QVERIFY2(o.ok, o.error.message.c_str());
+        for (const char *made : {"/new", "/new/made.txt"}) {
+            struct stat st{};
+            QVERIFY(::stat(QFile::encodeName(ws + QLatin1String(made)).constData(), &st) == 0);
+            QCOMPARE(st.st_uid, user);
+            QCOMPARE(st.st_gid, gid_t(user));
+        }
+        QDir(ws).removeRecursively();
     }
 
     void hardLinkedFilesAreNotWritten()

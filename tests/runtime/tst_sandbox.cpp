@@ -12,6 +12,9 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QSignalSpy>
@@ -23,6 +26,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace osh;
@@ -148,6 +152,69 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QByteArray::number(SandboxSpec::kSandboxUid)));
         QVERIFY(!r.exit.memoryLimitHit);
         QVERIFY(!r.exit.processLimitHit);
+    }
+
+    // The command runs as the spec's identity, whatever its number: it is
+    // "agent" in the sandbox's own /etc (alone on its uid and gid, even on
+    // nobody's 65534), HOME is its own, and what it creates is its own.
+    void runsAsTheSpecIdentity_data()
+    {
+        QTest::addColumn<int>("isolation");
+        QTest::addColumn<uint>("uid");
+        for (const auto &[name, isolation] : {std::pair{"gvisor", Isolation::Gvisor}, std::pair{"container", Isolation::Container}})
+            for (uint uid : {1234u, 65534u})
+                QTest::addRow("%s-%u", name, uid) << int(isolation) << uid;
+    }
+    void runsAsTheSpecIdentity()
+    {
+        QFETCH(uint, uid);
+        SandboxSpec s = spec(py(qs("import json, os, pwd, grp\n"
+                                   "open('/agent/workspace/made.txt', 'w').write('x')\n"
+                                   "open('/home/agent/note', 'w').write('x')\n"
+                                   "print(json.dumps({'uid': os.getuid(), 'gid': os.getgid(), 'groups': os.getgroups(),\n"
+                                   "  'home': os.stat('/home/agent').st_uid, 'name': pwd.getpwuid(os.getuid()).pw_name,\n"
+                                   "  'group': grp.getgrgid(os.getgid()).gr_name,\n"
+                                   "  'passwd': open('/etc/passwd').read(), 'groupfile': open('/etc/group').read()}))\n")));
+        s.uid = uid;
+        s.gid = uid;
+        const RunResult r = run(s);
+        QVERIFY2(r.exit.exitCode == 0, r.err.constData());
+        const QJsonObject seen = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(seen[qs("uid")].toInteger(), qint64(uid));
+        QCOMPARE(seen[qs("gid")].toInteger(), qint64(uid));
+        QVERIFY(seen[qs("groups")].toArray().isEmpty() || seen[qs("groups")].toArray() == QJsonArray{qint64(uid)});
+        QCOMPARE(seen[qs("home")].toInteger(), qint64(uid));
+        QCOMPARE(seen[qs("name")].toString(), qs("agent"));
+        QCOMPARE(seen[qs("group")].toString(), qs("agent"));
+        // One line per number: nobody is not also there when the agent is 65534.
+        const auto claims = [](const QString &file, int field, uint id) {
+            int n = 0;
+            for (const QString &line : file.split(u'\n', Qt::SkipEmptyParts))
+                n += line.section(u':', field, field) == QString::number(id);
+            return n;
+        };
+        QCOMPARE(claims(seen[qs("passwd")].toString(), 2, uid), 1);
+        QCOMPARE(claims(seen[qs("groupfile")].toString(), 2, uid), 1);
+        QVERIFY(seen[qs("passwd")].toString().startsWith(qs("root:x:0:0:")));
+        struct stat st{};
+        QVERIFY(::stat(QFile::encodeName(s.workspaceHostDir + qs("/made.txt")).constData(), &st) == 0);
+        QCOMPARE(uint(st.st_uid), uid);
+        QCOMPARE(uint(st.st_gid), uid);
+    }
+
+    // Root is never the command's identity, by uid or by group.
+    void rootIsNeverTheIdentity_data() { modes(); }
+    void rootIsNeverTheIdentity()
+    {
+        for (const auto &[uid, gid] : {std::pair{0u, 1234u}, std::pair{1234u, 0u}}) {
+            SandboxSpec s = spec(sh(qs("echo STARTED")));
+            s.uid = uid;
+            s.gid = gid;
+            const RunResult r = run(s);
+            QCOMPARE(r.exit.reason, SandboxExitReason::Error);
+            QVERIFY2(r.exit.message.contains(qs("root")), qPrintable(r.exit.message));
+            QVERIFY(!r.out.contains("STARTED"));
+        }
     }
 
     void python_data() { modes(); }
