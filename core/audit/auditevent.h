@@ -47,6 +47,10 @@ struct SessionRecord
     std::optional<int> exitStatus;
     std::string exitReason; // exited, killed, oom, timeout, interrupted, error
     std::string command;    // JSON array of the agent's argv
+    // The uid of the user the session ran for (schema 4), as a privileged
+    // service that runs sessions for several users records it; empty for
+    // sessions recorded in-process or before schema 4.
+    std::optional<std::uint32_t> ownerUid;
 };
 
 } // namespace osh

@@ -26,6 +26,9 @@ struct AuditQuery
     // Decision outcomes; "none" matches events without a decision.
     std::vector<std::string> decisions;
     std::string tool;
+    // Only events of sessions begun with this owner (SessionRecord::ownerUid);
+    // events of sessions without a recorded owner never match.
+    std::optional<std::uint32_t> ownerUid;
     std::int64_t limit = 0; // the first N in order; 0 = all
 };
 

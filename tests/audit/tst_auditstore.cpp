@@ -1,8 +1,9 @@
 // AuditStore: schema creation and migration, refusal of newer, foreign and
-// corrupt files, seq assignment, every query filter, session counts,
-// concurrent appends and reported failures.
+// corrupt files, seq assignment, every query filter, owner filters, session
+// counts, concurrent appends and reported failures.
 
 #include "audit/auditstore.h"
+#include "oldschemas.h"
 #include "rawdb.h"
 
 #include <QDir>
@@ -41,6 +42,18 @@ INSERT INTO events(session_id, seq, ts, type, decision) VALUES
     ('old', 1, 500, 'tool_call', 'allow'), ('old', 2, 501, 'tool_call', 'block'), ('old', 3, 502, 'reasoning', '');
 )sql";
 
+// A version 3 store with one ended session, two events and a resolved
+// approval.
+const std::string kSchemaV3 = kAuditLayoutV3 + R"sql(
+INSERT INTO sessions(id, started_at, ended_at, policy_file, policy_commit, isolation, exit_status, exit_reason)
+    VALUES ('v3', 700, 800, 'v3.policy.yaml', 'c0ffee', 'gvisor', 0, 'exited');
+INSERT INTO events(session_id, seq, ts, type, decision, request) VALUES
+    ('v3', 1, 700, 'tool_call', 'escalate', '{"trigger":"tool_call"}'), ('v3', 2, 701, 'tool_call', 'allow', '');
+INSERT INTO session_counts VALUES ('v3', 'escalate', 1), ('v3', 'allow', 1);
+INSERT INTO approvals(session_id, seq, created_at, status, resolved_at, resolver)
+    VALUES ('v3', 1, 700.5, 'approved', 702, 'alice');
+)sql";
+
 AuditEvent makeEvent(const std::string &session, double ts, const std::string &type, const std::string &tool,
                  const std::string &decision, const std::string &severity)
 {
@@ -53,6 +66,16 @@ AuditEvent makeEvent(const std::string &session, double ts, const std::string &t
     e.severity = severity;
     e.parameters = "{\"k\":1}";
     return e;
+}
+
+// Begins a session with an owner (none: recorded in-process).
+void begin(AuditStore &s, const std::string &id, std::optional<std::uint32_t> owner, double startedAt = 0)
+{
+    osh::SessionRecord r;
+    r.id = id;
+    r.startedAt = startedAt;
+    r.ownerUid = owner;
+    s.beginSession(r);
 }
 
 // "a1,b2": session and seq of each event, in order.
@@ -90,6 +113,19 @@ class TstAuditStore : public QObject
         return s;
     }
 
+    // A store built by hand as an earlier version left it (sql), then
+    // opened, and so migrated, by this build.
+    std::unique_ptr<AuditStore> openOld(const std::string &sql)
+    {
+        if (const auto error = RawDb(path()).exec(sql); !error.empty()) {
+            qWarning("building the old store failed: %s", error.c_str());
+            return nullptr;
+        }
+        return open(path());
+    }
+
+    std::string schemaVersion() { return RawDb(path()).text("SELECT value FROM meta WHERE key = 'schema_version'"); }
+
     // The query fixture, ordered by ts then seq: a1 b1 a2 b2 a3 a4 b3.
     void fill(AuditStore &s)
     {
@@ -111,14 +147,19 @@ private Q_SLOTS:
         const std::string p = path("nested/deeper/audit.db");
         QVERIFY(open(p));
         RawDb db(p);
-        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("3"));
+        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("4"));
         QCOMPARE(db.text("PRAGMA journal_mode"), std::string("wal"));
         for (const char *t : {"sessions", "events", "approvals", "session_counts"})
             QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + t + "'"),
                      std::string("1"));
-        for (const char *i : {"events_session_seq", "events_ts", "events_session_ts", "events_type", "events_severity"})
+        for (const char *i : {"events_session_seq", "events_ts", "events_session_ts", "events_type", "events_severity",
+                              "sessions_owner"})
             QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='") + i + "'"),
                      std::string("1"));
+        QCOMPARE(db.text("SELECT type || ' ' || \"notnull\" FROM pragma_table_info('sessions') WHERE name = 'owner_uid'"),
+                 std::string("INTEGER 0"));
+        QCOMPARE(db.text("SELECT type || ' ' || \"notnull\" FROM pragma_table_info('approvals') WHERE name = 'resolver_uid'"),
+                 std::string("INTEGER 0"));
     }
 
     void reopenKeepsEventsAndContinuesSeq()
@@ -141,14 +182,9 @@ private Q_SLOTS:
 
     void migratesFromVersion1()
     {
-        {
-            RawDb db(path());
-            QCOMPARE(db.exec(kSchemaV1), std::string());
-        }
-        auto s = open(path());
+        auto s = openOld(kSchemaV1);
         QVERIFY(s);
-        RawDb db(path());
-        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("3"));
+        QCOMPARE(schemaVersion(), std::string("4"));
         const auto sessions = s->sessions();
         QCOMPARE(sessions.size(), std::size_t(1));
         QCOMPARE(sessions[0].session.policyFile, std::string("old.policy.yaml"));
@@ -167,6 +203,55 @@ private Q_SLOTS:
         a.sessionId = "old";
         a.seq = 4;
         QVERIFY(s->addApproval(a).has_value());
+    }
+
+    void migratesFromVersion3()
+    {
+        auto s = openOld(kSchemaV3);
+        QVERIFY(s);
+        QCOMPARE(schemaVersion(), std::string("4"));
+        {
+            RawDb db(path());
+            QCOMPARE(db.text("SELECT COUNT(*) FROM sessions WHERE owner_uid IS NULL"), std::string("1"));
+            QCOMPARE(db.text("SELECT COUNT(*) FROM approvals WHERE resolver_uid IS NULL"), std::string("1"));
+            QCOMPARE(db.text("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='sessions_owner'"),
+                     std::string("1"));
+        }
+        // What was stored is all still there, the new fields unknown.
+        const auto sessions = s->sessions();
+        QCOMPARE(sessions.size(), std::size_t(1));
+        const auto &old = sessions[0].session;
+        QCOMPARE(old.id, std::string("v3"));
+        QVERIFY(!old.ownerUid);
+        QCOMPARE(old.policyFile, std::string("v3.policy.yaml"));
+        QCOMPARE(old.policyCommit, std::string("c0ffee"));
+        QCOMPARE(old.isolation, std::string("gvisor"));
+        QVERIFY(old.endedAt == 800.0);
+        QCOMPARE(sessions[0].events, std::int64_t(2));
+        QCOMPARE(sessions[0].count("escalate"), std::int64_t(1));
+        const auto events = s->query({});
+        QCOMPARE(ids(events), QStringLiteral("v31,v32"));
+        QCOMPARE(events[0].request, std::string("{\"trigger\":\"tool_call\"}"));
+        const auto approvals = s->approvals();
+        QCOMPARE(approvals.size(), std::size_t(1));
+        QVERIFY(approvals[0].status == osh::ApprovalStatus::Approved);
+        QCOMPARE(approvals[0].resolver, std::string("alice"));
+        QVERIFY(!approvals[0].resolverUid);
+        QVERIFY(s->sessionsOwnedBy(0u).empty()); // unknown is nobody, not root
+
+        // And the new columns work on the upgraded file.
+        osh::SessionRecord r = old;
+        r.ownerUid = 1000;
+        s->beginSession(r);
+        QVERIFY(s->flush());
+        QCOMPARE(s->sessionsOwnedBy(1000).size(), std::size_t(1));
+        osh::ApprovalRecord a;
+        a.sessionId = "v3";
+        a.seq = 2;
+        const auto id = s->addApproval(a);
+        QVERIFY(id);
+        QVERIFY(s->resolveApproval(*id, false, "", "bob", 1001));
+        QVERIFY(s->approval(*id)->resolverUid == 1001u);
     }
 
     void failedMigrationChangesNothing()
@@ -347,6 +432,87 @@ private Q_SLOTS:
         std::string error;
         QCOMPARE(ids(s->query(q, &error)), expected);
         QVERIFY2(error.empty(), error.c_str());
+    }
+
+    void ownerFilter()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        begin(*s, "a", 1000, 990);
+        begin(*s, "b", 0, 991); // root: a uid like any other, not "unknown"
+        begin(*s, "u", std::nullopt, 992); // recorded in-process: no owner
+        fill(*s); // events of a and b
+        s->append(makeEvent("u", 1005, "tool_call", "x", "allow", "info"));
+        s->append(makeEvent("stray", 1006, "tool_call", "x", "allow", "info")); // never begun
+        QVERIFY(s->flush());
+
+        AuditQuery q;
+        q.ownerUid = 1000;
+        QCOMPARE(ids(s->query(q)), QStringLiteral("a1,a2,a3,a4"));
+        q.ownerUid = 0;
+        QCOMPARE(ids(s->query(q)), QStringLiteral("b1,b2,b3"));
+        q.ownerUid = 4242;
+        QCOMPARE(ids(s->query(q)), QString());
+        q.ownerUid = 1000;
+        q.types = {"tool_call"};
+        q.limit = 1;
+        QCOMPARE(ids(s->query(q)), QStringLiteral("a1"));
+        QCOMPARE(ids(s->query({})), QStringLiteral("a1,u1,stray1,b1,a2,b2,a3,a4,b3")); // no filter: everything
+
+        const auto all = s->sessions();
+        QCOMPARE(all.size(), std::size_t(4));
+        QVERIFY(all[0].session.ownerUid == 1000u);
+        QVERIFY(all[1].session.ownerUid == 0u);
+        QVERIFY(!all[2].session.ownerUid);
+        QVERIFY(!all[3].session.ownerUid); // stray
+        const auto mine = s->sessionsOwnedBy(1000);
+        QCOMPARE(mine.size(), std::size_t(1));
+        QCOMPARE(mine[0].session.id, std::string("a"));
+        QCOMPARE(mine[0].events, std::int64_t(4));
+        QCOMPARE(mine[0].count("block"), std::int64_t(1));
+        const auto roots = s->sessionsOwnedBy(0u);
+        QCOMPARE(roots.size(), std::size_t(1));
+        QCOMPARE(roots[0].session.id, std::string("b"));
+        QCOMPARE(roots[0].events, std::int64_t(3));
+        QVERIFY(s->sessionsOwnedBy(4242).empty());
+
+        // A resumed session's record replaces the old one, owner included.
+        begin(*s, "u", 1000, 992);
+        QVERIFY(s->flush());
+        QCOMPARE(s->sessionsOwnedBy(1000).size(), std::size_t(2));
+        q = {};
+        q.ownerUid = 1000;
+        QCOMPARE(ids(s->query(q)), QStringLiteral("a1,u1,a2,a3,a4"));
+    }
+
+    void ownerFilterOfApprovals()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        begin(*s, "a", 1000);
+        begin(*s, "b", 1001);
+        begin(*s, "u", std::nullopt);
+        std::vector<std::int64_t> ids;
+        for (const char *session : {"a", "b", "u", "a", "stray"}) {
+            osh::ApprovalRecord a;
+            a.sessionId = session;
+            a.seq = std::int64_t(ids.size() + 1);
+            ids.push_back(s->addApproval(a).value_or(0));
+            QVERIFY(ids.back() > 0);
+        }
+        QVERIFY(s->resolveApproval(ids[0], true, "", "alice", 1000));
+        auto idsOf = [](const std::vector<osh::ApprovalRecord> &list) {
+            std::vector<std::int64_t> out;
+            for (const auto &a : list)
+                out.push_back(a.id);
+            return out;
+        };
+        QCOMPARE(idsOf(s->pendingApprovalsOwnedBy(1000)), std::vector<std::int64_t>{ids[3]});
+        QCOMPARE(idsOf(s->approvalsOwnedBy(1000)), (std::vector<std::int64_t>{ids[0], ids[3]}));
+        QCOMPARE(idsOf(s->pendingApprovalsOwnedBy(1001)), std::vector<std::int64_t>{ids[1]});
+        QVERIFY(s->approvalsOwnedBy(0u).empty());
+        QCOMPARE(s->pendingApprovals().size(), std::size_t(4)); // unfiltered: all of them
+        QCOMPARE(s->approvals().size(), std::size_t(5));
     }
 
     void sessionCounts()

@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <unistd.h>
+
 class TstOsctlAudit : public QObject
 {
     Q_OBJECT
@@ -75,6 +77,7 @@ private Q_SLOTS:
         a.policyFile = "prod.policy.yaml";
         a.policyHash = "0123456789abcdef0123";
         a.isolation = "gvisor";
+        a.ownerUid = 4242;
         m_runtime->beginSession(a);
         // Ordered by time: a1 b1 a2 b2 a3 a4, then c1 (recent).
         m_runtime->append(event("a", 1764200001, "tool_call", "email_send", "allow", "info"));
@@ -207,12 +210,15 @@ private Q_SLOTS:
         QCOMPARE(a.value(QStringLiteral("isolation")).toString(), QStringLiteral("gvisor"));
         QCOMPARE(a.value(QStringLiteral("exit_status")).toInt(-1), 0);
         QCOMPARE(a.value(QStringLiteral("exit_reason")).toString(), QStringLiteral("exited"));
+        QCOMPARE(a.value(QStringLiteral("owner_uid")).toInteger(-1), qint64(4242));
         const auto events = a.value(QStringLiteral("events")).toObject();
         QCOMPARE(events.value(QStringLiteral("total")).toInt(), 4);
         QCOMPARE(events.value(QStringLiteral("block")).toInt(), 1);
         QCOMPARE(events.value(QStringLiteral("escalate")).toInt(), 1);
         const auto b = osh::test::jsonLine(r.lines().at(1));
         QVERIFY(b.value(QStringLiteral("end")).isNull());
+        QVERIFY(b.contains(QStringLiteral("owner_uid")));
+        QVERIFY(b.value(QStringLiteral("owner_uid")).isNull()); // never begun: no owner
         QCOMPARE(b.value(QStringLiteral("events")).toObject().value(QStringLiteral("redact")).toInt(), 1);
     }
 
@@ -225,6 +231,10 @@ private Q_SLOTS:
         QVERIFY(lines[0].startsWith(QStringLiteral("ID")));
         QVERIFY2(lines[1].contains(QStringLiteral("4 (block 1, escalate 1)")), qPrintable(lines[1]));
         QVERIFY(lines[1].contains(QStringLiteral("gvisor")));
+        const auto owner = lines[0].indexOf(QStringLiteral("OWNER"));
+        QVERIFY(owner > 0);
+        QCOMPARE(lines[1].mid(owner, 5), QStringLiteral("4242 "));
+        QCOMPARE(lines[2].mid(owner, 2), QStringLiteral("- "));
     }
 
     void approvalsLifecycle()
@@ -241,6 +251,7 @@ private Q_SLOTS:
         const auto seen = m_runtime->approval(m_approval1);
         QVERIFY(seen && seen->status == osh::ApprovalStatus::Approved);
         QCOMPARE(seen->note, std::string("ok by me"));
+        QVERIFY(seen->resolverUid == std::uint32_t(getuid())); // the uid of the osctl process
 
         r = osctl({QStringLiteral("approvals"), QStringLiteral("deny"), id1});
         QCOMPARE(r.code, 1);
