@@ -39,7 +39,7 @@ ApprovalRecord readApproval(const SqliteStmt &st)
 
 // The columns readEvent() reads, in its order.
 const char *const kEventColumns = "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
-                                  "severity, trace, policy_hash, request FROM events";
+                                  "severity, trace, policy_hash, request, id FROM events";
 
 // The ids of the sessions begun with one owner (bound to the next index).
 const char *const kOwnedSessions = "SELECT id FROM sessions WHERE owner_uid = ?";
@@ -60,6 +60,7 @@ void readEvent(const SqliteStmt &st, AuditEvent &e)
     e.trace = st.text(11);
     e.policyHash = st.text(12);
     e.request = st.text(13);
+    e.row = st.int64(14);
 }
 
 // Steps through the statement's rows, calling row() on each until it returns
@@ -100,6 +101,11 @@ bool AuditReader::open(const std::string &path, int busyTimeoutMs, std::string &
 
 bool AuditReader::query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error)
 {
+    std::optional<AuditCursor> after;
+    if (!q.after.empty() && !(after = AuditCursor::parse(q.after))) {
+        error = "invalid cursor '" + q.after + "'";
+        return false;
+    }
     std::string sql = std::string(kEventColumns) + " WHERE 1";
     if (q.since)
         sql += " AND ts >= ?";
@@ -117,6 +123,11 @@ bool AuditReader::query(const AuditQuery &q, const std::function<bool(const Audi
         sql += " AND tool = ?";
     if (q.ownerUid)
         sql += std::string(" AND session_id IN (") + kOwnedSessions + ")";
+    // Strictly after the cursor in the order below. SQLite starts the range
+    // of an index on ts (events_ts, events_session_ts, ...) at a row-value
+    // bound, so a page costs no scan of the rows before it.
+    if (after)
+        sql += " AND (ts, seq, id) > (?, ?, ?)";
     // id last: it is the events_ts index's implicit tail, so the order costs
     // no sort, and ties keep insertion order.
     sql += " ORDER BY ts, seq, id";
@@ -144,6 +155,11 @@ bool AuditReader::query(const AuditQuery &q, const std::function<bool(const Audi
         st.bindText(++i, q.tool);
     if (q.ownerUid)
         st.bindUint32(++i, q.ownerUid);
+    if (after) {
+        st.bindReal(++i, after->ts);
+        st.bindInt(++i, after->seq);
+        st.bindInt(++i, after->row);
+    }
     if (q.limit > 0)
         st.bindInt(++i, q.limit);
 

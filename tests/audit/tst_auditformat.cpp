@@ -156,6 +156,18 @@ private Q_SLOTS:
         QCOMPARE(b.value(QStringLiteral("parameters")).toString(), QStringLiteral("not json")); // kept, as a string
     }
 
+    void eventJsonLeavesThePositionOut()
+    {
+        // The store's row id is for cursors, not part of the record.
+        auto e = sample();
+        std::string before;
+        appendEventJson(before, e);
+        e.row = 1234;
+        std::string after;
+        appendEventJson(after, e);
+        QCOMPARE(after, before);
+    }
+
     void sessionJsonOwner()
     {
         osh::SessionSummary s;

@@ -1,6 +1,6 @@
 // AuditStore: schema creation and migration, refusal of newer, foreign and
-// corrupt files, seq assignment, every query filter, owner filters, session
-// counts, concurrent appends and reported failures.
+// corrupt files, seq assignment, every query filter, cursor paging, owner
+// filters, session counts, concurrent appends and reported failures.
 
 #include "audit/auditstore.h"
 #include "oldschemas.h"
@@ -13,9 +13,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <mutex>
+#include <set>
 #include <thread>
+#include <tuple>
 
+using osh::AuditCursor;
 using osh::AuditEvent;
 using osh::AuditQuery;
 using osh::AuditStore;
@@ -65,6 +69,13 @@ AuditEvent makeEvent(const std::string &session, double ts, const std::string &t
     e.decision = decision;
     e.severity = severity;
     e.parameters = "{\"k\":1}";
+    return e;
+}
+
+AuditEvent at(const std::string &session, std::int64_t seq, double ts, const std::string &type = "tool_call")
+{
+    auto e = makeEvent(session, ts, type, "t", "allow", "info");
+    e.seq = seq;
     return e;
 }
 
@@ -137,6 +148,55 @@ class TstAuditStore : public QObject
         s.append(makeEvent("b", 1015, "tool_call", "email_send", "log", "info"));
         s.append(makeEvent("b", 1040, "tool_call", "email_send", "throttle", "info"));
         QVERIFY(s.flush());
+    }
+
+    // A fixture where no single column orders the result: timestamps tie
+    // across sessions, seq order differs from insertion order, a later
+    // insert has an earlier ts, two timestamps are one ulp apart, and
+    // kTied events more share a few seconds. In query order it starts
+    // c2 a1 c1 b2 b1 a2 a3.
+    static constexpr int kTied = 40;
+    void fillForPaging(AuditStore &s)
+    {
+        const double t = 1764200000.1;            // not exact in binary
+        const double t2 = std::nextafter(t, 2e9); // the next double
+        s.append(at("b", 2, t));
+        s.append(at("a", 1, t));
+        s.append(at("c", 1, t));
+        s.append(at("a", 2, t2, "network_egress"));
+        s.append(at("b", 1, t2));
+        s.append(at("c", 2, t - 10));
+        s.append(at("a", 3, t2));
+        for (int i = 0; i < kTied; ++i) {
+            const std::string session = "s" + std::to_string(i % 3);
+            s.append(at(session, 0, t + 5 + (i * 7) % 4, i % 5 ? "tool_call" : "network_egress"));
+        }
+        QVERIFY(s.flush());
+    }
+
+    // Pages through q with limit n: every event of the whole result once,
+    // in order, and no page longer than n.
+    static void checkPaging(const AuditStore &s, AuditQuery q, std::int64_t n)
+    {
+        q.limit = 0;
+        q.after.clear();
+        std::string error;
+        const auto whole = s.query(q, &error);
+        QVERIFY2(error.empty(), error.c_str());
+        QVERIFY(!whole.empty());
+        q.limit = n;
+        std::vector<AuditEvent> paged;
+        for (int pages = 0;; ++pages) {
+            QVERIFY(pages <= int(whole.size()) + 1);
+            const auto page = s.query(q, &error);
+            QVERIFY2(error.empty(), error.c_str());
+            QVERIFY(std::int64_t(page.size()) <= n);
+            if (page.empty())
+                break;
+            paged.insert(paged.end(), page.begin(), page.end());
+            q.after = AuditCursor::of(page.back()).toString();
+        }
+        QCOMPARE(ids(paged), ids(whole));
     }
 
 private Q_SLOTS:
@@ -432,6 +492,116 @@ private Q_SLOTS:
         std::string error;
         QCOMPARE(ids(s->query(q, &error)), expected);
         QVERIFY2(error.empty(), error.c_str());
+    }
+
+    void orderIsTsSeqRow()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        fillForPaging(*s);
+        const auto all = s->query({});
+        QCOMPARE(int(all.size()), 7 + kTied);
+        QVERIFY(ids(all).startsWith(QStringLiteral("c2,a1,c1,b2,b1,a2,a3,")));
+        std::set<std::int64_t> rows;
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            QVERIFY(all[i].row > 0);
+            rows.insert(all[i].row);
+            if (i > 0)
+                QVERIFY(std::tie(all[i - 1].ts, all[i - 1].seq, all[i - 1].row)
+                        < std::tie(all[i].ts, all[i].seq, all[i].row));
+        }
+        QCOMPARE(rows.size(), all.size());
+        // event() reads the same position.
+        QCOMPARE(s->event(all[3].sessionId, all[3].seq)->row, all[3].row);
+    }
+
+    void cursorText_data()
+    {
+        QTest::addColumn<double>("ts");
+        QTest::addColumn<qint64>("seq");
+        QTest::addColumn<qint64>("row");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("whole seconds") << 1764200000.0 << qint64(3) << qint64(17) << QStringLiteral("1764200000_3_17");
+        QTest::newRow("fraction") << 1764200000.25 << qint64(1) << qint64(2) << QStringLiteral("1764200000.25_1_2");
+        QTest::newRow("not exact in binary") << 0.1 << qint64(9) << qint64(1) << QStringLiteral("0.1_9_1");
+        QTest::newRow("one ulp above") << std::nextafter(1764200000.1, 2e9) << qint64(1) << qint64(5)
+                                       << QStringLiteral("1764200000.1000001_1_5");
+        QTest::newRow("tiny") << 1e-7 << qint64(1) << qint64(1) << QStringLiteral("0.0000001_1_1");
+        QTest::newRow("negative") << -0.5 << qint64(2) << qint64(3) << QStringLiteral("-0.5_2_3");
+    }
+
+    void cursorText()
+    {
+        QFETCH(double, ts);
+        QFETCH(qint64, seq);
+        QFETCH(qint64, row);
+        QFETCH(QString, text);
+        const AuditCursor c{ts, seq, row};
+        QCOMPARE(QString::fromStdString(c.toString()), text);
+        const auto back = AuditCursor::parse(text.toStdString());
+        QVERIFY(back);
+        QVERIFY(back->ts == ts); // exactly: a cursor that moved would skip or repeat events
+        QCOMPARE(back->seq, std::int64_t(seq));
+        QCOMPARE(back->row, std::int64_t(row));
+    }
+
+    void cursorTextRefused()
+    {
+        for (const char *bad : {"", "1_2", "1_2_3_4", "x_1_2", "1_x_2", "1_2_x", "1_2_0", "1_2_-4", "nan_1_2",
+                                " 1_2_3", "1_2_3 ", "+1_2_3", "1__2_3", "1_2_3\n"})
+            QVERIFY2(!AuditCursor::parse(bad), bad);
+        auto s = open(path());
+        QVERIFY(s);
+        fill(*s);
+        AuditQuery q;
+        q.after = "yesterday";
+        std::string error;
+        QVERIFY(!s->query(q, [](const AuditEvent &) { return true; }, error));
+        QVERIFY2(error.find("invalid cursor 'yesterday'") != std::string::npos, error.c_str());
+    }
+
+    void afterEachEvent()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        fillForPaging(*s);
+        const auto all = s->query({});
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            AuditQuery q;
+            q.after = AuditCursor::of(all[i]).toString();
+            const std::vector<AuditEvent> rest(all.begin() + std::ptrdiff_t(i) + 1, all.end());
+            QCOMPARE(ids(s->query(q)), ids(rest));
+        }
+    }
+
+    void pagingReturnsEveryEventOnce_data()
+    {
+        QTest::addColumn<QString>("filter");
+        QTest::addColumn<int>("limit");
+        for (const char *filter : {"none", "type", "session", "since", "owner"})
+            for (int limit : {1, 2, 3, 7, 46, 100})
+                QTest::addRow("%s, limit %d", filter, limit) << QString::fromLatin1(filter) << limit;
+    }
+
+    void pagingReturnsEveryEventOnce()
+    {
+        QFETCH(QString, filter);
+        QFETCH(int, limit);
+        auto s = open(path());
+        QVERIFY(s);
+        begin(*s, "a", 1000);
+        begin(*s, "s1", 1000);
+        fillForPaging(*s);
+        AuditQuery q;
+        if (filter == QLatin1StringView("type"))
+            q.types = {"tool_call"};
+        else if (filter == QLatin1StringView("session"))
+            q.sessionId = "s1";
+        else if (filter == QLatin1StringView("since"))
+            q.since = 1764200000.1;
+        else if (filter == QLatin1StringView("owner"))
+            q.ownerUid = 1000;
+        checkPaging(*s, q, limit);
     }
 
     void ownerFilter()

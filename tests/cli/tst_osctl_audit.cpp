@@ -151,6 +151,76 @@ private Q_SLOTS:
         QCOMPARE(ids(r), expected);
     }
 
+    // The cursor osctl printed on stderr, or an empty string.
+    static QString nextCursor(const Run &r)
+    {
+        static const QRegularExpression re(QStringLiteral("^next cursor: (\\S+)$"), QRegularExpression::MultilineOption);
+        const auto m = re.match(r.err);
+        return m.hasMatch() ? m.captured(1) : QString();
+    }
+
+    void queryPages_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<int>("limit");
+        for (const char *format : {"jsonl", "table"})
+            for (int limit : {1, 2, 3, 7, 8})
+                QTest::addRow("%s, limit %d", format, limit) << QString::fromLatin1(format) << limit;
+    }
+
+    void queryPages()
+    {
+        QFETCH(QString, format);
+        QFETCH(int, limit);
+        const bool table = format == QLatin1StringView("table");
+        QStringList seen;
+        QString cursor;
+        for (int page = 0; page < 10; ++page) {
+            QStringList args{QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"), format,
+                             QStringLiteral("--limit"), QString::number(limit)};
+            if (!cursor.isEmpty())
+                args << QStringLiteral("--after") << cursor;
+            const auto r = osctl(args);
+            QCOMPARE(r.code, 0);
+            auto lines = r.lines();
+            if (table) {
+                QVERIFY(lines.value(0).startsWith(QStringLiteral("TIME"))); // still a table, header and all
+                lines.removeFirst();
+            }
+            QVERIFY(lines.size() <= limit);
+            cursor = nextCursor(r);
+            QCOMPARE(cursor.isEmpty(), lines.isEmpty()); // a cursor whenever something was printed
+            if (lines.isEmpty())
+                break;
+            for (const auto &l : lines) {
+                if (table) {
+                    const auto cells = l.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+                    seen << cells.value(1) + cells.value(2);
+                } else {
+                    const auto o = osh::test::jsonLine(l);
+                    seen << o.value(QStringLiteral("session_id")).toString()
+                            + QString::number(o.value(QStringLiteral("seq")).toInt());
+                }
+            }
+        }
+        QCOMPARE(seen.join(QLatin1Char(',')), QStringLiteral("a1,b1,a2,b2,a3,a4,c1"));
+    }
+
+    void queryWithoutPagingPrintsNoCursor()
+    {
+        const auto r = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"), QStringLiteral("jsonl")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.err, QString());
+        // --after alone pages too: everything after a2.
+        const auto first = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--limit"), QStringLiteral("3")});
+        const auto rest = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"),
+                                 QStringLiteral("jsonl"), QStringLiteral("--after"), nextCursor(first)});
+        QCOMPARE(rest.code, 0);
+        QCOMPARE(ids(rest), QStringLiteral("b2,a3,a4,c1"));
+        QCOMPARE(nextCursor(rest), nextCursor(osctl({QStringLiteral("audit"), QStringLiteral("query"),
+                                                      QStringLiteral("--limit"), QStringLiteral("7")})));
+    }
+
     void queryTable()
     {
         const auto r = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--session"), QStringLiteral("a")});
@@ -284,6 +354,7 @@ private Q_SLOTS:
         QTest::newRow("bad decision") << QStringList{s("audit"), s("query"), s("--decision"), s("deny")} << s("invalid --decision");
         QTest::newRow("bad since") << QStringList{s("audit"), s("query"), s("--since"), s("yesterday")} << s("--since");
         QTest::newRow("bad limit") << QStringList{s("audit"), s("query"), s("--limit"), s("0")} << s("--limit");
+        QTest::newRow("bad cursor") << QStringList{s("audit"), s("query"), s("--after"), s("1764200010")} << s("--after expects a cursor");
         QTest::newRow("bad format") << QStringList{s("audit"), s("query"), s("--format"), s("xml")} << s("invalid --format");
         QTest::newRow("sessions stray") << QStringList{s("sessions"), s("x")} << s("unexpected argument");
         QTest::newRow("approvals nothing") << QStringList{s("approvals")} << s("missing sub-command");
