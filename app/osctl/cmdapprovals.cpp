@@ -9,8 +9,11 @@
 
 #include <QCommandLineParser>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+
+#include <unistd.h>
 
 namespace osctl {
 
@@ -79,7 +82,9 @@ int resolve(const QString &sub, const QStringList &args)
     p.addHelpOption();
     p.addPositionalArgument(QStringLiteral("ID"), QStringLiteral("The approval's id (osctl approvals list)."));
     p.addOption({QStringLiteral("note"), QStringLiteral("Why; stored with the verdict."), QStringLiteral("text")});
-    p.addOption({QStringLiteral("resolver"), QStringLiteral("Who decides (default: $USER)."), QStringLiteral("name")});
+    p.addOption({QStringLiteral("resolver"), QStringLiteral("Who decides (default: $USER). The uid of the osctl process is stored with "
+                                                         "the verdict too."),
+                 QStringLiteral("name")});
     addStoreOption(p);
     if (const int code = parseCommand(p, cmd, args); code >= 0)
         return code;
@@ -100,7 +105,9 @@ int resolve(const QString &sub, const QStringList &args)
     if (!store)
         return Failed;
     std::string error;
-    if (store->resolveApproval(id, approve, p.value(QStringLiteral("note")).toStdString(), resolver, &error)) {
+    // The uid is this process's, whatever --resolver claims.
+    if (store->resolveApproval(id, approve, p.value(QStringLiteral("note")).toStdString(), resolver,
+                               static_cast<std::uint32_t>(getuid()), &error)) {
         std::printf("approval %lld %s\n", id, approve ? "approved" : "denied");
         return Ok;
     }

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace osctl {
 
@@ -75,7 +76,8 @@ int audit(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Print audited events, ordered by time then seq. Filters combine with AND; a comma-separated list\n"
-        "matches any of its values.\n"
+        "matches any of its values. Page through a large result with --limit N, then --after the cursor\n"
+        "printed on stderr, until no cursor is printed.\n"
         "Exit codes: 0 success (also when nothing matches), 1 the store cannot be opened or read,\n"
         "2 usage problems."));
     p.addHelpOption();
@@ -95,6 +97,11 @@ int audit(const QStringList &args)
                  QStringLiteral("decision,...")});
     p.addOption({QStringLiteral("tool"), QStringLiteral("Only events of this tool."), QStringLiteral("name")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most N events (the first N in order)."), QStringLiteral("n")});
+    p.addOption({QStringLiteral("after"),
+                 QStringLiteral("Only events after this cursor, for paging. With --limit or --after, the cursor of the "
+                                "last event printed goes to stderr as 'next cursor: CURSOR'; none is printed when "
+                                "nothing matched."),
+                 QStringLiteral("cursor")});
     p.addOption({QStringLiteral("format"), QStringLiteral("table (default), jsonl, or ocsf (one OCSF JSON event a line)."),
                  QStringLiteral("format"), QStringLiteral("table")});
     addStoreOption(p);
@@ -125,6 +132,13 @@ int audit(const QStringList &args)
         if (!ok || q.limit <= 0)
             return usageError(cmd, QStringLiteral("--limit expects a positive number"));
     }
+    const bool paging = p.isSet(QStringLiteral("limit")) || p.isSet(QStringLiteral("after"));
+    if (p.isSet(QStringLiteral("after"))) {
+        q.after = p.value(QStringLiteral("after")).toStdString();
+        if (!osh::AuditCursor::parse(q.after))
+            return usageError(cmd, QStringLiteral("--after expects a cursor printed by an earlier query ('%1' is not one)")
+                                       .arg(QString::fromStdString(q.after)));
+    }
     const QString format = p.value(QStringLiteral("format"));
     if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl") && format != QLatin1StringView("ocsf"))
         return usageError(cmd, QStringLiteral("invalid --format '%1' (expected table, jsonl or ocsf)").arg(format));
@@ -135,6 +149,7 @@ int audit(const QStringList &args)
 
     std::string readError;
     bool ok;
+    std::optional<osh::AuditCursor> last;
     if (format == QLatin1StringView("table")) {
         std::vector<std::vector<std::string>> rows{
             {"TIME", "SESSION", "SEQ", "TYPE", "TOOL", "DECISION", "LAYER", "POLICY", "SEVERITY", "MESSAGE"}};
@@ -144,6 +159,7 @@ int audit(const QStringList &args)
                 rows.push_back({osh::audit::formatIsoUtc(e.ts), e.sessionId, std::to_string(e.seq), e.type,
                                 orDash(e.tool), orDash(e.decision), orDash(e.layer), orDash(e.policy), e.severity,
                                 e.message});
+                last = osh::AuditCursor::of(e);
                 return true;
             },
             readError);
@@ -166,6 +182,7 @@ int audit(const QStringList &args)
                     std::fwrite(out.data(), 1, out.size(), stdout);
                     out.clear();
                 }
+                last = osh::AuditCursor::of(e);
                 return true;
             },
             readError);
@@ -174,6 +191,9 @@ int audit(const QStringList &args)
     }
     if (!ok)
         return failure(cmd, "reading " + store->path() + ": " + readError);
+    // On stderr, so the events on stdout stay one format.
+    if (paging && last)
+        std::fprintf(stderr, "next cursor: %s\n", last->toString().c_str());
     return Ok;
 }
 

@@ -39,7 +39,7 @@ int sessions(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "List the sessions in the audit store, oldest first: id, start, end, policy file and hash, isolation,\n"
-        "exit status and reason, and event counts by decision.\n"
+        "owner uid (sessions run by a service for a user), exit status and reason, and event counts by decision.\n"
         "Exit codes: 0 success, 1 the store cannot be opened or read, 2 usage problems."));
     p.addHelpOption();
     QString format;
@@ -64,7 +64,7 @@ int sessions(const QStringList &args)
         return Ok;
     }
     std::vector<std::vector<std::string>> rows{
-        {"ID", "START", "END", "POLICY", "HASH", "ISOLATION", "EXIT", "REASON", "EVENTS"}};
+        {"ID", "START", "END", "POLICY", "HASH", "ISOLATION", "OWNER", "EXIT", "REASON", "EVENTS"}};
     for (const auto &s : list) {
         const auto &r = s.session;
         rows.push_back({r.id, r.startedAt != 0 ? osh::audit::formatIsoUtc(r.startedAt) : "-",
@@ -72,6 +72,7 @@ int sessions(const QStringList &args)
                         r.policyFile.empty() ? "-" : r.policyFile,
                         r.policyHash.empty() ? "-" : r.policyHash.substr(0, 12),
                         r.isolation.empty() ? "-" : r.isolation,
+                        r.ownerUid ? std::to_string(*r.ownerUid) : "-",
                         r.exitStatus ? std::to_string(*r.exitStatus) : "-",
                         r.exitReason.empty() ? (r.endedAt ? "-" : "running") : r.exitReason, eventSummary(s)});
     }

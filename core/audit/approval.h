@@ -32,6 +32,9 @@ struct ApprovalRecord
     std::optional<double> resolvedAt;
     std::string note;
     std::string resolver; // who resolved it (user name, "expiry")
+    // The resolving process's uid (schema 4), when the resolver gave it;
+    // empty for expiry and for approvals resolved before schema 4.
+    std::optional<std::uint32_t> resolverUid;
 };
 
 } // namespace osh

@@ -1,7 +1,7 @@
 # The audit store (SQLite, raw C API), its JSON and OCSF renderings.
 target_sources(osh_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/auditevent.h
-    ${CMAKE_CURRENT_LIST_DIR}/auditquery.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditquery.cpp ${CMAKE_CURRENT_LIST_DIR}/auditquery.h
     ${CMAKE_CURRENT_LIST_DIR}/approval.cpp ${CMAKE_CURRENT_LIST_DIR}/approval.h
     ${CMAKE_CURRENT_LIST_DIR}/sqlitedb.cpp ${CMAKE_CURRENT_LIST_DIR}/sqlitedb.h
     ${CMAKE_CURRENT_LIST_DIR}/sqlitestmt.cpp ${CMAKE_CURRENT_LIST_DIR}/sqlitestmt.h

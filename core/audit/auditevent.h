@@ -31,6 +31,10 @@ struct AuditEvent
     // replay decides it again without the store holding real PII. Empty for
     // other events and for actions recorded before schema 3.
     std::string request;
+    // The event's position in the store (its row id), set by reads; 0 on
+    // events not read from a store. Together with ts and seq it makes the
+    // paging cursor of AuditQuery::after (AuditCursor::of()).
+    std::int64_t row = 0;
 };
 
 // One session as `osctl sessions` lists it.
@@ -47,6 +51,10 @@ struct SessionRecord
     std::optional<int> exitStatus;
     std::string exitReason; // exited, killed, oom, timeout, interrupted, error
     std::string command;    // JSON array of the agent's argv
+    // The uid of the user the session ran for (schema 4), as a privileged
+    // service that runs sessions for several users records it; empty for
+    // sessions recorded in-process or before schema 4.
+    std::optional<std::uint32_t> ownerUid;
 };
 
 } // namespace osh

@@ -160,6 +160,11 @@ void stringOrNull(std::string &out, std::string_view s)
         appendJsonString(out, s);
 }
 
+void uintOrNull(std::string &out, const std::optional<std::uint32_t> &v)
+{
+    out += v ? std::to_string(*v) : std::string("null");
+}
+
 void timeOrNull(std::string &out, const std::optional<double> &ts)
 {
     if (ts)
@@ -244,6 +249,8 @@ void appendSessionJson(std::string &out, const SessionSummary &s)
     stringOrNull(out, r.exitReason);
     key(out, "command");
     appendEmbeddedJson(out, r.command);
+    key(out, "owner_uid");
+    uintOrNull(out, r.ownerUid);
     key(out, "events");
     out += "{\"total\":" + std::to_string(s.events);
     for (const auto &[decision, n] : s.byDecision) {
@@ -281,6 +288,8 @@ void appendApprovalJson(std::string &out, const ApprovalRecord &a)
     stringOrNull(out, a.note);
     key(out, "resolver");
     stringOrNull(out, a.resolver);
+    key(out, "resolver_uid");
+    uintOrNull(out, a.resolverUid);
     key(out, "request");
     appendEmbeddedJson(out, a.request);
     key(out, "decision");

@@ -17,10 +17,11 @@ namespace osh::audit {
 // decision, layer, policy, message, severity, policy_hash, trace.
 void appendEventJson(std::string &out, const AuditEvent &e);
 // Fields: id, start, end, policy, policy_hash, policy_commit, policy_dirty,
-// isolation, exit_status, exit_reason, command, events {total, by decision}.
+// isolation, exit_status, exit_reason, command, owner_uid, events {total, by
+// decision}.
 void appendSessionJson(std::string &out, const SessionSummary &s);
 // Fields: id, session_id, seq, created, queue, tool, parameters, message,
-// policy, status, resolved, note, resolver, request, decision.
+// policy, status, resolved, note, resolver, resolver_uid, request, decision.
 void appendApprovalJson(std::string &out, const ApprovalRecord &a);
 
 // Appends text as-is when it is one well-formed JSON value, null when it is

@@ -12,10 +12,30 @@
 
 namespace osh {
 
+// A position in query order: the (ts, seq, row) of an event, which orders
+// every stored event exactly once (row, the event's row id, breaks any tie
+// of ts and seq between sessions). Its text form, "TS_SEQ_ROW" (ts in the
+// shortest decimal that reads back to the same double, e.g.
+// "1764200010.25_3_1042"), is what AuditQuery::after takes; clients should
+// treat it as opaque.
+struct AuditCursor
+{
+    double ts = 0;
+    std::int64_t seq = 0;
+    std::int64_t row = 0;
+
+    // The position of an event read by AuditStore::query() or event().
+    static AuditCursor of(const AuditEvent &e) { return {e.ts, e.seq, e.row}; }
+    std::string toString() const;
+    // nullopt unless text is exactly a cursor's text form (ts not NaN, row
+    // at least 1).
+    static std::optional<AuditCursor> parse(std::string_view text);
+};
+
 // Filters combine with AND; a list matches any of its values (OR); an empty
 // list or string does not filter. Results are ordered by ts, then seq, then
-// session id, so a query is deterministic even across sessions whose clocks
-// tie.
+// row (insertion order), so a query is deterministic even across sessions
+// whose clocks tie.
 struct AuditQuery
 {
     std::optional<double> since; // ts >= since (seconds since the epoch)
@@ -26,6 +46,16 @@ struct AuditQuery
     // Decision outcomes; "none" matches events without a decision.
     std::vector<std::string> decisions;
     std::string tool;
+    // Only events of sessions begun with this owner (SessionRecord::ownerUid);
+    // events of sessions without a recorded owner never match.
+    std::optional<std::uint32_t> ownerUid;
+    // Paging: only events strictly after this cursor (AuditCursor text) in
+    // the order above; empty = from the start. The next page starts after
+    // the last event returned: AuditCursor::of(last).toString(). Every event
+    // is returned exactly once across pages, as long as no event is added
+    // with a position before the cursor meanwhile. query() fails on a text
+    // that is not a cursor.
+    std::string after;
     std::int64_t limit = 0; // the first N in order; 0 = all
 };
 

@@ -13,7 +13,7 @@ namespace {
 
 const char *const kApprovalColumns =
     "SELECT id, session_id, seq, created_at, queue, tool, parameters, message, policy, request, decision, status, "
-    "resolved_at, note, resolver FROM approvals";
+    "resolved_at, note, resolver, resolver_uid FROM approvals";
 
 ApprovalRecord readApproval(const SqliteStmt &st)
 {
@@ -33,12 +33,16 @@ ApprovalRecord readApproval(const SqliteStmt &st)
     a.resolvedAt = st.optReal(12);
     a.note = st.text(13);
     a.resolver = st.text(14);
+    a.resolverUid = st.optUint32(15);
     return a;
 }
 
 // The columns readEvent() reads, in its order.
 const char *const kEventColumns = "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
-                                  "severity, trace, policy_hash, request FROM events";
+                                  "severity, trace, policy_hash, request, id FROM events";
+
+// The ids of the sessions begun with one owner (bound to the next index).
+const char *const kOwnedSessions = "SELECT id FROM sessions WHERE owner_uid = ?";
 
 void readEvent(const SqliteStmt &st, AuditEvent &e)
 {
@@ -56,6 +60,7 @@ void readEvent(const SqliteStmt &st, AuditEvent &e)
     e.trace = st.text(11);
     e.policyHash = st.text(12);
     e.request = st.text(13);
+    e.row = st.int64(14);
 }
 
 // Steps through the statement's rows, calling row() on each until it returns
@@ -96,6 +101,11 @@ bool AuditReader::open(const std::string &path, int busyTimeoutMs, std::string &
 
 bool AuditReader::query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error)
 {
+    std::optional<AuditCursor> after;
+    if (!q.after.empty() && !(after = AuditCursor::parse(q.after))) {
+        error = "invalid cursor '" + q.after + "'";
+        return false;
+    }
     std::string sql = std::string(kEventColumns) + " WHERE 1";
     if (q.since)
         sql += " AND ts >= ?";
@@ -111,6 +121,13 @@ bool AuditReader::query(const AuditQuery &q, const std::function<bool(const Audi
         sql += " AND decision IN (" + placeholders(q.decisions.size()) + ")";
     if (!q.tool.empty())
         sql += " AND tool = ?";
+    if (q.ownerUid)
+        sql += std::string(" AND session_id IN (") + kOwnedSessions + ")";
+    // Strictly after the cursor in the order below. SQLite starts the range
+    // of an index on ts (events_ts, events_session_ts, ...) at a row-value
+    // bound, so a page costs no scan of the rows before it.
+    if (after)
+        sql += " AND (ts, seq, id) > (?, ?, ?)";
     // id last: it is the events_ts index's implicit tail, so the order costs
     // no sort, and ties keep insertion order.
     sql += " ORDER BY ts, seq, id";
@@ -136,6 +153,13 @@ bool AuditReader::query(const AuditQuery &q, const std::function<bool(const Audi
         st.bindText(++i, d == "none" ? std::string() : d);
     if (!q.tool.empty())
         st.bindText(++i, q.tool);
+    if (q.ownerUid)
+        st.bindUint32(++i, q.ownerUid);
+    if (after) {
+        st.bindReal(++i, after->ts);
+        st.bindInt(++i, after->seq);
+        st.bindInt(++i, after->row);
+    }
     if (q.limit > 0)
         st.bindInt(++i, q.limit);
 
@@ -234,7 +258,7 @@ bool AuditReader::searchText(const std::string &sessionId, const std::string &ne
     });
 }
 
-bool AuditReader::sessions(std::vector<SessionSummary> &out, std::string &error)
+bool AuditReader::sessions(std::optional<std::uint32_t> owner, std::vector<SessionSummary> &out, std::string &error)
 {
     out.clear();
     std::lock_guard lock(m_mutex);
@@ -248,10 +272,13 @@ bool AuditReader::sessions(std::vector<SessionSummary> &out, std::string &error)
     };
     SqliteStmt st;
     if (!st.prepare(m_db.handle(),
-                    "SELECT id, started_at, ended_at, policy_file, policy_hash, policy_commit, policy_dirty, isolation, "
-                    "exit_status, exit_reason, command FROM sessions ORDER BY started_at, id",
+                    std::string("SELECT id, started_at, ended_at, policy_file, policy_hash, policy_commit, policy_dirty, "
+                                "isolation, exit_status, exit_reason, command, owner_uid FROM sessions")
+                        + (owner ? " WHERE owner_uid = ?" : "") + " ORDER BY started_at, id",
                     error))
         return fail();
+    if (owner)
+        st.bindUint32(1, owner);
     std::map<std::string, std::size_t> index;
     int rc;
     while ((rc = st.step()) == SQLITE_ROW) {
@@ -267,6 +294,7 @@ bool AuditReader::sessions(std::vector<SessionSummary> &out, std::string &error)
         s.session.exitStatus = st.optInt(8);
         s.session.exitReason = st.text(9);
         s.session.command = st.text(10);
+        s.session.ownerUid = st.optUint32(11);
         index.emplace(s.session.id, out.size());
         out.push_back(std::move(s));
     }
@@ -274,10 +302,17 @@ bool AuditReader::sessions(std::vector<SessionSummary> &out, std::string &error)
         return fail();
 
     // Events whose session was never begun (an importer, a crashed runtime
-    // before beginSession) still show up, after the known sessions.
+    // before beginSession) still show up, after the known sessions; not in
+    // an owner's list, as they have no owner.
     SqliteStmt counts;
-    if (!counts.prepare(m_db.handle(), "SELECT session_id, decision, n FROM session_counts ORDER BY session_id", error))
+    if (!counts.prepare(m_db.handle(),
+                        std::string("SELECT session_id, decision, n FROM session_counts")
+                            + (owner ? std::string(" WHERE session_id IN (") + kOwnedSessions + ")" : "")
+                            + " ORDER BY session_id",
+                        error))
         return fail();
+    if (owner)
+        counts.bindUint32(1, owner);
     while ((rc = counts.step()) == SQLITE_ROW) {
         const std::string id = counts.text(0);
         auto it = index.find(id);
@@ -330,18 +365,25 @@ bool AuditReader::approval(std::int64_t id, ApprovalRecord &out, bool &found, st
     });
 }
 
-bool AuditReader::approvals(std::optional<ApprovalStatus> status, std::vector<ApprovalRecord> &out,
-                            std::string &error)
+bool AuditReader::approvals(std::optional<ApprovalStatus> status, std::optional<std::uint32_t> owner,
+                            std::vector<ApprovalRecord> &out, std::string &error)
 {
     out.clear();
+    std::string sql = std::string(kApprovalColumns) + " WHERE 1";
+    if (status)
+        sql += " AND status = ?";
+    if (owner)
+        sql += std::string(" AND session_id IN (") + kOwnedSessions + ")";
+    sql += " ORDER BY created_at, id";
     std::lock_guard lock(m_mutex);
     SqliteStmt st;
-    if (!st.prepare(m_db.handle(),
-                    std::string(kApprovalColumns) + (status ? " WHERE status = ?" : "") + " ORDER BY created_at, id",
-                    error))
+    if (!st.prepare(m_db.handle(), sql, error))
         return false;
+    int i = 0;
     if (status)
-        st.bindText(1, approvalStatusName(*status));
+        st.bindText(++i, approvalStatusName(*status));
+    if (owner)
+        st.bindUint32(++i, owner);
     return forEachRow(st, m_db, error, [&] {
         out.push_back(readApproval(st));
         return true;

@@ -26,7 +26,8 @@ public:
     // Calls visit for each matching event in order until it returns false.
     // visit runs with the reader locked: it must not read from the store.
     bool query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error);
-    bool sessions(std::vector<SessionSummary> &out, std::string &error);
+    // Every session, or only those begun with owner (AuditStore::sessionsOwnedBy).
+    bool sessions(std::optional<std::uint32_t> owner, std::vector<SessionSummary> &out, std::string &error);
     // One session's events in seq order, one statement (see AuditStore::scanSession).
     bool scanSession(const std::string &sessionId, unsigned columns,
                      const std::function<bool(const AuditRowView &)> &visit, std::string &error);
@@ -38,8 +39,10 @@ public:
                     std::string &error);
     // found is false when there is no approval with this id.
     bool approval(std::int64_t id, ApprovalRecord &out, bool &found, std::string &error);
-    // All approvals, or only those with the given status; oldest first.
-    bool approvals(std::optional<ApprovalStatus> status, std::vector<ApprovalRecord> &out, std::string &error);
+    // All approvals, or only those with the given status and/or of sessions
+    // begun with the given owner; oldest first.
+    bool approvals(std::optional<ApprovalStatus> status, std::optional<std::uint32_t> owner,
+                   std::vector<ApprovalRecord> &out, std::string &error);
     // The highest stored seq of a session, 0 when it has none.
     bool maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error);
     // PRAGMA integrity_check: true and "ok" when the file is sound.

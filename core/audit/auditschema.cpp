@@ -10,7 +10,7 @@ namespace osh::audit {
 
 namespace {
 
-const char *const kCreateV3 = R"sql(
+const char *const kCreateV4 = R"sql(
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -26,8 +26,10 @@ CREATE TABLE sessions (
     isolation TEXT NOT NULL DEFAULT '',
     exit_status INTEGER,
     exit_reason TEXT NOT NULL DEFAULT '',
-    command TEXT NOT NULL DEFAULT ''
+    command TEXT NOT NULL DEFAULT '',
+    owner_uid INTEGER
 );
+CREATE INDEX sessions_owner ON sessions(owner_uid);
 CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     session_id TEXT NOT NULL,
@@ -72,10 +74,11 @@ CREATE TABLE approvals (
         CHECK (status IN ('pending', 'approved', 'denied', 'expired')),
     resolved_at REAL,
     note TEXT NOT NULL DEFAULT '',
-    resolver TEXT NOT NULL DEFAULT ''
+    resolver TEXT NOT NULL DEFAULT '',
+    resolver_uid INTEGER
 );
 CREATE INDEX approvals_status ON approvals(status, created_at);
-INSERT INTO meta(key, value) VALUES ('schema_version', '3');
+INSERT INTO meta(key, value) VALUES ('schema_version', '4');
 )sql";
 
 // Version 1 -> 2. Counts are rebuilt from the events already stored, so
@@ -125,6 +128,16 @@ UPDATE meta SET value = '2' WHERE key = 'schema_version';
 const char *const kMigrate2To3 = R"sql(
 ALTER TABLE events ADD COLUMN request TEXT NOT NULL DEFAULT '';
 UPDATE meta SET value = '3' WHERE key = 'schema_version';
+)sql";
+
+// Version 3 -> 4: who a session ran for and who resolved an approval, by
+// uid, for a service that runs sessions of several users. Both stay NULL
+// (unknown) for what is already stored.
+const char *const kMigrate3To4 = R"sql(
+ALTER TABLE sessions ADD COLUMN owner_uid INTEGER;
+CREATE INDEX sessions_owner ON sessions(owner_uid);
+ALTER TABLE approvals ADD COLUMN resolver_uid INTEGER;
+UPDATE meta SET value = '4' WHERE key = 'schema_version';
 )sql";
 
 } // namespace
@@ -215,7 +228,7 @@ bool AuditSchema::prepare(SqliteDb &db, int busyTimeoutMs, std::string &error)
 
 bool AuditSchema::create(SqliteDb &db, std::string &error)
 {
-    if (!db.exec(kCreateV3, error)) {
+    if (!db.exec(kCreateV4, error)) {
         error = "creating the schema: " + error;
         return false;
     }
@@ -230,6 +243,7 @@ bool AuditSchema::migrate(SqliteDb &db, int from, std::string &error)
         switch (v) {
         case 1: step = kMigrate1To2; break;
         case 2: step = kMigrate2To3; break;
+        case 3: step = kMigrate3To4; break;
         default: break;
         }
         if (!step) {

@@ -5,7 +5,10 @@
 //      sessions.policy_commit/policy_dirty, session+time, type and
 //      severity indexes;
 //   3  events.request: the request each action was decided on (eval
-//      format, PII replaced by surrogates), for what-if replay.
+//      format, PII replaced by surrogates), for what-if replay;
+//   4  sessions.owner_uid (the user a session ran for) and
+//      approvals.resolver_uid, both NULL when unknown; the sessions_owner
+//      index.
 // A database records its version in meta.schema_version; an older one is
 // migrated step by step on open, a newer one is refused.
 
@@ -18,7 +21,7 @@ class SqliteDb;
 class AuditSchema
 {
 public:
-    static constexpr int kVersion = 3;
+    static constexpr int kVersion = 4;
 
     // Sets the connection's pragmas (WAL, synchronous=NORMAL, busy timeout)
     // and brings the schema to kVersion: create() on an empty database,

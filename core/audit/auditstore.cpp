@@ -283,29 +283,31 @@ std::optional<std::int64_t> AuditStore::addApproval(ApprovalRecord a, std::strin
 bool AuditStore::resolveApproval(std::int64_t id, bool approved, const std::string &note, const std::string &resolver,
                                  std::string *error)
 {
-    const double at = now();
-    auto t = runTask(
-        [=](audit::AuditWriter &w, Task &task, std::string &err) {
-            bool changed = false;
-            if (!w.resolveApproval(id, approved ? ApprovalStatus::Approved : ApprovalStatus::Denied, at, note,
-                                   resolver, changed, err))
-                return false;
-            task.result = changed ? 1 : 0;
-            return true;
-        },
-        true);
-    if (!t->ok && error)
-        *error = t->error;
-    return t->ok && t->result == 1;
+    return finishApproval(id, approved ? ApprovalStatus::Approved : ApprovalStatus::Denied, note, resolver,
+                          std::nullopt, error);
+}
+
+bool AuditStore::resolveApproval(std::int64_t id, bool approved, const std::string &note, const std::string &resolver,
+                                 std::uint32_t resolverUid, std::string *error)
+{
+    return finishApproval(id, approved ? ApprovalStatus::Approved : ApprovalStatus::Denied, note, resolver,
+                          resolverUid, error);
 }
 
 bool AuditStore::expireApproval(std::int64_t id, const std::string &note, std::string *error)
+{
+    return finishApproval(id, ApprovalStatus::Expired, note, "expiry", std::nullopt, error);
+}
+
+bool AuditStore::finishApproval(std::int64_t id, ApprovalStatus status, const std::string &note,
+                                const std::string &resolver, std::optional<std::uint32_t> resolverUid,
+                                std::string *error)
 {
     const double at = now();
     auto t = runTask(
         [=](audit::AuditWriter &w, Task &task, std::string &err) {
             bool changed = false;
-            if (!w.resolveApproval(id, ApprovalStatus::Expired, at, note, "expiry", changed, err))
+            if (!w.resolveApproval(id, status, at, note, resolver, resolverUid, changed, err))
                 return false;
             task.result = changed ? 1 : 0;
             return true;

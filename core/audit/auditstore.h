@@ -120,6 +120,11 @@ public:
     // not pending, or the write failed (then *error says why).
     bool resolveApproval(std::int64_t id, bool approved, const std::string &note, const std::string &resolver,
                          std::string *error = nullptr);
+    // Same, recording the resolver's uid (approvals.resolver_uid), as a
+    // service that knows its caller's uid does. (Spell uid 0 as 0u: a plain
+    // literal 0 could also be the error pointer, and does not compile.)
+    bool resolveApproval(std::int64_t id, bool approved, const std::string &note, const std::string &resolver,
+                         std::uint32_t resolverUid, std::string *error = nullptr);
     // Marks one pending approval as expired, with note; false as resolveApproval.
     bool expireApproval(std::int64_t id, const std::string &note, std::string *error = nullptr);
     // Marks pending approvals created before olderThan as expired; returns
@@ -146,6 +151,10 @@ public:
     std::vector<AuditEvent> query(const AuditQuery &q, std::string *error = nullptr) const;
     // Every session, oldest first, with its event counts.
     std::vector<SessionSummary> sessions(std::string *error = nullptr) const;
+    // Only the sessions begun with this owner (SessionRecord::ownerUid), same
+    // order; sessions without a recorded owner (and events whose session was
+    // never begun) are not listed.
+    std::vector<SessionSummary> sessionsOwnedBy(std::uint32_t ownerUid, std::string *error = nullptr) const;
     // Streams one session's events in seq order with one statement, without
     // building AuditEvents (replay loads a million events this way).
     // columns: AuditColumns flags. visit must not use the store.
@@ -161,6 +170,9 @@ public:
     std::optional<ApprovalRecord> approval(std::int64_t id, std::string *error = nullptr) const;
     std::vector<ApprovalRecord> pendingApprovals(std::string *error = nullptr) const;
     std::vector<ApprovalRecord> approvals(std::string *error = nullptr) const; // every status
+    // The same, only for approvals of sessions begun with this owner.
+    std::vector<ApprovalRecord> pendingApprovalsOwnedBy(std::uint32_t ownerUid, std::string *error = nullptr) const;
+    std::vector<ApprovalRecord> approvalsOwnedBy(std::uint32_t ownerUid, std::string *error = nullptr) const;
     // PRAGMA integrity_check; true when the file is sound, report says why not.
     bool checkIntegrity(std::string &report) const;
 
@@ -174,6 +186,10 @@ private:
     using TaskFn = std::function<bool(audit::AuditWriter &, Task &, std::string &error)>;
 
     std::int64_t enqueue(AuditEvent &&e, std::function<void(std::int64_t)> onDurable);
+    // Moves a pending approval to status, synchronously (resolveApproval,
+    // expireApproval).
+    bool finishApproval(std::int64_t id, ApprovalStatus status, const std::string &note, const std::string &resolver,
+                        std::optional<std::uint32_t> resolverUid, std::string *error);
     void push(Item &&item, std::unique_lock<std::mutex> &lock);
     // Queues a write that is not an event. With wait, blocks until it was
     // committed or given up (after a few failed commits) and returns it.

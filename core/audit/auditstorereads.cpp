@@ -21,13 +21,29 @@ std::vector<AuditEvent> AuditStore::query(const AuditQuery &q, std::string *erro
     return out;
 }
 
-std::vector<SessionSummary> AuditStore::sessions(std::string *error) const
+namespace {
+
+// Runs a reader call that fills a list; the list, with *error set on failure.
+template <typename T, typename Read>
+std::vector<T> readList(std::string *error, Read &&read)
 {
-    std::vector<SessionSummary> out;
+    std::vector<T> out;
     std::string err;
-    if (!m_reader->sessions(out, err) && error)
+    if (!read(out, err) && error)
         *error = err;
     return out;
+}
+
+} // namespace
+
+std::vector<SessionSummary> AuditStore::sessions(std::string *error) const
+{
+    return readList<SessionSummary>(error, [&](auto &out, auto &err) { return m_reader->sessions(std::nullopt, out, err); });
+}
+
+std::vector<SessionSummary> AuditStore::sessionsOwnedBy(std::uint32_t ownerUid, std::string *error) const
+{
+    return readList<SessionSummary>(error, [&](auto &out, auto &err) { return m_reader->sessions(ownerUid, out, err); });
 }
 
 bool AuditStore::scanSession(const std::string &sessionId, unsigned columns,
@@ -81,20 +97,26 @@ std::optional<ApprovalRecord> AuditStore::approval(std::int64_t id, std::string 
 
 std::vector<ApprovalRecord> AuditStore::pendingApprovals(std::string *error) const
 {
-    std::vector<ApprovalRecord> out;
-    std::string err;
-    if (!m_reader->approvals(ApprovalStatus::Pending, out, err) && error)
-        *error = err;
-    return out;
+    return readList<ApprovalRecord>(
+        error, [&](auto &out, auto &err) { return m_reader->approvals(ApprovalStatus::Pending, std::nullopt, out, err); });
 }
 
 std::vector<ApprovalRecord> AuditStore::approvals(std::string *error) const
 {
-    std::vector<ApprovalRecord> out;
-    std::string err;
-    if (!m_reader->approvals(std::nullopt, out, err) && error)
-        *error = err;
-    return out;
+    return readList<ApprovalRecord>(
+        error, [&](auto &out, auto &err) { return m_reader->approvals(std::nullopt, std::nullopt, out, err); });
+}
+
+std::vector<ApprovalRecord> AuditStore::pendingApprovalsOwnedBy(std::uint32_t ownerUid, std::string *error) const
+{
+    return readList<ApprovalRecord>(
+        error, [&](auto &out, auto &err) { return m_reader->approvals(ApprovalStatus::Pending, ownerUid, out, err); });
+}
+
+std::vector<ApprovalRecord> AuditStore::approvalsOwnedBy(std::uint32_t ownerUid, std::string *error) const
+{
+    return readList<ApprovalRecord>(
+        error, [&](auto &out, auto &err) { return m_reader->approvals(std::nullopt, ownerUid, out, err); });
 }
 
 bool AuditStore::checkIntegrity(std::string &report) const

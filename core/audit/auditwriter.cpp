@@ -20,12 +20,13 @@ bool AuditWriter::open(const std::string &path, bool create, int busyTimeoutMs, 
          "severity, trace, policy_hash, request) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"},
         {&m_upsertSession,
          "INSERT INTO sessions(id, started_at, ended_at, policy_file, policy_hash, policy_commit, policy_dirty, "
-         "isolation, exit_status, exit_reason, command) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+         "isolation, exit_status, exit_reason, command, owner_uid) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
          "ON CONFLICT(id) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, "
          "policy_file = excluded.policy_file, policy_hash = excluded.policy_hash, "
          "policy_commit = excluded.policy_commit, policy_dirty = excluded.policy_dirty, "
          "isolation = excluded.isolation, exit_status = excluded.exit_status, "
-         "exit_reason = excluded.exit_reason, command = excluded.command"},
+         "exit_reason = excluded.exit_reason, command = excluded.command, owner_uid = excluded.owner_uid"},
         {&m_endSession, "UPDATE sessions SET exit_status = ?2, exit_reason = ?3, ended_at = ?4 WHERE id = ?1"},
         {&m_addCount,
          "INSERT INTO session_counts(session_id, decision, n) VALUES (?1, ?2, ?3) "
@@ -34,7 +35,7 @@ bool AuditWriter::open(const std::string &path, bool create, int busyTimeoutMs, 
          "INSERT INTO approvals(session_id, seq, created_at, queue, tool, parameters, message, policy, request, "
          "decision, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending')"},
         {&m_resolveApproval,
-         "UPDATE approvals SET status = ?2, resolved_at = ?3, note = ?4, resolver = ?5 "
+         "UPDATE approvals SET status = ?2, resolved_at = ?3, note = ?4, resolver = ?5, resolver_uid = ?6 "
          "WHERE id = ?1 AND status = 'pending'"},
         {&m_expireApprovals,
          "UPDATE approvals SET status = 'expired', resolved_at = ?2, resolver = 'expiry' "
@@ -133,6 +134,7 @@ bool AuditWriter::upsertSession(const SessionRecord &s, std::string &error)
     st.bindInt(9, s.exitStatus);
     st.bindText(10, s.exitReason);
     st.bindText(11, s.command);
+    st.bindUint32(12, s.ownerUid);
     return st.step() == SQLITE_DONE || failed(error);
 }
 
@@ -169,7 +171,8 @@ bool AuditWriter::insertApproval(const ApprovalRecord &a, std::int64_t &id, std:
 }
 
 bool AuditWriter::resolveApproval(std::int64_t id, ApprovalStatus status, double at, const std::string &note,
-                                  const std::string &resolver, bool &changed, std::string &error)
+                                  const std::string &resolver, std::optional<std::uint32_t> resolverUid,
+                                  bool &changed, std::string &error)
 {
     auto &st = m_resolveApproval;
     st.reset();
@@ -178,6 +181,7 @@ bool AuditWriter::resolveApproval(std::int64_t id, ApprovalStatus status, double
     st.bindReal(3, at);
     st.bindText(4, note);
     st.bindText(5, resolver);
+    st.bindUint32(6, resolverUid);
     if (st.step() != SQLITE_DONE)
         return failed(error);
     changed = sqlite3_changes(m_db.handle()) > 0;

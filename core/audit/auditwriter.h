@@ -39,7 +39,8 @@ public:
     bool insertApproval(const ApprovalRecord &a, std::int64_t &id, std::string &error);
     // changed is false when the approval does not exist or is not pending.
     bool resolveApproval(std::int64_t id, ApprovalStatus status, double at, const std::string &note,
-                         const std::string &resolver, bool &changed, std::string &error);
+                         const std::string &resolver, std::optional<std::uint32_t> resolverUid, bool &changed,
+                         std::string &error);
     bool expireApprovals(double olderThan, double at, std::int64_t &count, std::string &error);
     bool expireSessionApprovals(const std::string &sessionId, double at, const std::string &note, std::int64_t &count,
                                 std::string &error);

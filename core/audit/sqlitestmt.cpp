@@ -81,6 +81,14 @@ void SqliteStmt::bindInt(int index, const std::optional<int> &v)
         bindNull(index);
 }
 
+void SqliteStmt::bindUint32(int index, const std::optional<std::uint32_t> &v)
+{
+    if (v)
+        bindInt(index, static_cast<std::int64_t>(*v));
+    else
+        bindNull(index);
+}
+
 int SqliteStmt::step()
 {
     return sqlite3_step(m_stmt);
@@ -129,6 +137,16 @@ std::optional<int> SqliteStmt::optInt(int column) const
     if (isNull(column))
         return std::nullopt;
     return static_cast<int>(int64(column));
+}
+
+std::optional<std::uint32_t> SqliteStmt::optUint32(int column) const
+{
+    if (isNull(column))
+        return std::nullopt;
+    const std::int64_t v = int64(column);
+    if (v < 0 || v > std::int64_t(UINT32_MAX))
+        return std::nullopt;
+    return static_cast<std::uint32_t>(v);
 }
 
 } // namespace osh::audit

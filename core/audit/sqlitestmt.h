@@ -34,6 +34,8 @@ public:
     void bindNull(int index);
     void bindReal(int index, const std::optional<double> &v);
     void bindInt(int index, const std::optional<int> &v);
+    // Uids and the like: the whole unsigned 32-bit range, NULL when empty.
+    void bindUint32(int index, const std::optional<std::uint32_t> &v);
 
     // SQLITE_ROW, SQLITE_DONE or an error code.
     int step();
@@ -46,6 +48,8 @@ public:
     double real(int column) const;
     std::optional<double> optReal(int column) const;
     std::optional<int> optInt(int column) const;
+    // Empty for NULL and for a value outside the unsigned 32-bit range.
+    std::optional<std::uint32_t> optUint32(int column) const;
 
 private:
     sqlite3_stmt *m_stmt = nullptr;

@@ -101,6 +101,38 @@ private Q_SLOTS:
         QVERIFY(a->resolvedAt && *a->resolvedAt >= a->createdAt);
         QVERIFY(runtime->pendingApprovals().empty());
         QCOMPARE(runtime->approvals().size(), std::size_t(1));
+        QVERIFY(!a->resolverUid); // not given
+    }
+
+    void resolverUid_data()
+    {
+        QTest::addColumn<bool>("approve");
+        QTest::addColumn<uint>("uid");
+        QTest::newRow("approve as a user") << true << 1000u;
+        QTest::newRow("deny as root") << false << 0u;
+        QTest::newRow("the largest uid") << true << 4294967294u;
+    }
+
+    void resolverUid()
+    {
+        QFETCH(bool, approve);
+        QFETCH(uint, uid);
+        auto s = open(m_path);
+        QVERIFY(s);
+        const auto id = s->addApproval(held(1));
+        const auto other = s->addApproval(held(2));
+        QVERIFY(id && other);
+        QVERIFY(s->resolveApproval(*id, approve, "checked", "alice", std::uint32_t(uid)));
+        const auto a = s->approval(*id);
+        QVERIFY(a->status == (approve ? ApprovalStatus::Approved : ApprovalStatus::Denied));
+        QCOMPARE(a->resolver, std::string("alice"));
+        QVERIFY(a->resolverUid == std::uint32_t(uid));
+        // A second verdict, with another uid, changes nothing.
+        QVERIFY(!s->resolveApproval(*id, !approve, "", "mallory", 666u));
+        QVERIFY(s->approval(*id)->resolverUid == std::uint32_t(uid));
+        // Expiry is nobody's uid.
+        QVERIFY(s->expireApproval(*other, "too late"));
+        QVERIFY(!s->approval(*other)->resolverUid);
     }
 
     void runtimePollsWhileAnotherResolves()

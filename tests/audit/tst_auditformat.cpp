@@ -156,6 +156,62 @@ private Q_SLOTS:
         QCOMPARE(b.value(QStringLiteral("parameters")).toString(), QStringLiteral("not json")); // kept, as a string
     }
 
+    void eventJsonLeavesThePositionOut()
+    {
+        // The store's row id is for cursors, not part of the record.
+        auto e = sample();
+        std::string before;
+        appendEventJson(before, e);
+        e.row = 1234;
+        std::string after;
+        appendEventJson(after, e);
+        QCOMPARE(after, before);
+    }
+
+    void sessionJsonOwner()
+    {
+        osh::SessionSummary s;
+        s.session.id = "s1";
+        s.session.startedAt = 1764203712.345;
+        s.events = 2;
+        s.byDecision["allow"] = 2;
+        std::string out;
+        appendSessionJson(out, s);
+        auto o = parse(out);
+        QVERIFY(o.contains(QStringLiteral("owner_uid")));
+        QVERIFY(o.value(QStringLiteral("owner_uid")).isNull());
+        QCOMPARE(o.value(QStringLiteral("events")).toObject().value(QStringLiteral("total")).toInt(), 2);
+        for (const std::uint32_t uid : {0u, 1000u, 4294967294u}) {
+            s.session.ownerUid = uid;
+            out.clear();
+            appendSessionJson(out, s);
+            o = parse(out);
+            QVERIFY2(o.value(QStringLiteral("owner_uid")).isDouble(), out.c_str());
+            QCOMPARE(o.value(QStringLiteral("owner_uid")).toInteger(-1), qint64(uid));
+        }
+    }
+
+    void approvalJsonResolverUid()
+    {
+        osh::ApprovalRecord a;
+        a.id = 3;
+        a.sessionId = "s1";
+        a.status = osh::ApprovalStatus::Denied;
+        a.resolver = "alice";
+        std::string out;
+        appendApprovalJson(out, a);
+        auto o = parse(out);
+        QVERIFY(o.contains(QStringLiteral("resolver_uid")));
+        QVERIFY(o.value(QStringLiteral("resolver_uid")).isNull());
+        a.resolverUid = 1000;
+        out.clear();
+        appendApprovalJson(out, a);
+        o = parse(out);
+        QCOMPARE(o.value(QStringLiteral("resolver_uid")).toInteger(-1), qint64(1000));
+        QCOMPARE(o.value(QStringLiteral("resolver")).toString(), QStringLiteral("alice"));
+        QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("denied"));
+    }
+
     void ocsf_data()
     {
         QTest::addColumn<QString>("type");

@@ -1,8 +1,9 @@
 // AuditStore: schema creation and migration, refusal of newer, foreign and
-// corrupt files, seq assignment, every query filter, session counts,
-// concurrent appends and reported failures.
+// corrupt files, seq assignment, every query filter, cursor paging, owner
+// filters, session counts, concurrent appends and reported failures.
 
 #include "audit/auditstore.h"
+#include "oldschemas.h"
 #include "rawdb.h"
 
 #include <QDir>
@@ -12,9 +13,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <mutex>
+#include <set>
 #include <thread>
+#include <tuple>
 
+using osh::AuditCursor;
 using osh::AuditEvent;
 using osh::AuditQuery;
 using osh::AuditStore;
@@ -41,6 +46,18 @@ INSERT INTO events(session_id, seq, ts, type, decision) VALUES
     ('old', 1, 500, 'tool_call', 'allow'), ('old', 2, 501, 'tool_call', 'block'), ('old', 3, 502, 'reasoning', '');
 )sql";
 
+// A version 3 store with one ended session, two events and a resolved
+// approval.
+const std::string kSchemaV3 = kAuditLayoutV3 + R"sql(
+INSERT INTO sessions(id, started_at, ended_at, policy_file, policy_commit, isolation, exit_status, exit_reason)
+    VALUES ('v3', 700, 800, 'v3.policy.yaml', 'c0ffee', 'gvisor', 0, 'exited');
+INSERT INTO events(session_id, seq, ts, type, decision, request) VALUES
+    ('v3', 1, 700, 'tool_call', 'escalate', '{"trigger":"tool_call"}'), ('v3', 2, 701, 'tool_call', 'allow', '');
+INSERT INTO session_counts VALUES ('v3', 'escalate', 1), ('v3', 'allow', 1);
+INSERT INTO approvals(session_id, seq, created_at, status, resolved_at, resolver)
+    VALUES ('v3', 1, 700.5, 'approved', 702, 'alice');
+)sql";
+
 AuditEvent makeEvent(const std::string &session, double ts, const std::string &type, const std::string &tool,
                  const std::string &decision, const std::string &severity)
 {
@@ -53,6 +70,23 @@ AuditEvent makeEvent(const std::string &session, double ts, const std::string &t
     e.severity = severity;
     e.parameters = "{\"k\":1}";
     return e;
+}
+
+AuditEvent at(const std::string &session, std::int64_t seq, double ts, const std::string &type = "tool_call")
+{
+    auto e = makeEvent(session, ts, type, "t", "allow", "info");
+    e.seq = seq;
+    return e;
+}
+
+// Begins a session with an owner (none: recorded in-process).
+void begin(AuditStore &s, const std::string &id, std::optional<std::uint32_t> owner, double startedAt = 0)
+{
+    osh::SessionRecord r;
+    r.id = id;
+    r.startedAt = startedAt;
+    r.ownerUid = owner;
+    s.beginSession(r);
 }
 
 // "a1,b2": session and seq of each event, in order.
@@ -90,6 +124,19 @@ class TstAuditStore : public QObject
         return s;
     }
 
+    // A store built by hand as an earlier version left it (sql), then
+    // opened, and so migrated, by this build.
+    std::unique_ptr<AuditStore> openOld(const std::string &sql)
+    {
+        if (const auto error = RawDb(path()).exec(sql); !error.empty()) {
+            qWarning("building the old store failed: %s", error.c_str());
+            return nullptr;
+        }
+        return open(path());
+    }
+
+    std::string schemaVersion() { return RawDb(path()).text("SELECT value FROM meta WHERE key = 'schema_version'"); }
+
     // The query fixture, ordered by ts then seq: a1 b1 a2 b2 a3 a4 b3.
     void fill(AuditStore &s)
     {
@@ -103,6 +150,55 @@ class TstAuditStore : public QObject
         QVERIFY(s.flush());
     }
 
+    // A fixture where no single column orders the result: timestamps tie
+    // across sessions, seq order differs from insertion order, a later
+    // insert has an earlier ts, two timestamps are one ulp apart, and
+    // kTied events more share a few seconds. In query order it starts
+    // c2 a1 c1 b2 b1 a2 a3.
+    static constexpr int kTied = 40;
+    void fillForPaging(AuditStore &s)
+    {
+        const double t = 1764200000.1;            // not exact in binary
+        const double t2 = std::nextafter(t, 2e9); // the next double
+        s.append(at("b", 2, t));
+        s.append(at("a", 1, t));
+        s.append(at("c", 1, t));
+        s.append(at("a", 2, t2, "network_egress"));
+        s.append(at("b", 1, t2));
+        s.append(at("c", 2, t - 10));
+        s.append(at("a", 3, t2));
+        for (int i = 0; i < kTied; ++i) {
+            const std::string session = "s" + std::to_string(i % 3);
+            s.append(at(session, 0, t + 5 + (i * 7) % 4, i % 5 ? "tool_call" : "network_egress"));
+        }
+        QVERIFY(s.flush());
+    }
+
+    // Pages through q with limit n: every event of the whole result once,
+    // in order, and no page longer than n.
+    static void checkPaging(const AuditStore &s, AuditQuery q, std::int64_t n)
+    {
+        q.limit = 0;
+        q.after.clear();
+        std::string error;
+        const auto whole = s.query(q, &error);
+        QVERIFY2(error.empty(), error.c_str());
+        QVERIFY(!whole.empty());
+        q.limit = n;
+        std::vector<AuditEvent> paged;
+        for (int pages = 0;; ++pages) {
+            QVERIFY(pages <= int(whole.size()) + 1);
+            const auto page = s.query(q, &error);
+            QVERIFY2(error.empty(), error.c_str());
+            QVERIFY(std::int64_t(page.size()) <= n);
+            if (page.empty())
+                break;
+            paged.insert(paged.end(), page.begin(), page.end());
+            q.after = AuditCursor::of(page.back()).toString();
+        }
+        QCOMPARE(ids(paged), ids(whole));
+    }
+
 private Q_SLOTS:
     void init() { QVERIFY(m_dir.isValid()); }
 
@@ -111,14 +207,19 @@ private Q_SLOTS:
         const std::string p = path("nested/deeper/audit.db");
         QVERIFY(open(p));
         RawDb db(p);
-        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("3"));
+        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("4"));
         QCOMPARE(db.text("PRAGMA journal_mode"), std::string("wal"));
         for (const char *t : {"sessions", "events", "approvals", "session_counts"})
             QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + t + "'"),
                      std::string("1"));
-        for (const char *i : {"events_session_seq", "events_ts", "events_session_ts", "events_type", "events_severity"})
+        for (const char *i : {"events_session_seq", "events_ts", "events_session_ts", "events_type", "events_severity",
+                              "sessions_owner"})
             QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='") + i + "'"),
                      std::string("1"));
+        QCOMPARE(db.text("SELECT type || ' ' || \"notnull\" FROM pragma_table_info('sessions') WHERE name = 'owner_uid'"),
+                 std::string("INTEGER 0"));
+        QCOMPARE(db.text("SELECT type || ' ' || \"notnull\" FROM pragma_table_info('approvals') WHERE name = 'resolver_uid'"),
+                 std::string("INTEGER 0"));
     }
 
     void reopenKeepsEventsAndContinuesSeq()
@@ -141,14 +242,9 @@ private Q_SLOTS:
 
     void migratesFromVersion1()
     {
-        {
-            RawDb db(path());
-            QCOMPARE(db.exec(kSchemaV1), std::string());
-        }
-        auto s = open(path());
+        auto s = openOld(kSchemaV1);
         QVERIFY(s);
-        RawDb db(path());
-        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("3"));
+        QCOMPARE(schemaVersion(), std::string("4"));
         const auto sessions = s->sessions();
         QCOMPARE(sessions.size(), std::size_t(1));
         QCOMPARE(sessions[0].session.policyFile, std::string("old.policy.yaml"));
@@ -167,6 +263,55 @@ private Q_SLOTS:
         a.sessionId = "old";
         a.seq = 4;
         QVERIFY(s->addApproval(a).has_value());
+    }
+
+    void migratesFromVersion3()
+    {
+        auto s = openOld(kSchemaV3);
+        QVERIFY(s);
+        QCOMPARE(schemaVersion(), std::string("4"));
+        {
+            RawDb db(path());
+            QCOMPARE(db.text("SELECT COUNT(*) FROM sessions WHERE owner_uid IS NULL"), std::string("1"));
+            QCOMPARE(db.text("SELECT COUNT(*) FROM approvals WHERE resolver_uid IS NULL"), std::string("1"));
+            QCOMPARE(db.text("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='sessions_owner'"),
+                     std::string("1"));
+        }
+        // What was stored is all still there, the new fields unknown.
+        const auto sessions = s->sessions();
+        QCOMPARE(sessions.size(), std::size_t(1));
+        const auto &old = sessions[0].session;
+        QCOMPARE(old.id, std::string("v3"));
+        QVERIFY(!old.ownerUid);
+        QCOMPARE(old.policyFile, std::string("v3.policy.yaml"));
+        QCOMPARE(old.policyCommit, std::string("c0ffee"));
+        QCOMPARE(old.isolation, std::string("gvisor"));
+        QVERIFY(old.endedAt == 800.0);
+        QCOMPARE(sessions[0].events, std::int64_t(2));
+        QCOMPARE(sessions[0].count("escalate"), std::int64_t(1));
+        const auto events = s->query({});
+        QCOMPARE(ids(events), QStringLiteral("v31,v32"));
+        QCOMPARE(events[0].request, std::string("{\"trigger\":\"tool_call\"}"));
+        const auto approvals = s->approvals();
+        QCOMPARE(approvals.size(), std::size_t(1));
+        QVERIFY(approvals[0].status == osh::ApprovalStatus::Approved);
+        QCOMPARE(approvals[0].resolver, std::string("alice"));
+        QVERIFY(!approvals[0].resolverUid);
+        QVERIFY(s->sessionsOwnedBy(0u).empty()); // unknown is nobody, not root
+
+        // And the new columns work on the upgraded file.
+        osh::SessionRecord r = old;
+        r.ownerUid = 1000;
+        s->beginSession(r);
+        QVERIFY(s->flush());
+        QCOMPARE(s->sessionsOwnedBy(1000).size(), std::size_t(1));
+        osh::ApprovalRecord a;
+        a.sessionId = "v3";
+        a.seq = 2;
+        const auto id = s->addApproval(a);
+        QVERIFY(id);
+        QVERIFY(s->resolveApproval(*id, false, "", "bob", 1001));
+        QVERIFY(s->approval(*id)->resolverUid == 1001u);
     }
 
     void failedMigrationChangesNothing()
@@ -347,6 +492,197 @@ private Q_SLOTS:
         std::string error;
         QCOMPARE(ids(s->query(q, &error)), expected);
         QVERIFY2(error.empty(), error.c_str());
+    }
+
+    void orderIsTsSeqRow()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        fillForPaging(*s);
+        const auto all = s->query({});
+        QCOMPARE(int(all.size()), 7 + kTied);
+        QVERIFY(ids(all).startsWith(QStringLiteral("c2,a1,c1,b2,b1,a2,a3,")));
+        std::set<std::int64_t> rows;
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            QVERIFY(all[i].row > 0);
+            rows.insert(all[i].row);
+            if (i > 0)
+                QVERIFY(std::tie(all[i - 1].ts, all[i - 1].seq, all[i - 1].row)
+                        < std::tie(all[i].ts, all[i].seq, all[i].row));
+        }
+        QCOMPARE(rows.size(), all.size());
+        // event() reads the same position.
+        QCOMPARE(s->event(all[3].sessionId, all[3].seq)->row, all[3].row);
+    }
+
+    void cursorText_data()
+    {
+        QTest::addColumn<double>("ts");
+        QTest::addColumn<qint64>("seq");
+        QTest::addColumn<qint64>("row");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("whole seconds") << 1764200000.0 << qint64(3) << qint64(17) << QStringLiteral("1764200000_3_17");
+        QTest::newRow("fraction") << 1764200000.25 << qint64(1) << qint64(2) << QStringLiteral("1764200000.25_1_2");
+        QTest::newRow("not exact in binary") << 0.1 << qint64(9) << qint64(1) << QStringLiteral("0.1_9_1");
+        QTest::newRow("one ulp above") << std::nextafter(1764200000.1, 2e9) << qint64(1) << qint64(5)
+                                       << QStringLiteral("1764200000.1000001_1_5");
+        QTest::newRow("tiny") << 1e-7 << qint64(1) << qint64(1) << QStringLiteral("0.0000001_1_1");
+        QTest::newRow("negative") << -0.5 << qint64(2) << qint64(3) << QStringLiteral("-0.5_2_3");
+    }
+
+    void cursorText()
+    {
+        QFETCH(double, ts);
+        QFETCH(qint64, seq);
+        QFETCH(qint64, row);
+        QFETCH(QString, text);
+        const AuditCursor c{ts, seq, row};
+        QCOMPARE(QString::fromStdString(c.toString()), text);
+        const auto back = AuditCursor::parse(text.toStdString());
+        QVERIFY(back);
+        QVERIFY(back->ts == ts); // exactly: a cursor that moved would skip or repeat events
+        QCOMPARE(back->seq, std::int64_t(seq));
+        QCOMPARE(back->row, std::int64_t(row));
+    }
+
+    void cursorTextRefused()
+    {
+        for (const char *bad : {"", "1_2", "1_2_3_4", "x_1_2", "1_x_2", "1_2_x", "1_2_0", "1_2_-4", "nan_1_2",
+                                " 1_2_3", "1_2_3 ", "+1_2_3", "1__2_3", "1_2_3\n"})
+            QVERIFY2(!AuditCursor::parse(bad), bad);
+        auto s = open(path());
+        QVERIFY(s);
+        fill(*s);
+        AuditQuery q;
+        q.after = "yesterday";
+        std::string error;
+        QVERIFY(!s->query(q, [](const AuditEvent &) { return true; }, error));
+        QVERIFY2(error.find("invalid cursor 'yesterday'") != std::string::npos, error.c_str());
+    }
+
+    void afterEachEvent()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        fillForPaging(*s);
+        const auto all = s->query({});
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            AuditQuery q;
+            q.after = AuditCursor::of(all[i]).toString();
+            const std::vector<AuditEvent> rest(all.begin() + std::ptrdiff_t(i) + 1, all.end());
+            QCOMPARE(ids(s->query(q)), ids(rest));
+        }
+    }
+
+    void pagingReturnsEveryEventOnce_data()
+    {
+        QTest::addColumn<QString>("filter");
+        QTest::addColumn<int>("limit");
+        for (const char *filter : {"none", "type", "session", "since", "owner"})
+            for (int limit : {1, 2, 3, 7, 46, 100})
+                QTest::addRow("%s, limit %d", filter, limit) << QString::fromLatin1(filter) << limit;
+    }
+
+    void pagingReturnsEveryEventOnce()
+    {
+        QFETCH(QString, filter);
+        QFETCH(int, limit);
+        auto s = open(path());
+        QVERIFY(s);
+        begin(*s, "a", 1000);
+        begin(*s, "s1", 1000);
+        fillForPaging(*s);
+        AuditQuery q;
+        if (filter == QLatin1StringView("type"))
+            q.types = {"tool_call"};
+        else if (filter == QLatin1StringView("session"))
+            q.sessionId = "s1";
+        else if (filter == QLatin1StringView("since"))
+            q.since = 1764200000.1;
+        else if (filter == QLatin1StringView("owner"))
+            q.ownerUid = 1000;
+        checkPaging(*s, q, limit);
+    }
+
+    void ownerFilter()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        begin(*s, "a", 1000, 990);
+        begin(*s, "b", 0, 991); // root: a uid like any other, not "unknown"
+        begin(*s, "u", std::nullopt, 992); // recorded in-process: no owner
+        fill(*s); // events of a and b
+        s->append(makeEvent("u", 1005, "tool_call", "x", "allow", "info"));
+        s->append(makeEvent("stray", 1006, "tool_call", "x", "allow", "info")); // never begun
+        QVERIFY(s->flush());
+
+        AuditQuery q;
+        q.ownerUid = 1000;
+        QCOMPARE(ids(s->query(q)), QStringLiteral("a1,a2,a3,a4"));
+        q.ownerUid = 0;
+        QCOMPARE(ids(s->query(q)), QStringLiteral("b1,b2,b3"));
+        q.ownerUid = 4242;
+        QCOMPARE(ids(s->query(q)), QString());
+        q.ownerUid = 1000;
+        q.types = {"tool_call"};
+        q.limit = 1;
+        QCOMPARE(ids(s->query(q)), QStringLiteral("a1"));
+        QCOMPARE(ids(s->query({})), QStringLiteral("a1,u1,stray1,b1,a2,b2,a3,a4,b3")); // no filter: everything
+
+        const auto all = s->sessions();
+        QCOMPARE(all.size(), std::size_t(4));
+        QVERIFY(all[0].session.ownerUid == 1000u);
+        QVERIFY(all[1].session.ownerUid == 0u);
+        QVERIFY(!all[2].session.ownerUid);
+        QVERIFY(!all[3].session.ownerUid); // stray
+        const auto mine = s->sessionsOwnedBy(1000);
+        QCOMPARE(mine.size(), std::size_t(1));
+        QCOMPARE(mine[0].session.id, std::string("a"));
+        QCOMPARE(mine[0].events, std::int64_t(4));
+        QCOMPARE(mine[0].count("block"), std::int64_t(1));
+        const auto roots = s->sessionsOwnedBy(0u);
+        QCOMPARE(roots.size(), std::size_t(1));
+        QCOMPARE(roots[0].session.id, std::string("b"));
+        QCOMPARE(roots[0].events, std::int64_t(3));
+        QVERIFY(s->sessionsOwnedBy(4242).empty());
+
+        // A resumed session's record replaces the old one, owner included.
+        begin(*s, "u", 1000, 992);
+        QVERIFY(s->flush());
+        QCOMPARE(s->sessionsOwnedBy(1000).size(), std::size_t(2));
+        q = {};
+        q.ownerUid = 1000;
+        QCOMPARE(ids(s->query(q)), QStringLiteral("a1,u1,a2,a3,a4"));
+    }
+
+    void ownerFilterOfApprovals()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        begin(*s, "a", 1000);
+        begin(*s, "b", 1001);
+        begin(*s, "u", std::nullopt);
+        std::vector<std::int64_t> ids;
+        for (const char *session : {"a", "b", "u", "a", "stray"}) {
+            osh::ApprovalRecord a;
+            a.sessionId = session;
+            a.seq = std::int64_t(ids.size() + 1);
+            ids.push_back(s->addApproval(a).value_or(0));
+            QVERIFY(ids.back() > 0);
+        }
+        QVERIFY(s->resolveApproval(ids[0], true, "", "alice", 1000));
+        auto idsOf = [](const std::vector<osh::ApprovalRecord> &list) {
+            std::vector<std::int64_t> out;
+            for (const auto &a : list)
+                out.push_back(a.id);
+            return out;
+        };
+        QCOMPARE(idsOf(s->pendingApprovalsOwnedBy(1000)), std::vector<std::int64_t>{ids[3]});
+        QCOMPARE(idsOf(s->approvalsOwnedBy(1000)), (std::vector<std::int64_t>{ids[0], ids[3]}));
+        QCOMPARE(idsOf(s->pendingApprovalsOwnedBy(1001)), std::vector<std::int64_t>{ids[1]});
+        QVERIFY(s->approvalsOwnedBy(0u).empty());
+        QCOMPARE(s->pendingApprovals().size(), std::size_t(4)); // unfiltered: all of them
+        QCOMPARE(s->approvals().size(), std::size_t(5));
     }
 
     void sessionCounts()

@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <unistd.h>
+
 class TstOsctlAudit : public QObject
 {
     Q_OBJECT
@@ -75,6 +77,7 @@ private Q_SLOTS:
         a.policyFile = "prod.policy.yaml";
         a.policyHash = "0123456789abcdef0123";
         a.isolation = "gvisor";
+        a.ownerUid = 4242;
         m_runtime->beginSession(a);
         // Ordered by time: a1 b1 a2 b2 a3 a4, then c1 (recent).
         m_runtime->append(event("a", 1764200001, "tool_call", "email_send", "allow", "info"));
@@ -148,6 +151,76 @@ private Q_SLOTS:
         QCOMPARE(ids(r), expected);
     }
 
+    // The cursor osctl printed on stderr, or an empty string.
+    static QString nextCursor(const Run &r)
+    {
+        static const QRegularExpression re(QStringLiteral("^next cursor: (\\S+)$"), QRegularExpression::MultilineOption);
+        const auto m = re.match(r.err);
+        return m.hasMatch() ? m.captured(1) : QString();
+    }
+
+    void queryPages_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<int>("limit");
+        for (const char *format : {"jsonl", "table"})
+            for (int limit : {1, 2, 3, 7, 8})
+                QTest::addRow("%s, limit %d", format, limit) << QString::fromLatin1(format) << limit;
+    }
+
+    void queryPages()
+    {
+        QFETCH(QString, format);
+        QFETCH(int, limit);
+        const bool table = format == QLatin1StringView("table");
+        QStringList seen;
+        QString cursor;
+        for (int page = 0; page < 10; ++page) {
+            QStringList args{QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"), format,
+                             QStringLiteral("--limit"), QString::number(limit)};
+            if (!cursor.isEmpty())
+                args << QStringLiteral("--after") << cursor;
+            const auto r = osctl(args);
+            QCOMPARE(r.code, 0);
+            auto lines = r.lines();
+            if (table) {
+                QVERIFY(lines.value(0).startsWith(QStringLiteral("TIME"))); // still a table, header and all
+                lines.removeFirst();
+            }
+            QVERIFY(lines.size() <= limit);
+            cursor = nextCursor(r);
+            QCOMPARE(cursor.isEmpty(), lines.isEmpty()); // a cursor whenever something was printed
+            if (lines.isEmpty())
+                break;
+            for (const auto &l : lines) {
+                if (table) {
+                    const auto cells = l.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+                    seen << cells.value(1) + cells.value(2);
+                } else {
+                    const auto o = osh::test::jsonLine(l);
+                    seen << o.value(QStringLiteral("session_id")).toString()
+                            + QString::number(o.value(QStringLiteral("seq")).toInt());
+                }
+            }
+        }
+        QCOMPARE(seen.join(QLatin1Char(',')), QStringLiteral("a1,b1,a2,b2,a3,a4,c1"));
+    }
+
+    void queryWithoutPagingPrintsNoCursor()
+    {
+        const auto r = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"), QStringLiteral("jsonl")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.err, QString());
+        // --after alone pages too: everything after a2.
+        const auto first = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--limit"), QStringLiteral("3")});
+        const auto rest = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"),
+                                 QStringLiteral("jsonl"), QStringLiteral("--after"), nextCursor(first)});
+        QCOMPARE(rest.code, 0);
+        QCOMPARE(ids(rest), QStringLiteral("b2,a3,a4,c1"));
+        QCOMPARE(nextCursor(rest), nextCursor(osctl({QStringLiteral("audit"), QStringLiteral("query"),
+                                                      QStringLiteral("--limit"), QStringLiteral("7")})));
+    }
+
     void queryTable()
     {
         const auto r = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--session"), QStringLiteral("a")});
@@ -207,12 +280,15 @@ private Q_SLOTS:
         QCOMPARE(a.value(QStringLiteral("isolation")).toString(), QStringLiteral("gvisor"));
         QCOMPARE(a.value(QStringLiteral("exit_status")).toInt(-1), 0);
         QCOMPARE(a.value(QStringLiteral("exit_reason")).toString(), QStringLiteral("exited"));
+        QCOMPARE(a.value(QStringLiteral("owner_uid")).toInteger(-1), qint64(4242));
         const auto events = a.value(QStringLiteral("events")).toObject();
         QCOMPARE(events.value(QStringLiteral("total")).toInt(), 4);
         QCOMPARE(events.value(QStringLiteral("block")).toInt(), 1);
         QCOMPARE(events.value(QStringLiteral("escalate")).toInt(), 1);
         const auto b = osh::test::jsonLine(r.lines().at(1));
         QVERIFY(b.value(QStringLiteral("end")).isNull());
+        QVERIFY(b.contains(QStringLiteral("owner_uid")));
+        QVERIFY(b.value(QStringLiteral("owner_uid")).isNull()); // never begun: no owner
         QCOMPARE(b.value(QStringLiteral("events")).toObject().value(QStringLiteral("redact")).toInt(), 1);
     }
 
@@ -225,6 +301,10 @@ private Q_SLOTS:
         QVERIFY(lines[0].startsWith(QStringLiteral("ID")));
         QVERIFY2(lines[1].contains(QStringLiteral("4 (block 1, escalate 1)")), qPrintable(lines[1]));
         QVERIFY(lines[1].contains(QStringLiteral("gvisor")));
+        const auto owner = lines[0].indexOf(QStringLiteral("OWNER"));
+        QVERIFY(owner > 0);
+        QCOMPARE(lines[1].mid(owner, 5), QStringLiteral("4242 "));
+        QCOMPARE(lines[2].mid(owner, 2), QStringLiteral("- "));
     }
 
     void approvalsLifecycle()
@@ -241,6 +321,7 @@ private Q_SLOTS:
         const auto seen = m_runtime->approval(m_approval1);
         QVERIFY(seen && seen->status == osh::ApprovalStatus::Approved);
         QCOMPARE(seen->note, std::string("ok by me"));
+        QVERIFY(seen->resolverUid == std::uint32_t(getuid())); // the uid of the osctl process
 
         r = osctl({QStringLiteral("approvals"), QStringLiteral("deny"), id1});
         QCOMPARE(r.code, 1);
@@ -273,6 +354,7 @@ private Q_SLOTS:
         QTest::newRow("bad decision") << QStringList{s("audit"), s("query"), s("--decision"), s("deny")} << s("invalid --decision");
         QTest::newRow("bad since") << QStringList{s("audit"), s("query"), s("--since"), s("yesterday")} << s("--since");
         QTest::newRow("bad limit") << QStringList{s("audit"), s("query"), s("--limit"), s("0")} << s("--limit");
+        QTest::newRow("bad cursor") << QStringList{s("audit"), s("query"), s("--after"), s("1764200010")} << s("--after expects a cursor");
         QTest::newRow("bad format") << QStringList{s("audit"), s("query"), s("--format"), s("xml")} << s("invalid --format");
         QTest::newRow("sessions stray") << QStringList{s("sessions"), s("x")} << s("unexpected argument");
         QTest::newRow("approvals nothing") << QStringList{s("approvals")} << s("missing sub-command");

@@ -6,6 +6,7 @@
 #include "engine/decisionengine.h"
 #include "model/policyvalidator.h"
 #include "pii/piidetector.h"
+#include "oldschemas.h"
 #include "rawdb.h"
 #include "replay/piisurrogate.h"
 #include "replay/replaysession.h"
@@ -89,33 +90,8 @@ std::vector<Decision> decideAll(const std::shared_ptr<const PolicyDocument> &doc
     return out;
 }
 
-// The v2 schema as a store of that version left it (no events.request).
-const char *const kSchemaV2 = R"sql(
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-INSERT INTO meta VALUES ('schema_version', '2');
-CREATE TABLE sessions (id TEXT PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL,
-    policy_file TEXT NOT NULL DEFAULT '', policy_hash TEXT NOT NULL DEFAULT '',
-    policy_commit TEXT NOT NULL DEFAULT '', policy_dirty INTEGER NOT NULL DEFAULT 0,
-    isolation TEXT NOT NULL DEFAULT '', exit_status INTEGER, exit_reason TEXT NOT NULL DEFAULT '',
-    command TEXT NOT NULL DEFAULT '');
-CREATE TABLE events (id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, seq INTEGER NOT NULL, ts REAL NOT NULL,
-    type TEXT NOT NULL, tool TEXT NOT NULL DEFAULT '', parameters TEXT NOT NULL DEFAULT '',
-    decision TEXT NOT NULL DEFAULT '', layer TEXT NOT NULL DEFAULT '', policy TEXT NOT NULL DEFAULT '',
-    message TEXT NOT NULL DEFAULT '', severity TEXT NOT NULL DEFAULT 'info', trace TEXT NOT NULL DEFAULT '',
-    policy_hash TEXT NOT NULL DEFAULT '');
-CREATE UNIQUE INDEX events_session_seq ON events(session_id, seq);
-CREATE INDEX events_ts ON events(ts, seq);
-CREATE INDEX events_session_ts ON events(session_id, ts, seq);
-CREATE INDEX events_type ON events(type, ts);
-CREATE INDEX events_severity ON events(severity, ts);
-CREATE TABLE session_counts (session_id TEXT NOT NULL, decision TEXT NOT NULL, n INTEGER NOT NULL,
-    PRIMARY KEY (session_id, decision)) WITHOUT ROWID;
-CREATE TABLE approvals (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, seq INTEGER NOT NULL,
-    created_at REAL NOT NULL, queue TEXT NOT NULL DEFAULT '', tool TEXT NOT NULL DEFAULT '',
-    parameters TEXT NOT NULL DEFAULT '', message TEXT NOT NULL DEFAULT '', policy TEXT NOT NULL DEFAULT '',
-    request TEXT NOT NULL DEFAULT '', decision TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'pending', resolved_at REAL, note TEXT NOT NULL DEFAULT '',
-    resolver TEXT NOT NULL DEFAULT '');
+// A v2 store (no events.request) with one session of three events.
+const std::string kSchemaV2 = std::string(kAuditLayoutV2) + R"sql(
 INSERT INTO sessions(id, started_at, policy_file) VALUES ('old', 1000, 'old.policy.yaml');
 INSERT INTO events(session_id, seq, ts, type, tool, parameters, decision, policy) VALUES
     ('old', 1, 1000, 'tool_call', 'email_send', '{"body":"card [REDACTED:credit_card]","to":"[REDACTED:email]"}',
@@ -451,7 +427,7 @@ tools:
         auto store = open(p);
         {
             RawDb db(p);
-            QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("3"));
+            QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("4"));
             QCOMPARE(db.text("SELECT COUNT(*) FROM events WHERE request = ''"), std::string("3"));
         }
         std::string error;
