@@ -275,12 +275,12 @@ bool SandboxWorkspace::restore(const QString &snapshot, const QString &dir, QStr
 
 CleanupResult SandboxWorkspace::applyCleanup(CleanupPolicy policy, const QString &bundleDir,
                                              const QString &workspaceDir, const QString &snapshotsDir,
-                                             const QString &sessionId, const QJsonObject &sessionState)
+                                             const QString &sessionId, const QJsonObject &sessionState, bool ownsWorkspace)
 {
     CleanupResult res;
     res.policy = policy;
     const auto removeAll = [&] {
-        for (const QString &d : {bundleDir, workspaceDir}) {
+        for (const QString &d : {bundleDir, ownsWorkspace ? workspaceDir : QString()}) {
             if (!d.isEmpty() && QFileInfo::exists(d) && !QDir(d).removeRecursively())
                 res.error = QStringLiteral("cannot remove %1").arg(d);
         }

@@ -35,9 +35,11 @@ public:
     // destroy: removes both folders. snapshot: archives the workspace and
     // the session state into snapshotsDir, then removes both (a failed
     // snapshot removes nothing). preserve: removes nothing, lists both.
+    // ownsWorkspace false: the workspace is a user's folder, which is
+    // archived (snapshot) but never removed.
     static CleanupResult applyCleanup(CleanupPolicy policy, const QString &bundleDir, const QString &workspaceDir,
                                       const QString &snapshotsDir, const QString &sessionId,
-                                      const QJsonObject &sessionState);
+                                      const QJsonObject &sessionState, bool ownsWorkspace = true);
 
     // Writes snapshotsDir/<sessionId>.tar.zst; returns its path, or empty with *error.
     static QString snapshot(const QString &workspaceDir, const QJsonObject &sessionState, const QString &snapshotsDir,

@@ -374,6 +374,31 @@ private Q_SLOTS:
     // agent (running as that user) writes into it directly, through the
     // controller and through a tool; what it creates belongs to the user.
     // The policy lives in a folder only that user may read (0700).
+    // cleanup_policy snapshot archives a user's workspace and leaves it:
+    // only a workspace the runtime made itself is removed after a session.
+    void snapshotKeepsAUsersWorkspace()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("snap-user"));
+        const QString ws = dir + QStringLiteral("/ws");
+        QVERIFY(QDir().mkpath(ws));
+        const QString policyFile = dir + QStringLiteral("/snap.policy.yaml");
+        writeFile(policyFile, "version: 1\nname: snap-user\nsandbox:\n  max_execution_time_seconds: 60\n  cleanup_policy: snapshot\n",
+                  0, 0, 0644);
+        writeFile(ws + QStringLiteral("/work.txt"), "the user's work\n", kUser, kUserGroup, 0644);
+        QVERIFY(::chown(QFile::encodeName(ws).constData(), kUser, kUserGroup) == 0);
+        QProcess p;
+        p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--policy"),
+                                             policyFile, QStringLiteral("--workspace"), ws, QStringLiteral("--"), QStringLiteral("sh"),
+                                             QStringLiteral("-c"), QStringLiteral("echo more >> work.txt")});
+        QVERIFY(p.waitForFinished(120000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() == 0, qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("snapshot saved: ")), qPrintable(err));
+        QFile work(ws + QStringLiteral("/work.txt"));
+        QVERIFY2(work.open(QIODevice::ReadOnly), "the user's workspace was removed after the snapshot");
+        QCOMPARE(work.readAll(), QByteArray("the user's work\nmore\n"));
+    }
+
     void userWorkspaceKeepsItsOwners_data() { modes(); }
     void userWorkspaceKeepsItsOwners()
     {
