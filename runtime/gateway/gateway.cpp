@@ -243,7 +243,7 @@ Decision Gateway::decide(Request &request, const std::string &tool, const std::s
     return d;
 }
 
-void Gateway::escalate(const Request &request, const Decision &decision, const std::string &tool,
+void Gateway::escalate(const Request &request, const Decision &decision, std::int64_t seq, const std::string &tool,
                        const std::string &parametersJson, std::function<void(bool, std::string)> then)
 {
     if (!m_approvals) {
@@ -252,6 +252,7 @@ void Gateway::escalate(const Request &request, const Decision &decision, const s
     }
     ApprovalRequest a;
     a.sessionId = m_options.sessionId;
+    a.seq = seq;
     a.queue = decision.escalation.empty() ? std::string("default") : decision.escalation;
     a.tool = tool;
     a.parametersJson = redacted(parametersJson);
@@ -300,7 +301,8 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
     req.trigger = Trigger::ToolCall;
     req.set(Var::ToolName, Value(tool));
     req.set(Var::ToolArgs, valueFromJson(args));
-    const Decision d = decide(req, tool, argsJson.toStdString());
+    std::int64_t seq = 0;
+    const Decision d = decide(req, tool, argsJson.toStdString(), &seq);
     const ToolSpec *spec = m_engine->document().findTool(tool);
 
     auto refuse = [this, socket, id](const QString &why) { respond(socket, id, textResult(why, true)); };
@@ -314,7 +316,7 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
         // A redaction that failed closed before the escalation applies to
         // what is released.
         const QByteArray releasedArgs = d.output ? QByteArray::fromStdString(*d.output) : argsJson;
-        escalate(req, d, tool, argsJson.toStdString(), [this, socket, id, tool, releasedArgs, refuse, name](bool ok, std::string note) {
+        escalate(req, d, seq, tool, argsJson.toStdString(), [this, socket, id, tool, releasedArgs, refuse, name](bool ok, std::string note) {
             --m_activeCalls;
             const ToolSpec *s = m_engine->document().findTool(tool);
             if (!ok || !s) {
@@ -399,7 +401,8 @@ void Gateway::respondToUser(QPointer<QLocalSocket> socket, const QJsonValue &id,
     Request req;
     req.trigger = Trigger::AgentResponse;
     req.set(Var::Response, Value(text.toStdString()));
-    const Decision d = decide(req, {}, QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact).toStdString());
+    std::int64_t seq = 0;
+    const Decision d = decide(req, {}, QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact).toStdString(), &seq);
     QJsonObject result = decisionSummary(d);
     auto deliver = [this, socket, id, result, text, d](bool allowed) mutable {
         result.insert(QStringLiteral("delivered"), allowed);
@@ -410,7 +413,7 @@ void Gateway::respondToUser(QPointer<QLocalSocket> socket, const QJsonValue &id,
         respond(socket, id, result);
     };
     if (d.outcome == Action::Escalate) {
-        escalate(req, d, {}, "{}", [deliver](bool ok, std::string) mutable { deliver(ok); });
+        escalate(req, d, seq, {}, "{}", [deliver](bool ok, std::string) mutable { deliver(ok); });
         return;
     }
     deliver(d.proceeds());

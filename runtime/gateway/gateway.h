@@ -58,6 +58,12 @@ public:
     // Seconds since the gateway started (the session's clock for requests).
     double now() const;
     int activeCalls() const { return m_activeCalls; }
+    // Runs argv in a fresh sandbox of the session (as a tool call is run),
+    // decided as a call of the tool "exec" with tool.args {argv}, held for
+    // approval when a policy escalates, and its output passed through the
+    // data_output policies. done runs once, on this object's thread.
+    void exec(const QStringList &argv, const QByteArray &stdinData, double timeoutSeconds,
+              std::function<void(ExecResult)> done);
     static constexpr int kMaxConnections = 16;
     static constexpr int kMaxFileOperations = 8;           // in progress at once, per session
     static constexpr qint64 kMaxUnsentBytes = 64 << 20;    // per connection, before it is read from again
@@ -96,7 +102,10 @@ private:
     std::int64_t audit(const Decision *decision, const std::string &type,
                        const std::string &tool, const std::string &parametersJson, const std::string &message = {},
                        const Request *request = nullptr);
-    void escalate(const Request &request, const Decision &decision, const std::string &tool,
+    void runExec(const ToolSpec &tool, const QByteArray &stdinData, const Decision &d,
+                 std::function<void(ExecResult)> done);
+    // seq: the held event's (decide()'s), so the approval names it.
+    void escalate(const Request &request, const Decision &decision, std::int64_t seq, const std::string &tool,
                   const std::string &parametersJson, std::function<void(bool, std::string)> then);
 
     std::shared_ptr<const DecisionEngine> m_engine;

@@ -24,6 +24,25 @@ struct ToolResult
     bool ok() const { return started && !timedOut && exitCode == 0; }
 };
 
+// What POST /v1/sessions/{id}/exec answers: the decision, and the
+// command's result when it ran.
+struct ExecResult
+{
+    bool refused = false; // blocked by the policy, or not approved
+    QString outcome;      // the decision's outcome (allow, log, redact, throttle, escalate, block)
+    QString layer;
+    QString policy;
+    QString message;
+    bool started = false; // the command ran (see error otherwise)
+    int exitCode = -1;
+    bool timedOut = false;
+    bool truncated = false; // stdout or stderr was cut at kMaxExecOutput
+    QByteArray stdoutData;  // after data_output policies
+    QByteArray stderrData;
+    QString error;
+    static constexpr qsizetype kMaxExecOutput = 4 << 20;
+};
+
 class ToolRunner
 {
 public:

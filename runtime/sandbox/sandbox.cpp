@@ -157,7 +157,10 @@ bool Sandbox::start()
     }
 
     m_process = new QProcess(this);
-    m_process->setStandardInputFile(QProcess::nullDevice());
+    // Standard input: nothing (end of file at once), unless the session
+    // forwards its client's (osctl run -i, the API's stdin).
+    if (!m_spec.interactive)
+        m_process->setStandardInputFile(QProcess::nullDevice());
     m_process->setWorkingDirectory(m_bundle.dir());
     connect(m_process, &QProcess::readyReadStandardOutput, this,
             [this] { Q_EMIT output(Channel::Stdout, m_process->readAllStandardOutput()); });
@@ -325,6 +328,23 @@ void Sandbox::onProcessFinished(int code, bool crashed)
     m_cgroup.reset();
     m_error = e.reason == SandboxExitReason::Error ? e.message : QString();
     Q_EMIT finished(e);
+}
+
+bool Sandbox::writeStdin(const QByteArray &data, bool eof)
+{
+    if (!m_spec.interactive || !m_running || !m_process || m_stdinClosed)
+        return false;
+    // Past this much unwritten input the command is not reading it: refuse
+    // rather than hold unbounded data for it.
+    if (m_process->bytesToWrite() + data.size() > kMaxPendingStdin)
+        return false;
+    if (!data.isEmpty() && m_process->write(data) != data.size())
+        return false;
+    if (eof) {
+        m_process->closeWriteChannel();
+        m_stdinClosed = true;
+    }
+    return true;
 }
 
 } // namespace osh::runtime

@@ -43,6 +43,9 @@ public:
     // SIGTERM to the command, SIGKILL to everything after spec.stopGraceMs.
     void stop();
     bool isRunning() const { return m_running; }
+    // With spec.interactive: data for the command's standard input; eof
+    // closes it. false when the command's input is not open.
+    bool writeStdin(const QByteArray &data, bool eof);
 
     const SandboxSpec &spec() const { return m_spec; }
     QString bundleDir() const { return m_bundle.dir(); }
@@ -87,6 +90,8 @@ private:
     bool m_running = false;
     bool m_timedOut = false;
     bool m_stopRequested = false;
+    bool m_stdinClosed = false;
+    static constexpr qint64 kMaxPendingStdin = 8 << 20;
 };
 
 } // namespace osh::runtime

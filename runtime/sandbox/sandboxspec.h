@@ -75,6 +75,7 @@ struct SandboxSpec
     QString gatewayAddress; // value of OPENSHELL_GATEWAY, empty: not set
     CleanupPolicy cleanup = CleanupPolicy::Destroy;
     int stopGraceMs = 1000; // between the polite signal and the forced kill
+    bool interactive = false; // standard input stays open for writeStdin(); otherwise /dev/null
 
     // Limits, isolation, environment, workspace path and the rules' host
     // folders (`source`, relative to policyDir) of a policy document.

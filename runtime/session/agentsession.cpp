@@ -78,6 +78,11 @@ AgentSession::~AgentSession()
     m_sandbox = nullptr;
 }
 
+QString AgentSession::hostPath(const QString &path) const
+{
+    return m_options.hostPaths.value(path, path);
+}
+
 bool AgentSession::isRunning() const { return m_sandbox && m_sandbox->isRunning(); }
 
 std::int64_t AgentSession::record(AuditEvent e)
@@ -165,7 +170,7 @@ bool AgentSession::maskInsideWorkspace(const AccessRule &rule, const std::string
     const std::string relative = rule.path.substr(workspace.size() + 1);
     QString host;
     if (rule.source) {
-        host = QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*rule.source)).absoluteFilePath());
+        host = hostPath(QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*rule.source)).absoluteFilePath()));
         paths.push_back({rule.path, host});
     } else {
         // The mount point is made inside the workspace without following
@@ -234,6 +239,7 @@ bool AgentSession::start(QString *error)
         for (const auto &a : doc.agent->command)
             command << QString::fromStdString(a);
 
+    m_command = command;
     m_engine = std::make_shared<DecisionEngine>(m_options.document);
     m_state = std::make_unique<SessionState>(m_id.toStdString());
     m_sink = std::make_unique<Sink>(this);
@@ -249,6 +255,8 @@ bool AgentSession::start(QString *error)
     rec.policyCommit = provenance.commit.toStdString();
     rec.policyDirty = provenance.dirty;
     rec.isolation = std::string(isolationName(isolation));
+    if (m_options.ownerUid)
+        rec.ownerUid = static_cast<std::uint32_t>(*m_options.ownerUid);
     rec.command = argvJson(command).toStdString();
     if (m_options.store)
         m_options.store->beginSession(rec);
@@ -317,6 +325,10 @@ bool AgentSession::start(QString *error)
     QStringList identities{QStringLiteral("agent")};
     for (const auto &t : doc.tools)
         identities << QString::fromStdString(t.name);
+    // Commands a client runs in the session (the API's exec) are egress
+    // identity "exec", as tool calls of that name are decided.
+    if (!identities.contains(QStringLiteral("exec")))
+        identities << QStringLiteral("exec");
     for (const auto &identity : identities)
         if (!m_proxy->listen(identity, proxySocket(identity)))
             return failStart(tr("the network guardian cannot listen for %1: %2").arg(identity, m_proxy->errorString()));
@@ -373,7 +385,7 @@ bool AgentSession::start(QString *error)
         for (const auto &r : doc.filesystem.rules) {
             if (FilesystemLayer::isUnder(r.path, doc.filesystem.workspace))
                 continue;
-            QString host = r.source ? QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*r.source)).absoluteFilePath())
+            QString host = r.source ? hostPath(QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*r.source)).absoluteFilePath()))
                                     : QDir(m_runDir).filePath(QStringLiteral("fs/%1").arg(++privateDirs));
             if (!r.source) {
                 // The session's own folder: the agent's identity works in
@@ -391,13 +403,14 @@ bool AgentSession::start(QString *error)
                 spec.mounts.append({host, QString::fromStdString(r.path), r.permissions == Permission::Read});
         }
     }
-    spec.mounts.append({policyDir, kPolicyMount, true});
+    spec.mounts.append({hostPath(policyDir), kPolicyMount, true});
+    spec.interactive = m_options.interactive;
     spec.argv = SandboxToolRunner::sandboxArgv([&] {
         std::vector<std::string> v;
         for (const auto &a : command)
             v.push_back(a.toStdString());
         return v;
-    }(), policyDir, kPolicyMount);
+    }(), hostPath(policyDir), kPolicyMount);
     spec.sockets << SandboxSocket{proxySocket(QStringLiteral("agent")), kProxyMount};
     spec.forwards << SandboxForward{kProxyPort, kProxyMount};
     spec.env << qMakePair(QStringLiteral("HTTPS_PROXY"), QStringLiteral("http://127.0.0.1:%1").arg(kProxyPort))
@@ -409,7 +422,7 @@ bool AgentSession::start(QString *error)
     SandboxToolRunner::Options to;
     to.sessionId = m_id;
     to.runDir = m_runDir;
-    to.policyDir = policyDir;
+    to.policyDir = hostPath(policyDir);
     to.isolation = isolation;
     to.limits = spec.limits;
     to.env = QList<QPair<QString, QString>>(spec.env.begin(), spec.env.end());
@@ -514,7 +527,8 @@ void AgentSession::onSandboxFinished(const SandboxExit &exit)
     const bool ownWorkspace = m_options.workspaceDir.isEmpty();
     const auto cleanup = SandboxWorkspace::applyCleanup(policy, bundle,
                                                         ownWorkspace || policy != CleanupPolicy::Destroy ? m_workspace : QString(),
-                                                        QDir(m_options.dataDir).filePath(QStringLiteral("snapshots")), m_id, state);
+                                                        QDir(m_options.dataDir).filePath(QStringLiteral("snapshots")), m_id, state,
+                                                        ownWorkspace);
     AuditEvent c;
     c.type = "sandbox";
     c.severity = cleanup.ok ? "info" : "warning";

@@ -8,14 +8,17 @@
 #include "sessionidentity.h"
 
 #include "audit/auditevent.h"
+#include "gateway/toolrunner.h"
 #include "model/policy.h"
 #include "sandbox/sandboxexit.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -68,6 +71,11 @@ public:
         // own user for a fresh one (SessionIdentity).
         std::optional<uid_t> ownerUid;
         std::optional<gid_t> ownerGid;
+        // Host folders as the sandbox and the controller must reach them:
+        // the service opens the policy's folder, the workspace and `source:`
+        // folders as its client and maps each path to /proc/PID/fd/N.
+        QHash<QString, QString> hostPaths;
+        bool interactive = false; // the agent's standard input stays open (writeStdin)
     };
 
     explicit AgentSession(Options options, QObject *parent = nullptr);
@@ -80,7 +88,16 @@ public:
     // is torn down and recorded as interrupted.
     void stop();
 
+    // A command run in the session like a tool call (POST .../exec).
+    void exec(const QStringList &argv, const QByteArray &stdinData, double timeoutSeconds,
+              std::function<void(ExecResult)> done);
+    // Interactive sessions: input for the agent; eof closes it.
+    bool writeStdin(const QByteArray &data, bool eof, QString *error);
+
     QString id() const { return m_id; }
+    const std::string &policyHash() const { return m_options.policyHash; }
+    QStringList command() const { return m_command; }
+    QString workspaceDir() const { return m_workspace; }
     QString runDir() const { return m_runDir; }
     bool isRunning() const;
 
@@ -95,6 +112,7 @@ private:
     std::int64_t record(AuditEvent e);
     void onSandboxFinished(const SandboxExit &exit);
     QString prepareWorkspace(QString *error);
+    QString hostPath(const QString &path) const; // through Options::hostPaths
     bool maskInsideWorkspace(const AccessRule &rule, const std::string &workspace, const QString &policyDir,
                              SandboxSpec &spec, std::vector<PathMapping> &paths, QSet<QString> &pinned, QString *error);
 
@@ -116,6 +134,7 @@ private:
     WorkspaceGuard *m_guard = nullptr;
     Sandbox *m_sandbox = nullptr;
     bool m_interrupted = false;
+    QStringList m_command;
 };
 
 } // namespace osh::runtime
