@@ -12,30 +12,6 @@
 
 namespace osctl {
 
-namespace {
-
-void appendDiagnosticJson(std::string &out, const osh::Diagnostic &d)
-{
-    out += "{\"file\":";
-    osh::appendJsonString(out, d.file);
-    out += ",\"line\":" + std::to_string(d.begin.line) + ",\"column\":" + std::to_string(d.begin.column);
-    if (d.end.valid())
-        out += ",\"end_line\":" + std::to_string(d.end.line) + ",\"end_column\":" + std::to_string(d.end.column);
-    out += ",\"severity\":";
-    osh::appendJsonString(out, osh::severityName(d.severity));
-    out += ",\"code\":";
-    osh::appendJsonString(out, d.code);
-    out += ",\"message\":";
-    osh::appendJsonString(out, d.message);
-    out += ",\"suggestion\":";
-    if (d.suggestion.empty())
-        out += "null";
-    else
-        osh::appendJsonString(out, d.suggestion);
-    out += '}';
-}
-
-} // namespace
 
 int validate(const QStringList &args)
 {
@@ -91,7 +67,7 @@ int validate(const QStringList &args)
                 if (!firstJson)
                     json += ",\n ";
                 firstJson = false;
-                appendDiagnosticJson(json, d);
+                d.appendJson(json);
             } else {
                 std::printf("%s\n", d.format().c_str());
             }

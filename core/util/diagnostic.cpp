@@ -1,4 +1,5 @@
 #include "diagnostic.h"
+#include "value.h"
 
 #include <algorithm>
 
@@ -28,6 +29,27 @@ std::string Diagnostic::format() const
 bool hasErrors(const Diagnostics &d)
 {
     return std::any_of(d.begin(), d.end(), [](const Diagnostic &x) { return x.severity == Severity::Error; });
+}
+
+void Diagnostic::appendJson(std::string &out) const
+{
+    out += "{\"file\":";
+    appendJsonString(out, file);
+    out += ",\"line\":" + std::to_string(begin.line) + ",\"column\":" + std::to_string(begin.column);
+    if (end.valid())
+        out += ",\"end_line\":" + std::to_string(end.line) + ",\"end_column\":" + std::to_string(end.column);
+    out += ",\"severity\":";
+    appendJsonString(out, severityName(severity));
+    out += ",\"code\":";
+    appendJsonString(out, code);
+    out += ",\"message\":";
+    appendJsonString(out, message);
+    out += ",\"suggestion\":";
+    if (suggestion.empty())
+        out += "null";
+    else
+        appendJsonString(out, suggestion);
+    out += '}';
 }
 
 } // namespace osh

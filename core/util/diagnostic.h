@@ -35,6 +35,9 @@ struct Diagnostic
 
     // "FILE:LINE:COL: SEVERITY: [CODE] MESSAGE" (plus "(did you mean 'x'?)").
     std::string format() const;
+    // {"file","line","column",["end_line","end_column"],"severity","code",
+    // "message","suggestion"}: `osctl validate --format json` and the API.
+    void appendJson(std::string &out) const;
 };
 
 using Diagnostics = std::vector<Diagnostic>;
