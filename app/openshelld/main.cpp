@@ -1,0 +1,229 @@
+// openshelld: the runtime as a service. The only OpenShell process that
+// needs root; the studio, osctl and the SDK talk to it over REST API v1 on a
+// Unix socket (peers identified by the kernel) or loopback TCP with bearer
+// tokens. Sessions keep running when their client goes away; SIGTERM ends
+// them cleanly (recorded as interrupted) before the service exits.
+
+#include "audit/auditstore.h"
+#include "service/access.h"
+#include "service/apiservice.h"
+#include "service/httpserver.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const auto n = ::write(g_signalPipe[1], &c, 1);
+}
+
+int fail(const std::string &message)
+{
+    std::fprintf(stderr, "openshelld: %s\n", message.c_str());
+    return 1;
+}
+
+bool isLoopback(const std::string &host)
+{
+    return host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("openshelld"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(OSH_VERSION));
+
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "The OpenShell runtime service: runs agent sessions for unprivileged clients over REST API v1.\n"
+        "Default: listens on unix:/run/openshell/api.sock (mode 0660, group openshell)."));
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addOption({QStringLiteral("listen"),
+                 QStringLiteral("unix:PATH or HOST:PORT ([::1]:PORT for IPv6); repeatable. TCP needs bearer tokens and a "
+                                "loopback address."),
+                 QStringLiteral("address")});
+    p.addOption({QStringLiteral("group"), QStringLiteral("Group whose members may use the socket (default openshell)."),
+                 QStringLiteral("name"), QStringLiteral("openshell")});
+    p.addOption({QStringLiteral("approvers-group"),
+                 QStringLiteral("Group whose members may approve and deny (default openshell-approvers)."), QStringLiteral("name"),
+                 QStringLiteral("openshell-approvers")});
+    p.addOption({QStringLiteral("token-file"),
+                 QStringLiteral("Bearer tokens for TCP clients (ID UID SCOPES SECRET a line); created 0600 with one admin "
+                                "token if missing (default /etc/openshell/tokens)."),
+                 QStringLiteral("file"), QStringLiteral("/etc/openshell/tokens")});
+    p.addOption({QStringLiteral("tls-cert"), QStringLiteral("TLS certificate (PEM) for TCP listeners."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("tls-key"), QStringLiteral("TLS private key (PEM)."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("store"), QStringLiteral("The audit store (default /var/lib/openshell/audit.db)."),
+                 QStringLiteral("path"), QStringLiteral("/var/lib/openshell/audit.db")});
+    p.addOption({QStringLiteral("rate-limit"), QStringLiteral("Requests per second per client (default 50; bursts of twice that)."),
+                 QStringLiteral("n"), QStringLiteral("50")});
+    p.addOption({QStringLiteral("max-sessions-per-user"), QStringLiteral("Running sessions per uid (default 16)."),
+                 QStringLiteral("n"), QStringLiteral("16")});
+    p.addOption({QStringLiteral("client-timeout"),
+                 QStringLiteral("Seconds a client may take to send a request, or to take a response (default 10)."),
+                 QStringLiteral("seconds"), QStringLiteral("10")});
+    p.process(app);
+
+    if (::geteuid() != 0)
+        return fail("needs root: it creates sandboxes, cgroups and mounts (clients need not be root)");
+    if (p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key")))
+        return fail("TLS is not available in this build; listen on a Unix socket or loopback TCP (a TLS-terminating proxy "
+                    "on the same host can front it)");
+
+    bool ok = false;
+    const double rate = p.value(QStringLiteral("rate-limit")).toDouble(&ok);
+    if (!ok || rate <= 0)
+        return fail("--rate-limit must be a positive number");
+    const int maxSessions = p.value(QStringLiteral("max-sessions-per-user")).toInt(&ok);
+    if (!ok || maxSessions <= 0)
+        return fail("--max-sessions-per-user must be a positive number");
+
+    osh::service::GroupRules groups;
+    const std::string groupName = p.value(QStringLiteral("group")).toStdString();
+    const auto socketGroup = osh::service::lookupGroup(groupName);
+    if (!socketGroup)
+        return fail("no group '" + groupName + "': create it (groupadd --system " + groupName
+                    + ") and add the users who may run agents, or name another with --group");
+    groups.socketGroup = *socketGroup;
+    const std::string approversName = p.value(QStringLiteral("approvers-group")).toStdString();
+    if (const auto g = osh::service::lookupGroup(approversName))
+        groups.approversGroup = *g;
+    else
+        std::fprintf(stderr, "openshelld: no group '%s': only root and tokens scoped 'approvals' can approve\n", approversName.c_str());
+
+    QStringList listens = p.values(QStringLiteral("listen"));
+    // systemd socket activation: LISTEN_FDS sockets from fd 3 on.
+    int activated = 0;
+    if (qEnvironmentVariableIntValue("LISTEN_PID") == ::getpid())
+        activated = qEnvironmentVariableIntValue("LISTEN_FDS");
+    if (listens.isEmpty() && activated == 0)
+        listens << QStringLiteral("unix:/run/openshell/api.sock");
+
+    osh::service::HttpServer::Limits limits;
+    limits.idleSeconds = p.value(QStringLiteral("client-timeout")).toInt(&ok);
+    if (!ok || limits.idleSeconds <= 0 || limits.idleSeconds > 3600)
+        return fail("--client-timeout must be a number of seconds from 1 to 3600");
+    limits.writeSeconds = limits.idleSeconds;
+    std::shared_ptr<osh::service::ApiService> service; // created below; the handler forwards to it
+    osh::service::HttpServer server([&service](std::shared_ptr<osh::service::Exchange> ex) {
+        if (auto s = service)
+            s->handler()(std::move(ex));
+    }, limits);
+
+    for (int i = 0; i < activated; ++i) {
+        std::string error;
+        ::fcntl(3 + i, F_SETFD, FD_CLOEXEC);
+        if (!server.adoptUnix(3 + i, "systemd socket " + std::to_string(i), &error))
+            return fail(error);
+        std::fprintf(stderr, "openshelld: listening on the socket systemd passed (fd %d)\n", 3 + i);
+    }
+    ::unsetenv("LISTEN_PID");
+    ::unsetenv("LISTEN_FDS");
+    ::unsetenv("LISTEN_FDNAMES");
+
+    std::shared_ptr<osh::service::TokenStore> tokens;
+    for (const QString &l : listens) {
+        std::string error;
+        if (l.startsWith(QLatin1StringView("unix:"))) {
+            const QString path = l.mid(5);
+            if (!path.startsWith(QLatin1Char('/')))
+                return fail("--listen " + l.toStdString() + ": the socket path must be absolute");
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            if (!server.listenUnix(path.toStdString(), 0660, groups.socketGroup, &error))
+                return fail(error);
+            std::fprintf(stderr, "openshelld: listening on unix:%s (group %s)\n", qPrintable(path), groupName.c_str());
+            continue;
+        }
+        const qsizetype colon = l.lastIndexOf(QLatin1Char(':'));
+        QString host = l.left(colon);
+        if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+            host = host.mid(1, host.size() - 2);
+        const uint port = l.mid(colon + 1).toUInt(&ok);
+        if (colon <= 0 || !ok || port > 65535)
+            return fail("--listen " + l.toStdString() + ": expected unix:PATH or HOST:PORT");
+        if (!isLoopback(host.toStdString()))
+            return fail("--listen " + l.toStdString() + ": without TLS the service listens on loopback addresses only");
+        if (!tokens) {
+            tokens = std::make_shared<osh::service::TokenStore>();
+            const QString file = p.value(QStringLiteral("token-file"));
+            QDir().mkpath(QFileInfo(file).absolutePath());
+            if (!tokens->load(file.toStdString(), true, &error))
+                return fail(error);
+            std::fprintf(stderr, "openshelld: %zu token(s) from %s\n", tokens->size(), qPrintable(file));
+        }
+        if (!server.listenTcp(host.toStdString(), static_cast<std::uint16_t>(port), &error))
+            return fail(error);
+        std::fprintf(stderr, "openshelld: listening on %s:%u (bearer tokens)\n", qPrintable(host), server.boundPort());
+    }
+
+    const std::string storePath = p.value(QStringLiteral("store")).toStdString();
+    QDir().mkpath(QFileInfo(QString::fromStdString(storePath)).absolutePath());
+    std::string error;
+    auto store = osh::AuditStore::open(storePath, error);
+    if (!store)
+        return fail("cannot open the audit store " + storePath + ": " + error);
+    // The store and the run folders hold every user's records: root's alone.
+    ::chmod(QFile::encodeName(QFileInfo(QString::fromStdString(storePath)).absolutePath()).constData(), 0700);
+
+    QFile doc(QStringLiteral(":/openshell/openapi.json"));
+    if (!doc.open(QIODevice::ReadOnly))
+        return fail("the OpenAPI document is missing from this build");
+
+    osh::service::ApiService::Options o;
+    o.store = store.get();
+    o.dataDir = QFileInfo(QString::fromStdString(storePath)).absolutePath();
+    o.groups = groups;
+    o.tokens = tokens;
+    o.requestsPerSecond = rate;
+    o.burst = rate * 2;
+    o.version = OSH_VERSION;
+    o.openApiDocument = doc.readAll().toStdString();
+    o.maxSessionsPerUser = maxSessions;
+    service = std::make_shared<osh::service::ApiService>(o);
+
+    if (::pipe2(g_signalPipe, O_CLOEXEC) != 0)
+        return fail("cannot create the signal pipe");
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGPIPE, SIG_IGN);
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    bool stopping = false;
+    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&] {
+        char c;
+        [[maybe_unused]] const auto n = ::read(g_signalPipe[0], &c, 1);
+        if (stopping)
+            return;
+        stopping = true;
+        std::fprintf(stderr, "openshelld: stopping: ending %d running session(s)\n", service->runningSessions());
+        service->shutdown(20000, [&] { QCoreApplication::quit(); });
+    });
+
+    server.start();
+    std::fprintf(stderr, "openshelld %s ready (store %s)\n", OSH_VERSION, storePath.c_str());
+    const int rc = QCoreApplication::exec();
+    server.stop();
+    service.reset();
+    store->flush();
+    std::fprintf(stderr, "openshelld: stopped\n");
+    return rc;
+}

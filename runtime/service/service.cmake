@@ -1,0 +1,14 @@
+# openshelld's API (server side) and the client osctl and the studio use.
+# Boost.Beast is header-only; it is compiled in httpserver.cpp and
+# apiclient.cpp alone.
+find_package(Boost 1.74 REQUIRED)
+target_sources(osh_runtime PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/httpserver.cpp ${CMAKE_CURRENT_LIST_DIR}/httpserver.h
+    ${CMAKE_CURRENT_LIST_DIR}/access.cpp ${CMAKE_CURRENT_LIST_DIR}/access.h
+    ${CMAKE_CURRENT_LIST_DIR}/clientfiles.cpp ${CMAKE_CURRENT_LIST_DIR}/clientfiles.h
+    ${CMAKE_CURRENT_LIST_DIR}/sessionregistry.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionregistry.h
+    ${CMAKE_CURRENT_LIST_DIR}/apicall.h
+    ${CMAKE_CURRENT_LIST_DIR}/apiservice.cpp ${CMAKE_CURRENT_LIST_DIR}/apiservice.h
+    ${CMAKE_CURRENT_LIST_DIR}/apiclient.cpp ${CMAKE_CURRENT_LIST_DIR}/apiclient.h
+)
+target_link_libraries(osh_runtime PRIVATE Boost::headers)
