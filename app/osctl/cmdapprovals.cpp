@@ -2,12 +2,16 @@
 // runtime that holds the action polls the store and sees the verdict.
 
 #include "commands.h"
+#include "remote.h"
 
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
 
 #include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cstdint>
 #include <cstdio>
@@ -42,6 +46,35 @@ int list(const QStringList &args)
     QString format;
     if (const int code = parseListing(p, cmd, args, format); code >= 0)
         return code;
+    const Runtime rt = chooseRuntime(p, cmd, false);
+    if (rt.kind == Runtime::Invalid)
+        return Usage;
+    if (rt.kind == Runtime::Service) {
+        std::string body;
+        if (const int code = remoteRequest(*rt.endpoint, cmd, "GET",
+                                           p.isSet(QStringLiteral("all")) ? "/v1/approvals?status=all" : "/v1/approvals", {}, &body);
+            code != Ok)
+            return code;
+        const QJsonArray items = QJsonDocument::fromJson(QByteArray::fromStdString(body)).object().value(QStringLiteral("approvals")).toArray();
+        if (format == QLatin1StringView("jsonl")) {
+            for (const auto &a : items)
+                std::printf("%s\n", QJsonDocument(a.toObject()).toJson(QJsonDocument::Compact).constData());
+            return Ok;
+        }
+        std::vector<std::vector<std::string>> rows{
+            {"ID", "CREATED", "SESSION", "SEQ", "QUEUE", "TOOL", "POLICY", "STATUS", "MESSAGE"}};
+        for (const auto &v : items) {
+            const QJsonObject a = v.toObject();
+            auto str = [&a](const char *k) {
+                const std::string s = a.value(QLatin1StringView(k)).toVariant().toString().toStdString();
+                return s.empty() ? std::string("-") : s;
+            };
+            rows.push_back({str("id"), str("created"), str("session_id"), str("seq"), str("queue"), str("tool"), str("policy"),
+                            str("status"), str("message")});
+        }
+        printTable(rows);
+        return Ok;
+    }
 
     const auto store = openStore(p, cmd);
     if (!store)
@@ -101,6 +134,21 @@ int resolve(const QString &sub, const QStringList &args)
         resolver = user && *user ? user : "osctl";
     }
 
+    const Runtime rt = chooseRuntime(p, cmd, false);
+    if (rt.kind == Runtime::Invalid)
+        return Usage;
+    if (rt.kind == Runtime::Service) {
+        // The service records who decided (the caller's uid); --resolver is for in-process use.
+        QJsonObject body;
+        if (p.isSet(QStringLiteral("note")))
+            body.insert(QStringLiteral("note"), p.value(QStringLiteral("note")));
+        if (const int code = remoteRequest(*rt.endpoint, cmd, "POST",
+                                           "/v1/approvals/" + std::to_string(id) + (approve ? "/approve" : "/deny"), body);
+            code != Ok)
+            return code;
+        std::printf("approval %lld %s\n", id, approve ? "approved" : "denied");
+        return Ok;
+    }
     const auto store = openStore(p, cmd);
     if (!store)
         return Failed;

@@ -1,6 +1,7 @@
 // osctl audit query: read the audit store.
 
 #include "commands.h"
+#include "remote.h"
 
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
@@ -9,6 +10,9 @@
 #include "util/strings.h"
 
 #include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <algorithm>
 #include <cstdio>
@@ -56,6 +60,82 @@ bool listOption(const QCommandLineParser &p, const QString &name, const std::vec
 std::string orDash(const std::string &s)
 {
     return s.empty() ? std::string("-") : s;
+}
+
+// The same query through openshelld: page by page (10,000 events a page),
+// the same formats.
+int queryService(const osh::service::Endpoint &endpoint, const QString &cmd, const osh::AuditQuery &q, const QString &format,
+                 bool paging)
+{
+    using osh::service::ApiClient;
+    auto list = [](const std::vector<std::string> &items) {
+        std::string s;
+        for (const auto &i : items)
+            s += (s.empty() ? "" : ",") + i;
+        return s;
+    };
+    std::string base = "format=" + std::string(format == QLatin1StringView("table") ? "json" : format.toStdString());
+    if (q.since)
+        base += "&since=" + ApiClient::encode(osh::audit::formatIsoUtc(*q.since));
+    if (!q.sessionId.empty())
+        base += "&session=" + ApiClient::encode(q.sessionId);
+    if (!q.tool.empty())
+        base += "&tool=" + ApiClient::encode(q.tool);
+    if (!q.types.empty())
+        base += "&type=" + ApiClient::encode(list(q.types));
+    if (!q.severities.empty())
+        base += "&severity=" + ApiClient::encode(list(q.severities));
+    if (!q.decisions.empty())
+        base += "&decision=" + ApiClient::encode(list(q.decisions));
+    ApiClient client(endpoint);
+    std::string after = q.after;
+    std::int64_t left = q.limit > 0 ? q.limit : -1;
+    std::vector<std::vector<std::string>> rows{
+        {"TIME", "SESSION", "SEQ", "TYPE", "TOOL", "DECISION", "LAYER", "POLICY", "SEVERITY", "MESSAGE"}};
+    std::string lastCursor;
+    for (;;) {
+        const std::int64_t page = left < 0 ? 10000 : std::min<std::int64_t>(left, 10000);
+        const auto r = client.request("GET", "/v1/audit/events?" + base + "&limit=" + std::to_string(page)
+                                                 + (after.empty() ? std::string() : "&after=" + ApiClient::encode(after)));
+        if (!r.ok())
+            return failure(cmd, r.message());
+        std::string next;
+        std::int64_t got = 0;
+        if (format == QLatin1StringView("table")) {
+            const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(r.body)).object();
+            for (const auto &v : o.value(QStringLiteral("events")).toArray()) {
+                const QJsonObject e = v.toObject();
+                auto str = [&e](const char *k) { return orDash(e.value(QLatin1StringView(k)).toString().toStdString()); };
+                rows.push_back({str("ts"), str("session_id"), std::to_string(e.value(QStringLiteral("seq")).toInteger()), str("type"),
+                                str("tool"), str("decision"), str("layer"), str("policy"), str("severity"),
+                                e.value(QStringLiteral("message")).toString().toStdString()});
+                ++got;
+            }
+            next = o.value(QStringLiteral("next")).toString().toStdString();
+        } else {
+            std::fwrite(r.body.data(), 1, r.body.size(), stdout);
+            got = static_cast<std::int64_t>(std::count(r.body.begin(), r.body.end(), '\n'));
+            const auto h = r.headers.find("openshell-next-cursor");
+            next = h == r.headers.end() ? std::string() : h->second;
+        }
+        if (!next.empty())
+            lastCursor = next;
+        if (left > 0)
+            left -= got;
+        if (next.empty() || left == 0 || got == 0)
+            break;
+        after = next;
+    }
+    if (format == QLatin1StringView("table")) {
+        const bool colour = useColour();
+        printTable(rows, [&](std::size_t r, std::size_t c) -> const char * {
+            return colour && r > 0 && c == 5 ? decisionColour(rows[r][c]) : nullptr;
+        });
+    }
+    std::fflush(stdout);
+    if (paging && !lastCursor.empty())
+        std::fprintf(stderr, "next cursor: %s\n", lastCursor.c_str());
+    return Ok;
 }
 
 } // namespace
@@ -142,6 +222,12 @@ int audit(const QStringList &args)
     const QString format = p.value(QStringLiteral("format"));
     if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl") && format != QLatin1StringView("ocsf"))
         return usageError(cmd, QStringLiteral("invalid --format '%1' (expected table, jsonl or ocsf)").arg(format));
+
+    const Runtime rt = chooseRuntime(p, cmd, false);
+    if (rt.kind == Runtime::Invalid)
+        return Usage;
+    if (rt.kind == Runtime::Service)
+        return queryService(*rt.endpoint, cmd, q, format, paging);
 
     const auto store = openStore(p, cmd);
     if (!store)

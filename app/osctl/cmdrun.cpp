@@ -2,6 +2,7 @@
 // stream what the runtime decides.
 
 #include "commands.h"
+#include "remote.h"
 
 #include "audit/auditstore.h"
 #include "model/policyvalidator.h"
@@ -15,6 +16,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSocketNotifier>
 #include <QStandardPaths>
@@ -27,9 +31,6 @@
 namespace osctl {
 
 namespace {
-
-// Exit code when the session could not start at all (as container CLIs do).
-constexpr int kCannotStart = 125;
 
 int g_signalPipe[2] = {-1, -1};
 
@@ -54,6 +55,20 @@ void printEvent(const osh::AuditEvent &e, bool colour)
                  what.substr(0, 28).c_str(), colour ? "\033[0m" : "", (c ? std::string(c) : std::string()).c_str(),
                  e.decision.empty() ? "-" : e.decision.c_str(), c ? "\033[0m" : "",
                  e.policy.empty() ? "" : ("[" + e.policy + "] ").c_str(), e.message.c_str());
+}
+
+// The same line for an event the service streamed (its JSON form).
+void printEventJson(const QJsonObject &o, bool colour)
+{
+    osh::AuditEvent e;
+    e.seq = o.value(QStringLiteral("seq")).toInteger();
+    auto str = [&o](const char *k) { return o.value(QLatin1StringView(k)).toString().toStdString(); };
+    e.type = str("type");
+    e.tool = str("tool");
+    e.decision = str("decision");
+    e.policy = str("policy");
+    e.message = str("message");
+    printEvent(e, colour);
 }
 
 struct Loaded
@@ -87,6 +102,7 @@ std::optional<Loaded> loadPolicy(const QString &file, const QString &command)
 // Runs one session to its end; returns the agent's exit status (or kCannotStart).
 int runSession(osh::runtime::AgentSession::Options options, bool quiet, QString *sessionId = nullptr)
 {
+    const bool interactive = options.interactive;
     osh::runtime::AgentSession session(std::move(options));
     const bool colour = useColour();
     if (!quiet)
@@ -122,6 +138,20 @@ int runSession(osh::runtime::AgentSession::Options options, bool quiet, QString 
         }
     });
 
+    // -i: the agent reads osctl's standard input.
+    std::unique_ptr<QSocketNotifier> input;
+    if (interactive) {
+        input = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+        QObject::connect(input.get(), &QSocketNotifier::activated, &session, [&session, &input] {
+            char buf[16384];
+            const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+            QString why;
+            if (n <= 0)
+                input->setEnabled(false);
+            if (!session.writeStdin(n > 0 ? QByteArray(buf, static_cast<int>(n)) : QByteArray(), n <= 0, &why))
+                input->setEnabled(false);
+        });
+    }
     QString error;
     if (!session.start(&error)) {
         std::fprintf(stderr, "osctl: the session could not start: %s\n", qPrintable(error));
@@ -150,6 +180,42 @@ void addRunOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("approval-timeout"), QStringLiteral("Seconds a held action waits before it is blocked (default 300)."),
                  QStringLiteral("seconds"), QStringLiteral("300")});
     p.addOption({QStringLiteral("quiet"), QStringLiteral("Do not stream events (the agent's output still shows).")});
+}
+
+// The session's settings as the service takes them (POST /v1/sessions).
+QJsonObject serviceRequest(const QCommandLineParser &p, const osh::runtime::AgentSession::Options &o)
+{
+    QJsonObject r{{QStringLiteral("policy_path"), o.policyFile},
+                  {QStringLiteral("approval_timeout_seconds"), o.approvalTimeoutSeconds},
+                  {QStringLiteral("approvals"), o.approvals == osh::runtime::AgentSession::Approvals::Store ? QStringLiteral("store")
+                                                : o.approvals == osh::runtime::AgentSession::Approvals::AutoApprove
+                                                ? QStringLiteral("auto-approve")
+                                                : QStringLiteral("auto-deny")},
+                  {QStringLiteral("interactive"), o.interactive}};
+    if (p.isSet(QStringLiteral("isolation")))
+        r.insert(QStringLiteral("isolation"), p.value(QStringLiteral("isolation")));
+    if (!o.workspaceDir.isEmpty())
+        r.insert(QStringLiteral("workspace"), QFileInfo(o.workspaceDir).absoluteFilePath());
+    if (!o.command.isEmpty())
+        r.insert(QStringLiteral("command"), QJsonArray::fromStringList(o.command));
+    return r;
+}
+
+// Runs the session through openshelld; the exit code as runSession's.
+int runThroughService(const osctl::Runtime &rt, const QJsonObject &request, bool quiet, QString *sessionId = nullptr)
+{
+    if (!quiet)
+        std::fprintf(stderr, "osctl: using openshelld at %s\n", rt.endpoint->display().c_str());
+    const bool colour = useColour();
+    const RemoteRun r = runRemote(*rt.endpoint, request, quiet, request.value(QStringLiteral("interactive")).toBool(),
+                                  [colour](const QJsonObject &e) { printEventJson(e, colour); });
+    if (sessionId)
+        *sessionId = r.sessionId;
+    if (r.status == kCannotStart && r.sessionId.isEmpty())
+        return kCannotStart;
+    if (r.reason == QLatin1StringView("interrupted"))
+        return 130;
+    return r.status < 0 ? 1 : r.status;
 }
 
 bool applyRunOptions(const QCommandLineParser &p, const QString &command, osh::runtime::AgentSession::Options &o,
@@ -216,6 +282,8 @@ int run(const QStringList &args)
     p.addOption({QStringLiteral("workspace"), QStringLiteral("Host folder to use as the agent's workspace."), QStringLiteral("dir")});
     p.addOption({QStringLiteral("restore"), QStringLiteral("Start from a snapshot a previous session left."), QStringLiteral("snapshot")});
     addRunOptions(p);
+    p.addOption({{QStringLiteral("i"), QStringLiteral("interactive")},
+                 QStringLiteral("Forward osctl's standard input to the agent (otherwise the agent reads end of file).")});
     p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("The agent command (default: the policy's agent.command)."),
                             QStringLiteral("-- COMMAND..."));
     if (const int code = parseCommand(p, QStringLiteral("run"), args); code >= 0)
@@ -225,6 +293,21 @@ int run(const QStringList &args)
     osh::runtime::AgentSession::Options o;
     if (!applyRunOptions(p, QStringLiteral("run"), o, osh::runtime::AgentSession::Approvals::Store))
         return Usage;
+    o.interactive = p.isSet(QStringLiteral("interactive"));
+    const Runtime rt = chooseRuntime(p, QStringLiteral("run"), true);
+    if (rt.kind == Runtime::Invalid)
+        return kCannotStart;
+    if (rt.kind == Runtime::Service) {
+        if (p.isSet(QStringLiteral("restore")))
+            return usageError(QStringLiteral("run"), QStringLiteral("--restore is not available through openshelld yet; as root, "
+                                                                    "OPENSHELL_ENDPOINT=local osctl run --restore ... runs it in-process"));
+        o.policyFile = QFileInfo(p.value(QStringLiteral("policy"))).absoluteFilePath();
+        o.workspaceDir = p.value(QStringLiteral("workspace"));
+        o.command = p.positionalArguments();
+        return runThroughService(rt, serviceRequest(p, o), p.isSet(QStringLiteral("quiet")));
+    }
+    if (!p.isSet(QStringLiteral("quiet")) && !p.isSet(QStringLiteral("store")) && !qEnvironmentVariableIsSet("OPENSHELL_STORE"))
+        std::fprintf(stderr, "osctl: no openshelld found; running the session in-process\n");
     const auto loaded = loadPolicy(p.value(QStringLiteral("policy")), QStringLiteral("run"));
     if (!loaded)
         return kCannotStart;
@@ -270,10 +353,18 @@ int demo(const QStringList &args)
             }
     if (templ.isEmpty())
         return usageError(QStringLiteral("demo"), QStringLiteral("cannot find the demo folder; pass --workspace-template"));
-    auto store = openOrCreateStore(p);
-    if (!store)
+    const Runtime rt = chooseRuntime(p, QStringLiteral("demo"), true);
+    if (rt.kind == Runtime::Invalid)
         return kCannotStart;
-    const QString dataDir = dataDirFor(QString::fromStdString(store->path()));
+    std::unique_ptr<osh::AuditStore> store;
+    if (rt.kind == Runtime::Local) {
+        store = openOrCreateStore(p);
+        if (!store)
+            return kCannotStart;
+    }
+    // The copy belongs to whoever runs osctl (through the service, the
+    // service reads it with that user's credentials).
+    const QString dataDir = dataDirFor(QString::fromStdString(store ? store->path() : osh::AuditStore::defaultPath()));
 
     // A fresh copy of the demo folder: certificates and snapshots never land in the template.
     const QString copy = QDir(dataDir).filePath(QStringLiteral("demo/") + QString::number(QDateTime::currentMSecsSinceEpoch()));
@@ -293,31 +384,66 @@ int demo(const QStringList &args)
     }
 
     const QString policy = copy + QStringLiteral("/customer-support.policy.yaml");
-    const auto loaded = loadPolicy(policy, QStringLiteral("demo"));
-    if (!loaded)
-        return kCannotStart;
-    o.policyFile = policy;
-    o.document = loaded->doc;
-    o.policyHash = loaded->hash;
-    o.dataDir = dataDir;
-    o.store = store.get();
     QString sessionId;
-    const int status = runSession(o, p.isSet(QStringLiteral("quiet")), &sessionId);
+    int status = kCannotStart;
+    if (rt.kind == Runtime::Service) {
+        o.policyFile = policy;
+        status = runThroughService(rt, serviceRequest(p, o), p.isSet(QStringLiteral("quiet")), &sessionId);
+    } else {
+        const auto loaded = loadPolicy(policy, QStringLiteral("demo"));
+        if (!loaded)
+            return kCannotStart;
+        o.policyFile = policy;
+        o.document = loaded->doc;
+        o.policyHash = loaded->hash;
+        o.dataDir = dataDir;
+        o.store = store.get();
+        status = runSession(o, p.isSet(QStringLiteral("quiet")), &sessionId);
+    }
     services.stop();
     if (status == kCannotStart)
         return kCannotStart;
 
-    // Summarise from the audit store: what the demo must show.
-    store->flush();
-    std::optional<osh::SessionSummary> last;
-    for (const auto &s : store->sessions())
-        if (s.session.id == sessionId.toStdString())
-            last = s;
-    if (!last)
-        return Failed;
-    osh::AuditQuery q;
-    q.sessionId = last->session.id;
-    const auto events = store->query(q);
+    // Summarise from the audit log: what the demo must show.
+    struct Seen
+    {
+        std::string type, decision, message, policy;
+    };
+    std::vector<Seen> events;
+    std::string isolation, exitReason;
+    int exitStatus = -1;
+    if (store) {
+        store->flush();
+        std::optional<osh::SessionSummary> last;
+        for (const auto &s : store->sessions())
+            if (s.session.id == sessionId.toStdString())
+                last = s;
+        if (!last)
+            return Failed;
+        isolation = last->session.isolation;
+        exitReason = last->session.exitReason;
+        exitStatus = last->session.exitStatus.value_or(-1);
+        osh::AuditQuery q;
+        q.sessionId = last->session.id;
+        for (const auto &e : store->query(q))
+            events.push_back({e.type, e.decision, e.message, e.policy});
+    } else {
+        std::string body;
+        if (remoteRequest(*rt.endpoint, QStringLiteral("demo"), "GET", "/v1/sessions/" + sessionId.toStdString(), {}, &body) != Ok)
+            return Failed;
+        const QJsonObject s = QJsonDocument::fromJson(QByteArray::fromStdString(body)).object();
+        isolation = s.value(QStringLiteral("isolation")).toString().toStdString();
+        exitReason = s.value(QStringLiteral("exit_reason")).toString().toStdString();
+        exitStatus = s.value(QStringLiteral("exit_status")).toInt(-1);
+        const auto remote = remoteEvents(*rt.endpoint, "session=" + osh::service::ApiClient::encode(sessionId.toStdString()),
+                                         QStringLiteral("demo"));
+        if (!remote)
+            return Failed;
+        for (const auto &e : *remote) {
+            auto str = [&e](const char *k) { return e.value(QLatin1StringView(k)).toString().toStdString(); };
+            events.push_back({str("type"), str("decision"), str("message"), str("policy")});
+        }
+    }
     auto count = [&](const char *type, const char *decision, const char *needle = nullptr) {
         int n = 0;
         for (const auto &e : events)
@@ -339,14 +465,14 @@ int demo(const QStringList &args)
         {"tool calls blocked by the cost limit (cost-limit)", count("tool_call", "block", "cost-limit")},
         {"responses redacted (response-pii)", count("agent_response", "redact")},
     };
-    std::printf("\nDemo session %s (%s isolation): %s, exit status %d\n", last->session.id.c_str(), last->session.isolation.c_str(),
-                last->session.exitReason.c_str(), last->session.exitStatus.value_or(-1));
+    std::printf("\nDemo session %s (%s isolation): %s, exit status %d\n", qPrintable(sessionId), isolation.c_str(),
+                exitReason.c_str(), exitStatus);
     bool all = true;
     for (const auto &c : checks) {
         std::printf("  %s %3d  %s\n", c.n > 0 ? "ok " : "MISSING", c.n, c.what);
         all = all && c.n > 0;
     }
-    std::printf("\nEvery event: osctl audit query --session %s%s\n", last->session.id.c_str(),
+    std::printf("\nEvery event: osctl audit query --session %s%s\n", qPrintable(sessionId),
                 p.isSet(QStringLiteral("store")) ? qPrintable(QStringLiteral(" --store ") + p.value(QStringLiteral("store"))) : "");
     return all ? Ok : Failed;
 }

@@ -1,12 +1,17 @@
 // osctl sessions: the sessions in the audit store, with their event counts.
 
 #include "commands.h"
+#include "remote.h"
 
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cstdio>
 
@@ -31,6 +36,35 @@ std::string eventSummary(const osh::SessionSummary &s)
     return out;
 }
 
+// A session as the service lists it (the jsonl form) back in store terms.
+osh::SessionSummary fromJson(const QJsonObject &o)
+{
+    auto str = [&o](const char *k) { return o.value(QLatin1StringView(k)).toString().toStdString(); };
+    auto time = [&o](const char *k) -> std::optional<double> {
+        const QDateTime t = QDateTime::fromString(o.value(QLatin1StringView(k)).toString(), Qt::ISODateWithMs);
+        return t.isValid() ? std::optional<double>(static_cast<double>(t.toMSecsSinceEpoch()) / 1000.0) : std::nullopt;
+    };
+    osh::SessionSummary s;
+    auto &r = s.session;
+    r.id = str("id");
+    r.startedAt = time("start").value_or(0);
+    r.endedAt = time("end");
+    r.policyFile = str("policy");
+    r.policyHash = str("policy_hash");
+    r.isolation = str("isolation");
+    if (o.value(QStringLiteral("owner_uid")).isDouble())
+        r.ownerUid = static_cast<std::uint32_t>(o.value(QStringLiteral("owner_uid")).toInteger());
+    if (o.value(QStringLiteral("exit_status")).isDouble())
+        r.exitStatus = o.value(QStringLiteral("exit_status")).toInt();
+    r.exitReason = str("exit_reason");
+    const QJsonObject events = o.value(QStringLiteral("events")).toObject();
+    s.events = events.value(QStringLiteral("total")).toInteger();
+    for (auto it = events.begin(); it != events.end(); ++it)
+        if (it.key() != QLatin1StringView("total"))
+            s.byDecision[it.key().toStdString()] = it.value().toInteger();
+    return s;
+}
+
 } // namespace
 
 int sessions(const QStringList &args)
@@ -46,13 +80,32 @@ int sessions(const QStringList &args)
     if (const int code = parseListing(p, cmd, args, format); code >= 0)
         return code;
 
-    const auto store = openStore(p, cmd);
-    if (!store)
-        return Failed;
-    std::string error;
-    const auto list = store->sessions(&error);
-    if (!error.empty())
-        return failure(cmd, "reading " + store->path() + ": " + error);
+    std::vector<osh::SessionSummary> list;
+    const Runtime rt = chooseRuntime(p, cmd, false);
+    if (rt.kind == Runtime::Invalid)
+        return Usage;
+    if (rt.kind == Runtime::Service) {
+        // What the service recorded: every session for auditors, one's own otherwise.
+        std::string body;
+        if (const int code = remoteRequest(*rt.endpoint, cmd, "GET", "/v1/audit/sessions", {}, &body); code != Ok)
+            return code;
+        const QJsonArray items = QJsonDocument::fromJson(QByteArray::fromStdString(body)).object().value(QStringLiteral("sessions")).toArray();
+        if (format == QLatin1StringView("jsonl")) {
+            for (const auto &v : items)
+                std::printf("%s\n", QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact).constData());
+            return Ok;
+        }
+        for (const auto &v : items)
+            list.push_back(fromJson(v.toObject()));
+    } else {
+        const auto store = openStore(p, cmd);
+        if (!store)
+            return Failed;
+        std::string error;
+        list = store->sessions(&error);
+        if (!error.empty())
+            return failure(cmd, "reading " + store->path() + ": " + error);
+    }
 
     if (format == QLatin1StringView("jsonl")) {
         std::string out;
