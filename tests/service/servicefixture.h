@@ -1,0 +1,187 @@
+#pragma once
+// A real openshelld for a test: its own socket, store, token file and
+// groups, started as a child process and stopped (SIGTERM) at the end.
+// Clients reach it with osh::service::ApiClient, raw sockets, or osctl
+// run as another uid through setpriv.
+
+#include "service/apiclient.h"
+#include "service/apiservice.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef OPENSHELLD_PATH
+#error "servicefixture.h needs OPENSHELLD_PATH"
+#endif
+
+namespace osh::test {
+
+// The test's own groups, created once (as root) and left for later runs.
+inline gid_t ensureGroup(const char *name)
+{
+    if (const group *g = ::getgrnam(name))
+        return g->gr_gid;
+    QProcess::execute(QStringLiteral("groupadd"), {QStringLiteral("--system"), QString::fromLatin1(name)});
+    const group *g = ::getgrnam(name);
+    return g ? g->gr_gid : static_cast<gid_t>(-1);
+}
+
+struct ServiceFixture
+{
+    QTemporaryDir dir{QStringLiteral("/tmp/osh-svc-XXXXXX")};
+    QProcess process;
+    QString socket;
+    QString store;
+    QString tokens;
+    quint16 port = 0;
+    gid_t clients = static_cast<gid_t>(-1);
+    gid_t approvers = static_cast<gid_t>(-1);
+    QByteArray log;
+
+    static constexpr const char *kAdminToken = "admin-secret-0123456789abcdef0123456789";
+    static constexpr const char *kAuditToken = "audit-secret-0123456789abcdef0123456789";
+    static constexpr const char *kNobodyToken = "nobody-secret-0123456789abcdef012345678";
+
+    // extra: more openshelld options.
+    bool start(const QStringList &extra = {})
+    {
+        clients = ensureGroup("osh-test-clients");
+        approvers = ensureGroup("osh-test-approvers");
+        if (clients == static_cast<gid_t>(-1) || approvers == static_cast<gid_t>(-1))
+            return false;
+        // Other users reach the socket and read the test's policies through it.
+        ::chmod(QFile::encodeName(dir.path()).constData(), 0755);
+        socket = dir.filePath(QStringLiteral("api.sock"));
+        store = dir.filePath(QStringLiteral("state/audit.db"));
+        tokens = dir.filePath(QStringLiteral("tokens"));
+        QFile t(tokens);
+        if (!t.open(QIODevice::WriteOnly))
+            return false;
+        t.write(QByteArray("admin 0 sessions,approvals,audit,admin ") + kAdminToken + "\n"
+                + "auditor 65534 audit " + kAuditToken + "\n" + "nobody 65534 sessions " + kNobodyToken + "\n");
+        t.close();
+        ::chmod(QFile::encodeName(tokens).constData(), 0600);
+        process.setProcessChannelMode(QProcess::SeparateChannels);
+        process.start(QStringLiteral(OPENSHELLD_PATH),
+                      QStringList{QStringLiteral("--listen"), QStringLiteral("unix:") + socket, QStringLiteral("--listen"),
+                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--group"), QStringLiteral("osh-test-clients"),
+                                  QStringLiteral("--approvers-group"), QStringLiteral("osh-test-approvers"),
+                                  QStringLiteral("--token-file"), tokens, QStringLiteral("--store"), store}
+                          + extra);
+        if (!process.waitForStarted(5000))
+            return false;
+        // Ready once it says so; the TCP port is in what it printed.
+        for (int i = 0; i < 200; ++i) {
+            process.waitForReadyRead(50);
+            log += process.readAllStandardError();
+            const auto m = QRegularExpression(QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)")).match(QString::fromUtf8(log));
+            if (m.hasMatch())
+                port = static_cast<quint16>(m.captured(1).toUInt());
+            if (log.contains("ready"))
+                return port != 0;
+            if (process.state() != QProcess::Running)
+                return false;
+        }
+        return false;
+    }
+
+    osh::service::Endpoint unixEndpoint() const
+    {
+        osh::service::Endpoint e;
+        e.path = socket.toStdString();
+        return e;
+    }
+    osh::service::Endpoint tcpEndpoint(const char *token) const
+    {
+        osh::service::Endpoint e;
+        e.kind = osh::service::Endpoint::Kind::Tcp;
+        e.host = "127.0.0.1";
+        e.port = port;
+        e.token = token ? token : "";
+        return e;
+    }
+    osh::service::ApiResponse call(const std::string &method, const std::string &target, const QJsonObject &body = {},
+                                   int timeoutMs = 60000) const
+    {
+        return callRaw(method, target, body.isEmpty() ? std::string() : QJsonDocument(body).toJson().toStdString(), timeoutMs);
+    }
+    osh::service::ApiResponse callRaw(const std::string &method, const std::string &target, const std::string &body,
+                                      int timeoutMs = 60000) const
+    {
+        osh::service::ApiClient c(unixEndpoint());
+        const auto r = c.request(method, target, body, timeoutMs);
+        record(method, target, r);
+        return r;
+    }
+
+    // Every answer a test saw, for checking against the OpenAPI document
+    // (tests/api/validate-openapi.mjs --responses DIR).
+    QString responsesDir() const { return dir.filePath(QStringLiteral("responses")); }
+    void record(const std::string &method, const std::string &target, const osh::service::ApiResponse &r) const
+    {
+        if (r.status == 0)
+            return;
+        const std::string path = target.substr(0, target.find('?'));
+        QString route;
+        for (const auto &rt : osh::service::ApiService::routes()) {
+            if (method != rt.method)
+                continue;
+            const QStringList want = QString::fromLatin1(rt.pattern).split(QLatin1Char('/'));
+            const QStringList got = QString::fromStdString(path).split(QLatin1Char('/'));
+            bool match = want.size() == got.size();
+            for (qsizetype i = 0; match && i < want.size(); ++i)
+                match = want[i].startsWith(QLatin1Char('{')) ? !got[i].isEmpty() : want[i] == got[i];
+            if (match)
+                route = QString::fromLatin1(rt.pattern);
+        }
+        if (route.isEmpty())
+            return; // an unknown route or method: nothing documents it
+        QDir().mkpath(responsesDir());
+        static int n = 0;
+        QFile f(QDir(responsesDir()).filePath(QStringLiteral("%1.json").arg(++n, 4, 10, QLatin1Char('0'))));
+        if (!f.open(QIODevice::WriteOnly))
+            return;
+        f.write(QJsonDocument(QJsonObject{{QStringLiteral("method"), QString::fromStdString(method)},
+                                          {QStringLiteral("route"), route},
+                                          {QStringLiteral("status"), r.status},
+                                          {QStringLiteral("contentType"), QString::fromStdString(r.contentType)},
+                                          {QStringLiteral("body"), QString::fromStdString(r.body)}})
+                    .toJson());
+    }
+
+    // SIGTERM, then wait for the exit; its status.
+    int stop(int timeoutMs = 60000)
+    {
+        if (process.state() == QProcess::NotRunning)
+            return process.exitCode();
+        process.terminate();
+        process.waitForFinished(timeoutMs);
+        log += process.readAllStandardError();
+        return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    }
+
+    ~ServiceFixture()
+    {
+        if (process.state() != QProcess::NotRunning) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+};
+
+inline QJsonObject json(const osh::service::ApiResponse &r)
+{
+    return QJsonDocument::fromJson(QByteArray::fromStdString(r.body)).object();
+}
+
+} // namespace osh::test
