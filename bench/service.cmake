@@ -1,0 +1,2 @@
+osh_add_bench(bench_api ${CMAKE_CURRENT_LIST_DIR}/bench_api.cpp)
+target_link_libraries(bench_api PRIVATE osh_runtime)
