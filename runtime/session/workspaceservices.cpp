@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QTcpSocket>
 
 namespace osh::runtime {
 
@@ -15,6 +16,23 @@ WorkspaceServices::~WorkspaceServices() { stop(); }
 
 bool WorkspaceServices::present(const QString &workspace) { return QFileInfo(script(workspace)).isFile(); }
 
+QString WorkspaceServices::sharedDir()
+{
+    const QString env = qEnvironmentVariable("OPENSHELL_DEMO_SERVICES");
+    return env.isEmpty() ? QStringLiteral("/run/openshell/demo-services") : env;
+}
+
+bool WorkspaceServices::copyCa(const QString &certs, const QString &workspace, QString *error)
+{
+    const QString ca = workspace + QStringLiteral("/tools/demo-ca.pem");
+    QFile::remove(ca);
+    if (!QFile::copy(certs + QStringLiteral("/demo-ca.pem"), ca)) {
+        *error = QStringLiteral("cannot copy the demo CA to %1").arg(ca);
+        return false;
+    }
+    return true;
+}
+
 bool WorkspaceServices::start(const QString &workspace, QString *error, bool quiet, int timeoutMs)
 {
     if (isRunning()) {
@@ -24,6 +42,18 @@ bool WorkspaceServices::start(const QString &workspace, QString *error, bool qui
     if (!present(workspace)) {
         *error = QStringLiteral("%1 does not exist").arg(script(workspace));
         return false;
+    }
+    // Stand-ins already serving for everybody (their CA published, the first
+    // one answering): use them.
+    m_shared = false;
+    if (QFileInfo(sharedDir() + QStringLiteral("/demo-ca.pem")).isReadable()) {
+        QTcpSocket probe;
+        probe.connectToHost(QStringLiteral("127.0.0.2"), 443);
+        if (probe.waitForConnected(1000)) {
+            probe.abort();
+            m_shared = true;
+            return copyCa(sharedDir(), workspace, error);
+        }
     }
     const QString certs = workspace + QStringLiteral("/certs");
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
@@ -49,10 +79,7 @@ bool WorkspaceServices::start(const QString &workspace, QString *error, bool qui
         stop();
         return false;
     }
-    const QString ca = workspace + QStringLiteral("/tools/demo-ca.pem");
-    QFile::remove(ca);
-    if (!QFile::copy(certs + QStringLiteral("/demo-ca.pem"), ca)) {
-        *error = QStringLiteral("cannot copy the demo CA to %1").arg(ca);
+    if (!copyCa(certs, workspace, error)) {
         stop();
         return false;
     }

@@ -6,6 +6,12 @@
 // "ready" once every service listens, and serves until terminated. The CA
 // is copied to tools/demo-ca.pem, where the workspace's tools read it.
 // `osctl demo` and the studio's launcher start them around a session.
+//
+// The stand-ins listen on ports below 1024, which only root may bind. For
+// users who run sessions through openshelld, `scripts/service.sh start
+// --for USER` starts the bundled ones once for everybody (as nobody, allowed
+// to bind those ports), with their certificates in sharedDir(); start()
+// then uses those instead of starting its own.
 
 #include <QProcess>
 #include <QString>
@@ -29,11 +35,17 @@ public:
     // (stderr) is forwarded to ours unless quiet.
     bool start(const QString &workspace, QString *error, bool quiet = false, int timeoutMs = 30000);
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    // Whether start() found the shared stand-ins serving and used them.
+    bool usesShared() const { return m_shared; }
+    // $OPENSHELL_DEMO_SERVICES, else /run/openshell/demo-services.
+    static QString sharedDir();
     // Terminates them (killed after 3 s).
     void stop();
 
 private:
+    bool copyCa(const QString &certs, const QString &workspace, QString *error);
     QProcess m_process;
+    bool m_shared = false;
 };
 
 } // namespace osh::runtime
