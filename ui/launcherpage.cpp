@@ -1,6 +1,7 @@
 #include "launcherpage.h"
 
 #include "eventstreammodel.h"
+#include "servicerecords.h"
 
 #include "audit/auditstore.h"
 #include "model/policyvalidator.h"
@@ -19,6 +20,9 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -79,6 +83,9 @@ LauncherPage::LauncherPage(QWidget *parent)
     , m_start(new QPushButton(tr("&Start"), this))
     , m_stop(new QPushButton(tr("S&top"), this))
     , m_message(new QLabel(this))
+    , m_runtimeNote(new QLabel(this))
+    , m_resourceBox(new QWidget(this))
+    , m_resourceNote(new QLabel(tr("Memory, CPU and process figures are not available through openshelld."), this))
     , m_memory(new QLabel(tr("n/a"), this))
     , m_cpu(new QLabel(tr("n/a"), this))
     , m_processes(new QLabel(tr("n/a"), this))
@@ -99,6 +106,7 @@ LauncherPage::LauncherPage(QWidget *parent)
     , m_output(new QPlainTextEdit(this))
     , m_resourceTimer(new QTimer(this))
     , m_scrollTimer(new QTimer(this))
+    , m_probeTimer(new QTimer(this))
 {
     m_policy->setObjectName(QStringLiteral("policyCombo"));
     m_isolation->setObjectName(QStringLiteral("isolationCombo"));
@@ -110,6 +118,11 @@ LauncherPage::LauncherPage(QWidget *parent)
     m_start->setObjectName(QStringLiteral("startButton"));
     m_stop->setObjectName(QStringLiteral("stopButton"));
     m_message->setObjectName(QStringLiteral("launcherMessage"));
+    m_runtimeNote->setObjectName(QStringLiteral("runtimeNote"));
+    m_runtimeNote->setWordWrap(true);
+    m_runtimeNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_resourceNote->setObjectName(QStringLiteral("resourceNote"));
+    m_resourceNote->setVisible(false);
     m_memory->setObjectName(QStringLiteral("memoryLabel"));
     m_cpu->setObjectName(QStringLiteral("cpuLabel"));
     m_processes->setObjectName(QStringLiteral("processesLabel"));
@@ -129,20 +142,10 @@ LauncherPage::LauncherPage(QWidget *parent)
     m_output->setMaximumBlockCount(kMaxOutputLines);
     m_output->setLineWrapMode(QPlainTextEdit::NoWrap);
 
-    // Modes this machine cannot run stay listed, disabled, with the reason.
-    const std::pair<Isolation, QString> modes[] = {{Isolation::Gvisor, QStringLiteral("gvisor")},
-                                                   {Isolation::Container, QStringLiteral("container")},
-                                                   {Isolation::Firecracker, QStringLiteral("firecracker")}};
-    auto *isoModel = qobject_cast<QStandardItemModel *>(m_isolation->model());
-    for (const auto &[mode, name] : modes) {
-        m_isolation->addItem(name, int(mode));
-        const QString why = runtime::Sandbox::availability(mode);
-        if (!why.isEmpty() && isoModel) {
-            QStandardItem *item = isoModel->item(m_isolation->count() - 1);
-            item->setEnabled(false);
-            item->setToolTip(why);
-        }
-    }
+    // Modes this machine (or the service) cannot run stay listed, disabled, with the reason.
+    for (const Isolation mode : {Isolation::Gvisor, Isolation::Container, Isolation::Firecracker})
+        m_isolation->addItem(QString::fromLatin1(isolationName(mode).data()), int(mode));
+    updateIsolationItems();
 
     m_byDecision->setSourceModel(m_events);
     m_byDecision->setFilterRole(EventStreamModel::DecisionRole);
@@ -167,12 +170,16 @@ LauncherPage::LauncherPage(QWidget *parent)
     buttons->addWidget(m_start);
     buttons->addWidget(m_stop);
     buttons->addStretch(1);
-    buttons->addWidget(new QLabel(tr("Memory:"), this));
-    buttons->addWidget(m_memory);
-    buttons->addWidget(new QLabel(tr("CPU:"), this));
-    buttons->addWidget(m_cpu);
-    buttons->addWidget(new QLabel(tr("Processes:"), this));
-    buttons->addWidget(m_processes);
+    auto *resources = new QHBoxLayout(m_resourceBox);
+    resources->setContentsMargins(0, 0, 0, 0);
+    resources->addWidget(new QLabel(tr("Memory:"), m_resourceBox));
+    resources->addWidget(m_memory);
+    resources->addWidget(new QLabel(tr("CPU:"), m_resourceBox));
+    resources->addWidget(m_cpu);
+    resources->addWidget(new QLabel(tr("Processes:"), m_resourceBox));
+    resources->addWidget(m_processes);
+    buttons->addWidget(m_resourceBox);
+    buttons->addWidget(m_resourceNote);
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_decisionFilter);
     filters->addWidget(m_typeFilter);
@@ -191,6 +198,7 @@ LauncherPage::LauncherPage(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(buttons);
+    layout->addWidget(m_runtimeNote);
     layout->addWidget(m_message);
     layout->addWidget(split, 1);
 
@@ -210,11 +218,19 @@ LauncherPage::LauncherPage(QWidget *parent)
     });
     m_resourceTimer->setInterval(1000);
     connect(m_resourceTimer, &QTimer::timeout, this, &LauncherPage::updateResources);
+    // While the service does not answer, ask again now and then.
+    m_probeTimer->setInterval(5000);
+    connect(m_probeTimer, &QTimer::timeout, this, &LauncherPage::probeService);
+    updateRuntimeNote();
     updateButtons();
 }
 
 LauncherPage::~LauncherPage()
 {
+    // Its thread delivers to this page: stop it first (a session of the
+    // service goes on there; osctl sessions lists it).
+    delete m_follower;
+    m_follower = nullptr;
     // The session writes to the store until it is gone: delete it first.
     delete m_session;
     m_session = nullptr;
@@ -281,7 +297,7 @@ void LauncherPage::setCommand(const QString &commandLine) { m_command->setText(c
 
 QString LauncherPage::command() const { return m_command->text(); }
 
-bool LauncherPage::isRunning() const { return m_session != nullptr; }
+bool LauncherPage::isRunning() const { return m_session != nullptr || m_serviceState != ServiceState::Idle; }
 
 QString LauncherPage::sessionId() const { return m_sessionId; }
 
@@ -328,7 +344,7 @@ void LauncherPage::loadSelectedPolicy()
     // Defaults follow the policy; the user may then override them.
     setIsolation(m_document->sandbox.isolation);
     m_command->setText(m_document->agent ? joinCommand(m_document->agent->command) : QString());
-    const QString why = runtime::Sandbox::availability(m_document->sandbox.isolation);
+    const QString why = isolationProblem(m_document->sandbox.isolation);
     showMessage(why.isEmpty() ? QString() : tr("The policy's isolation cannot run here: %1").arg(why), !why.isEmpty());
     updateButtons();
 }
@@ -350,7 +366,16 @@ osh::AuditStore *LauncherPage::ensureStore(QString *error)
 
 bool LauncherPage::start()
 {
-    if (m_session) {
+    if (m_runtime.kind == StudioRuntime::Kind::None || (m_runtime.kind == StudioRuntime::Kind::Service && !m_client)) {
+        showMessage(runtimeText(), true);
+        return false;
+    }
+    if (m_runtime.kind == StudioRuntime::Kind::Service && m_reachable == false) {
+        probeService();
+        showMessage(runtimeText(), true);
+        return false;
+    }
+    if (isRunning()) {
         showMessage(tr("A session is already running."), true);
         return false;
     }
@@ -360,7 +385,7 @@ bool LauncherPage::start()
     }
     const auto iso = isolation();
     if (iso) {
-        if (const QString why = runtime::Sandbox::availability(*iso); !why.isEmpty()) {
+        if (const QString why = isolationProblem(*iso); !why.isEmpty()) {
             showMessage(tr("Cannot launch: %1").arg(why), true);
             return false;
         }
@@ -371,12 +396,16 @@ bool LauncherPage::start()
         return false;
     }
     QString error;
-    AuditStore *store = ensureStore(&error);
-    if (!store) {
-        showMessage(error, true);
-        return false;
+    AuditStore *store = nullptr;
+    if (m_runtime.kind == StudioRuntime::Kind::InProcess) {
+        store = ensureStore(&error);
+        if (!store) {
+            showMessage(error, true);
+            return false;
+        }
     }
 
+    // The stand-ins listen on loopback in this process; openshelld's proxy reaches them too.
     if (startsServices()) {
         m_services = std::make_unique<runtime::WorkspaceServices>();
         showMessage(tr("Starting the stand-in services…"), false);
@@ -386,6 +415,8 @@ bool LauncherPage::start()
             return false;
         }
     }
+    if (m_runtime.kind == StudioRuntime::Kind::Service)
+        return startThroughService(argv, iso);
 
     runtime::AgentSession::Options o;
     o.policyFile = policyFile();
@@ -431,6 +462,21 @@ void LauncherPage::setStartsServices(bool on) { m_servicesCheck->setChecked(on);
 
 void LauncherPage::stop()
 {
+    if (m_serviceState == ServiceState::Running && m_client) {
+        showMessage(tr("Stopping session %1…").arg(m_sessionId), false);
+        m_serviceState = ServiceState::Stopping;
+        updateButtons();
+        // The end event on the stream follows once it has ended.
+        m_client->call(QStringLiteral("DELETE"), QStringLiteral("/v1/sessions/") + ServiceClient::encode(m_sessionId), {}, this,
+                       [this, id = m_sessionId](const ServiceReply &r) {
+                           if (r.ok() || r.status() == 409 || m_sessionId != id || m_serviceState == ServiceState::Idle)
+                               return; // 409: it had ended already
+                           m_serviceState = ServiceState::Running;
+                           showMessage(tr("Cannot stop session %1: %2").arg(id, r.message()), true);
+                           updateButtons();
+                       });
+        return;
+    }
     if (!m_session)
         return;
     showMessage(tr("Stopping session %1…").arg(m_sessionId), false);
@@ -442,7 +488,11 @@ void LauncherPage::onEvent(const osh::AuditEvent &event) { m_events->append(even
 
 void LauncherPage::onOutput(bool stderrChannel, const QByteArray &data)
 {
-    const QString text = stderrChannel ? m_stderrDecoder.decode(data) : m_stdoutDecoder.decode(data);
+    appendOutput(stderrChannel ? m_stderrDecoder.decode(data) : m_stdoutDecoder.decode(data));
+}
+
+void LauncherPage::appendOutput(const QString &text)
+{
     m_output->moveCursor(QTextCursor::End);
     m_output->insertPlainText(text);
     if (m_follow->isChecked())
@@ -460,6 +510,7 @@ void LauncherPage::onFinished(int exitStatus, const QString &reason)
         m_session->deleteLater(); // we are inside its signal
         m_session = nullptr;
     }
+    m_serviceState = ServiceState::Idle;
     m_services.reset(); // stops them
     showMessage(tr("Session %1 ended: %2, exit status %3.").arg(m_sessionId, reason).arg(exitStatus),
                 reason != QLatin1StringView("exited") && reason != QLatin1StringView("interrupted"));
@@ -487,9 +538,11 @@ void LauncherPage::updateResources()
 
 void LauncherPage::updateButtons()
 {
-    const bool running = m_session != nullptr;
-    m_start->setEnabled(!running && m_document != nullptr);
-    m_stop->setEnabled(running);
+    const bool running = isRunning();
+    const bool canRun = m_runtime.kind == StudioRuntime::Kind::InProcess
+        || (m_runtime.kind == StudioRuntime::Kind::Service && m_client && m_reachable != false);
+    m_start->setEnabled(!running && canRun && m_document != nullptr);
+    m_stop->setEnabled(m_session != nullptr || m_serviceState == ServiceState::Running);
     m_policy->setEnabled(!running);
     m_isolation->setEnabled(!running);
     m_servicesCheck->setEnabled(!running);
@@ -506,6 +559,225 @@ void LauncherPage::updateFilters()
     m_byDecision->setFilterRegularExpression(exact(decision));
     m_byType->setFilterRegularExpression(exact(type));
     m_byText->setFilterFixedString(m_textFilter->text());
+}
+
+// --- where sessions run --------------------------------------------------------
+
+void LauncherPage::setRuntime(const StudioRuntime &runtime, ServiceClient *client)
+{
+    if (isRunning())
+        return;
+    m_runtime = runtime;
+    m_client = runtime.kind == StudioRuntime::Kind::Service ? client : nullptr;
+    m_reachable.reset();
+    m_unreachableReason.clear();
+    m_serviceIsolation.clear();
+    m_probeTimer->stop();
+    const bool service = m_runtime.kind == StudioRuntime::Kind::Service;
+    // The figures come from the sandbox's cgroup, which only the in-process runtime can read.
+    m_resourceBox->setVisible(!service);
+    m_resourceNote->setVisible(service);
+    if (service)
+        probeService();
+    updateIsolationItems();
+    updateRuntimeNote();
+    updateIsolationNote();
+}
+
+QString LauncherPage::runtimeText() const { return m_runtimeNote->text(); }
+
+void LauncherPage::probeService()
+{
+    if (!m_client)
+        return;
+    m_client->call(QStringLiteral("GET"), QStringLiteral("/v1/info"), {}, this,
+                   [this](const ServiceReply &r) { serviceInfo(r); }, 10000);
+}
+
+void LauncherPage::serviceInfo(const ServiceReply &reply)
+{
+    const bool wasReachable = m_reachable.value_or(false);
+    m_reachable = reply.ok();
+    m_unreachableReason = reply.ok() ? QString() : reply.message();
+    if (reply.ok()) {
+        m_probeTimer->stop();
+        m_serviceIsolation.clear();
+        const QJsonObject modes = QJsonDocument::fromJson(reply.body()).object().value(QStringLiteral("isolation")).toObject();
+        for (auto it = modes.begin(); it != modes.end(); ++it) {
+            const QJsonObject m = it.value().toObject();
+            const bool available = m.value(QStringLiteral("available")).toBool();
+            const QString reason = m.value(QStringLiteral("reason")).toString();
+            m_serviceIsolation.insert(it.key(), available ? QString()
+                                                          : (reason.isEmpty() ? tr("openshelld cannot run this isolation mode") : reason));
+        }
+    } else if (!m_probeTimer->isActive()) {
+        m_probeTimer->start();
+    }
+    updateIsolationItems();
+    updateRuntimeNote();
+    if (m_reachable != wasReachable)
+        updateIsolationNote();
+    updateButtons();
+}
+
+void LauncherPage::updateIsolationNote()
+{
+    const auto iso = isolation();
+    if (!m_document || isRunning() || !iso)
+        return;
+    const QString why = isolationProblem(*iso);
+    showMessage(why.isEmpty() ? QString() : tr("The policy's isolation cannot run here: %1").arg(why), !why.isEmpty());
+}
+
+QString LauncherPage::isolationProblem(osh::Isolation isolation) const
+{
+    if (m_runtime.kind == StudioRuntime::Kind::Service) {
+        // Unknown until the service said: it refuses what it cannot run.
+        return m_serviceIsolation.value(QString::fromLatin1(isolationName(isolation).data()));
+    }
+    return runtime::Sandbox::availability(isolation);
+}
+
+void LauncherPage::updateIsolationItems()
+{
+    auto *model = qobject_cast<QStandardItemModel *>(m_isolation->model());
+    if (!model)
+        return;
+    for (int i = 0; i < m_isolation->count(); ++i) {
+        const QString why = isolationProblem(static_cast<Isolation>(m_isolation->itemData(i).toInt()));
+        QStandardItem *item = model->item(i);
+        item->setEnabled(why.isEmpty());
+        item->setToolTip(why);
+    }
+}
+
+void LauncherPage::updateRuntimeNote()
+{
+    QString text;
+    bool error = false;
+    switch (m_runtime.kind) {
+    case StudioRuntime::Kind::Service:
+        if (m_reachable == false) {
+            text = tr("No openshelld is reachable at %1: %2\n%3")
+                       .arg(m_runtime.endpointText(), m_unreachableReason, StudioRuntime::howToStart());
+            error = true;
+        } else {
+            text = tr("Sessions run in openshelld at %1, as your user.").arg(m_runtime.endpointText());
+        }
+        break;
+    case StudioRuntime::Kind::InProcess:
+        text = m_runtime.note.isEmpty() ? tr("Sessions run in the studio's own process (root).")
+                                        : tr("Sessions run in the studio's own process (root): %1.").arg(m_runtime.note);
+        break;
+    case StudioRuntime::Kind::None:
+        text = m_runtime.endpoint ? tr("No openshelld is reachable at %1 (%2), and without it sessions need the studio to run as root.\n%3")
+                                        .arg(m_runtime.endpointText(), m_runtime.note, StudioRuntime::howToStart())
+                                  : tr("Sessions cannot start: %1").arg(m_runtime.note);
+        error = true;
+        break;
+    }
+    m_runtimeNote->setStyleSheet(error ? QStringLiteral("color: #b00020;") : QString());
+    m_runtimeNote->setText(text);
+}
+
+bool LauncherPage::startThroughService(const QStringList &argv, std::optional<osh::Isolation> iso)
+{
+    // The service reads the policy file with this user's credentials.
+    QJsonObject body{{QStringLiteral("policy_path"), QFileInfo(policyFile()).absoluteFilePath()},
+                     {QStringLiteral("command"), QJsonArray::fromStringList(argv)},
+                     {QStringLiteral("approvals"), QStringLiteral("store")}};
+    if (iso)
+        body.insert(QStringLiteral("isolation"), QString::fromLatin1(isolationName(*iso).data()));
+    m_events->clear();
+    m_output->clear();
+    m_sessionId.clear();
+    m_serviceState = ServiceState::Starting;
+    showMessage(tr("Starting the session in openshelld…"), false);
+    updateButtons();
+    m_client->call(QStringLiteral("POST"), QStringLiteral("/v1/sessions"), QJsonDocument(body).toJson(QJsonDocument::Compact), this,
+                   [this](const ServiceReply &r) { serviceCreated(r); }, 120000);
+    return true;
+}
+
+void LauncherPage::serviceCreated(const ServiceReply &reply)
+{
+    if (m_serviceState != ServiceState::Starting)
+        return;
+    const QJsonObject o = QJsonDocument::fromJson(reply.body()).object();
+    if (reply.status() != 201) {
+        m_serviceState = ServiceState::Idle;
+        m_services.reset();
+        QString why = reply.message();
+        // A policy the service finds invalid: its errors, as the page shows local ones.
+        QStringList errors;
+        for (const auto &d : o.value(QStringLiteral("diagnostics")).toArray()) {
+            const QJsonObject diag = d.toObject();
+            if (diag.value(QStringLiteral("severity")).toString() == QLatin1StringView("error") && errors.size() < 5)
+                errors << QStringLiteral("%1:%2:%3: %4")
+                              .arg(diag.value(QStringLiteral("file")).toString())
+                              .arg(diag.value(QStringLiteral("line")).toInt())
+                              .arg(diag.value(QStringLiteral("column")).toInt())
+                              .arg(diag.value(QStringLiteral("message")).toString());
+        }
+        if (!errors.isEmpty())
+            why += u'\n' + errors.join(u'\n');
+        if (reply.status() == 0) {
+            m_reachable = false;
+            m_unreachableReason = why;
+            m_probeTimer->start();
+            updateRuntimeNote();
+        }
+        showMessage(tr("The session could not start: %1").arg(why), true);
+        updateButtons();
+        Q_EMIT startFailed(why);
+        return;
+    }
+    m_sessionId = o.value(QStringLiteral("id")).toString();
+    m_serviceState = ServiceState::Running;
+    auto *follower = new EventFollower(m_client->endpoint(), m_sessionId, this);
+    delete m_follower; // a previous session's, already finished
+    m_follower = follower;
+    connect(follower, &EventFollower::audit, this, [this, follower](const QByteArray &json) {
+        if (follower != m_follower)
+            return;
+        if (const auto e = records::auditEvent(std::string_view(json.constData(), std::size_t(json.size()))))
+            onEvent(*e);
+    });
+    connect(follower, &EventFollower::output, this, [this, follower](bool, const QString &text) {
+        if (follower == m_follower)
+            appendOutput(text);
+    });
+    connect(follower, &EventFollower::ended, this, [this, follower](const QByteArray &json) { serviceEnded(follower, json); });
+    connect(follower, &EventFollower::finished, this,
+            [this, follower](bool ok, const QString &error) { serviceStreamFinished(follower, ok, error); });
+    follower->start();
+    showMessage(tr("Session %1 running in openshelld.").arg(m_sessionId), false);
+    updateButtons();
+    Q_EMIT sessionStarted(m_sessionId);
+}
+
+void LauncherPage::serviceEnded(EventFollower *follower, const QByteArray &sessionJson)
+{
+    if (follower != m_follower || m_serviceState == ServiceState::Idle)
+        return;
+    const QJsonObject o = QJsonDocument::fromJson(sessionJson).object();
+    onFinished(o.value(QStringLiteral("exit_status")).toInt(-1), o.value(QStringLiteral("exit_reason")).toString());
+}
+
+void LauncherPage::serviceStreamFinished(EventFollower *follower, bool ok, const QString &error)
+{
+    if (follower != m_follower)
+        return;
+    m_follower = nullptr;
+    follower->deleteLater();
+    if (m_serviceState == ServiceState::Idle)
+        return;
+    // Lost without the end event: the session may well go on in the service.
+    const QString id = m_sessionId;
+    onFinished(-1, QStringLiteral("unknown"));
+    showMessage(tr("Lost session %1's event stream: %2. It may still run in openshelld (osctl sessions).")
+                    .arg(id, ok ? tr("the stream ended") : error),
+                true);
 }
 
 } // namespace osh::ui

@@ -1,11 +1,17 @@
 #pragma once
 // The studio's sandbox launcher: pick a policy of the workspace, an
-// isolation mode and the agent command, run one AgentSession (approvals go
-// to the audit store, for the approvals dock), and watch its events, its
-// output and its cgroup's resource figures live.
+// isolation mode and the agent command, run one session (approvals go to
+// the audit store, for the approvals dock), and watch its events, its
+// output and (in-process) its cgroup's resource figures live. Sessions run
+// through openshelld when the studio found one (StudioRuntime), else in the
+// studio's own process (root only); without either, nothing can start and
+// the page says how to start the service.
 
 #include "model/policy.h"
+#include "serviceclient.h"
 
+#include <QHash>
+#include <QPointer>
 #include <QStringDecoder>
 #include <QWidget>
 
@@ -48,8 +54,17 @@ public:
     // Lists the folder's *.policy.yaml (recursively) in the policy combo.
     void setWorkspace(const QString &dir);
     // Not owned; must outlive the page. Without one, the page opens
-    // AuditStore::defaultPath() itself when a session starts.
+    // AuditStore::defaultPath() itself when a session starts (in-process).
     void setStore(osh::AuditStore *store);
+    // Where sessions run (default: in-process). Service: through client (not
+    // owned), which the page asks whether the service answers and which
+    // isolation modes it has. Not while a session runs.
+    void setRuntime(const StudioRuntime &runtime, ServiceClient *client = nullptr);
+    const StudioRuntime &runtime() const { return m_runtime; }
+    // The line that says where sessions run, or why they cannot start.
+    QString runtimeText() const;
+    // Service: whether the service answered (nullopt until it did or failed).
+    std::optional<bool> serviceReachable() const { return m_reachable; }
     // Selects (adding it when it is not listed) and loads a policy file;
     // false with the reason shown inline when it cannot be used.
     bool setPolicyFile(const QString &file);
@@ -60,6 +75,7 @@ public:
     void setCommand(const QString &commandLine);
     QString command() const;
 
+    // A session is starting, running or stopping.
     bool isRunning() const;
     QString sessionId() const; // the running (or last) session's id
     EventStreamModel *eventModel() const { return m_events; }
@@ -71,7 +87,9 @@ public:
     void setStartsServices(bool on);
 
 public Q_SLOTS:
-    // Starts a session with the current choices; false (reason inline) when it cannot.
+    // Starts a session with the current choices; false (reason inline) when
+    // it cannot. Through the service the start completes later:
+    // sessionStarted() or startFailed() follows.
     bool start();
     // Clean stop: the session ends and is recorded as interrupted.
     void stop();
@@ -79,12 +97,25 @@ public Q_SLOTS:
 Q_SIGNALS:
     void sessionStarted(const QString &id);
     void sessionFinished(const QString &id, int exitStatus, const QString &reason);
+    // Through the service: the service refused or could not start the session.
+    void startFailed(const QString &reason);
 
 private:
     void loadSelectedPolicy();
     void onEvent(const osh::AuditEvent &event);
     void onOutput(bool stderrChannel, const QByteArray &data);
     void onFinished(int exitStatus, const QString &reason);
+    void appendOutput(const QString &text);
+    bool startThroughService(const QStringList &argv, std::optional<osh::Isolation> iso);
+    void serviceCreated(const ServiceReply &reply);
+    void serviceEnded(EventFollower *follower, const QByteArray &sessionJson);
+    void serviceStreamFinished(EventFollower *follower, bool ok, const QString &error);
+    void probeService();
+    void serviceInfo(const ServiceReply &reply);
+    QString isolationProblem(osh::Isolation isolation) const;
+    void updateIsolationItems();
+    void updateIsolationNote();
+    void updateRuntimeNote();
     void updateResources();
     void updateButtons();
     void updateFilters();
@@ -100,6 +131,14 @@ private:
     std::unique_ptr<osh::runtime::SessionResources> m_resources;
     std::unique_ptr<osh::runtime::WorkspaceServices> m_services;
     QString m_sessionId;
+    StudioRuntime m_runtime;
+    QPointer<ServiceClient> m_client;
+    std::optional<bool> m_reachable;
+    QString m_unreachableReason;
+    QHash<QString, QString> m_serviceIsolation; // mode -> why it cannot run ("" when it can)
+    enum class ServiceState { Idle, Starting, Running, Stopping };
+    ServiceState m_serviceState = ServiceState::Idle;
+    EventFollower *m_follower = nullptr;
 
     QComboBox *m_policy;
     QComboBox *m_isolation;
@@ -108,6 +147,9 @@ private:
     QPushButton *m_start;
     QPushButton *m_stop;
     QLabel *m_message;
+    QLabel *m_runtimeNote;
+    QWidget *m_resourceBox;
+    QLabel *m_resourceNote;
     QLabel *m_memory;
     QLabel *m_cpu;
     QLabel *m_processes;
@@ -123,6 +165,7 @@ private:
     QPlainTextEdit *m_output;
     QTimer *m_resourceTimer;
     QTimer *m_scrollTimer;
+    QTimer *m_probeTimer;
     QStringDecoder m_stdoutDecoder{QStringDecoder::Utf8};
     QStringDecoder m_stderrDecoder{QStringDecoder::Utf8};
 };
