@@ -1,6 +1,8 @@
 #include "approvalspanel.h"
 
 #include "approvalsmodel.h"
+#include "serviceclient.h"
+#include "servicerecords.h"
 
 #include "audit/auditstore.h"
 
@@ -8,6 +10,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -88,22 +91,29 @@ ApprovalsPanel::ApprovalsPanel(QWidget *parent)
     showSelected();
 }
 
-void ApprovalsPanel::setStore(osh::AuditStore *store)
+void ApprovalsPanel::setStore(osh::AuditStore *store) { setSource(store, nullptr); }
+
+void ApprovalsPanel::setService(ServiceClient *client) { setSource(nullptr, client); }
+
+void ApprovalsPanel::setSource(osh::AuditStore *store, ServiceClient *client)
 {
     m_store = store;
+    m_client = client;
     m_seen.clear();
     m_model->setApprovals({}, AuditStore::now());
-    if (m_store) {
+    if (m_store || m_client) {
         refresh();
         m_timer->start();
-    } else {
-        m_timer->stop();
-        if (m_lastCount != 0) {
-            m_lastCount = 0;
-            Q_EMIT pendingCountChanged(0);
-        }
+        return;
+    }
+    m_timer->stop();
+    if (m_lastCount != 0) {
+        m_lastCount = 0;
+        Q_EMIT pendingCountChanged(0);
     }
 }
+
+QString ApprovalsPanel::messageText() const { return m_message->text(); }
 
 void ApprovalsPanel::setPollInterval(int ms) { m_timer->setInterval(std::max(50, ms)); }
 
@@ -120,6 +130,29 @@ QString ApprovalsPanel::resolverName()
 
 void ApprovalsPanel::refresh()
 {
+    if (m_client) {
+        // One poll at a time: a slow service is not asked again meanwhile.
+        if (m_pollInFlight)
+            return;
+        m_pollInFlight = true;
+        m_client->get<std::vector<ApprovalRecord>>(QStringLiteral("/v1/approvals"), this, &records::approvals,
+                                                   [this](std::optional<std::vector<ApprovalRecord>> pending, const QString &error) {
+            m_pollInFlight = false;
+            if (!m_client)
+                return;
+            if (!pending) {
+                m_pollFailed = true;
+                showError(tr("Cannot read the pending approvals: %1").arg(error));
+                return;
+            }
+            if (m_pollFailed) {
+                m_pollFailed = false;
+                m_message->clear();
+            }
+            applyPending(std::move(*pending));
+        }, 10000);
+        return;
+    }
     if (!m_store)
         return;
     std::string error;
@@ -128,6 +161,11 @@ void ApprovalsPanel::refresh()
         showError(tr("Cannot read the pending approvals: %1").arg(QString::fromStdString(error)));
         return;
     }
+    applyPending(std::move(pending));
+}
+
+void ApprovalsPanel::applyPending(std::vector<ApprovalRecord> pending)
+{
     std::vector<std::pair<qint64, QString>> fresh;
     for (const auto &a : pending)
         if (!m_seen.contains(a.id)) {
@@ -197,9 +235,33 @@ bool ApprovalsPanel::denySelected() { return resolveSelected(false); }
 bool ApprovalsPanel::resolveSelected(bool approve)
 {
     const qint64 id = selectedId();
-    if (id < 0 || !m_store) {
+    if (id < 0 || (!m_store && !m_client)) {
         showError(tr("Select a held action first."));
         return false;
+    }
+    if (m_client) {
+        const QJsonObject body{{QStringLiteral("note"), m_note->text()}};
+        const QString target = QStringLiteral("/v1/approvals/%1/%2").arg(id).arg(approve ? QStringLiteral("approve") : QStringLiteral("deny"));
+        m_approve->setEnabled(false);
+        m_deny->setEnabled(false);
+        m_client->call(QStringLiteral("POST"), target, QJsonDocument(body).toJson(QJsonDocument::Compact), this,
+                       [this, id, approve](const ServiceReply &r) {
+                           QString text;
+                           if (r.ok()) {
+                               m_message->setStyleSheet(QString());
+                               text = approve ? tr("Approved #%1.").arg(id) : tr("Denied #%1.").arg(id);
+                               m_message->setText(text);
+                               m_note->clear();
+                           } else {
+                               // 403: not an approver; 409: someone (or the timeout) got there first.
+                               text = tr("Cannot resolve approval #%1: %2").arg(id).arg(r.message());
+                               showError(text);
+                           }
+                           showSelected();
+                           refresh();
+                           Q_EMIT resolved(id, r.ok(), text);
+                       });
+        return true;
     }
     std::string error;
     if (!m_store->resolveApproval(id, approve, m_note->text().toStdString(), resolverName().toStdString(), &error)) {

@@ -3,9 +3,17 @@
 // session's, and other processes' too, since the store is shared), shows the
 // selected one's full context, and approves or denies it with a note. The
 // runtime's StoreApprovalBroker notices the verdict on its own poll.
+// Through openshelld the same comes from GET /v1/approvals (polled off the
+// GUI thread) and the verdicts go to POST /v1/approvals/{id}/approve|deny;
+// a refusal (e.g. a user who is not an approver) is shown inline.
 
+#include "audit/approval.h"
+
+#include <QPointer>
 #include <QSet>
 #include <QWidget>
+
+#include <vector>
 
 class QLabel;
 class QLineEdit;
@@ -21,6 +29,7 @@ class AuditStore;
 namespace osh::ui {
 
 class ApprovalsModel;
+class ServiceClient;
 
 class ApprovalsPanel : public QWidget
 {
@@ -33,6 +42,9 @@ public:
 
     // Not owned; must outlive the panel or be replaced first. nullptr stops polling.
     void setStore(osh::AuditStore *store);
+    // Through the service instead of a store (not owned); nullptr stops polling.
+    void setService(ServiceClient *client);
+    QString messageText() const;
     void setPollInterval(int ms);
     ApprovalsModel *model() const { return m_model; }
     int pendingCount() const;
@@ -45,6 +57,7 @@ public Q_SLOTS:
     void refresh();
     // Resolve the selected approval with the note field's text; false (and
     // the reason shown inline) when nothing is selected or the store refused.
+    // Through the service: true once the verdict is sent; resolved() follows.
     bool approveSelected();
     bool denySelected();
 
@@ -52,13 +65,20 @@ Q_SIGNALS:
     void pendingCountChanged(int count);
     // Once per approval this panel has not seen pending before.
     void newApproval(qint64 id, const QString &summary);
+    // Through the service: the answer to a verdict (message: as shown inline).
+    void resolved(qint64 id, bool ok, const QString &message);
 
 private:
     bool resolveSelected(bool approve);
     void showSelected();
     void showError(const QString &message);
+    void applyPending(std::vector<ApprovalRecord> pending);
+    void setSource(osh::AuditStore *store, ServiceClient *client);
 
     osh::AuditStore *m_store = nullptr;
+    QPointer<ServiceClient> m_client;
+    bool m_pollInFlight = false;
+    bool m_pollFailed = false;
     ApprovalsModel *m_model;
     QTableView *m_view;
     QPlainTextEdit *m_details;
