@@ -3,6 +3,9 @@
 #include "replaymodel.h"
 #include "timelineview.h"
 
+#include "serviceclient.h"
+#include "servicerecords.h"
+
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
@@ -28,6 +31,8 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSplitter>
+#include <QDir>
+#include <QStandardPaths>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
@@ -365,7 +370,7 @@ void ReplayPage::setPolicyTextProvider(std::function<QString()> text, std::funct
 
 void ReplayPage::setStore(osh::AuditStore *store)
 {
-    if (store == m_store)
+    if (store == m_store && !m_client)
         return;
     waitForWorker();
     m_timeline->setSession(nullptr);
@@ -373,23 +378,77 @@ void ReplayPage::setStore(osh::AuditStore *store)
     m_whatIf.reset();
     m_session.reset();
     m_store = store;
+    m_client = nullptr;
+    m_cache.reset();
+    m_serviceSessions.clear();
+    m_fetching.clear();
     showDetails(-1);
     fillWhatIfTable();
     refreshSessions();
 }
 
+QString ReplayPage::defaultCachePath()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::CacheLocation)).filePath(QStringLiteral("replay-cache.db"));
+}
+
+bool ReplayPage::setService(ServiceClient *client, const QString &cachePath)
+{
+    std::string error;
+    std::shared_ptr<AuditStore> cache = AuditStore::open(cachePath.toStdString(), error);
+    if (!cache) {
+        setStore(nullptr);
+        showMessage(tr("Cannot open the replay cache %1: %2").arg(cachePath, QString::fromStdString(error)));
+        return false;
+    }
+    setStore(nullptr);
+    m_cache = std::move(cache);
+    m_store = m_cache.get();
+    m_client = client;
+    refreshSessions();
+    return true;
+}
+
 void ReplayPage::refreshSessions()
 {
-    const QString current = m_sessions->currentData().toString();
-    m_sessions->clear();
-    if (!m_store)
+    if (m_client) {
+        if (m_listInFlight)
+            return;
+        m_listInFlight = true;
+        m_client->get<std::vector<SessionSummary>>(QStringLiteral("/v1/audit/sessions"), this, &records::sessions,
+                                                   [this](std::optional<std::vector<SessionSummary>> sessions, const QString &error) {
+            m_listInFlight = false;
+            if (!m_client)
+                return;
+            if (!sessions) {
+                showMessage(tr("Cannot list the sessions of openshelld at %1: %2").arg(m_client->endpointText(), error));
+                return;
+            }
+            m_serviceSessions.clear();
+            for (const auto &s : *sessions)
+                m_serviceSessions.insert(QString::fromStdString(s.session.id), s);
+            fillSessions(*sessions);
+        });
         return;
+    }
+    if (!m_store) {
+        m_sessions->clear();
+        return;
+    }
     std::string error;
     const auto sessions = m_store->sessions(&error);
     if (!error.empty()) {
+        m_sessions->clear();
         showMessage(tr("Cannot list the sessions: %1").arg(QString::fromStdString(error)));
         return;
     }
+    fillSessions(sessions);
+}
+
+void ReplayPage::fillSessions(const std::vector<SessionSummary> &sessions)
+{
+    const QString current = m_sessions->currentData().toString();
+    m_sessions->clear();
     // Newest first: the one just recorded is the one usually replayed.
     for (auto it = sessions.rbegin(); it != sessions.rend(); ++it) {
         const auto &s = *it;
@@ -411,11 +470,119 @@ void ReplayPage::refreshSessions()
 
 bool ReplayPage::openNewestSession()
 {
+    if (m_client) {
+        // When the list has come: the newest session.
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = connect(m_sessions->model(), &QAbstractItemModel::rowsInserted, this, [this, once] {
+            disconnect(*once);
+            QTimer::singleShot(0, this, [this] {
+                if (m_sessions->count() > 0)
+                    openSession(m_sessions->itemData(0).toString());
+            });
+        });
+        refreshSessions();
+        return true;
+    }
     refreshSessions();
     return m_sessions->count() > 0 && openSession(m_sessions->itemData(0).toString());
 }
 
 bool ReplayPage::openSession(const QString &id)
+{
+    // Sessions imported here are only in the cache; the service's are fetched.
+    if (m_client && m_serviceSessions.contains(id)) {
+        fetchSession(id);
+        return true;
+    }
+    return openCachedSession(id);
+}
+
+void ReplayPage::fetchSession(const QString &id)
+{
+    if (m_fetching == id)
+        return;
+    m_fetching = id;
+    showMessage(tr("Fetching session %1 from openshelld…").arg(id));
+    struct Fetched
+    {
+        QString error;
+        std::size_t events = 0;
+    };
+    const SessionSummary summary = m_serviceSessions.value(id);
+    std::shared_ptr<AuditStore> cache = m_cache;
+    m_client->run<Fetched>(
+        this,
+        [id, summary, cache](service::ApiClient &client) {
+            Fetched f;
+            const std::string sid = id.toStdString();
+            // What the cache holds already (an ended session's events never change).
+            std::int64_t cached = 0;
+            std::string error;
+            if (!cache->scanSession(sid, AuditColumns::Compact, [&](const AuditRowView &row) {
+                    cached = std::max(cached, row.seq);
+                    return true;
+                }, error)) {
+                f.error = QString::fromStdString(error);
+                return f;
+            }
+            std::vector<AuditEvent> fresh;
+            std::string after;
+            for (;;) {
+                const std::string target = "/v1/audit/events?session=" + service::ApiClient::encode(sid)
+                    + "&format=jsonl&limit=10000" + (after.empty() ? std::string() : "&after=" + service::ApiClient::encode(after));
+                const service::ApiResponse r = client.request("GET", target, {}, 120000);
+                if (!r.ok()) {
+                    f.error = QString::fromStdString(r.message());
+                    return f;
+                }
+                std::string_view body = r.body;
+                int lineNo = 0;
+                while (!body.empty()) {
+                    const auto nl = body.find('\n');
+                    const std::string_view line = body.substr(0, nl);
+                    body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
+                    ++lineNo;
+                    if (line.find_first_not_of(" \t\r") == std::string_view::npos)
+                        continue;
+                    QString why;
+                    auto e = records::auditEvent(line, &why);
+                    if (!e) {
+                        f.error = QStringLiteral("line %1: %2").arg(lineNo).arg(why);
+                        return f;
+                    }
+                    if (e->seq > cached)
+                        fresh.push_back(std::move(*e));
+                }
+                const auto next = r.headers.find("openshell-next-cursor");
+                if (next == r.headers.end() || next->second.empty())
+                    break;
+                after = next->second;
+            }
+            SessionRecord record = summary.session;
+            record.id = sid;
+            cache->beginSession(record);
+            for (auto &e : fresh)
+                cache->append(std::move(e));
+            f.events = fresh.size();
+            if (record.endedAt)
+                cache->endSession(sid, record.exitStatus, record.exitReason, *record.endedAt);
+            if (!cache->flush(60000))
+                f.error = QString::fromStdString(cache->lastError());
+            return f;
+        },
+        [this, id](Fetched f) {
+            if (m_fetching != id)
+                return;
+            m_fetching.clear();
+            if (!f.error.isEmpty()) {
+                showMessage(tr("Cannot fetch session %1 from openshelld: %2").arg(id, f.error));
+                return;
+            }
+            openCachedSession(id);
+        });
+}
+
+bool ReplayPage::openCachedSession(const QString &id)
 {
     if (!m_store) {
         showMessage(tr("No audit store is open."));

@@ -8,9 +8,11 @@
 // against another policy text (on a worker thread) to see, in a diff lane
 // and a summary table, which decisions would change.
 
+#include "audit/auditquery.h"
 #include "replay/replaysession.h"
 #include "replay/whatif.h"
 
+#include <QHash>
 #include <QPointer>
 #include <QWidget>
 
@@ -40,6 +42,7 @@ class AuditStore;
 namespace osh::ui {
 
 class ReplayModel;
+class ServiceClient;
 class TimelineView;
 
 class ReplayPage : public QWidget
@@ -53,11 +56,22 @@ public:
     // Not owned; must outlive the page or be replaced (nullptr first) before
     // it goes. Lists its sessions.
     void setStore(osh::AuditStore *store);
+    // Through openshelld (client not owned): the sessions are listed from
+    // GET /v1/audit/sessions; opening one fetches its events (JSON lines,
+    // every page, off the GUI thread) into the cache store at cachePath
+    // (created when missing) and replays them from there. False (reason
+    // inline) when the cache cannot be opened.
+    bool setService(ServiceClient *client, const QString &cachePath);
+    // The cache folder's store file for setService().
+    static QString defaultCachePath();
+    bool isFetching() const { return !m_fetching.isEmpty(); }
     // What "What if… > Against the editor's text" uses: the text and the
     // file name it is shown under.
     void setPolicyTextProvider(std::function<QString()> text, std::function<QString()> name = {});
 
     // Loads a session of the store; false with the reason shown inline.
+    // Through the service: true once its events are being fetched;
+    // sessionLoaded() follows (or the reason is shown inline).
     bool openSession(const QString &id);
     // Opens the newest recorded session; false when there is none.
     bool openNewestSession();
@@ -131,8 +145,16 @@ private:
     void fillWhatIfTable();
     void jumpToSeq(std::int64_t seq);
     void waitForWorker();
+    bool openCachedSession(const QString &id);
+    void fillSessions(const std::vector<SessionSummary> &sessions);
+    void fetchSession(const QString &id);
 
     osh::AuditStore *m_store = nullptr;
+    QPointer<ServiceClient> m_client;
+    std::shared_ptr<osh::AuditStore> m_cache; // through the service: the fetched sessions
+    QHash<QString, SessionSummary> m_serviceSessions;
+    QString m_fetching; // the session being fetched
+    bool m_listInFlight = false;
     std::optional<replay::ReplaySession> m_session;
     std::optional<replay::WhatIfResult> m_whatIf;
     std::function<QString()> m_policyText;
