@@ -51,6 +51,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_approvalsDock(new QDockWidget(tr("Approvals"), this))
     , m_notifier(new Notifier(this))
     , m_summary(new QLabel(this))
+    , m_runtimeLabel(new QLabel(this))
 {
     setWindowTitle(tr("OpenShell Studio"));
 
@@ -132,6 +133,8 @@ MainWindow::MainWindow(QWidget *parent)
         else
             m_messageBar->showInformation(text, 5000);
     });
+    m_runtimeLabel->setObjectName(QStringLiteral("runtimeStatus"));
+    statusBar()->addPermanentWidget(m_runtimeLabel);
     statusBar()->addPermanentWidget(m_summary);
 
     auto *file = menuBar()->addMenu(tr("&File"));
@@ -187,9 +190,44 @@ MainWindow::MainWindow(QWidget *parent)
         m_approvalsDock->raise();
         activateWindow();
     });
-    setStorePath(QString::fromStdString(AuditStore::defaultPath()));
+    setRuntime(StudioRuntime::detect());
     resize(1400, 900);
 }
+
+void MainWindow::setRuntime(const StudioRuntime &runtime)
+{
+    m_runtime = runtime;
+    ServiceClient *old = m_service;
+    m_service = nullptr;
+    if (m_runtime.kind == StudioRuntime::Kind::Service) {
+        m_service = new ServiceClient(*m_runtime.endpoint, this);
+        connect(m_service, &ServiceClient::reachabilityChanged, this, [this](bool reachable, const QString &error) {
+            m_runtimeLabel->setText(reachable ? m_runtime.statusText()
+                                              : tr("openshelld at %1 does not answer").arg(m_runtime.endpointText()));
+            m_runtimeLabel->setToolTip(reachable ? QString() : error + u'\n' + StudioRuntime::howToStart());
+            if (!reachable)
+                m_messageBar->showError(tr("openshelld at %1 does not answer: %2").arg(m_runtime.endpointText(), error));
+        });
+        m_launcher->setRuntime(m_runtime, m_service);
+        m_approvals->setService(m_service);
+        const QString cache = ReplayPage::defaultCachePath();
+        if (!m_replay->setService(m_service, cache))
+            m_messageBar->showError(tr("The replay cache %1 cannot be opened.").arg(cache));
+        m_service->probe();
+        m_launcher->setStore(nullptr);
+        m_store.reset(); // nothing reads it any more
+    } else {
+        m_launcher->setRuntime(m_runtime);
+        // The user's own store: in-process sessions, imports, osctl's local runs.
+        setStorePath(QString::fromStdString(AuditStore::defaultPath()));
+    }
+    delete old; // waits for its calls; their answers are dropped
+    m_runtimeLabel->setText(m_runtime.statusText());
+    m_runtimeLabel->setToolTip(m_runtime.kind == StudioRuntime::Kind::None ? m_runtime.note + u'\n' + StudioRuntime::howToStart()
+                                                                          : m_runtime.note);
+}
+
+QString MainWindow::runtimeStatusText() const { return m_runtimeLabel->text(); }
 
 MainWindow::~MainWindow()
 {
@@ -200,17 +238,21 @@ MainWindow::~MainWindow()
 
 void MainWindow::setStorePath(const QString &path)
 {
-    m_approvals->setStore(nullptr);
+    const bool service = m_runtime.kind == StudioRuntime::Kind::Service;
+    if (!service)
+        m_approvals->setStore(nullptr);
     std::string error;
     auto store = AuditStore::open(path.toStdString(), error);
     if (!store) {
         m_messageBar->showError(tr("Audit store %1 cannot be opened: %2").arg(path, QString::fromStdString(error)));
         return;
     }
+    m_launcher->setStore(store.get());
+    if (!service) {
+        m_approvals->setStore(store.get());
+        m_replay->setStore(store.get());
+    }
     m_store = std::move(store);
-    m_launcher->setStore(m_store.get());
-    m_approvals->setStore(m_store.get());
-    m_replay->setStore(m_store.get());
 }
 
 bool MainWindow::openWorkspace(const QString &path)

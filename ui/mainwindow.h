@@ -3,6 +3,8 @@
 // policy tests, sandbox launcher) and the docks (policies, problems,
 // approvals). Each page is its own class; this window only wires them.
 
+#include "serviceclient.h"
+
 #include <QMainWindow>
 
 #include <memory>
@@ -48,7 +50,15 @@ public:
     bool openPolicy(const QString &file);
     // The audit store the launcher and the approvals panel use (the default
     // path unless set); nullptr with a status message when it cannot open.
+    // Through openshelld only the (in-process) launcher's: approvals and
+    // replay come from the service.
     void setStorePath(const QString &path);
+    // Where sessions run: decided once at start (StudioRuntime::detect()) and
+    // shown in the status bar; the launcher, approvals and replay follow it.
+    void setRuntime(const StudioRuntime &runtime);
+    const StudioRuntime &runtime() const { return m_runtime; }
+    ServiceClient *service() const { return m_service; }
+    QString runtimeStatusText() const;
 
     PolicyEditor *editor() const { return m_editor; }
     ProblemsModel *problems() const { return m_problems; }
@@ -105,6 +115,9 @@ private:
     QDockWidget *m_approvalsDock;
     Notifier *m_notifier;
     QLabel *m_summary;
+    QLabel *m_runtimeLabel;
+    StudioRuntime m_runtime;
+    ServiceClient *m_service = nullptr;
     VisualEditor *m_visual = nullptr;
     ReplayPage *m_replay = nullptr;
     HistoryPanel *m_history = nullptr;

@@ -5,6 +5,8 @@
 #include "policytestspage.h"
 #include "replay/replaypage.h"
 #include "replay/timelineview.h"
+
+#include <memory>
 #include "simulatorpage.h"
 
 #include <QCoreApplication>
@@ -52,9 +54,21 @@ void fillReplay(osh::ui::MainWindow &window, osh::ui::ReplayPage *page, bool wha
     // The session list starts with the newest; open it at its first violation.
     if (!page->session() && !page->openNewestSession())
         return;
-    page->timeline()->nextViolation();
-    if (whatIf)
-        page->runWhatIf(window.editor()->text(), window.editor()->fileName());
+    auto show = [w = &window, page, whatIf] {
+        page->timeline()->nextViolation();
+        if (whatIf)
+            page->runWhatIf(w->editor()->text(), w->editor()->fileName());
+    };
+    if (page->session()) {
+        show();
+        return;
+    }
+    // Through openshelld the session arrives later, once fetched.
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = QObject::connect(page, &osh::ui::ReplayPage::sessionLoaded, page, [once, show] {
+        QObject::disconnect(*once);
+        show();
+    });
 }
 
 } // namespace
