@@ -39,7 +39,7 @@
         <translation>Mit --page replay: die Sitzung gegen die Richtlinie im Editor neu entscheiden.</translation>
     </message>
     <message>
-        <location filename="../app/studio/pageoption.cpp" line="+78"/>
+        <location filename="../app/studio/pageoption.cpp" line="+92"/>
         <source>No view named &apos;%1&apos;; the views are: %2.</source>
         <translation>Keine Ansicht namens &apos;%1&apos;; verfügbare Ansichten: %2.</translation>
     </message>
@@ -138,7 +138,7 @@
 <context>
     <name>osh::ui::ApprovalsPanel</name>
     <message>
-        <location filename="../ui/approvalspanel.cpp" line="+48"/>
+        <location filename="../ui/approvalspanel.cpp" line="+51"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
@@ -158,12 +158,13 @@
         <translation>Notiz (optional, wird mit dem Ergebnis protokolliert)</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+80"/>
+        <location line="+16"/>
         <source>Cannot read the pending approvals: %1</source>
         <translation>Die ausstehenden Freigaben können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>%1 held by %2: %3</source>
         <translation>%1 zurückgehalten durch %2: %3</translation>
     </message>
@@ -198,22 +199,25 @@ Entscheidung:
         <translation>Zuerst eine zurückgehaltene Aktion auswählen.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+30"/>
         <source>Approval #%1 is no longer pending.</source>
         <translation>Freigabe #%1 steht nicht mehr aus.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>Cannot resolve approval #%1: %2</source>
         <translation>Über Freigabe #%1 kann nicht entschieden werden: %2</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-18"/>
+        <location line="+23"/>
         <source>Approved #%1.</source>
         <translation>#%1 freigegeben.</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-23"/>
+        <location line="+23"/>
         <source>Denied #%1.</source>
         <translation>#%1 abgelehnt.</translation>
     </message>
@@ -310,6 +314,19 @@ Entscheidung:
         <location line="+2"/>
         <source>tool</source>
         <translation>Tool</translation>
+    </message>
+</context>
+<context>
+    <name>osh::ui::EventFollower</name>
+    <message>
+        <location filename="../ui/serviceclient.cpp" line="+231"/>
+        <source>openshelld closed the event stream before the session ended</source>
+        <translation>openshelld hat den Ereignisstrom vor dem Ende der Sitzung geschlossen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the event stream broke: %1</source>
+        <translation>der Ereignisstrom ist abgebrochen: %1</translation>
     </message>
 </context>
 <context>
@@ -669,7 +686,7 @@ Entscheidung:
 <context>
     <name>osh::ui::LauncherPage</name>
     <message>
-        <location filename="../ui/launcherpage.cpp" line="+78"/>
+        <location filename="../ui/launcherpage.cpp" line="+82"/>
         <source>Start the workspace&apos;s stand-in services (services/standin.py) with the session</source>
         <translation>Die Ersatzdienste des Arbeitsbereichs (services/standin.py) mit der Sitzung starten</translation>
     </message>
@@ -684,18 +701,23 @@ Entscheidung:
         <translation>S&amp;toppen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <source>Memory, CPU and process figures are not available through openshelld.</source>
+        <translation>Speicher-, CPU- und Prozesswerte sind über openshelld nicht verfügbar.</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <location line="+1"/>
-        <location line="+372"/>
+        <location line="+1"/>
+        <location line="+415"/>
         <location line="+1"/>
         <location line="+1"/>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>n/a</source>
         <translation>k. A.</translation>
     </message>
     <message>
-        <location line="-385"/>
+        <location line="-429"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
@@ -710,12 +732,12 @@ Entscheidung:
         <translation>Mitlaufen</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Stand-ins for the company services the workspace&apos;s tools reach, on loopback addresses only.</source>
         <translation>Ersatz für die Unternehmensdienste, die die Tools des Arbeitsbereichs erreichen, nur auf Loopback-Adressen.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+22"/>
         <source>The agent command (default: the policy&apos;s agent.command)</source>
         <translation>Befehl des Agenten (Standard: agent.command der Richtlinie)</translation>
     </message>
@@ -725,7 +747,7 @@ Entscheidung:
         <translation>Text filtern</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+27"/>
         <source>&amp;Policy:</source>
         <translation>&amp;Richtlinie:</translation>
     </message>
@@ -740,7 +762,7 @@ Entscheidung:
         <translation>B&amp;efehl:</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Memory:</source>
         <translation>Speicher:</translation>
     </message>
@@ -755,7 +777,7 @@ Entscheidung:
         <translation>Prozesse:</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+85"/>
         <source>No *.policy.yaml in %1.</source>
         <translation>Keine *.policy.yaml in %1.</translation>
     </message>
@@ -773,16 +795,17 @@ Entscheidung:
     </message>
     <message>
         <location line="+10"/>
+        <location line="+281"/>
         <source>The policy&apos;s isolation cannot run here: %1</source>
         <translation>Die Isolation der Richtlinie ist hier nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-269"/>
         <source>Cannot open the audit store %1: %2</source>
         <translation>Der Audit-Speicher %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+19"/>
         <source>A session is already running.</source>
         <translation>Es läuft bereits eine Sitzung.</translation>
     </message>
@@ -802,7 +825,7 @@ Entscheidung:
         <translation>Den Befehl des Agenten eingeben oder agent.command in der Richtlinie setzen.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
         <source>Starting the stand-in services…</source>
         <translation>Ersatzdienste werden gestartet…</translation>
     </message>
@@ -812,22 +835,29 @@ Entscheidung:
         <translation>Die Ersatzdienste konnten nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+31"/>
+        <location line="+285"/>
         <source>The session could not start: %1</source>
         <translation>Die Sitzung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-277"/>
         <source>Session %1 running.</source>
         <translation>Sitzung %1 läuft.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
+        <location line="+16"/>
         <source>Stopping session %1…</source>
         <translation>Sitzung %1 wird gestoppt…</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="-7"/>
+        <source>Cannot stop session %1: %2</source>
+        <translation>Sitzung %1 kann nicht gestoppt werden: %2</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>Session %1 ended: %2, exit status %3.</source>
         <translation>Sitzung %1 beendet: %2, Exit-Status %3.</translation>
     </message>
@@ -851,17 +881,76 @@ Entscheidung:
         <source>Read from the sandbox&apos;s cgroup osh-sbx-%1; n/a when it cannot be read.</source>
         <translation>Aus der cgroup osh-sbx-%1 der Sandbox gelesen; k. A., wenn sie nicht lesbar ist.</translation>
     </message>
+    <message>
+        <location line="+77"/>
+        <source>openshelld cannot run this isolation mode</source>
+        <translation>openshelld kann diesen Isolationsmodus nicht ausführen</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>No openshelld is reachable at %1: %2
+%3</source>
+        <translation>Unter %1 ist kein openshelld erreichbar: %2
+%3</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sessions run in openshelld at %1, as your user.</source>
+        <translation>Sitzungen laufen in openshelld unter %1, als Ihr Benutzer.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sessions run in the studio&apos;s own process (root).</source>
+        <translation>Sitzungen laufen im eigenen Prozess des Studios (root).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sessions run in the studio&apos;s own process (root): %1.</source>
+        <translation>Sitzungen laufen im eigenen Prozess des Studios (root): %1.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No openshelld is reachable at %1 (%2), and without it sessions need the studio to run as root.
+%3</source>
+        <translation>Unter %1 ist kein openshelld erreichbar (%2), und ohne ihn muss das Studio für Sitzungen als root laufen.
+%3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sessions cannot start: %1</source>
+        <translation>Sitzungen können nicht starten: %1</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Starting the session in openshelld…</source>
+        <translation>Die Sitzung wird in openshelld gestartet…</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Session %1 running in openshelld.</source>
+        <translation>Sitzung %1 läuft in openshelld.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Lost session %1&apos;s event stream: %2. It may still run in openshelld (osctl sessions).</source>
+        <translation>Der Ereignisstrom der Sitzung %1 ist verloren: %2. Sie läuft möglicherweise noch in openshelld (osctl sessions).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the stream ended</source>
+        <translation>der Strom wurde beendet</translation>
+    </message>
 </context>
 <context>
     <name>osh::ui::MainWindow</name>
     <message>
         <location filename="../ui/mainwindow.cpp" line="+51"/>
-        <location line="+129"/>
+        <location line="+132"/>
         <source>Approvals</source>
         <translation>Freigaben</translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="-127"/>
         <source>OpenShell Studio</source>
         <translation>OpenShell Studio</translation>
     </message>
@@ -906,7 +995,7 @@ Entscheidung:
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -951,12 +1040,27 @@ Entscheidung:
         <translation>Freigaben (%1 ausstehend)</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+23"/>
+        <source>openshelld at %1 does not answer</source>
+        <translation>openshelld unter %1 antwortet nicht</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>openshelld at %1 does not answer: %2</source>
+        <translation>openshelld unter %1 antwortet nicht: %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The replay cache %1 cannot be opened.</source>
+        <translation>Der Wiedergabe-Cache %1 kann nicht geöffnet werden.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Audit store %1 cannot be opened: %2</source>
         <translation>Der Audit-Speicher %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Workspace %1 does not exist</source>
         <translation>Arbeitsbereich %1 existiert nicht</translation>
     </message>
@@ -1490,7 +1594,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayPage</name>
     <message>
-        <location filename="../ui/replay/replaypage.cpp" line="+114"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+119"/>
         <source>Violations only</source>
         <translation>Nur Verstöße</translation>
     </message>
@@ -1667,12 +1771,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+220"/>
+        <location line="+382"/>
         <source>Any tool</source>
         <translation>Alle Tools</translation>
     </message>
     <message>
-        <location line="-218"/>
+        <location line="-380"/>
         <source>Any outcome</source>
         <translation>Alle Ergebnisse</translation>
     </message>
@@ -1758,12 +1862,22 @@ Vorschlag: %2</translation>
         <translation>Was-wäre-wenn</translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+106"/>
+        <source>Cannot open the replay cache %1: %2</source>
+        <translation>Der Wiedergabe-Cache %1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Cannot list the sessions of openshelld at %1: %2</source>
+        <translation>Die Sitzungen von openshelld unter %1 können nicht aufgelistet werden: %2</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Cannot list the sessions: %1</source>
         <translation>Die Sitzungen können nicht aufgelistet werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+15"/>
         <source>%1 — %2, %n event(s), %3 blocked, escalated, redacted or throttled</source>
         <translation>
             <numerusform>%1 — %2, %n Ereignis, %3 blockiert, eskaliert, geschwärzt oder gedrosselt</numerusform>
@@ -1776,7 +1890,17 @@ Vorschlag: %2</translation>
         <translation>Noch keine Sitzung aufgezeichnet: eine auf der Seite Ausführung starten (oder mit osctl run, osctl demo) oder eine importieren.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+39"/>
+        <source>Fetching session %1 from openshelld…</source>
+        <translation>Sitzung %1 wird von openshelld geholt…</translation>
+    </message>
+    <message>
+        <location line="+73"/>
+        <source>Cannot fetch session %1 from openshelld: %2</source>
+        <translation>Sitzung %1 kann nicht von openshelld geholt werden: %2</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <location filename="../ui/replay/replaypagewhatif.cpp" line="+91"/>
         <source>No audit store is open.</source>
         <translation>Kein Audit-Speicher geöffnet.</translation>
@@ -2449,6 +2573,49 @@ nachher: %2</translation>
         <location line="+3"/>
         <source>Saved test case &apos;%1&apos; to tests/%2.</source>
         <translation>Testfall &apos;%1&apos; in tests/%2 gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>osh::ui::StudioRuntime</name>
+    <message>
+        <location filename="../ui/serviceclient.cpp" line="-182"/>
+        <source>OPENSHELL_ENDPOINT=local runs sessions in the studio&apos;s own process, which needs root.</source>
+        <translation>OPENSHELL_ENDPOINT=local führt Sitzungen im eigenen Prozess des Studios aus, was root erfordert.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>OPENSHELL_ENDPOINT: %1</source>
+        <translation>OPENSHELL_ENDPOINT: %1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>no openshelld at %1</source>
+        <translation>kein openshelld unter %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 does not exist.</source>
+        <translation>%1 existiert nicht.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>openshelld at %1</source>
+        <translation>openshelld unter %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>in-process (root)</source>
+        <translation>im Prozess (root)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>no openshelld: sessions cannot start</source>
+        <translation>kein openshelld: Sitzungen können nicht starten</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Start one with: sudo scripts/service.sh start --for $USER (or, when it is installed: sudo systemctl start openshelld), then restart the studio. Your user must be in the service&apos;s group.</source>
+        <translation>Einen starten mit: sudo scripts/service.sh start --for $USER (oder, wenn er installiert ist: sudo systemctl start openshelld), dann das Studio neu starten. Ihr Benutzer muss in der Gruppe des Dienstes sein.</translation>
     </message>
 </context>
 <context>
