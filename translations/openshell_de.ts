@@ -686,7 +686,7 @@ Entscheidung:
 <context>
     <name>osh::ui::LauncherPage</name>
     <message>
-        <location filename="../ui/launcherpage.cpp" line="+82"/>
+        <location filename="../ui/launcherpage.cpp" line="+93"/>
         <source>Start the workspace&apos;s stand-in services (services/standin.py) with the session</source>
         <translation>Die Ersatzdienste des Arbeitsbereichs (services/standin.py) mit der Sitzung starten</translation>
     </message>
@@ -709,7 +709,7 @@ Entscheidung:
         <location line="+1"/>
         <location line="+1"/>
         <location line="+1"/>
-        <location line="+415"/>
+        <location line="+420"/>
         <location line="+1"/>
         <location line="+1"/>
         <location line="+18"/>
@@ -717,7 +717,7 @@ Entscheidung:
         <translation>k. A.</translation>
     </message>
     <message>
-        <location line="-429"/>
+        <location line="-434"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
@@ -795,12 +795,12 @@ Entscheidung:
     </message>
     <message>
         <location line="+10"/>
-        <location line="+281"/>
+        <location line="+286"/>
         <source>The policy&apos;s isolation cannot run here: %1</source>
         <translation>Die Isolation der Richtlinie ist hier nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location line="-269"/>
+        <location line="-274"/>
         <source>Cannot open the audit store %1: %2</source>
         <translation>Der Audit-Speicher %1 kann nicht geöffnet werden: %2</translation>
     </message>
@@ -835,13 +835,18 @@ Entscheidung:
         <translation>Die Ersatzdienste konnten nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location line="+31"/>
-        <location line="+285"/>
+        <location line="+3"/>
+        <source>They listen on ports 443 and 587, which only root may open here: uncheck them to run the session without them, or ask an administrator to allow it (sysctl net.ipv4.ip_unprivileged_port_start=443).</source>
+        <translation>Sie lauschen auf den Ports 443 und 587, die hier nur root öffnen darf: Die Ersatzdienste abwählen, um die Sitzung ohne sie auszuführen, oder die Administration bitten, dies zu erlauben (sysctl net.ipv4.ip_unprivileged_port_start=443).</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <location line="+287"/>
         <source>The session could not start: %1</source>
         <translation>Die Sitzung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location line="-277"/>
+        <location line="-279"/>
         <source>Session %1 running.</source>
         <translation>Sitzung %1 läuft.</translation>
     </message>
@@ -887,7 +892,7 @@ Entscheidung:
         <translation>openshelld kann diesen Isolationsmodus nicht ausführen</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+52"/>
         <source>No openshelld is reachable at %1: %2
 %3</source>
         <translation>Unter %1 ist kein openshelld erreichbar: %2
@@ -2594,8 +2599,8 @@ nachher: %2</translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>%1 does not exist.</source>
-        <translation>%1 existiert nicht.</translation>
+        <source>%1 does not exist</source>
+        <translation>%1 existiert nicht</translation>
     </message>
     <message>
         <location line="+10"/>

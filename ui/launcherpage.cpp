@@ -36,6 +36,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <unistd.h>
+
 namespace osh::ui {
 
 namespace {
@@ -61,6 +63,15 @@ QString formatBytes(qint64 bytes)
     if (bytes >= qint64(1) << 30)
         return QStringLiteral("%1 GiB").arg(double(bytes) / double(qint64(1) << 30), 0, 'f', 2);
     return QStringLiteral("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
+}
+
+// Whether this user may not listen on the stand-ins' ports (443, 587).
+bool privilegedPortsClosed()
+{
+    if (::geteuid() == 0)
+        return false;
+    QFile f(QStringLiteral("/proc/sys/net/ipv4/ip_unprivileged_port_start"));
+    return !f.open(QIODevice::ReadOnly) || f.readAll().trimmed().toInt() > 443;
 }
 
 QComboBox *filterCombo(QWidget *parent, const QString &all, const QStringList &values)
@@ -411,7 +422,12 @@ bool LauncherPage::start()
         showMessage(tr("Starting the stand-in services…"), false);
         if (!m_services->start(m_workspace, &error, true)) {
             m_services.reset();
-            showMessage(tr("The stand-in services could not start: %1").arg(error), true);
+            QString why = tr("The stand-in services could not start: %1").arg(error);
+            if (privilegedPortsClosed())
+                why += u'\n'
+                    + tr("They listen on ports 443 and 587, which only root may open here: uncheck them to run the session "
+                         "without them, or ask an administrator to allow it (sysctl net.ipv4.ip_unprivileged_port_start=443).");
+            showMessage(why, true);
             return false;
         }
     }
@@ -575,7 +591,7 @@ void LauncherPage::setRuntime(const StudioRuntime &runtime, ServiceClient *clien
     m_probeTimer->stop();
     const bool service = m_runtime.kind == StudioRuntime::Kind::Service;
     // The figures come from the sandbox's cgroup, which only the in-process runtime can read.
-    m_resourceBox->setVisible(!service);
+    m_resourceBox->setVisible(m_runtime.kind == StudioRuntime::Kind::InProcess);
     m_resourceNote->setVisible(service);
     if (service)
         probeService();
@@ -635,6 +651,8 @@ QString LauncherPage::isolationProblem(osh::Isolation isolation) const
         // Unknown until the service said: it refuses what it cannot run.
         return m_serviceIsolation.value(QString::fromLatin1(isolationName(isolation).data()));
     }
+    if (m_runtime.kind == StudioRuntime::Kind::None)
+        return {}; // nothing runs here anyway: the runtime note says why
     return runtime::Sandbox::availability(isolation);
 }
 

@@ -73,7 +73,7 @@ StudioRuntime StudioRuntime::detect()
     }
     r.kind = Kind::None;
     r.endpoint = found;
-    r.note = QCoreApplication::translate("osh::ui::StudioRuntime", "%1 does not exist.").arg(QString::fromStdString(found->path));
+    r.note = QCoreApplication::translate("osh::ui::StudioRuntime", "%1 does not exist").arg(QString::fromStdString(found->path));
     return r;
 }
 
