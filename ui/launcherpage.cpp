@@ -238,10 +238,14 @@ LauncherPage::LauncherPage(QWidget *parent)
 
 LauncherPage::~LauncherPage()
 {
-    // Its thread delivers to this page: stop it first (a session of the
-    // service goes on there; osctl sessions lists it).
+    // Its thread delivers to this page: stop it first.
     delete m_follower;
     m_follower = nullptr;
+    // A session of the service ends with the page, as an in-process one does
+    // (recorded as interrupted); the client finishes the call before it goes.
+    if (m_client && m_serviceState == ServiceState::Running && !m_sessionId.isEmpty())
+        m_client->call(QStringLiteral("DELETE"), QStringLiteral("/v1/sessions/") + ServiceClient::encode(m_sessionId), {}, nullptr,
+                       [](const ServiceReply &) {}, 10000);
     // The session writes to the store until it is gone: delete it first.
     delete m_session;
     m_session = nullptr;

@@ -312,6 +312,30 @@ private Q_SLOTS:
         QVERIFY(!page.isRunning());
     }
 
+    // Closing the page ends its session in the service, as in-process.
+    void closingThePageEndsTheSession()
+    {
+        QString id;
+        {
+            LauncherPage page;
+            page.setRuntime(m_runtime, m_client.get());
+            QVERIFY(page.setPolicyFile(m_dir + QStringLiteral("/policies/run.policy.yaml")));
+            page.setCommand(QStringLiteral("sleep 90"));
+            QSignalSpy started(&page, &LauncherPage::sessionStarted);
+            QTRY_VERIFY_WITH_TIMEOUT(page.serviceReachable().value_or(false), 20000);
+            QVERIFY2(page.start(), qPrintable(page.messageText()));
+            QTRY_VERIFY_WITH_TIMEOUT(started.count() == 1, 120000);
+            id = page.sessionId();
+        }
+        m_client->waitForDone();
+        ApiClient c(*m_runtime.endpoint);
+        QJsonObject session;
+        QTRY_VERIFY_WITH_TIMEOUT((session = osh::test::json(c.request("GET", "/v1/sessions/" + id.toStdString())),
+                                  session.value(QStringLiteral("state")).toString() == QStringLiteral("ended")),
+                                 60000);
+        QCOMPARE(session.value(QStringLiteral("exit_reason")).toString(), QStringLiteral("interrupted"));
+    }
+
     // The first session again, fetched into the user's cache and replayed.
     void replaysThroughService()
     {
