@@ -709,7 +709,7 @@ Entscheidung:
         <location line="+1"/>
         <location line="+1"/>
         <location line="+1"/>
-        <location line="+420"/>
+        <location line="+424"/>
         <location line="+1"/>
         <location line="+1"/>
         <location line="+18"/>
@@ -717,7 +717,7 @@ Entscheidung:
         <translation>k. A.</translation>
     </message>
     <message>
-        <location line="-434"/>
+        <location line="-438"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
@@ -777,7 +777,7 @@ Entscheidung:
         <translation>Prozesse:</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+89"/>
         <source>No *.policy.yaml in %1.</source>
         <translation>Keine *.policy.yaml in %1.</translation>
     </message>
