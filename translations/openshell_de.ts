@@ -836,8 +836,8 @@ Entscheidung:
     </message>
     <message>
         <location line="+3"/>
-        <source>They listen on ports 443 and 587, which only root may open here: uncheck them to run the session without them, or ask an administrator to allow it (sysctl net.ipv4.ip_unprivileged_port_start=443).</source>
-        <translation>Sie lauschen auf den Ports 443 und 587, die hier nur root öffnen darf: Die Ersatzdienste abwählen, um die Sitzung ohne sie auszuführen, oder die Administration bitten, dies zu erlauben (sysctl net.ipv4.ip_unprivileged_port_start=443).</translation>
+        <source>They listen on ports 443 and 587, which only root may open here: uncheck them to run the session without them, or have an administrator start them for everybody (sudo scripts/service.sh start --for $USER).</source>
+        <translation>Sie lauschen auf den Ports 443 und 587, die hier nur root öffnen darf: Die Ersatzdienste abwählen, um die Sitzung ohne sie auszuführen, oder sie von der Administration für alle starten lassen (sudo scripts/service.sh start --for $USER).</translation>
     </message>
     <message>
         <location line="+33"/>

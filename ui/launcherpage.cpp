@@ -430,7 +430,7 @@ bool LauncherPage::start()
             if (privilegedPortsClosed())
                 why += u'\n'
                     + tr("They listen on ports 443 and 587, which only root may open here: uncheck them to run the session "
-                         "without them, or ask an administrator to allow it (sysctl net.ipv4.ip_unprivileged_port_start=443).");
+                         "without them, or have an administrator start them for everybody (sudo scripts/service.sh start --for $USER).");
             showMessage(why, true);
             return false;
         }
