@@ -3,6 +3,7 @@
 // JSON lines in the eval request format.
 
 #include "commands.h"
+#include "remote.h"
 
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
@@ -17,6 +18,9 @@
 #endif
 
 #include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
@@ -178,11 +182,51 @@ int replay(const QStringList &args)
     if (format != QLatin1StringView("table") && format != QLatin1StringView("jsonl"))
         return usageError(cmd, QStringLiteral("--format must be table or jsonl, not '%1'").arg(format));
 
+    const std::string sessionId = p.positionalArguments().first().toStdString();
+    const QString policyArg = p.value(QStringLiteral("policy"));
+    const Runtime rt = chooseRuntime(p, cmd, false);
+    if (rt.kind == Runtime::Invalid)
+        return Usage;
+    if (rt.kind == Runtime::Service) {
+        // The service replays what it recorded; it reads the policy file as you.
+        if (!QFileInfo::exists(policyArg))
+            return usageError(cmd, QStringLiteral("through openshelld --policy must be a file (revisions are read in-process: "
+                                                  "OPENSHELL_ENDPOINT=local with --store)"));
+        std::string body;
+        if (const int code = remoteRequest(*rt.endpoint, cmd, "POST", "/v1/policies/whatif",
+                                           {{QStringLiteral("session"), QString::fromStdString(sessionId)},
+                                            {QStringLiteral("policy_path"), QFileInfo(policyArg).absoluteFilePath()}},
+                                           &body);
+            code != Ok)
+            return code;
+        const QJsonObject r = QJsonDocument::fromJson(QByteArray::fromStdString(body)).object();
+        if (format == QLatin1StringView("jsonl")) {
+            for (const auto &a : r.value(QStringLiteral("actions")).toArray())
+                std::printf("%s\n", QJsonDocument(a.toObject()).toJson(QJsonDocument::Compact).constData());
+            QJsonObject summary = r;
+            summary.remove(QStringLiteral("actions"));
+            std::printf("%s\n", QJsonDocument(QJsonObject{{QStringLiteral("summary"), summary}}).toJson(QJsonDocument::Compact).constData());
+            return Ok;
+        }
+        std::vector<std::vector<std::string>> rows{{"SEQ", "BEFORE", "AFTER", "POLICY BEFORE", "POLICY AFTER"}};
+        for (const auto &v : r.value(QStringLiteral("actions")).toArray()) {
+            const QJsonObject a = v.toObject();
+            auto str = [&a](const char *k) {
+                const QString t = a.value(QLatin1StringView(k)).toString();
+                return t.isEmpty() ? std::string("-") : t.toStdString();
+            };
+            rows.push_back({std::to_string(a.value(QStringLiteral("seq")).toInteger()), str("before"), str("after"),
+                            str("policy_before"), str("policy_after")});
+        }
+        printTable(rows);
+        std::printf("\n%s (%lld of %lld actions)\n", r.value(QStringLiteral("summary")).toString().toUtf8().constData(),
+                    static_cast<long long>(r.value(QStringLiteral("changed")).toInteger()),
+                    static_cast<long long>(r.value(QStringLiteral("total")).toInteger()));
+        return Ok;
+    }
     auto store = openStore(p, cmd);
     if (!store)
         return Failed;
-    const std::string sessionId = p.positionalArguments().first().toStdString();
-    const QString policyArg = p.value(QStringLiteral("policy"));
     std::string error;
     std::shared_ptr<const osh::PolicyDocument> doc;
     if (QFileInfo::exists(policyArg)) {
