@@ -16,7 +16,7 @@ packages=(
   qt6-translations-l10n
   # core libraries
   libyaml-dev libre2-dev libhyperscan-dev libphonenumber-dev libprotobuf-dev libicu-dev
-  libboost-dev libsqlite3-dev libgit2-dev libarchive-dev libbenchmark-dev
+  libboost-dev libssl-dev libsqlite3-dev libgit2-dev libarchive-dev libbenchmark-dev
   # sandboxes
   runsc crun busybox-static iproute2
   # running the studio headless, screenshots

@@ -71,7 +71,9 @@ int main(int argc, char *argv[])
                  QStringLiteral("Bearer tokens for TCP clients (ID UID SCOPES SECRET a line); created 0600 with one admin "
                                 "token if missing (default /etc/openshell/tokens)."),
                  QStringLiteral("file"), QStringLiteral("/etc/openshell/tokens")});
-    p.addOption({QStringLiteral("tls-cert"), QStringLiteral("TLS certificate (PEM) for TCP listeners."), QStringLiteral("file")});
+    p.addOption({QStringLiteral("tls-cert"),
+                 QStringLiteral("TLS certificate chain (PEM): TCP listeners speak TLS 1.2+ and may use any address."),
+                 QStringLiteral("file")});
     p.addOption({QStringLiteral("tls-key"), QStringLiteral("TLS private key (PEM)."), QStringLiteral("file")});
     p.addOption({QStringLiteral("store"), QStringLiteral("The audit store (default /var/lib/openshell/audit.db)."),
                  QStringLiteral("path"), QStringLiteral("/var/lib/openshell/audit.db")});
@@ -86,9 +88,9 @@ int main(int argc, char *argv[])
 
     if (::geteuid() != 0)
         return fail("needs root: it creates sandboxes, cgroups and mounts (clients need not be root)");
-    if (p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key")))
-        return fail("TLS is not available in this build; listen on a Unix socket or loopback TCP (a TLS-terminating proxy "
-                    "on the same host can front it)");
+    const bool tls = p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key"));
+    if (tls && (!p.isSet(QStringLiteral("tls-cert")) || !p.isSet(QStringLiteral("tls-key"))))
+        return fail("--tls-cert and --tls-key go together");
 
     bool ok = false;
     const double rate = p.value(QStringLiteral("rate-limit")).toDouble(&ok);
@@ -141,6 +143,12 @@ int main(int argc, char *argv[])
     ::unsetenv("LISTEN_FDS");
     ::unsetenv("LISTEN_FDNAMES");
 
+    if (tls) {
+        std::string error;
+        if (!server.useTls(p.value(QStringLiteral("tls-cert")).toStdString(), p.value(QStringLiteral("tls-key")).toStdString(), &error))
+            return fail(error);
+    }
+
     std::shared_ptr<osh::service::TokenStore> tokens;
     for (const QString &l : listens) {
         std::string error;
@@ -161,8 +169,9 @@ int main(int argc, char *argv[])
         const uint port = l.mid(colon + 1).toUInt(&ok);
         if (colon <= 0 || !ok || port > 65535)
             return fail("--listen " + l.toStdString() + ": expected unix:PATH or HOST:PORT");
-        if (!isLoopback(host.toStdString()))
-            return fail("--listen " + l.toStdString() + ": without TLS the service listens on loopback addresses only");
+        if (!tls && !isLoopback(host.toStdString()))
+            return fail("--listen " + l.toStdString() + ": without TLS (--tls-cert, --tls-key) the service listens on loopback "
+                        "addresses only");
         if (!tokens) {
             tokens = std::make_shared<osh::service::TokenStore>();
             const QString file = p.value(QStringLiteral("token-file"));
@@ -173,7 +182,8 @@ int main(int argc, char *argv[])
         }
         if (!server.listenTcp(host.toStdString(), static_cast<std::uint16_t>(port), &error))
             return fail(error);
-        std::fprintf(stderr, "openshelld: listening on %s:%u (bearer tokens)\n", qPrintable(host), server.boundPort());
+        std::fprintf(stderr, "openshelld: listening on %s:%u (%sbearer tokens)\n", qPrintable(host), server.boundPort(),
+                     tls ? "TLS, " : "");
     }
 
     const std::string storePath = p.value(QStringLiteral("store")).toStdString();

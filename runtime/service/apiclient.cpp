@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
@@ -27,7 +28,8 @@ using Socket = asio::generic::stream_protocol::socket;
 
 std::string Endpoint::display() const
 {
-    return kind == Kind::Unix ? "unix:" + path : "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
+    return kind == Kind::Unix ? "unix:" + path
+                              : (tls ? "https://" : "http://") + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":"
             + std::to_string(port);
 }
 
@@ -42,15 +44,13 @@ std::optional<Endpoint> Endpoint::parse(const std::string &text, std::string *er
         }
         return e;
     }
-    if (text.rfind("https://", 0) == 0) {
-        *error = "'" + text + "': https endpoints are not supported yet; use unix:PATH or http://127.0.0.1:PORT";
+    const bool tls = text.rfind("https://", 0) == 0;
+    if (!tls && text.rfind("http://", 0) != 0) {
+        *error = "'" + text + "' is not an endpoint (expected unix:PATH, http://HOST:PORT or https://HOST:PORT)";
         return std::nullopt;
     }
-    if (text.rfind("http://", 0) != 0) {
-        *error = "'" + text + "' is not an endpoint (expected unix:PATH or http://HOST:PORT)";
-        return std::nullopt;
-    }
-    std::string rest = text.substr(7);
+    e.tls = tls;
+    std::string rest = text.substr(tls ? 8 : 7);
     if (const auto slash = rest.find('/'); slash != std::string::npos)
         rest.resize(slash);
     std::string host, port;
@@ -78,7 +78,17 @@ std::optional<Endpoint> Endpoint::parse(const std::string &text, std::string *er
         return std::nullopt;
     }
     e.kind = Kind::Tcp;
-    e.host = host == "localhost" ? "127.0.0.1" : host;
+    // Connections go to addresses only (no resolver is asked); localhost is
+    // the one name, and stays the name TLS checks.
+    if (host != "localhost") {
+        error_code parse;
+        asio::ip::make_address(host, parse);
+        if (parse) {
+            *error = "'" + text + "': the host must be an IP address or localhost";
+            return std::nullopt;
+        }
+    }
+    e.host = host;
     e.port = static_cast<std::uint16_t>(p);
     return e;
 }
@@ -91,6 +101,9 @@ std::optional<Endpoint> Endpoint::fromEnvironment(std::string *error)
         if (e)
             if (const char *t = std::getenv("OPENSHELL_TOKEN"))
                 e->token = t;
+        if (e)
+            if (const char *ca = std::getenv("OPENSHELL_CA"))
+                e->caFile = ca;
         return e;
     }
     struct stat st{};
@@ -142,8 +155,22 @@ struct ApiClient::Io
 {
     asio::io_context io{1};
     Socket socket{io};
+    std::unique_ptr<asio::ssl::context> tlsContext;
+    std::unique_ptr<asio::ssl::stream<Socket &>> tls; // https endpoints
     beast::flat_buffer buffer;
 };
+
+namespace {
+// Calls fn with the connection's byte stream: TLS or the plain socket.
+template <class Fn>
+void withStream(ApiClient::Io &io, Fn &&fn)
+{
+    if (io.tls)
+        fn(*io.tls);
+    else
+        fn(io.socket);
+}
+} // namespace
 
 ApiClient::ApiClient(Endpoint endpoint) : m_endpoint(std::move(endpoint)) {}
 ApiClient::~ApiClient() = default;
@@ -159,7 +186,7 @@ bool connectTo(ApiClient::Io &io, const Endpoint &e, std::chrono::milliseconds t
         io.socket.async_connect(asio::generic::stream_protocol::endpoint(ep.data(), ep.size()), [&](error_code c) { ec = c; });
     } else {
         error_code parse;
-        const auto addr = asio::ip::make_address(e.host, parse);
+        const auto addr = asio::ip::make_address(e.host == "localhost" ? std::string("127.0.0.1") : e.host, parse);
         if (parse) {
             error = "'" + e.host + "' is not an IP address";
             return false;
@@ -180,6 +207,38 @@ bool connectTo(ApiClient::Io &io, const Endpoint &e, std::chrono::milliseconds t
                      "then log in again)";
         else if (ec == asio::error::not_found || ec == asio::error::connection_refused)
             error += " (is openshelld running? sudo systemctl start openshelld, or scripts/service.sh start)";
+        return false;
+    }
+    io.io.restart();
+    if (!e.tls)
+        return true;
+    // https: the service's certificate must chain to the CA (OPENSHELL_CA, else
+    // the system's) and name the host.
+    try {
+        io.tlsContext = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+        io.tlsContext->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1
+                                   | asio::ssl::context::no_tlsv1_1);
+        if (e.caFile.empty())
+            io.tlsContext->set_default_verify_paths();
+        else
+            io.tlsContext->load_verify_file(e.caFile);
+    } catch (const boost::system::system_error &x) {
+        error = "cannot use the CA file " + e.caFile + ": " + x.what();
+        return false;
+    }
+    io.tls = std::make_unique<asio::ssl::stream<Socket &>>(io.socket, *io.tlsContext);
+    io.tls->set_verify_mode(asio::ssl::verify_peer);
+    io.tls->set_verify_callback(asio::ssl::host_name_verification(e.host));
+    error_code parse;
+    asio::ip::make_address(e.host, parse);
+    if (parse) // a name, not an address: say which one (SNI)
+        SSL_set_tlsext_host_name(io.tls->native_handle(), e.host.c_str());
+    ec = asio::error::would_block;
+    io.tls->async_handshake(asio::ssl::stream_base::client, [&](error_code c) { ec = c; });
+    io.io.run_for(timeout);
+    if (ec) {
+        error = ec == asio::error::would_block ? "timed out in the TLS handshake with " + e.display()
+                                               : "TLS with " + e.display() + " failed: " + ec.message();
         return false;
     }
     io.io.restart();
@@ -228,12 +287,14 @@ ApiResponse ApiClient::request(const std::string &method, const std::string &tar
     http::response_parser<http::string_body> parser;
     parser.body_limit(256u << 20);
     error_code ec = asio::error::would_block;
-    http::async_write(io.socket, req, [&](error_code c, std::size_t) {
-        if (c) {
-            ec = c;
-            return;
-        }
-        http::async_read(io.socket, io.buffer, parser, [&](error_code c2, std::size_t) { ec = c2; });
+    withStream(io, [&](auto &s) {
+        http::async_write(s, req, [&](error_code c, std::size_t) {
+            if (c) {
+                ec = c;
+                return;
+            }
+            http::async_read(s, io.buffer, parser, [&](error_code c2, std::size_t) { ec = c2; });
+        });
     });
     io.io.run_until(deadline);
     if (ec == asio::error::would_block) {
@@ -307,10 +368,12 @@ bool ApiClient::stream(const std::string &target,
         }
     };
 
-    std::function<void()> readMore = [&] {
+    std::function<void()> readMore;
+    withStream(*io, [&](auto &sock) {
+    readMore = [&] {
         parser.get().body().data = chunk;
         parser.get().body().size = sizeof chunk;
-        http::async_read_some(io->socket, io->buffer, parser, [&](error_code ec, std::size_t) {
+        http::async_read_some(sock, io->buffer, parser, [&](error_code ec, std::size_t) {
             if (ec == http::error::need_buffer)
                 ec = {};
             pending.append(chunk, sizeof chunk - parser.get().body().size);
@@ -327,13 +390,13 @@ bool ApiClient::stream(const std::string &target,
             readMore();
         });
     };
-    http::async_write(io->socket, req, [&](error_code ec, std::size_t) {
+    http::async_write(sock, req, [&](error_code ec, std::size_t) {
         if (ec) {
             ok = false;
             *error = "cannot send the request: " + ec.message();
             return;
         }
-        http::async_read_header(io->socket, io->buffer, parser, [&](error_code ec2, std::size_t) {
+        http::async_read_header(sock, io->buffer, parser, [&](error_code ec2, std::size_t) {
             if (ec2) {
                 ok = false;
                 *error = "no answer from openshelld: " + ec2.message();
@@ -350,7 +413,7 @@ bool ApiClient::stream(const std::string &target,
                     parser.get().body().data = chunk;
                     parser.get().body().size = sizeof chunk;
                     error_code e3;
-                    http::read_some(io->socket, io->buffer, parser, e3);
+                    http::read_some(sock, io->buffer, parser, e3);
                     body.append(chunk, sizeof chunk - parser.get().body().size);
                     if (e3 && e3 != http::error::need_buffer)
                         break;
@@ -362,6 +425,7 @@ bool ApiClient::stream(const std::string &target,
             }
             readMore();
         });
+    });
     });
     io->io.run();
     clear();

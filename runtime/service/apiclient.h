@@ -24,13 +24,15 @@ struct Endpoint
     std::string host; // TCP
     std::uint16_t port = 0;
     std::string token; // bearer token (TCP)
+    bool tls = false;   // https
+    std::string caFile; // https: the CA to trust (OPENSHELL_CA); empty: the system's
 
     std::string display() const; // unix:/run/openshell/api.sock, http://127.0.0.1:8080
 
     static constexpr const char *kDefaultSocket = "/run/openshell/api.sock";
-    // unix:PATH, http://HOST:PORT (https is refused: not supported yet).
+    // unix:PATH, http://HOST:PORT or https://HOST:PORT.
     static std::optional<Endpoint> parse(const std::string &text, std::string *error);
-    // OPENSHELL_ENDPOINT (with OPENSHELL_TOKEN), else the default socket if
+    // OPENSHELL_ENDPOINT (with OPENSHELL_TOKEN and, for https, OPENSHELL_CA), else the default socket if
     // it exists; nullopt with *error empty when neither, or with *error set
     // when OPENSHELL_ENDPOINT is malformed.
     static std::optional<Endpoint> fromEnvironment(std::string *error);

@@ -7,8 +7,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <cerrno>
 #include <chrono>
@@ -99,6 +101,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl>
     std::vector<std::string> unixPaths;   // created here: removed at stop (empty: not ours)
     std::vector<std::string> adoptedPaths; // passed in by systemd
     std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> tcpAcceptors;
+    std::vector<bool> tcpTls; // per TCP acceptor: connections speak TLS
+    std::shared_ptr<asio::ssl::context> tls; // the certificate and key, when TLS is configured
     std::uint16_t boundPort = 0;
     std::thread thread;
     std::atomic<bool> stopping{false};
@@ -110,7 +114,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl>
     std::vector<std::weak_ptr<ConnectionBase>> connections;
 
     void acceptUnix(asio::local::stream_protocol::acceptor &a, const std::string &path);
-    void acceptTcp(asio::ip::tcp::acceptor &a);
+    void acceptTcp(asio::ip::tcp::acceptor &a, bool tls);
     bool admit(const std::string &key);
     void release(const std::string &key);
     template <class Socket>
@@ -129,14 +133,22 @@ public:
     virtual void shutdown() = 0;
 };
 
-template <class Protocol>
+template <class Protocol, bool Tls = false>
 class Connection final : public ConnectionBase
 {
 public:
-    using Stream = beast::basic_stream<Protocol, asio::any_io_executor, beast::unlimited_rate_policy>;
+    using Plain = beast::basic_stream<Protocol, asio::any_io_executor, beast::unlimited_rate_policy>;
+    using Stream = std::conditional_t<Tls, beast::ssl_stream<Plain>, Plain>;
 
     Connection(std::shared_ptr<HttpServer::Impl> server, typename Protocol::socket socket, HttpPeer peer, std::string key)
+        requires(!Tls)
         : m_serverRef(std::move(server)), m_server(*m_serverRef), m_stream(std::move(socket)), m_peer(std::move(peer)), m_key(std::move(key))
+    {
+    }
+    Connection(std::shared_ptr<HttpServer::Impl> server, typename Protocol::socket socket, HttpPeer peer, std::string key)
+        requires(Tls)
+        : m_serverRef(std::move(server)), m_server(*m_serverRef), m_stream(Plain(std::move(socket)), *m_server.tls), m_peer(std::move(peer)),
+          m_key(std::move(key))
     {
     }
     ~Connection() override
@@ -144,13 +156,29 @@ public:
         m_server.release(m_key);
     }
 
-    void start() { readRequest(); }
+    void start()
+    {
+        if constexpr (Tls) {
+            // The handshake counts against the same client timeout as a request.
+            lowest().expires_after(std::chrono::seconds(m_server.limits.idleSeconds));
+            auto self = std::static_pointer_cast<Connection>(this->shared_from_this());
+            m_stream.async_handshake(asio::ssl::stream_base::server, [self](error_code ec) {
+                if (ec) {
+                    self->shutdown();
+                    return;
+                }
+                self->readRequest();
+            });
+        } else {
+            readRequest();
+        }
+    }
 
     void shutdown() override
     {
         error_code ec;
-        m_stream.socket().shutdown(Protocol::socket::shutdown_both, ec);
-        m_stream.socket().close(ec);
+        lowest().socket().shutdown(Protocol::socket::shutdown_both, ec);
+        lowest().socket().close(ec);
     }
 
     // --- called from any thread (through the Exchange and the stream) ---
@@ -211,12 +239,14 @@ public:
     }
 
 private:
+    Plain &lowest() { return beast::get_lowest_layer(m_stream); }
+
     void readRequest()
     {
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(m_server.limits.maxHeaderBytes));
         m_parser->body_limit(m_server.limits.maxBodyBytes);
-        m_stream.expires_after(std::chrono::seconds(m_server.limits.idleSeconds));
+        lowest().expires_after(std::chrono::seconds(m_server.limits.idleSeconds));
         auto self = std::static_pointer_cast<Connection>(this->shared_from_this());
         http::async_read(m_stream, m_buffer, *m_parser, [self](error_code ec, std::size_t) { self->onRead(ec); });
     }
@@ -291,7 +321,7 @@ private:
         m_keepAlive = msg.keep_alive();
         m_busy = true;
         // While the handler works, nothing is read: one request at a time per connection.
-        m_stream.expires_never();
+        lowest().expires_never();
         m_server.handler(std::make_shared<ExchangeImpl>(std::static_pointer_cast<Connection>(this->shared_from_this()),
                                                         std::move(req), m_keepAlive));
     }
@@ -311,7 +341,7 @@ private:
         res->body() = std::move(r.body);
         res->keep_alive(keepAlive && !m_server.stopping.load());
         res->prepare_payload();
-        m_stream.expires_after(std::chrono::seconds(m_server.limits.writeSeconds));
+        lowest().expires_after(std::chrono::seconds(m_server.limits.writeSeconds));
         auto self = std::static_pointer_cast<Connection>(this->shared_from_this());
         http::async_write(m_stream, *res, [self, res](error_code ec, std::size_t) {
             self->m_busy = false;
@@ -347,7 +377,7 @@ private:
         if (next.empty())
             return;
         m_writing = true;
-        m_stream.expires_after(std::chrono::seconds(m_server.limits.writeSeconds * 3));
+        lowest().expires_after(std::chrono::seconds(m_server.limits.writeSeconds * 3));
         auto buf = std::make_shared<std::string>(std::move(next));
         auto self = std::static_pointer_cast<Connection>(this->shared_from_this());
         asio::async_write(m_stream, asio::buffer(*buf), [self, buf](error_code ec, std::size_t) {
@@ -521,9 +551,9 @@ void HttpServer::Impl::acceptUnix(asio::local::stream_protocol::acceptor &a, con
     });
 }
 
-void HttpServer::Impl::acceptTcp(asio::ip::tcp::acceptor &a)
+void HttpServer::Impl::acceptTcp(asio::ip::tcp::acceptor &a, bool tls)
 {
-    a.async_accept([this, &a](error_code ec, asio::ip::tcp::socket socket) {
+    a.async_accept([this, &a, tls](error_code ec, asio::ip::tcp::socket socket) {
         if (stopping.load())
             return;
         if (!ec) {
@@ -536,6 +566,10 @@ void HttpServer::Impl::acceptTcp(asio::ip::tcp::acceptor &a)
             const std::string key = "ip:" + (e2 ? std::string("?") : ep.address().to_string());
             if (!admit(key)) {
                 refuse(std::move(socket));
+            } else if (tls) {
+                auto c = std::make_shared<Connection<asio::ip::tcp, true>>(shared_from_this(), std::move(socket), std::move(peer), key);
+                connections.push_back(c);
+                c->start();
             } else {
                 auto c = std::make_shared<Connection<asio::ip::tcp>>(shared_from_this(), std::move(socket), std::move(peer), key);
                 connections.push_back(c);
@@ -545,7 +579,7 @@ void HttpServer::Impl::acceptTcp(asio::ip::tcp::acceptor &a)
         // Forget connections that are gone (bounded by maxConnections live ones).
         if (connections.size() > static_cast<std::size_t>(limits.maxConnections) * 2)
             std::erase_if(connections, [](const auto &w) { return w.expired(); });
-        acceptTcp(a);
+        acceptTcp(a, tls);
     });
 }
 
@@ -617,6 +651,23 @@ bool HttpServer::adoptUnix(int fd, const std::string &path, std::string *error)
     return true;
 }
 
+bool HttpServer::useTls(const std::string &certFile, const std::string &keyFile, std::string *error)
+{
+    try {
+        auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+        // TLS 1.2 and later only; the library's default ciphers.
+        ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3
+                         | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+        ctx->use_certificate_chain_file(certFile);
+        ctx->use_private_key_file(keyFile, asio::ssl::context::pem);
+        d->tls = std::move(ctx);
+    } catch (const boost::system::system_error &e) {
+        *error = "cannot use the TLS certificate " + certFile + " and key " + keyFile + ": " + e.what();
+        return false;
+    }
+    return true;
+}
+
 bool HttpServer::listenTcp(const std::string &host, std::uint16_t port, std::string *error)
 {
     error_code ec;
@@ -634,6 +685,7 @@ bool HttpServer::listenTcp(const std::string &host, std::uint16_t port, std::str
         a->listen(asio::socket_base::max_listen_connections);
         d->boundPort = a->local_endpoint().port();
         d->tcpAcceptors.push_back(std::move(a));
+        d->tcpTls.push_back(d->tls != nullptr);
     } catch (const boost::system::system_error &e) {
         *error = "cannot listen on " + host + ":" + std::to_string(port) + ": " + e.what();
         return false;
@@ -647,8 +699,8 @@ void HttpServer::start()
 {
     for (std::size_t i = 0, adopted = 0; i < d->unixAcceptors.size(); ++i)
         d->acceptUnix(*d->unixAcceptors[i], d->unixPaths[i].empty() ? d->adoptedPaths[adopted++] : d->unixPaths[i]);
-    for (auto &a : d->tcpAcceptors)
-        d->acceptTcp(*a);
+    for (std::size_t i = 0; i < d->tcpAcceptors.size(); ++i)
+        d->acceptTcp(*d->tcpAcceptors[i], d->tcpTls[i]);
     d->thread = std::thread([this] {
         pthread_setname_np(pthread_self(), "osh-http");
         for (;;) {

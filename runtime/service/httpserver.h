@@ -106,6 +106,9 @@ public:
     bool listenUnix(const std::string &path, unsigned mode, gid_t group, std::string *error);
     // A listening Unix socket passed in by systemd (socket activation).
     bool adoptUnix(int fd, const std::string &path, std::string *error);
+    // Loads a PEM certificate chain and key: TCP listeners made after this
+    // speak TLS (1.2 or later).
+    bool useTls(const std::string &certFile, const std::string &keyFile, std::string *error);
     // host: a literal IPv4 or IPv6 address.
     bool listenTcp(const std::string &host, std::uint16_t port, std::string *error);
     // The TCP port actually bound by the last listenTcp (useful with port 0).

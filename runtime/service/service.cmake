@@ -2,6 +2,7 @@
 # Boost.Beast is header-only; it is compiled in httpserver.cpp and
 # apiclient.cpp alone.
 find_package(Boost 1.74 REQUIRED)
+find_package(OpenSSL REQUIRED)
 target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/httpserver.cpp ${CMAKE_CURRENT_LIST_DIR}/httpserver.h
     ${CMAKE_CURRENT_LIST_DIR}/access.cpp ${CMAKE_CURRENT_LIST_DIR}/access.h
@@ -11,4 +12,4 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/apiservice.cpp ${CMAKE_CURRENT_LIST_DIR}/apiservice.h
     ${CMAKE_CURRENT_LIST_DIR}/apiclient.cpp ${CMAKE_CURRENT_LIST_DIR}/apiclient.h
 )
-target_link_libraries(osh_runtime PRIVATE Boost::headers)
+target_link_libraries(osh_runtime PRIVATE Boost::headers OpenSSL::SSL OpenSSL::Crypto)

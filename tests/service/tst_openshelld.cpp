@@ -679,6 +679,42 @@ private Q_SLOTS:
         QVERIFY2(node.exitCode() == 0, QByteArray(node.readAllStandardOutput() + node.readAllStandardError()).constData());
     }
 
+    // With a certificate, TCP speaks TLS: the client checks the service's
+    // certificate against the CA it was given; plain HTTP gets nothing.
+    void tlsListener()
+    {
+        QTemporaryDir dir;
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                       QStringLiteral("-nodes"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert,
+                       QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
+                       QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:localhost,IP:127.0.0.1")});
+        QVERIFY2(openssl.waitForFinished(60000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+        ServiceFixture svc;
+        QVERIFY2(svc.start({QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key}), svc.log.constData());
+        QVERIFY(svc.log.contains("TLS, bearer tokens"));
+        osh::service::Endpoint e = svc.tcpEndpoint(ServiceFixture::kAuditToken);
+        e.tls = true;
+        e.caFile = cert.toStdString();
+        ApiClient c(e);
+        const ApiResponse r = c.request("GET", "/v1/info");
+        QVERIFY2(r.status == 200, r.error.c_str());
+        QCOMPARE(json(r).value(QStringLiteral("peer")).toObject().value(QStringLiteral("token")).toString(), QStringLiteral("auditor"));
+        // Another CA: the client refuses the service.
+        osh::service::Endpoint untrusted = e;
+        untrusted.caFile = "/etc/ssl/certs/ca-certificates.crt";
+        const ApiResponse refused = ApiClient(untrusted).request("GET", "/v1/info");
+        QCOMPARE(refused.status, 0);
+        QVERIFY2(refused.error.find("TLS") != std::string::npos, refused.error.c_str());
+        // Plain HTTP on the TLS port: no HTTP answer.
+        ApiClient plain(svc.tcpEndpoint(ServiceFixture::kAuditToken));
+        QCOMPARE(plain.request("GET", "/v1/info", {}, 5000).status, 0);
+        QCOMPARE(svc.stop(), 0);
+    }
+
     // SIGTERM: running sessions are ended and recorded before the service exits.
     void sigtermEndsSessions()
     {
