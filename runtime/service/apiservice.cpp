@@ -400,7 +400,7 @@ bool clientPolicy(Call &c, const Fields &f, const ClientFiles &files, bool pinDi
                 if (!readOk)
                     return;
                 out.name = *path;
-                out.dir = QFileInfo(q(*path)).absolutePath().toStdString();
+                out.dir = QDir::cleanPath(QFileInfo(q(*path)).absolutePath()).toStdString();
                 if (pinDir) {
                     out.dirPin = ClientFiles::openFolderHere(out.dir, true, &why);
                     if (!out.dirPin.valid()) {
@@ -555,6 +555,7 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
         if (!QDir().mkpath(dir) || !out.open(QIODevice::WriteOnly) || out.write(policy.text.data(), static_cast<qint64>(policy.text.size()))
                 != static_cast<qint64>(policy.text.size()))
             return c->problem(500, "internal", "cannot store the inline policy under " + dir.toStdString());
+        hostPaths.insert(dir, dir); // the service's own folder: used as it is
     } else {
         policyFile = QDir::cleanPath(q(policy.name));
         if (!stage(std::move(policy.dirPin), q(policy.dir)))

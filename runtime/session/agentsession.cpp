@@ -80,7 +80,9 @@ AgentSession::~AgentSession()
 
 QString AgentSession::hostPath(const QString &path) const
 {
-    return m_options.hostPaths.value(path, path);
+    // Without a map, paths are used as given (in-process, root); with one,
+    // start() has refused any folder the map lacks.
+    return m_options.hostPaths.isEmpty() ? path : m_options.hostPaths.value(path);
 }
 
 bool AgentSession::isRunning() const { return m_sandbox && m_sandbox->isRunning(); }
@@ -278,6 +280,17 @@ bool AgentSession::start(QString *error)
         return failStart(tr("no agent command: give one, or set agent.command in the policy"));
     if (const QString why = Sandbox::availability(isolation); !why.isEmpty())
         return failStart(why);
+    // Host folders given as pinned ones (the service's) are used only so: a
+    // folder the caller did not open is refused, never mounted by its path.
+    if (!m_options.hostPaths.isEmpty()) {
+        QStringList needed{policyDir};
+        for (const auto &r : doc.filesystem.rules)
+            if (r.source)
+                needed << QDir::cleanPath(QFileInfo(QDir(policyDir), QString::fromStdString(*r.source)).absoluteFilePath());
+        for (const QString &folder : needed)
+            if (!m_options.hostPaths.contains(folder))
+                return failStart(tr("%1 was not opened for this session's owner; it is not mounted by its path").arg(folder));
+    }
     QString refused;
     const auto runAs = SessionIdentity::choose(m_options.workspaceDir, m_options.ownerUid, m_options.ownerGid, &refused);
     if (!runAs)

@@ -2,7 +2,10 @@
 // the user the session runs for, or the sandbox's own user; never root, and
 // never through a link. Needs root to give folders to other users.
 
+#include "session/agentsession.h"
 #include "session/sessionidentity.h"
+
+#include "model/policyvalidator.h"
 
 #include <QDir>
 #include <QFile>
@@ -104,6 +107,34 @@ private Q_SLOTS:
         QVERIFY2(chosen, qPrintable(error));
         QCOMPARE(int(chosen->uid), uid);
         QCOMPARE(int(chosen->gid), gid);
+    }
+
+    // Given pinned folders (as the service gives them), a session never
+    // falls back to a folder's path: one the caller did not open is refused
+    // before anything starts.
+    void unpinnedFoldersAreRefused()
+    {
+        const QString policyDir = m_dir.filePath(QStringLiteral("pinned-policy"));
+        const QString secret = m_dir.filePath(QStringLiteral("not-opened"));
+        QVERIFY(QDir().mkpath(policyDir) && QDir().mkpath(secret));
+        const std::string text = "version: 1\nname: pinned\nsandbox:\n  isolation: gvisor\n  max_execution_time_seconds: 30\n"
+                                 "filesystem:\n  workspace: /agent/workspace\n  rules:\n"
+                                 "    - {path: /data, permissions: read, source: " + secret.toStdString() + "}\n";
+        osh::ValidationOptions vo;
+        vo.baseDir = policyDir.toStdString();
+        const auto loaded = osh::PolicyValidator::checkText(text, "pinned.policy.yaml", vo);
+        QVERIFY(loaded.document);
+        AgentSession::Options o;
+        o.policyFile = policyDir + QStringLiteral("/pinned.policy.yaml");
+        o.document = loaded.document;
+        o.command = {QStringLiteral("true")};
+        o.dataDir = m_dir.filePath(QStringLiteral("data"));
+        o.approvals = AgentSession::Approvals::AutoDeny;
+        o.hostPaths.insert(policyDir, policyDir); // the policy's folder is mapped, the rule's source is not
+        AgentSession session(o);
+        QString error;
+        QVERIFY2(!session.start(&error), "a folder nobody opened for the session was mounted by its path");
+        QVERIFY2(error.contains(secret), qPrintable(error));
     }
 };
 
