@@ -9,7 +9,8 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/clientfiles.cpp ${CMAKE_CURRENT_LIST_DIR}/clientfiles.h
     ${CMAKE_CURRENT_LIST_DIR}/sessionregistry.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionregistry.h
     ${CMAKE_CURRENT_LIST_DIR}/apicall.h
-    ${CMAKE_CURRENT_LIST_DIR}/apiservice.cpp ${CMAKE_CURRENT_LIST_DIR}/apiservice.h
+    ${CMAKE_CURRENT_LIST_DIR}/apiinternal.h
+    ${CMAKE_CURRENT_LIST_DIR}/apiservice.cpp ${CMAKE_CURRENT_LIST_DIR}/apiservice.h ${CMAKE_CURRENT_LIST_DIR}/apireads.cpp
     ${CMAKE_CURRENT_LIST_DIR}/apiclient.cpp ${CMAKE_CURRENT_LIST_DIR}/apiclient.h
 )
 target_link_libraries(osh_runtime PRIVATE Boost::headers OpenSSL::SSL OpenSSL::Crypto)
