@@ -54,71 +54,53 @@ void percentiles(benchmark::State &state, std::vector<double> &v)
     state.counters["p99_ms"] = v[std::min(v.size() - 1, v.size() * 99 / 100)];
 }
 
-void BM_ExecTrue_Api(benchmark::State &state)
+// exec of `true` in a session through the API; status: the answer expected.
+void execThroughApi(benchmark::State &state, const std::string &session, int status)
 {
     ApiClient c(g_endpoint);
     std::vector<double> lat;
     for (auto _ : state) {
         const auto t0 = std::chrono::steady_clock::now();
-        const auto r = c.request("POST", "/v1/sessions/" + g_session + "/exec", R"({"argv":["true"]})", 60000);
+        const auto r = c.request("POST", "/v1/sessions/" + session + "/exec", R"({"argv":["true"]})", 60000);
         lat.push_back(ms(std::chrono::steady_clock::now() - t0));
-        if (r.status != 200)
+        if (r.status != status)
             state.SkipWithError(("exec: " + r.message()).c_str());
     }
     percentiles(state, lat);
 }
 
-void BM_ExecTrue_InProcess(benchmark::State &state)
+// The same call made in-process, on the sessions' thread; ok judges the result.
+void execInProcess(benchmark::State &state, const std::string &session, bool (*ok)(const runtime::ExecResult &))
 {
     std::vector<double> lat;
     for (auto _ : state) {
         std::promise<runtime::ExecResult> done;
         const auto t0 = std::chrono::steady_clock::now();
-        QMetaObject::invokeMethod(g_service, [&done] {
-            g_service->session(QString::fromStdString(g_session))
+        QMetaObject::invokeMethod(g_service, [&done, &session] {
+            g_service->session(QString::fromStdString(session))
                 ->exec({QStringLiteral("true")}, {}, 60, [&done](runtime::ExecResult r) { done.set_value(std::move(r)); });
         });
         const auto r = done.get_future().get();
         lat.push_back(ms(std::chrono::steady_clock::now() - t0));
-        if (!r.started || r.exitCode != 0)
-            state.SkipWithError("in-process exec failed");
+        if (!ok(r))
+            state.SkipWithError("the in-process exec did not give the expected result");
     }
     percentiles(state, lat);
+}
+
+void BM_ExecTrue_Api(benchmark::State &state) { execThroughApi(state, g_session, 200); }
+void BM_ExecTrue_InProcess(benchmark::State &state)
+{
+    execInProcess(state, g_session, [](const runtime::ExecResult &r) { return r.started && r.exitCode == 0; });
 }
 
 // The same call refused by the policy: the whole API path (HTTP, JSON,
 // routing, the hop to the sessions' thread, decision, audit, problem
 // answer) with no sandbox to start, beside the in-process call.
-void BM_ExecRefused_Api(benchmark::State &state)
-{
-    ApiClient c(g_endpoint);
-    std::vector<double> lat;
-    for (auto _ : state) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const auto r = c.request("POST", "/v1/sessions/" + g_blocked + "/exec", R"({"argv":["true"]})", 60000);
-        lat.push_back(ms(std::chrono::steady_clock::now() - t0));
-        if (r.status != 403)
-            state.SkipWithError(("exec: " + r.message()).c_str());
-    }
-    percentiles(state, lat);
-}
-
+void BM_ExecRefused_Api(benchmark::State &state) { execThroughApi(state, g_blocked, 403); }
 void BM_ExecRefused_InProcess(benchmark::State &state)
 {
-    std::vector<double> lat;
-    for (auto _ : state) {
-        std::promise<runtime::ExecResult> done;
-        const auto t0 = std::chrono::steady_clock::now();
-        QMetaObject::invokeMethod(g_service, [&done] {
-            g_service->session(QString::fromStdString(g_blocked))
-                ->exec({QStringLiteral("true")}, {}, 60, [&done](runtime::ExecResult r) { done.set_value(std::move(r)); });
-        });
-        const auto r = done.get_future().get();
-        lat.push_back(ms(std::chrono::steady_clock::now() - t0));
-        if (!r.refused)
-            state.SkipWithError("the exec was not refused");
-    }
-    percentiles(state, lat);
+    execInProcess(state, g_blocked, [](const runtime::ExecResult &r) { return r.refused; });
 }
 
 void BM_InfoRoundTrip_Api(benchmark::State &state)
