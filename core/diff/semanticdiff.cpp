@@ -346,6 +346,12 @@ void diffTools(const PolicyDocument &a, const PolicyDocument &b, std::vector<Cha
         if (old->costPerCall != t.costPerCall)
             push("cost_per_call", Effect::Unknown, numberText(old->costPerCall), numberText(t.costPerCall),
                  "session.total_cost grows differently; conditions on it decide the effect");
+        if (old->pool != t.pool)
+            push("pool", Effect::Neutral, std::to_string(old->pool), std::to_string(t.pool),
+                 "ready sandboxes kept for this tool; every call still runs in a sandbox of its own");
+        if (old->prestart != t.prestart)
+            push("prestart", Effect::Neutral, old->prestart ? "true" : "false", t.prestart ? "true" : "false",
+                 t.prestart ? "its pool is filled when the session starts" : "its pool is filled at its first call");
         if (old->description != t.description)
             push("description", Effect::Neutral, quoted(old->description), quoted(t.description), {});
     }

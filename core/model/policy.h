@@ -164,6 +164,12 @@ struct ToolSpec
     std::vector<std::string> command;
     double timeoutSeconds = 30;
     double costPerCall = 0;
+    // Ready sandboxes kept with the tool's process already waiting on its
+    // standard input (0: every call starts its own, as a cold call).
+    int pool = 1;
+    // Fill the pool when the session starts, not at the tool's first call.
+    bool prestart = false;
+    static constexpr int kMaxPool = 8;
     Locations loc;
     friend bool operator==(const ToolSpec &, const ToolSpec &) = default;
 };

@@ -34,7 +34,7 @@ const std::vector<std::string_view> &PolicyLoader::keysOf(Section s)
                                                       "log_level", "pii_types", "escalation",
                                                       "delay_seconds"};
     static const std::vector<std::string_view> tool{"name", "description", "command", "timeout_seconds",
-                                                    "cost_per_call"};
+                                                    "cost_per_call", "pool", "prestart"};
     static const std::vector<std::string_view> agent{"command", "description"};
     switch (s) {
     case Section::Root: return root;
@@ -467,6 +467,12 @@ private:
             } else if (key == "cost_per_call") {
                 if (auto d = r.number(v, "cost_per_call", 0.0, 1e9))
                     t.costPerCall = *d;
+            } else if (key == "pool") {
+                if (auto i = r.integer(v, "pool", 0, ToolSpec::kMaxPool))
+                    t.pool = static_cast<int>(*i);
+            } else if (key == "prestart") {
+                if (auto b = r.boolean(v, "prestart"))
+                    t.prestart = *b;
             }
         });
         if (n.kind == NodeKind::Map) {

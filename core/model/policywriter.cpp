@@ -370,6 +370,8 @@ private:
         strings("command", t.command);
         numberIf(t.loc, "timeout_seconds", t.timeoutSeconds, 30);
         numberIf(t.loc, "cost_per_call", t.costPerCall, 0);
+        intIf(t.loc, "pool", t.pool, 1);
+        boolIf(t.loc, "prestart", t.prestart, false);
         e.endMap();
     }
 

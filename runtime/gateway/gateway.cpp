@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <algorithm>
@@ -64,6 +65,9 @@ bool Gateway::listen(const QString &socketPath, QString *error)
 {
     if (!m_files->start(error))
         return false;
+    // The PII detector compiles its patterns at first use (tens of ms):
+    // done now, beside the sandbox's start, rather than in the first call.
+    QThreadPool::globalInstance()->start([] { (void)pii::PiiDetector::instance().redact("warm-up"); });
     QLocalServer::removeServer(socketPath);
     m_server->setSocketOptions(QLocalServer::UserAccessOption | QLocalServer::OtherAccessOption);
     if (!m_server->listen(socketPath)) {
@@ -166,6 +170,7 @@ void Gateway::respond(QPointer<QLocalSocket> socket, const QJsonValue &id, const
     QJsonObject o{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), id},
                   {QStringLiteral("result"), result}};
     socket->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+    socket->flush(); // now, not when the event loop next turns (a pool refill may come first)
 }
 
 void Gateway::respondError(QPointer<QLocalSocket> socket, const QJsonValue &id, int code, const QString &message)
@@ -176,6 +181,7 @@ void Gateway::respondError(QPointer<QLocalSocket> socket, const QJsonValue &id, 
                   {QStringLiteral("id"), id.isUndefined() ? QJsonValue() : id},
                   {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
     socket->write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+    socket->flush(); // now, not when the event loop next turns (a pool refill may come first)
 }
 
 QJsonObject Gateway::initializeResult() const
@@ -287,6 +293,8 @@ void Gateway::escalate(const Request &request, const Decision &decision, std::in
 
 void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params)
 {
+    CallTiming timing;
+    timing.receivedNs = m_clock.nsecsElapsed();
     const QString name = params.value(QStringLiteral("name")).toString();
     if (name.isEmpty()) {
         respondError(socket, id, kInvalidParams, QStringLiteral("tools/call needs a tool name"));
@@ -302,7 +310,9 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
     req.set(Var::ToolName, Value(tool));
     req.set(Var::ToolArgs, valueFromJson(args));
     std::int64_t seq = 0;
+    const qint64 decideAt = m_clock.nsecsElapsed();
     const Decision d = decide(req, tool, argsJson.toStdString(), &seq);
+    timing.decisionNs = m_clock.nsecsElapsed() - decideAt;
     const ToolSpec *spec = m_engine->document().findTool(tool);
 
     auto refuse = [this, socket, id](const QString &why) { respond(socket, id, textResult(why, true)); };
@@ -316,7 +326,7 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
         // A redaction that failed closed before the escalation applies to
         // what is released.
         const QByteArray releasedArgs = d.output ? QByteArray::fromStdString(*d.output) : argsJson;
-        escalate(req, d, seq, tool, argsJson.toStdString(), [this, socket, id, tool, releasedArgs, refuse, name](bool ok, std::string note) {
+        escalate(req, d, seq, tool, argsJson.toStdString(), [this, socket, id, tool, releasedArgs, refuse, name, timing](bool ok, std::string note) {
             --m_activeCalls;
             const ToolSpec *s = m_engine->document().findTool(tool);
             if (!ok || !s) {
@@ -325,7 +335,7 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
                 Q_EMIT toolCallFinished(name, false);
                 return;
             }
-            runTool(socket, id, *s, releasedArgs);
+            runTool(socket, id, *s, releasedArgs, timing);
         });
         return;
     }
@@ -342,26 +352,49 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
     if (d.outcome == Action::Throttle && d.delaySeconds && *d.delaySeconds > 0) {
         ++m_activeCalls;
         const ToolSpec copy = *spec;
-        QTimer::singleShot(static_cast<int>(*d.delaySeconds * 1000), this, [this, socket, id, copy, effectiveArgs] {
+        QTimer::singleShot(static_cast<int>(*d.delaySeconds * 1000), this, [this, socket, id, copy, effectiveArgs, timing] {
             --m_activeCalls;
-            runTool(socket, id, copy, effectiveArgs);
+            runTool(socket, id, copy, effectiveArgs, timing);
         });
         return;
     }
-    runTool(socket, id, *spec, effectiveArgs);
+    runTool(socket, id, *spec, effectiveArgs, timing);
 }
 
-void Gateway::runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args)
+void Gateway::runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args, CallTiming timing)
 {
     ++m_activeCalls;
-    m_runner->run(tool, args, [this, socket, id, tool](ToolResult result) {
+    timing.runNs = m_clock.nsecsElapsed();
+    m_runner->run(tool, args, [this, socket, id, tool, timing](ToolResult result) {
         --m_activeCalls;
-        finishTool(socket, id, tool, result);
+        finishTool(socket, id, tool, result, timing);
     });
 }
 
-void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, const ToolResult &result)
+namespace {
+double ms(qint64 ns) { return std::round(static_cast<double>(ns) / 1e4) / 100.0; }
+} // namespace
+
+QJsonObject Gateway::recordResult(const ToolSpec &tool, const ToolResult &result, const CallTiming &timing, qint64 doneNs,
+                                  qint64 checkNs, const std::string &message)
 {
+    const qint64 queueNs = timing.runNs - timing.receivedNs - timing.decisionNs;
+    const QJsonObject timings{{QStringLiteral("queue"), ms(std::max<qint64>(0, queueNs))},
+                              {QStringLiteral("decision"), ms(timing.decisionNs)},
+                              {QStringLiteral("execution"), ms(doneNs - timing.runNs)},
+                              {QStringLiteral("output_check"), ms(checkNs)},
+                              {QStringLiteral("total"), ms(m_clock.nsecsElapsed() - timing.receivedNs)}};
+    const QJsonObject record{{QStringLiteral("sandbox"), result.pooled ? QStringLiteral("pooled") : QStringLiteral("cold")},
+                             {QStringLiteral("exit_status"), result.started ? QJsonValue(result.exitCode) : QJsonValue()},
+                             {QStringLiteral("timings_ms"), timings}};
+    audit(nullptr, "tool_result", tool.name, QJsonDocument(record).toJson(QJsonDocument::Compact).toStdString(), message);
+    return timings;
+}
+
+void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, const ToolResult &result,
+                         const CallTiming &timing)
+{
+    const qint64 doneNs = m_clock.nsecsElapsed();
     const QString name = QString::fromStdString(tool.name);
     if (!result.ok()) {
         // The tool's own account of the failure: its error output, else what it printed.
@@ -369,7 +402,7 @@ void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, co
         const QString why = result.error.isEmpty()
             ? QStringLiteral("the tool exited with status %1: %2").arg(result.exitCode).arg(QString::fromUtf8(said.left(2000)))
             : result.error;
-        audit(nullptr, "tool_result", tool.name, "{}", why.toStdString());
+        recordResult(tool, result, timing, doneNs, 0, why.toStdString());
         respond(socket, id, textResult(QStringLiteral("Tool '%1' failed: %2").arg(name, why), true));
         Q_EMIT toolCallFinished(name, false);
         return;
@@ -380,17 +413,26 @@ void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, co
     out.set(Var::ToolName, Value(tool.name));
     out.set(Var::Output, Value(result.stdoutData.toStdString()));
     const Decision d = decide(out, tool.name, "{}");
+    const qint64 checkNs = m_clock.nsecsElapsed() - doneNs;
     QString text = QString::fromUtf8(result.stdoutData);
     if (d.outcome == Action::Block || d.outcome == Action::Escalate) {
         // A held output is withheld: there is no one to release it to mid-call.
+        recordResult(tool, result, timing, doneNs, checkNs, "output withheld: " + d.message);
         respond(socket, id, textResult(QStringLiteral("Output withheld by OpenShell: %1").arg(QString::fromStdString(d.message)), true));
         Q_EMIT toolCallFinished(name, false);
         return;
     }
     if (d.outcome == Action::Redact && d.output)
         text = QString::fromStdString(*d.output);
+    const QJsonObject timings = recordResult(tool, result, timing, doneNs, checkNs,
+                                             QStringLiteral("exit 0 in %1 ms (%2 sandbox)")
+                                                 .arg(ms(doneNs - timing.runNs))
+                                                 .arg(result.pooled ? QStringLiteral("pooled") : QStringLiteral("cold"))
+                                                 .toStdString());
     QJsonObject res = textResult(text, false);
-    res.insert(QStringLiteral("_meta"), QJsonObject{{QStringLiteral("openshell"), decisionSummary(d)}});
+    QJsonObject meta = decisionSummary(d);
+    meta.insert(QStringLiteral("timings_ms"), timings);
+    res.insert(QStringLiteral("_meta"), QJsonObject{{QStringLiteral("openshell"), meta}});
     respond(socket, id, res);
     Q_EMIT toolCallFinished(name, true);
 }

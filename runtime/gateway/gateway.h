@@ -73,6 +73,14 @@ Q_SIGNALS:
 
 private:
     struct Reply;
+    // Where a tools/call's time went (the gateway's clock, ns): recorded
+    // with its tool_result event and returned in _meta.openshell.
+    struct CallTiming
+    {
+        qint64 receivedNs = 0; // the call was read
+        qint64 decisionNs = 0; // the tool_call decision took
+        qint64 runNs = 0;      // handed to the runner (after throttling or approval)
+    };
     void onConnection();
     void onReadable(QLocalSocket *socket);
     void handle(QLocalSocket *socket, const jsonrpc::Call &call);
@@ -82,8 +90,12 @@ private:
     QJsonObject initializeResult() const;
     QJsonObject toolsList() const;
     void toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
-    void runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args);
-    void finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, const ToolResult &result);
+    void runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args, CallTiming timing);
+    void finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, const ToolResult &result,
+                    const CallTiming &timing);
+    // The tool_result event: the outcome and where the time went.
+    QJsonObject recordResult(const ToolSpec &tool, const ToolResult &result, const CallTiming &timing, qint64 doneNs,
+                             qint64 checkNs, const std::string &message);
     void respondToUser(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);

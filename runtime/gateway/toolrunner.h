@@ -21,7 +21,8 @@ struct ToolResult
     QByteArray stderrData;
     QString error;
     double seconds = 0; // wall time of the call
-    bool ok() const { return started && !timedOut && exitCode == 0; }
+    bool pooled = false; // ran in a sandbox started before the call
+    bool ok() const { return started && !timedOut && exitCode == 0 && error.isEmpty(); }
 };
 
 // What POST /v1/sessions/{id}/exec answers: the decision, and the

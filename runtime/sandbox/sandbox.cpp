@@ -6,12 +6,15 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QSocketNotifier>
 #include <QStandardPaths>
 #include <QThread>
 #include <QTimer>
 
 #include <csignal>
+#include <cstring>
 
+#include <sys/inotify.h>
 #include <unistd.h>
 
 #ifndef OSH_SANDBOX_INIT_PATH
@@ -46,6 +49,7 @@ Sandbox::Sandbox(SandboxSpec spec, QObject *parent)
 Sandbox::~Sandbox()
 {
     m_watchdog.disarm();
+    stopWatchingCommandExit();
     if (m_running) {
         m_process->disconnect(this);
         forceKill();
@@ -146,6 +150,12 @@ bool Sandbox::start()
         return fail(err);
     }
 
+    if (m_spec.reportCommandExit && !watchCommandExit()) {
+        cleanupRuntime();
+        m_cgroup.reset();
+        return fail(QStringLiteral("cannot watch the sandbox's status: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+    }
+
     QStringList cmd;
     if (gvisor) {
         cmd = {m_runtime, QStringLiteral("--root"), m_bundle.stateDir(), QStringLiteral("--platform=ptrace"),
@@ -186,6 +196,7 @@ bool Sandbox::start()
         const QString why = m_process->errorString();
         delete m_process;
         m_process = nullptr;
+        stopWatchingCommandExit();
         cleanupRuntime();
         return fail(QStringLiteral("cannot start %1: %2").arg(cmd.front(), why));
     }
@@ -322,12 +333,93 @@ void Sandbox::onProcessFinished(int code, bool crashed)
         m_stderrTail.append(o);
         Q_EMIT output(Channel::Stderr, o);
     }
+    stopWatchingCommandExit();
+    if (m_spec.reportCommandExit && !m_exitReported) {
+        if (const auto recorded = recordedExit()) {
+            m_exitReported = true;
+            Q_EMIT commandExited(*recorded);
+        }
+    }
     const SandboxExit e = collectExit(code, crashed);
     m_running = false;
     cleanupRuntime();
     m_cgroup.reset();
     m_error = e.reason == SandboxExitReason::Error ? e.message : QString();
     Q_EMIT finished(e);
+}
+
+bool Sandbox::watchCommandExit()
+{
+    // The init writes "exit N" to the status file (a host folder, bind
+    // mounted) once the command and all it started are reaped: watched with
+    // inotify, that is known within the event loop's next turn instead of
+    // after the runtime's own teardown.
+    m_exitReported = false;
+    m_inotifyFd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (m_inotifyFd < 0)
+        return false;
+    const QByteArray dir = QFile::encodeName(QFileInfo(m_bundle.statusFile()).absolutePath());
+    if (::inotify_add_watch(m_inotifyFd, dir.constData(), IN_MODIFY | IN_CLOSE_WRITE) < 0) {
+        const int saved = errno;
+        stopWatchingCommandExit();
+        errno = saved;
+        return false;
+    }
+    m_exitNotifier = new QSocketNotifier(m_inotifyFd, QSocketNotifier::Read, this);
+    connect(m_exitNotifier, &QSocketNotifier::activated, this, &Sandbox::checkCommandExit);
+    return true;
+}
+
+void Sandbox::stopWatchingCommandExit()
+{
+    delete m_exitNotifier;
+    m_exitNotifier = nullptr;
+    if (m_inotifyFd >= 0)
+        ::close(m_inotifyFd);
+    m_inotifyFd = -1;
+}
+
+void Sandbox::drainOutput()
+{
+    // Everything the command wrote is in the pipes by now (it is gone);
+    // read it without waiting for the event loop to notice.
+    if (!m_process)
+        return;
+    // (This may also see the runtime's end, and so run onProcessFinished.)
+    while (m_running && m_process->waitForReadyRead(0)) {
+    }
+}
+
+std::optional<int> Sandbox::recordedExit() const
+{
+    QFile status(m_bundle.statusFile());
+    if (!status.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray st = status.read(64);
+    const qsizetype at = st.indexOf("exit ");
+    if (at < 0 || !st.endsWith('\n'))
+        return std::nullopt;
+    bool ok = false;
+    const int code = st.mid(at + 5).trimmed().toInt(&ok);
+    return ok ? std::optional<int>(code) : std::nullopt;
+}
+
+void Sandbox::checkCommandExit()
+{
+    char events[4096];
+    while (m_inotifyFd >= 0 && ::read(m_inotifyFd, events, sizeof events) > 0) {
+    }
+    if (m_exitReported || !m_running)
+        return;
+    const auto code = recordedExit();
+    if (!code)
+        return;
+    stopWatchingCommandExit();
+    drainOutput();
+    if (m_exitReported) // the runtime's end was seen while draining, and reported
+        return;
+    m_exitReported = true;
+    Q_EMIT commandExited(*code);
 }
 
 bool Sandbox::writeStdin(const QByteArray &data, bool eof)

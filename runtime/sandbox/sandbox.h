@@ -17,8 +17,10 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 class QProcess;
+class QSocketNotifier;
 class QTimer;
 
 namespace osh::runtime {
@@ -66,6 +68,10 @@ Q_SIGNALS:
     void started();
     void output(osh::runtime::Sandbox::Channel channel, const QByteArray &data);
     void finished(const osh::runtime::SandboxExit &exit);
+    // With spec.reportCommandExit: the command and everything it started are
+    // gone (the init reaped them and recorded the status), and all of their
+    // output has been emitted. At most once, and before finished().
+    void commandExited(int exitCode);
 
 private:
     bool fail(const QString &message);
@@ -75,6 +81,11 @@ private:
     void runtimeCommand(const QStringList &args, int timeoutMs) const;
     void cleanupRuntime();
     SandboxExit collectExit(int code, bool crashed) const;
+    bool watchCommandExit();
+    std::optional<int> recordedExit() const;
+    void checkCommandExit();
+    void stopWatchingCommandExit();
+    void drainOutput();
 
     SandboxSpec m_spec;
     SandboxBundle m_bundle;
@@ -87,6 +98,9 @@ private:
     QString m_error;
     QString m_runtime; // runsc or crun path
     SandboxWatchdog m_watchdog;
+    int m_inotifyFd = -1;
+    QSocketNotifier *m_exitNotifier = nullptr;
+    bool m_exitReported = false;
     bool m_running = false;
     bool m_timedOut = false;
     bool m_stopRequested = false;

@@ -76,6 +76,9 @@ struct SandboxSpec
     CleanupPolicy cleanup = CleanupPolicy::Destroy;
     int stopGraceMs = 1000; // between the polite signal and the forced kill
     bool interactive = false; // standard input stays open for writeStdin(); otherwise /dev/null
+    // Sandbox::commandExited() as soon as the init records the command's end
+    // (pooled tool calls answer then, while the runtime is still tearing down).
+    bool reportCommandExit = false;
 
     // Limits, isolation, environment, workspace path and the rules' host
     // folders (`source`, relative to policyDir) of a policy document.

@@ -442,6 +442,14 @@ bool AgentSession::start(QString *error)
     to.proxySocket = proxySocket;
     to.uid = m_identity.uid;
     to.gid = m_identity.gid;
+    to.event = [this](const QString &tool, const QString &message, bool warning) {
+        AuditEvent e;
+        e.type = "sandbox";
+        e.tool = tool.toStdString();
+        e.severity = warning ? "warning" : "info";
+        e.message = message.toStdString();
+        record(e);
+    };
     m_tools = new SandboxToolRunner(to, this);
 
     Gateway::Options go;
@@ -494,6 +502,8 @@ bool AgentSession::start(QString *error)
     record(started);
     if (!m_sandbox->start())
         return failStart(m_sandbox->errorString());
+    // Pools: sized and recorded now, the prestarted ones filled beside the agent.
+    m_tools->setTools(doc.tools);
     return true;
 }
 
@@ -551,6 +561,12 @@ void AgentSession::onSandboxFinished(const SandboxExit &exit)
                                             : std::string("destroyed the session's folders");
     record(c);
 
+    if (const int stopped = m_tools->shutdown(); stopped > 0) {
+        AuditEvent t;
+        t.type = "sandbox";
+        t.message = "tool pools: " + std::to_string(stopped) + " ready sandbox" + (stopped == 1 ? "" : "es") + " stopped with the session";
+        record(t);
+    }
     m_proxy->close();
     if (m_options.store) {
         m_options.store->endSession(m_id.toStdString(), exit.exitCode, reason.toStdString());

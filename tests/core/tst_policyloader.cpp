@@ -87,6 +87,10 @@ private Q_SLOTS:
         QCOMPARE(d.policies[2].logLevel, LogLevel::Critical);
         QCOMPARE(d.tools[1].command, (std::vector<std::string>{"python3", "mail.py", "--safe"}));
         QCOMPARE(d.tools[0].costPerCall, 0.25);
+        QCOMPARE(d.tools[0].pool, 2);
+        QVERIFY(d.tools[0].prestart);
+        QCOMPARE(d.tools[1].pool, 1); // the defaults
+        QVERIFY(!d.tools[1].prestart);
         QCOMPARE(d.agent->command.size(), size_t(2));
         // Positions of keys and values are kept.
         QCOMPARE(d.sandbox.loc.keyPos("max_cpu_cores"), (SourcePos{8, 3}));
@@ -194,6 +198,35 @@ private Q_SLOTS:
         QVERIFY(r);
         QCOMPARE(r->count, count);
         QCOMPARE(r->windowSeconds, window);
+    }
+
+    void toolPoolOutOfRange_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("too many") << QStringLiteral("9") << QStringLiteral("E014");
+        QTest::newRow("negative") << QStringLiteral("-1") << QStringLiteral("E014");
+        QTest::newRow("fraction") << QStringLiteral("1.5") << QString();
+        QTest::newRow("text") << QStringLiteral("many") << QString();
+    }
+
+    void toolPoolOutOfRange()
+    {
+        QFETCH(QString, value);
+        QFETCH(QString, code);
+        const std::string text = "version: 1\nname: p\ntools:\n  - name: t\n    command: [x]\n    pool: " + value.toStdString()
+            + "\n    prestart: yes-please\n";
+        const auto r = PolicyLoader::loadText(text, "p.policy.yaml");
+        const auto pool = std::find_if(r.diagnostics.begin(), r.diagnostics.end(),
+                                       [](const Diagnostic &d) { return d.message.find("pool") != std::string::npos; });
+        QVERIFY(pool != r.diagnostics.end());
+        QCOMPARE(pool->begin, (SourcePos{6, 11}));
+        if (!code.isEmpty())
+            QCOMPARE(QString::fromStdString(pool->code), code);
+        const auto prestart = std::find_if(r.diagnostics.begin(), r.diagnostics.end(),
+                                           [](const Diagnostic &d) { return d.message.find("prestart") != std::string::npos; });
+        QVERIFY(prestart != r.diagnostics.end());
+        QCOMPARE(prestart->begin.line, 7);
     }
 
     void missingFile()

@@ -173,6 +173,20 @@ private Q_SLOTS:
         QCOMPARE(m_audit.count("data_output", "allow"), 1);
         QCOMPARE(m_audit.events[0].sessionId, std::string("gw-session"));
         QCOMPARE(m_audit.events[0].policyHash, std::string("abc"));
+        // Where the time went: in the tool_result event and in the answer.
+        QCOMPARE(m_audit.count("tool_result"), 1);
+        const auto result = std::find_if(m_audit.events.begin(), m_audit.events.end(),
+                                         [](const AuditEvent &e) { return e.type == "tool_result"; });
+        const QJsonObject recorded = QJsonDocument::fromJson(QByteArray::fromStdString(result->parameters)).object();
+        QCOMPARE(recorded[QStringLiteral("sandbox")].toString(), QStringLiteral("cold"));
+        QCOMPARE(recorded[QStringLiteral("exit_status")].toInt(), 0);
+        const QJsonObject timings = recorded[QStringLiteral("timings_ms")].toObject();
+        for (const char *k : {"queue", "decision", "execution", "output_check", "total"})
+            QVERIFY2(timings[QString::fromLatin1(k)].isDouble() && timings[QString::fromLatin1(k)].toDouble() >= 0, k);
+        QVERIFY(timings[QStringLiteral("execution")].toDouble() > 0);
+        QVERIFY(timings[QStringLiteral("total")].toDouble() >= timings[QStringLiteral("execution")].toDouble());
+        const QJsonObject meta = r[QStringLiteral("result")][QStringLiteral("_meta")][QStringLiteral("openshell")].toObject();
+        QCOMPARE(meta[QStringLiteral("timings_ms")].toObject().keys(), timings.keys());
     }
 
     void blockedCallNeverRuns()
