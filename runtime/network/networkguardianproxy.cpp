@@ -11,6 +11,7 @@
 
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 namespace osh::runtime {
 
@@ -68,10 +69,69 @@ quint16 NetworkGuardianProxy::listenTcp(const QString &identity, const QHostAddr
     return l->port();
 }
 
+bool NetworkGuardianProxy::listenGated(const QString &identity, const QString &unixSocketPath)
+{
+    if (m_gates.count(unixSocketPath)) {
+        m_error = QStringLiteral("%1 is already a gate").arg(unixSocketPath);
+        return false;
+    }
+    auto *l = new Listener(identity, [this, identity, unixSocketPath](int fd) { acceptAtGate(unixSocketPath, identity, fd); }, this);
+    if (!l->listenUnix(unixSocketPath, &m_error)) {
+        delete l;
+        return false;
+    }
+    m_gates[unixSocketPath].listener = l;
+    return true;
+}
+
+void NetworkGuardianProxy::acceptAtGate(const QString &path, const QString &identity, int fd)
+{
+    const auto it = m_gates.find(path);
+    if (it == m_gates.end() || (!it->second.open && it->second.held.size() >= kMaxHeldPerGate)) {
+        ::close(fd);
+        return;
+    }
+    if (it->second.open)
+        accept(identity, fd);
+    else
+        it->second.held.push_back(fd);
+}
+
+bool NetworkGuardianProxy::openGate(const QString &unixSocketPath)
+{
+    const auto it = m_gates.find(unixSocketPath);
+    if (it == m_gates.end())
+        return false;
+    it->second.open = true;
+    const std::vector<int> held = std::exchange(it->second.held, {});
+    for (int fd : held)
+        accept(it->second.listener->identity(), fd);
+    return true;
+}
+
+void NetworkGuardianProxy::removeGate(const QString &unixSocketPath)
+{
+    const auto it = m_gates.find(unixSocketPath);
+    if (it == m_gates.end())
+        return;
+    for (int fd : it->second.held)
+        ::close(fd);
+    delete it->second.listener;
+    m_gates.erase(it);
+}
+
+int NetworkGuardianProxy::heldConnections(const QString &unixSocketPath) const
+{
+    const auto it = m_gates.find(unixSocketPath);
+    return it == m_gates.end() ? 0 : static_cast<int>(it->second.held.size());
+}
+
 void NetworkGuardianProxy::close()
 {
     qDeleteAll(m_listeners);
     m_listeners.clear();
+    while (!m_gates.empty())
+        removeGate(m_gates.begin()->first);
 }
 
 int NetworkGuardianProxy::activeTunnels() const

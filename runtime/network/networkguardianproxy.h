@@ -61,6 +61,18 @@ public:
     // Returns the port, or 0 on failure (see errorString()).
     quint16 listenTcp(const QString &identity, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
                       quint16 port = 0);
+    // A listener of its own for identity whose connections are held, accepted
+    // but unread and undecided, until openGate(path): a tool's ready sandbox
+    // reaches nothing before its call has been decided and handed to it.
+    // At most kMaxHeldPerGate are held; more are closed at once.
+    bool listenGated(const QString &identity, const QString &unixSocketPath);
+    // From now on the gate's connections are served as listen()'s are, the
+    // held ones first. False when there is no such gate.
+    bool openGate(const QString &unixSocketPath);
+    // Stops listening at the gate's path; connections still held are closed.
+    void removeGate(const QString &unixSocketPath);
+    int heldConnections(const QString &unixSocketPath) const;
+    static constexpr int kMaxHeldPerGate = 16;
     // Stops listening; tunnels already established run to their end.
     void close();
     QString errorString() const { return m_error; }
@@ -126,7 +138,15 @@ private:
         bool limited = false; // in a burst: its event has been reported
     };
 
+    struct Gate
+    {
+        Listener *listener = nullptr;
+        bool open = false;
+        std::vector<int> held;
+    };
+
     void accept(const QString &identity, int fd);
+    void acceptAtGate(const QString &path, const QString &identity, int fd);
     void refuseOverLimit(const QString &identity, int fd);
 
     std::shared_ptr<const osh::DecisionEngine> m_engine;
@@ -139,6 +159,7 @@ private:
     int m_upstreamConnects = 0;
     Options m_options;
     std::map<QString, Load> m_load;
+    std::map<QString, Gate> m_gates;
 };
 
 } // namespace osh::runtime

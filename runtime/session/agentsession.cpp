@@ -16,6 +16,7 @@
 #include "vcs/policyrepository.h"
 
 #include <QDir>
+#include <QPointer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -440,6 +441,23 @@ bool AgentSession::start(QString *error)
     to.limits = spec.limits;
     to.env = QList<QPair<QString, QString>>(spec.env.begin(), spec.env.end());
     to.proxySocket = proxySocket;
+    QPointer<NetworkGuardianProxy> proxy(m_proxy);
+    to.gates.listen = [proxy, sockDir](const QString &tool, const QString &key, QString *why) {
+        const QString path = QDir(sockDir).filePath(QStringLiteral("g-%1.sock").arg(key));
+        if (!proxy || !proxy->listenGated(tool, path)) {
+            *why = proxy ? proxy->errorString() : QStringLiteral("the session's network guardian is gone");
+            return QString();
+        }
+        return path;
+    };
+    to.gates.open = [proxy](const QString &path) {
+        if (proxy)
+            proxy->openGate(path);
+    };
+    to.gates.remove = [proxy](const QString &path) {
+        if (proxy)
+            proxy->removeGate(path);
+    };
     to.uid = m_identity.uid;
     to.gid = m_identity.gid;
     to.event = [this](const QString &tool, const QString &message, bool warning) {

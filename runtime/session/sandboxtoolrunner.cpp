@@ -51,6 +51,7 @@ struct SandboxToolRunner::Warm
     std::string tool;
     Sandbox *sandbox = nullptr; // the runner's child; deleteLater() once finished
     QString callDir;
+    QString gate; // its own proxy socket, opened at the call
     QByteArray out;
     QByteArray err;
     bool overflow = false;
@@ -78,7 +79,7 @@ int SandboxToolRunner::shutdown()
             w->exited = true;
             delete w->sandbox;
             w->sandbox = nullptr;
-            QDir(w->callDir).removeRecursively();
+            endWarm(*w);
             ++stopped;
         }
         pool.ready.clear();
@@ -118,6 +119,7 @@ void SandboxToolRunner::setTools(const std::vector<ToolSpec> &tools)
 {
     int budget = poolBudget(m_options.limits);
     const int total = budget;
+    const bool gated = !m_options.proxySocket || (m_options.gates.listen && m_options.gates.open && m_options.gates.remove);
     for (const ToolSpec &t : tools) {
         if (t.pool <= 0)
             continue;
@@ -126,6 +128,11 @@ void SandboxToolRunner::setTools(const std::vector<ToolSpec> &tools)
         p.capacity = std::min(t.pool, budget);
         budget -= p.capacity;
         const QString name = QString::fromStdString(t.name);
+        if (!gated) {
+            p.disabled = true;
+            note(name, QStringLiteral("tool pool: none; this runtime cannot hold a ready sandbox's network shut until its call"), true);
+            continue;
+        }
         const QString when = t.prestart ? QStringLiteral("filled now") : QStringLiteral("filled after its first call");
         if (p.capacity < t.pool)
             note(name,
@@ -158,7 +165,7 @@ int SandboxToolRunner::poolCapacity(const QString &tool) const
     return it == m_pools.end() || it->second.disabled ? 0 : it->second.capacity;
 }
 
-SandboxSpec SandboxToolRunner::spec(const ToolSpec &tool, const QString &callDir, const QString &id) const
+SandboxSpec SandboxToolRunner::spec(const ToolSpec &tool, const QString &callDir, const QString &id, const QString &proxy) const
 {
     SandboxSpec spec;
     spec.id = id.right(64);
@@ -174,7 +181,6 @@ SandboxSpec SandboxToolRunner::spec(const ToolSpec &tool, const QString &callDir
     spec.gid = m_options.gid;
     spec.workingDir = kPolicyMount;
     spec.mounts << SandboxMount{m_options.policyDir, kPolicyMount, true};
-    const QString proxy = m_options.proxySocket ? m_options.proxySocket(QString::fromStdString(tool.name)) : QString();
     if (!proxy.isEmpty()) {
         spec.sockets << SandboxSocket{proxy, kProxyMount};
         spec.forwards << SandboxForward{kProxyPort, kProxyMount};
@@ -190,8 +196,12 @@ void SandboxToolRunner::run(const ToolSpec &tool, const QByteArray &argumentsJso
     // with a declared tool's pool).
     if (it != m_pools.end() && it->second.tool.command == tool.command && !it->second.disabled && it->second.capacity > 0) {
         Pool &p = it->second;
-        if (p.ready.empty())
-            startWarm(p); // the first call of a lazily filled pool: no faster than a cold one, no slower
+        // The first call of a lazily filled pool starts its own: no faster
+        // than a cold one, no slower.
+        if (p.ready.empty() && !startWarm(p)) {
+            runCold(tool, argumentsJson, std::move(done));
+            return;
+        }
         std::shared_ptr<Warm> w = p.ready.front();
         p.ready.pop_front();
         Q_EMIT poolChanged(QString::fromStdString(tool.name), static_cast<int>(p.ready.size()));
@@ -216,7 +226,8 @@ void SandboxToolRunner::runCold(const ToolSpec &tool, const QByteArray &argument
     }
     args.close();
 
-    SandboxSpec s = spec(tool, callDir, QStringLiteral("%1-t%2").arg(m_options.sessionId).arg(n));
+    SandboxSpec s = spec(tool, callDir, QStringLiteral("%1-t%2").arg(m_options.sessionId).arg(n),
+                         m_options.proxySocket ? m_options.proxySocket(QString::fromStdString(tool.name)) : QString());
     s.argv = QStringList{QStringLiteral("/bin/sh"), QStringLiteral("-c"),
                          QStringLiteral("exec \"$@\" < %1/args.json").arg(kCallMount), QString::fromStdString(tool.name)}
         + sandboxArgv(tool.command, m_options.policyDir, kPolicyMount);
@@ -251,14 +262,23 @@ void SandboxToolRunner::runCold(const ToolSpec &tool, const QByteArray &argument
     sandbox->start();
 }
 
-void SandboxToolRunner::startWarm(Pool &pool)
+bool SandboxToolRunner::startWarm(Pool &pool)
 {
     const int n = ++m_calls;
     auto w = std::make_shared<Warm>();
     w->tool = pool.tool.name;
+    const QString name = QString::fromStdString(pool.tool.name);
+    if (m_options.proxySocket) {
+        QString why;
+        w->gate = m_options.gates.listen(name, QStringLiteral("p%1").arg(n), &why);
+        if (w->gate.isEmpty()) {
+            note(name, QStringLiteral("tool pool: a ready sandbox cannot get its proxy socket: %1").arg(why), true);
+            return false;
+        }
+    }
     w->callDir = QDir(m_options.runDir).filePath(QStringLiteral("calls/p%1").arg(n));
     QDir().mkpath(w->callDir + QStringLiteral("/ws"));
-    SandboxSpec s = spec(pool.tool, w->callDir, QStringLiteral("%1-p%2").arg(m_options.sessionId).arg(n));
+    SandboxSpec s = spec(pool.tool, w->callDir, QStringLiteral("%1-p%2").arg(m_options.sessionId).arg(n), w->gate);
     s.argv = sandboxArgv(pool.tool.command, m_options.policyDir, kPolicyMount);
     s.interactive = true;
     s.reportCommandExit = true;
@@ -283,15 +303,24 @@ void SandboxToolRunner::startWarm(Pool &pool)
     connect(w->sandbox, &Sandbox::commandExited, this, [this, w](int code) { onWarmExited(w, code, nullptr); });
     connect(w->sandbox, &Sandbox::finished, this, [this, w](const SandboxExit &exit) {
         onWarmExited(w, std::nullopt, &exit);
-        if (w->sandbox)
-            w->sandbox->deleteLater();
-        w->sandbox = nullptr;
-        w->done = nullptr;
-        QDir(w->callDir).removeRecursively();
+        endWarm(*w);
     });
     pool.ready.push_back(w);
-    Q_EMIT poolChanged(QString::fromStdString(pool.tool.name), static_cast<int>(pool.ready.size()));
+    Q_EMIT poolChanged(name, static_cast<int>(pool.ready.size()));
     w->sandbox->start();
+    return true;
+}
+
+void SandboxToolRunner::endWarm(Warm &w)
+{
+    if (w.sandbox)
+        w.sandbox->deleteLater();
+    w.sandbox = nullptr;
+    w.done = nullptr;
+    if (!w.gate.isEmpty() && m_options.gates.remove)
+        m_options.gates.remove(w.gate);
+    w.gate.clear();
+    QDir(w.callDir).removeRecursively();
 }
 
 void SandboxToolRunner::runWarm(const std::shared_ptr<Warm> &w, const QByteArray &argumentsJson,
@@ -317,6 +346,9 @@ void SandboxToolRunner::runWarm(const std::shared_ptr<Warm> &w, const QByteArray
         }
         return;
     }
+    // The call is decided and handed over: its network may open now.
+    if (!w->gate.isEmpty())
+        m_options.gates.open(w->gate);
     w->timeout = new QTimer(w->sandbox);
     w->timeout->setSingleShot(true);
     connect(w->timeout, &QTimer::timeout, this, [w, tool] {

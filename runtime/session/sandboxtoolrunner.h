@@ -46,6 +46,18 @@ public:
         QList<QPair<QString, QString>> env;
         // identity -> host proxy socket
         std::function<QString(const QString &tool)> proxySocket;
+        // A ready sandbox gets a proxy socket of its own (same identity) that
+        // the guardian keeps shut until the call is handed over: whatever
+        // the tool does before reading its arguments reaches no network.
+        // Without gates, a runner that has a proxySocket keeps no pools.
+        struct Gates
+        {
+            // The socket's path, or empty with *error.
+            std::function<QString(const QString &tool, const QString &key, QString *error)> listen;
+            std::function<void(const QString &path)> open;
+            std::function<void(const QString &path)> remove;
+        };
+        Gates gates;
         // What the session's events should say about pools (tool, message, warning).
         std::function<void(const QString &tool, const QString &message, bool warning)> event;
     };
@@ -100,11 +112,12 @@ private:
         bool disabled = false;
     };
 
-    SandboxSpec spec(const ToolSpec &tool, const QString &callDir, const QString &id) const;
+    SandboxSpec spec(const ToolSpec &tool, const QString &callDir, const QString &id, const QString &proxy) const;
     void runCold(const ToolSpec &tool, const QByteArray &argumentsJson, std::function<void(ToolResult)> done);
     void runWarm(const std::shared_ptr<Warm> &warm, const QByteArray &argumentsJson, std::function<void(ToolResult)> done);
     void refill(Pool &pool);
-    void startWarm(Pool &pool);
+    bool startWarm(Pool &pool);
+    void endWarm(Warm &warm);
     void onWarmExited(const std::shared_ptr<Warm> &warm, std::optional<int> exitCode, const SandboxExit *exit);
     void discardIdle(const std::shared_ptr<Warm> &warm, const QString &why);
     void note(const QString &tool, const QString &message, bool warning = false) const;

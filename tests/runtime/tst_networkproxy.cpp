@@ -199,6 +199,68 @@ private slots:
         QCOMPARE(m_tls->connections(), 1);
     }
 
+    // A ready tool sandbox's socket: nothing is read or decided until the
+    // gate opens; then the held request is served like any other.
+    void gatedSocketHoldsUntilOpened()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("g-p1.sock"));
+        bool ok = false;
+        m_h->run([&] { ok = m_h->proxy()->listenGated(QStringLiteral("mailer"), path); });
+        QVERIFY(ok);
+        const std::string target = "tls.test:" + std::to_string(m_tls->port());
+        Client held = Client::unix(path.toStdString(), 400);
+        QVERIFY(held.ok());
+        held.send(connectRequest(target));
+        QCOMPARE(held.response(), std::string()); // nothing within 400 ms
+        int n = 0;
+        m_h->run([&] { n = m_h->proxy()->heldConnections(path); });
+        QCOMPARE(n, 1);
+        QVERIFY(m_h->recorded().decisions.empty());
+
+        // Held connections are bounded; those past the bound are closed at once.
+        std::vector<Client> more;
+        for (int i = 1; i < runtime::NetworkGuardianProxy::kMaxHeldPerGate; ++i)
+            more.push_back(Client::unix(path.toStdString(), 400));
+        QVERIFY(waitUntil([&] {
+            int count = 0;
+            m_h->run([&] { count = m_h->proxy()->heldConnections(path); });
+            return count == runtime::NetworkGuardianProxy::kMaxHeldPerGate;
+        }));
+        Client over = Client::unix(path.toStdString(), 2000);
+        std::string rest;
+        QVERIFY(over.readToEof(rest));
+        QVERIFY(rest.empty());
+        more.clear();
+
+        m_h->run([&] { ok = m_h->proxy()->openGate(path); });
+        QVERIFY(ok);
+        Client served = Client::unix(path.toStdString());
+        const auto answerOf = [&](Client &c) {
+            setTimeouts(c.fd(), 5000);
+            return c.response();
+        };
+        const std::string first = answerOf(held);
+        QVERIFY2(startsWith(first, "HTTP/1.1 403"), first.c_str());
+        QVERIFY(first.find("for 'fetcher' only") != std::string::npos); // decided as the mailer
+        served.send(connectRequest(target));
+        QVERIFY(startsWith(answerOf(served), "HTTP/1.1 403"));
+        QCOMPARE(m_h->connectAttempts(), 0);
+
+        // Removing the gate closes what it still holds and the socket file.
+        const QString path2 = dir.filePath(QStringLiteral("g-p2.sock"));
+        m_h->run([&] { ok = m_h->proxy()->listenGated(QStringLiteral("mailer"), path2); });
+        Client dropped = Client::unix(path2.toStdString(), 2000);
+        QVERIFY(waitUntil([&] {
+            int count = 0;
+            m_h->run([&] { count = m_h->proxy()->heldConnections(path2); });
+            return count == 1;
+        }));
+        m_h->run([&] { m_h->proxy()->removeGate(path2); });
+        QVERIFY(dropped.readToEof(rest));
+        QVERIFY(!QFileInfo::exists(path2));
+    }
+
     void refusalsNeverConnect_data()
     {
         QTest::addColumn<QString>("listener");

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QLocalServer>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -62,7 +63,8 @@ class TstToolPool : public QObject
     int m_sessions = 0;
     QString m_session;
 
-    std::unique_ptr<SandboxToolRunner> runner(SandboxLimits limits = {})
+    std::unique_ptr<SandboxToolRunner> runner(SandboxLimits limits = {},
+                                              const std::function<void(SandboxToolRunner::Options &)> &adjust = {})
     {
         QFETCH(int, isolation);
         SandboxToolRunner::Options o;
@@ -76,6 +78,8 @@ class TstToolPool : public QObject
         o.limits = limits;
         o.event = [this](const QString &t, const QString &m, bool w) { m_events.append({t, m, w}); };
         m_events.clear();
+        if (adjust)
+            adjust(o);
         return std::make_unique<SandboxToolRunner>(o);
     }
 
@@ -247,6 +251,60 @@ private Q_SLOTS:
         QVERIFY(!res.pooled);
         QCOMPARE(res.stdoutData, QByteArray("other\n"));
         QCOMPARE(r->poolSize(QStringLiteral("exec")), 1);
+    }
+
+    // A ready sandbox's own proxy socket is opened by the guardian only once
+    // its call has been handed over (NetworkGuardianProxy::listenGated holds
+    // its connections until then), and goes with the sandbox.
+    void readySandboxNetworkOpensAtItsCall_data() { gvisorOnly(); }
+    void readySandboxNetworkOpensAtItsCall()
+    {
+        QStringList listened, opened, removed;
+        std::vector<std::unique_ptr<QLocalServer>> servers;
+        auto serve = [&](const QString &path) {
+            auto server = std::make_unique<QLocalServer>();
+            QLocalServer::removeServer(path);
+            server->listen(path);
+            servers.push_back(std::move(server));
+        };
+        const QString shared = m_tmp.filePath(QStringLiteral("shared.sock"));
+        serve(shared);
+        auto r = runner({}, [&](SandboxToolRunner::Options &o) {
+            o.proxySocket = [shared](const QString &) { return shared; };
+            o.gates.listen = [&](const QString &, const QString &key, QString *) {
+                const QString path = m_tmp.filePath(QStringLiteral("g-%1.sock").arg(key));
+                serve(path);
+                listened << path;
+                return path;
+            };
+            o.gates.open = [&](const QString &path) { opened << path; };
+            o.gates.remove = [&](const QString &path) { removed << path; };
+        });
+        const ToolSpec probe = tool("probe", {"sh", "probe.sh"}, 1, true);
+        r->setTools({probe});
+        QCOMPARE(listened.size(), 1);
+        QTest::qWait(300);
+        QVERIFY(opened.isEmpty());
+        const ToolResult res = call(*r, probe, "{}");
+        QVERIFY2(res.ok() && res.pooled, qPrintable(res.error));
+        QCOMPARE(opened, QStringList{listened[0]});
+        QTRY_COMPARE_WITH_TIMEOUT(removed, QStringList{listened[0]}, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(listened.size(), 2, 20000); // the refill, shut again
+        QCOMPARE(opened.size(), 1);
+        r->shutdown();
+        QCOMPARE(removed, (QStringList{listened[0], listened[1]}));
+    }
+
+    // Without gates a ready sandbox could reach the network before its call:
+    // such a runner keeps no pools.
+    void noGatesNoPools_data() { gvisorOnly(); }
+    void noGatesNoPools()
+    {
+        auto r = runner({}, [&](SandboxToolRunner::Options &o) { o.proxySocket = [](const QString &) { return QString(); }; });
+        r->setTools({tool("probe", {"sh", "probe.sh"}, 1, true)});
+        QCOMPARE(r->poolCapacity(QStringLiteral("probe")), 0);
+        QCOMPARE(r->poolSize(QStringLiteral("probe")), 0);
+        QVERIFY(logged(QStringLiteral("cannot hold a ready sandbox's network shut")));
     }
 
     void poolsGoWithTheSession_data() { modes(); }
