@@ -47,9 +47,12 @@ else
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages of tests/api, exactly as package-lock.json pins them
-api=tests/api
-if [ ! -d "$api/node_modules" ] || [ "$api/package-lock.json" -nt "$api/node_modules" ]; then
-  echo "setup: npm ci in $api"
-  (cd "$api" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# npm packages of the tests, exactly as each package-lock.json pins them:
+# tests/api (OpenAPI validators), tests/mcp (the official MCP SDK and the
+# reference MCP servers, run inside sessions)
+for dir in tests/api tests/mcp; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    echo "setup: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

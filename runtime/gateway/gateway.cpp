@@ -121,7 +121,11 @@ void Gateway::onReadable(QLocalSocket *socket)
         const QByteArray line = socket->readLine().trimmed();
         if (line.isEmpty())
             continue;
-        for (auto &item : jsonrpc::parseLine(line)) {
+        // MCP 2025-06-18 removed batching: a connection that negotiated it
+        // (or later) gets a batch refused whole.
+        const QString version = protocolVersion(socket);
+        const bool batches = version.isEmpty() || version < QLatin1StringView("2025-06-18");
+        for (auto &item : jsonrpc::parseLine(line, batches)) {
             if (auto *problem = std::get_if<jsonrpc::Problem>(&item))
                 respondError(socket, problem->id, problem->code, problem->message);
             else
@@ -144,7 +148,7 @@ void Gateway::handle(QLocalSocket *socket, const jsonrpc::Call &call)
     if (notification)
         return; // notifications/initialized and the like need no answer
     if (method == QLatin1StringView("initialize"))
-        respond(s, id, initializeResult());
+        respond(s, id, initializeResult(socket, params));
     else if (method == QLatin1StringView("ping"))
         respond(s, id, QJsonObject());
     else if (method == QLatin1StringView("tools/list"))
@@ -184,10 +188,27 @@ void Gateway::respondError(QPointer<QLocalSocket> socket, const QJsonValue &id, 
     socket->flush(); // now, not when the event loop next turns (a pool refill may come first)
 }
 
-QJsonObject Gateway::initializeResult() const
+const QStringList &Gateway::protocolVersions()
 {
+    static const QStringList versions{QStringLiteral("2025-11-25"), QStringLiteral("2025-06-18"), QStringLiteral("2025-03-26"),
+                                      QStringLiteral("2024-11-05")};
+    return versions;
+}
+
+QString Gateway::protocolVersion(const QLocalSocket *socket)
+{
+    return socket ? socket->property("osh.mcp.version").toString() : QString();
+}
+
+QJsonObject Gateway::initializeResult(QLocalSocket *socket, const QJsonObject &params) const
+{
+    // The client's version when the gateway speaks it, else the newest one
+    // it speaks (the client then continues or disconnects).
+    const QString asked = params.value(QStringLiteral("protocolVersion")).toString();
+    const QString version = protocolVersions().contains(asked) ? asked : protocolVersions().front();
+    socket->setProperty("osh.mcp.version", version);
     return QJsonObject{
-        {QStringLiteral("protocolVersion"), QStringLiteral("2024-11-05")},
+        {QStringLiteral("protocolVersion"), version},
         {QStringLiteral("capabilities"), QJsonObject{{QStringLiteral("tools"), QJsonObject{{QStringLiteral("listChanged"), false}}}}},
         {QStringLiteral("serverInfo"), QJsonObject{{QStringLiteral("name"), QStringLiteral("openshell-gateway")},
                                                    {QStringLiteral("version"), QStringLiteral("0.1.0")}}},
@@ -430,6 +451,13 @@ void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, co
                                                  .arg(result.pooled ? QStringLiteral("pooled") : QStringLiteral("cold"))
                                                  .toStdString());
     QJsonObject res = textResult(text, false);
+    // From MCP 2025-06-18 a result may carry structured content: a tool that
+    // printed a JSON object has it there too (after data_output, as the text).
+    if (socket && protocolVersion(socket) >= QLatin1StringView("2025-06-18")) {
+        const QJsonDocument structured = QJsonDocument::fromJson(text.toUtf8());
+        if (structured.isObject())
+            res.insert(QStringLiteral("structuredContent"), structured.object());
+    }
     QJsonObject meta = decisionSummary(d);
     meta.insert(QStringLiteral("timings_ms"), timings);
     res.insert(QStringLiteral("_meta"), QJsonObject{{QStringLiteral("openshell"), meta}});

@@ -87,7 +87,11 @@ private:
     void respond(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &result);
     void respondError(QPointer<QLocalSocket> socket, const QJsonValue &id, int code, const QString &message);
 
-    QJsonObject initializeResult() const;
+    // MCP protocol versions the gateway speaks, newest first.
+    static const QStringList &protocolVersions();
+    // The version negotiated on this connection; empty before initialize.
+    static QString protocolVersion(const QLocalSocket *socket);
+    QJsonObject initializeResult(QLocalSocket *socket, const QJsonObject &params) const;
     QJsonObject toolsList() const;
     void toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args, CallTiming timing);

@@ -39,13 +39,18 @@ void parseMessage(const QJsonObject &msg, std::vector<Item> &out)
 
 } // namespace
 
-std::vector<Item> parseLine(const QByteArray &line)
+std::vector<Item> parseLine(const QByteArray &line, bool allowBatch)
 {
     std::vector<Item> out;
     QJsonParseError err;
     const auto doc = QJsonDocument::fromJson(line, &err);
     if (err.error != QJsonParseError::NoError) {
         out.emplace_back(Problem{QJsonValue(), kParseError, QStringLiteral("parse error: %1").arg(err.errorString())});
+        return out;
+    }
+    if (doc.isArray() && !allowBatch) {
+        out.emplace_back(Problem{QJsonValue(), kInvalidRequest,
+                                 QStringLiteral("batches are not part of the negotiated MCP version; send one message per line")});
         return out;
     }
     if (doc.isArray()) {

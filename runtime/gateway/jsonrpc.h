@@ -45,7 +45,9 @@ using Item = std::variant<Call, Problem>;
 // One line (without its newline) as the gateway answers it, in order.
 // Notifications that are not valid produce nothing (there is no id to
 // answer), as JSON-RPC requires.
-std::vector<Item> parseLine(const QByteArray &line);
+// allowBatch false: a batch is refused whole (MCP 2025-06-18 and later
+// removed JSON-RPC batching).
+std::vector<Item> parseLine(const QByteArray &line, bool allowBatch = true);
 
 // openshell/file's parameters, checked.
 struct FileRequest

@@ -16,7 +16,14 @@ set_target_properties(osh-sandbox-init PROPERTIES AUTOMOC OFF)
 target_compile_options(osh-sandbox-init PRIVATE -Wall -Wextra -Wpedantic $<$<BOOL:${OSH_WERROR}>:-Werror> -fno-sanitize=all)
 target_link_options(osh-sandbox-init PRIVATE -static -fno-sanitize=all)
 
+# The stdio MCP server inside every sandbox (/opt/openshell/bin/openshell-mcp),
+# built beside the init and found there: static, libc only, like it.
+add_executable(openshell-mcp ${CMAKE_CURRENT_LIST_DIR}/init/openshell-mcp.cpp)
+set_target_properties(openshell-mcp PROPERTIES AUTOMOC OFF)
+target_compile_options(openshell-mcp PRIVATE -Wall -Wextra -Wpedantic $<$<BOOL:${OSH_WERROR}>:-Werror> -fno-sanitize=all)
+target_link_options(openshell-mcp PRIVATE -static -fno-sanitize=all)
+
 # The build tree's init; installed builds or tests elsewhere set OSH_SANDBOX_INIT.
-add_dependencies(osh_runtime osh-sandbox-init)
+add_dependencies(osh_runtime osh-sandbox-init openshell-mcp)
 set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp APPEND PROPERTY COMPILE_DEFINITIONS
     OSH_SANDBOX_INIT_PATH="$<TARGET_FILE:osh-sandbox-init>")

@@ -20,6 +20,7 @@ namespace {
 
 constexpr auto kStatusDir = "/.osh/status";
 constexpr auto kInit = "/.osh/init";
+constexpr auto kMcpBridge = "/opt/openshell/bin/openshell-mcp";
 constexpr unsigned kNobody = 65534; // nobody and nogroup in the sandbox's own /etc
 
 QString busyboxPath()
@@ -132,6 +133,12 @@ SandboxBundle::~SandboxBundle()
 QString SandboxBundle::statusFile() const
 {
     return m_dir + QStringLiteral("/status/status");
+}
+
+QString SandboxBundle::mcpBridgePath(const QString &initPath)
+{
+    const QString env = qEnvironmentVariable("OSH_MCP_BRIDGE");
+    return env.isEmpty() ? QFileInfo(initPath).absoluteDir().filePath(QStringLiteral("openshell-mcp")) : env;
 }
 
 QString SandboxBundle::stateDir() const
@@ -295,7 +302,8 @@ bool SandboxBundle::buildRoot(const SandboxSpec &spec, const QString &initPath, 
         *error = QStringLiteral("busybox (static) not found; install busybox-static");
         return false;
     }
-    for (const char *d : {"bin", "usr", "etc/ssl/certs", "tmp", "proc", "dev", "home/agent", "sys", ".osh/status", "root"}) {
+    for (const char *d : {"bin", "usr", "etc/ssl/certs", "tmp", "proc", "dev", "home/agent", "sys", ".osh/status", "root",
+                          "opt/openshell/bin"}) {
         if (!QDir().mkpath(root + u'/' + QLatin1String(d))) {
             *error = QStringLiteral("cannot create %1 in the sandbox root").arg(QLatin1String(d));
             return false;
@@ -308,6 +316,15 @@ bool SandboxBundle::buildRoot(const SandboxSpec &spec, const QString &initPath, 
         return false;
     if (!linkOrCopy(initPath, root + QLatin1String(kInit))) {
         *error = QStringLiteral("cannot copy %1 into the sandbox root").arg(initPath);
+        return false;
+    }
+    // The stdio MCP server that relays to the gateway (docs/gateway.md),
+    // beside the init wherever the init is.
+    const QString bridge = mcpBridgePath(initPath);
+    if (!QFileInfo(bridge).isExecutable() || !linkOrCopy(bridge, root + QLatin1String(kMcpBridge))) {
+        *error = QStringLiteral("cannot put openshell-mcp into the sandbox root: %1 is missing (build the openshell-mcp "
+                                "target, or set OSH_MCP_BRIDGE)")
+                     .arg(bridge);
         return false;
     }
     QFile::link(QStringLiteral("usr/lib"), root + QStringLiteral("/lib"));

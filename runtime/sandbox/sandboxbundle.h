@@ -28,6 +28,8 @@ public:
     QString dir() const { return m_dir; }
     QString statusFile() const; // host path of the file the init writes
     QString stateDir() const;   // the runtime's --root
+    // openshell-mcp on the host: $OSH_MCP_BRIDGE, else beside the init.
+    static QString mcpBridgePath(const QString &initPath);
 
     // Leaves the folder on disk when this object goes away.
     QString release();

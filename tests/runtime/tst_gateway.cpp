@@ -164,6 +164,53 @@ private Q_SLOTS:
         QCOMPARE(m_client.call(QStringLiteral("ping"))[QStringLiteral("result")].toObject(), QJsonObject());
     }
 
+    void protocolVersionNegotiation_data()
+    {
+        QTest::addColumn<QString>("asked");
+        QTest::addColumn<QString>("answered");
+        for (const char *v : {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"})
+            QTest::newRow(v) << QString::fromLatin1(v) << QString::fromLatin1(v);
+        QTest::newRow("unknown newer") << QStringLiteral("2099-01-01") << QStringLiteral("2025-11-25");
+        QTest::newRow("unknown older") << QStringLiteral("2024-10-07") << QStringLiteral("2025-11-25");
+        QTest::newRow("missing") << QString() << QStringLiteral("2025-11-25");
+    }
+
+    // The client's version when the gateway speaks it, else the newest.
+    void protocolVersionNegotiation()
+    {
+        QFETCH(QString, asked);
+        QFETCH(QString, answered);
+        QJsonObject params{{QStringLiteral("capabilities"), QJsonObject()}};
+        if (!asked.isEmpty())
+            params.insert(QStringLiteral("protocolVersion"), asked);
+        const auto init = m_client.call(QStringLiteral("initialize"), params);
+        QCOMPARE(init[QStringLiteral("result")][QStringLiteral("protocolVersion")].toString(), answered);
+    }
+
+    // MCP 2025-06-18 removed JSON-RPC batching and added structured content.
+    void versionSpecificAnswers()
+    {
+        const QByteArray batch = R"([{"jsonrpc":"2.0","id":"b1","method":"ping"}])";
+        osh::test::GatewayClient old;
+        old.socket.connectToServer(m_dir.filePath(QStringLiteral("gw.sock")));
+        QVERIFY(old.socket.waitForConnected(2000));
+        old.call(QStringLiteral("initialize"), {{QStringLiteral("protocolVersion"), QStringLiteral("2025-03-26")}});
+        QCOMPARE(old.sendRaw(batch)[QStringLiteral("id")].toString(), QStringLiteral("b1"));
+        const auto before = old.toolCall("echo", {{QStringLiteral("q"), QStringLiteral("refund")}});
+        QVERIFY(!before[QStringLiteral("result")].toObject().contains(QStringLiteral("structuredContent")));
+
+        m_client.call(QStringLiteral("initialize"), {{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")}});
+        const auto refused = m_client.sendRaw(batch);
+        QCOMPARE(refused[QStringLiteral("error")][QStringLiteral("code")].toInt(), -32600);
+        QVERIFY(refused[QStringLiteral("error")][QStringLiteral("message")].toString().contains(QStringLiteral("batches")));
+        const auto after = m_client.toolCall("echo", {{QStringLiteral("q"), QStringLiteral("refund")}});
+        QCOMPARE(after[QStringLiteral("result")][QStringLiteral("structuredContent")][QStringLiteral("q")].toString(),
+                 QStringLiteral("refund"));
+        // Structured content is the output after data_output, as the text is.
+        const auto card = m_client.toolCall("card_lookup");
+        QVERIFY(!QJsonDocument(card).toJson().contains("4111"));
+    }
+
     void allowedCallRunsTheTool()
     {
         const auto r = m_client.toolCall("echo", {{QStringLiteral("q"), QStringLiteral("refund")}});
