@@ -405,10 +405,21 @@ QJsonObject Gateway::recordResult(const ToolSpec &tool, const ToolResult &result
                               {QStringLiteral("execution"), ms(doneNs - timing.runNs)},
                               {QStringLiteral("output_check"), ms(checkNs)},
                               {QStringLiteral("total"), ms(m_clock.nsecsElapsed() - timing.receivedNs)}};
-    const QJsonObject record{{QStringLiteral("sandbox"), result.pooled ? QStringLiteral("pooled") : QStringLiteral("cold")},
+    const QString sandbox = result.pooled ? QStringLiteral("pooled") : QStringLiteral("cold");
+    const QJsonObject record{{QStringLiteral("sandbox"), sandbox},
                              {QStringLiteral("exit_status"), result.started ? QJsonValue(result.exitCode) : QJsonValue()},
                              {QStringLiteral("timings_ms"), timings}};
-    audit(nullptr, "tool_result", tool.name, QJsonDocument(record).toJson(QJsonDocument::Compact).toStdString(), message);
+    // The same figures in words, for every view that shows messages
+    // (the launcher's stream, replay, osctl audit).
+    const QString times = QStringLiteral("%1 ms in all: queue %2, decision %3, execution %4 (%5 sandbox), output check %6")
+                              .arg(timings[QStringLiteral("total")].toDouble())
+                              .arg(timings[QStringLiteral("queue")].toDouble())
+                              .arg(timings[QStringLiteral("decision")].toDouble())
+                              .arg(timings[QStringLiteral("execution")].toDouble())
+                              .arg(sandbox)
+                              .arg(timings[QStringLiteral("output_check")].toDouble());
+    audit(nullptr, "tool_result", tool.name, QJsonDocument(record).toJson(QJsonDocument::Compact).toStdString(),
+          message + "; " + times.toStdString());
     return timings;
 }
 
@@ -446,10 +457,7 @@ void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, co
     if (d.outcome == Action::Redact && d.output)
         text = QString::fromStdString(*d.output);
     const QJsonObject timings = recordResult(tool, result, timing, doneNs, checkNs,
-                                             QStringLiteral("exit 0 in %1 ms (%2 sandbox)")
-                                                 .arg(ms(doneNs - timing.runNs))
-                                                 .arg(result.pooled ? QStringLiteral("pooled") : QStringLiteral("cold"))
-                                                 .toStdString());
+                                             d.outcome == Action::Redact ? "exit 0, output redacted" : "exit 0");
     QJsonObject res = textResult(text, false);
     // From MCP 2025-06-18 a result may carry structured content: a tool that
     // printed a JSON object has it there too (after data_output, as the text).
