@@ -60,10 +60,10 @@ def call(method, params):
     return json.loads(stream.readline())
 call("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}})
 time.sleep(plan["settle"])
-for tool, count, gap in plan["calls"]:
+for tool, count, gap, args in plan["calls"]:
     for i in range(count):
         t = time.perf_counter()
-        r = call("tools/call", {"name": tool, "arguments": {"i": i, "q": "refund policy"}})
+        r = call("tools/call", {"name": tool, "arguments": args})
         ms = (time.perf_counter() - t) * 1000
         res = r.get("result", {})
         meta = res.get("_meta", {}).get("openshell", {})
@@ -102,6 +102,8 @@ bool writeFile(const QString &path, const QByteArray &data)
 
 const QString kSdkDir = QStringLiteral(OSH_SOURCE_DIR "/tests/mcp");
 
+bool sdkInstalled() { return QFileInfo(kSdkDir + QStringLiteral("/node_modules/@modelcontextprotocol/sdk")).isDir(); }
+
 // Runs one session whose agent is command; its standard output.
 QByteArray runSession(const QString &dir, Isolation isolation, const QStringList &command)
 {
@@ -113,8 +115,12 @@ QByteArray runSession(const QString &dir, Isolation isolation, const QStringList
         "    - {path: /opt/mcp-client, permissions: read, source: %2}\n"
         "tools:\n"
         "  - {name: echo_warm, command: [python3, echo.py], pool: 1, prestart: true}\n"
-        "  - {name: echo_cold, command: [python3, echo.py], pool: 0}\n")
-                               .arg(isolation == Isolation::Gvisor ? QStringLiteral("gvisor") : QStringLiteral("container"), kSdkDir);
+        "  - {name: echo_cold, command: [python3, echo.py], pool: 0}\n"
+        "%3")
+                               .arg(isolation == Isolation::Gvisor ? QStringLiteral("gvisor") : QStringLiteral("container"), kSdkDir,
+                                    sdkInstalled() ? QStringLiteral("  - {name: everything, mcp: [node, /opt/mcp-client/node_modules/"
+                                                                    "@modelcontextprotocol/server-everything/dist/index.js, stdio]}\n")
+                                                   : QString());
     writeFile(dir + QStringLiteral("/echo.py"), kTool);
     writeFile(dir + QStringLiteral("/client.py"), kClient);
     writeFile(dir + QStringLiteral("/bench.policy.yaml"), policy.toUtf8());
@@ -154,9 +160,12 @@ QByteArray runSession(const QString &dir, Isolation isolation, const QStringList
 std::map<QString, Figures> sessionCalls(const QString &dir, Isolation isolation, int warm, int cold, double gap)
 {
     std::map<QString, Figures> out;
-    const QJsonObject plan{{QStringLiteral("settle"), 3.0},
-                           {QStringLiteral("calls"), QJsonArray{QJsonArray{QStringLiteral("echo_warm"), warm, gap},
-                                                                QJsonArray{QStringLiteral("echo_cold"), cold, 0.2}}}};
+    const QJsonObject args{{QStringLiteral("q"), QStringLiteral("refund policy")}};
+    QJsonArray calls{QJsonArray{QStringLiteral("echo_warm"), warm, gap, args}, QJsonArray{QStringLiteral("echo_cold"), cold, 0.2, args}};
+    if (sdkInstalled())
+        calls.append(QJsonArray{QStringLiteral("everything.echo"), warm, 0.1,
+                                QJsonObject{{QStringLiteral("message"), QStringLiteral("refund policy")}}});
+    const QJsonObject plan{{QStringLiteral("settle"), 3.0}, {QStringLiteral("calls"), calls}};
     const QByteArray lines = runSession(dir, isolation, {QStringLiteral("python3"), QStringLiteral("client.py"),
                                                          QString::fromUtf8(QJsonDocument(plan).toJson(QJsonDocument::Compact))});
     for (const QByteArray &line : lines.split('\n')) {
@@ -172,26 +181,33 @@ std::map<QString, Figures> sessionCalls(const QString &dir, Isolation isolation,
     return out;
 }
 
-// The official SDK's client, through openshell-mcp, calling the pooled tool.
-Figures sdkCalls(const QString &dir, Isolation isolation, int warm, double gap)
+// The official SDK's client, through openshell-mcp: the pooled tool, then
+// server-everything's echo; figures per tool.
+std::map<QString, Figures> sdkCalls(const QString &dir, Isolation isolation, int warm, double gap)
 {
-    Figures f;
-    const QJsonObject plan{{QStringLiteral("repeat"),
-                            QJsonObject{{QStringLiteral("name"), QStringLiteral("echo_warm")},
-                                        {QStringLiteral("args"), QJsonObject{{QStringLiteral("q"), QStringLiteral("refund policy")}}},
-                                        {QStringLiteral("count"), warm},
-                                        {QStringLiteral("gapMs"), static_cast<int>(gap * 1000)},
-                                        {QStringLiteral("settleMs"), 3000}}}};
+    std::map<QString, Figures> out;
+    const QJsonObject plan{
+        {QStringLiteral("repeat"),
+         QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("echo_warm")},
+                                {QStringLiteral("args"), QJsonObject{{QStringLiteral("q"), QStringLiteral("refund policy")}}},
+                                {QStringLiteral("count"), warm},
+                                {QStringLiteral("gapMs"), static_cast<int>(gap * 1000)},
+                                {QStringLiteral("settleMs"), 3000}},
+                    QJsonObject{{QStringLiteral("name"), QStringLiteral("everything.echo")},
+                                {QStringLiteral("args"), QJsonObject{{QStringLiteral("message"), QStringLiteral("refund policy")}}},
+                                {QStringLiteral("count"), warm},
+                                {QStringLiteral("gapMs"), 100}}}}};
     const QByteArray lines = runSession(dir, isolation, {QStringLiteral("node"), QStringLiteral("/opt/mcp-client/sdk-client.mjs"),
                                                          QString::fromUtf8(QJsonDocument(plan).toJson(QJsonDocument::Compact))});
     const QJsonObject seen = QJsonDocument::fromJson(lines.trimmed().split('\n').last()).object();
     for (const QJsonValue &c : seen[QStringLiteral("calls")].toArray()) {
+        Figures &f = out[c[QStringLiteral("name")].toString()];
         if (c[QStringLiteral("isError")].toBool())
             ++f.errors;
         else
             f.ms.push_back(c[QStringLiteral("ms")].toDouble());
     }
-    return f;
+    return out;
 }
 
 // `runsc exec` / `crun exec` of the tool into an already running sandbox.
@@ -284,14 +300,17 @@ int main(int argc, char **argv)
         QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther
                                               | QFile::ExeOther | QFile::ReadGroup | QFile::ExeGroup);
         auto calls = sessionCalls(dir.path(), mode, warm, cold, gap);
-        const bool sdk = QFileInfo(kSdkDir + QStringLiteral("/node_modules/@modelcontextprotocol/sdk")).isDir();
-        const Figures viaSdk = sdk ? sdkCalls(dir.path(), mode, warm, gap) : Figures();
+        const bool sdk = sdkInstalled();
+        auto viaSdk = sdk ? sdkCalls(dir.path(), mode, warm, gap) : std::map<QString, Figures>();
         const Figures baseline = execIntoRunning(dir.path(), mode, execs);
         std::printf("== %s\n", name);
-        if (sdk)
-            report("python tool, ready sandbox, official MCP SDK client via openshell-mcp", viaSdk);
-        else
-            std::printf("official MCP SDK client: skipped (tests/mcp/node_modules is missing: scripts/setup.sh)\n");
+        if (sdk) {
+            report("python tool, ready sandbox, official MCP SDK client via openshell-mcp", viaSdk[QStringLiteral("echo_warm")]);
+            report("server-everything echo (MCP server tool), official SDK client", viaSdk[QStringLiteral("everything.echo")]);
+            report("server-everything echo (MCP server tool), from the agent's client", calls[QStringLiteral("everything.echo")]);
+        } else {
+            std::printf("official MCP SDK client and MCP server tools: skipped (tests/mcp/node_modules is missing: scripts/setup.sh)\n");
+        }
         report(qPrintable(QStringLiteral("python tool, ready sandbox (pool), from the agent's client")), calls[QStringLiteral("echo_warm")]);
         report(qPrintable(QStringLiteral("python tool, cold call (pool: 0), from the agent's client")), calls[QStringLiteral("echo_cold")]);
         report(qPrintable(QStringLiteral("%1 exec of the same command into a running sandbox")

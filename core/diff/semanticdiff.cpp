@@ -346,6 +346,9 @@ void diffTools(const PolicyDocument &a, const PolicyDocument &b, std::vector<Cha
         if (old->costPerCall != t.costPerCall)
             push("cost_per_call", Effect::Unknown, numberText(old->costPerCall), numberText(t.costPerCall),
                  "session.total_cost grows differently; conditions on it decide the effect");
+        if (old->mcp != t.mcp)
+            push("mcp", Effect::Unknown, commandText(old->mcp), commandText(t.mcp),
+                 "a different MCP server now offers this entry's tools");
         if (old->pool != t.pool)
             push("pool", Effect::Neutral, std::to_string(old->pool), std::to_string(t.pool),
                  "ready sandboxes kept for this tool; every call still runs in a sandbox of its own");

@@ -100,6 +100,13 @@ void DecisionEngine::derive(Request &req, const SessionState &session) const
     switch (req.trigger) {
     case Trigger::ToolCall:
         fill(Var::ToolCallsInLastMinute, Value(session.callsInLastMinute(req.get(Var::ToolName).toString(), ts)));
+        [[fallthrough]];
+    case Trigger::DataOutput:
+        // An MCP server's tool names its server; any other tool reads null.
+        if (req.has(Var::ToolName)) {
+            const ToolSpec *server = m_doc->mcpServerOf(req.get(Var::ToolName).toString());
+            fill(Var::ToolServer, server ? Value(server->name) : Value());
+        }
         break;
     case Trigger::NetworkEgress: {
         const auto &host = req.get(Var::DestinationHost).toString();
@@ -140,7 +147,8 @@ bool DecisionEngine::sandboxLayer(const Request &req, Decision &d) const
     switch (req.trigger) {
     case Trigger::ToolCall: {
         const auto &name = req.get(Var::ToolName).toString();
-        if (!m_doc->tools.empty() && !m_doc->findTool(name))
+        const ToolSpec *entry = m_doc->entryOf(name);
+        if (!m_doc->tools.empty() && (!entry || (entry->isMcpServer() && entry->name == name)))
             return block("tool '" + name + "' is not declared in this policy; the runtime cannot run it");
         break;
     }
@@ -381,7 +389,7 @@ void DecisionEngine::commit(const Request &req, const Decision &d, SessionState 
         const auto &name = req.get(Var::ToolName).toString();
         session.noteToolCall(name, ts);
         if (d.proceeds())
-            if (const auto *tool = m_doc->findTool(name))
+            if (const auto *tool = m_doc->entryOf(name))
                 cost += tool->costPerCall;
     }
     session.addCost(cost);

@@ -166,7 +166,7 @@ std::optional<Request> Request::fromJson(std::string_view json, std::string &err
 
     Parser p(r);
     QJsonObject tool, session, dest, req, file;
-    if (!p.object(root, "tool", {"name", "args", "calls_in_last_minute"}, tool)
+    if (!p.object(root, "tool", {"name", "args", "calls_in_last_minute", "server"}, tool)
         || !p.object(root, "session", {"id", "total_cost", "tool_calls", "elapsed_seconds"}, session)
         || !p.object(root, "destination", {"host", "ip", "port", "protocol"}, dest)
         || !p.object(root, "request", {"bytes"}, req)
@@ -174,6 +174,7 @@ std::optional<Request> Request::fromJson(std::string_view json, std::string &err
         || !p.field(tool, "name", Var::ToolName, VarType::String, "tool.name")
         || !p.field(tool, "args", Var::ToolArgs, VarType::Map, "tool.args")
         || !p.field(tool, "calls_in_last_minute", Var::ToolCallsInLastMinute, VarType::Int, "tool.calls_in_last_minute")
+        || !p.field(tool, "server", Var::ToolServer, VarType::String, "tool.server")
         || !p.field(session, "id", Var::SessionId, VarType::String, "session.id")
         || !p.field(session, "total_cost", Var::SessionTotalCost, VarType::Float, "session.total_cost")
         || !p.field(session, "tool_calls", Var::SessionToolCalls, VarType::Int, "session.tool_calls")

@@ -119,6 +119,22 @@ const ToolSpec *PolicyDocument::findTool(std::string_view toolName) const
     return nullptr;
 }
 
+const ToolSpec *PolicyDocument::mcpServerOf(std::string_view toolName) const
+{
+    const auto dot = toolName.find('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 == toolName.size())
+        return nullptr;
+    const ToolSpec *entry = findTool(toolName.substr(0, dot));
+    return entry && entry->isMcpServer() ? entry : nullptr;
+}
+
+const ToolSpec *PolicyDocument::entryOf(std::string_view toolName) const
+{
+    if (const ToolSpec *t = findTool(toolName))
+        return t;
+    return mcpServerOf(toolName);
+}
+
 const Policy *PolicyDocument::findPolicy(std::string_view policyName) const
 {
     for (const auto &p : policies)

@@ -162,8 +162,12 @@ struct ToolSpec
     std::string name;
     std::string description;
     std::vector<std::string> command;
+    // An MCP server (stdio) instead of a command: started once per session
+    // in a sandbox of its own, its tools offered as "<name>.<tool>".
+    std::vector<std::string> mcp;
     double timeoutSeconds = 30;
     double costPerCall = 0;
+    bool isMcpServer() const { return !mcp.empty(); }
     // Ready sandboxes kept with the tool's process already waiting on its
     // standard input (0: every call starts its own, as a cold call).
     int pool = 1;
@@ -197,6 +201,11 @@ struct PolicyDocument
     std::string file; // path as given to the loader, for diagnostics
 
     const ToolSpec *findTool(std::string_view name) const;
+    // The MCP server entry that offers a tool named "<entry>.<tool>", if any.
+    const ToolSpec *mcpServerOf(std::string_view toolName) const;
+    // The entry that accounts for a call of toolName: the declared tool, or
+    // the MCP server entry offering it.
+    const ToolSpec *entryOf(std::string_view toolName) const;
     const Policy *findPolicy(std::string_view name) const;
     friend bool operator==(const PolicyDocument &a, const PolicyDocument &b)
     {

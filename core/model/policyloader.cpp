@@ -34,7 +34,7 @@ const std::vector<std::string_view> &PolicyLoader::keysOf(Section s)
                                                       "log_level", "pii_types", "escalation",
                                                       "delay_seconds"};
     static const std::vector<std::string_view> tool{"name", "description", "command", "timeout_seconds",
-                                                    "cost_per_call", "pool", "prestart"};
+                                                    "cost_per_call", "pool", "prestart", "mcp"};
     static const std::vector<std::string_view> agent{"command", "description"};
     switch (s) {
     case Section::Root: return root;
@@ -461,6 +461,8 @@ private:
                     t.description = *s;
             } else if (key == "command") {
                 t.command = r.command(v, "command");
+            } else if (key == "mcp") {
+                t.mcp = r.command(v, "mcp");
             } else if (key == "timeout_seconds") {
                 if (auto d = r.positiveNumber(v, "timeout_seconds"))
                     t.timeoutSeconds = *d;
@@ -478,10 +480,13 @@ private:
         if (n.kind == NodeKind::Map) {
             if (!t.loc.has("name"))
                 r.diag("E011", Severity::Error, n.pos, "tool is missing required key 'name'");
-            if (!t.loc.has("command"))
+            const std::string which = "tool" + (t.name.empty() ? std::string() : " '" + t.name + "'");
+            if (!t.loc.has("command") && !t.loc.has("mcp"))
                 r.diag("E011", Severity::Error, n.pos,
-                       "tool" + (t.name.empty() ? std::string() : " '" + t.name + "'")
-                           + " is missing required key 'command'");
+                       which + " is missing required key 'command' (or 'mcp', for an MCP server)");
+            if (t.loc.has("command") && t.loc.has("mcp"))
+                r.diag("E017", Severity::Error, t.loc.keyPos("mcp"),
+                       which + " has both 'command' and 'mcp'; a tool runs a command or an MCP server, not both");
         }
     }
 

@@ -367,7 +367,10 @@ private:
             key("description");
             e.text(t.description);
         }
-        strings("command", t.command);
+        if (!t.command.empty() || !t.isMcpServer())
+            strings("command", t.command);
+        if (t.isMcpServer())
+            strings("mcp", t.mcp);
         numberIf(t.loc, "timeout_seconds", t.timeoutSeconds, 30);
         numberIf(t.loc, "cost_per_call", t.costPerCall, 0);
         intIf(t.loc, "pool", t.pool, 1);

@@ -10,6 +10,7 @@ constexpr std::array<VarInfo, kVarCount> kVars = {{
     {Var::ToolName, "tool.name", VarType::String, false},
     {Var::ToolArgs, "tool.args", VarType::Map, false},
     {Var::ToolCallsInLastMinute, "tool.calls_in_last_minute", VarType::Int, false},
+    {Var::ToolServer, "tool.server", VarType::String, true},
     {Var::SessionId, "session.id", VarType::String, false},
     {Var::SessionTotalCost, "session.total_cost", VarType::Float, false},
     {Var::SessionToolCalls, "session.tool_calls", VarType::Int, false},
@@ -45,6 +46,16 @@ std::optional<Trigger> triggerFromName(std::string_view name)
     return std::nullopt;
 }
 
+// varInfo() indexes the table by the enum's value.
+constexpr bool tableInEnumOrder()
+{
+    for (std::size_t i = 0; i < kVars.size(); ++i)
+        if (static_cast<std::size_t>(kVars[i].var) != i)
+            return false;
+    return true;
+}
+static_assert(tableInEnumOrder(), "kVars must list the variables in the order of enum Var");
+
 const std::array<VarInfo, kVarCount> &allVars() { return kVars; }
 const VarInfo &varInfo(Var v) { return kVars[static_cast<size_t>(v)]; }
 
@@ -62,9 +73,9 @@ bool triggerProvides(Trigger t, Var v)
         return true;
     switch (t) {
     case Trigger::ToolCall:
-        return v == Var::ToolName || v == Var::ToolArgs || v == Var::ToolCallsInLastMinute;
+        return v == Var::ToolName || v == Var::ToolArgs || v == Var::ToolCallsInLastMinute || v == Var::ToolServer;
     case Trigger::DataOutput:
-        return v == Var::Output || v == Var::ToolName;
+        return v == Var::Output || v == Var::ToolName || v == Var::ToolServer;
     case Trigger::AgentResponse:
         return v == Var::Response;
     case Trigger::NetworkEgress:

@@ -15,11 +15,13 @@ inline constexpr int kTriggerCount = 5;
 std::string_view triggerName(Trigger t);
 std::optional<Trigger> triggerFromName(std::string_view name);
 
-// Every variable of spec section 5, by its dotted name.
+// Every variable of spec section 5 (and tool.server), by its dotted name;
+// grouped by prefix (Request::toJson writes each group as one object).
 enum class Var : std::uint8_t {
     ToolName,              // tool.name                  string
     ToolArgs,              // tool.args                  map
     ToolCallsInLastMinute, // tool.calls_in_last_minute  int
+    ToolServer,            // tool.server                string (null unless the tool is an MCP server's)
     SessionId,             // session.id                 string
     SessionTotalCost,      // session.total_cost         float
     SessionToolCalls,      // session.tool_calls         int
@@ -37,7 +39,7 @@ enum class Var : std::uint8_t {
     FileSize,              // file.size                  int
     FileExtension,         // file.extension             string
 };
-inline constexpr int kVarCount = 19;
+inline constexpr int kVarCount = 20;
 
 // Static type of a variable, for the condition checker.
 enum class VarType : std::uint8_t { String, Int, Float, Map };

@@ -1,4 +1,5 @@
 #include "gateway.h"
+#include "gatewayresults.h"
 
 #include "pii/piidetector.h"
 #include "replay/piisurrogate.h"
@@ -26,20 +27,7 @@ constexpr qsizetype kMaxMessageBytes = 16 << 20;
 
 std::string redacted(const std::string &text) { return pii::PiiDetector::instance().redact(text); }
 
-QJsonObject textResult(const QString &text, bool isError)
-{
-    return QJsonObject{{QStringLiteral("content"),
-                        QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
-                                               {QStringLiteral("text"), text}}}},
-                       {QStringLiteral("isError"), isError}};
-}
-
-QJsonObject decisionSummary(const Decision &d)
-{
-    return QJsonObject{{QStringLiteral("decision"), QString::fromLatin1(actionName(d.outcome).data())},
-                       {QStringLiteral("policy"), d.policy.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(d.policy))},
-                       {QStringLiteral("message"), QString::fromStdString(d.message)}};
-}
+double ms(qint64 ns) { return std::round(static_cast<double>(ns) / 1e4) / 100.0; }
 
 } // namespace
 
@@ -151,8 +139,22 @@ void Gateway::handle(QLocalSocket *socket, const jsonrpc::Call &call)
         respond(s, id, initializeResult(socket, params));
     else if (method == QLatin1StringView("ping"))
         respond(s, id, QJsonObject());
-    else if (method == QLatin1StringView("tools/list"))
+    else if (method == QLatin1StringView("tools/list")) {
+        // The first list includes the MCP servers' tools: it waits (at most
+        // kToolListWaitMs) for servers that are still starting.
+        if (m_options.mcp && m_options.mcp->starting() && m_waitingLists.size() < std::size_t(kMaxConnections) * 4) {
+            m_waitingLists.emplace_back(s, id);
+            if (!m_listTimer) {
+                m_listTimer = new QTimer(this);
+                m_listTimer->setSingleShot(true);
+                connect(m_listTimer, &QTimer::timeout, this, [this] { answerToolLists(true); });
+            }
+            if (!m_listTimer->isActive())
+                m_listTimer->start(kToolListWaitMs);
+            return;
+        }
         respond(s, id, toolsList());
+    }
     else if (method == QLatin1StringView("tools/call"))
         toolsCall(s, id, params);
     else if (method == QLatin1StringView("openshell/respond"))
@@ -209,7 +211,8 @@ QJsonObject Gateway::initializeResult(QLocalSocket *socket, const QJsonObject &p
     socket->setProperty("osh.mcp.version", version);
     return QJsonObject{
         {QStringLiteral("protocolVersion"), version},
-        {QStringLiteral("capabilities"), QJsonObject{{QStringLiteral("tools"), QJsonObject{{QStringLiteral("listChanged"), false}}}}},
+        // The tools of MCP servers may change while the session runs.
+        {QStringLiteral("capabilities"), QJsonObject{{QStringLiteral("tools"), QJsonObject{{QStringLiteral("listChanged"), m_options.mcp != nullptr}}}}},
         {QStringLiteral("serverInfo"), QJsonObject{{QStringLiteral("name"), QStringLiteral("openshell-gateway")},
                                                    {QStringLiteral("version"), QStringLiteral("0.1.0")}}},
         {QStringLiteral("instructions"),
@@ -220,10 +223,15 @@ QJsonObject Gateway::initializeResult(QLocalSocket *socket, const QJsonObject &p
 QJsonObject Gateway::toolsList() const
 {
     QJsonArray tools;
-    for (const auto &t : m_engine->document().tools)
+    for (const auto &t : m_engine->document().tools) {
+        if (t.isMcpServer()) {
+            appendMcpTools(t, tools);
+            continue;
+        }
         tools.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(t.name)},
                                  {QStringLiteral("description"), QString::fromStdString(t.description)},
                                  {QStringLiteral("inputSchema"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")}}}});
+    }
     return QJsonObject{{QStringLiteral("tools"), tools}};
 }
 
@@ -334,8 +342,6 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
     const qint64 decideAt = m_clock.nsecsElapsed();
     const Decision d = decide(req, tool, argsJson.toStdString(), &seq);
     timing.decisionNs = m_clock.nsecsElapsed() - decideAt;
-    const ToolSpec *spec = m_engine->document().findTool(tool);
-
     auto refuse = [this, socket, id](const QString &why) { respond(socket, id, textResult(why, true)); };
     switch (d.outcome) {
     case Action::Block:
@@ -349,37 +355,47 @@ void Gateway::toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
         const QByteArray releasedArgs = d.output ? QByteArray::fromStdString(*d.output) : argsJson;
         escalate(req, d, seq, tool, argsJson.toStdString(), [this, socket, id, tool, releasedArgs, refuse, name, timing](bool ok, std::string note) {
             --m_activeCalls;
-            const ToolSpec *s = m_engine->document().findTool(tool);
-            if (!ok || !s) {
+            if (!ok) {
                 refuse(QStringLiteral("Refused by OpenShell: the held call was not approved%1")
                            .arg(note.empty() ? QString() : QStringLiteral(" (%1)").arg(QString::fromStdString(note))));
                 Q_EMIT toolCallFinished(name, false);
                 return;
             }
-            runTool(socket, id, *s, releasedArgs, timing);
+            dispatch(socket, id, tool, releasedArgs, timing);
         });
         return;
     }
     default:
         break;
     }
-    if (!spec) {
-        refuse(QStringLiteral("Tool '%1' is not declared in the policy, so it cannot run").arg(name));
-        return;
-    }
     QByteArray effectiveArgs = argsJson;
     if (d.outcome == Action::Redact && d.output)
         effectiveArgs = QByteArray::fromStdString(*d.output);
     if (d.outcome == Action::Throttle && d.delaySeconds && *d.delaySeconds > 0) {
         ++m_activeCalls;
-        const ToolSpec copy = *spec;
-        QTimer::singleShot(static_cast<int>(*d.delaySeconds * 1000), this, [this, socket, id, copy, effectiveArgs, timing] {
+        QTimer::singleShot(static_cast<int>(*d.delaySeconds * 1000), this, [this, socket, id, tool, effectiveArgs, timing] {
             --m_activeCalls;
-            runTool(socket, id, copy, effectiveArgs, timing);
+            dispatch(socket, id, tool, effectiveArgs, timing);
         });
         return;
     }
-    runTool(socket, id, *spec, effectiveArgs, timing);
+    dispatch(socket, id, tool, effectiveArgs, timing);
+}
+
+void Gateway::dispatch(QPointer<QLocalSocket> socket, const QJsonValue &id, const std::string &tool, QByteArray args,
+                       CallTiming timing)
+{
+    const PolicyDocument &doc = m_engine->document();
+    if (const ToolSpec *spec = doc.findTool(tool); spec && !spec->isMcpServer()) {
+        runTool(socket, id, *spec, std::move(args), timing);
+        return;
+    }
+    if (const ToolSpec *server = doc.mcpServerOf(tool)) {
+        runMcp(socket, id, *server, tool, std::move(args), timing);
+        return;
+    }
+    respond(socket, id,
+            textResult(QStringLiteral("Tool '%1' is not declared in the policy, so it cannot run").arg(QString::fromStdString(tool)), true));
 }
 
 void Gateway::runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args, CallTiming timing)
@@ -392,12 +408,16 @@ void Gateway::runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const
     });
 }
 
-namespace {
-double ms(qint64 ns) { return std::round(static_cast<double>(ns) / 1e4) / 100.0; }
-} // namespace
 
 QJsonObject Gateway::recordResult(const ToolSpec &tool, const ToolResult &result, const CallTiming &timing, qint64 doneNs,
                                   qint64 checkNs, const std::string &message)
+{
+    return recordResult(tool.name, result.pooled ? QStringLiteral("pooled") : QStringLiteral("cold"),
+                        result.started ? QJsonValue(result.exitCode) : QJsonValue(), timing, doneNs, checkNs, message);
+}
+
+QJsonObject Gateway::recordResult(const std::string &tool, const QString &sandbox, const QJsonValue &exitStatus,
+                                  const CallTiming &timing, qint64 doneNs, qint64 checkNs, const std::string &message)
 {
     const qint64 queueNs = timing.runNs - timing.receivedNs - timing.decisionNs;
     const QJsonObject timings{{QStringLiteral("queue"), ms(std::max<qint64>(0, queueNs))},
@@ -405,9 +425,8 @@ QJsonObject Gateway::recordResult(const ToolSpec &tool, const ToolResult &result
                               {QStringLiteral("execution"), ms(doneNs - timing.runNs)},
                               {QStringLiteral("output_check"), ms(checkNs)},
                               {QStringLiteral("total"), ms(m_clock.nsecsElapsed() - timing.receivedNs)}};
-    const QString sandbox = result.pooled ? QStringLiteral("pooled") : QStringLiteral("cold");
     const QJsonObject record{{QStringLiteral("sandbox"), sandbox},
-                             {QStringLiteral("exit_status"), result.started ? QJsonValue(result.exitCode) : QJsonValue()},
+                             {QStringLiteral("exit_status"), exitStatus},
                              {QStringLiteral("timings_ms"), timings}};
     // The same figures in words, for every view that shows messages
     // (the launcher's stream, replay, osctl audit).
@@ -418,7 +437,7 @@ QJsonObject Gateway::recordResult(const ToolSpec &tool, const ToolResult &result
                               .arg(timings[QStringLiteral("execution")].toDouble())
                               .arg(sandbox)
                               .arg(timings[QStringLiteral("output_check")].toDouble());
-    audit(nullptr, "tool_result", tool.name, QJsonDocument(record).toJson(QJsonDocument::Compact).toStdString(),
+    audit(nullptr, "tool_result", tool, QJsonDocument(record).toJson(QJsonDocument::Compact).toStdString(),
           message + "; " + times.toStdString());
     return timings;
 }

@@ -10,6 +10,7 @@
 #include "filecontroller.h"
 #include "jsonrpc.h"
 #include "gatewayhooks.h"
+#include "mcpservers.h"
 #include "toolrunner.h"
 
 #include "engine/decisionengine.h"
@@ -26,6 +27,7 @@
 
 class QLocalServer;
 class QLocalSocket;
+class QTimer;
 
 namespace osh::runtime {
 
@@ -46,6 +48,8 @@ public:
         int fileTimeoutMs = 10000;
         // Guards the SessionState when others (the network proxy) share it.
         std::mutex *sessionLock = nullptr;
+        // The session's MCP servers (tool entries with `mcp:`); null: none.
+        McpServers *mcp = nullptr;
     };
 
     Gateway(std::shared_ptr<const DecisionEngine> engine, SessionState *session, ToolRunner *runner,
@@ -67,6 +71,16 @@ public:
     static constexpr int kMaxConnections = 16;
     static constexpr int kMaxFileOperations = 8;           // in progress at once, per session
     static constexpr qint64 kMaxUnsentBytes = 64 << 20;    // per connection, before it is read from again
+
+    // Set once, before the agent starts (the session makes the servers after the gateway).
+    void setMcpServers(McpServers *servers) { m_options.mcp = servers; }
+    // Answers the tools/list requests that wait for MCP servers to start,
+    // once none is starting (or with force, with what is known).
+    void answerToolLists(bool force = false);
+    static constexpr int kToolListWaitMs = 30000;
+    // An MCP server's tools changed: every connection that initialized is
+    // told (notifications/tools/list_changed).
+    void notifyToolsChanged();
 
 Q_SIGNALS:
     void toolCallFinished(const QString &tool, bool allowed);
@@ -94,12 +108,21 @@ private:
     QJsonObject initializeResult(QLocalSocket *socket, const QJsonObject &params) const;
     QJsonObject toolsList() const;
     void toolsCall(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    // Runs a decided call: a declared tool in its sandbox, or an MCP server's.
+    void dispatch(QPointer<QLocalSocket> socket, const QJsonValue &id, const std::string &tool, QByteArray args, CallTiming timing);
     void runTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, QByteArray args, CallTiming timing);
+    void runMcp(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &server, const std::string &tool,
+                QByteArray args, CallTiming timing);
+    void finishMcp(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &server, const std::string &tool,
+                   const QJsonObject &result, const QString &error, const CallTiming &timing);
+    void appendMcpTools(const ToolSpec &server, QJsonArray &tools) const;
     void finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, const ToolResult &result,
                     const CallTiming &timing);
     // The tool_result event: the outcome and where the time went.
     QJsonObject recordResult(const ToolSpec &tool, const ToolResult &result, const CallTiming &timing, qint64 doneNs,
                              qint64 checkNs, const std::string &message);
+    QJsonObject recordResult(const std::string &tool, const QString &sandbox, const QJsonValue &exitStatus,
+                             const CallTiming &timing, qint64 doneNs, qint64 checkNs, const std::string &message);
     void respondToUser(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
@@ -137,6 +160,8 @@ private:
     int m_connections = 0;
     int m_fileOps = 0;
     bool m_connectionCapReported = false;
+    std::vector<std::pair<QPointer<QLocalSocket>, QJsonValue>> m_waitingLists;
+    QTimer *m_listTimer = nullptr;
 };
 
 } // namespace osh::runtime

@@ -2,6 +2,7 @@
 
 #include "approvalbrokers.h"
 #include "sandboxtoolrunner.h"
+#include "mcpserverhost.h"
 #include "sessionid.h"
 #include "workspaceguard.h"
 
@@ -482,6 +483,58 @@ bool AgentSession::start(QString *error)
     if (!m_gateway->listen(QDir(sockDir).filePath(QStringLiteral("gateway.sock")), &why))
         return failStart(tr("the gateway cannot listen: %1").arg(why));
     m_proxy->setClock([gw = m_gateway] { return gw->now(); });
+    // MCP servers (tool entries with `mcp:`): each in a sandbox of its own
+    // with the agent's view of the files, its entry's network identity, no
+    // gateway, kept up for the session.
+    SandboxSpec serverBase = spec;
+    serverBase.argv.clear();
+    serverBase.chownWorkspace = false;
+    serverBase.cleanup = CleanupPolicy::Destroy;
+    serverBase.interactive = true;
+    serverBase.gatewayAddress.clear();
+    for (const auto &t : doc.tools) {
+        if (!t.isMcpServer())
+            continue;
+        if (!m_mcp) {
+            m_mcp = new McpServerSet(this);
+            connect(m_mcp, &McpServerSet::settled, m_gateway, [gw = m_gateway] { gw->answerToolLists(); });
+            connect(m_mcp, &McpServerSet::toolsChanged, this, [this](const QString &entry, bool first) {
+                m_gateway->notifyToolsChanged();
+                if (!first)
+                    return;
+                const std::string name = entry.toStdString();
+                for (const QString &w : McpServerSet::unknownToolsNamed(*m_options.document, name, m_mcp->tools(name))) {
+                    AuditEvent e;
+                    e.type = "sandbox";
+                    e.tool = name;
+                    e.severity = "warning";
+                    e.message = w.toStdString();
+                    record(e);
+                }
+            });
+        }
+        const QString entry = QString::fromStdString(t.name);
+        McpServerHost::Options mo;
+        mo.sessionId = m_id;
+        mo.runDir = m_runDir;
+        mo.base = serverBase;
+        mo.base.sockets = {SandboxSocket{proxySocket(entry), kProxyMount}};
+        mo.base.env << qMakePair(QStringLiteral("OPENSHELL_TOOL"), entry);
+        mo.policyDir = hostPath(policyDir);
+        mo.policyMount = kPolicyMount;
+        mo.event = [this, name = t.name](const QString &message, bool warning) {
+            AuditEvent e;
+            e.type = "sandbox";
+            e.tool = name;
+            e.severity = warning ? "warning" : "info";
+            e.message = message.toStdString();
+            record(e);
+        };
+        m_mcp->add(new McpServerHost(t, mo));
+    }
+    if (m_mcp)
+        m_gateway->setMcpServers(m_mcp);
+
     spec.sockets << SandboxSocket{m_gateway->socketPath(), kGatewayMount};
     spec.gatewayAddress = kGatewayMount;
 
@@ -520,8 +573,11 @@ bool AgentSession::start(QString *error)
     record(started);
     if (!m_sandbox->start())
         return failStart(m_sandbox->errorString());
-    // Pools: sized and recorded now, the prestarted ones filled beside the agent.
+    // Pools: sized and recorded now, the prestarted ones filled beside the
+    // agent; MCP servers started beside it too.
     m_tools->setTools(doc.tools);
+    if (m_mcp)
+        m_mcp->startAll();
     return true;
 }
 
@@ -579,6 +635,8 @@ void AgentSession::onSandboxFinished(const SandboxExit &exit)
                                             : std::string("destroyed the session's folders");
     record(c);
 
+    if (m_mcp)
+        m_mcp->stopAll();
     if (const int stopped = m_tools->shutdown(); stopped > 0) {
         AuditEvent t;
         t.type = "sandbox";

@@ -35,6 +35,7 @@ class Gateway;
 class NetworkGuardianProxy;
 class Sandbox;
 class SandboxToolRunner;
+class McpServerSet;
 class WorkspaceGuard;
 class ApprovalBroker;
 struct PathMapping;
@@ -130,6 +131,7 @@ private:
     ApprovalBroker *m_approver = nullptr;     // the one the gateway asks
     NetworkGuardianProxy *m_proxy = nullptr;
     SandboxToolRunner *m_tools = nullptr;
+    McpServerSet *m_mcp = nullptr;
     Gateway *m_gateway = nullptr;
     WorkspaceGuard *m_guard = nullptr;
     Sandbox *m_sandbox = nullptr;

@@ -121,7 +121,7 @@ void SandboxToolRunner::setTools(const std::vector<ToolSpec> &tools)
     const int total = budget;
     const bool gated = !m_options.proxySocket || (m_options.gates.listen && m_options.gates.open && m_options.gates.remove);
     for (const ToolSpec &t : tools) {
-        if (t.pool <= 0)
+        if (t.pool <= 0 || t.isMcpServer()) // an MCP server is one sandbox, kept up (McpServerHost)
             continue;
         Pool &p = m_pools[t.name];
         p.tool = t;

@@ -6,6 +6,7 @@ target_sources(osh_runtime PRIVATE
 target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/approvalbrokers.cpp ${CMAKE_CURRENT_LIST_DIR}/approvalbrokers.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxtoolrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxtoolrunner.h
+    ${CMAKE_CURRENT_LIST_DIR}/mcpserverhost.cpp ${CMAKE_CURRENT_LIST_DIR}/mcpserverhost.h
     ${CMAKE_CURRENT_LIST_DIR}/agentsession.cpp ${CMAKE_CURRENT_LIST_DIR}/agentsession.h ${CMAKE_CURRENT_LIST_DIR}/agentsessionapi.cpp
 )
 target_sources(osh_runtime PRIVATE

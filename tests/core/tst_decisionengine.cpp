@@ -235,6 +235,31 @@ policies:
             QVERIFY2(QString::fromStdString(d.message).contains(reasonPart), qPrintable(QString::fromStdString(d.message)));
     }
 
+    // Tools of an MCP server entry are "<entry>.<tool>": declared through
+    // their entry, tool.server derived, the entry's cost per call counted;
+    // the entry's own name is no tool.
+    void mcpServerTools()
+    {
+        Session s("version: 1\nname: mcp\npolicies:\n"
+                  "  - {name: no-sums, trigger: tool_call, condition: \"tool.server == 'everything' and tool.name == 'everything.get-sum'\", action: block}\n"
+                  "  - {name: plain, trigger: tool_call, condition: 'tool.server == null', action: log}\n"
+                  "tools:\n  - {name: everything, mcp: [node, server.js], cost_per_call: 0.5}\n  - {name: local, command: [x]}\n");
+        QCOMPARE(s.decide(R"({"trigger":"tool_call","tool":{"name":"everything.echo"}})").outcome, Action::Allow);
+        QCOMPARE(s.lastRequest().get(Var::ToolServer).toString(), std::string("everything"));
+        QCOMPARE(s.state().totalCost(), 0.5);
+        QCOMPARE(s.decide(R"({"trigger":"tool_call","tool":{"name":"everything.get-sum"}})").policy, std::string("no-sums"));
+        const auto entry = s.decide(R"({"trigger":"tool_call","tool":{"name":"everything"}})");
+        QCOMPARE(entry.outcome, Action::Block);
+        QVERIFY(entry.message.find("not declared") != std::string::npos);
+        QCOMPARE(s.decide(R"({"trigger":"tool_call","tool":{"name":"other.echo"}})").outcome, Action::Block);
+        const auto local = s.decide(R"({"trigger":"tool_call","tool":{"name":"local"}})");
+        QCOMPARE(local.policy, std::string("plain"));
+        QVERIFY(s.lastRequest().get(Var::ToolServer).isNull());
+        QVERIFY(QString::fromStdString(Request(s.lastRequest()).toJson()).count(QStringLiteral("\"tool\":")) == 1);
+        s.decide(R"({"trigger":"tool_call","tool":{"name":"everything.echo","server":"everything"}})");
+        QVERIFY(QString::fromStdString(s.lastRequest().toJson()).contains(QStringLiteral("\"server\":\"everything\"")));
+    }
+
     void failClosedTrace()
     {
         Session s("version: 1\nname: fc\nnetwork:\n  default_policy: allow-all\n  dns_filtering: false\npolicies:\n"

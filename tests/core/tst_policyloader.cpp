@@ -229,6 +229,27 @@ private Q_SLOTS:
         QCOMPARE(prestart->begin.line, 7);
     }
 
+    void mcpEntries()
+    {
+        const auto ok = PolicyLoader::loadText("version: 1\nname: p\ntools:\n  - {name: files, mcp: [node, fs.js, /agent/workspace]}\n", "p.policy.yaml");
+        QVERIFY(!hasErrors(ok.diagnostics));
+        QVERIFY(ok.document->tools[0].isMcpServer());
+        QCOMPARE(ok.document->tools[0].mcp.size(), std::size_t(3));
+        // Written back as it was read.
+        const auto again = PolicyLoader::loadText(PolicyWriter::toYaml(*ok.document), "again.policy.yaml");
+        QCOMPARE(again.document->tools[0].mcp, ok.document->tools[0].mcp);
+        QVERIFY(again.document->tools[0].command.empty());
+
+        const auto both = PolicyLoader::loadText("version: 1\nname: p\ntools:\n  - name: t\n    command: [x]\n    mcp: [y]\n", "p.policy.yaml");
+        const auto e017 = std::find_if(both.diagnostics.begin(), both.diagnostics.end(), [](const Diagnostic &d) { return d.code == "E017"; });
+        QVERIFY(e017 != both.diagnostics.end());
+        QCOMPARE(e017->begin, (SourcePos{6, 5}));
+        const auto neither = PolicyLoader::loadText("version: 1\nname: p\ntools:\n  - name: t\n", "p.policy.yaml");
+        QVERIFY(std::any_of(neither.diagnostics.begin(), neither.diagnostics.end(), [](const Diagnostic &d) {
+            return d.code == "E011" && d.message.find("'mcp'") != std::string::npos;
+        }));
+    }
+
     void missingFile()
     {
         const auto r = PolicyLoader::loadFile("/nonexistent/x.policy.yaml");

@@ -1,7 +1,7 @@
 // An MCP client as agents use it: the official TypeScript SDK, spawning the
 // stdio server /opt/openshell/bin/openshell-mcp inside an OpenShell sandbox
 // (configuration only). Calls what argv[2] (JSON) lists, {calls: [[name,
-// args]...], repeat: {name, args, count, gapMs, settleMs}}, and prints one
+// args]...], repeat: [{name, args, count, gapMs, settleMs}...]}, and prints one
 // JSON object with what it saw (each call's latency as the client measured it).
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -30,12 +30,11 @@ for (const [name, args] of plan.calls ?? []) {
     decision: r._meta?.openshell?.decision ?? null,
   });
 }
-if (plan.repeat) {
-  const { name, args, count, gapMs, settleMs } = plan.repeat;
+for (const { name, args, count, gapMs, settleMs } of [].concat(plan.repeat ?? [])) {
   await new Promise((r) => setTimeout(r, settleMs ?? 0));
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    const r = await client.callTool({ name, arguments: { ...args, i } });
+    const r = await client.callTool({ name, arguments: args });
     seen.calls.push({ name, ms: performance.now() - started, isError: Boolean(r.isError) });
     await new Promise((r) => setTimeout(r, gapMs ?? 0));
   }

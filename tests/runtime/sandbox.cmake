@@ -5,3 +5,4 @@ osh_add_test(NAME tst_sandboxworkspace SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_san
 set_tests_properties(tst_sandbox PROPERTIES TIMEOUT 400)
 osh_add_test(NAME tst_toolpool SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_toolpool.cpp LIBS osh_runtime Qt6::Network)
 set_tests_properties(tst_toolpool PROPERTIES TIMEOUT 400)
+osh_add_test(NAME tst_mcpserverhost SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_mcpserverhost.cpp LIBS osh_runtime)

@@ -1,0 +1,28 @@
+#pragma once
+// The result shapes the gateway answers tools/call with (shared by its
+// command tools and MCP servers' tools).
+
+#include "engine/decision.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+
+namespace osh::runtime {
+
+inline QJsonObject textResult(const QString &text, bool isError)
+{
+    return QJsonObject{{QStringLiteral("content"),
+                        QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                               {QStringLiteral("text"), text}}}},
+                       {QStringLiteral("isError"), isError}};
+}
+
+inline QJsonObject decisionSummary(const Decision &d)
+{
+    return QJsonObject{{QStringLiteral("decision"), QString::fromLatin1(actionName(d.outcome).data())},
+                       {QStringLiteral("policy"), d.policy.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(d.policy))},
+                       {QStringLiteral("message"), QString::fromStdString(d.message)}};
+}
+
+} // namespace osh::runtime

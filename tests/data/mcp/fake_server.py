@@ -1,0 +1,55 @@
+# A small MCP server (stdio) whose behaviour the tests choose by tool:
+# hello answers, boom dies mid-call, change says its tool list changed,
+# ask sends the client a request of its own first and reports the answer,
+# flood writes a line larger than any message may be.
+import json
+import os
+import sys
+
+tools = [{"name": n, "description": n, "inputSchema": {"type": "object"}} for n in ("hello", "boom", "change", "ask", "flood")]
+asked = {}
+
+
+def send(msg):
+    sys.stdout.write(json.dumps(msg) + "\n")
+    sys.stdout.flush()
+
+
+for line in sys.stdin:
+    msg = json.loads(line)
+    method, mid = msg.get("method"), msg.get("id")
+    if method is None:  # an answer to our own request
+        pending = asked.pop(mid, None)
+        if pending is not None:
+            send({"jsonrpc": "2.0", "id": pending, "result": {"content": [{"type": "text", "text": json.dumps(msg)}]}})
+        continue
+    if method == "initialize":
+        send({"jsonrpc": "2.0", "id": mid, "result": {"protocolVersion": msg["params"]["protocolVersion"],
+                                                      "capabilities": {"tools": {"listChanged": True}},
+                                                      "serverInfo": {"name": "fake", "version": "1"}}})
+    elif method == "tools/list":
+        # Two pages, to follow the cursor.
+        cursor = (msg.get("params") or {}).get("cursor")
+        page = tools[2:] if cursor else tools[:2]
+        result = {"tools": page}
+        if not cursor:
+            result["nextCursor"] = "p2"
+        send({"jsonrpc": "2.0", "id": mid, "result": result})
+    elif method == "tools/call":
+        name = msg["params"]["name"]
+        if name == "hello":
+            send({"jsonrpc": "2.0", "id": mid, "result": {"content": [{"type": "text", "text": "hello from pid %d" % os.getpid()}]}})
+        elif name == "boom":
+            os._exit(3)
+        elif name == "change":
+            tools.append({"name": "added", "description": "added", "inputSchema": {"type": "object"}})
+            send({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
+            send({"jsonrpc": "2.0", "id": mid, "result": {"content": [{"type": "text", "text": "changed"}]}})
+        elif name == "ask":
+            asked["q1"] = mid
+            send({"jsonrpc": "2.0", "id": "q1", "method": "sampling/createMessage", "params": {"messages": []}})
+        elif name == "flood":
+            sys.stdout.write("x" * (17 << 20))
+            sys.stdout.flush()
+    elif mid is not None:
+        send({"jsonrpc": "2.0", "id": mid, "result": {}})
