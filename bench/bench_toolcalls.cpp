@@ -57,7 +57,10 @@ def call(method, params):
     n += 1
     stream.write(json.dumps({"jsonrpc": "2.0", "id": n, "method": method, "params": params}).encode() + b"\n")
     stream.flush()
-    return json.loads(stream.readline())
+    while True:  # notifications (tools/list_changed) are not answers
+        msg = json.loads(stream.readline())
+        if msg.get("id") == n:
+            return msg
 call("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}})
 time.sleep(plan["settle"])
 for tool, count, gap, args in plan["calls"]:
@@ -65,9 +68,11 @@ for tool, count, gap, args in plan["calls"]:
         t = time.perf_counter()
         r = call("tools/call", {"name": tool, "arguments": args})
         ms = (time.perf_counter() - t) * 1000
-        res = r.get("result", {})
-        meta = res.get("_meta", {}).get("openshell", {})
-        print(json.dumps({"tool": tool, "ms": ms, "error": bool(res.get("isError")), "timings": meta.get("timings_ms")}), flush=True)
+        res = r.get("result")
+        failed = res is None or bool(res.get("isError"))
+        meta = (res or {}).get("_meta", {}).get("openshell", {})
+        print(json.dumps({"tool": tool, "ms": ms, "error": failed, "timings": meta.get("timings_ms"),
+                          "why": None if not failed else json.dumps(r)[:300]}), flush=True)
         time.sleep(gap)
 )py";
 
@@ -173,8 +178,10 @@ std::map<QString, Figures> sessionCalls(const QString &dir, Isolation isolation,
         if (o2.isEmpty())
             continue;
         Figures &f = out[o2[QStringLiteral("tool")].toString()];
-        if (o2[QStringLiteral("error")].toBool())
-            ++f.errors;
+        if (o2[QStringLiteral("error")].toBool()) {
+            if (f.errors++ == 0)
+                std::fprintf(stderr, "bench_toolcalls: a call failed: %s\n", qPrintable(o2[QStringLiteral("why")].toString()));
+        }
         else
             f.ms.push_back(o2[QStringLiteral("ms")].toDouble());
     }

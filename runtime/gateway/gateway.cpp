@@ -142,7 +142,8 @@ void Gateway::handle(QLocalSocket *socket, const jsonrpc::Call &call)
     else if (method == QLatin1StringView("tools/list")) {
         // The first list includes the MCP servers' tools: it waits (at most
         // kToolListWaitMs) for servers that are still starting.
-        if (m_options.mcp && m_options.mcp->starting() && m_waitingLists.size() < std::size_t(kMaxConnections) * 4) {
+        const bool starting = m_options.mcp && m_options.mcp->starting();
+        if (starting && m_waitingLists.size() < std::size_t(kMaxConnections) * 4) {
             m_waitingLists.emplace_back(s, id);
             if (!m_listTimer) {
                 m_listTimer = new QTimer(this);
@@ -153,6 +154,8 @@ void Gateway::handle(QLocalSocket *socket, const jsonrpc::Call &call)
                 m_listTimer->start(kToolListWaitMs);
             return;
         }
+        if (starting)
+            m_listedWithoutServers = true;
         respond(s, id, toolsList());
     }
     else if (method == QLatin1StringView("tools/call"))

@@ -79,8 +79,9 @@ public:
     void answerToolLists(bool force = false);
     static constexpr int kToolListWaitMs = 30000;
     // An MCP server's tools changed: every connection that initialized is
-    // told (notifications/tools/list_changed).
-    void notifyToolsChanged();
+    // told (notifications/tools/list_changed). A server's first list is
+    // news only when a tools/list was answered without it (its wait ran out).
+    void notifyToolsChanged(bool firstList = false);
 
 Q_SIGNALS:
     void toolCallFinished(const QString &tool, bool allowed);
@@ -162,6 +163,7 @@ private:
     bool m_connectionCapReported = false;
     std::vector<std::pair<QPointer<QLocalSocket>, QJsonValue>> m_waitingLists;
     QTimer *m_listTimer = nullptr;
+    bool m_listedWithoutServers = false;
 };
 
 } // namespace osh::runtime

@@ -33,6 +33,8 @@ void Gateway::answerToolLists(bool force)
 {
     if (!force && m_options.mcp && m_options.mcp->starting())
         return;
+    if (m_options.mcp && m_options.mcp->starting() && !m_waitingLists.empty())
+        m_listedWithoutServers = true;
     if (m_listTimer)
         m_listTimer->stop();
     const QJsonObject list = toolsList();
@@ -40,8 +42,10 @@ void Gateway::answerToolLists(bool force)
         respond(socket, id, list);
 }
 
-void Gateway::notifyToolsChanged()
+void Gateway::notifyToolsChanged(bool firstList)
 {
+    if (firstList && !m_listedWithoutServers)
+        return;
     const QByteArray note = R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})" "\n";
     for (QLocalSocket *s : m_server->findChildren<QLocalSocket *>())
         if (!protocolVersion(s).isEmpty() && s->state() == QLocalSocket::ConnectedState) {

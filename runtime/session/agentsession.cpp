@@ -499,7 +499,7 @@ bool AgentSession::start(QString *error)
             m_mcp = new McpServerSet(this);
             connect(m_mcp, &McpServerSet::settled, m_gateway, [gw = m_gateway] { gw->answerToolLists(); });
             connect(m_mcp, &McpServerSet::toolsChanged, this, [this](const QString &entry, bool first) {
-                m_gateway->notifyToolsChanged();
+                m_gateway->notifyToolsChanged(first);
                 if (!first)
                     return;
                 const std::string name = entry.toStdString();

@@ -89,6 +89,35 @@ tools:
   - {name: failing, command: [sh, -c, "echo broken >&2; exit 3"]}
 )yaml";
 
+// MCP servers as the gateway sees them: one entry "srv" whose tools the
+// test sets, calls recorded and answered with what the test chose.
+class FakeMcpServers final : public McpServers
+{
+public:
+    QJsonArray list;
+    bool isStarting = false;
+    QJsonObject answer;
+    std::vector<std::pair<QString, QJsonObject>> calls;
+    QJsonArray tools(const std::string &entry) const override { return entry == "srv" ? list : QJsonArray(); }
+    bool starting() const override { return isStarting; }
+    void call(const std::string &, const QString &tool, const QJsonObject &arguments, double,
+              std::function<void(QJsonObject, QString)> done) override
+    {
+        calls.emplace_back(tool, arguments);
+        done(answer, QString());
+    }
+};
+
+const char *kMcpPolicy = R"yaml(version: 1
+name: gw-mcp
+policies:
+  - {name: no-sums, trigger: tool_call, condition: "tool.server == 'srv' and tool.name == 'srv.sum'", action: block, message: no sums}
+  - {name: pii-out, trigger: data_output, condition: contains_pii(output), action: redact}
+tools:
+  - {name: srv, mcp: [node, server.js]}
+  - {name: echo, command: [sh, -c, cat]}
+)yaml";
+
 } // namespace
 
 class TstGateway : public QObject
@@ -209,6 +238,90 @@ private Q_SLOTS:
         // Structured content is the output after data_output, as the text is.
         const auto card = m_client.toolCall("card_lookup");
         QVERIFY(!QJsonDocument(card).toJson().contains("4111"));
+    }
+
+    // An MCP server's tools through the gateway: listed as srv.<tool> (the
+    // first list waits for a starting server), decided with tool.server,
+    // forwarded by their own name, results through data_output, list
+    // changes passed on.
+    void mcpServerTools()
+    {
+        auto loaded = PolicyValidator::checkText(kMcpPolicy, "mcp.policy.yaml", [] {
+            ValidationOptions o;
+            o.checkFiles = false;
+            return o;
+        }());
+        QVERIFY(loaded.document && !hasErrors(loaded.diagnostics));
+        FakeMcpServers servers;
+        servers.isStarting = true;
+        SessionState state("mcp-session");
+        osh::test::CollectingSink audit;
+        Gateway::Options o;
+        o.sessionId = "mcp-session";
+        o.mcp = &servers;
+        Gateway gw(std::make_shared<DecisionEngine>(loaded.document), &state, m_runner.get(), &audit, &m_approver, o);
+        QString err;
+        QVERIFY2(gw.listen(m_dir.filePath(QStringLiteral("mcp.sock")), &err), qPrintable(err));
+        osh::test::GatewayClient c;
+        c.socket.connectToServer(m_dir.filePath(QStringLiteral("mcp.sock")));
+        QVERIFY(c.socket.waitForConnected(2000));
+        const auto init = c.call(QStringLiteral("initialize"), {{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")}});
+        QVERIFY(init[QStringLiteral("result")][QStringLiteral("capabilities")][QStringLiteral("tools")][QStringLiteral("listChanged")].toBool());
+
+        // The list waits for the starting server, then has its tools.
+        c.socket.write(R"({"jsonrpc":"2.0","id":"l1","method":"tools/list"})" "\n");
+        c.socket.flush();
+        QTest::qWait(200);
+        QVERIFY(!c.socket.canReadLine());
+        servers.list = QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("hello")},
+                                              {QStringLiteral("inputSchema"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")},
+                                                                                         {QStringLiteral("required"), QJsonArray{QStringLiteral("who")}}}}},
+                                  QJsonObject{{QStringLiteral("name"), QStringLiteral("sum")}}};
+        servers.isStarting = false;
+        gw.answerToolLists();
+        QTRY_VERIFY(c.socket.canReadLine());
+        const auto list = QJsonDocument::fromJson(c.socket.readLine()).object()[QStringLiteral("result")][QStringLiteral("tools")].toArray();
+        QStringList names;
+        for (const auto &t : list)
+            names << t[QStringLiteral("name")].toString();
+        QCOMPARE(names, (QStringList{QStringLiteral("srv.hello"), QStringLiteral("srv.sum"), QStringLiteral("echo")}));
+        QCOMPARE(list[0][QStringLiteral("inputSchema")][QStringLiteral("required")][0].toString(), QStringLiteral("who"));
+        QCOMPARE(list[1][QStringLiteral("inputSchema")][QStringLiteral("type")].toString(), QStringLiteral("object"));
+        // Its first list reached everyone who asked: no notification for it.
+        gw.notifyToolsChanged(true);
+        QTest::qWait(100);
+        QVERIFY(!c.socket.canReadLine());
+
+        servers.answer = QJsonObject{{QStringLiteral("content"), QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                                                                     {QStringLiteral("text"), QStringLiteral("card 4111 1111 1111 1111")}}}},
+                                     {QStringLiteral("structuredContent"), QJsonObject{{QStringLiteral("card"), QStringLiteral("4111 1111 1111 1111")}}}};
+        const auto r = c.call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QStringLiteral("srv.hello")},
+                                                              {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("who"), QStringLiteral("ann")}}}});
+        QCOMPARE(servers.calls.size(), std::size_t(1));
+        QCOMPARE(servers.calls[0].first, QStringLiteral("hello"));
+        QCOMPARE(servers.calls[0].second[QStringLiteral("who")].toString(), QStringLiteral("ann"));
+        const QByteArray answer = QJsonDocument(r).toJson(QJsonDocument::Compact);
+        QVERIFY2(!answer.contains("4111"), answer.constData());
+        QVERIFY(answer.contains("[REDACTED:credit_card]"));
+        QVERIFY(r[QStringLiteral("result")].toObject().contains(QStringLiteral("structuredContent")));
+        QCOMPARE(r[QStringLiteral("result")][QStringLiteral("_meta")][QStringLiteral("openshell")][QStringLiteral("server")].toString(),
+                 QStringLiteral("srv"));
+
+        const auto blocked = c.call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QStringLiteral("srv.sum")}});
+        QVERIFY(blocked[QStringLiteral("result")][QStringLiteral("isError")].toBool());
+        QCOMPARE(servers.calls.size(), std::size_t(1)); // never forwarded
+        // The entry itself is no tool.
+        const auto entry = c.call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QStringLiteral("srv")}});
+        QVERIFY(entry[QStringLiteral("result")][QStringLiteral("isError")].toBool());
+        QCOMPARE(servers.calls.size(), std::size_t(1));
+        QCOMPARE(audit.count("tool_call", "block"), 2);
+        QCOMPARE(audit.count("data_output", "redact"), 1);
+
+        // A later change of its list is passed on.
+        gw.notifyToolsChanged();
+        QTRY_VERIFY(c.socket.canReadLine());
+        QCOMPARE(QJsonDocument::fromJson(c.socket.readLine()).object()[QStringLiteral("method")].toString(),
+                 QStringLiteral("notifications/tools/list_changed"));
     }
 
     void allowedCallRunsTheTool()
