@@ -5,6 +5,7 @@
 
 #include "condition/condition.h"
 #include "model/policy.h"
+#include "pii/piitype.h"
 
 #include <memory>
 #include <optional>
@@ -47,6 +48,9 @@ struct Decision
     std::string escalation;
     std::optional<double> delaySeconds;
     std::optional<std::string> output; // redacted text, for redact
+    // The PII types that output was redacted of (set with output), for a
+    // caller that redacts a structured form of the same content itself.
+    std::optional<pii::PiiTypeSet> redactTypes;
     std::vector<TraceEntry> trace;
     std::vector<cond::Read> reads; // every policy's reads, in trace order
     // Keeps the engine's document and compiled conditions alive, so the

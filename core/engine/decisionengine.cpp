@@ -289,6 +289,7 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
         return true;
     try {
         d.output = redacted(req, redactTypes);
+        d.redactTypes = redactTypes;
         if (!d.output) {
             // Nothing can be rewritten, so the action cannot go ahead redacted.
             d.outcome = Action::Block;

@@ -456,8 +456,9 @@ void Gateway::finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, co
         const QString why = result.error.isEmpty()
             ? QStringLiteral("the tool exited with status %1: %2").arg(result.exitCode).arg(QString::fromUtf8(said.left(2000)))
             : result.error;
-        recordResult(tool, result, timing, doneNs, 0, why.toStdString());
-        respond(socket, id, textResult(QStringLiteral("Tool '%1' failed: %2").arg(name, why), true));
+        const QString shown = checkedFailure(tool.name, {}, why);
+        recordResult(tool, result, timing, doneNs, 0, shown.toStdString());
+        respond(socket, id, textResult(QStringLiteral("Tool '%1' failed: %2").arg(name, shown), true));
         Q_EMIT toolCallFinished(name, false);
         return;
     }

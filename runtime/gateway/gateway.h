@@ -117,6 +117,9 @@ private:
     void finishMcp(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &server, const std::string &tool,
                    const QJsonObject &result, const QString &error, const CallTiming &timing);
     void appendMcpTools(const ToolSpec &server, QJsonArray &tools) const;
+    // A failure's text (a tool's error output, a server's error message)
+    // as it may reach the agent: decided as data_output, redacted or withheld.
+    QString checkedFailure(const std::string &tool, const std::string &server, const QString &text);
     void finishTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &tool, const ToolResult &result,
                     const CallTiming &timing);
     // The tool_result event: the outcome and where the time went.

@@ -41,6 +41,7 @@ void Gateway::exec(const QStringList &argv, const QByteArray &stdinData, double 
     for (const QString &a : argv)
         tool.command.push_back(a.toStdString());
     tool.timeoutSeconds = timeoutSeconds;
+    tool.pool = 0; // a fresh sandbox, never a declared tool's ready one
 
     switch (d.outcome) {
     case Action::Block: {

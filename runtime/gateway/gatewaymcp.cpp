@@ -6,6 +6,8 @@
 #include "gateway.h"
 #include "gatewayresults.h"
 
+#include "pii/piivalue.h"
+
 #include <QJsonDocument>
 #include <QLocalServer>
 #include <QLocalSocket>
@@ -48,10 +50,48 @@ void Gateway::notifyToolsChanged(bool firstList)
         return;
     const QByteArray note = R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})" "\n";
     for (QLocalSocket *s : m_server->findChildren<QLocalSocket *>())
-        if (!protocolVersion(s).isEmpty() && s->state() == QLocalSocket::ConnectedState) {
+        // A client that does not read is not sent more (its answers are bounded too).
+        if (!protocolVersion(s).isEmpty() && s->state() == QLocalSocket::ConnectedState && s->bytesToWrite() < kMaxUnsentBytes) {
             s->write(note);
             s->flush();
         }
+}
+
+namespace {
+
+// Every string of a JSON value, one per line, keys excluded.
+void appendStrings(const QJsonValue &v, std::string &out)
+{
+    if (v.isString()) {
+        if (!out.empty())
+            out += '\n';
+        out += v.toString().toStdString();
+    } else if (v.isArray()) {
+        for (const QJsonValue &e : v.toArray())
+            appendStrings(e, out);
+    } else if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it)
+            appendStrings(it.value(), out);
+    }
+}
+
+} // namespace
+
+QString Gateway::checkedFailure(const std::string &tool, const std::string &server, const QString &text)
+{
+    Request out;
+    out.trigger = Trigger::DataOutput;
+    out.set(Var::ToolName, Value(tool));
+    if (!server.empty())
+        out.set(Var::ToolServer, Value(server));
+    out.set(Var::Output, Value(text.toStdString()));
+    const Decision d = decide(out, tool, "{}");
+    if (d.outcome == Action::Block || d.outcome == Action::Escalate)
+        return QStringLiteral("its message was withheld by OpenShell: %1").arg(QString::fromStdString(d.message));
+    if (d.outcome == Action::Redact)
+        return d.output ? QString::fromStdString(*d.output) : QStringLiteral("its message was withheld by OpenShell");
+    return text;
 }
 
 void Gateway::runMcp(QPointer<QLocalSocket> socket, const QJsonValue &id, const ToolSpec &server, const std::string &tool,
@@ -81,17 +121,21 @@ void Gateway::finishMcp(QPointer<QLocalSocket> socket, const QJsonValue &id, con
     const qint64 doneNs = m_clock.nsecsElapsed();
     const QString name = QString::fromStdString(tool);
     if (!error.isEmpty()) {
-        recordResult(tool, QStringLiteral("mcp"), QJsonValue(), timing, doneNs, 0, error.toStdString());
-        respond(socket, id, textResult(QStringLiteral("Tool '%1' failed: %2").arg(name, error), true));
+        // The server's words (its error message, its last output) leave too.
+        const QString said = checkedFailure(tool, server.name, error);
+        recordResult(tool, QStringLiteral("mcp"), QJsonValue(), timing, doneNs, 0, said.toStdString());
+        respond(socket, id, textResult(QStringLiteral("Tool '%1' failed: %2").arg(name, said), true));
         Q_EMIT toolCallFinished(name, false);
         return;
     }
-    // What leaves is the result's content (and structured content), as JSON:
-    // data_output policies read it, and a redaction rewrites it in place.
+    // What leaves is the result's content and structured content. Policies
+    // read its text as the agent will (every string, decoded, one per
+    // line); a redaction is applied to each of those strings in place.
     QJsonObject leaving{{QStringLiteral("content"), result.value(QStringLiteral("content")).toArray()}};
     if (result.value(QStringLiteral("structuredContent")).isObject())
         leaving.insert(QStringLiteral("structuredContent"), result.value(QStringLiteral("structuredContent")));
-    const std::string output = QJsonDocument(leaving).toJson(QJsonDocument::Compact).toStdString();
+    std::string output;
+    appendStrings(leaving, output);
     Request out;
     out.trigger = Trigger::DataOutput;
     out.set(Var::ToolName, Value(tool));
@@ -107,16 +151,21 @@ void Gateway::finishMcp(QPointer<QLocalSocket> socket, const QJsonValue &id, con
         Q_EMIT toolCallFinished(name, false);
         return;
     }
-    QJsonObject answer;
-    if (d.outcome == Action::Redact && d.output) {
-        // A redaction that no longer parses is passed on as text: never the original.
-        const QJsonDocument redactedDoc = QJsonDocument::fromJson(QByteArray::fromStdString(*d.output));
-        if (redactedDoc.isObject() && redactedDoc.object().value(QStringLiteral("content")).isArray())
-            answer = redactedDoc.object();
-        else
-            answer = textResult(QString::fromStdString(*d.output), isError);
-    } else {
-        answer = leaving;
+    QJsonObject answer = leaving;
+    if (d.outcome == Action::Redact) {
+        // Redacted with the deciding policies' types, string by string; what
+        // cannot be rewritten so is not passed on.
+        const QJsonDocument redactedDoc =
+            d.redactTypes ? QJsonDocument::fromJson(QByteArray::fromStdString(
+                                pii::redactInValue(valueFromJson(leaving), *d.redactTypes).toJson()))
+                          : QJsonDocument();
+        if (!redactedDoc.isObject()) {
+            recordResult(tool, QStringLiteral("mcp"), status, timing, doneNs, checkNs, "output withheld: it could not be redacted");
+            respond(socket, id, textResult(QStringLiteral("Output withheld by OpenShell: it could not be redacted"), true));
+            Q_EMIT toolCallFinished(name, false);
+            return;
+        }
+        answer = redactedDoc.object();
     }
     answer.insert(QStringLiteral("isError"), isError);
     // Structured content is part of MCP from 2025-06-18 on.

@@ -76,6 +76,12 @@ AgentSession::AgentSession(Options options, QObject *parent) : QObject(parent), 
 
 AgentSession::~AgentSession()
 {
+    // MCP servers and ready tool sandboxes first: their pending calls are
+    // answered while the gateway they answer to still exists.
+    if (m_mcp)
+        m_mcp->stopAll();
+    if (m_tools)
+        m_tools->shutdown();
     delete m_sandbox; // kills a running session without signals
     m_sandbox = nullptr;
 }
@@ -486,6 +492,7 @@ bool AgentSession::start(QString *error)
     // MCP servers (tool entries with `mcp:`): each in a sandbox of its own
     // with the agent's view of the files, its entry's network identity, no
     // gateway, kept up for the session.
+    int mcpServers = 0;
     SandboxSpec serverBase = spec;
     serverBase.argv.clear();
     serverBase.chownWorkspace = false;
@@ -522,6 +529,10 @@ bool AgentSession::start(QString *error)
         mo.base.env << qMakePair(QStringLiteral("OPENSHELL_TOOL"), entry);
         mo.policyDir = hostPath(policyDir);
         mo.policyMount = kPolicyMount;
+        mo.ordinal = ++mcpServers;
+        // Not the workspace: what the agent writes there is never on the
+        // server's module path when it (re)starts.
+        mo.base.workingDir = kPolicyMount;
         mo.event = [this, name = t.name](const QString &message, bool warning) {
             AuditEvent e;
             e.type = "sandbox";

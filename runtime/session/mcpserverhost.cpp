@@ -16,7 +16,6 @@ namespace osh::runtime {
 
 namespace {
 constexpr qsizetype kStderrTail = 2000;
-constexpr int kMaxListPages = 100;
 } // namespace
 
 McpServerHost::McpServerHost(ToolSpec entry, Options options, QObject *parent)
@@ -57,8 +56,10 @@ void McpServerHost::launch()
     ++m_starts;
     m_buffer.clear();
     m_failure.clear();
+    m_listing = m_relist = false;
     SandboxSpec spec = m_options.base;
-    spec.id = QStringLiteral("%1-m%2-%3").arg(m_options.sessionId).arg(m_starts).arg(QString::fromStdString(m_entry.name)).right(64);
+    // Session id, entry number, start: unique whatever the entry's name.
+    spec.id = QStringLiteral("%1-m%2-%3").arg(m_options.sessionId).arg(m_options.ordinal).arg(m_starts).right(64);
     spec.argv = SandboxToolRunner::sandboxArgv(m_entry.mcp, m_options.policyDir, m_options.policyMount);
     spec.interactive = true;
     m_sandbox = new Sandbox(spec, this);
@@ -95,24 +96,46 @@ void McpServerHost::launch()
     }, 60);
 }
 
-void McpServerHost::listTools(const QString &cursor, QJsonArray collected)
+void McpServerHost::listTools(const QString &cursor, QJsonArray collected, int page, qsizetype bytes)
 {
+    // One list at a time: a change announced meanwhile reads it once more
+    // after, however many announcements came.
+    if (page == 1 && m_listing) {
+        m_relist = true;
+        return;
+    }
+    m_listing = true;
     QJsonObject params;
     if (!cursor.isEmpty())
         params.insert(QStringLiteral("cursor"), cursor);
-    request(QStringLiteral("tools/list"), params, [this, collected](QJsonObject result, QString error) mutable {
+    request(QStringLiteral("tools/list"), params, [this, collected, page, bytes](QJsonObject result, QString error) mutable {
         if (!error.isEmpty()) {
+            m_listing = false;
             fail(QStringLiteral("it did not list its tools: %1").arg(error));
             return;
         }
-        for (const QJsonValue &t : result.value(QStringLiteral("tools")).toArray())
-            if (t.isObject() && t[QStringLiteral("name")].isString() && !t[QStringLiteral("name")].toString().isEmpty())
-                collected.append(t);
-        const QString next = result.value(QStringLiteral("nextCursor")).toString();
-        if (!next.isEmpty() && collected.size() < kMaxListPages * 1000) {
-            listTools(next, collected);
+        for (const QJsonValue &t : result.value(QStringLiteral("tools")).toArray()) {
+            if (!t.isObject() || !t[QStringLiteral("name")].isString() || t[QStringLiteral("name")].toString().isEmpty())
+                continue;
+            bytes += QJsonDocument(t.toObject()).toJson(QJsonDocument::Compact).size();
+            collected.append(t);
+        }
+        if (bytes > kMaxListBytes) {
+            m_listing = false;
+            fail(QStringLiteral("its tool list is larger than %1 MiB").arg(kMaxListBytes >> 20));
             return;
         }
+        const QString next = result.value(QStringLiteral("nextCursor")).toString();
+        if (!next.isEmpty()) {
+            if (page >= kMaxListPages) {
+                m_listing = false;
+                fail(QStringLiteral("its tool list has more than %1 pages").arg(kMaxListPages));
+                return;
+            }
+            listTools(next, collected, page + 1, bytes);
+            return;
+        }
+        m_listing = false;
         m_tools = collected;
         const bool first = !m_ready;
         m_ready = true;
@@ -128,11 +151,19 @@ void McpServerHost::listTools(const QString &cursor, QJsonArray collected)
                                     .arg(names.size())
                                     .arg(names.join(QStringLiteral(", "))),
                                 false);
-            // Calls that waited for the server go now.
+            // Calls that waited for the server go now, each with what is
+            // left of its time (one whose time ran out has been failed).
             auto waiting = std::exchange(m_waiting, {});
-            for (auto &w : waiting) {
+            for (auto &[id, w] : waiting) {
+                delete w.timer;
                 const double left = w.timeoutSeconds - static_cast<double>(w.since.elapsed()) / 1000.0;
-                call(w.tool, w.arguments, std::max(0.001, left), std::move(w.done));
+                if (left <= 0) {
+                    w.done({}, QStringLiteral("MCP server '%1' was not ready within the call's %2 s")
+                                   .arg(QString::fromStdString(m_entry.name))
+                                   .arg(w.timeoutSeconds));
+                    continue;
+                }
+                call(w.tool, w.arguments, left, std::move(w.done));
             }
         }
         Q_EMIT toolsChanged();
@@ -140,6 +171,8 @@ void McpServerHost::listTools(const QString &cursor, QJsonArray collected)
             m_settled = true;
             Q_EMIT settled();
         }
+        if (std::exchange(m_relist, false))
+            listTools(QString(), QJsonArray());
     });
 }
 
@@ -154,9 +187,23 @@ void McpServerHost::call(const QString &tool, const QJsonObject &arguments, doub
             done({}, QStringLiteral("%1 calls already wait for MCP server '%2' to start").arg(kMaxWaiting).arg(QString::fromStdString(m_entry.name)));
             return;
         }
-        Waiting w{tool, arguments, timeoutSeconds, std::move(done), {}};
+        const qint64 key = m_nextWaiting++;
+        Waiting w{tool, arguments, timeoutSeconds, std::move(done), {}, new QTimer(this)};
         w.since.start();
-        m_waiting.push_back(std::move(w));
+        w.timer->setSingleShot(true);
+        connect(w.timer, &QTimer::timeout, this, [this, key] {
+            const auto it = m_waiting.find(key);
+            if (it == m_waiting.end())
+                return;
+            Waiting expired = std::move(it->second);
+            m_waiting.erase(it);
+            expired.timer->deleteLater();
+            expired.done({}, QStringLiteral("MCP server '%1' was not ready within the call's %2 s")
+                                 .arg(QString::fromStdString(m_entry.name))
+                                 .arg(expired.timeoutSeconds));
+        });
+        w.timer->start(std::chrono::milliseconds(static_cast<qint64>(timeoutSeconds * 1000)));
+        m_waiting.emplace(key, std::move(w));
         return;
     }
     if (!offers(tool)) {
@@ -251,7 +298,7 @@ void McpServerHost::onMessage(const QJsonObject &message)
         return;
     }
     if (method == QLatin1StringView("notifications/tools/list_changed") && m_ready)
-        listTools(QString(), QJsonArray());
+        listTools(QString(), QJsonArray()); // coalesced while one is in flight
 }
 
 void McpServerHost::failAll(const QString &why)
@@ -262,8 +309,10 @@ void McpServerHost::failAll(const QString &why)
         p.done({}, why);
     }
     auto waiting = std::exchange(m_waiting, {});
-    for (auto &w : waiting)
+    for (auto &[id, w] : waiting) {
+        w.timer->deleteLater();
         w.done({}, why);
+    }
 }
 
 void McpServerHost::fail(const QString &why)

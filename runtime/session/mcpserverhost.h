@@ -36,6 +36,7 @@ public:
     struct Options
     {
         QString sessionId;
+        int ordinal = 1; // the entry's number in the session (its sandboxes' ids)
         QString runDir; // the server's private folder is made below it
         // The sandbox's spec without argv: isolation, limits, identity,
         // environment, the agent's workspace and rule mounts, the proxy
@@ -70,6 +71,8 @@ public:
     static constexpr qsizetype kMaxMessageBytes = 16 << 20;
     static constexpr int kMaxBackoffSeconds = 30;
     static constexpr const char *kProtocolVersion = "2025-06-18";
+    static constexpr int kMaxListPages = 100;
+    static constexpr qsizetype kMaxListBytes = 4 << 20; // the tools' JSON, all pages
 
 Q_SIGNALS:
     // The server's tool list was (re)read: at start, after a restart, and
@@ -91,6 +94,7 @@ private:
         double timeoutSeconds = 0;
         Done done;
         QElapsedTimer since;
+        QTimer *timer = nullptr; // fails it when its time is up
     };
 
     void launch();
@@ -99,7 +103,7 @@ private:
     void onFinished(const SandboxExit &exit);
     void send(const QJsonObject &message);
     qint64 request(const QString &method, const QJsonObject &params, Done done, double timeoutSeconds = 30);
-    void listTools(const QString &cursor, QJsonArray collected);
+    void listTools(const QString &cursor, QJsonArray collected, int page = 1, qsizetype bytes = 0);
     void failAll(const QString &why);
     void fail(const QString &why); // the server misbehaved: stop it (and restart)
 
@@ -109,7 +113,10 @@ private:
     QByteArray m_buffer;
     QJsonArray m_tools;
     std::map<qint64, Pending> m_pending;
-    std::vector<Waiting> m_waiting;
+    std::map<qint64, Waiting> m_waiting;
+    qint64 m_nextWaiting = 1;
+    bool m_listing = false;   // a tools/list is in flight
+    bool m_relist = false;    // the list changed meanwhile: read it again after
     qint64 m_nextId = 1;
     int m_starts = 0;
     int m_backoff = 1;

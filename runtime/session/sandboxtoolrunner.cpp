@@ -194,7 +194,10 @@ void SandboxToolRunner::run(const ToolSpec &tool, const QByteArray &argumentsJso
     const auto it = m_pools.find(tool.name);
     // Only the very tool the pool was made for (exec's calls share no name
     // with a declared tool's pool).
-    if (it != m_pools.end() && it->second.tool.command == tool.command && !it->second.disabled && it->second.capacity > 0) {
+    // (A call spec with pool 0, as exec's, never takes one; arguments that
+    // might not fit the pipe's pending limit go cold.)
+    if (it != m_pools.end() && tool.pool > 0 && it->second.tool.command == tool.command && !it->second.disabled
+        && it->second.capacity > 0 && argumentsJson.size() <= kMaxPooledArguments) {
         Pool &p = it->second;
         // The first call of a lazily filled pool starts its own: no faster
         // than a cold one, no slower.
@@ -291,7 +294,10 @@ bool SandboxToolRunner::startWarm(Pool &pool)
         if (!warm)
             return;
         QByteArray &into = c == Sandbox::Channel::Stdout ? warm->out : warm->err;
-        if (into.size() + data.size() > kMaxOutputBytes) {
+        // Before its call a tool has little to say: past that, it is not
+        // waiting for its arguments and is stopped (an early end).
+        const qsizetype cap = warm->taken ? kMaxOutputBytes : kMaxIdleOutputBytes;
+        if (into.size() + data.size() > cap) {
             if (!warm->overflow && warm->sandbox)
                 warm->sandbox->stop();
             warm->overflow = true;
@@ -379,7 +385,7 @@ void SandboxToolRunner::onWarmExited(const std::shared_ptr<Warm> &w, std::option
     if (w->timeout)
         w->timeout->stop();
     auto it = m_pools.find(w->tool);
-    if (it == m_pools.end() || m_closing)
+    if (it == m_pools.end() || (!w->taken && m_closing))
         return;
     Pool &p = it->second;
     if (!w->taken) {
@@ -406,11 +412,13 @@ void SandboxToolRunner::onWarmExited(const std::shared_ptr<Warm> &w, std::option
         r.seconds = static_cast<double>(w->call.elapsed()) / 1000.0;
         if (w->overflow)
             r.error = overflowError();
-        if (exitCode)
+        if (exitCode && !m_closing)
             p.earlyExits = 0;
         auto cb = std::move(w->done);
         cb(std::move(r));
     }
+    if (m_closing)
+        return;
     // The next ready sandbox starts once this call's answer has gone, so
     // the two never compete for the CPU.
     QTimer::singleShot(0, this, [this, tool = w->tool] {
@@ -456,8 +464,19 @@ void SandboxToolRunner::refill(Pool &pool)
 {
     if (m_closing || pool.disabled || pool.refillScheduled)
         return;
-    while (static_cast<int>(pool.ready.size()) < pool.capacity)
-        startWarm(pool);
+    while (static_cast<int>(pool.ready.size()) < pool.capacity) {
+        if (!startWarm(pool)) {
+            // Not now (no proxy socket: descriptors, paths): try again later
+            // rather than spin.
+            pool.refillScheduled = true;
+            QTimer::singleShot(kRetryMs, this, [this, tool = pool.tool.name] {
+                Pool &p = m_pools[tool];
+                p.refillScheduled = false;
+                refill(p);
+            });
+            return;
+        }
+    }
 }
 
 } // namespace osh::runtime

@@ -83,6 +83,11 @@ public:
     static constexpr int kMaxEarlyExits = 3;
     // Output kept from a call (stdout and stderr each); past it the call fails.
     static constexpr qsizetype kMaxOutputBytes = 16 << 20;
+    // What a ready sandbox may write before its call (each stream).
+    static constexpr qsizetype kMaxIdleOutputBytes = 64 << 10;
+    // Larger arguments are given to a cold call (standard input's pending limit is 8 MiB).
+    static constexpr qsizetype kMaxPooledArguments = 4 << 20;
+    static constexpr int kRetryMs = 5000;
 
     // Stops and removes every ready sandbox (the session ended); no pool is
     // refilled after this. Returns how many were stopped.

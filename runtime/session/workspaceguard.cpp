@@ -53,6 +53,13 @@ int WorkspaceGuard::start()
                 m_sweepTimer->start();
         });
     }
+    if (m_inotify < 0 && !m_folders.empty()) {
+        // No inotify instance left (they are per user and few): the guard
+        // sweeps on a timer instead, later but never not at all.
+        auto *poll = new QTimer(this);
+        connect(poll, &QTimer::timeout, this, [this] { sweep(); });
+        poll->start(kFallbackSweepMs);
+    }
     for (const auto &f : m_folders)
         watchTree(f.hostPath);
     sweep();

@@ -37,6 +37,8 @@ public:
 
     // Starts watching; returns the number of folders watched.
     int start();
+    // Without inotify (no instance left), folders are swept this often.
+    static constexpr int kFallbackSweepMs = 500;
     // Scans everything now; returns the number of entries removed.
     int sweep();
 

@@ -97,6 +97,7 @@ public:
     QJsonArray list;
     bool isStarting = false;
     QJsonObject answer;
+    QString error;
     std::vector<std::pair<QString, QJsonObject>> calls;
     QJsonArray tools(const std::string &entry) const override { return entry == "srv" ? list : QJsonArray(); }
     bool starting() const override { return isStarting; }
@@ -104,7 +105,7 @@ public:
               std::function<void(QJsonObject, QString)> done) override
     {
         calls.emplace_back(tool, arguments);
-        done(answer, QString());
+        done(error.isEmpty() ? answer : QJsonObject(), error);
     }
 };
 
@@ -307,15 +308,29 @@ private Q_SLOTS:
         QCOMPARE(r[QStringLiteral("result")][QStringLiteral("_meta")][QStringLiteral("openshell")][QStringLiteral("server")].toString(),
                  QStringLiteral("srv"));
 
+        // Redaction sees the text as the agent will: a key after a newline
+        // (a JSON escape "\n" before it would hide its word boundary).
+        servers.answer = QJsonObject{{QStringLiteral("content"), QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                                                                     {QStringLiteral("text"), QStringLiteral("key:\nAKIAIOSFODNN7EXAMPLE")}}}}};
+        const auto key = c.call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QStringLiteral("srv.hello")}});
+        QVERIFY2(!QJsonDocument(key).toJson().contains("AKIAIOSFODNN7EXAMPLE"), QJsonDocument(key).toJson().constData());
+
         const auto blocked = c.call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QStringLiteral("srv.sum")}});
         QVERIFY(blocked[QStringLiteral("result")][QStringLiteral("isError")].toBool());
-        QCOMPARE(servers.calls.size(), std::size_t(1)); // never forwarded
+        QCOMPARE(servers.calls.size(), std::size_t(2)); // never forwarded
         // The entry itself is no tool.
         const auto entry = c.call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QStringLiteral("srv")}});
         QVERIFY(entry[QStringLiteral("result")][QStringLiteral("isError")].toBool());
-        QCOMPARE(servers.calls.size(), std::size_t(1));
+        QCOMPARE(servers.calls.size(), std::size_t(2));
         QCOMPARE(audit.count("tool_call", "block"), 2);
-        QCOMPARE(audit.count("data_output", "redact"), 1);
+        QCOMPARE(audit.count("data_output", "redact"), 2);
+
+        // A server's error message leaves through data_output too.
+        servers.error = QStringLiteral("MCP error -32000: mail bob@example.com for access");
+        const auto failed = c.call(QStringLiteral("tools/call"), {{QStringLiteral("name"), QStringLiteral("srv.hello")}});
+        QVERIFY(failed[QStringLiteral("result")][QStringLiteral("isError")].toBool());
+        QVERIFY2(!QJsonDocument(failed).toJson().contains("bob@example.com"), QJsonDocument(failed).toJson().constData());
+        servers.error.clear();
 
         // A later change of its list is passed on.
         gw.notifyToolsChanged();

@@ -10,6 +10,7 @@
 #include "sandbox/sandbox.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
@@ -30,11 +31,12 @@ class TstMcpServerHost : public QObject
     QTemporaryDir m_dir;
     QStringList m_events;
 
-    std::unique_ptr<McpServerHost> host()
+    std::unique_ptr<McpServerHost> host(std::vector<std::string> extra = {})
     {
         ToolSpec entry;
         entry.name = "fake";
         entry.mcp = {"python3", "fake_server.py"};
+        entry.mcp.insert(entry.mcp.end(), extra.begin(), extra.end());
         McpServerHost::Options o;
         o.sessionId = QStringLiteral("mh%1").arg(::getpid());
         o.runDir = m_dir.filePath(QStringLiteral("run"));
@@ -93,8 +95,8 @@ private Q_SLOTS:
         const auto early = call(*h, "hello");
         QVERIFY2(early.second.isEmpty(), qPrintable(early.second));
         QVERIFY(text(early.first).startsWith(QStringLiteral("hello from pid")));
-        QCOMPARE(h->tools().size(), 5); // both pages
-        QVERIFY(logged(QStringLiteral("MCP server 'fake' ready (start 1): 5 tool(s): hello, boom, change, ask, flood")));
+        QCOMPARE(h->tools().size(), 7); // both pages
+        QVERIFY(logged(QStringLiteral("MCP server 'fake' ready (start 1): 7 tool(s): hello, boom, change, ask, flood, relist, lists")));
 
         const auto unknown = call(*h, "nothing");
         QVERIFY(unknown.second.contains(QStringLiteral("offers no tool 'nothing'")));
@@ -107,7 +109,14 @@ private Q_SLOTS:
         const auto change = call(*h, "change");
         QCOMPARE(text(change.first), QStringLiteral("changed"));
         QTRY_COMPARE(changed.size(), lists + 1);
-        QCOMPARE(h->tools().size(), 6);
+        QCOMPARE(h->tools().size(), 8);
+
+        // A flood of change announcements is read as one or two lists.
+        const int listsBefore = text(call(*h, "lists").first).toInt();
+        QCOMPARE(text(call(*h, "relist").first), QStringLiteral("announced"));
+        QTest::qWait(1000);
+        const int listsAfter = text(call(*h, "lists").first).toInt();
+        QVERIFY2(listsAfter - listsBefore <= 4, qPrintable(QStringLiteral("%1 tools/list requests").arg(listsAfter - listsBefore)));
 
         const auto boom = call(*h, "boom");
         QVERIFY2(boom.second.contains(QStringLiteral("MCP server 'fake' ended")), qPrintable(boom.second));
@@ -127,6 +136,20 @@ private Q_SLOTS:
         QCOMPARE(call(*h, "hello").second, QStringLiteral("the session ended"));
         QTest::qWait(2500);
         QVERIFY(!logged(QStringLiteral("ready (start 3)")));
+    }
+
+    // A call that waits for a server that never gets ready fails within its
+    // own time, and is never forwarded after it.
+    void waitingCallsKeepTheirTimeout()
+    {
+        auto h = host({"--silent"});
+        h->start();
+        QElapsedTimer t;
+        t.start();
+        const auto r = call(*h, "hello", 1);
+        QVERIFY2(r.second.contains(QStringLiteral("was not ready within the call's 1 s")), qPrintable(r.second));
+        QVERIFY2(t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
+        h->stop();
     }
 };
 

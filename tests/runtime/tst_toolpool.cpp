@@ -250,7 +250,14 @@ private Q_SLOTS:
         const ToolResult res = call(*r, tool("exec", {"sh", "-c", "cat >/dev/null; echo other"}, 0, false), "");
         QVERIFY(!res.pooled);
         QCOMPARE(res.stdoutData, QByteArray("other\n"));
+        // Not even with the very same argv (exec's spec has no pool).
+        const ToolResult same = call(*r, tool("exec", {"sh", "-c", "cat >/dev/null; echo pooled"}, 0, false), "");
+        QVERIFY(!same.pooled);
         QCOMPARE(r->poolSize(QStringLiteral("exec")), 1);
+        // Arguments too large for a ready sandbox's input go to a cold call.
+        const ToolSpec declared = tool("exec", {"sh", "-c", "cat >/dev/null; echo pooled"}, 1, true);
+        const ToolResult big = call(*r, declared, QByteArray(SandboxToolRunner::kMaxPooledArguments + 1, 'x'));
+        QVERIFY(big.ok() && !big.pooled);
     }
 
     // A ready sandbox's own proxy socket is opened by the guardian only once
@@ -305,6 +312,44 @@ private Q_SLOTS:
         QCOMPARE(r->poolCapacity(QStringLiteral("probe")), 0);
         QCOMPARE(r->poolSize(QStringLiteral("probe")), 0);
         QVERIFY(logged(QStringLiteral("cannot hold a ready sandbox's network shut")));
+    }
+
+    // A ready sandbox that talks before its call is not kept (its output
+    // would otherwise be held, per sandbox, until the call).
+    void chattyIdleToolIsNotKept_data() { gvisorOnly(); }
+    void chattyIdleToolIsNotKept()
+    {
+        auto r = runner();
+        r->setTools({tool("chatty", {"sh", "-c", "head -c 100000 /dev/zero | tr '\\0' x; cat >/dev/null; echo ok"}, 1, true)});
+        QTRY_VERIFY_WITH_TIMEOUT(logged(QStringLiteral("ended before any call")), 30000);
+    }
+
+    // A gate that cannot be had (no descriptors, a path too long) makes the
+    // pool wait and retry, never spin; calls still run, cold.
+    void gateFailureDoesNotSpin_data() { gvisorOnly(); }
+    void gateFailureDoesNotSpin()
+    {
+        int attempts = 0;
+        const QString shared = m_tmp.filePath(QStringLiteral("shared2.sock"));
+        QLocalServer server;
+        QLocalServer::removeServer(shared);
+        QVERIFY(server.listen(shared));
+        auto r = runner({}, [&](SandboxToolRunner::Options &o) {
+            o.proxySocket = [shared](const QString &) { return shared; };
+            o.gates.listen = [&](const QString &, const QString &, QString *why) {
+                ++attempts;
+                *why = QStringLiteral("Too many open files");
+                return QString();
+            };
+            o.gates.open = [](const QString &) {};
+            o.gates.remove = [](const QString &) {};
+        });
+        const ToolSpec probe = tool("probe", {"sh", "probe.sh"}, 2, true);
+        r->setTools({probe});
+        QCOMPARE(attempts, 1);
+        QCOMPARE(r->poolSize(QStringLiteral("probe")), 0);
+        const ToolResult res = call(*r, probe, "{}");
+        QVERIFY2(res.ok() && !res.pooled, qPrintable(res.error));
     }
 
     void poolsGoWithTheSession_data() { modes(); }

@@ -9,7 +9,8 @@
 // in both directions (the gateway decides and answers every message). It
 // connects to the Unix socket named by OPENSHELL_GATEWAY; at the end of its
 // standard input it half-closes the connection and exits once the gateway
-// has answered everything and closed, or at once when the gateway goes.
+// closes (answers still in flight when the input ends are not waited for,
+// as with any stdio server whose client has gone), or when the gateway goes.
 // Static, libc only, like the sandbox's init.
 
 #include <cerrno>
