@@ -175,6 +175,50 @@ tools:
         QVERIFY(has(r.events, "sandbox", "everything", nullptr, "policy 'ghost' names tool 'everything.no_such_tool'"));
     }
 
+    // A ready tool sandbox's process runs before its call: what it sends
+    // to the network then is held by the guardian, undecided, until the
+    // call has been decided and handed to it (end to end, real guardian).
+    void readySandboxReachesNothingBeforeItsCall()
+    {
+        QFile script(m_dir.filePath(QStringLiteral("early.py")));
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("import json, socket, sys\n"
+                     "s = socket.create_connection(('127.0.0.1', 3128))\n"
+                     "s.sendall(b'CONNECT blocked.test:443 HTTP/1.1\\r\\nHost: blocked.test:443\\r\\n\\r\\n')\n"
+                     "args = json.load(sys.stdin)\n"
+                     "s.settimeout(20)\n"
+                     "print(json.dumps({'answer': s.recv(200).decode(errors='replace').split('\\r\\n')[0]}))\n");
+        script.close();
+        const std::string policy = R"yaml(version: 1
+name: early-net
+sandbox: {isolation: gvisor, max_memory_mb: 1024, max_open_files: 1024, max_processes: 100, max_execution_time_seconds: 120}
+filesystem:
+  workspace: /agent/workspace
+  rules:
+    - {path: /agent/workspace, permissions: read-write}
+    - {path: /opt/mcp-client, permissions: read, source: )yaml" OSH_SOURCE_DIR R"yaml(/tests/mcp}
+tools:
+  - {name: early, command: [python3, early.py], pool: 1, prestart: true}
+)yaml";
+        const QJsonObject plan{{QStringLiteral("repeat"),
+                                QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("early")},
+                                                       {QStringLiteral("args"), QJsonObject()},
+                                                       {QStringLiteral("count"), 1},
+                                                       {QStringLiteral("settleMs"), 4000}}}}};
+        const Run r = run(policy, plan);
+        QVERIFY2(!r.seen.isEmpty(), r.err.constData());
+        auto seqOf = [&](const char *type) {
+            const auto it = std::find_if(r.events.begin(), r.events.end(),
+                                         [&](const AuditEvent &e) { return e.type == type && e.tool == "early"; });
+            return it == r.events.end() ? std::int64_t(-1) : it->seq;
+        };
+        const auto call = seqOf("tool_call");
+        const auto egress = seqOf("network_egress");
+        QVERIFY(call > 0);
+        QVERIFY2(egress > call, qPrintable(QStringLiteral("the tool's connection was decided at event %1, its call at %2").arg(egress).arg(call)));
+        QVERIFY(has(r.events, "network_egress", "early", "block"));
+    }
+
     void officialClientThroughTheBridge()
     {
         QFile script(m_dir.filePath(QStringLiteral("echo.py")));
