@@ -37,6 +37,19 @@ ToolResult resultOf(const SandboxExit &exit)
     return r;
 }
 
+// Appends a chunk of a sandbox's output unless that would pass cap; past
+// it the sandbox is stopped (once) and *overflow says so.
+void appendCapped(QByteArray &into, const QByteArray &data, qsizetype cap, bool *overflow, Sandbox *sandbox)
+{
+    if (into.size() + data.size() <= cap) {
+        into += data;
+        return;
+    }
+    if (!*overflow && sandbox)
+        sandbox->stop();
+    *overflow = true;
+}
+
 QString overflowError()
 {
     return QStringLiteral("the tool wrote more than %1 MiB; its sandbox was stopped").arg(SandboxToolRunner::kMaxOutputBytes >> 20);
@@ -242,14 +255,7 @@ void SandboxToolRunner::runCold(const ToolSpec &tool, const QByteArray &argument
     auto overflow = std::make_shared<bool>(false);
     auto cb = std::make_shared<std::function<void(ToolResult)>>(std::move(done));
     connect(sandbox, &Sandbox::output, sandbox, [sandbox, out, err, overflow](Sandbox::Channel c, const QByteArray &data) {
-        QByteArray &into = c == Sandbox::Channel::Stdout ? *out : *err;
-        if (into.size() + data.size() > kMaxOutputBytes) {
-            if (!*overflow)
-                sandbox->stop();
-            *overflow = true;
-            return;
-        }
-        into += data;
+        appendCapped(c == Sandbox::Channel::Stdout ? *out : *err, data, kMaxOutputBytes, overflow.get(), sandbox);
     });
     connect(sandbox, &Sandbox::finished, this, [sandbox, out, err, overflow, cb, callDir](const SandboxExit &exit) {
         ToolResult r = resultOf(exit);
@@ -293,17 +299,10 @@ bool SandboxToolRunner::startWarm(Pool &pool)
         const auto warm = weak.lock();
         if (!warm)
             return;
-        QByteArray &into = c == Sandbox::Channel::Stdout ? warm->out : warm->err;
         // Before its call a tool has little to say: past that, it is not
         // waiting for its arguments and is stopped (an early end).
-        const qsizetype cap = warm->taken ? kMaxOutputBytes : kMaxIdleOutputBytes;
-        if (into.size() + data.size() > cap) {
-            if (!warm->overflow && warm->sandbox)
-                warm->sandbox->stop();
-            warm->overflow = true;
-            return;
-        }
-        into += data;
+        appendCapped(c == Sandbox::Channel::Stdout ? warm->out : warm->err, data,
+                     warm->taken ? kMaxOutputBytes : kMaxIdleOutputBytes, &warm->overflow, warm->sandbox);
     });
     // The runner keeps the Warm alive until its sandbox has finished.
     connect(w->sandbox, &Sandbox::commandExited, this, [this, w](int code) { onWarmExited(w, code, nullptr); });
