@@ -111,6 +111,19 @@ std::optional<RateLimit> RateLimit::parse(std::string_view text)
     return r;
 }
 
+bool PolicyDocument::isAgentName(std::string_view s)
+{
+    if (s.empty() || s.size() > 64)
+        return false;
+    auto lowerOrDigit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+    if (!lowerOrDigit(s.front()))
+        return false;
+    for (char c : s)
+        if (!lowerOrDigit(c) && c != '_' && c != '-')
+            return false;
+    return true;
+}
+
 const ToolSpec *PolicyDocument::findTool(std::string_view toolName) const
 {
     for (const auto &t : tools)

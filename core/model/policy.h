@@ -174,6 +174,9 @@ struct ToolSpec
     // Fill the pool when the session starts, not at the tool's first call.
     bool prestart = false;
     static constexpr int kMaxPool = 8;
+    // A function the Python SDK runs in its caller's own process
+    // (Session.guard): decided and audited, never run by the runtime.
+    bool guard = false;
     Locations loc;
     friend bool operator==(const ToolSpec &, const ToolSpec &) = default;
 };
@@ -182,6 +185,9 @@ struct AgentSpec
 {
     std::vector<std::string> command;
     std::string description;
+    // Whose state sessions of this policy use (openshell/state/*); empty:
+    // the policy's name (PolicyDocument::agentName).
+    std::string name;
     Locations loc;
     friend bool operator==(const AgentSpec &, const AgentSpec &) = default;
 };
@@ -207,6 +213,11 @@ struct PolicyDocument
     // the MCP server entry offering it.
     const ToolSpec *entryOf(std::string_view toolName) const;
     const Policy *findPolicy(std::string_view name) const;
+    // The agent whose state sessions of this policy use: agent.name, else
+    // the policy's name.
+    std::string agentName() const { return agent && !agent->name.empty() ? agent->name : name; }
+    // [a-z0-9][a-z0-9_-]*, at most 64 characters.
+    static bool isAgentName(std::string_view s);
     friend bool operator==(const PolicyDocument &a, const PolicyDocument &b)
     {
         return a.version == b.version && a.name == b.name && a.description == b.description

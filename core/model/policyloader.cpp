@@ -34,8 +34,8 @@ const std::vector<std::string_view> &PolicyLoader::keysOf(Section s)
                                                       "log_level", "pii_types", "escalation",
                                                       "delay_seconds"};
     static const std::vector<std::string_view> tool{"name", "description", "command", "timeout_seconds",
-                                                    "cost_per_call", "pool", "prestart", "mcp"};
-    static const std::vector<std::string_view> agent{"command", "description"};
+                                                    "cost_per_call", "pool", "prestart", "mcp", "guard"};
+    static const std::vector<std::string_view> agent{"command", "description", "name"};
     switch (s) {
     case Section::Root: return root;
     case Section::Sandbox: return sandbox;
@@ -475,15 +475,21 @@ private:
             } else if (key == "prestart") {
                 if (auto b = r.boolean(v, "prestart"))
                     t.prestart = *b;
+            } else if (key == "guard") {
+                if (auto b = r.boolean(v, "guard"))
+                    t.guard = *b;
             }
         });
         if (n.kind == NodeKind::Map) {
             if (!t.loc.has("name"))
                 r.diag("E011", Severity::Error, n.pos, "tool is missing required key 'name'");
             const std::string which = "tool" + (t.name.empty() ? std::string() : " '" + t.name + "'");
-            if (!t.loc.has("command") && !t.loc.has("mcp"))
+            if (t.guard && (t.loc.has("command") || t.loc.has("mcp")))
+                r.diag("E017", Severity::Error, t.loc.keyPos("guard"),
+                       which + " is a guarded function (guard: true), which the SDK runs in its own process; it has no 'command' or 'mcp'");
+            else if (!t.guard && !t.loc.has("command") && !t.loc.has("mcp"))
                 r.diag("E011", Severity::Error, n.pos,
-                       which + " is missing required key 'command' (or 'mcp', for an MCP server)");
+                       which + " is missing required key 'command' (or 'mcp', for an MCP server, or 'guard: true', for a function the SDK runs)");
             if (t.loc.has("command") && t.loc.has("mcp"))
                 r.diag("E017", Severity::Error, t.loc.keyPos("mcp"),
                        which + " has both 'command' and 'mcp'; a tool runs a command or an MCP server, not both");
@@ -495,12 +501,21 @@ private:
         mapping(n, Section::Agent, a.loc, [&](std::string_view key, const Node &v) {
             if (key == "command")
                 a.command = r.command(v, "command");
-            else if (key == "description")
+            else if (key == "description") {
                 if (auto s = r.string(v, "description"))
                     a.description = *s;
+            } else if (key == "name") {
+                if (auto s = r.string(v, "name")) {
+                    if (PolicyDocument::isAgentName(*s))
+                        a.name = *s;
+                    else
+                        r.diag("E016", Severity::Error, v.pos,
+                               "agent name '" + s->substr(0, 80) + "' must match [a-z0-9][a-z0-9_-]* (at most 64 characters)");
+                }
+            }
         });
-        if (n.kind == NodeKind::Map && !a.loc.has("command"))
-            r.diag("E011", Severity::Error, n.pos, "agent is missing required key 'command'");
+        if (n.kind == NodeKind::Map && !a.loc.has("command") && !a.loc.has("name"))
+            r.diag("E011", Severity::Error, n.pos, "agent is missing required key 'command' (or 'name', for an agent that is a client of the service)");
     }
 
     YamlReader r;

@@ -152,7 +152,12 @@ public:
         if (d.agent) {
             key("agent");
             e.beginMap();
-            strings("command", d.agent->command);
+            if (!d.agent->name.empty()) {
+                key("name");
+                e.text(d.agent->name);
+            }
+            if (!d.agent->command.empty() || d.agent->name.empty())
+                strings("command", d.agent->command);
             if (!d.agent->description.empty()) {
                 key("description");
                 e.text(d.agent->description);
@@ -367,7 +372,7 @@ private:
             key("description");
             e.text(t.description);
         }
-        if (!t.command.empty() || !t.isMcpServer())
+        if (!t.command.empty() || (!t.isMcpServer() && !t.guard))
             strings("command", t.command);
         if (t.isMcpServer())
             strings("mcp", t.mcp);
@@ -375,6 +380,7 @@ private:
         numberIf(t.loc, "cost_per_call", t.costPerCall, 0);
         intIf(t.loc, "pool", t.pool, 1);
         boolIf(t.loc, "prestart", t.prestart, false);
+        boolIf(t.loc, "guard", t.guard, false);
         e.endMap();
     }
 

@@ -1,10 +1,14 @@
 #include "yamltree.h"
 
 #include "util/strings.h"
+#include "util/value.h"
 
 #include <yaml.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <regex>
 #include <unordered_map>
 
 namespace osh::yaml {
@@ -348,6 +352,90 @@ bool Document::parse(std::string_view text, const std::string &fileName, Diagnos
         return false;
     }
     return true;
+}
+
+namespace {
+
+// A plain scalar as YAML 1.2's core schema reads it, appended as JSON.
+void appendPlainScalar(std::string &out, const std::string &s)
+{
+    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") {
+        out += "null";
+        return;
+    }
+    if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE") {
+        out += (s[0] == 't' || s[0] == 'T') ? "true" : "false";
+        return;
+    }
+    static const std::regex integer(R"([-+]?[0-9]+)");
+    static const std::regex number(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+    if (std::regex_match(s, integer) && s.size() <= 18) {
+        out += s.front() == '+' ? s.substr(1) : s;
+        return;
+    }
+    if (std::regex_match(s, number)) {
+        char *end = nullptr;
+        const double d = std::strtod(s.c_str(), &end);
+        if (end && *end == '\0' && std::isfinite(d)) {
+            appendJsonNumber(out, d);
+            return;
+        }
+    }
+    appendJsonString(out, s);
+}
+
+} // namespace
+
+std::string Document::toJson() const
+{
+    if (m_nodes.empty())
+        return "null";
+    std::string out;
+    // Iterative, so nesting (at most Limits::maxDepth) never costs stack.
+    struct Frame
+    {
+        std::uint32_t node;
+        std::size_t next;
+    };
+    std::vector<Frame> stack;
+    auto open = [&](std::uint32_t index) {
+        const Node &n = m_nodes[index];
+        switch (n.kind) {
+        case NodeKind::Null: out += "null"; return;
+        case NodeKind::Scalar:
+            if (n.style == ScalarStyle::Plain)
+                appendPlainScalar(out, n.scalar);
+            else
+                appendJsonString(out, n.scalar);
+            return;
+        case NodeKind::Sequence: out += '['; break;
+        case NodeKind::Map: out += '{'; break;
+        }
+        stack.push_back({index, 0});
+    };
+    open(m_root);
+    while (!stack.empty()) {
+        Frame &f = stack.back();
+        const Node &n = m_nodes[f.node];
+        if (f.next >= n.children.size()) {
+            out += n.kind == NodeKind::Map ? '}' : ']';
+            stack.pop_back();
+            continue;
+        }
+        if (f.next > 0)
+            out += ',';
+        if (n.kind == NodeKind::Map) {
+            const Node &key = m_nodes[n.children[f.next]];
+            appendJsonString(out, key.kind == NodeKind::Scalar ? key.scalar : std::string());
+            out += ':';
+            const std::uint32_t value = n.children[f.next + 1];
+            f.next += 2;
+            open(value);
+        } else {
+            open(n.children[f.next++]);
+        }
+    }
+    return out;
 }
 
 } // namespace osh::yaml

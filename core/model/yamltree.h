@@ -59,6 +59,11 @@ public:
     // Byte offset of a 1-based line/column.
     std::size_t offsetOf(SourcePos pos) const;
 
+    // The tree as JSON: mappings are objects (keys as text), sequences
+    // arrays; plain scalars are typed by YAML 1.2's core schema (true,
+    // false, null, ~, integers, floats), every other scalar is text.
+    std::string toJson() const;
+
 private:
     friend class TreeBuilder;
     std::string m_source;

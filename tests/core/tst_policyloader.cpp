@@ -250,6 +250,41 @@ private Q_SLOTS:
         }));
     }
 
+    void guardedFunctionsAndAgentNames()
+    {
+        const auto ok = PolicyLoader::loadText("version: 1\nname: p\nagent:\n  name: support-bot\ntools:\n  - {name: lookup, guard: true}\n",
+                                               "p.policy.yaml");
+        QVERIFY2(!hasErrors(ok.diagnostics), qPrintable(dump(ok.diagnostics)));
+        QVERIFY(ok.document->tools[0].guard);
+        QVERIFY(ok.document->tools[0].command.empty());
+        QCOMPARE(ok.document->agentName(), std::string("support-bot"));
+        // Written back as read: no command appears for either.
+        const std::string saved = PolicyWriter::toYaml(*ok.document);
+        QVERIFY2(saved.find("command") == std::string::npos, saved.c_str());
+        const auto again = PolicyLoader::loadText(saved, "again.policy.yaml");
+        QVERIFY2(!hasErrors(again.diagnostics), qPrintable(dump(again.diagnostics)));
+        QVERIFY(*again.document == *ok.document);
+        // Without agent.name, the policy's name names the agent.
+        QCOMPARE(PolicyLoader::loadText("version: 1\nname: p\n", "p.policy.yaml").document->agentName(), std::string("p"));
+
+        auto codeAt = [](const LoadResult &r, const char *code) {
+            const auto it = std::find_if(r.diagnostics.begin(), r.diagnostics.end(), [&](const Diagnostic &d) { return d.code == code; });
+            return it == r.diagnostics.end() ? SourcePos{} : it->begin;
+        };
+        const auto both = PolicyLoader::loadText("version: 1\nname: p\ntools:\n  - name: t\n    command: [x]\n    guard: true\n",
+                                                 "p.policy.yaml");
+        QCOMPARE(codeAt(both, "E017"), (SourcePos{6, 5}));
+        const auto badName = PolicyLoader::loadText("version: 1\nname: p\nagent:\n  name: ../Bot\n", "p.policy.yaml");
+        QCOMPARE(codeAt(badName, "E016"), (SourcePos{4, 9}));
+        const auto longName = PolicyLoader::loadText("version: 1\nname: p\nagent:\n  name: " + std::string(65, 'a') + "\n", "p.policy.yaml");
+        QCOMPARE(codeAt(longName, "E016"), (SourcePos{4, 9}));
+        const auto empty = PolicyLoader::loadText("version: 1\nname: p\nagent:\n  description: x\n", "p.policy.yaml");
+        QCOMPARE(codeAt(empty, "E011"), (SourcePos{4, 3}));
+        QVERIFY(!PolicyDocument::isAgentName("Bot"));
+        QVERIFY(!PolicyDocument::isAgentName("-bot"));
+        QVERIFY(PolicyDocument::isAgentName("bot_2-x"));
+    }
+
     void missingFile()
     {
         const auto r = PolicyLoader::loadFile("/nonexistent/x.policy.yaml");

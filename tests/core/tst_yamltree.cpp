@@ -246,6 +246,30 @@ private Q_SLOTS:
         QVERIFY(d[0].begin.line >= 2);
     }
 
+    void asJson_data()
+    {
+        QTest::addColumn<QString>("yaml");
+        QTest::addColumn<QString>("json");
+        QTest::newRow("core schema") << "a: 1\nb: -2\nc: 1.5\nd: true\ne: False\nf: ~\ng: null\nh:\ni: 1e3\nj: +7\n"
+                                     << "{\"a\":1,\"b\":-2,\"c\":1.5,\"d\":true,\"e\":false,\"f\":null,\"g\":null,\"h\":null,\"i\":1000,\"j\":7}";
+        QTest::newRow("quoted stays text") << "a: '1'\nb: \"true\"\nc: |\n  x\n" << "{\"a\":\"1\",\"b\":\"true\",\"c\":\"x\\n\"}";
+        QTest::newRow("yaml 1.1 words are text") << "a: yes\nb: 0x1F\nc: 1_000\nd: .inf\n" << "{\"a\":\"yes\",\"b\":\"0x1F\",\"c\":\"1_000\",\"d\":\".inf\"}";
+        QTest::newRow("nesting") << "l: [1, {k: [a, \"b\"]}]\nm: {}\ns: []\n" << "{\"l\":[1,{\"k\":[\"a\",\"b\"]}],\"m\":{},\"s\":[]}";
+        QTest::newRow("aliases expand") << "a: &x {k: v}\nb: *x\n" << "{\"a\":{\"k\":\"v\"},\"b\":{\"k\":\"v\"}}";
+        QTest::newRow("escapes") << "a: \"q\\\"\\n\\u0001\"\n" << "{\"a\":\"q\\\"\\n\\u0001\"}";
+        QTest::newRow("an integer past 18 digits is a float") << "a: 123456789012345678901234567890\n" << "{\"a\":1.2345678901234568e+29}";
+    }
+
+    void asJson()
+    {
+        QFETCH(QString, yaml);
+        QFETCH(QString, json);
+        Document doc;
+        const auto d = parse(yaml.toStdString(), doc);
+        QVERIFY(d.empty());
+        QCOMPARE(QString::fromStdString(doc.toJson()), json);
+    }
+
     void undefinedAlias()
     {
         Document doc;
