@@ -8,6 +8,7 @@
 #include "service/access.h"
 #include "service/apiservice.h"
 #include "service/httpserver.h"
+#include "service/statestore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -195,6 +196,12 @@ int main(int argc, char *argv[])
     // The store and the run folders hold every user's records: root's alone.
     ::chmod(QFile::encodeName(QFileInfo(QString::fromStdString(storePath)).absolutePath()).constData(), 0700);
 
+    // Agents' state: encrypted, its keys in a root-only folder beside the store.
+    const std::string stateDir = QFileInfo(QString::fromStdString(storePath)).absolutePath().toStdString() + "/state";
+    auto state = osh::service::EncryptedStateStore::open(stateDir, &error);
+    if (!state)
+        return fail("cannot open the agents' state store: " + error);
+
     QFile doc(QStringLiteral(":/openshell/openapi.json"));
     if (!doc.open(QIODevice::ReadOnly))
         return fail("the OpenAPI document is missing from this build");
@@ -209,6 +216,7 @@ int main(int argc, char *argv[])
     o.version = OSH_VERSION;
     o.openApiDocument = doc.readAll().toStdString();
     o.maxSessionsPerUser = maxSessions;
+    o.state = state.get();
     service = std::make_shared<osh::service::ApiService>(o);
 
     if (::pipe2(g_signalPipe, O_CLOEXEC) != 0)

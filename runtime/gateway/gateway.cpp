@@ -12,9 +12,13 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace osh::runtime {
 
@@ -87,6 +91,32 @@ void Gateway::onConnection()
             }
             continue;
         }
+        serve(s);
+    }
+}
+
+int Gateway::openChannel(QString *error)
+{
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+        *error = QStringLiteral("socketpair: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        return -1;
+    }
+    auto *s = new QLocalSocket(this);
+    if (!s->setSocketDescriptor(fds[0])) {
+        *error = s->errorString();
+        ::close(fds[0]);
+        ::close(fds[1]);
+        delete s;
+        return -1;
+    }
+    serve(s);
+    return fds[1];
+}
+
+void Gateway::serve(QLocalSocket *s)
+{
+    {
         ++m_connections;
         connect(s, &QLocalSocket::readyRead, this, [this, s] { onReadable(s); });
         connect(s, &QLocalSocket::bytesWritten, this, [this, s] {
@@ -168,6 +198,13 @@ void Gateway::handle(QLocalSocket *socket, const jsonrpc::Call &call)
         reasoning(s, id, params);
     else if (method == QLatin1StringView("openshell/file"))
         fileOperation(s, id, params);
+    else if (method == QLatin1StringView("openshell/decide"))
+        guardDecide(s, id, params);
+    else if (method == QLatin1StringView("openshell/output"))
+        guardOutput(s, id, params);
+    else if (method == QLatin1StringView("openshell/state/get") || method == QLatin1StringView("openshell/state/put")
+             || method == QLatin1StringView("openshell/state/delete") || method == QLatin1StringView("openshell/state/keys"))
+        stateCall(s, id, method.mid(16), params);
     else
         respondError(s, id, kMethodNotFound, QStringLiteral("unknown method '%1'").arg(method));
 }
@@ -231,6 +268,8 @@ QJsonObject Gateway::toolsList() const
             appendMcpTools(t, tools);
             continue;
         }
+        if (t.guard)
+            continue; // the SDK's own function: nothing here can run it
         tools.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(t.name)},
                                  {QStringLiteral("description"), QString::fromStdString(t.description)},
                                  {QStringLiteral("inputSchema"), QJsonObject{{QStringLiteral("type"), QStringLiteral("object")}}}});
@@ -389,6 +428,12 @@ void Gateway::dispatch(QPointer<QLocalSocket> socket, const QJsonValue &id, cons
                        CallTiming timing)
 {
     const PolicyDocument &doc = m_engine->document();
+    if (const ToolSpec *spec = doc.findTool(tool); spec && spec->guard) {
+        respond(socket, id,
+                textResult(QStringLiteral("Tool '%1' is a guarded function: it runs in the process of the SDK client that guards it, "
+                                          "not in the runtime").arg(QString::fromStdString(tool)), true));
+        return;
+    }
     if (const ToolSpec *spec = doc.findTool(tool); spec && !spec->isMcpServer()) {
         runTool(socket, id, *spec, std::move(args), timing);
         return;

@@ -50,6 +50,11 @@ public:
         std::mutex *sessionLock = nullptr;
         // The session's MCP servers (tool entries with `mcp:`); null: none.
         McpServers *mcp = nullptr;
+        // Agent state (openshell/state/*): the store of `agent`, used as
+        // stateCaller (the session's owner); null outside the service.
+        AgentStateStore *state = nullptr;
+        std::string agent;
+        StateCaller stateCaller;
     };
 
     Gateway(std::shared_ptr<const DecisionEngine> engine, SessionState *session, ToolRunner *runner,
@@ -59,6 +64,11 @@ public:
     // Starts the file controller and listens; false with *error when either fails.
     bool listen(const QString &socketPath, QString *error);
     QString socketPath() const;
+    // A connection that never passes through the file system (the service's
+    // relay for clients that are the agent): one end of a socket pair served
+    // like an agent's connection; the other end's descriptor (the caller
+    // owns it), or -1 with *error.
+    int openChannel(QString *error);
     // Seconds since the gateway started (the session's clock for requests).
     double now() const;
     int activeCalls() const { return m_activeCalls; }
@@ -71,6 +81,7 @@ public:
     static constexpr int kMaxConnections = 16;
     static constexpr int kMaxFileOperations = 8;           // in progress at once, per session
     static constexpr qint64 kMaxUnsentBytes = 64 << 20;    // per connection, before it is read from again
+    static constexpr int kMaxStateCalls = 16;              // state operations in progress at once, per session
 
     // Set once, before the agent starts (the session makes the servers after the gateway).
     void setMcpServers(McpServers *servers) { m_options.mcp = servers; }
@@ -97,6 +108,7 @@ private:
         qint64 runNs = 0;      // handed to the runner (after throttling or approval)
     };
     void onConnection();
+    void serve(QLocalSocket *socket); // a connection counted and read from
     void onReadable(QLocalSocket *socket);
     void handle(QLocalSocket *socket, const jsonrpc::Call &call);
     void respond(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &result);
@@ -131,6 +143,15 @@ private:
     void usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void reasoning(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
     void fileOperation(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    // Guarded functions (gatewayguard.cpp): the SDK runs them in its own
+    // process; the gateway decides the call and the output.
+    void guardDecide(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    void guardOutput(QPointer<QLocalSocket> socket, const QJsonValue &id, const QJsonObject &params);
+    // The entry params.tool names, when it may be guarded (declared with
+    // `guard: true`, or not at all); null after answering an error.
+    const ToolSpec *guardedTool(QPointer<QLocalSocket> socket, const QJsonValue &id, const char *method,
+                                const QJsonObject &params, std::string &tool);
+    void stateCall(QPointer<QLocalSocket> socket, const QJsonValue &id, const QString &operation, const QJsonObject &params);
     struct FileCall;
     void decideFile(const std::shared_ptr<FileCall> &call, std::int64_t size);
     void finishFile(const FileCall &call, const Decision &d, const FileOutcome &o);
@@ -163,6 +184,7 @@ private:
     int m_activeCalls = 0;
     int m_connections = 0;
     int m_fileOps = 0;
+    int m_stateCalls = 0;
     bool m_connectionCapReported = false;
     std::vector<std::pair<QPointer<QLocalSocket>, QJsonValue>> m_waitingLists;
     QTimer *m_listTimer = nullptr;

@@ -6,6 +6,9 @@
 
 #include <functional>
 #include <string>
+#include <vector>
+
+#include <sys/types.h>
 
 namespace osh::runtime {
 
@@ -47,6 +50,35 @@ public:
     // Holds the action until a human answers or the broker's timeout passes;
     // answer is called exactly once, on the caller's thread.
     virtual void request(ApprovalRequest request, std::function<void(ApprovalAnswer)> answer) = 0;
+};
+
+// Who asks for an agent's state: a client of the service (its uid, and a
+// token's agent:NAME items), or a session on behalf of its owner.
+struct StateCaller
+{
+    uid_t uid = static_cast<uid_t>(-1);
+    bool root = false;               // root, or the admin scope: every store
+    std::vector<std::string> agents; // non-empty: only these agents' stores
+};
+
+// Agents' state kept between sessions (openshell/state/*, /v1/state): JSON
+// values by key, one store per agent, encrypted at rest. Thread-safe.
+class AgentStateStore
+{
+public:
+    enum class Status { Ok, NotFound, Forbidden, Invalid, Full, Error };
+    struct Result
+    {
+        Status status = Status::Error;
+        std::string message;          // why, when not Ok
+        std::string valueJson;        // get
+        std::vector<std::string> keys; // keys, sorted
+    };
+    virtual ~AgentStateStore() = default;
+    virtual Result get(const std::string &agent, const std::string &key, const StateCaller &caller) = 0;
+    virtual Result put(const std::string &agent, const std::string &key, const std::string &valueJson, const StateCaller &caller) = 0;
+    virtual Result remove(const std::string &agent, const std::string &key, const StateCaller &caller) = 0;
+    virtual Result keys(const std::string &agent, const std::string &prefix, const StateCaller &caller) = 0;
 };
 
 } // namespace osh::runtime

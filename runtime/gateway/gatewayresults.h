@@ -5,10 +5,18 @@
 #include "engine/decision.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QString>
 
 namespace osh::runtime {
+
+// Any JSON value as compact text (QJsonDocument holds only objects and arrays).
+inline QByteArray jsonValueText(const QJsonValue &v)
+{
+    const QByteArray wrapped = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+    return wrapped.mid(1, wrapped.size() - 2);
+}
 
 inline QJsonObject textResult(const QString &text, bool isError)
 {

@@ -1,5 +1,7 @@
 #include "access.h"
 
+#include "model/policy.h"
+
 #include <QByteArray>
 #include <QCryptographicHash>
 #include <QRandomGenerator>
@@ -53,18 +55,25 @@ std::string scopeNames(unsigned scopes)
     return out;
 }
 
-std::optional<unsigned> parseScopes(const std::string &commaList)
+std::optional<ScopeList> parseScopes(const std::string &commaList)
 {
-    unsigned scopes = 0;
+    ScopeList out;
     std::stringstream in(commaList);
     std::string item;
     while (std::getline(in, item, ',')) {
+        if (item.rfind("agent:", 0) == 0) {
+            const std::string agent = item.substr(6);
+            if (!PolicyDocument::isAgentName(agent))
+                return std::nullopt;
+            out.agents.push_back(agent);
+            continue;
+        }
         const auto *it = std::find_if(std::begin(kScopes), std::end(kScopes), [&](const auto &s) { return item == s.name; });
         if (it == std::end(kScopes))
             return std::nullopt;
-        scopes |= it->bit;
+        out.scopes |= it->bit;
     }
-    return scopes == 0 ? std::nullopt : std::optional<unsigned>(scopes);
+    return out.scopes == 0 ? std::nullopt : std::optional<ScopeList>(out);
 }
 
 std::string Principal::describe() const
@@ -141,7 +150,8 @@ bool TokenStore::load(const std::string &path, bool create, std::string *error)
         }
         const auto sc = parseScopes(scopes);
         if (!sc) {
-            *error = where + "unknown scopes '" + scopes + "' (use sessions, approvals, audit, admin, comma-separated)";
+            *error = where + "unknown scopes '" + scopes
+                + "' (use sessions, approvals, audit, admin and agent:NAME, comma-separated; at least one scope)";
             return false;
         }
         if (secret.size() < 32) {
@@ -153,7 +163,7 @@ bool TokenStore::load(const std::string &path, bool create, std::string *error)
                 *error = where + "the token id '" + id + "' is used twice";
                 return false;
             }
-        m_tokens.push_back({id, static_cast<uid_t>(u), *sc, sha256Hex(secret)});
+        m_tokens.push_back({id, static_cast<uid_t>(u), sc->scopes, sha256Hex(secret), sc->agents});
     }
     return true;
 }

@@ -27,7 +27,14 @@ enum Scope : unsigned {
     ScopeAll = ScopeSessions | ScopeApprovals | ScopeAudit | ScopeAdmin,
 };
 std::string scopeNames(unsigned scopes); // "sessions,audit"
-std::optional<unsigned> parseScopes(const std::string &commaList);
+// A token's SCOPES: scope names and `agent:NAME` items (the agents whose
+// state the token may use; none: the stores its uid owns).
+struct ScopeList
+{
+    unsigned scopes = 0;
+    std::vector<std::string> agents;
+};
+std::optional<ScopeList> parseScopes(const std::string &commaList);
 std::vector<std::string> scopeList(unsigned scopes);
 
 struct Principal
@@ -38,6 +45,7 @@ struct Principal
     bool viaToken = false;
     std::string tokenId;       // never the secret
     unsigned scopes = 0;
+    std::vector<std::string> agents; // a token's agent:NAME items
     pid_t pid = 0;
 
     bool has(unsigned scope) const { return (scopes & scope) == scope; }
@@ -51,6 +59,7 @@ struct Token
     uid_t uid = 0;
     unsigned scopes = 0;
     std::string secretSha256; // hex
+    std::vector<std::string> agents; // agent:NAME items: the only agents whose state it may use
 };
 
 // The token file: one token per line, `ID UID SCOPES SECRET`, '#' starts a

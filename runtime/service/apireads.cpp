@@ -7,6 +7,7 @@
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
 #include "audit/ocsf.h"
+#include "model/yamltree.h"
 #include "engine/decisionengine.h"
 #include "replay/whatif.h"
 
@@ -231,8 +232,11 @@ void ApiService::validatePolicy(const std::shared_ptr<Call> &c)
         return c->problem(500, "internal", why);
     if (!readOk)
         return c->problem(403, "forbidden", why, "policy_path");
+    // The document as JSON too (the SDK builds its objects from it), with
+    // the same parser the runtime uses.
     c->json(200, std::string("{\"valid\":") + (hasErrors(res.diagnostics) || !res.document ? "false" : "true")
-                     + ",\"diagnostics\":" + diagnosticsJson(res.diagnostics) + "}");
+                     + ",\"diagnostics\":" + diagnosticsJson(res.diagnostics)
+                     + ",\"document\":" + (res.document && res.tree && !res.tree->empty() ? res.tree->toJson() : std::string("null")) + "}");
 }
 
 void ApiService::evalPolicy(const std::shared_ptr<Call> &c)

@@ -2,6 +2,8 @@
 
 #include "apicall.h"
 #include "apiinternal.h"
+#include "gatewaylink.h"
+#include "statestore.h"
 #include "clientfiles.h"
 #include "sessionregistry.h"
 
@@ -58,6 +60,12 @@ const std::vector<RouteDef> &routeDefs()
         {{"POST", "/v1/policies/validate", ScopeSessions}, RValidate},
         {{"POST", "/v1/policies/eval", ScopeSessions}, REval},
         {{"POST", "/v1/policies/whatif", ScopeAudit}, RWhatIf},
+        {{"POST", "/v1/sessions/{id}/gateway", ScopeSessions}, RSessionGateway},
+        {{"POST", "/v1/sessions/{id}/snapshot", ScopeSessions}, RSessionSnapshot},
+        {{"GET", "/v1/state/{agent}", ScopeSessions}, RStateKeys},
+        {{"GET", "/v1/state/{agent}/{key}", ScopeSessions}, RStateGet},
+        {{"PUT", "/v1/state/{agent}/{key}", ScopeSessions}, RStatePut},
+        {{"DELETE", "/v1/state/{agent}/{key}", ScopeSessions}, RStateDelete},
     };
     return defs;
 }
@@ -123,6 +131,7 @@ ApiService::ApiService(Options options, QObject *parent)
     , m_pool(new QThreadPool(this))
 {
     m_pool->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    connect(m_sessions.get(), &SessionRegistry::sessionEnded, this, [this](const QString &id) { delete m_links.take(id); });
 }
 
 ApiService::~ApiService()
@@ -215,6 +224,7 @@ void ApiService::onRequest(std::shared_ptr<Exchange> ex)
         call->who.viaToken = true;
         call->who.tokenId = token->id;
         call->who.scopes = token->scopes;
+        call->who.agents = token->agents;
         if (const auto id = lookupUser(token->uid)) {
             call->who.gid = id->gid;
             call->who.groups = id->groups;
@@ -304,6 +314,12 @@ void ApiService::dispatch(std::shared_ptr<Call> c)
     case RValidate: return onPool(&ApiService::validatePolicy);
     case REval: return onPool(&ApiService::evalPolicy);
     case RWhatIf: return onPool(&ApiService::whatIf);
+    case RSessionGateway: return gatewayCall(c);
+    case RSessionSnapshot: return snapshot(c);
+    case RStateKeys:
+    case RStateGet:
+    case RStatePut:
+    case RStateDelete: return onPool(&ApiService::stateCall);
     default: c->problem(500, "internal", "unrouted request");
     }
 }
@@ -411,8 +427,10 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
     if (!body)
         return;
     Fields f(*c, *body, {"policy_path", "policy_yaml", "policy_name", "isolation", "workspace", "command", "env", "approvals",
-                         "approval_timeout_seconds", "interactive"});
+                         "approval_timeout_seconds", "interactive", "external_agent", "restore"});
     const auto interactive = f.optBool("interactive");
+    const auto external = f.optBool("external_agent");
+    const auto restore = f.optString("restore", 128);
     const auto isolationArg = f.optEnum("isolation", {"gvisor", "container", "firecracker"});
     const auto workspace = f.optString("workspace");
     const auto command = f.optStringList("command", 1, 4096);
@@ -421,6 +439,11 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
     const auto timeout = f.optInt("approval_timeout_seconds", 1, 86400);
     if (f.failed())
         return;
+    if (external.value_or(false) && command)
+        return c->problem(400, "invalid-field", "a session with external_agent has no agent process, so no command", "command");
+    if (external.value_or(false) && interactive.value_or(false))
+        return c->problem(400, "invalid-field", "a session with external_agent has no agent process to read standard input",
+                          "interactive");
     if (env)
         for (const auto &[k, v] : *env) {
             const QString key = q(k).toUpper();
@@ -546,6 +569,17 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
                                                      : runtime::AgentSession::Approvals::AutoDeny;
     o.approvalTimeoutSeconds = static_cast<int>(timeout.value_or(300));
     o.interactive = interactive.value_or(false);
+    o.externalAgent = external.value_or(false);
+    o.stateStore = m_options.state;
+    o.sealSnapshot = snapshotSealer(c->who.uid);
+    o.restoreHint = QStringLiteral("restore with POST /v1/sessions and \"restore\" naming this session");
+    QString restored;
+    if (restore) {
+        restored = unsealedSnapshot(*c, *restore);
+        if (restored.isEmpty())
+            return;
+        o.restoreFrom = restored;
+    }
     o.ownerUid = c->who.uid;
     o.ownerGid = files.gid();
     if (env)
@@ -554,7 +588,10 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
 
     auto session = std::make_unique<runtime::AgentSession>(std::move(o));
     QString error;
-    if (!session->start(&error))
+    const bool started = session->start(&error);
+    if (!restored.isEmpty())
+        QFile::remove(restored); // unpacked by start(); nothing plain is kept
+    if (!started)
         return c->problem(503, "cannot-start", "the session could not start: " + error.toStdString());
 
     SessionInfo info;

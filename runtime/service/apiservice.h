@@ -31,11 +31,13 @@ struct AuditEvent;
 
 namespace osh::runtime {
 class AgentSession;
-}
+} // namespace osh::runtime
 
 namespace osh::service {
 
 class SessionRegistry;
+class GatewayLink;
+class EncryptedStateStore;
 
 class ApiService : public QObject
 {
@@ -53,6 +55,9 @@ public:
         std::string version;
         std::string openApiDocument; // served at /v1/openapi.json
         int maxSessionsPerUser = 16;
+        // Agents' state (/v1/state, the gateway's openshell/state/*); null:
+        // those answer 503.
+        EncryptedStateStore *state = nullptr; // also seals snapshots
     };
 
     explicit ApiService(Options options, QObject *parent = nullptr);
@@ -102,11 +107,21 @@ private:
     void validatePolicy(const std::shared_ptr<Call> &c);    // worker
     void evalPolicy(const std::shared_ptr<Call> &c);        // worker
     void whatIf(const std::shared_ptr<Call> &c);            // worker
+    // Clients that are the agent (apiagent.cpp).
+    void gatewayCall(const std::shared_ptr<Call> &c);
+    void stateCall(const std::shared_ptr<Call> &c);         // worker
+    void snapshot(const std::shared_ptr<Call> &c);
+    // Seals a session's snapshots for its owner; unset without a state store.
+    std::function<QString(const QString &, const QString &, QString *)> snapshotSealer(uid_t owner) const;
+    // A sealed snapshot the caller may restore, unsealed into a file of the
+    // service's (removed after the session started); empty after answering.
+    QString unsealedSnapshot(Call &c, const std::string &name);
 
     Options m_options;
     RateLimiter m_limiter;
     std::unique_ptr<SessionRegistry> m_sessions;
     QThreadPool *m_pool;
+    QHash<QString, GatewayLink *> m_links; // session id -> its gateway, while it runs
 };
 
 } // namespace osh::service

@@ -7,10 +7,14 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/httpserver.cpp ${CMAKE_CURRENT_LIST_DIR}/httpserver.h
     ${CMAKE_CURRENT_LIST_DIR}/access.cpp ${CMAKE_CURRENT_LIST_DIR}/access.h
     ${CMAKE_CURRENT_LIST_DIR}/clientfiles.cpp ${CMAKE_CURRENT_LIST_DIR}/clientfiles.h
+    ${CMAKE_CURRENT_LIST_DIR}/statestore.cpp ${CMAKE_CURRENT_LIST_DIR}/statestore.h
+    ${CMAKE_CURRENT_LIST_DIR}/sealedfile.cpp ${CMAKE_CURRENT_LIST_DIR}/sealedfile.h
+    ${CMAKE_CURRENT_LIST_DIR}/gatewaylink.cpp ${CMAKE_CURRENT_LIST_DIR}/gatewaylink.h
     ${CMAKE_CURRENT_LIST_DIR}/sessionregistry.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionregistry.h
     ${CMAKE_CURRENT_LIST_DIR}/apicall.h
     ${CMAKE_CURRENT_LIST_DIR}/apiinternal.h
     ${CMAKE_CURRENT_LIST_DIR}/apiservice.cpp ${CMAKE_CURRENT_LIST_DIR}/apiservice.h ${CMAKE_CURRENT_LIST_DIR}/apireads.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/apiagent.cpp
     ${CMAKE_CURRENT_LIST_DIR}/apiclient.cpp ${CMAKE_CURRENT_LIST_DIR}/apiclient.h
 )
 target_link_libraries(osh_runtime PRIVATE Boost::headers OpenSSL::SSL OpenSSL::Crypto)

@@ -24,9 +24,11 @@
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QTimer>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <functional>
 #include <thread>
@@ -93,7 +95,16 @@ QString AgentSession::hostPath(const QString &path) const
     return m_options.hostPaths.isEmpty() ? path : m_options.hostPaths.value(path);
 }
 
-bool AgentSession::isRunning() const { return m_sandbox && m_sandbox->isRunning(); }
+bool AgentSession::isRunning() const { return m_externalRunning || (m_sandbox && m_sandbox->isRunning()); }
+
+int AgentSession::openGatewayChannel(QString *error)
+{
+    if (!m_gateway || !isRunning()) {
+        *error = tr("the session is not running");
+        return -1;
+    }
+    return m_gateway->openChannel(error);
+}
 
 std::int64_t AgentSession::record(AuditEvent e)
 {
@@ -284,7 +295,9 @@ bool AgentSession::start(QString *error)
         *error = why;
         return false;
     };
-    if (command.isEmpty())
+    if (m_options.externalAgent)
+        m_command = command = QStringList();
+    else if (command.isEmpty())
         return failStart(tr("no agent command: give one, or set agent.command in the policy"));
     if (const QString why = Sandbox::availability(isolation); !why.isEmpty())
         return failStart(why);
@@ -484,6 +497,10 @@ bool AgentSession::start(QString *error)
     go.sessionLock = &m_stateLock;
     go.fileUid = m_identity.uid;
     go.fileGid = m_identity.gid;
+    go.state = m_options.stateStore;
+    go.agent = doc.agentName();
+    // The session acts for its owner: it reaches the stores that user owns.
+    go.stateCaller.uid = m_options.ownerUid.value_or(m_identity.uid);
     m_gateway = new Gateway(m_engine, m_state.get(), m_tools, m_sink.get(), m_approver, go, this);
     QString why;
     if (!m_gateway->listen(QDir(sockDir).filePath(QStringLiteral("gateway.sock")), &why))
@@ -566,6 +583,13 @@ bool AgentSession::start(QString *error)
     });
     m_guard->start();
 
+    if (m_options.externalAgent) {
+        // No agent sandbox to hand the runtime's own workspace over: done
+        // here, so the controller's file operations (as the agent) can write.
+        if (spec.chownWorkspace && !SandboxWorkspace::handOver(spec.workspaceHostDir, spec.uid, spec.gid))
+            return failStart(tr("cannot hand the workspace %1 over to uid %2").arg(spec.workspaceHostDir).arg(spec.uid));
+        return startExternal(isolation);
+    }
     if (const QString invalid = spec.validate(); !invalid.isEmpty())
         return failStart(invalid);
     m_sandbox = new Sandbox(spec, this);
@@ -592,9 +616,50 @@ bool AgentSession::start(QString *error)
     return true;
 }
 
+bool AgentSession::startExternal(Isolation isolation)
+{
+    AuditEvent started;
+    started.type = "sandbox";
+    started.message = QStringLiteral("session started: %1 isolation, no agent process (the agent is a client of the service), "
+                                     "tools as uid %2 (gid %3)")
+                          .arg(QString::fromLatin1(isolationName(isolation).data()))
+                          .arg(m_identity.uid)
+                          .arg(m_identity.gid)
+                          .toStdString();
+    record(started);
+    m_externalRunning = true;
+    m_tools->setTools(m_options.document->tools);
+    if (m_mcp)
+        m_mcp->startAll();
+    // The wall-clock limit holds as it does for an agent process.
+    auto *limit = new QTimer(this);
+    limit->setSingleShot(true);
+    connect(limit, &QTimer::timeout, this, [this] { finishExternal(SandboxExitReason::Timeout); });
+    limit->start(std::chrono::seconds(m_options.document->sandbox.maxExecutionTimeSeconds));
+    return true;
+}
+
+void AgentSession::finishExternal(SandboxExitReason reason)
+{
+    if (!m_externalRunning)
+        return;
+    m_externalRunning = false;
+    SandboxExit exit;
+    exit.reason = reason;
+    exit.exitCode = reason == SandboxExitReason::Killed ? 128 + SIGTERM : -1;
+    exit.signal = reason == SandboxExitReason::Killed ? SIGTERM : 0;
+    exit.message = reason == SandboxExitReason::Timeout ? tr("the session's time limit passed") : QString();
+    onSandboxFinished(exit);
+}
+
 void AgentSession::stop()
 {
     m_interrupted = true;
+    if (m_externalRunning) {
+        // Later, not inside the caller's own call: ending tears everything down.
+        QTimer::singleShot(0, this, [this] { finishExternal(SandboxExitReason::Killed); });
+        return;
+    }
     if (m_sandbox && m_sandbox->isRunning())
         m_sandbox->stop();
 }
@@ -624,7 +689,7 @@ void AgentSession::onSandboxFinished(const SandboxExit &exit)
     record(e);
 
     const auto policy = m_options.document->sandbox.cleanupPolicy;
-    const QString bundle = policy == CleanupPolicy::Preserve ? m_sandbox->releaseBundle() : QString();
+    const QString bundle = policy == CleanupPolicy::Preserve && m_sandbox ? m_sandbox->releaseBundle() : QString();
     QJsonObject state{{QStringLiteral("session"), m_id},
                       {QStringLiteral("policy_file"), m_options.policyFile},
                       {QStringLiteral("policy_hash"), QString::fromStdString(m_options.policyHash)},
@@ -637,11 +702,22 @@ void AgentSession::onSandboxFinished(const SandboxExit &exit)
                                                         ownWorkspace || policy != CleanupPolicy::Destroy ? m_workspace : QString(),
                                                         QDir(m_options.dataDir).filePath(QStringLiteral("snapshots")), m_id, state,
                                                         ownWorkspace);
+    QString snapshotPath = cleanup.snapshotPath;
+    QString sealError;
+    if (!snapshotPath.isEmpty() && m_options.sealSnapshot) {
+        // At rest only sealed; a failure keeps the plain archive (in the
+        // service's root-only folder) rather than lose the workspace.
+        const QString sealed = m_options.sealSnapshot(snapshotPath, m_id, &sealError);
+        if (!sealed.isEmpty())
+            snapshotPath = sealed;
+    }
+    const QString hint = m_options.restoreHint.isEmpty() ? QStringLiteral("restore with osctl run --restore") : m_options.restoreHint;
     AuditEvent c;
     c.type = "sandbox";
-    c.severity = cleanup.ok ? "info" : "warning";
+    c.severity = !cleanup.ok ? "warning" : sealError.isEmpty() ? "info" : "critical";
     c.message = !cleanup.ok ? "cleanup (" + std::string(cleanupPolicyName(policy)) + ") failed: " + cleanup.error.toStdString()
-        : policy == CleanupPolicy::Snapshot ? "snapshot saved: " + cleanup.snapshotPath.toStdString() + " (restore with osctl run --restore)"
+        : !sealError.isEmpty() ? "snapshot saved but NOT encrypted (" + sealError.toStdString() + "): " + snapshotPath.toStdString()
+        : policy == CleanupPolicy::Snapshot ? "snapshot saved: " + snapshotPath.toStdString() + " (" + hint.toStdString() + ")"
         : policy == CleanupPolicy::Preserve ? "preserved: " + cleanup.keptPaths.join(QStringLiteral(", ")).toStdString()
                                             : std::string("destroyed the session's folders");
     record(c);

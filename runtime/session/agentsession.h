@@ -13,11 +13,13 @@
 #include "sandbox/sandboxexit.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QSet>
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -38,6 +40,7 @@ class SandboxToolRunner;
 class McpServerSet;
 class WorkspaceGuard;
 class ApprovalBroker;
+class AgentStateStore;
 struct PathMapping;
 struct SandboxSpec;
 
@@ -77,6 +80,18 @@ public:
         // folders as its client and maps each path to /proc/PID/fd/N.
         QHash<QString, QString> hostPaths;
         bool interactive = false; // the agent's standard input stays open (writeStdin)
+        // No agent process: a client of the service (the Python SDK) is the
+        // agent and acts through the gateway. The session runs until stop()
+        // or the policy's max_execution_time_seconds.
+        bool externalAgent = false;
+        // Where the agent's state is kept (the service's store); null: the
+        // gateway's openshell/state/* methods say there is none.
+        AgentStateStore *stateStore = nullptr;
+        // Seals a snapshot archive at rest (the service's); returns the
+        // sealed file's path (the plain archive removed), or empty with
+        // *error. Unset: snapshots stay plain archives (osctl run --restore).
+        std::function<QString(const QString &archive, const QString &name, QString *error)> sealSnapshot;
+        QString restoreHint; // how the user restores a snapshot, for the audit event
     };
 
     explicit AgentSession(Options options, QObject *parent = nullptr);
@@ -100,6 +115,27 @@ public:
     QStringList command() const { return m_command; }
     QString workspaceDir() const { return m_workspace; }
     QString runDir() const { return m_runDir; }
+    // A snapshot of the workspace taken now, named <id>.<n> and sealed as
+    // the end-of-session one would be. Made on this object's thread; run()
+    // archives (blocking: a worker's job) and needs nothing of the session;
+    // noteSnapshot() records it afterwards.
+    struct SnapshotJob
+    {
+        QString name;
+        QString workspace;
+        QString snapshotsDir;
+        QJsonObject state;
+        std::function<QString(const QString &, const QString &, QString *)> seal;
+        QString run(QString *error) const; // the snapshot's path, or empty with *error
+    };
+    SnapshotJob snapshotJob();
+    void noteSnapshot(const QString &path, const QString &error);
+    // A connection to the session's gateway that never passes through the
+    // file system (the socket's folder may be the agent's user's): the
+    // descriptor of one end of a socket pair, or -1 with *error.
+    int openGatewayChannel(QString *error);
+    // Whose state the session's gateway serves (the policy's agent.name).
+    std::string agentName() const { return m_options.document->agentName(); }
     bool isRunning() const;
 
 Q_SIGNALS:
@@ -112,6 +148,9 @@ Q_SIGNALS:
 private:
     std::int64_t record(AuditEvent e);
     void onSandboxFinished(const SandboxExit &exit);
+    // A session without an agent process (externalAgent): started, ended.
+    bool startExternal(Isolation isolation);
+    void finishExternal(SandboxExitReason reason);
     QString prepareWorkspace(QString *error);
     QString hostPath(const QString &path) const; // through Options::hostPaths
     bool maskInsideWorkspace(const AccessRule &rule, const std::string &workspace, const QString &policyDir,
@@ -136,6 +175,8 @@ private:
     WorkspaceGuard *m_guard = nullptr;
     Sandbox *m_sandbox = nullptr;
     bool m_interrupted = false;
+    bool m_externalRunning = false;
+    std::atomic<int> m_snapshots{0};
     QStringList m_command;
 };
 

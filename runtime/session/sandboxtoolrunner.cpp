@@ -134,7 +134,9 @@ void SandboxToolRunner::setTools(const std::vector<ToolSpec> &tools)
     const int total = budget;
     const bool gated = !m_options.proxySocket || (m_options.gates.listen && m_options.gates.open && m_options.gates.remove);
     for (const ToolSpec &t : tools) {
-        if (t.pool <= 0 || t.isMcpServer()) // an MCP server is one sandbox, kept up (McpServerHost)
+        // An MCP server is one sandbox, kept up (McpServerHost); a guarded
+        // function runs in the SDK's own process.
+        if (t.pool <= 0 || t.isMcpServer() || t.guard)
             continue;
         Pool &p = m_pools[t.name];
         p.tool = t;

@@ -47,6 +47,7 @@ struct ServiceFixture
     gid_t clients = static_cast<gid_t>(-1);
     gid_t approvers = static_cast<gid_t>(-1);
     QByteArray log;
+    QByteArray extraTokens; // more token file lines (ID UID SCOPES SECRET\n), written by start()
 
     static constexpr const char *kAdminToken = "admin-secret-0123456789abcdef0123456789";
     static constexpr const char *kAuditToken = "audit-secret-0123456789abcdef0123456789";
@@ -68,7 +69,7 @@ struct ServiceFixture
         if (!t.open(QIODevice::WriteOnly))
             return false;
         t.write(QByteArray("admin 0 sessions,approvals,audit,admin ") + kAdminToken + "\n"
-                + "auditor 65534 audit " + kAuditToken + "\n" + "nobody 65534 sessions " + kNobodyToken + "\n");
+                + "auditor 65534 audit " + kAuditToken + "\n" + "nobody 65534 sessions " + kNobodyToken + "\n" + extraTokens);
         t.close();
         ::chmod(QFile::encodeName(tokens).constData(), 0600);
         process.setProcessChannelMode(QProcess::SeparateChannels);

@@ -1,0 +1,209 @@
+// The agents' state store: values sealed per agent and key, keys in
+// root-only files, and who may use which store.
+
+#include "service/statestore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using osh::runtime::AgentStateStore;
+using osh::runtime::StateCaller;
+using osh::service::EncryptedStateStore;
+using Status = AgentStateStore::Status;
+
+namespace {
+
+StateCaller user(uid_t uid, std::vector<std::string> agents = {})
+{
+    StateCaller c;
+    c.uid = uid;
+    c.agents = std::move(agents);
+    return c;
+}
+
+// Runs one SQL statement on the store's database behind its back.
+void sql(const QString &db, const char *statement)
+{
+    sqlite3 *h = nullptr;
+    QCOMPARE(sqlite3_open(QFile::encodeName(db).constData(), &h), SQLITE_OK);
+    char *err = nullptr;
+    const int rc = sqlite3_exec(h, statement, nullptr, nullptr, &err);
+    const QString why = QString::fromUtf8(err ? err : "");
+    sqlite3_free(err);
+    sqlite3_close(h);
+    QVERIFY2(rc == SQLITE_OK, qPrintable(why));
+}
+
+} // namespace
+
+class TestStateStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString stateDir() const { return m_dir.filePath(QStringLiteral("state")); }
+    std::unique_ptr<EncryptedStateStore> open()
+    {
+        std::string error;
+        auto s = EncryptedStateStore::open(stateDir().toStdString(), &error);
+        if (!s)
+            qWarning("%s", error.c_str());
+        return s;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        QDir(stateDir()).removeRecursively();
+    }
+
+    void roundTripAndNoPlaintextOnDisk()
+    {
+        auto s = open();
+        QVERIFY(s);
+        const std::string value = R"({"card":"4111111111111111","note":"plaintext-marker-7731"})";
+        QCOMPARE(s->put("support-bot", "memory", value, user(1000)).status, Status::Ok);
+        const auto r = s->get("support-bot", "memory", user(1000));
+        QCOMPARE(r.status, Status::Ok);
+        QCOMPARE(r.valueJson, value);
+        s.reset(); // closes the database (its WAL is folded back)
+        for (const QString &name : QDir(stateDir()).entryList(QDir::Files)) {
+            QFile f(QDir(stateDir()).filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            QVERIFY2(!bytes.contains("plaintext-marker-7731"), qPrintable(name));
+            QVERIFY2(!bytes.contains("4111111111111111"), qPrintable(name));
+        }
+        // A second opening reads it back with the key from its file.
+        s = open();
+        QCOMPARE(s->get("support-bot", "memory", user(1000)).valueJson, value);
+    }
+
+    void foldersAndKeyFilesAreRootsAlone()
+    {
+        auto s = open();
+        QVERIFY(s);
+        QCOMPARE(s->put("support-bot", "k", "1", user(1000)).status, Status::Ok);
+        struct stat st{};
+        QCOMPARE(::stat(QFile::encodeName(stateDir()).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, 0700u);
+        QCOMPARE(::stat(QFile::encodeName(stateDir() + QStringLiteral("/keys/support-bot.key")).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, 0600u);
+        QCOMPARE(st.st_size, 32);
+        QCOMPARE(::stat(QFile::encodeName(stateDir() + QStringLiteral("/state.db")).constData(), &st), 0);
+        QCOMPARE(st.st_mode & 0777, 0600u);
+        // A key file others could read is refused, not used.
+        s.reset();
+        ::chmod(QFile::encodeName(stateDir() + QStringLiteral("/keys/support-bot.key")).constData(), 0644);
+        s = open();
+        const auto r = s->get("support-bot", "k", user(1000));
+        QCOMPARE(r.status, Status::Error);
+        QVERIFY(r.message.find("mode 0600") != std::string::npos);
+    }
+
+    void valueMovedToAnotherKeyOrAgentDoesNotDecrypt()
+    {
+        auto s = open();
+        QVERIFY(s);
+        QCOMPARE(s->put("support-bot", "a", R"("alpha")", user(1000)).status, Status::Ok);
+        QCOMPARE(s->put("support-bot", "b", R"("beta")", user(1000)).status, Status::Ok);
+        QCOMPARE(s->put("other-bot", "a", R"("gamma")", user(1000)).status, Status::Ok);
+        s.reset();
+        const QString db = stateDir() + QStringLiteral("/state.db");
+        // b's sealed value under a's name, and support-bot's a under other-bot.
+        sql(db, "UPDATE items SET sealed = (SELECT sealed FROM items WHERE agent='support-bot' AND key='a') "
+                "WHERE agent='support-bot' AND key='b'");
+        sql(db, "UPDATE items SET sealed = (SELECT sealed FROM items WHERE agent='support-bot' AND key='a') "
+                "WHERE agent='other-bot' AND key='a'");
+        s = open();
+        QCOMPARE(s->get("support-bot", "a", user(1000)).valueJson, std::string(R"("alpha")"));
+        QCOMPARE(s->get("support-bot", "b", user(1000)).status, Status::Error);
+        QCOMPARE(s->get("other-bot", "a", user(1000)).status, Status::Error);
+    }
+
+    void alteredByteIsDetected()
+    {
+        auto s = open();
+        QCOMPARE(s->put("support-bot", "a", R"({"x":1})", user(1000)).status, Status::Ok);
+        s.reset();
+        // Flip one base64 character of the sealed text (past the "v1:" and the nonce).
+        sql(stateDir() + QStringLiteral("/state.db"),
+            "UPDATE items SET sealed = substr(sealed, 1, 30) || CASE substr(sealed, 31, 1) WHEN 'A' THEN 'B' ELSE 'A' END "
+            "|| substr(sealed, 32)");
+        s = open();
+        const auto r = s->get("support-bot", "a", user(1000));
+        QCOMPARE(r.status, Status::Error);
+        QVERIFY(r.message.find("does not decrypt") != std::string::npos);
+    }
+
+    void ownersTokensAndRoot()
+    {
+        auto s = open();
+        QCOMPARE(s->put("support-bot", "a", "1", user(1000)).status, Status::Ok); // uid 1000 owns it now
+        QCOMPARE(s->get("support-bot", "a", user(1000)).status, Status::Ok);
+        QCOMPARE(s->get("support-bot", "a", user(1001)).status, Status::Forbidden);
+        QCOMPARE(s->put("support-bot", "a", "2", user(1001)).status, Status::Forbidden);
+        QCOMPARE(s->remove("support-bot", "a", user(1001)).status, Status::Forbidden);
+        QCOMPARE(s->keys("support-bot", "", user(1001)).status, Status::Forbidden);
+        // A token naming the agent may, whoever it belongs to; one naming
+        // another agent may not, even as the owner's uid.
+        QCOMPARE(s->get("support-bot", "a", user(1001, {"support-bot"})).status, Status::Ok);
+        QCOMPARE(s->get("support-bot", "a", user(1000, {"other-bot"})).status, Status::Forbidden);
+        StateCaller root = user(0);
+        root.root = true;
+        QCOMPARE(s->get("support-bot", "a", root).status, Status::Ok);
+        // Nobody owns a store before its first write; reading one is "none".
+        QCOMPARE(s->get("new-bot", "a", user(1001)).status, Status::NotFound);
+        const auto none = s->keys("new-bot", "", user(1001));
+        QCOMPARE(none.status, Status::Ok);
+        QVERIFY(none.keys.empty());
+    }
+
+    void keysPrefixDeleteAndLimits()
+    {
+        auto s = open();
+        for (const char *k : {"user:1", "user:2", "user_3", "userX3", "cfg"})
+            QCOMPARE(s->put("support-bot", k, "true", user(1000)).status, Status::Ok);
+        auto r = s->keys("support-bot", "user:", user(1000));
+        QCOMPARE(r.keys, (std::vector<std::string>{"user:1", "user:2"}));
+        r = s->keys("support-bot", "user_", user(1000)); // _ is text, not LIKE's wildcard
+        QCOMPARE(r.keys, (std::vector<std::string>{"user_3"}));
+        QCOMPARE(s->remove("support-bot", "cfg", user(1000)).status, Status::Ok);
+        QCOMPARE(s->remove("support-bot", "cfg", user(1000)).status, Status::NotFound);
+        QCOMPARE(s->get("support-bot", "cfg", user(1000)).status, Status::NotFound);
+        QCOMPARE(s->put("support-bot", "../etc", "1", user(1000)).status, Status::Invalid);
+        QCOMPARE(s->put("support-bot", std::string(201, 'k'), "1", user(1000)).status, Status::Invalid);
+        QCOMPARE(s->put("../x", "k", "1", user(1000)).status, Status::Invalid);
+        QCOMPARE(s->put("Support", "k", "1", user(1000)).status, Status::Invalid);
+        QCOMPARE(s->put("support-bot", "big", "\"" + std::string(EncryptedStateStore::kMaxValueBytes, 'x') + "\"", user(1000)).status,
+                 Status::Full);
+        // The key cap counts the other keys: overwriting at the cap is fine.
+        s.reset();
+        sql(stateDir() + QStringLiteral("/state.db"),
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9996) "
+            "INSERT INTO items(agent, key, sealed, updated) SELECT 'support-bot', 'filler' || i, 'v1:', 0 FROM n");
+        s = open();
+        QCOMPARE(s->put("support-bot", "user:1", "false", user(1000)).status, Status::Ok);
+        QCOMPARE(s->put("support-bot", "one-more", "1", user(1000)).status, Status::Full);
+    }
+
+    void folderOthersCanEnterIsRefused()
+    {
+        QVERIFY(QDir().mkpath(stateDir()));
+        ::chmod(QFile::encodeName(stateDir()).constData(), 0755);
+        std::string error;
+        QVERIFY(!EncryptedStateStore::open(stateDir().toStdString(), &error));
+        QVERIFY(error.find("0700") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStateStore)
+#include "tst_statestore.moc"
