@@ -1,0 +1,70 @@
+from openshell import (
+    OpenShellRuntime,
+    SandboxConfig,
+    NetworkGuardian,
+    FilesystemController,
+    PolicyEngine,
+    EgressRule,
+    AccessRule,
+    Policy,
+    PolicyAction,
+)
+runtime = OpenShellRuntime(
+    sandbox=SandboxConfig(
+        isolation="gvisor",
+        max_memory_mb=2048,
+        max_execution_time_seconds=300,
+        cleanup_policy="snapshot",
+    ),
+    network=NetworkGuardian(
+        default_policy="deny-all",
+        rules=[
+            EgressRule(
+                tool="knowledge_search",
+                allowed_hosts=["search.internal.company.com"],
+                allowed_ports=[443],
+                protocol="https",
+            ),
+            EgressRule(
+                tool="ticket_api",
+                allowed_hosts=["jira.company.com"],
+                allowed_ports=[443],
+                protocol="https",
+            ),
+            EgressRule(
+                tool="email_send",
+                allowed_hosts=["smtp.company.com"],
+                allowed_ports=[587],
+                rate_limit="3/minute",
+            ),
+        ],
+    ),
+    filesystem=FilesystemController(
+        workspace="/agent/workspace",
+        rules=[
+            AccessRule(path="/data/kb", permissions="read"),
+            AccessRule(
+                path="/agent/workspace",
+                permissions="read-write",
+                max_total_size_mb=100,
+            ),
+        ],
+    ),
+    policies=PolicyEngine(
+        policies=[
+            Policy(
+                name="pii-redact",
+                trigger="data_output",
+                condition="contains_pii(output)",
+                action=PolicyAction.REDACT,
+            ),
+            Policy(
+                name="email-approval",
+                trigger="tool_call",
+                condition="tool.name == 'email_send'",
+                action=PolicyAction.ESCALATE,
+                message="Email requires human approval before sending.",
+            ),
+        ],
+    ),
+)
