@@ -238,6 +238,11 @@ void diffDocument(const PolicyDocument &a, const PolicyDocument &b, std::vector<
                            "The agent's command changed from " + quoted(ac) + " to " + quoted(bc)
                                + "; a different program now runs as the agent.",
                            a.agent ? a.agent->loc.pos : SourcePos{}, b.agent ? b.agent->loc.pos : b.loc.pos));
+    if (a.agentName() != b.agentName())
+        out.push_back(make(Section::Document, ChangeKind::Changed, Effect::Unknown, "agent", "name", a.agentName(), b.agentName(),
+                           "The agent's name changed from " + quoted(a.agentName()) + " to " + quoted(b.agentName())
+                               + "; sessions now keep another agent's state.",
+                           a.agent ? a.agent->loc.pos : a.loc.pos, b.agent ? b.agent->loc.pos : b.loc.pos));
 }
 
 void diffSandbox(const PolicyDocument &da, const PolicyDocument &db, std::vector<Change> &out)
@@ -355,6 +360,10 @@ void diffTools(const PolicyDocument &a, const PolicyDocument &b, std::vector<Cha
         if (old->prestart != t.prestart)
             push("prestart", Effect::Neutral, old->prestart ? "true" : "false", t.prestart ? "true" : "false",
                  t.prestart ? "its pool is filled when the session starts" : "its pool is filled at its first call");
+        if (old->guard != t.guard)
+            push("guard", Effect::Unknown, old->guard ? "true" : "false", t.guard ? "true" : "false",
+                 t.guard ? "the runtime no longer runs it: the SDK's caller runs it in its own process, without a sandbox"
+                         : "the runtime runs it in a sandbox of its own again");
         if (old->description != t.description)
             push("description", Effect::Neutral, quoted(old->description), quoted(t.description), {});
     }

@@ -510,7 +510,8 @@ private:
                         a.name = *s;
                     else
                         r.diag("E016", Severity::Error, v.pos,
-                               "agent name '" + s->substr(0, 80) + "' must match [a-z0-9][a-z0-9_-]* (at most 64 characters)");
+                               "agent name '" + s->substr(0, 80) + "' must match [a-z0-9][a-z0-9_-]* (at most 64 characters)",
+                               suggestName(s->substr(0, 64)));
                 }
             }
         });

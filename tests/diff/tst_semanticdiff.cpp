@@ -382,6 +382,14 @@ private Q_SLOTS:
         QVERIFY(d.changes[0].sentence.find("data_output requests instead of tool_call") != std::string::npos);
     }
 
+    void guardAndAgentName()
+    {
+        const SemanticDiff g = diffOf(kHead + "tools:\n  - {name: t, command: [x]}\n", kHead + "tools:\n  - {name: t, guard: true}\n");
+        QVERIFY2(!find(g, Section::Tools, ChangeKind::Changed, {"guard", "without a sandbox"}).empty(), qPrintable(dumpDiff(g)));
+        const SemanticDiff a = diffOf(kHead + "agent: {name: bot-a}\n", kHead + "agent: {name: bot-b}\n");
+        QVERIFY2(!find(a, Section::Document, ChangeKind::Changed, {"agent's name", "another agent's state"}).empty(), qPrintable(dumpDiff(a)));
+    }
+
     void documentsWithErrors()
     {
         const auto syntax = semanticDiffTexts(kHead, "old.yaml", kHead + "sandbox: [\n", "new.yaml");
