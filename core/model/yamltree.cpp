@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 #include <unordered_map>
 
 namespace osh::yaml {
@@ -143,30 +142,38 @@ public:
     }
 
     // Saturating expanded size of the tree below index, aliases counted each
-    // time they appear. Iterative post-order with memoisation: linear in the
-    // written size whatever the expansion.
-    std::size_t expandedSize(std::uint32_t index) const
+    // time they appear: in nodes, and in scalar bytes (a large anchored
+    // scalar repeated is as costly as many nodes). Iterative post-order with
+    // memoisation: linear in the written size whatever the expansion.
+    struct Expanded
+    {
+        std::size_t nodes = 0;
+        std::size_t bytes = 0;
+    };
+    Expanded expandedSize(std::uint32_t index, std::size_t byteCap) const
     {
         const auto &nodes = m_doc.m_nodes;
         const std::size_t cap = m_limits.maxExpandedNodes + 1;
-        std::vector<std::size_t> size(nodes.size(), 0); // 0 = not computed
+        std::vector<Expanded> size(nodes.size()); // nodes 0 = not computed
         std::vector<std::pair<std::uint32_t, bool>> stack{{index, false}};
         while (!stack.empty()) {
             auto [i, expanded] = stack.back();
             stack.pop_back();
-            if (size[i])
+            if (size[i].nodes)
                 continue;
             if (!expanded) {
                 stack.push_back({i, true});
                 for (auto c : nodes[i].children)
-                    if (!size[c])
+                    if (!size[c].nodes)
                         stack.push_back({c, false});
                 continue;
             }
-            std::size_t s = 1;
-            for (auto c : nodes[i].children)
-                s = std::min(cap, s + size[c]);
-            size[i] = s;
+            Expanded e{1, std::min(byteCap, nodes[i].scalar.size())};
+            for (auto c : nodes[i].children) {
+                e.nodes = std::min(cap, e.nodes + size[c].nodes);
+                e.bytes = std::min(byteCap, e.bytes + size[c].bytes);
+            }
+            size[i] = e;
         }
         return size[index];
     }
@@ -338,16 +345,20 @@ bool Document::parse(std::string_view text, const std::string &fileName, Diagnos
         }
     }
     m_root = builder.root();
-    const auto expanded = builder.expandedSize(m_root);
-    if (expanded > limits.maxExpandedNodes
-        || (expanded > 10000 && expanded > limits.maxAliasFactor * m_nodes.size())) {
+    // Scalar bytes may grow by the alias factor over what was written (and
+    // to 1 MiB whatever was): consumers copy every expanded string.
+    const std::size_t byteCap = std::max<std::size_t>(limits.maxAliasFactor * text.size(), 1u << 20) + 1;
+    const auto expanded = builder.expandedSize(m_root, byteCap);
+    if (expanded.nodes > limits.maxExpandedNodes
+        || (expanded.nodes > 10000 && expanded.nodes > limits.maxAliasFactor * m_nodes.size()) || expanded.bytes >= byteCap) {
         diags.push_back(makeDiag(fileName, "E002", m_nodes[m_root].pos,
                                  "aliases expand the document to "
-                                     + (expanded > limits.maxExpandedNodes
-                                            ? "more than " + std::to_string(limits.maxExpandedNodes)
-                                            : std::to_string(expanded))
-                                     + " nodes (written: " + std::to_string(m_nodes.size())
-                                     + "); alias expansion is limited"));
+                                     + (expanded.bytes >= byteCap ? "more than " + std::to_string(byteCap - 1) + " bytes of text"
+                                        : expanded.nodes > limits.maxExpandedNodes
+                                            ? "more than " + std::to_string(limits.maxExpandedNodes) + " nodes"
+                                            : std::to_string(expanded.nodes) + " nodes")
+                                     + " (written: " + std::to_string(m_nodes.size()) + " nodes, " + std::to_string(text.size())
+                                     + " bytes); alias expansion is limited"));
         m_nodes.clear();
         return false;
     }
@@ -355,6 +366,38 @@ bool Document::parse(std::string_view text, const std::string &fileName, Diagnos
 }
 
 namespace {
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, scanned by hand: a
+// regular expression engine may recurse once per character.
+bool isCoreFloat(std::string_view s)
+{
+    std::size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+    std::size_t intDigits = 0, fracDigits = 0;
+    while (i < s.size() && isDigit(s[i]))
+        ++i, ++intDigits;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        while (i < s.size() && isDigit(s[i]))
+            ++i, ++fracDigits;
+        if (intDigits == 0 && fracDigits == 0)
+            return false;
+    } else if (intDigits == 0) {
+        return false;
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '-' || s[i] == '+'))
+            ++i;
+        std::size_t expDigits = 0;
+        while (i < s.size() && isDigit(s[i]))
+            ++i, ++expDigits;
+        if (expDigits == 0)
+            return false;
+    }
+    return i == s.size();
+}
 
 // A plain scalar as YAML 1.2's core schema reads it, appended as JSON.
 void appendPlainScalar(std::string &out, const std::string &s)
@@ -367,13 +410,20 @@ void appendPlainScalar(std::string &out, const std::string &s)
         out += (s[0] == 't' || s[0] == 'T') ? "true" : "false";
         return;
     }
-    static const std::regex integer(R"([-+]?[0-9]+)");
-    static const std::regex number(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-    if (std::regex_match(s, integer) && s.size() <= 18) {
-        out += s.front() == '+' ? s.substr(1) : s;
+    std::string_view digits(s);
+    const bool negative = !digits.empty() && digits.front() == '-';
+    if (!digits.empty() && (digits.front() == '-' || digits.front() == '+'))
+        digits.remove_prefix(1);
+    if (!digits.empty() && digits.size() <= 18 && std::all_of(digits.begin(), digits.end(), isDigit)) {
+        // JSON has no leading zeros: 007 is 7.
+        const std::size_t first = std::min(digits.find_first_not_of('0'), digits.size() - 1);
+        digits.remove_prefix(first);
+        if (negative && digits != "0")
+            out += '-';
+        out += digits;
         return;
     }
-    if (std::regex_match(s, number)) {
+    if (isCoreFloat(s)) {
         char *end = nullptr;
         const double d = std::strtod(s.c_str(), &end);
         if (end && *end == '\0' && std::isfinite(d)) {
@@ -386,7 +436,7 @@ void appendPlainScalar(std::string &out, const std::string &s)
 
 } // namespace
 
-std::string Document::toJson() const
+std::string Document::toJson(std::size_t maxBytes) const
 {
     if (m_nodes.empty())
         return "null";
@@ -415,6 +465,8 @@ std::string Document::toJson() const
     };
     open(m_root);
     while (!stack.empty()) {
+        if (out.size() > maxBytes)
+            return {}; // aliases can make a small document's JSON huge
         Frame &f = stack.back();
         const Node &n = m_nodes[f.node];
         if (f.next >= n.children.size()) {

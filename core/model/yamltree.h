@@ -62,7 +62,8 @@ public:
     // The tree as JSON: mappings are objects (keys as text), sequences
     // arrays; plain scalars are typed by YAML 1.2's core schema (true,
     // false, null, ~, integers, floats), every other scalar is text.
-    std::string toJson() const;
+    // Aliases are written out in full: past maxBytes, the answer is empty.
+    std::string toJson(std::size_t maxBytes = 16u << 20) const;
 
 private:
     friend class TreeBuilder;

@@ -2,19 +2,22 @@
 
 #include <QDateTime>
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 
 #include <archive.h>
+#include <dirent.h>
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
+#include <vector>
 
 namespace osh::runtime {
 
@@ -39,8 +42,10 @@ QString archiveError(archive *a)
     return s ? QString::fromLocal8Bit(s) : QStringLiteral("unknown archive error");
 }
 
-bool addEntry(archive *a, const QString &name, const struct stat &st, const QByteArray &hostPath,
-              const QByteArray *inlineData, QString *error)
+// One entry. Its content comes from inlineData, or from dataFd (a regular
+// file already opened and checked); a link's target is given.
+bool addEntry(archive *a, const QString &name, const struct stat &st, const QByteArray *inlineData, int dataFd,
+              const QByteArray &linkTarget, QString *error)
 {
     std::unique_ptr<archive_entry, EntryDeleter> e(archive_entry_new());
     const QByteArray n = name.toUtf8();
@@ -50,15 +55,8 @@ bool addEntry(archive *a, const QString &name, const struct stat &st, const QByt
     if (S_ISDIR(st.st_mode)) {
         archive_entry_set_filetype(e.get(), AE_IFDIR);
     } else if (S_ISLNK(st.st_mode)) {
-        char target[4096];
-        const ssize_t len = readlink(hostPath.constData(), target, sizeof target - 1);
-        if (len < 0) {
-            *error = QStringLiteral("cannot read the link %1").arg(QString::fromLocal8Bit(hostPath));
-            return false;
-        }
-        target[len] = '\0';
         archive_entry_set_filetype(e.get(), AE_IFLNK);
-        archive_entry_set_symlink(e.get(), target);
+        archive_entry_set_symlink(e.get(), linkTarget.constData());
     } else if (S_ISREG(st.st_mode)) {
         archive_entry_set_filetype(e.get(), AE_IFREG);
         archive_entry_set_size(e.get(), inlineData ? inlineData->size() : st.st_size);
@@ -73,21 +71,89 @@ bool addEntry(archive *a, const QString &name, const struct stat &st, const QByt
         return true;
     if (inlineData)
         return archive_write_data(a, inlineData->constData(), inlineData->size()) == inlineData->size();
-    const int fd = ::open(hostPath.constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        *error = QStringLiteral("cannot read %1").arg(QString::fromLocal8Bit(hostPath));
-        return false;
-    }
     char buf[65536];
     qint64 left = st.st_size; // the header's size is what the archive must hold
     while (left > 0) {
-        const ssize_t r = ::read(fd, buf, std::min<qint64>(left, sizeof buf));
+        const ssize_t r = ::read(dataFd, buf, std::min<qint64>(left, sizeof buf));
         if (r <= 0)
             break;
         archive_write_data(a, buf, static_cast<size_t>(r));
         left -= r;
     }
-    ::close(fd);
+    return true;
+}
+
+// What a snapshot may hold: what a restore accepts (RestoreLimits).
+constexpr qint64 kMaxSnapshotBytes = qint64(4) * 1024 * 1024 * 1024;
+
+struct Fd
+{
+    int fd = -1;
+    ~Fd()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+// Archives what is beneath dirFd, never following a link at any component:
+// each folder is opened beneath its parent's descriptor with O_NOFOLLOW,
+// each file likewise (O_NONBLOCK: a FIFO swapped in never blocks) and
+// checked on its descriptor, so a folder renamed or replaced by a link
+// meanwhile leads nowhere outside the workspace.
+// budget: file bytes the archive may still take (a sparse file of
+// terabytes would otherwise be read to the end).
+bool archiveBeneath(archive *a, int dirFd, const QString &prefix, int depth, qint64 &budget, QString *error)
+{
+    if (depth > 128) {
+        *error = QStringLiteral("%1 is nested more than 128 folders deep").arg(prefix);
+        return false;
+    }
+    Fd listing{::dup(dirFd)};
+    DIR *dir = listing.fd >= 0 ? ::fdopendir(listing.fd) : nullptr;
+    if (!dir) {
+        *error = QStringLiteral("cannot list %1").arg(prefix);
+        return false;
+    }
+    listing.fd = -1; // the DIR owns it now
+    std::unique_ptr<DIR, int (*)(DIR *)> closer(dir, ::closedir);
+    std::vector<QByteArray> names;
+    while (const dirent *d = ::readdir(dir)) {
+        if (std::strcmp(d->d_name, ".") != 0 && std::strcmp(d->d_name, "..") != 0)
+            names.emplace_back(d->d_name);
+    }
+    closer.reset(); // one descriptor per level while descending, not two
+    std::sort(names.begin(), names.end());
+    for (const QByteArray &name : names) {
+        const QString entry = prefix + u'/' + QFile::decodeName(name);
+        struct stat st{};
+        if (::fstatat(dirFd, name.constData(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue; // gone meanwhile
+        if (S_ISLNK(st.st_mode)) {
+            char target[4096];
+            const ssize_t len = ::readlinkat(dirFd, name.constData(), target, sizeof target - 1);
+            if (len < 0)
+                continue;
+            if (!addEntry(a, entry, st, nullptr, -1, QByteArray(target, static_cast<qsizetype>(len)), error))
+                return false;
+            continue;
+        }
+        const bool folder = S_ISDIR(st.st_mode);
+        if (!folder && !S_ISREG(st.st_mode))
+            continue;
+        Fd f{::openat(dirFd, name.constData(),
+                      O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (folder ? O_DIRECTORY : O_NONBLOCK | O_NOCTTY))};
+        if (f.fd < 0 || ::fstat(f.fd, &st) != 0 || (folder ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
+            continue; // replaced meanwhile by a link or something else: not archived
+        if (!folder && (budget -= st.st_size) < 0) {
+            *error = QStringLiteral("the workspace holds more than %1 GiB of files").arg(kMaxSnapshotBytes >> 30);
+            return false;
+        }
+        if (!addEntry(a, entry, st, nullptr, f.fd, {}, error))
+            return false;
+        if (folder && !archiveBeneath(a, f.fd, entry, depth + 1, budget, error))
+            return false;
+    }
     return true;
 }
 
@@ -151,19 +217,16 @@ QString SandboxWorkspace::snapshot(const QString &workspaceDir, const QJsonObjec
     st.st_mode = S_IFREG | 0644;
     st.st_mtime = QDateTime::currentSecsSinceEpoch();
     const QByteArray json = QJsonDocument(sessionState).toJson();
-    ok = addEntry(a.get(), QStringLiteral("session.json"), st, {}, &json, error);
+    ok = addEntry(a.get(), QStringLiteral("session.json"), st, &json, -1, {}, error);
     st.st_mode = S_IFDIR | 0755;
-    ok = ok && addEntry(a.get(), QStringLiteral("workspace"), st, {}, nullptr, error);
-    const QDir root(workspaceDir);
-    QDirIterator it(workspaceDir, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
-                    QDirIterator::Subdirectories);
-    while (ok && it.hasNext()) {
-        const QString file = it.next();
-        const QByteArray host = QFile::encodeName(file);
-        if (::lstat(host.constData(), &st) != 0)
-            continue;
-        ok = addEntry(a.get(), QStringLiteral("workspace/") + root.relativeFilePath(file), st, host, nullptr, error);
+    ok = ok && addEntry(a.get(), QStringLiteral("workspace"), st, nullptr, -1, {}, error);
+    Fd root{::open(QFile::encodeName(workspaceDir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (ok && root.fd < 0) {
+        *error = QStringLiteral("cannot open %1").arg(workspaceDir);
+        ok = false;
     }
+    qint64 budget = kMaxSnapshotBytes;
+    ok = ok && archiveBeneath(a.get(), root.fd, QStringLiteral("workspace"), 0, budget, error);
     if (archive_write_close(a.get()) != ARCHIVE_OK && ok) {
         *error = archiveError(a.get());
         ok = false;

@@ -75,7 +75,7 @@ void ApiService::auditEvents(const std::shared_ptr<Call> &c)
 {
     static const std::vector<std::string> types = {"tool_call", "data_output", "agent_response", "network_egress", "file_access",
                                                    "reasoning", "usage", "sandbox", "approval", "session", "api", "tool_result",
-                                                   "file_result"};
+                                                   "file_result", "state"};
     static const std::vector<std::string> severities = {"debug", "info", "warning", "critical"};
     static const std::vector<std::string> decisions = {"allow", "log", "block", "redact", "throttle", "escalate", "none"};
     // The members of an event as appendEventJson writes them.
@@ -233,10 +233,13 @@ void ApiService::validatePolicy(const std::shared_ptr<Call> &c)
     if (!readOk)
         return c->problem(403, "forbidden", why, "policy_path");
     // The document as JSON too (the SDK builds its objects from it), with
-    // the same parser the runtime uses.
+    // the same parser the runtime uses; null when it does not parse, or
+    // when aliases would make it larger than 4 times the 1 MiB a policy may
+    // be.
+    const std::string document = res.document && res.tree && !res.tree->empty() ? res.tree->toJson(4 * kMaxPolicyBytes) : std::string();
     c->json(200, std::string("{\"valid\":") + (hasErrors(res.diagnostics) || !res.document ? "false" : "true")
                      + ",\"diagnostics\":" + diagnosticsJson(res.diagnostics)
-                     + ",\"document\":" + (res.document && res.tree && !res.tree->empty() ? res.tree->toJson() : std::string("null")) + "}");
+                     + ",\"document\":" + (document.empty() ? std::string("null") : document) + "}");
 }
 
 void ApiService::evalPolicy(const std::shared_ptr<Call> &c)

@@ -257,6 +257,9 @@ private Q_SLOTS:
         QTest::newRow("nesting") << "l: [1, {k: [a, \"b\"]}]\nm: {}\ns: []\n" << "{\"l\":[1,{\"k\":[\"a\",\"b\"]}],\"m\":{},\"s\":[]}";
         QTest::newRow("aliases expand") << "a: &x {k: v}\nb: *x\n" << "{\"a\":{\"k\":\"v\"},\"b\":{\"k\":\"v\"}}";
         QTest::newRow("escapes") << "a: \"q\\\"\\n\\u0001\"\n" << "{\"a\":\"q\\\"\\n\\u0001\"}";
+        QTest::newRow("leading zeros") << "a: 007\nb: -0\nc: +00\nd: -010\n" << "{\"a\":7,\"b\":0,\"c\":0,\"d\":-10}";
+        QTest::newRow("almost numbers are text") << "a: 1.2.3\nb: 1e\nc: .\ne: 1e5x\n"
+                                                 << "{\"a\":\"1.2.3\",\"b\":\"1e\",\"c\":\".\",\"e\":\"1e5x\"}";
         QTest::newRow("an integer past 18 digits is a float") << "a: 123456789012345678901234567890\n" << "{\"a\":1.2345678901234568e+29}";
     }
 
@@ -268,6 +271,32 @@ private Q_SLOTS:
         const auto d = parse(yaml.toStdString(), doc);
         QVERIFY(d.empty());
         QCOMPARE(QString::fromStdString(doc.toJson()), json);
+    }
+
+    // Hostile input: digits by the ten thousand (a regular expression engine
+    // would recurse once per character), and aliases that multiply the text.
+    void asJsonIsBounded()
+    {
+        Document doc;
+        QVERIFY(parse("a: " + std::string(200000, '7') + "\nb: -" + std::string(200000, '1') + ".5\n", doc).empty());
+        const std::string json = doc.toJson();
+        QVERIFY(json.size() > 400000); // too large for a double: kept as text
+        // A large scalar repeated: refused when parsed, by its bytes (the
+        // loader and the validator copy every expanded string).
+        Document bomb;
+        std::string text = "a: &x \"" + std::string(100000, 'x') + "\"\nb: [";
+        for (int i = 0; i < 1000; ++i)
+            text += i ? ", *x" : "*x";
+        const auto d = parse(text + "]\n", bomb);
+        QCOMPARE(d.size(), std::size_t(1));
+        QCOMPARE(d[0].code, std::string("E002"));
+        QVERIFY(d[0].message.find("bytes of text") != std::string::npos);
+        // Within the limit, the JSON is still bounded by its caller.
+        Document some;
+        text = "a: &x \"" + std::string(100000, 'x') + "\"\nb: [*x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x]\n";
+        QVERIFY(parse(text, some).empty());
+        QVERIFY(some.toJson(1u << 20).empty());
+        QVERIFY(!some.toJson(4u << 20).empty());
     }
 
     void undefinedAlias()
