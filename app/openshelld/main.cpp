@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSocketNotifier>
+#include <QThreadPool>
 
 #include <csignal>
 #include <cstdio>
@@ -241,6 +242,7 @@ int main(int argc, char *argv[])
     const int rc = QCoreApplication::exec();
     server.stop();
     service.reset();
+    QThreadPool::globalInstance()->waitForDone(); // state operations use `state`, destroyed at return
     store->flush();
     std::fprintf(stderr, "openshelld: stopped\n");
     return rc;

@@ -159,10 +159,24 @@ void Gateway::stateCall(QPointer<QLocalSocket> socket, const QJsonValue &id, con
                                                                     : std::string();
     auto promise = std::make_shared<QPromise<AgentStateStore::Result>>();
     ++m_stateCalls;
-    promise->future().then(this, [this, socket, id, operation, method](const AgentStateStore::Result &r) {
+    promise->future().then(this, [this, socket, id, operation, method, k, p, bytes = value.size()](const AgentStateStore::Result &r) {
         --m_stateCalls;
         using S = AgentStateStore::Status;
         const bool missing = r.status == S::NotFound;
+        // Recorded as the agent's action, like any other (key names
+        // redacted as parameters are; values never recorded).
+        QJsonObject record{{QStringLiteral("operation"), operation}, {QStringLiteral("store"), QString::fromStdString(r.store)}};
+        if (operation == QLatin1StringView("keys"))
+            record.insert(QStringLiteral("prefix"), QString::fromStdString(p));
+        else
+            record.insert(QStringLiteral("key"), QString::fromStdString(k));
+        if (operation == QLatin1StringView("put"))
+            record.insert(QStringLiteral("bytes"), static_cast<qint64>(bytes));
+        record.insert(QStringLiteral("ok"), r.status == S::Ok);
+        audit(nullptr, "state", {}, QJsonDocument(record).toJson(QJsonDocument::Compact).toStdString(),
+              r.status == S::Ok ? "state " + operation.toStdString() + (missing ? " (none)" : "")
+              : missing         ? "state " + operation.toStdString() + ": none"
+                                : "state " + operation.toStdString() + " refused: " + r.message);
         if (r.status != S::Ok && !missing)
             return respondError(socket, id, r.status == S::Invalid ? kInvalidParams : kInvalidRequest,
                                 QStringLiteral("%1: %2").arg(method, QString::fromStdString(r.message)));

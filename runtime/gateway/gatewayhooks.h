@@ -5,6 +5,7 @@
 #include "audit/auditevent.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,12 +58,16 @@ public:
 struct StateCaller
 {
     uid_t uid = static_cast<uid_t>(-1);
-    bool root = false;               // root, or the admin scope: every store
+    bool root = false;               // root, or the admin scope: may name another owner
     std::vector<std::string> agents; // non-empty: only these agents' stores
+    // Whose store: every user has their own per agent name; unset, the
+    // caller's own (another's only for root).
+    std::optional<uid_t> owner;
 };
 
 // Agents' state kept between sessions (openshell/state/*, /v1/state): JSON
-// values by key, one store per agent, encrypted at rest. Thread-safe.
+// values by key, one store per user and agent, encrypted at rest.
+// Thread-safe.
 class AgentStateStore
 {
 public:
@@ -73,6 +78,7 @@ public:
         std::string message;          // why, when not Ok
         std::string valueJson;        // get
         std::vector<std::string> keys; // keys, sorted
+        std::string store;             // the store used: "UID/AGENT"
     };
     virtual ~AgentStateStore() = default;
     virtual Result get(const std::string &agent, const std::string &key, const StateCaller &caller) = 0;

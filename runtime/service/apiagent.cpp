@@ -21,6 +21,8 @@
 
 #include <openssl/crypto.h>
 
+#include <limits>
+
 namespace osh::service {
 
 namespace {
@@ -97,6 +99,11 @@ void ApiService::stateCall(const std::shared_ptr<Call> &c)
     caller.uid = c->who.uid;
     caller.root = c->who.uid == 0 || c->who.has(ScopeAdmin);
     caller.agents = c->who.agents;
+    // Every user has their own stores; root and admin may name another's.
+    if (const auto owner = c->queryInt("owner", 0, std::numeric_limits<std::uint32_t>::max() - 1); owner)
+        caller.owner = static_cast<uid_t>(*owner);
+    if (c->answered())
+        return;
     runtime::AgentStateStore::Result r;
     if (c->route == RStateKeys) {
         const auto prefix = c->queryString("prefix");
@@ -126,9 +133,10 @@ void ApiService::stateCall(const std::shared_ptr<Call> &c)
     switch (r.status) {
     case Status::Ok: break;
     case Status::NotFound: return c->problem(404, "not-found", r.message, c->route == RStateKeys ? "agent" : "key");
-    case Status::Forbidden: return c->problem(403, "forbidden", r.message, "agent");
+    case Status::Forbidden:
+        return c->problem(403, "forbidden", r.message, caller.owner && *caller.owner != caller.uid ? "owner" : "agent");
     case Status::Invalid: return c->problem(400, "invalid-field", r.message, c->route == RStateKeys ? "prefix" : "key");
-    case Status::Full: return c->problem(413, "payload-too-large", r.message, "value");
+    case Status::Full: return c->problem(413, "payload-too-large", r.message, c->route == RStatePut ? "value" : "agent");
     case Status::Error: return c->problem(500, "internal", r.message);
     }
     if (c->route == RStatePut || c->route == RStateDelete)
@@ -177,14 +185,31 @@ std::function<QString(const QString &, const QString &, QString *)> ApiService::
     };
 }
 
-QString ApiService::unsealedSnapshot(Call &c, const std::string &name)
+QString ApiService::snapshotFile(const std::string &name) const
 {
     // Names are session ids, or <id>.<n> for one taken during a session.
     const bool plausible = !name.empty() && name.size() <= 80 && name.front() != '.'
         && std::all_of(name.begin(), name.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.'; })
         && name.find("..") == std::string::npos;
-    const QString sealed = QDir(m_options.dataDir).filePath(QStringLiteral("snapshots/%1.tar.zst.sealed").arg(q(name)));
-    const auto owner = plausible ? sealedOwner(QFile::encodeName(sealed).toStdString()) : std::nullopt;
+    return plausible ? QDir(m_options.dataDir).filePath(QStringLiteral("snapshots/%1.tar.zst.sealed").arg(q(name))) : QString();
+}
+
+// A snapshot does not record its agent: a token limited to some agents
+// may not restore or delete any (it could reach another agent's files).
+static bool agentLimited(ApiService::Call &c, const char *what, const char *field)
+{
+    if (c.who.agents.empty())
+        return false;
+    c.problem(403, "forbidden", std::string("a token limited to agents (agent:NAME) cannot ") + what + " snapshots", field);
+    return true;
+}
+
+QString ApiService::unsealedSnapshot(Call &c, const std::string &name)
+{
+    if (agentLimited(c, "restore", "restore"))
+        return {};
+    const QString sealed = snapshotFile(name);
+    const auto owner = sealed.isEmpty() ? std::nullopt : sealedOwner(QFile::encodeName(sealed).toStdString());
     // Someone else's snapshot is "none", as their sessions are.
     if (!owner || (c.who.uid != 0 && *owner != c.who.uid)) {
         c.problem(404, "not-found", "no sealed snapshot " + name.substr(0, 80) + " of " + c.who.describe(), "restore");
@@ -217,14 +242,30 @@ void ApiService::snapshot(const std::shared_ptr<Call> &c)
     if (!m_options.state)
         return c->problem(503, "unavailable", "this service cannot seal snapshots (it could not open its state store)");
     const QString id = m_sessions->info(e).id;
+    // One at a time per session, and a bounded number kept per user: they
+    // fill the service's disk, not the user's.
+    if (m_snapshotting.contains(id))
+        return c->problem(429, "rate-limited", "a snapshot of this session is already being taken", {}, {}, {{"Retry-After", "5"}});
+    const uid_t owner = m_sessions->info(e).owner;
+    int kept = 0;
+    for (const QFileInfo &f : QDir(QDir(m_options.dataDir).filePath(QStringLiteral("snapshots")))
+                                  .entryInfoList({QStringLiteral("*.sealed")}, QDir::Files))
+        kept += sealedOwner(QFile::encodeName(f.filePath()).toStdString()) == owner ? 1 : 0;
+    if (kept >= kMaxSnapshotsPerUser)
+        return c->problem(429, "rate-limited",
+                          "uid " + std::to_string(owner) + " keeps " + std::to_string(kept)
+                              + " snapshots; delete some first (DELETE /v1/snapshots/{name})");
+    m_snapshotting.insert(id);
     const runtime::AgentSession::SnapshotJob job = m_sessions->session(e)->snapshotJob();
-    // Archiving and sealing read the whole workspace: on a worker. The
+    // Archiving and sealing read the whole workspace: on a pool of their own,
+    // so they never hold up audit reads, approvals or policy checks. The
     // session is looked up again afterwards: it may have ended meanwhile.
-    m_pool->start([this, c, job, id] {
+    m_snapshotPool->start([this, c, job, id] {
         QString error;
         const QString path = job.run(&error);
         const qint64 bytes = path.isEmpty() ? 0 : QFileInfo(path).size();
         QMetaObject::invokeMethod(this, [this, c, job, id, path, error, bytes] {
+            m_snapshotting.remove(id);
             if (auto *entry = m_sessions->find(id); entry && m_sessions->session(entry))
                 m_sessions->session(entry)->noteSnapshot(path, error);
             if (path.isEmpty())
@@ -236,6 +277,20 @@ void ApiService::snapshot(const std::shared_ptr<Call> &c)
             c->json(201, out + ",\"bytes\":" + std::to_string(bytes) + ",\"sealed\":true}");
         });
     });
+}
+
+void ApiService::deleteSnapshot(const std::shared_ptr<Call> &c)
+{
+    if (agentLimited(*c, "delete", "name"))
+        return;
+    const std::string &name = c->captures.at(0);
+    const QString sealed = snapshotFile(name);
+    const auto owner = sealed.isEmpty() ? std::nullopt : sealedOwner(QFile::encodeName(sealed).toStdString());
+    if (!owner || (c->who.uid != 0 && !c->who.has(ScopeAdmin) && *owner != c->who.uid))
+        return c->problem(404, "not-found", "no sealed snapshot " + name.substr(0, 80) + " of " + c->who.describe(), "name");
+    if (!QFile::remove(sealed))
+        return c->problem(500, "internal", "cannot remove the snapshot " + name);
+    c->empty(204);
 }
 
 } // namespace osh::service

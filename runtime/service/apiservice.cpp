@@ -62,6 +62,7 @@ const std::vector<RouteDef> &routeDefs()
         {{"POST", "/v1/policies/whatif", ScopeAudit}, RWhatIf},
         {{"POST", "/v1/sessions/{id}/gateway", ScopeSessions}, RSessionGateway},
         {{"POST", "/v1/sessions/{id}/snapshot", ScopeSessions}, RSessionSnapshot},
+        {{"DELETE", "/v1/snapshots/{name}", ScopeSessions}, RSnapshotDelete},
         {{"GET", "/v1/state/{agent}", ScopeSessions}, RStateKeys},
         {{"GET", "/v1/state/{agent}/{key}", ScopeSessions}, RStateGet},
         {{"PUT", "/v1/state/{agent}/{key}", ScopeSessions}, RStatePut},
@@ -129,13 +130,16 @@ ApiService::ApiService(Options options, QObject *parent)
     , m_limiter(m_options.requestsPerSecond, m_options.burst)
     , m_sessions(std::make_unique<SessionRegistry>(m_options.store, this))
     , m_pool(new QThreadPool(this))
+    , m_snapshotPool(new QThreadPool(this))
 {
     m_pool->setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    m_snapshotPool->setMaxThreadCount(2);
     connect(m_sessions.get(), &SessionRegistry::sessionEnded, this, [this](const QString &id) { delete m_links.take(id); });
 }
 
 ApiService::~ApiService()
 {
+    m_snapshotPool->waitForDone();
     m_pool->waitForDone();
 }
 
@@ -155,7 +159,11 @@ runtime::AgentSession *ApiService::session(const QString &id) const
 void ApiService::shutdown(int timeoutMs, std::function<void()> done)
 {
     m_sessions->stopAll(timeoutMs, [this, done = std::move(done)] {
+        m_snapshotPool->waitForDone();
         m_pool->waitForDone();
+        // The gateways' state operations run on the global pool and use the
+        // state store, which the service's owner destroys after this.
+        QThreadPool::globalInstance()->waitForDone();
         if (m_options.store)
             m_options.store->flush();
         done();
@@ -316,6 +324,7 @@ void ApiService::dispatch(std::shared_ptr<Call> c)
     case RWhatIf: return onPool(&ApiService::whatIf);
     case RSessionGateway: return gatewayCall(c);
     case RSessionSnapshot: return snapshot(c);
+    case RSnapshotDelete: return deleteSnapshot(c);
     case RStateKeys:
     case RStateGet:
     case RStatePut:
@@ -468,6 +477,13 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
     if (!clientPolicy(*c, f, files, true, policy))
         return;
     const PolicyDocument &doc = *policy.loaded.document;
+    // A token limited to some agents starts sessions of those agents only:
+    // the session's state calls act for it.
+    if (!c->who.agents.empty()
+        && std::find(c->who.agents.begin(), c->who.agents.end(), doc.agentName()) == c->who.agents.end())
+        return c->problem(403, "forbidden",
+                          "this token acts for other agents, not for the policy's agent " + doc.agentName() + " (agent.name, or the policy's name)",
+                          policy.dir.empty() ? "policy_yaml" : "policy_path");
 
     // Every host folder the session will use, opened as the client and
     // staged under the service's own folder.
@@ -571,6 +587,7 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
     o.interactive = interactive.value_or(false);
     o.externalAgent = external.value_or(false);
     o.stateStore = m_options.state;
+    o.stateAgents = c->who.agents;
     o.sealSnapshot = snapshotSealer(c->who.uid);
     o.restoreHint = QStringLiteral("restore with POST /v1/sessions and \"restore\" naming this session");
     QString restored;
@@ -605,6 +622,7 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
     info.runDir = session->runDir();
     info.startedAt = AuditStore::now();
     info.pinDir = pinDir;
+    info.agent = QString::fromStdString(doc.agentName());
     pinGuard.keep = true;
     const std::string json = info.toJson();
     const QString id = info.id;
@@ -624,7 +642,9 @@ void ApiService::listSessions(const std::shared_ptr<Call> &c)
     bool first = true;
     for (const auto *e : m_sessions->all()) {
         const SessionInfo &i = m_sessions->info(e);
-        if (!mayRead(c->who, i.owner))
+        if (!mayRead(c->who, i.owner)
+            || (!c->who.agents.empty()
+                && std::find(c->who.agents.begin(), c->who.agents.end(), i.agent.toStdString()) == c->who.agents.end()))
             continue;
         out += first ? "" : ",";
         first = false;
@@ -638,8 +658,12 @@ SessionRegistry::Entry *ApiService::Call::sessionOr404(SessionRegistry &reg, boo
 {
     const std::string &id = captures.at(0);
     SessionRegistry::Entry *e = plausibleId(id) ? reg.find(q(id)) : nullptr;
-    // Someone else's session is "not found", not "forbidden": ids are not disclosed.
-    if (!e || (write ? !(who.uid == 0 || who.uid == reg.info(e).owner || who.has(ScopeAdmin)) : !mayRead(who, reg.info(e).owner))) {
+    // Someone else's session is "not found", not "forbidden": ids are not
+    // disclosed. A token limited to some agents acts in their sessions only
+    // (their state is reached through the session's gateway).
+    const bool otherAgent = e && !who.agents.empty()
+        && std::find(who.agents.begin(), who.agents.end(), reg.info(e).agent.toStdString()) == who.agents.end();
+    if (!e || otherAgent || (write ? !(who.uid == 0 || who.uid == reg.info(e).owner || who.has(ScopeAdmin)) : !mayRead(who, reg.info(e).owner))) {
         problem(404, "not-found", "no session " + id.substr(0, 64), "id");
         return nullptr;
     }

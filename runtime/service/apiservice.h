@@ -14,6 +14,7 @@
 #include "httpserver.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QString>
 
@@ -111,6 +112,10 @@ private:
     void gatewayCall(const std::shared_ptr<Call> &c);
     void stateCall(const std::shared_ptr<Call> &c);         // worker
     void snapshot(const std::shared_ptr<Call> &c);
+    void deleteSnapshot(const std::shared_ptr<Call> &c);
+    // The sealed file of a snapshot's name; empty for a name that is not one.
+    QString snapshotFile(const std::string &name) const;
+    static constexpr int kMaxSnapshotsPerUser = 32; // taken during sessions while this many are kept
     // Seals a session's snapshots for its owner; unset without a state store.
     std::function<QString(const QString &, const QString &, QString *)> snapshotSealer(uid_t owner) const;
     // A sealed snapshot the caller may restore, unsealed into a file of the
@@ -122,6 +127,8 @@ private:
     std::unique_ptr<SessionRegistry> m_sessions;
     QThreadPool *m_pool;
     QHash<QString, GatewayLink *> m_links; // session id -> its gateway, while it runs
+    QThreadPool *m_snapshotPool;           // archiving and sealing workspaces
+    QSet<QString> m_snapshotting;          // sessions with a snapshot in progress
 };
 
 } // namespace osh::service

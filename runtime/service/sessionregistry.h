@@ -57,6 +57,7 @@ struct SessionInfo
     std::optional<int> exitStatus;
     QString exitReason;
     QString pinDir; // where the client's folders are staged (not shown)
+    QString agent;  // the policy's agent (agent.name, else its name; not shown)
 
     std::string toJson() const;
 };

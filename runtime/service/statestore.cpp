@@ -61,12 +61,13 @@ bool privateFolder(const std::string &path, std::string *error)
     return true;
 }
 
-// The additional data a value is sealed with: what it is the value of.
-std::string associatedData(const std::string &agent, const std::string &key)
+// The additional data a value is sealed with: what it is the value of
+// (the store names its owner and agent).
+std::string associatedData(const std::string &store, const std::string &key)
 {
     std::string ad = "openshell-state/1";
     ad += '\0';
-    ad += agent;
+    ad += store;
     ad += '\0';
     ad += key;
     return ad;
@@ -100,9 +101,14 @@ std::unique_ptr<EncryptedStateStore> EncryptedStateStore::open(const std::string
     std::string why;
     if (!s->m_db->open(path, false, why)
         || !s->m_db->exec("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
-                          "CREATE TABLE IF NOT EXISTS stores(agent TEXT PRIMARY KEY, owner_uid INTEGER NOT NULL, created REAL NOT NULL);"
-                          "CREATE TABLE IF NOT EXISTS items(agent TEXT NOT NULL, key TEXT NOT NULL, sealed TEXT NOT NULL,"
-                          " updated REAL NOT NULL, PRIMARY KEY(agent, key));",
+                          // store: "UID/AGENT", every user's own per agent name
+                          "CREATE TABLE IF NOT EXISTS agent_stores(store TEXT PRIMARY KEY, owner_uid INTEGER NOT NULL,"
+                          " agent TEXT NOT NULL, created REAL NOT NULL);"
+                          // size before sealed: summing sizes never reads the values
+                          "CREATE TABLE IF NOT EXISTS agent_items(store TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL,"
+                          " sealed TEXT NOT NULL, updated REAL NOT NULL, PRIMARY KEY(store, key));"
+                          // a first layout, keyed by agent name alone, is not kept
+                          "DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS stores;",
                           why)) {
         *error = "the state store " + path + ": " + why;
         return nullptr;
@@ -117,6 +123,17 @@ EncryptedStateStore::~EncryptedStateStore()
 }
 
 std::string EncryptedStateStore::databasePath() const { return m_dir + "/state.db"; }
+
+void EncryptedStateStore::forgetKey(const std::string &store)
+{
+    if (const auto it = m_keys.find(store); it != m_keys.end()) {
+        OPENSSL_cleanse(it->second.data(), it->second.size());
+        m_keys.erase(it);
+    }
+    std::string file = store;
+    std::replace(file.begin(), file.end(), '/', '-');
+    ::unlink((m_dir + "/keys/" + file + ".key").c_str());
+}
 
 bool EncryptedStateStore::snapshotKey(std::string &key, std::string &error)
 {
@@ -139,28 +156,40 @@ AgentStateStore::Result EncryptedStateStore::access(const std::string &agent, co
         return status(Status::Invalid, "an agent's name matches [a-z0-9][a-z0-9_-]* (at most 64 characters)");
     if (!caller.agents.empty() && std::find(caller.agents.begin(), caller.agents.end(), agent) == caller.agents.end())
         return status(Status::Forbidden, "this token may use the state of other agents, not of " + agent);
+    const uid_t owner = caller.owner.value_or(caller.uid);
+    if (owner != caller.uid && !caller.root)
+        return status(Status::Forbidden, "only root may use another user's state");
+    Result r = status(Status::Ok);
+    r.store = std::to_string(owner) + "/" + agent;
     std::string why;
     audit::SqliteStmt q;
-    if (!q.prepare(m_db->handle(), "SELECT owner_uid FROM stores WHERE agent = ?", why))
+    if (!q.prepare(m_db->handle(), "SELECT 1 FROM agent_stores WHERE store = ?", why))
         return status(Status::Error, why);
-    q.bindText(1, agent);
-    const bool exists = q.step() == SQLITE_ROW;
-    const std::int64_t owner = exists ? q.int64(0) : -1;
-    if (exists && !caller.root && caller.agents.empty() && owner != static_cast<std::int64_t>(caller.uid))
-        return status(Status::Forbidden, "the state of agent " + agent + " belongs to another user");
-    if (!exists && !create)
-        return status(Status::NotFound, "agent " + agent + " has no state");
-    if (!exists) {
-        audit::SqliteStmt ins;
-        if (!ins.prepare(m_db->handle(), "INSERT INTO stores(agent, owner_uid, created) VALUES(?, ?, ?)", why))
-            return status(Status::Error, why);
-        ins.bindText(1, agent);
-        ins.bindInt(2, static_cast<std::int64_t>(caller.uid));
-        ins.bindReal(3, AuditStore::now());
-        if (ins.step() != SQLITE_DONE)
-            return status(Status::Error, "cannot create the store of " + agent + ": " + m_db->errorMessage());
-    }
-    return status(Status::Ok);
+    q.bindText(1, r.store);
+    if (q.step() == SQLITE_ROW)
+        return r;
+    if (!create)
+        return status(Status::NotFound, "agent " + agent + " has no state of uid " + std::to_string(owner));
+    long long stores = 0;
+    audit::SqliteStmt n;
+    if (!n.prepare(m_db->handle(), "SELECT COUNT(*) FROM agent_stores WHERE owner_uid = ?", why))
+        return status(Status::Error, why);
+    n.bindInt(1, static_cast<std::int64_t>(owner));
+    if (n.step() == SQLITE_ROW)
+        stores = n.int64(0);
+    if (stores >= kMaxStoresPerUser)
+        return status(Status::Full, "uid " + std::to_string(owner) + " already keeps the state of " + std::to_string(kMaxStoresPerUser)
+                                        + " agents");
+    audit::SqliteStmt ins;
+    if (!ins.prepare(m_db->handle(), "INSERT INTO agent_stores(store, owner_uid, agent, created) VALUES(?, ?, ?, ?)", why))
+        return status(Status::Error, why);
+    ins.bindText(1, r.store);
+    ins.bindInt(2, static_cast<std::int64_t>(owner));
+    ins.bindText(3, agent);
+    ins.bindReal(4, AuditStore::now());
+    if (ins.step() != SQLITE_DONE)
+        return status(Status::Error, "cannot create the store of " + agent + ": " + m_db->errorMessage());
+    return r;
 }
 
 AgentStateStore::Result EncryptedStateStore::existingKey(const std::string &agent, const std::string &key, const StateCaller &caller)
@@ -171,13 +200,16 @@ AgentStateStore::Result EncryptedStateStore::existingKey(const std::string &agen
     return r.status == Status::NotFound ? status(Status::NotFound, "no key " + key + " in the state of " + agent) : r;
 }
 
-bool EncryptedStateStore::storeKey(const std::string &agent, bool create, std::string &key, std::string &error)
+bool EncryptedStateStore::storeKey(const std::string &store, bool create, std::string &key, std::string &error)
 {
-    if (const auto it = m_keys.find(agent); it != m_keys.end()) {
+    if (const auto it = m_keys.find(store); it != m_keys.end()) {
         key = it->second;
         return true;
     }
-    const std::string path = m_dir + "/keys/" + agent + ".key";
+    // "UID/AGENT" names keys/UID-AGENT.key (a uid has no "-", a name no "/").
+    std::string file = store;
+    std::replace(file.begin(), file.end(), '/', '-');
+    const std::string path = m_dir + "/keys/" + file + ".key";
     int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT && create) {
         std::string fresh(kKeyBytes, '\0');
@@ -185,22 +217,35 @@ bool EncryptedStateStore::storeKey(const std::string &agent, bool create, std::s
             error = "no random bytes for a new key";
             return false;
         }
-        // O_EXCL: never a file someone else placed meanwhile.
-        fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        const bool ok = fd >= 0 && ::write(fd, fresh.data(), fresh.size()) == static_cast<ssize_t>(fresh.size()) && ::fsync(fd) == 0;
-        if (fd >= 0)
-            ::close(fd);
-        if (!ok) {
+        // Written whole under a temporary name, then linked into place (never
+        // over a file that is there): a crash leaves no short key behind.
+        const std::string temp = m_dir + "/keys/.new-" + file;
+        ::unlink(temp.c_str());
+        const int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        const bool written = out >= 0 && ::write(out, fresh.data(), fresh.size()) == static_cast<ssize_t>(fresh.size()) && ::fsync(out) == 0;
+        if (out >= 0)
+            ::close(out);
+        const bool linked = written && ::link(temp.c_str(), path.c_str()) == 0;
+        const int saved = errno;
+        ::unlink(temp.c_str());
+        if (linked) {
+            if (const int d = ::open((m_dir + "/keys").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+                ::fsync(d);
+                ::close(d);
+            }
+            key = m_keys[store] = fresh;
             OPENSSL_cleanse(fresh.data(), fresh.size());
-            error = "cannot write the key " + path + ": " + std::strerror(errno);
+            return true;
+        }
+        OPENSSL_cleanse(fresh.data(), fresh.size());
+        if (!written || saved != EEXIST) {
+            error = "cannot write the key " + path + ": " + std::strerror(saved);
             return false;
         }
-        key = m_keys[agent] = fresh;
-        OPENSSL_cleanse(fresh.data(), fresh.size());
-        return true;
+        fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC); // made meanwhile: read it
     }
     if (fd < 0) {
-        error = "cannot read the key of agent " + agent + ": " + std::strerror(errno);
+        error = "cannot read the key of store " + store + ": " + std::strerror(errno);
         return false;
     }
     struct stat st{};
@@ -214,19 +259,19 @@ bool EncryptedStateStore::storeKey(const std::string &agent, bool create, std::s
         return false;
     }
     read.resize(kKeyBytes);
-    key = m_keys[agent] = read;
+    key = m_keys[store] = read;
     OPENSSL_cleanse(read.data(), read.size());
     return true;
 }
 
-std::string EncryptedStateStore::seal(const std::string &storeKey, const std::string &agent, const std::string &key,
+std::string EncryptedStateStore::seal(const std::string &storeKey, const std::string &store, const std::string &key,
                                       const std::string &plain)
 {
     std::string out(kNonceBytes + plain.size() + kTagBytes, '\0');
     auto *o = reinterpret_cast<unsigned char *>(out.data());
     if (RAND_bytes(o, kNonceBytes) != 1)
         return {};
-    const std::string ad = associatedData(agent, key);
+    const std::string ad = associatedData(store, key);
     CipherCtx c;
     int len = 0;
     int total = 0;
@@ -245,7 +290,7 @@ std::string EncryptedStateStore::seal(const std::string &storeKey, const std::st
     return kSealVersion + QByteArray::fromRawData(out.data(), static_cast<qsizetype>(out.size())).toBase64().toStdString();
 }
 
-bool EncryptedStateStore::unseal(const std::string &storeKey, const std::string &agent, const std::string &key,
+bool EncryptedStateStore::unseal(const std::string &storeKey, const std::string &store, const std::string &key,
                                  const std::string &sealed, std::string &plain)
 {
     if (sealed.rfind(kSealVersion, 0) != 0)
@@ -255,7 +300,7 @@ bool EncryptedStateStore::unseal(const std::string &storeKey, const std::string 
         return false;
     const auto *r = reinterpret_cast<const unsigned char *>(raw.constData());
     const int bodyLen = static_cast<int>(raw.size() - kNonceBytes - kTagBytes);
-    const std::string ad = associatedData(agent, key);
+    const std::string ad = associatedData(store, key);
     plain.assign(static_cast<std::size_t>(bodyLen), '\0');
     auto *p = reinterpret_cast<unsigned char *>(plain.data());
     CipherCtx c;
@@ -283,17 +328,19 @@ AgentStateStore::Result EncryptedStateStore::get(const std::string &agent, const
         return r;
     std::string why;
     audit::SqliteStmt q;
-    if (!q.prepare(m_db->handle(), "SELECT sealed FROM items WHERE agent = ? AND key = ?", why))
+    if (!q.prepare(m_db->handle(), "SELECT sealed FROM agent_items WHERE store = ? AND key = ?", why))
         return status(Status::Error, why);
-    q.bindText(1, agent);
+    q.bindText(1, r.store);
     q.bindText(2, key);
     if (q.step() != SQLITE_ROW)
         return status(Status::NotFound, "no key " + key + " in the state of " + agent);
     std::string k;
-    if (!storeKey(agent, false, k, why))
-        return status(Status::Error, why);
-    if (!unseal(k, agent, key, q.text(0), r.valueJson))
-        return status(Status::Error, "the stored value of " + key + " does not decrypt: it was altered, or moved from another key or agent");
+    const bool opened = storeKey(r.store, false, k, why) && unseal(k, r.store, key, q.text(0), r.valueJson);
+    OPENSSL_cleanse(k.data(), k.size());
+    if (!opened)
+        return status(Status::Error, why.empty() ? "the stored value of " + key
+                                                       + " does not decrypt: it was altered, or moved from another key, agent or user"
+                                                 : why);
     return r;
 }
 
@@ -321,31 +368,38 @@ AgentStateStore::Result EncryptedStateStore::put(const std::string &agent, const
     Result r = access(agent, caller, true);
     if (r.status != Status::Ok)
         return r;
-    long long count = 0;
+    long long count = 0, bytes = 0;
     audit::SqliteStmt n;
-    if (!n.prepare(m_db->handle(), "SELECT COUNT(*) FROM items WHERE agent = ? AND key != ?", why))
+    if (!n.prepare(m_db->handle(), "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM agent_items WHERE store = ? AND key != ?", why))
         return status(Status::Error, why);
-    n.bindText(1, agent);
+    n.bindText(1, r.store);
     n.bindText(2, key);
-    if (n.step() == SQLITE_ROW)
+    if (n.step() == SQLITE_ROW) {
         count = n.int64(0);
+        bytes = n.int64(1);
+    }
     if (count >= kMaxKeys)
         return status(Status::Full, "the state of " + agent + " holds " + std::to_string(kMaxKeys) + " keys; delete some first");
+    if (bytes + static_cast<long long>(valueJson.size()) > kMaxStoreBytes)
+        return status(Status::Full, "the state of " + agent + " would pass " + std::to_string(kMaxStoreBytes >> 20) + " MiB; delete some first");
     std::string k;
-    if (!storeKey(agent, true, k, why))
+    if (!storeKey(r.store, true, k, why))
         return status(Status::Error, why);
-    const std::string sealed = seal(k, agent, key, valueJson);
+    const std::string sealed = seal(k, r.store, key, valueJson);
+    OPENSSL_cleanse(k.data(), k.size());
     if (sealed.empty())
         return status(Status::Error, "the value could not be encrypted");
     audit::SqliteStmt up;
-    if (!up.prepare(m_db->handle(), "INSERT INTO items(agent, key, sealed, updated) VALUES(?, ?, ?, ?) "
-                                    "ON CONFLICT(agent, key) DO UPDATE SET sealed = excluded.sealed, updated = excluded.updated",
+    if (!up.prepare(m_db->handle(), "INSERT INTO agent_items(store, key, size, sealed, updated) VALUES(?, ?, ?, ?, ?) "
+                                    "ON CONFLICT(store, key) DO UPDATE SET size = excluded.size, sealed = excluded.sealed, "
+                                    "updated = excluded.updated",
                     why))
         return status(Status::Error, why);
-    up.bindText(1, agent);
+    up.bindText(1, r.store);
     up.bindText(2, key);
-    up.bindText(3, sealed);
-    up.bindReal(4, AuditStore::now());
+    up.bindInt(3, static_cast<std::int64_t>(sealed.size()));
+    up.bindText(4, sealed);
+    up.bindReal(5, AuditStore::now());
     if (up.step() != SQLITE_DONE || !m_db->exec("COMMIT", why))
         return status(Status::Error, "cannot store " + key + ": " + (why.empty() ? m_db->errorMessage() : why));
     tx.done = true;
@@ -360,14 +414,24 @@ AgentStateStore::Result EncryptedStateStore::remove(const std::string &agent, co
         return r;
     std::string why;
     audit::SqliteStmt del;
-    if (!del.prepare(m_db->handle(), "DELETE FROM items WHERE agent = ? AND key = ?", why))
+    if (!del.prepare(m_db->handle(), "DELETE FROM agent_items WHERE store = ? AND key = ?", why))
         return status(Status::Error, why);
-    del.bindText(1, agent);
+    del.bindText(1, r.store);
     del.bindText(2, key);
     if (del.step() != SQLITE_DONE)
         return status(Status::Error, m_db->errorMessage());
     if (sqlite3_changes(m_db->handle()) == 0)
         return status(Status::NotFound, "no key " + key + " in the state of " + agent);
+    // A store without keys is gone: it no longer counts against its user.
+    audit::SqliteStmt drop;
+    if (drop.prepare(m_db->handle(), "DELETE FROM agent_stores WHERE store = ? AND NOT EXISTS "
+                                     "(SELECT 1 FROM agent_items WHERE store = ?)",
+                     why)) {
+        drop.bindText(1, r.store);
+        drop.bindText(2, r.store);
+        if (drop.step() == SQLITE_DONE && sqlite3_changes(m_db->handle()) > 0)
+            forgetKey(r.store);
+    }
     return r;
 }
 
@@ -384,9 +448,9 @@ AgentStateStore::Result EncryptedStateStore::keys(const std::string &agent, cons
     std::string why;
     audit::SqliteStmt q;
     // substr, not LIKE: a prefix's % and _ are text here.
-    if (!q.prepare(m_db->handle(), "SELECT key FROM items WHERE agent = ? AND substr(key, 1, ?) = ? ORDER BY key", why))
+    if (!q.prepare(m_db->handle(), "SELECT key FROM agent_items WHERE store = ? AND substr(key, 1, ?) = ? ORDER BY key", why))
         return status(Status::Error, why);
-    q.bindText(1, agent);
+    q.bindText(1, r.store);
     q.bindInt(2, static_cast<std::int64_t>(prefix.size()));
     q.bindText(3, prefix);
     while (q.step() == SQLITE_ROW)

@@ -1,18 +1,20 @@
 #pragma once
 // Agents' state, kept by openshelld between sessions (docs/sdk-python.md,
-// "State"): JSON values by key, one store per agent, in one SQLite file.
+// "State"): JSON values by key, one store per user and agent name, in one
+// SQLite file.
 //
 // Every value is sealed with AES-256-GCM (OpenSSL) under its store's own
 // random key, which lives in a root-only file beside the database
-// (keys/AGENT.key, mode 0600 in a 0700 folder). The nonce is fresh for each
-// write and the additional data names the agent and the key, so a value
-// copied to another key or another agent's store does not decrypt, and a
-// changed byte is detected. The database alone discloses keys' names and
-// values' sizes, never values.
+// (keys/UID-AGENT.key, mode 0600 in a 0700 folder). The nonce is fresh for
+// each write and the additional data names the store (owner and agent) and
+// the key, so a value copied to another key, agent or user does not
+// decrypt, and a changed byte is detected. The database alone discloses
+// keys' names and values' sizes, never values.
 //
-// Who may use a store: root (or admin); its owner, the first uid that wrote
-// to it; a token whose scopes name the agent (agent:NAME), whoever owns it.
-// A token that names agents reaches no other agent's store.
+// Who may use a store: its user (every user has their own store per agent
+// name, so nobody can claim a name from another), and root. A token whose
+// scopes name agents (agent:NAME) reaches only those agents' stores of its
+// own uid.
 
 #include "gateway/gatewayhooks.h"
 
@@ -42,7 +44,9 @@ public:
 
     static bool validKey(const std::string &key); // 1..200 of [A-Za-z0-9._:@-]
     static constexpr std::size_t kMaxValueBytes = 1u << 20;
-    static constexpr int kMaxKeys = 10000; // per agent
+    static constexpr int kMaxKeys = 10000;                       // per store
+    static constexpr long long kMaxStoreBytes = 64ll << 20;      // sealed bytes per store
+    static constexpr int kMaxStoresPerUser = 64;
 
     std::string databasePath() const;
     // The key session snapshots are sealed with (sealedfile.h): a store of
@@ -51,20 +55,21 @@ public:
 
 private:
     EncryptedStateStore() = default;
-    // Ok, or why not; *owner gets the store's owner (-1 when it has none yet).
+    // Ok (with the store's id) or why not; create: a first write makes it.
     Result access(const std::string &agent, const runtime::StateCaller &caller, bool create);
     // A key of a store that exists, the caller may use (lock held).
     Result existingKey(const std::string &agent, const std::string &key, const runtime::StateCaller &caller);
-    // The agent's key, read from (or, with create, written to) its file.
-    bool storeKey(const std::string &agent, bool create, std::string &key, std::string &error);
-    std::string seal(const std::string &storeKey, const std::string &agent, const std::string &key, const std::string &plain);
-    bool unseal(const std::string &storeKey, const std::string &agent, const std::string &key, const std::string &sealed,
+    // The store's key, read from (or, with create, written to) its file.
+    bool storeKey(const std::string &store, bool create, std::string &key, std::string &error);
+    void forgetKey(const std::string &store); // a store that is gone: its key too
+    std::string seal(const std::string &storeKey, const std::string &store, const std::string &key, const std::string &plain);
+    bool unseal(const std::string &storeKey, const std::string &store, const std::string &key, const std::string &sealed,
                 std::string &plain);
 
     std::mutex m_lock; // one connection, used under this lock
     std::string m_dir;
     std::unique_ptr<audit::SqliteDb> m_db;
-    std::map<std::string, std::string> m_keys; // agent -> key, cleansed at the end
+    std::map<std::string, std::string> m_keys; // store -> key, cleansed at the end
 };
 
 } // namespace osh::service

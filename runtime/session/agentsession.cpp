@@ -501,6 +501,7 @@ bool AgentSession::start(QString *error)
     go.agent = doc.agentName();
     // The session acts for its owner: it reaches the stores that user owns.
     go.stateCaller.uid = m_options.ownerUid.value_or(m_identity.uid);
+    go.stateCaller.agents = m_options.stateAgents;
     m_gateway = new Gateway(m_engine, m_state.get(), m_tools, m_sink.get(), m_approver, go, this);
     QString why;
     if (!m_gateway->listen(QDir(sockDir).filePath(QStringLiteral("gateway.sock")), &why))
@@ -688,6 +689,16 @@ void AgentSession::onSandboxFinished(const SandboxExit &exit)
         e.message += "; the memory limit of " + std::to_string(m_options.document->sandbox.maxMemoryMb) + " MB was hit";
     record(e);
 
+    // Every sandbox that mounts the workspace stops first: the cleanup walks
+    // and removes it, and nothing may be changing it meanwhile.
+    if (m_mcp)
+        m_mcp->stopAll();
+    if (const int stopped = m_tools->shutdown(); stopped > 0) {
+        AuditEvent t;
+        t.type = "sandbox";
+        t.message = "tool pools: " + std::to_string(stopped) + " ready sandbox" + (stopped == 1 ? "" : "es") + " stopped with the session";
+        record(t);
+    }
     const auto policy = m_options.document->sandbox.cleanupPolicy;
     const QString bundle = policy == CleanupPolicy::Preserve && m_sandbox ? m_sandbox->releaseBundle() : QString();
     QJsonObject state{{QStringLiteral("session"), m_id},
@@ -722,14 +733,6 @@ void AgentSession::onSandboxFinished(const SandboxExit &exit)
                                             : std::string("destroyed the session's folders");
     record(c);
 
-    if (m_mcp)
-        m_mcp->stopAll();
-    if (const int stopped = m_tools->shutdown(); stopped > 0) {
-        AuditEvent t;
-        t.type = "sandbox";
-        t.message = "tool pools: " + std::to_string(stopped) + " ready sandbox" + (stopped == 1 ? "" : "es") + " stopped with the session";
-        record(t);
-    }
     m_proxy->close();
     if (m_options.store) {
         m_options.store->endSession(m_id.toStdString(), exit.exitCode, reason.toStdString());

@@ -87,6 +87,9 @@ public:
         // Where the agent's state is kept (the service's store); null: the
         // gateway's openshell/state/* methods say there is none.
         AgentStateStore *stateStore = nullptr;
+        // A token's agent:NAME items, when one started the session: its state
+        // calls reach only those agents' stores.
+        std::vector<std::string> stateAgents;
         // Seals a snapshot archive at rest (the service's); returns the
         // sealed file's path (the plain archive removed), or empty with
         // *error. Unset: snapshots stay plain archives (osctl run --restore).

@@ -88,7 +88,7 @@ private Q_SLOTS:
     {
         if (::geteuid() != 0)
             QSKIP("openshelld needs root (it creates sandboxes)");
-        m_svc.extraTokens = QByteArray("bot 1000 sessions,agent:support-bot ") + kBotToken + "\n" + "otherbot 1000 sessions,agent:other-bot "
+        m_svc.extraTokens = QByteArray("bot 0 sessions,agent:support-bot ") + kBotToken + "\n" + "otherbot 0 sessions,agent:other-bot "
             + kOtherBotToken + "\n";
         QVERIFY2(m_svc.start(), m_svc.log.constData());
     }
@@ -266,8 +266,9 @@ private Q_SLOTS:
         QCOMPARE(r.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toInt(), -32602);
         QVERIFY(end(id));
 
-        // Over the API: the owner (root here) and a token naming the agent
-        // may; a token naming another agent, or another uid, may not.
+        // Over the API: the owner (root here) and a token of root's naming
+        // the agent may; a token naming another agent may not, and another
+        // uid has stores of its own.
         ApiResponse a = m_svc.call("GET", "/v1/state/support-bot/memory");
         QVERIFY2(a.status == 200, a.body.c_str());
         ApiClient bot(m_svc.tcpEndpoint(kBotToken));
@@ -279,8 +280,37 @@ private Q_SLOTS:
         QCOMPARE(a.status, 403);
         QCOMPARE(other.request("PUT", "/v1/state/support-bot/memory", R"({"value": 1})").status, 403);
         ApiClient nobody(m_svc.tcpEndpoint(ServiceFixture::kNobodyToken));
-        QCOMPARE(nobody.request("GET", "/v1/state/support-bot/memory").status, 403);
-        QCOMPARE(nobody.request("DELETE", "/v1/state/support-bot/memory").status, 403);
+        QCOMPARE(nobody.request("GET", "/v1/state/support-bot/memory").status, 404);
+        QCOMPARE(nobody.request("DELETE", "/v1/state/support-bot/memory").status, 404);
+        a = nobody.request("GET", "/v1/state/support-bot/memory?owner=0");
+        QCOMPARE(a.status, 403);
+        QCOMPARE(json(a).value(QStringLiteral("field")).toString(), QStringLiteral("owner"));
+        // A token limited to one agent cannot reach another through a
+        // session whose policy names that agent.
+        ApiResponse viaSession = other.request("POST", "/v1/sessions", QJsonDocument(externalSession()).toJson().toStdString());
+        QCOMPARE(viaSession.status, 403);
+        QCOMPARE(json(viaSession).value(QStringLiteral("field")).toString(), QStringLiteral("policy_yaml"));
+        // Nor through a session of that agent its uid (root) started.
+        const QString roots = start(externalSession());
+        QCOMPARE(gateway(roots, QStringLiteral("openshell/state/get"), {{QStringLiteral("key"), QStringLiteral("memory")}}, &other)
+                     .value(QStringLiteral("status"))
+                     .toInt(),
+                 404);
+        QVERIFY(result(gateway(roots, QStringLiteral("openshell/state/get"), {{QStringLiteral("key"), QStringLiteral("memory")}}, &bot))
+                    .value(QStringLiteral("found"))
+                    .toBool());
+        // Nor read it, its events or its listing, nor restore or delete snapshots.
+        QCOMPARE(other.request("GET", "/v1/sessions/" + roots.toStdString()).status, 404);
+        QCOMPARE(other.request("GET", "/v1/sessions/" + roots.toStdString() + "/events").status, 404);
+        QVERIFY(!QString::fromStdString(other.request("GET", "/v1/sessions").body).contains(roots));
+        QVERIFY(QString::fromStdString(bot.request("GET", "/v1/sessions").body).contains(roots));
+        QJsonObject restoring = externalSession();
+        restoring.insert(QStringLiteral("restore"), roots);
+        a = bot.request("POST", "/v1/sessions", QJsonDocument(restoring).toJson().toStdString());
+        QCOMPARE(a.status, 403);
+        QCOMPARE(json(a).value(QStringLiteral("field")).toString(), QStringLiteral("restore"));
+        QCOMPARE(bot.request("DELETE", "/v1/snapshots/" + roots.toStdString()).status, 403);
+        QVERIFY(end(roots));
         // uid 65534's own store is theirs.
         QCOMPARE(nobody.request("PUT", "/v1/state/nobody-bot/k", R"({"value": [1, "two"]})").status, 204);
         QCOMPARE(json(nobody.request("GET", "/v1/state/nobody-bot")).value(QStringLiteral("keys")).toArray(), (QJsonArray{QStringLiteral("k")}));
@@ -368,6 +398,13 @@ private Q_SLOTS:
             theirs.insert(QStringLiteral("restore"), QString::fromLatin1(bad));
             QCOMPARE(m_svc.call("POST", "/v1/sessions", theirs).status, 404);
         }
+        // Deleted by their owner only; then gone.
+        const std::string taken = "/v1/snapshots/" + id.toStdString() + ".1";
+        QCOMPARE(nobody.request("DELETE", taken).status, 404);
+        QCOMPARE(m_svc.call("DELETE", taken).status, 204);
+        QCOMPARE(m_svc.call("DELETE", taken).status, 404);
+        theirs.insert(QStringLiteral("restore"), QString(id + QStringLiteral(".1")));
+        QCOMPARE(m_svc.call("POST", "/v1/sessions", theirs).status, 404);
     }
 
     void validateGivesTheDocument()

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -95,14 +96,14 @@ private Q_SLOTS:
         struct stat st{};
         QCOMPARE(::stat(QFile::encodeName(stateDir()).constData(), &st), 0);
         QCOMPARE(st.st_mode & 0777, 0700u);
-        QCOMPARE(::stat(QFile::encodeName(stateDir() + QStringLiteral("/keys/support-bot.key")).constData(), &st), 0);
+        QCOMPARE(::stat(QFile::encodeName(stateDir() + QStringLiteral("/keys/1000-support-bot.key")).constData(), &st), 0);
         QCOMPARE(st.st_mode & 0777, 0600u);
         QCOMPARE(st.st_size, 32);
         QCOMPARE(::stat(QFile::encodeName(stateDir() + QStringLiteral("/state.db")).constData(), &st), 0);
         QCOMPARE(st.st_mode & 0777, 0600u);
         // A key file others could read is refused, not used.
         s.reset();
-        ::chmod(QFile::encodeName(stateDir() + QStringLiteral("/keys/support-bot.key")).constData(), 0644);
+        ::chmod(QFile::encodeName(stateDir() + QStringLiteral("/keys/1000-support-bot.key")).constData(), 0644);
         s = open();
         const auto r = s->get("support-bot", "k", user(1000));
         QCOMPARE(r.status, Status::Error);
@@ -119,14 +120,23 @@ private Q_SLOTS:
         s.reset();
         const QString db = stateDir() + QStringLiteral("/state.db");
         // b's sealed value under a's name, and support-bot's a under other-bot.
-        sql(db, "UPDATE items SET sealed = (SELECT sealed FROM items WHERE agent='support-bot' AND key='a') "
-                "WHERE agent='support-bot' AND key='b'");
-        sql(db, "UPDATE items SET sealed = (SELECT sealed FROM items WHERE agent='support-bot' AND key='a') "
-                "WHERE agent='other-bot' AND key='a'");
+        sql(db, "UPDATE agent_items SET sealed = (SELECT sealed FROM agent_items WHERE store='1000/support-bot' AND key='a') "
+                "WHERE store='1000/support-bot' AND key='b'");
+        sql(db, "UPDATE agent_items SET sealed = (SELECT sealed FROM agent_items WHERE store='1000/support-bot' AND key='a') "
+                "WHERE store='1000/other-bot' AND key='a'");
         s = open();
         QCOMPARE(s->get("support-bot", "a", user(1000)).valueJson, std::string(R"("alpha")"));
         QCOMPARE(s->get("support-bot", "b", user(1000)).status, Status::Error);
         QCOMPARE(s->get("other-bot", "a", user(1000)).status, Status::Error);
+        // Another user's store of the same agent, its row and its key file
+        // copied in: still not theirs to read (the store is in the data).
+        s.reset();
+        QVERIFY(QFile::copy(stateDir() + QStringLiteral("/keys/1000-support-bot.key"), stateDir() + QStringLiteral("/keys/1001-support-bot.key")));
+        ::chmod(QFile::encodeName(stateDir() + QStringLiteral("/keys/1001-support-bot.key")).constData(), 0600);
+        sql(db, "INSERT INTO agent_stores SELECT '1001/support-bot', 1001, agent, created FROM agent_stores WHERE store='1000/support-bot'");
+        sql(db, "INSERT INTO agent_items SELECT '1001/support-bot', key, size, sealed, updated FROM agent_items WHERE store='1000/support-bot'");
+        s = open();
+        QCOMPARE(s->get("support-bot", "a", user(1001)).status, Status::Error);
     }
 
     void alteredByteIsDetected()
@@ -136,7 +146,7 @@ private Q_SLOTS:
         s.reset();
         // Flip one base64 character of the sealed text (past the "v1:" and the nonce).
         sql(stateDir() + QStringLiteral("/state.db"),
-            "UPDATE items SET sealed = substr(sealed, 1, 30) || CASE substr(sealed, 31, 1) WHEN 'A' THEN 'B' ELSE 'A' END "
+            "UPDATE agent_items SET sealed = substr(sealed, 1, 30) || CASE substr(sealed, 31, 1) WHEN 'A' THEN 'B' ELSE 'A' END "
             "|| substr(sealed, 32)");
         s = open();
         const auto r = s->get("support-bot", "a", user(1000));
@@ -144,27 +154,43 @@ private Q_SLOTS:
         QVERIFY(r.message.find("does not decrypt") != std::string::npos);
     }
 
-    void ownersTokensAndRoot()
+    void everyUserHasTheirOwnStores()
     {
         auto s = open();
-        QCOMPARE(s->put("support-bot", "a", "1", user(1000)).status, Status::Ok); // uid 1000 owns it now
+        QCOMPARE(s->put("support-bot", "a", "1", user(1000)).status, Status::Ok);
         QCOMPARE(s->get("support-bot", "a", user(1000)).status, Status::Ok);
-        QCOMPARE(s->get("support-bot", "a", user(1001)).status, Status::Forbidden);
-        QCOMPARE(s->put("support-bot", "a", "2", user(1001)).status, Status::Forbidden);
-        QCOMPARE(s->remove("support-bot", "a", user(1001)).status, Status::Forbidden);
-        QCOMPARE(s->keys("support-bot", "", user(1001)).status, Status::Forbidden);
-        // A token naming the agent may, whoever it belongs to; one naming
-        // another agent may not, even as the owner's uid.
-        QCOMPARE(s->get("support-bot", "a", user(1001, {"support-bot"})).status, Status::Ok);
-        QCOMPARE(s->get("support-bot", "a", user(1000, {"other-bot"})).status, Status::Forbidden);
+        // uid 1001's support-bot is another store: nobody can claim a name
+        // from another user, or read theirs.
+        QCOMPARE(s->get("support-bot", "a", user(1001)).status, Status::NotFound);
+        QCOMPARE(s->put("support-bot", "a", "2", user(1001)).status, Status::Ok);
+        QCOMPARE(s->get("support-bot", "a", user(1000)).valueJson, std::string("1"));
+        QCOMPARE(s->get("support-bot", "a", user(1001)).valueJson, std::string("2"));
+        // Naming another owner takes root (or admin).
+        StateCaller asOther = user(1001);
+        asOther.owner = 1000;
+        QCOMPARE(s->get("support-bot", "a", asOther).status, Status::Forbidden);
         StateCaller root = user(0);
         root.root = true;
-        QCOMPARE(s->get("support-bot", "a", root).status, Status::Ok);
-        // Nobody owns a store before its first write; reading one is "none".
+        root.owner = 1000;
+        QCOMPARE(s->get("support-bot", "a", root).valueJson, std::string("1"));
+        // A token naming agents reaches only those (of its own uid).
+        QCOMPARE(s->get("support-bot", "a", user(1000, {"support-bot"})).status, Status::Ok);
+        QCOMPARE(s->get("support-bot", "a", user(1000, {"other-bot"})).status, Status::Forbidden);
+        QCOMPARE(s->put("other-bot", "a", "1", user(1000, {"support-bot"})).status, Status::Forbidden);
+        // Nothing yet: none, and no keys.
         QCOMPARE(s->get("new-bot", "a", user(1001)).status, Status::NotFound);
         const auto none = s->keys("new-bot", "", user(1001));
         QCOMPARE(none.status, Status::Ok);
         QVERIFY(none.keys.empty());
+        // A user keeps at most kMaxStoresPerUser agents' state.
+        for (int i = 0; i < EncryptedStateStore::kMaxStoresPerUser; ++i)
+            QCOMPARE(s->put("bot-" + std::to_string(i), "k", "1", user(2000)).status, Status::Ok);
+        QCOMPARE(s->put("one-more-bot", "k", "1", user(2000)).status, Status::Full);
+        // A store whose last key is deleted is gone, key file and all.
+        QCOMPARE(s->remove("bot-0", "k", user(2000)).status, Status::Ok);
+        QVERIFY(!QFileInfo::exists(stateDir() + QStringLiteral("/keys/2000-bot-0.key")));
+        QCOMPARE(s->put("one-more-bot", "k", "1", user(2000)).status, Status::Ok);
+        QCOMPARE(s->get("one-more-bot", "k", user(2000)).valueJson, std::string("1"));
     }
 
     void keysPrefixDeleteAndLimits()
@@ -189,10 +215,19 @@ private Q_SLOTS:
         s.reset();
         sql(stateDir() + QStringLiteral("/state.db"),
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9996) "
-            "INSERT INTO items(agent, key, sealed, updated) SELECT 'support-bot', 'filler' || i, 'v1:', 0 FROM n");
+            "INSERT INTO agent_items(store, key, size, sealed, updated) SELECT '1000/support-bot', 'filler' || i, 3, 'v1:', 0 FROM n");
         s = open();
         QCOMPARE(s->put("support-bot", "user:1", "false", user(1000)).status, Status::Ok);
         QCOMPARE(s->put("support-bot", "one-more", "1", user(1000)).status, Status::Full);
+        // And at most kMaxStoreBytes in all.
+        s.reset();
+        sql(stateDir() + QStringLiteral("/state.db"), "DELETE FROM agent_items WHERE key LIKE 'filler%'");
+        s = open();
+        const std::string big = "\"" + std::string(900 * 1024, 'x') + "\"";
+        int stored = 0;
+        while (s->put("support-bot", "big" + std::to_string(stored), big, user(1000)).status == Status::Ok)
+            ++stored;
+        QVERIFY2(stored > 40 && stored < 80, qPrintable(QString::number(stored))); // 64 MiB of sealed (base64) values
     }
 
     void folderOthersCanEnterIsRefused()

@@ -184,6 +184,10 @@ class AsyncClient:
         """Refuse a held action; the resolved approval."""
         return await _run(self.sync.deny, approval_id, note)
 
-    def state(self, agent: str) -> AsyncState:
-        """The state of ``agent``, with coroutines."""
-        return AsyncState(self.sync.state(agent))
+    async def delete_snapshot(self, name: str) -> None:
+        """Remove a sealed snapshot of the caller's."""
+        await _run(self.sync.delete_snapshot, name)
+
+    def state(self, agent: str, owner: int | None = None) -> AsyncState:
+        """The caller's own state of ``agent`` (``owner``: another user's, root only), with coroutines."""
+        return AsyncState(self.sync.state(agent, owner))

@@ -385,6 +385,10 @@ class Client(ServiceClient):
         answer = self._transport.request("POST", f"/v1/approvals/{int(approval_id)}/{verdict}", body).body
         return Approval.from_json(answer) if isinstance(answer, Mapping) else None
 
-    def state(self, agent: str) -> State:
-        """The state of ``agent`` (its owner, root, or a token scoped ``agent:NAME`` may use it)."""
-        return _ServiceState(self._transport, agent)
+    def delete_snapshot(self, name: str) -> None:
+        """Remove a sealed snapshot of the caller's (NotFoundError when there is none)."""
+        self._transport.request("DELETE", "/v1/snapshots/" + urllib.parse.quote(name, safe=""))
+
+    def state(self, agent: str, owner: int | None = None) -> State:
+        """The caller's own state of ``agent`` (every user has their own); ``owner``: another user's (root only)."""
+        return _ServiceState(self._transport, agent, owner)

@@ -67,14 +67,18 @@ def _strings(value: Any) -> list[str]:
 
 
 class _ServiceState(State):
-    """State through ``/v1/state/{agent}`` (scope ``sessions``; the agent's owner, root or an ``agent:NAME`` token)."""
+    """State through ``/v1/state/{agent}``: the caller's own store of the agent (``owner``: another user's, for root)."""
 
-    def __init__(self, transport: Transport, agent: str) -> None:
+    def __init__(self, transport: Transport, agent: str, owner: int | None = None) -> None:
         self._transport = transport
         self.agent = agent
+        self.owner = owner
 
     def __repr__(self) -> str:
-        return f"State(agent={self.agent!r})"
+        return f"State(agent={self.agent!r})" if self.owner is None else f"State(agent={self.agent!r}, owner={self.owner})"
+
+    def _query(self, **more: Any) -> dict[str, Any]:
+        return {"owner": self.owner, **more}
 
     def _path(self, key: str | None = None) -> str:
         """The route of the agent's state, or of one key (escaped)."""
@@ -83,22 +87,22 @@ class _ServiceState(State):
 
     def _get(self, key: str) -> tuple[bool, Any]:
         try:
-            return True, self._transport.request_object("GET", self._path(key)).get("value")
+            return True, self._transport.request_object("GET", self._path(key), query=self._query()).get("value")
         except NotFoundError:
             return False, None
 
     def _put(self, key: str, value: Any) -> None:
-        self._transport.request("PUT", self._path(key), {"value": value})
+        self._transport.request("PUT", self._path(key), {"value": value}, query=self._query())
 
     def _delete(self, key: str) -> bool:
         try:
-            self._transport.request("DELETE", self._path(key))
+            self._transport.request("DELETE", self._path(key), query=self._query())
             return True
         except NotFoundError:
             return False
 
     def _keys(self, prefix: str) -> list[str]:
-        return _strings(self._transport.request_object("GET", self._path(), query={"prefix": prefix or None}).get("keys"))
+        return _strings(self._transport.request_object("GET", self._path(), query=self._query(prefix=prefix or None)).get("keys"))
 
 
 class _GatewayState(State):

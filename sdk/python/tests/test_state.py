@@ -103,11 +103,12 @@ from openshell.client import Client
 from openshell.errors import AuthError
 c = Client()
 print("uid", os.getuid(), "peer", c.info().peer["uid"])
+print("own support-bot:", c.state("support-bot").get("shared"))
 try:
-    c.state("support-bot").get("shared")
+    c.state("support-bot", owner=0).get("shared")
     print("READ root's agent")
 except AuthError as e:
-    print("AuthError", e.status, e.slug)
+    print("AuthError", e.status, e.slug, e.field)
 own = c.state("nobody-bot")
 own.put("k", {"v": 1})
 print("own", own.get("k"))
@@ -115,14 +116,17 @@ print("own", own.get("k"))
 
 
 def test_another_uid_is_refused_roots_agent(service: Service, client: Client) -> None:
+    """Every user has their own store per agent name: uid 65534's support-bot is not root's, and root's is refused to it."""
     client.state(AGENT).put("shared", "root's")
     r = _as_nobody(service, NOBODY_CLIENT, [f"--groups={service.clients_gid}"])
     assert r.returncode == 0, r.stderr
     assert "uid 65534 peer 65534" in r.stdout
-    assert "AuthError 403 forbidden" in r.stdout and "READ" not in r.stdout
+    assert "own support-bot: None" in r.stdout
+    assert "AuthError 403 forbidden owner" in r.stdout and "READ" not in r.stdout
     assert "own {'v': 1}" in r.stdout
-    # Its own agent's state is its own: root may read it, as the service's administrator.
-    assert client.state("nobody-bot").get("k") == {"v": 1}
+    # Its own agent's state is its own: root may read it (owner=), as the service's administrator.
+    assert client.state("nobody-bot", owner=65534).get("k") == {"v": 1}
+    assert client.state("nobody-bot").get("k") is None  # root's own nobody-bot: another store
 
 
 def test_a_uid_outside_the_group_cannot_reach_the_socket(service: Service) -> None:
@@ -168,3 +172,9 @@ def test_snapshots_are_sealed_and_restore_into_a_new_session(service: Service, c
     with pytest.raises(NotFoundError) as other:
         service.token_client("nobody").start_session(runtime, restore=first.id)
     assert other.value.field == "restore"
+    with pytest.raises(NotFoundError):
+        service.token_client("nobody").delete_snapshot(taken.name)
+    client.delete_snapshot(taken.name)
+    assert not (sealed / f"{taken.name}.tar.zst.sealed").exists()
+    with pytest.raises(NotFoundError):
+        client.start_session(runtime, restore=taken.name)
