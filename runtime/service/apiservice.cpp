@@ -450,6 +450,14 @@ void ApiService::createSession(const std::shared_ptr<Call> &c)
         return;
     if (external.value_or(false) && command)
         return c->problem(400, "invalid-field", "a session with external_agent has no agent process, so no command", "command");
+    // A snapshot is unpacked in the service's own folder; moving it into a
+    // client's folder would take a copy made as the client, which is not
+    // there yet: refused before anything is staged.
+    if (restore && workspace)
+        return c->problem(400, "invalid-field",
+                          "restore starts a fresh workspace: a client's own folder (workspace) cannot be restored into through "
+                          "the service; leave out workspace",
+                          "workspace");
     if (external.value_or(false) && interactive.value_or(false))
         return c->problem(400, "invalid-field", "a session with external_agent has no agent process to read standard input",
                           "interactive");

@@ -374,6 +374,14 @@ private Q_SLOTS:
         }
         QVERIFY(QDir(QFileInfo(m_svc.store).absolutePath() + QStringLiteral("/restore")).isEmpty()); // nothing plain left
 
+        // Only into a fresh workspace: a client's own folder is refused at once.
+        QJsonObject intoFolder = externalSession();
+        intoFolder.insert(QStringLiteral("restore"), id);
+        intoFolder.insert(QStringLiteral("workspace"), m_svc.dir.path());
+        ApiResponse refused = m_svc.call("POST", "/v1/sessions", intoFolder);
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(json(refused).value(QStringLiteral("field")).toString(), QStringLiteral("workspace"));
+
         // Not for another uid: as if there were none.
         QJsonObject theirs = externalSession();
         theirs.insert(QStringLiteral("restore"), id);
