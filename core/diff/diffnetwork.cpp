@@ -137,11 +137,40 @@ void compareRule(const EgressRule &x, size_t ix, const EgressRule &y, size_t iy,
              optText(y.maxResponseSizeMb), {});
     if (!(x.rateLimit == y.rateLimit))
         push("rate_limit", rateEffect(x.rateLimit, y.rateLimit), rateText(x.rateLimit), rateText(y.rateLimit), {});
+    // Empty lists allow any method or path: more entries is looser only
+    // when the old list was not already "any".
+    auto listEffect = [](const std::vector<std::string> &a, const std::vector<std::string> &b) {
+        if (a.empty())
+            return Effect::Stricter; // any -> some
+        if (b.empty())
+            return Effect::Looser;
+        const bool more = minus(b, a).size() > 0;
+        const bool fewer = minus(a, b).size() > 0;
+        return more && !fewer ? Effect::Looser : fewer && !more ? Effect::Stricter : Effect::Unknown;
+    };
+    auto listText = [](const std::vector<std::string> &l) {
+        std::string t;
+        for (const auto &e : l)
+            t += (t.empty() ? "" : ", ") + e;
+        return l.empty() ? std::string("any") : "[" + t + "]";
+    };
+    if (x.allowedMethods() != y.allowedMethods())
+        push("methods", listEffect(x.allowedMethods(), y.allowedMethods()), listText(x.allowedMethods()),
+             listText(y.allowedMethods()), {});
+    if (x.paths != y.paths)
+        push("paths", listEffect(x.paths, y.paths), listText(x.paths), listText(y.paths), {});
+    if (x.inspected() != y.inspected())
+        push("inspect", y.inspected() ? Effect::Stricter : Effect::Looser, x.inspected() ? "true" : "false",
+             y.inspected() ? "true" : "false",
+             y.inspected() ? "each request is now read and decided" : "requests are now tunnelled unread");
+    if (x.caFile != y.caFile)
+        push("ca_file", Effect::Unknown, x.caFile.value_or("(host trust store)"), y.caFile.value_or("(host trust store)"),
+             "the origin is now trusted through another set of certificates");
 }
 
 bool hasLimits(const EgressRule &r)
 {
-    return r.rateLimit || r.maxRequestSizeKb || r.maxResponseSizeMb;
+    return r.rateLimit || r.maxRequestSizeKb || r.maxResponseSizeMb || !r.allowedMethods().empty() || !r.paths.empty();
 }
 
 // Pairs rules of the two versions: equal rules first (in order), then the

@@ -74,8 +74,9 @@ DecisionEngine::DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const 
         const auto vars = c.variables();
         const bool readsAddress = std::find(vars.begin(), vars.end(), Var::DestinationIp) != vars.end()
             || std::find(vars.begin(), vars.end(), Var::DestinationRegion) != vars.end();
-        compiled->byTrigger[static_cast<std::size_t>(p.trigger)].push_back(
-            {static_cast<int>(i), failsClosed, readsAddress, set, std::string_view(p.name), std::move(c)});
+        const bool readsContent = std::any_of(vars.begin(), vars.end(), [](Var v) { return isContentVar(v); });
+        compiled->byTrigger[static_cast<std::size_t>(p.trigger)].push_back({static_cast<int>(i), failsClosed,
+            readsAddress, readsContent, set, std::string_view(p.name), std::move(c)});
     }
     m_compiled = std::move(compiled);
 }
@@ -170,7 +171,7 @@ bool DecisionEngine::sandboxLayer(const Request &req, Decision &d) const
     return true;
 }
 
-bool DecisionEngine::networkLayer(const Request &req, const SessionState &session, Decision &d) const
+EgressQuery DecisionEngine::egressQuery(const Request &req)
 {
     EgressQuery q;
     q.identity = req.identity();
@@ -181,6 +182,30 @@ bool DecisionEngine::networkLayer(const Request &req, const SessionState &sessio
     q.protocol = req.get(Var::DestinationProtocol).toString();
     q.requestBytes = req.get(Var::RequestBytes).toInt();
     q.ts = req.ts.value_or(0.0);
+    if (const auto &m = req.get(Var::RequestMethod); m.isString()) {
+        q.method = m.toString();
+        const auto &path = req.get(Var::RequestPath);
+        q.path = path.isString() ? path.toString() : std::string("/");
+        // The path as sent, from the URL (scheme://authority/path?query).
+        if (const auto &url = req.get(Var::RequestUrl); url.isString()) {
+            const std::string &u = url.toString();
+            const auto scheme = u.find("://");
+            const auto slash = scheme == std::string::npos ? std::string::npos : u.find('/', scheme + 3);
+            if (slash != std::string::npos)
+                q.rawPath = u.substr(slash, u.find('?', slash) - slash);
+        }
+    }
+    return q;
+}
+
+int DecisionEngine::egressRule(const Request &req, const SessionState &session) const
+{
+    return m_network.decide(egressQuery(req), session).rule;
+}
+
+bool DecisionEngine::networkLayer(const Request &req, const SessionState &session, Decision &d) const
+{
+    const EgressQuery q = egressQuery(req);
     const auto v = m_network.decide(q, session);
     d.trace.push_back(layerEntry(Layer::Network, v.allowed, v.reason, v.rule));
     if (!v.allowed)
@@ -209,7 +234,7 @@ bool DecisionEngine::filesystemLayer(const Request &req, const SessionState &ses
     return v.allowed;
 }
 
-bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAddress) const
+bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAddress, bool stopAtContent) const
 {
     const RequestContext ctx(req, m_scorer);
     const auto &candidates = m_compiled->byTrigger[static_cast<std::size_t>(req.trigger)];
@@ -223,7 +248,7 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
     std::string failedError;
     const CompiledPolicy *decider = nullptr;
     for (const auto &cp : candidates) {
-        if (stopAtAddress && cp.readsAddress)
+        if ((stopAtAddress && cp.readsAddress) || (stopAtContent && cp.readsContent))
             return false;
         TraceEntry &t = d.trace.emplace_back();
         t.layer = Layer::Policy;
@@ -362,7 +387,8 @@ Decision DecisionEngine::evaluate(const Request &req, const SessionState &sessio
     return d;
 }
 
-std::optional<Decision> DecisionEngine::refusalWithoutAddress(const Request &req, const SessionState &session) const
+std::optional<Decision> DecisionEngine::refusalBefore(const Request &req, const SessionState &session, bool address,
+                                                      bool content) const
 {
     Decision d;
     d.owner = m_compiled;
@@ -373,11 +399,21 @@ std::optional<Decision> DecisionEngine::refusalWithoutAddress(const Request &req
     if (!networkLayer(req, session, d))
         return d;
     // Policies are first match wins: those before the first one that reads
-    // the address decide the same with any address, so a refusal among them
-    // is final; from that one on, only the address can tell.
-    if (!policyLayer(req, d, true) || d.proceeds())
+    // what is not known yet decide the same whatever it turns out to be, so
+    // a refusal among them is final; from that one on, only it can tell.
+    if (!policyLayer(req, d, address, content) || d.proceeds())
         return std::nullopt;
     return d;
+}
+
+std::optional<Decision> DecisionEngine::refusalWithoutAddress(const Request &req, const SessionState &session) const
+{
+    return refusalBefore(req, session, true, false);
+}
+
+std::optional<Decision> DecisionEngine::refusalBeforeRequests(const Request &req, const SessionState &session) const
+{
+    return refusalBefore(req, session, req.get(Var::DestinationIp).isNull(), true);
 }
 
 void DecisionEngine::commit(const Request &req, const Decision &d, SessionState &session) const

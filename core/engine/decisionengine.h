@@ -32,6 +32,8 @@ public:
     const PolicyDocument &document() const { return *m_doc; }
     const NetworkLayer &network() const { return m_network; }
     const FilesystemLayer &filesystem() const { return m_filesystem; }
+    // Whether any policy has this trigger.
+    bool hasPolicies(Trigger t) const { return !m_compiled->byTrigger[static_cast<std::size_t>(t)].empty(); }
     // Policies whose condition did not compile (they fail closed at run time).
     const std::vector<std::string> &invalidPolicies() const { return m_invalid; }
 
@@ -50,6 +52,17 @@ public:
     // destination_region); nullopt when the name may be looked up, after
     // which decide() runs in full with the address. Does not change the session.
     std::optional<Decision> refusalWithoutAddress(const Request &req, const SessionState &session) const;
+    // For a connection whose HTTP requests will each be decided (an
+    // inspected rule): the same, with the request's own variables
+    // (request.method, .path, .query, .url, .headers, .body, .content_type)
+    // unknown as well, and the address too when destination.ip is null. A
+    // refusal is final for every request the connection could carry;
+    // nullopt lets the connection open, and each request is then decided in
+    // full by decide(). Does not change the session.
+    std::optional<Decision> refusalBeforeRequests(const Request &req, const SessionState &session) const;
+    // The egress rule the network layer would match for a derived request
+    // (-1: none), whether it allows or not; without changing the session.
+    int egressRule(const Request &req, const SessionState &session) const;
 
 private:
     // What the policy loop needs, kept together so that evaluating a long
@@ -59,17 +72,23 @@ private:
         int index;
         bool failsClosed; // block, escalate and redact count an evaluation error as a match
         bool readsAddress; // reads destination.ip or destination_region (known only after DNS)
+        bool readsContent; // reads an inspected request's variables (known only per request)
         pii::PiiTypeSet pii;
         std::string_view name;
         cond::Condition condition;
     };
 
+    static EgressQuery egressQuery(const Request &req);
+    // The refusal before the address (address) or the request's own
+    // variables (content) are known; see refusalWithoutAddress.
+    std::optional<Decision> refusalBefore(const Request &req, const SessionState &session, bool address,
+                                          bool content) const;
     bool sandboxLayer(const Request &req, Decision &d) const;
     bool networkLayer(const Request &req, const SessionState &session, Decision &d) const;
     bool filesystemLayer(const Request &req, const SessionState &session, Decision &d) const;
     // False when it stopped, undecided, at a policy that reads the address
     // (only with stopAtAddress).
-    bool policyLayer(const Request &req, Decision &d, bool stopAtAddress = false) const;
+    bool policyLayer(const Request &req, Decision &d, bool stopAtAddress = false, bool stopAtContent = false) const;
     static void decideBy(const Policy &p, int index, Decision &d);
     std::optional<std::string> redacted(const Request &req, pii::PiiTypeSet types) const;
     double requestTime(const Request &req, const SessionState &session) const;

@@ -1,5 +1,8 @@
 #include "networklayer.h"
 
+#include "util/httppath.h"
+#include "util/strings.h"
+
 #include "engine/sessionstate.h"
 
 #include <algorithm>
@@ -43,6 +46,8 @@ NetworkLayer::NetworkLayer(const NetworkGuardian &config) : m_config(config)
         if (r.maxRequestSizeKb)
             cr.maxRequestBytes = static_cast<std::int64_t>(std::llround(*r.maxRequestSizeKb * 1024.0));
         cr.rate = r.rateLimit;
+        cr.methods = r.allowedMethods();
+        cr.paths = r.paths;
         m_rules.push_back(std::move(cr));
     }
     for (const auto &[name, entries] : config.regions) {
@@ -97,6 +102,37 @@ std::string NetworkLayer::regionOf(const std::string &host, const std::optional<
     return {};
 }
 
+std::optional<std::string> NetworkLayer::requestRefusal(const Rule &r, int index, const EgressQuery &q)
+{
+    if (!q.method)
+        return std::nullopt;
+    const std::string rule = "rule " + std::to_string(index);
+    if (!r.methods.empty() && std::find(r.methods.begin(), r.methods.end(), *q.method) == r.methods.end()) {
+        std::string list;
+        for (const auto &m : r.methods)
+            list += (list.empty() ? "" : ", ") + m;
+        return "method " + *q.method + " is not allowed by " + rule + " (methods: " + list + ")";
+    }
+    if (r.paths.empty())
+        return std::nullopt;
+    const std::string path = q.path.value_or("/");
+    if (auto why = http::pathAmbiguity(path))
+        return "path '" + path + "' holds " + *why + "; " + rule + " allows only paths in normal form";
+    if (q.rawPath) {
+        std::string lower = toLowerAscii(*q.rawPath);
+        if (lower.find("%2f") != std::string::npos || lower.find("%5c") != std::string::npos)
+            return "path '" + *q.rawPath + "' encodes a slash or backslash; " + rule
+                + " allows only paths in normal form";
+    }
+    for (const auto &p : r.paths)
+        if (http::pathGlobMatches(p, path))
+            return std::nullopt;
+    std::string list;
+    for (const auto &p : r.paths)
+        list += (list.empty() ? "" : ", ") + p;
+    return "path '" + path + "' is not allowed by " + rule + " (paths: " + list + ")";
+}
+
 EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &session) const
 {
     EgressVerdict v;
@@ -118,6 +154,8 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
     int allowing = -1;
     HostMatch how = HostMatch::None;
     std::string nearMiss;
+    std::optional<std::string> requestRefused;
+    int requestRule = -1;
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         const Rule &r = m_rules[i];
         HostMatch best = HostMatch::None;
@@ -136,6 +174,16 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
         const bool portOk = std::find(r.ports.begin(), r.ports.end(), q.port) != r.ports.end();
         const bool protoOk = protocolName(r.protocol) == q.protocol;
         if (toolOk && portOk && protoOk) {
+            // For one HTTP request, a rule whose methods or paths refuse it
+            // is passed over: rules for one host are alternatives, and the
+            // first refusal is the reason when no later rule allows.
+            if (auto why = requestRefusal(r, static_cast<int>(i), q)) {
+                if (!requestRefused) {
+                    requestRefused = std::move(why);
+                    requestRule = static_cast<int>(i);
+                }
+                continue;
+            }
             // A rule naming the host exactly wins over an earlier pattern:
             // it is the more specific statement (and the only one that may
             // let a private address through).
@@ -174,6 +222,12 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
                 return v;
             }
         }
+    } else if (requestRefused) {
+        // A rule names this destination but none of them allows the request,
+        // whatever default_policy says.
+        v.rule = requestRule;
+        v.reason = std::move(*requestRefused);
+        return v;
     } else if (m_config.defaultPolicy == DefaultPolicy::DenyAll) {
         v.reason = "no rule allows " + what + "; default_policy deny-all" + (nearMiss.empty() ? "" : " (" + nearMiss + ")");
         return v;

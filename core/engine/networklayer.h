@@ -24,6 +24,11 @@ struct EgressQuery
     std::string protocol; // https, http, tcp, smtp
     std::int64_t requestBytes = 0;
     double ts = 0;
+    // One inspected HTTP request (null for a connection decided as a whole):
+    // checked against the allowing rule's methods and paths.
+    std::optional<std::string> method;
+    std::optional<std::string> path;    // decoded
+    std::optional<std::string> rawPath; // as sent, when known
 };
 
 struct EgressVerdict
@@ -64,7 +69,11 @@ private:
         Protocol protocol;
         std::optional<std::int64_t> maxRequestBytes;
         std::optional<RateLimit> rate;
+        std::vector<std::string> methods; // empty: any
+        std::vector<std::string> paths;   // empty: any
     };
+    // Why the rule refuses this HTTP request (method, path), or nullopt.
+    static std::optional<std::string> requestRefusal(const Rule &r, int index, const EgressQuery &q);
     static HostPattern compilePattern(const std::string &text);
     static HostMatch match(const HostPattern &p, const std::string &host, const std::optional<net::IpAddress> &ip);
 

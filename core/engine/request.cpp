@@ -103,6 +103,61 @@ private:
     Request &m_r;
 };
 
+// A request that gives any of the inspected request's variables is one HTTP
+// request as the guardian sees it: the others get the values such a request
+// has (GET /, no query, no headers, an empty body), so a condition reads the
+// same types in `osctl eval` as at run time. Header names are lower-case
+// there, and content_type is the Content-Type header's.
+bool completeInspected(Request &r, std::string &error)
+{
+    bool any = false;
+    for (const auto &vi : allVars())
+        if (isContentVar(vi.var) && r.has(vi.var) && !r.get(vi.var).isNull())
+            any = true;
+    if (!any)
+        return true;
+    auto fill = [&](Var v, Value def) {
+        if (!r.has(v) || r.get(v).isNull())
+            r.set(v, std::move(def));
+    };
+    fill(Var::RequestMethod, Value("GET"));
+    fill(Var::RequestPath, Value("/"));
+    fill(Var::RequestQuery, Value(ValueMap{}));
+    fill(Var::RequestBody, Value(""));
+    if (r.has(Var::RequestHeaders) && !r.get(Var::RequestHeaders).isNull()) {
+        for (const auto &[name, value] : r.get(Var::RequestHeaders).toMap()) {
+            for (char c : name)
+                if (c >= 'A' && c <= 'Z') {
+                    error = "'request.headers' names must be lower-case ('" + name + "')";
+                    return false;
+                }
+            if (!value.isString()) {
+                error = "'request.headers." + name + "' must be a string";
+                return false;
+            }
+        }
+    } else {
+        r.set(Var::RequestHeaders, Value(ValueMap{}));
+    }
+    if (!r.has(Var::RequestContentType) || r.get(Var::RequestContentType).isNull()) {
+        const Value &ct = r.get(Var::RequestHeaders).member("content-type");
+        r.set(Var::RequestContentType, ct.isString() ? ct : Value());
+    }
+    if (!r.has(Var::RequestUrl) || r.get(Var::RequestUrl).isNull()) {
+        const std::string scheme = r.get(Var::DestinationProtocol).toString() == "http" ? "http" : "https";
+        const std::int64_t port = r.get(Var::DestinationPort).toInt();
+        const std::string &host = r.get(Var::DestinationHost).toString();
+        std::string url = scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host);
+        if (port != (scheme == "http" ? 80 : 443))
+            url += ":" + std::to_string(port);
+        url += r.get(Var::RequestPath).toString();
+        r.set(Var::RequestUrl, Value(std::move(url)));
+    }
+    if (!r.has(Var::RequestBytes) || r.get(Var::RequestBytes).toInt() == 0)
+        r.set(Var::RequestBytes, Value(static_cast<std::int64_t>(r.get(Var::RequestBody).toString().size())));
+    return true;
+}
+
 } // namespace
 
 Value valueFromJson(const QJsonValue &v) { return fromJsonValueImpl(v); }
@@ -169,7 +224,7 @@ std::optional<Request> Request::fromJson(std::string_view json, std::string &err
     if (!p.object(root, "tool", {"name", "args", "calls_in_last_minute", "server"}, tool)
         || !p.object(root, "session", {"id", "total_cost", "tool_calls", "elapsed_seconds"}, session)
         || !p.object(root, "destination", {"host", "ip", "port", "protocol"}, dest)
-        || !p.object(root, "request", {"bytes"}, req)
+        || !p.object(root, "request", {"bytes", "method", "path", "query", "url", "headers", "body", "content_type"}, req)
         || !p.object(root, "file", {"path", "operation", "size", "extension", "target", "expanded_size"}, file)
         || !p.field(tool, "name", Var::ToolName, VarType::String, "tool.name")
         || !p.field(tool, "args", Var::ToolArgs, VarType::Map, "tool.args")
@@ -187,6 +242,13 @@ std::optional<Request> Request::fromJson(std::string_view json, std::string &err
         || !p.field(dest, "protocol", Var::DestinationProtocol, VarType::String, "destination.protocol")
         || !p.field(root, "destination_region", Var::DestinationRegion, VarType::String, "destination_region")
         || !p.field(req, "bytes", Var::RequestBytes, VarType::Int, "request.bytes")
+        || !p.field(req, "method", Var::RequestMethod, VarType::String, "request.method")
+        || !p.field(req, "path", Var::RequestPath, VarType::String, "request.path")
+        || !p.field(req, "query", Var::RequestQuery, VarType::Map, "request.query")
+        || !p.field(req, "url", Var::RequestUrl, VarType::String, "request.url")
+        || !p.field(req, "headers", Var::RequestHeaders, VarType::Map, "request.headers")
+        || !p.field(req, "body", Var::RequestBody, VarType::String, "request.body")
+        || !p.field(req, "content_type", Var::RequestContentType, VarType::String, "request.content_type")
         || !p.field(file, "path", Var::FilePath, VarType::String, "file.path")
         || !p.field(file, "operation", Var::FileOperation, VarType::String, "file.operation")
         || !p.field(file, "size", Var::FileSize, VarType::Int, "file.size")
@@ -232,6 +294,8 @@ std::optional<Request> Request::fromJson(std::string_view json, std::string &err
             r.vars[static_cast<std::size_t>(Var::DestinationProtocol)] = Value("https");
         if (!r.has(Var::RequestBytes))
             r.vars[static_cast<std::size_t>(Var::RequestBytes)] = Value(std::int64_t(0));
+        if (!completeInspected(r, error))
+            return std::nullopt;
         break;
     case Trigger::FileAccess: {
         if (!require(Var::FilePath, "file.path") || !require(Var::FileOperation, "file.operation"))

@@ -41,6 +41,29 @@ std::string_view defaultPolicyName(DefaultPolicy v)
     return v == DefaultPolicy::DenyAll ? "deny-all" : "allow-all";
 }
 
+std::string_view accessName(Access v)
+{
+    switch (v) {
+    case Access::ReadOnly: return "read-only";
+    case Access::ReadWrite: return "read-write";
+    case Access::Full: return "full";
+    }
+    return {};
+}
+
+const std::vector<std::string> &accessMethods(Access v)
+{
+    static const std::vector<std::string> readOnly{"GET", "HEAD", "OPTIONS"};
+    static const std::vector<std::string> readWrite{"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"};
+    static const std::vector<std::string> any;
+    switch (v) {
+    case Access::ReadOnly: return readOnly;
+    case Access::ReadWrite: return readWrite;
+    case Access::Full: return any;
+    }
+    return any;
+}
+
 std::string_view protocolName(Protocol v)
 {
     switch (v) {

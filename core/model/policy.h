@@ -73,6 +73,14 @@ struct RateLimit
     }
 };
 
+// What an inspected rule lets through, as shorthand for methods:
+// read-only is GET, HEAD and OPTIONS; read-write adds POST, PUT, PATCH and
+// DELETE; full is any method.
+enum class Access : std::uint8_t { ReadOnly, ReadWrite, Full };
+std::string_view accessName(Access v);
+// The methods an access level allows (empty for full: any).
+const std::vector<std::string> &accessMethods(Access v);
+
 struct EgressRule
 {
     std::string tool;
@@ -83,16 +91,37 @@ struct EgressRule
     std::optional<double> maxRequestSizeKb;
     std::optional<double> maxResponseSizeMb;
     std::optional<RateLimit> rateLimit;
+    // HTTP request rules (inspected rules only; docs/network-guardian.md).
+    std::vector<std::string> methods; // upper-case; empty: any (or as access says)
+    std::vector<std::string> paths;   // globs on the decoded path: '*' within a segment, '**' across
+    std::optional<Access> access;
+    std::optional<bool> inspectSet;   // as written
+    std::optional<std::string> caFile; // upstream trust for this rule instead of the host's store
     Locations loc;
     std::vector<SourcePos> hostPos; // one per allowed host
+    std::vector<SourcePos> methodPos, pathPos; // one per entry
 
     bool tlsRequired() const { return tlsRequiredSet.value_or(protocol == Protocol::Https); }
+    // Whether the guardian reads this rule's HTTP requests: http and https
+    // rules are inspected unless they say inspect: false.
+    bool inspected() const
+    {
+        return (protocol == Protocol::Https || protocol == Protocol::Http) && inspectSet.value_or(true);
+    }
+    // The methods allowed: methods when given, otherwise access's; empty: any.
+    std::vector<std::string> allowedMethods() const
+    {
+        if (!methods.empty())
+            return methods;
+        return access ? accessMethods(*access) : std::vector<std::string>{};
+    }
     friend bool operator==(const EgressRule &a, const EgressRule &b)
     {
         return a.tool == b.tool && a.allowedHosts == b.allowedHosts && a.allowedPorts == b.allowedPorts
             && a.protocol == b.protocol && a.tlsRequired() == b.tlsRequired()
             && a.maxRequestSizeKb == b.maxRequestSizeKb && a.maxResponseSizeMb == b.maxResponseSizeMb
-            && a.rateLimit == b.rateLimit;
+            && a.rateLimit == b.rateLimit && a.allowedMethods() == b.allowedMethods() && a.paths == b.paths
+            && a.inspected() == b.inspected() && a.caFile == b.caFile;
     }
 };
 

@@ -24,7 +24,8 @@ const std::vector<std::string_view> &PolicyLoader::keysOf(Section s)
                                                        "regions"};
     static const std::vector<std::string_view> egress{"tool", "allowed_hosts", "allowed_ports", "protocol",
                                                       "tls_required", "max_request_size_kb",
-                                                      "max_response_size_mb", "rate_limit"};
+                                                      "max_response_size_mb", "rate_limit", "methods", "paths",
+                                                      "access", "inspect", "ca_file"};
     static const std::vector<std::string_view> filesystem{"workspace", "rules", "strict_path_validation",
                                                           "audit_all_operations"};
     static const std::vector<std::string_view> access{"path", "permissions", "source", "allowed_extensions",
@@ -56,6 +57,7 @@ constexpr std::string_view kIsolation[] = {"gvisor", "firecracker", "container"}
 constexpr std::string_view kCleanup[] = {"destroy", "snapshot", "preserve"};
 constexpr std::string_view kDefaultPolicy[] = {"deny-all", "allow-all"};
 constexpr std::string_view kProtocol[] = {"https", "http", "tcp", "smtp"};
+constexpr std::string_view kAccess[] = {"read-only", "read-write", "full"};
 constexpr std::string_view kPermission[] = {"read", "write", "read-write"};
 constexpr std::string_view kAction[] = {"allow", "log", "block", "redact", "throttle", "escalate"};
 constexpr std::string_view kLogLevel[] = {"debug", "info", "warning", "critical"};
@@ -313,6 +315,27 @@ private:
                 e.maxRequestSizeKb = r.positiveNumber(v, "max_request_size_kb");
             } else if (key == "max_response_size_mb") {
                 e.maxResponseSizeMb = r.positiveNumber(v, "max_response_size_mb");
+            } else if (key == "methods") {
+                r.sequence(v, "methods", [&](const Node &item) {
+                    if (auto s = r.string(item, "methods entry")) {
+                        e.methods.push_back(*s);
+                        e.methodPos.push_back(item.pos);
+                    }
+                });
+            } else if (key == "paths") {
+                r.sequence(v, "paths", [&](const Node &item) {
+                    if (auto s = r.string(item, "paths entry")) {
+                        e.paths.push_back(*s);
+                        e.pathPos.push_back(item.pos);
+                    }
+                });
+            } else if (key == "access") {
+                if (auto a = r.enumeration(v, "access", kAccess))
+                    e.access = static_cast<Access>(*a);
+            } else if (key == "inspect") {
+                e.inspectSet = r.boolean(v, "inspect");
+            } else if (key == "ca_file") {
+                e.caFile = r.string(v, "ca_file");
             } else if (key == "rate_limit") {
                 if (auto s = r.string(v, "rate_limit")) {
                     e.rateLimit = RateLimit::parse(*s);

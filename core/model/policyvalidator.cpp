@@ -4,6 +4,7 @@
 #include "model/scalarmap.h"
 #include "pii/piitype.h"
 #include "util/netaddr.h"
+#include "util/httppath.h"
 #include "util/strings.h"
 
 #include <QDir>
@@ -147,6 +148,65 @@ private:
             diag("E040", Severity::Error, pos, "invalid host name '" + h + "'");
     }
 
+    // methods, paths, access, inspect and ca_file: what an inspected rule
+    // checks in each HTTP request (docs/network-guardian.md).
+    void httpRules(const EgressRule &r)
+    {
+        const bool http = r.protocol == Protocol::Https || r.protocol == Protocol::Http;
+        if (r.inspectSet && !http)
+            diag("E093", Severity::Error, r.loc.keyPos("inspect"),
+                 "inspect applies to http and https rules; a " + std::string(protocolName(r.protocol))
+                     + " connection is never read");
+        for (const char *key : {"methods", "paths", "access"}) {
+            if (!r.loc.has(key) || r.inspected())
+                continue;
+            diag("E093", Severity::Error, r.loc.keyPos(key),
+                 std::string(key) + " needs the guardian to read each request, which this rule does not ("
+                     + (http ? std::string("inspect: false") : "protocol " + std::string(protocolName(r.protocol)))
+                     + ")");
+        }
+        if (r.access && !r.methods.empty())
+            diag("E091", Severity::Error, r.loc.keyPos("access"),
+                 "access and methods both say which methods are allowed; keep one");
+        for (std::size_t i = 0; i < r.methods.size(); ++i) {
+            const std::string &m = r.methods[i];
+            const SourcePos pos = i < r.methodPos.size() ? r.methodPos[i] : r.loc.valuePos("methods");
+            const bool token = !m.empty() && std::all_of(m.begin(), m.end(), [](char c) {
+                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            });
+            const std::string upper = [&] {
+                std::string u = m;
+                for (char &c : u)
+                    c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+                return u;
+            }();
+            if (!token)
+                diag("E090", Severity::Error, pos, "'" + m + "' is not an HTTP method");
+            else if (upper != m)
+                diag("E090", Severity::Error, pos, "HTTP methods are case-sensitive and upper-case: '" + upper + "'",
+                     upper);
+            else if (m == "CONNECT")
+                diag("E090", Severity::Error, pos, "CONNECT is how a tunnel opens, not a request an origin serves");
+        }
+        for (std::size_t i = 0; i < r.paths.size(); ++i) {
+            std::string why;
+            if (!http::isValidPathGlob(r.paths[i], &why))
+                diag("E092", Severity::Error, i < r.pathPos.size() ? r.pathPos[i] : r.loc.valuePos("paths"),
+                     "paths entry '" + r.paths[i] + "' " + why);
+        }
+        if (r.loc.has("paths") && r.paths.empty())
+            diag("E092", Severity::Error, r.loc.valuePos("paths"), "paths is empty: the rule allows nothing");
+        if (r.loc.has("methods") && r.methods.empty())
+            diag("E090", Severity::Error, r.loc.valuePos("methods"), "methods is empty: the rule allows nothing");
+        if (r.caFile) {
+            if (r.protocol != Protocol::Https || !r.inspected())
+                diag("E094", Severity::Error, r.loc.keyPos("ca_file"),
+                     "ca_file is the trust for an inspected https rule's origin; this rule opens no TLS of its own");
+            else if (r.caFile->empty())
+                diag("E094", Severity::Error, r.loc.valuePos("ca_file"), "ca_file is empty");
+        }
+    }
+
     void network()
     {
         const auto &n = m_doc.network;
@@ -183,11 +243,16 @@ private:
             if (r.protocol == Protocol::Http && r.tlsRequiredSet && *r.tlsRequiredSet)
                 diag("E047", Severity::Error, r.loc.valuePos("tls_required"),
                      "protocol http is plain text and cannot require TLS; use protocol: https", "https");
+            httpRules(r);
             std::string key = r.tool + "|" + std::string(protocolName(r.protocol));
             for (const auto &h : r.allowedHosts)
                 key += "|" + h;
             for (int p : r.allowedPorts)
                 key += "|" + std::to_string(p);
+            for (const auto &m : r.allowedMethods())
+                key += "|m:" + m;
+            for (const auto &p : r.paths)
+                key += "|p:" + p;
             if (auto [it, fresh] = seenRules.emplace(key, r.loc.pos); !fresh)
                 diag("W050", Severity::Warning, r.loc.pos,
                      "duplicate egress rule (same tool, hosts, ports and protocol as line "
@@ -340,6 +405,26 @@ private:
         return m_tree->positionOf(off);
     }
 
+    // A network_egress policy reading an inspected request's variables sees
+    // null on connections no request of which is read.
+    void contentOfUninspected(const Policy &p, const std::vector<Var> &vars)
+    {
+        const auto it = std::find_if(vars.begin(), vars.end(), [](Var v) { return isContentVar(v); });
+        if (it == vars.end())
+            return;
+        std::string rules;
+        for (std::size_t i = 0; i < m_doc.network.rules.size(); ++i)
+            if (m_doc.network.rules[i].inspectSet == false)
+                rules += (rules.empty() ? "" : ", ") + std::to_string(i);
+        if (rules.empty())
+            return;
+        diag("W095", Severity::Warning, conditionPos(p, 0),
+             "policy '" + p.name + "' reads " + std::string(varInfo(*it).name)
+                 + ", which is null on connections whose requests are not read (rule"
+                 + (rules.find(',') == std::string::npos ? " " : "s ") + rules
+                 + ": inspect: false); compare it with null to decide those");
+    }
+
     void policies()
     {
         std::map<std::string, SourcePos> names;
@@ -403,6 +488,8 @@ private:
             }
             if (!c.isValid())
                 continue;
+            if (p.trigger == Trigger::NetworkEgress)
+                contentOfUninspected(p, c.variables());
             const auto constant = c.constantValue();
             if (constant && !*constant)
                 diag("W068", Severity::Warning, conditionPos(p, 0),

@@ -299,6 +299,22 @@ private:
             key("rate_limit");
             e.text(r.rateLimit->text);
         }
+        if (!r.methods.empty())
+            strings("methods", r.methods);
+        if (!r.paths.empty())
+            strings("paths", r.paths);
+        if (r.access) {
+            key("access");
+            e.text(accessName(*r.access));
+        }
+        if (r.inspectSet) {
+            key("inspect");
+            e.boolean(*r.inspectSet);
+        }
+        if (r.caFile) {
+            key("ca_file");
+            e.text(*r.caFile);
+        }
         e.endMap();
     }
 

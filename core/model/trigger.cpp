@@ -23,6 +23,13 @@ constexpr std::array<VarInfo, kVarCount> kVars = {{
     {Var::DestinationProtocol, "destination.protocol", VarType::String, false},
     {Var::DestinationRegion, "destination_region", VarType::String, true},
     {Var::RequestBytes, "request.bytes", VarType::Int, false},
+    {Var::RequestMethod, "request.method", VarType::String, true},
+    {Var::RequestPath, "request.path", VarType::String, true},
+    {Var::RequestQuery, "request.query", VarType::Map, true},
+    {Var::RequestUrl, "request.url", VarType::String, true},
+    {Var::RequestHeaders, "request.headers", VarType::Map, true},
+    {Var::RequestBody, "request.body", VarType::String, true},
+    {Var::RequestContentType, "request.content_type", VarType::String, true},
     {Var::FilePath, "file.path", VarType::String, false},
     {Var::FileOperation, "file.operation", VarType::String, false},
     {Var::FileSize, "file.size", VarType::Int, false},
@@ -67,6 +74,11 @@ std::optional<Var> varFromName(std::string_view dottedName)
     return std::nullopt;
 }
 
+bool isContentVar(Var v)
+{
+    return v >= Var::RequestMethod && v <= Var::RequestContentType;
+}
+
 bool triggerProvides(Trigger t, Var v)
 {
     if (isSessionVar(v))
@@ -81,7 +93,7 @@ bool triggerProvides(Trigger t, Var v)
     case Trigger::NetworkEgress:
         return v == Var::DestinationHost || v == Var::DestinationIp || v == Var::DestinationPort
             || v == Var::DestinationProtocol || v == Var::DestinationRegion || v == Var::RequestBytes
-            || v == Var::ToolName;
+            || v == Var::ToolName || isContentVar(v);
     case Trigger::FileAccess:
         return v == Var::FilePath || v == Var::FileOperation || v == Var::FileSize || v == Var::FileExtension;
     }

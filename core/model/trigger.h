@@ -34,12 +34,19 @@ enum class Var : std::uint8_t {
     DestinationProtocol,   // destination.protocol       string
     DestinationRegion,     // destination_region         string (null when no region matches)
     RequestBytes,          // request.bytes              int
+    RequestMethod,         // request.method             string (null unless the request is inspected)
+    RequestPath,           // request.path               string (decoded; null unless inspected)
+    RequestQuery,          // request.query              map (decoded; null unless inspected)
+    RequestUrl,            // request.url                string (null unless inspected)
+    RequestHeaders,        // request.headers            map (lower-case names; null unless inspected)
+    RequestBody,           // request.body               string (null unless inspected)
+    RequestContentType,    // request.content_type       string (null without inspection or Content-Type)
     FilePath,              // file.path                  string
     FileOperation,         // file.operation             string
     FileSize,              // file.size                  int
     FileExtension,         // file.extension             string
 };
-inline constexpr int kVarCount = 20;
+inline constexpr int kVarCount = 27;
 
 // Static type of a variable, for the condition checker.
 enum class VarType : std::uint8_t { String, Int, Float, Map };
@@ -58,5 +65,9 @@ std::optional<Var> varFromName(std::string_view dottedName);
 
 // Whether the trigger provides the variable (spec section 5 table).
 bool triggerProvides(Trigger t, Var v);
+// The variables only an inspected HTTP request has (request.method and the
+// rest of the request line, headers and body): null for a tunnel, a tcp or
+// smtp connection, and a connection that is decided before its requests.
+bool isContentVar(Var v);
 
 } // namespace osh

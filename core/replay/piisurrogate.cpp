@@ -157,12 +157,12 @@ std::string piiSurrogate(pii::PiiType type, int index)
     return "[REDACTED]";
 }
 
-std::optional<std::string> surrogateRequestJson(const Request &request)
+std::optional<std::string> surrogateRequestJson(const Request &request, std::bitset<kVarCount> only)
 {
     Surrogator s;
     Request copy = request;
     for (std::size_t i = 0; i < copy.vars.size(); ++i)
-        if (copy.given.test(i))
+        if (copy.given.test(i) && (only.none() || only.test(i)))
             copy.vars[i] = s.value(copy.vars[i]);
     if (copy.linkTarget)
         copy.linkTarget = s.text(*copy.linkTarget);

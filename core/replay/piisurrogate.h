@@ -27,7 +27,10 @@ namespace osh::replay {
 // string's surrogate would not be classified as the original type (the
 // caller then stores no request: replay falls back to the redacted
 // parameters and flags the action approximate).
-std::optional<std::string> surrogateRequestJson(const Request &request);
+// only: the variables whose PII is replaced (empty: all of them); the
+// network guardian keeps the destination as it was (an address is what the
+// decision is about there, not a person's data).
+std::optional<std::string> surrogateRequestJson(const Request &request, std::bitset<kVarCount> only = {});
 
 // The surrogate of the index-th distinct value of a type (exposed for tests).
 std::string piiSurrogate(pii::PiiType type, int index);

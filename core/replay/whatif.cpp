@@ -352,11 +352,14 @@ std::optional<std::string> WhatIf::approximateRequest(std::string_view type, std
         }
         r.insert(QStringLiteral("response"), text("text"));
     } else if (type == "data_output") {
-        if (!text("text").isString()) {
+        // The gateway records {"text": ...}; the network guardian, for a
+        // response it read, the request as decided ({"output": ...}).
+        const QJsonValue out = text("text").isString() ? text("text") : text("output");
+        if (!out.isString()) {
             why = "the output was not recorded (only its decision)";
             return std::nullopt;
         }
-        r.insert(QStringLiteral("output"), text("text"));
+        r.insert(QStringLiteral("output"), out);
         if (!tool.empty())
             r.insert(QStringLiteral("tool"), QJsonObject{{QStringLiteral("name"), toolName}});
     } else if (type == "file_access") {
@@ -419,8 +422,11 @@ std::optional<WhatIfResult> WhatIf::run(const AuditStore &store, const std::stri
                 p.request = std::string(r.request);
             } else if (auto req = approximateRequest(r.type, r.tool, r.parameters, r.ts, p.why)) {
                 p.request = std::move(*req);
-                // The guardian's own record is the request as decided.
-                p.approximate = r.type != "network_egress";
+                // The guardian's own record is the request as decided; of an
+                // inspected HTTP request (it has a method) the audit keeps
+                // redacted text, hidden credentials and the first 16 KiB of
+                // the body, so conditions on them are approximate.
+                p.approximate = r.type != "network_egress" || r.parameters.find("\"method\":") != std::string_view::npos;
             }
             pipeline.add(std::move(p));
             return true;

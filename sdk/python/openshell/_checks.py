@@ -127,10 +127,25 @@ def _is_region_entry(text: str) -> bool:
     return _is_ip(text) or _is_cidr(text) or _is_host_name(text.removeprefix("*."))
 
 
+_HTTP_METHOD = re.compile(r"[A-Z0-9_-]+")
+
+
 def _is_rate_limit(text: str) -> bool:
     """``N/second``, ``N/minute``, ``N/hour`` or ``N/day`` with 0 < N < 2**63."""
     match = _RATE_LIMIT.fullmatch(text)
     return match is not None and 0 < int(match.group(1)) < 2**63
+
+
+def _is_http_method(text: str) -> bool:
+    """An upper-case method token other than CONNECT (``GET``, ``POST``, ``PROPFIND``)."""
+    return _HTTP_METHOD.fullmatch(text) is not None and text != "CONNECT"
+
+
+def _is_path_glob(text: str) -> bool:
+    """A ``paths`` glob: starts with '/', no whitespace, '?', '#' or '%', ``**`` only as a whole segment."""
+    if not text.startswith("/") or any(c in text for c in "?#%") or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in text):
+        return False
+    return all(seg == "**" or "**" not in seg for seg in text.split("/"))
 
 
 def _is_absolute_path(text: str) -> bool:

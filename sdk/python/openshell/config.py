@@ -43,7 +43,9 @@ from ._checks import (
     _is_extension,
     _is_host_name,
     _is_host_pattern,
+    _is_http_method,
     _is_ip,
+    _is_path_glob,
     _is_rate_limit,
     _is_region_entry,
     _is_tool_name,
@@ -80,6 +82,7 @@ ISOLATIONS = ("gvisor", "firecracker", "container")
 CLEANUP_POLICIES = ("destroy", "snapshot", "preserve")
 DEFAULT_POLICIES = ("deny-all", "allow-all")
 PROTOCOLS = ("https", "http", "tcp", "smtp")
+ACCESS_LEVELS = ("read-only", "read-write", "full")
 PERMISSIONS = ("read", "write", "read-write")
 TRIGGERS = ("tool_call", "data_output", "agent_response", "network_egress", "file_access")
 LOG_LEVELS = ("debug", "info", "warning", "critical")
@@ -200,6 +203,13 @@ class EgressRule(_Section):
         max_request_size_kb: bytes sent per connection, in KiB (> 0).
         max_response_size_mb: bytes received per connection, in MiB (> 0).
         rate_limit: connections per window, ``N/second``, ``N/minute``, ``N/hour`` or ``N/day``.
+        methods: HTTP methods each request may use (upper-case; None: any).
+        paths: globs the decoded request path must match (``'/v1/**'``; None: any).
+        access: ``read-only``, ``read-write`` or ``full``, shorthand for methods.
+        inspect: None means true: http and https requests are read and
+            decided one by one; False tunnels them unread.
+        ca_file: PEM file (relative to the policy's folder) the guardian
+            trusts for this rule's origin instead of the host's store.
     """
 
     tool: str = _field(check=_Text(nonblank=True))
@@ -220,8 +230,30 @@ class EgressRule(_Section):
         default=None,
         check=_Optional(_Text(valid=_is_rate_limit, must="must be N/second, N/minute, N/hour or N/day with N > 0")),
     )
+    methods: list[str] | None = _field(
+        default=None,
+        check=_Optional(_List(_Text(valid=_is_http_method, must="is not an upper-case HTTP method"), nonempty=True)),
+    )
+    paths: list[str] | None = _field(
+        default=None,
+        check=_Optional(_List(_Text(valid=_is_path_glob, must="is not a path glob starting with '/'"), nonempty=True)),
+    )
+    access: str | None = _field(default=None, check=_Optional(_Choice(ACCESS_LEVELS)))
+    inspect: bool | None = _field(default=None, check=_Optional(_Bool()))
+    ca_file: str | None = _field(default=None, check=_Optional(_Text(nonblank=True)))
 
     def _check(self) -> None:
+        if self.methods is not None and self.access is not None:
+            raise _ValueError("access", "access and methods both say which methods are allowed; keep one")
+        http = self.protocol in ("http", "https")
+        if self.inspect is not None and not http:
+            raise _ValueError("inspect", "inspect applies to http and https rules")
+        read = http and self.inspect is not False
+        for name in ("methods", "paths", "access"):
+            if getattr(self, name) is not None and not read:
+                raise _ValueError(name, name + " needs the guardian to read each request, which this rule does not")
+        if self.ca_file is not None and (self.protocol != "https" or self.inspect is False):
+            raise _ValueError("ca_file", "ca_file is the trust for an inspected https rule's origin")
         if self.protocol == "https" and self.tls_required is False:
             raise _ValueError("tls_required", "protocol https always requires TLS (use protocol 'http' for plain HTTP)")
         if self.protocol == "http" and self.tls_required is True:
