@@ -42,7 +42,7 @@ struct Env
         const std::string policy = "version: 1\nname: bench\nnetwork:\n  default_policy: deny-all\n  hosts: {lat.test: 127.0.0.1, "
                                    "up.test: 127.0.0.1, down.test: 127.0.0.1}\n  rules:\n"
                                    "    - {tool: bench, allowed_hosts: [lat.test], allowed_ports: ["
-            + std::to_string(echo.port()) + "], protocol: https}\n"
+            + std::to_string(echo.port()) + "], protocol: https, inspect: false}\n"
                                             "    - {tool: bench, allowed_hosts: [up.test], allowed_ports: ["
             + std::to_string(sink.port()) + "], protocol: tcp}\n"
                                             "    - {tool: bench, allowed_hosts: [down.test], allowed_ports: ["

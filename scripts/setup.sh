@@ -17,6 +17,8 @@ packages=(
   # core libraries
   libyaml-dev libre2-dev libhyperscan-dev libphonenumber-dev libprotobuf-dev libicu-dev
   libboost-dev libssl-dev libsqlite3-dev libgit2-dev libarchive-dev libbenchmark-dev
+  # the network guardian parses inspected HTTP with it
+  libhttp-parser-dev
   # sandboxes
   runsc crun busybox-static iproute2
   # running the studio headless, screenshots

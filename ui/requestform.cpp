@@ -5,7 +5,9 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrl>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -128,6 +130,24 @@ QWidget *RequestForm::egressForm()
     f->addRow(tr("IP"), m_ip);
     f->addRow(tr("Tool identity"), m_identity);
     f->addRow(tr("Bytes sent"), m_bytes);
+    // One HTTP request as the guardian reads it (inspected rules): without a
+    // method, the connection as a whole is decided.
+    m_method = new QComboBox;
+    m_method->setObjectName(QStringLiteral("method"));
+    m_method->setEditable(true);
+    m_method->addItems({QString(), QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"),
+                        QStringLiteral("PATCH"), QStringLiteral("DELETE"), QStringLiteral("HEAD"), QStringLiteral("OPTIONS")});
+    m_method->setToolTip(tr("Empty: the connection as a whole (request.* variables are null)"));
+    m_target = lineBox(QStringLiteral("target"), tr("path and query, e.g. /v1/pay?amount=12"));
+    m_headers = textBox(QStringLiteral("headers"));
+    m_headers->setPlaceholderText(tr("one header per line: Name: value"));
+    m_headers->setMaximumHeight(72);
+    m_body = textBox(QStringLiteral("body"));
+    m_body->setMaximumHeight(72);
+    f->addRow(tr("HTTP method"), m_method);
+    f->addRow(tr("Path and query"), m_target);
+    f->addRow(tr("Headers"), m_headers);
+    f->addRow(tr("Body"), m_body);
     return w;
 }
 
@@ -222,6 +242,62 @@ QString RequestForm::requestJson(QString &error) const
     return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
 }
 
+bool RequestForm::addHttpRequest(QJsonObject &http, QString &error) const
+{
+    const QString method = m_method->currentText().trimmed();
+    if (method.isEmpty())
+        return true;
+    http.insert(QStringLiteral("method"), method);
+    QString target = m_target->text().trimmed();
+    if (target.isEmpty())
+        target = QStringLiteral("/");
+    if (!target.startsWith(QLatin1Char('/'))) {
+        error = tr("The path must start with '/'.");
+        return false;
+    }
+    const qsizetype q = target.indexOf(QLatin1Char('?'));
+    const QString rawPath = q < 0 ? target : target.left(q);
+    http.insert(QStringLiteral("path"), QUrl::fromPercentEncoding(rawPath.toUtf8()));
+    QJsonObject query;
+    if (q >= 0) {
+        // Decoded as the guardian decodes it; a repeated key reads as a list.
+        for (const QString &pair : target.mid(q + 1).split(QLatin1Char('&'), Qt::SkipEmptyParts)) {
+            const qsizetype eq = pair.indexOf(QLatin1Char('='));
+            auto decode = [](QString s) { return QUrl::fromPercentEncoding(s.replace(QLatin1Char('+'), QLatin1Char(' ')).toUtf8()); };
+            const QString key = decode(eq < 0 ? pair : pair.left(eq));
+            const QString value = eq < 0 ? QString() : decode(pair.mid(eq + 1));
+            if (!query.contains(key))
+                query.insert(key, value);
+            else if (query.value(key).isArray())
+                query.insert(key, QJsonArray(query.value(key).toArray()) << value);
+            else
+                query.insert(key, QJsonArray{query.value(key), value});
+        }
+    }
+    http.insert(QStringLiteral("query"), query);
+    QJsonObject headers;
+    const QStringList lines = m_headers->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString &line : lines) {
+        const qsizetype colon = line.indexOf(QLatin1Char(':'));
+        if (colon <= 0) {
+            error = tr("Header line '%1' is not 'Name: value'.").arg(line.trimmed());
+            return false;
+        }
+        const QString name = line.left(colon).trimmed().toLower();
+        const QString value = line.mid(colon + 1).trimmed();
+        const QString joined = headers.contains(name) ? headers.value(name).toString() + QStringLiteral(", ") + value : value;
+        headers.insert(name, joined);
+    }
+    http.insert(QStringLiteral("headers"), headers);
+    http.insert(QStringLiteral("body"), m_body->toPlainText());
+    const QString scheme = m_protocol->currentText() == QLatin1StringView("http") ? QStringLiteral("http") : QStringLiteral("https");
+    const int defaultPort = scheme == QLatin1StringView("http") ? 80 : 443;
+    const QString url = scheme + QStringLiteral("://") + m_host->text().trimmed()
+        + (m_port->value() == defaultPort ? QString() : QStringLiteral(":%1").arg(m_port->value())) + target;
+    http.insert(QStringLiteral("url"), url);
+    return true;
+}
+
 QString RequestForm::formJson(QString &error) const
 {
     QJsonObject req;
@@ -258,7 +334,10 @@ QString RequestForm::formJson(QString &error) const
         req.insert(QStringLiteral("destination"), dest);
         if (!m_identity->text().trimmed().isEmpty())
             req.insert(QStringLiteral("tool"), QJsonObject{{QStringLiteral("name"), m_identity->text().trimmed()}});
-        req.insert(QStringLiteral("request"), QJsonObject{{QStringLiteral("bytes"), m_bytes->value()}});
+        QJsonObject http{{QStringLiteral("bytes"), m_bytes->value()}};
+        if (!addHttpRequest(http, error))
+            return {};
+        req.insert(QStringLiteral("request"), http);
     } else {
         QJsonObject file{{QStringLiteral("path"), m_filePath->text().trimmed()},
                          {QStringLiteral("operation"), m_fileOp->currentText()},

@@ -8,6 +8,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QJsonObject;
 class QLineEdit;
 class QPlainTextEdit;
 class QSpinBox;
@@ -43,6 +44,10 @@ public:
     QLineEdit *ip() const { return m_ip; }
     QLineEdit *identity() const { return m_identity; }
     QSpinBox *bytes() const { return m_bytes; }
+    QComboBox *method() const { return m_method; }
+    QLineEdit *target() const { return m_target; }
+    QPlainTextEdit *headers() const { return m_headers; }
+    QPlainTextEdit *body() const { return m_body; }
     QLineEdit *filePath() const { return m_filePath; }
     QComboBox *fileOperation() const { return m_fileOp; }
     QSpinBox *fileSize() const { return m_fileSize; }
@@ -61,6 +66,7 @@ private:
     QWidget *fileForm();
     QWidget *sessionForm();
     QString formJson(QString &error) const;
+    bool addHttpRequest(QJsonObject &http, QString &error) const;
     void toggleRaw(bool raw);
 
     QComboBox *m_trigger;
@@ -76,6 +82,10 @@ private:
     QLineEdit *m_ip;
     QLineEdit *m_identity;
     QSpinBox *m_bytes;
+    QComboBox *m_method;
+    QLineEdit *m_target;
+    QPlainTextEdit *m_headers;
+    QPlainTextEdit *m_body;
     QLineEdit *m_filePath;
     QComboBox *m_fileOp;
     QSpinBox *m_fileSize;

@@ -461,6 +461,8 @@ int demo(const QStringList &args)
         {"ticket payment details redacted on the way back (pii-redact)", count("data_output", "redact")},
         {"emails held for approval (email-approval)", count("tool_call", "escalate")},
         {"egress refused by the network guardian", count("network_egress", "block")},
+        {"card number in a URL refused by the network guardian (no-cards-in-urls)",
+         count("network_egress", "block", "no-cards-in-urls")},
         {"file operations refused by the controller", count("file_access", "block")},
         {"tool calls blocked by the cost limit (cost-limit)", count("tool_call", "block", "cost-limit")},
         {"responses redacted (response-pii)", count("agent_response", "redact")},

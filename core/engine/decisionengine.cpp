@@ -186,6 +186,13 @@ EgressQuery DecisionEngine::egressQuery(const Request &req)
         q.method = m.toString();
         const auto &path = req.get(Var::RequestPath);
         q.path = path.isString() ? path.toString() : std::string("/");
+        if (const auto &h = req.get(Var::RequestHeaders); h.isMap())
+            for (const char *name : {"x-http-method-override", "x-http-method", "x-method-override", "x-original-url",
+                                     "x-rewrite-url", "x-original-method"})
+                if (!h.member(name).isNull()) {
+                    q.overrideHeader = name;
+                    break;
+                }
         // The path as sent, from the URL (scheme://authority/path?query).
         if (const auto &url = req.get(Var::RequestUrl); url.isString()) {
             const std::string &u = url.toString();

@@ -48,6 +48,7 @@ NetworkLayer::NetworkLayer(const NetworkGuardian &config) : m_config(config)
         cr.rate = r.rateLimit;
         cr.methods = r.allowedMethods();
         cr.paths = r.paths;
+        cr.inspected = r.inspected();
         m_rules.push_back(std::move(cr));
     }
     for (const auto &[name, entries] : config.regions) {
@@ -113,6 +114,11 @@ std::optional<std::string> NetworkLayer::requestRefusal(const Rule &r, int index
             list += (list.empty() ? "" : ", ") + m;
         return "method " + *q.method + " is not allowed by " + rule + " (methods: " + list + ")";
     }
+    if (r.methods.empty() && r.paths.empty())
+        return std::nullopt;
+    if (q.overrideHeader)
+        return "header " + *q.overrideHeader + " may make the origin serve another method or path than the one "
+            + rule + " checks; it is not allowed with methods or paths";
     if (r.paths.empty())
         return std::nullopt;
     const std::string path = q.path.value_or("/");
@@ -120,8 +126,9 @@ std::optional<std::string> NetworkLayer::requestRefusal(const Rule &r, int index
         return "path '" + path + "' holds " + *why + "; " + rule + " allows only paths in normal form";
     if (q.rawPath) {
         std::string lower = toLowerAscii(*q.rawPath);
-        if (lower.find("%2f") != std::string::npos || lower.find("%5c") != std::string::npos)
-            return "path '" + *q.rawPath + "' encodes a slash or backslash; " + rule
+        if (lower.find("%2f") != std::string::npos || lower.find("%5c") != std::string::npos
+            || lower.find("%u") != std::string::npos)
+            return "path '" + *q.rawPath + "' encodes a slash or backslash (or uses %u escapes); " + rule
                 + " allows only paths in normal form";
     }
     for (const auto &p : r.paths)
@@ -156,6 +163,8 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
     std::string nearMiss;
     std::optional<std::string> requestRefused;
     int requestRule = -1;
+    std::optional<std::string> tunnelRefused;
+    int tunnelRule = -1;
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         const Rule &r = m_rules[i];
         HostMatch best = HostMatch::None;
@@ -195,6 +204,16 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
                 break;
             continue;
         }
+        // A rule that reads this tool's requests to this host and port
+        // cannot be stepped around by asking for a tcp or smtp tunnel there
+        // instead (which default_policy allow-all would let through unread).
+        if (toolOk && portOk && !protoOk && r.inspected
+            && (q.protocol == "tcp" || q.protocol == "smtp") && !tunnelRefused) {
+            tunnelRefused = "rule " + std::to_string(i) + " reads the " + std::string(protocolName(r.protocol))
+                + " requests of '" + q.identity + "' to " + host + ":" + std::to_string(q.port) + "; a "
+                + q.protocol + " tunnel there would pass them unread";
+            tunnelRule = static_cast<int>(i);
+        }
         if (nearMiss.empty()) {
             if (!toolOk)
                 nearMiss = "rule " + std::to_string(i) + " allows " + host + " for '" + r.tool + "' only";
@@ -222,6 +241,10 @@ EgressVerdict NetworkLayer::decide(const EgressQuery &q, const SessionState &ses
                 return v;
             }
         }
+    } else if (tunnelRefused) {
+        v.rule = tunnelRule;
+        v.reason = std::move(*tunnelRefused);
+        return v;
     } else if (requestRefused) {
         // A rule names this destination but none of them allows the request,
         // whatever default_policy says.

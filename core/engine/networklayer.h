@@ -29,6 +29,9 @@ struct EgressQuery
     std::optional<std::string> method;
     std::optional<std::string> path;    // decoded
     std::optional<std::string> rawPath; // as sent, when known
+    // A header that asks the origin for another method or path than the
+    // request line's (X-HTTP-Method-Override, X-Original-URL, ...), if any.
+    std::optional<std::string> overrideHeader;
 };
 
 struct EgressVerdict
@@ -71,6 +74,7 @@ private:
         std::optional<RateLimit> rate;
         std::vector<std::string> methods; // empty: any
         std::vector<std::string> paths;   // empty: any
+        bool inspected = false;           // http/https whose requests are read
     };
     // Why the rule refuses this HTTP request (method, path), or nullopt.
     static std::optional<std::string> requestRefusal(const Rule &r, int index, const EgressQuery &q);

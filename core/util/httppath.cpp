@@ -115,6 +115,10 @@ std::optional<std::string> pathAmbiguity(std::string_view path)
     for (const auto seg : segments(path))
         if (seg == "." || seg == "..")
             return "a dot segment ('" + std::string(seg) + "')";
+    // Servlet containers strip ";params" before resolving a segment
+    // ("/public/..;/admin" is "/admin" there).
+    if (path.find(';') != std::string_view::npos)
+        return std::string("a ';' path parameter");
     return std::nullopt;
 }
 

@@ -21,7 +21,7 @@ bool pathGlobMatches(std::string_view pattern, std::string_view path);
 
 // Why a decoded path is not in normal form, when it is not: dot segments
 // ("/./", "/../", a trailing "/." or "/.."), a backslash, an empty segment
-// ("//") or a NUL. A rule with paths allows only paths in normal form, so an
+// ("//"), a ';' path parameter or a NUL. A rule with paths allows only paths in normal form, so an
 // origin that resolves them differently cannot be led outside the globs.
 std::optional<std::string> pathAmbiguity(std::string_view decodedPath);
 

@@ -177,11 +177,18 @@ HttpParser::Result HttpParser::parse(std::string_view data)
         for (char c : value)
             if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
                 return fail("control character in a header value");
-        if (iequals(name, "transfer-encoding"))
-            return fail("Transfer-Encoding on a proxied request is not supported; send Content-Length");
+        if (iequals(name, "transfer-encoding")) {
+            // Only an inspected connection can carry it (its requests are
+            // parsed again, in full, by libhttp-parser); others refuse it.
+            if (haveLength || h.transferEncoding)
+                return fail("Transfer-Encoding together with Content-Length, or twice");
+            h.transferEncoding = true;
+        }
         if (iequals(name, "content-length")) {
             if (haveLength)
                 return fail("duplicate Content-Length");
+            if (h.transferEncoding)
+                return fail("Transfer-Encoding together with Content-Length, or twice");
             haveLength = true;
             std::int64_t len = 0;
             auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), len);
@@ -201,7 +208,7 @@ HttpParser::Result HttpParser::parse(std::string_view data)
         h.isConnect = true;
         if (!splitAuthority(h.target, 0, h.host, h.port))
             return fail("CONNECT target must be host:port");
-        if (h.contentLength != 0)
+        if (h.contentLength != 0 || h.transferEncoding)
             return fail("CONNECT with a body");
         return r;
     }

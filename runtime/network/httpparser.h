@@ -26,6 +26,7 @@ struct HttpRequestHead
     int port = 0;
     std::string path;     // origin-form for absolute-form requests ("/" when empty)
     std::int64_t contentLength = 0;
+    bool transferEncoding = false; // the request is framed by Transfer-Encoding (inspected requests only)
     std::size_t headSize = 0; // bytes of the head including the blank line
 
     // The first value of a header (case-insensitive name), if present.

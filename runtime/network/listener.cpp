@@ -1,4 +1,5 @@
 #include "listener.h"
+#include "sockaddr.h"
 
 #include <cerrno>
 #include <cstring>
@@ -76,21 +77,7 @@ bool Listener::listenTcp(const QHostAddress &address, quint16 port, QString *err
     if (m_fd >= 0)
         ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (v6) {
-        auto *a = reinterpret_cast<sockaddr_in6 *>(&ss);
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons(port);
-        const Q_IPV6ADDR raw = address.toIPv6Address();
-        std::memcpy(&a->sin6_addr, &raw, 16);
-        len = sizeof(sockaddr_in6);
-    } else {
-        auto *a = reinterpret_cast<sockaddr_in *>(&ss);
-        a->sin_family = AF_INET;
-        a->sin_port = htons(port);
-        a->sin_addr.s_addr = htonl(address.toIPv4Address());
-        len = sizeof(sockaddr_in);
-    }
+    socklen_t len = toSockaddr(address, port, ss);
     if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&ss), len) != 0 || ::listen(m_fd, 512) != 0) {
         *error = errnoText("cannot listen on loopback port");
         if (m_fd >= 0)

@@ -1,8 +1,10 @@
 #include "networkguardianproxy.h"
 
+#include "httpinspector.h"
 #include "listener.h"
 #include "proxyconnection.h"
 #include "resolver.h"
+#include "sessionca.h"
 #include "tunnelrelay.h"
 
 #include <QDateTime>
@@ -10,6 +12,8 @@
 #include <QJsonObject>
 
 #include <sys/socket.h>
+#include <system_error>
+#include <thread>
 #include <unistd.h>
 #include <utility>
 
@@ -24,7 +28,17 @@ NetworkGuardianProxy::NetworkGuardianProxy(std::shared_ptr<const osh::DecisionEn
 {
     qRegisterMetaType<osh::Request>();
     qRegisterMetaType<osh::Decision>();
+    std::string error;
+    m_ca = SessionCa::create("OpenShell session CA", &error);
+    if (!m_ca)
+        m_caError = QString::fromStdString(error);
 }
+
+struct NetworkGuardianProxy::Inspection
+{
+    std::unique_ptr<HttpInspector> inspector;
+    std::thread thread;
+};
 
 NetworkGuardianProxy::NetworkGuardianProxy(std::shared_ptr<const osh::DecisionEngine> engine,
                                            osh::SessionState &state, std::mutex &mutex, QObject *parent)
@@ -132,6 +146,23 @@ void NetworkGuardianProxy::close()
     m_listeners.clear();
     while (!m_gates.empty())
         removeGate(m_gates.begin()->first);
+    stopInspections();
+}
+
+void NetworkGuardianProxy::stopInspections()
+{
+    // Inspected connections decide with the session's state: they end here,
+    // before the session that owns that state does.
+    std::vector<std::unique_ptr<Inspection>> all;
+    {
+        std::lock_guard lock(m_inspectionsLock);
+        all.swap(m_inspections);
+        m_stopped = true;
+    }
+    for (auto &i : all)
+        i->inspector->stop();
+    for (auto &i : all)
+        i->thread.join();
 }
 
 int NetworkGuardianProxy::activeTunnels() const
@@ -205,12 +236,20 @@ void NetworkGuardianProxy::connectionEnded(const QString &identity)
         load.limited = false;
 }
 
-osh::Decision NetworkGuardianProxy::decide(osh::Request &req, const QList<QHostAddress> &answer, QHostAddress *address)
+osh::Decision NetworkGuardianProxy::decideLocked(osh::Request &req, const QList<QHostAddress> &answer, QHostAddress *address)
 {
     osh::Decision d;
     m_withSession([&](osh::SessionState &s) {
         // Under one lock, committed once: the session's counters (rate
         // limits, cost) are charged for the request, not for each address.
+        if (answer.size() == 1) { // the usual case, and every inspected request: no copy of the request
+            req.set(osh::Var::DestinationIp, osh::Value(answer.front().toString().toStdString()));
+            m_engine->derive(req, s);
+            d = m_engine->evaluate(req, s);
+            *address = answer.front();
+            m_engine->commit(req, d, s);
+            return;
+        }
         std::optional<osh::Request> chosen;
         for (const QHostAddress &a : answer) {
             osh::Request probe = req;
@@ -237,17 +276,195 @@ osh::Decision NetworkGuardianProxy::decide(osh::Request &req, const QList<QHostA
         m_engine->commit(*chosen, d, s);
         req = std::move(*chosen);
     });
+    return d;
+}
+
+osh::Decision NetworkGuardianProxy::decide(osh::Request &req, const QList<QHostAddress> &answer, QHostAddress *address)
+{
+    osh::Decision d = decideLocked(req, answer, address);
     emit egressDecided(req, d);
     return d;
 }
 
-std::optional<osh::Decision> NetworkGuardianProxy::refuseBeforeLookup(osh::Request &req)
+osh::Decision NetworkGuardianProxy::decideRequest(osh::Request &req, const QHostAddress &address)
+{
+    QHostAddress chosen;
+    osh::Decision d = decideLocked(req, {address}, &chosen);
+    // Reported with the body's first 64 KiB (the audit keeps 16 KiB): a
+    // large upload is not copied again for its event.
+    constexpr std::size_t kReportedBody = kReportedBytes;
+    auto &body = req.vars[static_cast<std::size_t>(osh::Var::RequestBody)];
+    osh::Value whole = std::move(body);
+    osh::Request shown = req;
+    if (whole.isString() && whole.toString().size() > kReportedBody)
+        shown.set(osh::Var::RequestBody, osh::Value(std::string_view(whole.toString()).substr(0, kReportedBody)));
+    else
+        shown.set(osh::Var::RequestBody, whole);
+    body = std::move(whole);
+    QMetaObject::invokeMethod(this, [this, shown = std::move(shown), d] { emit egressDecided(shown, d); },
+                              Qt::QueuedConnection);
+    return d;
+}
+
+osh::Decision NetworkGuardianProxy::decideResponse(osh::Request &req)
+{
+    osh::Decision d;
+    m_withSession([&](osh::SessionState &s) { d = m_engine->decide(req, s); });
+    // Reported with the output's first 64 KiB and without the redacted copy
+    // (the audit keeps 16 KiB): a large response is not held again in the queue.
+    osh::Request shown;
+    shown.trigger = req.trigger;
+    shown.ts = req.ts;
+    for (std::size_t i = 0; i < req.vars.size(); ++i)
+        if (req.given.test(i) && i != static_cast<std::size_t>(osh::Var::Output))
+            shown.set(static_cast<osh::Var>(i), req.vars[i]);
+    const auto &out = req.get(osh::Var::Output);
+    if (out.isString())
+        shown.set(osh::Var::Output, osh::Value(std::string_view(out.toString()).substr(0, kReportedBytes)));
+    osh::Decision reported = d;
+    if (reported.output && reported.output->size() > kReportedBytes)
+        reported.output->resize(kReportedBytes);
+    QMetaObject::invokeMethod(this, [this, shown = std::move(shown), reported = std::move(reported)] {
+        emit outputDecided(shown, reported);
+    }, Qt::QueuedConnection);
+    return d;
+}
+
+void NetworkGuardianProxy::postCut(const QString &identity, const QString &host, const QString &reason)
+{
+    QMetaObject::invokeMethod(this, [this, identity, host, reason] { emit connectionCut(identity, host, reason); },
+                              Qt::QueuedConnection);
+}
+
+void NetworkGuardianProxy::postClosed(const QString &identity, const QString &host, qint64 bytesUp, qint64 bytesDown)
+{
+    QMetaObject::invokeMethod(
+        this, [this, identity, host, bytesUp, bytesDown] { emit connectionClosed(identity, host, bytesUp, bytesDown); },
+        Qt::QueuedConnection);
+}
+
+void NetworkGuardianProxy::postRejected(const QString &identity, const QString &host, int status, const QString &reason)
+{
+    QMetaObject::invokeMethod(
+        this, [this, identity, host, status, reason] { emit requestRejected(identity, host, status, reason); },
+        Qt::QueuedConnection);
+}
+
+void NetworkGuardianProxy::postEnded(const QString &identity)
+{
+    QMetaObject::invokeMethod(this, [this, identity] { connectionEnded(identity); }, Qt::QueuedConnection);
+}
+
+QByteArray NetworkGuardianProxy::sessionCaPem() const
+{
+    return m_ca ? QByteArray::fromStdString(m_ca->certificatePem()) : QByteArray();
+}
+
+bool NetworkGuardianProxy::inspects(const osh::Request &req, int *rule)
+{
+    const std::string &protocol = req.get(osh::Var::DestinationProtocol).toString();
+    *rule = -1;
+    if (protocol != "https" && protocol != "http")
+        return false;
+    m_withSession([&](osh::SessionState &s) {
+        osh::Request probe = req;
+        m_engine->derive(probe, s);
+        *rule = m_engine->egressRule(probe, s);
+    });
+    const auto &rules = m_engine->document().network.rules;
+    return *rule < 0 || static_cast<std::size_t>(*rule) >= rules.size()
+        || rules[static_cast<std::size_t>(*rule)].inspected();
+}
+
+std::optional<osh::Decision> NetworkGuardianProxy::admit(osh::Request &req, const QList<QHostAddress> &answer,
+                                                         QHostAddress *address)
+{
+    std::optional<osh::Decision> refused;
+    m_withSession([&](osh::SessionState &s) {
+        for (const QHostAddress &a : answer) {
+            osh::Request probe = req;
+            probe.set(osh::Var::DestinationIp, osh::Value(a.toString().toStdString()));
+            m_engine->derive(probe, s);
+            if (auto r = m_engine->refusalBeforeRequests(probe, s)) {
+                m_engine->commit(probe, *r, s);
+                req = std::move(probe);
+                refused = std::move(r);
+                return;
+            }
+        }
+    });
+    if (refused) {
+        emit egressDecided(req, *refused);
+        return refused;
+    }
+    if (answer.isEmpty()) {
+        osh::Decision d;
+        d.outcome = osh::Action::Block;
+        d.layer = osh::Layer::Network;
+        d.message = "no address to connect to";
+        d.logLevel = osh::LogLevel::Warning;
+        return d;
+    }
+    *address = answer.front();
+    return std::nullopt;
+}
+
+void NetworkGuardianProxy::reapInspections()
+{
+    std::vector<std::unique_ptr<Inspection>> done;
+    {
+        std::lock_guard lock(m_inspectionsLock);
+        for (auto it = m_inspections.begin(); it != m_inspections.end();) {
+            if ((*it)->inspector->finished()) {
+                done.push_back(std::move(*it));
+                it = m_inspections.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    for (auto &i : done)
+        i->thread.join();
+}
+
+bool NetworkGuardianProxy::startInspection(InspectionSpec spec)
+{
+    reapInspections();
+    std::lock_guard lock(m_inspectionsLock);
+    // Each inspected connection holds a thread and up to two bodies: a
+    // bound for the whole proxy, whatever the identities.
+    if (m_stopped || static_cast<int>(m_inspections.size()) >= m_options.maxInspections) {
+        ::close(spec.clientFd);
+        return false;
+    }
+    auto i = std::make_unique<Inspection>();
+    i->inspector = std::make_unique<HttpInspector>(this, std::move(spec));
+    HttpInspector *inspector = i->inspector.get();
+    try {
+        i->thread = std::thread([inspector] { inspector->run(); });
+    } catch (const std::system_error &) {
+        return false; // the inspector closes the client when it goes
+    }
+    m_inspections.push_back(std::move(i));
+    return true;
+}
+
+int NetworkGuardianProxy::activeInspections() const
+{
+    std::lock_guard lock(m_inspectionsLock);
+    int n = 0;
+    for (const auto &i : m_inspections)
+        n += i->inspector->finished() ? 0 : 1;
+    return n;
+}
+
+std::optional<osh::Decision> NetworkGuardianProxy::refuseBeforeLookup(osh::Request &req, bool requests)
 {
     std::optional<osh::Decision> refused;
     m_withSession([&](osh::SessionState &s) {
         osh::Request probe = req;
         m_engine->derive(probe, s);
-        refused = m_engine->refusalWithoutAddress(probe, s);
+        refused = requests ? m_engine->refusalBeforeRequests(probe, s) : m_engine->refusalWithoutAddress(probe, s);
         if (refused) {
             m_engine->commit(probe, *refused, s);
             req = std::move(probe);

@@ -1,5 +1,7 @@
 #include "proxyconnection.h"
+#include "sockaddr.h"
 
+#include "httpinspector.h"
 #include "networkguardianproxy.h"
 #include "resolver.h"
 #include "tlsclienthello.h"
@@ -130,6 +132,7 @@ void ProxyConnection::handleHead()
         return;
     }
     m_head = std::move(res.head);
+    m_rawHead = m_in.substr(0, m_head.headSize);
     m_in.erase(0, m_head.headSize);
     m_timer.stop();
 
@@ -158,6 +161,16 @@ void ProxyConnection::handleHead()
         bytes = static_cast<std::int64_t>(HttpParser::originHead(m_head).size()) + m_head.contentLength;
     m_request.set(osh::Var::RequestBytes, osh::Value(bytes));
     m_request.ts = m_proxy->now();
+    // http and https connections whose rule reads requests are decided here
+    // only as far as holds for any request on them; each request is then
+    // decided in full by the inspector.
+    m_inspect = m_proxy->inspects(m_request, &m_rule);
+    if (!m_inspect && m_head.transferEncoding) {
+        reply(400, QStringLiteral("bad_request"),
+              QStringLiteral("Transfer-Encoding on a request the guardian does not inspect is not supported; send "
+                             "Content-Length"));
+        return;
+    }
 
     // The address is fixed here, before the decision, and never looked up again.
     const std::string host = osh::net::normalizeHost(m_head.host);
@@ -172,7 +185,7 @@ void ProxyConnection::handleHead()
     // A name: the query itself carries it to a DNS server, so everything
     // that does not need the address (rules, dns_filtering, policies on the
     // host, port, protocol and tool) is decided first.
-    if (auto refused = m_proxy->refuseBeforeLookup(m_request)) {
+    if (auto refused = m_proxy->refuseBeforeLookup(m_request, m_inspect)) {
         reply(403, QStringLiteral("forbidden"), QString::fromStdString(refused->message), &*refused);
         return;
     }
@@ -194,6 +207,14 @@ void ProxyConnection::decideWith(const QList<QHostAddress> &answer)
 {
     m_timer.stop();
     m_state = State::Deciding;
+    if (m_inspect) {
+        if (auto refused = m_proxy->admit(m_request, answer, &m_address)) {
+            reply(403, QStringLiteral("forbidden"), QString::fromStdString(refused->message), &*refused);
+            return;
+        }
+        handOffInspection();
+        return;
+    }
     const osh::Decision d = m_proxy->decide(m_request, answer, &m_address);
     if (!d.proceeds()) {
         reply(403, QStringLiteral("forbidden"), QString::fromStdString(d.message), &d);
@@ -224,21 +245,7 @@ void ProxyConnection::connectUpstream()
     m_state = State::Connecting;
     const bool v6 = m_address.protocol() == QAbstractSocket::IPv6Protocol;
     sockaddr_storage ss{};
-    socklen_t len = 0;
-    if (v6) {
-        auto *a = reinterpret_cast<sockaddr_in6 *>(&ss);
-        a->sin6_family = AF_INET6;
-        a->sin6_port = htons(static_cast<quint16>(m_head.port));
-        const Q_IPV6ADDR raw = m_address.toIPv6Address();
-        std::memcpy(&a->sin6_addr, &raw, 16);
-        len = sizeof(sockaddr_in6);
-    } else {
-        auto *a = reinterpret_cast<sockaddr_in *>(&ss);
-        a->sin_family = AF_INET;
-        a->sin_port = htons(static_cast<quint16>(m_head.port));
-        a->sin_addr.s_addr = htonl(m_address.toIPv4Address());
-        len = sizeof(sockaddr_in);
-    }
+    const socklen_t len = toSockaddr(m_address, static_cast<quint16>(m_head.port), ss);
     m_server = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (m_server < 0) {
         reply(502, QStringLiteral("bad_gateway"), QStringLiteral("socket: ") + errnoString(errno));
@@ -440,6 +447,35 @@ void ProxyConnection::handOff()
     };
     m_handedOff = true;
     m_proxy->relay().add(std::move(s));
+    m_state = State::Done;
+    deleteLater();
+}
+
+void ProxyConnection::handOffInspection()
+{
+    m_timer.stop();
+    m_clientRead.reset();
+    m_clientWrite.reset();
+    InspectionSpec s;
+    s.identity = m_identity;
+    s.clientFd = std::exchange(m_client, -1);
+    s.tls = m_head.isConnect;
+    s.host = m_head.host;
+    s.port = m_head.port;
+    s.address = m_address;
+    s.rule = m_rule;
+    if (m_head.isConnect) {
+        s.toClient = "HTTP/1.1 200 Connection Established\r\n\r\n";
+        s.pending = std::move(m_in);
+    } else {
+        s.pending = std::move(m_rawHead) + m_in; // the whole first request, parsed again by the inspector
+    }
+    m_handedOff = true; // the inspector reports the connection's end
+    if (!m_proxy->startInspection(std::move(s))) {
+        m_proxy->reportCut(m_identity, hostText(),
+                           QStringLiteral("too many inspected connections at once; the connection is closed"));
+        m_proxy->connectionEnded(m_identity);
+    }
     m_state = State::Done;
     deleteLater();
 }

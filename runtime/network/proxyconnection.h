@@ -55,6 +55,7 @@ private:
     void checkFirstFlight();
     void smtpFromClient(std::string_view data);
     void handOff();
+    void handOffInspection();
     void reply(int status, const QString &error, const QString &reason, const osh::Decision *decision = nullptr);
     void cut(const QString &reason);
     bool flush(int fd, std::string &pending);
@@ -83,6 +84,8 @@ private:
     bool m_heardFrom = false; // the client has sent a byte
     bool m_handedOff = false; // the relay thread owns the connection now
     int m_rule = -1;
+    bool m_inspect = false;   // each HTTP request is decided by an inspector
+    std::string m_rawHead;    // the request head as received
     bool m_tlsRequired = false;
     std::int64_t m_maxUp = -1;
     std::int64_t m_maxDown = -1;

@@ -219,7 +219,9 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
         bind(QLatin1String(kStatusDir), statusHostDir, false),
         bind(spec.workspacePath, spec.workspaceHostDir, false),
     };
-    if (QFileInfo(QStringLiteral("/etc/ssl/certs")).isDir())
+    if (!spec.trustDir.isEmpty())
+        mounts.append(bind(QStringLiteral("/etc/ssl/certs"), spec.trustDir, true));
+    else if (QFileInfo(QStringLiteral("/etc/ssl/certs")).isDir())
         mounts.append(bind(QStringLiteral("/etc/ssl/certs"), QStringLiteral("/etc/ssl/certs"), true));
     for (const SandboxMount &m : spec.mounts)
         mounts.append(bind(m.sandboxPath, m.hostPath, m.readOnly));

@@ -73,6 +73,10 @@ struct SandboxSpec
     QList<SandboxSocket> sockets;
     QList<SandboxForward> forwards;
     QString gatewayAddress; // value of OPENSHELL_GATEWAY, empty: not set
+    // A host folder mounted read-only at /etc/ssl/certs instead of the
+    // host's own: the session's trust bundle (the host's roots and the
+    // session's interception CA). Empty: the host's /etc/ssl/certs.
+    QString trustDir;
     CleanupPolicy cleanup = CleanupPolicy::Destroy;
     int stopGraceMs = 1000; // between the polite signal and the forced kill
     bool interactive = false; // standard input stays open for writeStdin(); otherwise /dev/null

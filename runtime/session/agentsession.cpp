@@ -1,4 +1,6 @@
 #include "agentsession.h"
+#include "trustbundle.h"
+#include "network/egressaudit.h"
 
 #include "approvalbrokers.h"
 #include "sandboxtoolrunner.h"
@@ -36,6 +38,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace osh::runtime {
@@ -78,6 +81,10 @@ AgentSession::AgentSession(Options options, QObject *parent) : QObject(parent), 
 
 AgentSession::~AgentSession()
 {
+    // The guardian's inspected connections decide with this session's state:
+    // they end before it does.
+    if (m_proxy)
+        m_proxy->close();
     // MCP servers and ready tool sandboxes first: their pending calls are
     // answered while the gateway they answer to still exists.
     if (m_mcp)
@@ -355,6 +362,35 @@ bool AgentSession::start(QString *error)
 
     // Network guardian: one socket per identity.
     m_proxy = new NetworkGuardianProxy(m_engine, *m_state, m_stateLock, this);
+    for (std::size_t i = 0; i < doc.network.rules.size(); ++i) {
+        const auto &caFile = doc.network.rules[i].caFile;
+        if (!caFile || !doc.network.rules[i].inspected())
+            continue;
+        QString why;
+        QByteArray pem;
+        const QString file = QString::fromStdString(*caFile);
+        const uid_t user = m_options.ownerUid.value_or(::getuid());
+        auto read = [&] {
+            pem = readRuleCaFile(file, hostPath(policyDir), static_cast<int>(i), user, &why);
+            return !pem.isEmpty();
+        };
+        // For a client of the service: read with that user's file-system
+        // identity, so folders they cannot search stay closed to them.
+        if (m_options.ownerUid && ::geteuid() == 0 && user != 0) {
+            const passwd *pw = ::getpwuid(user);
+            std::string fsWhy;
+            if (!asFileUser(user, pw ? pw->pw_gid : static_cast<gid_t>(user), read, &fsWhy) && why.isEmpty())
+                why = QString::fromStdString(fsWhy);
+        } else {
+            read();
+        }
+        const QString copy = pem.isEmpty() ? QString()
+                                           : writeRuleCaCopy(pem, QDir(m_runDir).filePath(QStringLiteral("upstream-ca")),
+                                                             static_cast<int>(i), &why);
+        if (copy.isEmpty())
+            return failStart(why);
+        m_proxy->setRuleCaFile(static_cast<int>(i), copy.toStdString());
+    }
     auto proxySocket = [sockDir](const QString &identity) { return QDir(sockDir).filePath(QStringLiteral("p-%1.sock").arg(identity)); };
     QStringList identities{QStringLiteral("agent")};
     for (const auto &t : doc.tools)
@@ -366,28 +402,38 @@ bool AgentSession::start(QString *error)
     for (const auto &identity : identities)
         if (!m_proxy->listen(identity, proxySocket(identity)))
             return failStart(tr("the network guardian cannot listen for %1: %2").arg(identity, m_proxy->errorString()));
-    connect(m_proxy, &NetworkGuardianProxy::egressDecided, this, [this](const Request &r, const Decision &d) {
+    auto recordDecision = [this](const char *type, const Request &r, const Decision &d) {
+        const EgressAuditText text = egressAuditText(r, d);
         AuditEvent e;
-        e.type = "network_egress";
+        e.type = type;
         e.tool = r.identity();
-        e.parameters = r.toJson();
+        e.parameters = text.parameters;
         e.decision = std::string(actionName(d.outcome));
         e.layer = d.layer == Layer::None ? std::string() : std::string(layerName(d.layer));
         e.policy = d.policy;
-        e.message = d.message;
+        e.message = text.message;
         e.severity = std::string(logLevelName(d.logLevel));
-        e.trace = d.toJson();
+        e.trace = text.trace;
+        e.request = text.request;
         record(e);
-    });
+    };
+    connect(m_proxy, &NetworkGuardianProxy::egressDecided, this,
+            [recordDecision](const Request &r, const Decision &d) { recordDecision("network_egress", r, d); });
+    // A response of an inspected request, decided as data_output.
+    connect(m_proxy, &NetworkGuardianProxy::outputDecided, this,
+            [recordDecision](const Request &r, const Decision &d) { recordDecision("data_output", r, d); });
     connect(m_proxy, &NetworkGuardianProxy::connectionCut, this, [this](const QString &identity, const QString &host, const QString &reason) {
         AuditEvent e;
         e.type = "network_egress";
         e.tool = identity.toStdString();
-        e.parameters = QJsonDocument(QJsonObject{{QStringLiteral("host"), host}}).toJson(QJsonDocument::Compact).toStdString();
+        // The reason may quote what the sandbox sent (an SNI, a header): redacted as any event's text.
+        const auto &pii = pii::PiiDetector::instance();
+        e.parameters = pii.redact(
+            QJsonDocument(QJsonObject{{QStringLiteral("host"), host}}).toJson(QJsonDocument::Compact).toStdString());
         e.decision = "block";
         e.layer = "network";
         e.severity = "warning";
-        e.message = "connection cut: " + reason.toStdString();
+        e.message = pii.redact("connection cut: " + reason.toStdString());
         record(e);
     });
 
@@ -450,6 +496,22 @@ bool AgentSession::start(QString *error)
     spec.env << qMakePair(QStringLiteral("HTTPS_PROXY"), QStringLiteral("http://127.0.0.1:%1").arg(kProxyPort))
              << qMakePair(QStringLiteral("HTTP_PROXY"), QStringLiteral("http://127.0.0.1:%1").arg(kProxyPort))
              << qMakePair(QStringLiteral("OPENSHELL_SESSION"), m_id);
+    // The sandbox trusts the session's interception CA (and the host's roots
+    // for hosts whose rules say inspect: false), through the system bundle
+    // and the variables common clients read.
+    {
+        QString why;
+        spec.trustDir = writeTrustBundle(QDir(m_runDir).filePath(QStringLiteral("trust")), m_proxy->sessionCaPem(), &why);
+        if (spec.trustDir.isEmpty() && !m_proxy->sessionCaError().isEmpty())
+            why += QStringLiteral(" (") + m_proxy->sessionCaError() + QStringLiteral(")");
+        if (spec.trustDir.isEmpty())
+            return failStart(tr("cannot prepare the sandbox's trust bundle: %1").arg(why));
+        const QString bundle = QStringLiteral("/etc/ssl/certs/ca-certificates.crt");
+        spec.env << qMakePair(QStringLiteral("SSL_CERT_FILE"), bundle)
+                 << qMakePair(QStringLiteral("REQUESTS_CA_BUNDLE"), bundle)
+                 << qMakePair(QStringLiteral("CURL_CA_BUNDLE"), bundle)
+                 << qMakePair(QStringLiteral("NODE_EXTRA_CA_CERTS"), QStringLiteral("/etc/ssl/certs/openshell-session-ca.pem"));
+    }
     spec.env += m_options.extraEnv;
 
     // Tools run in their own sandboxes.
@@ -457,6 +519,7 @@ bool AgentSession::start(QString *error)
     to.sessionId = m_id;
     to.runDir = m_runDir;
     to.policyDir = hostPath(policyDir);
+    to.trustDir = spec.trustDir;
     to.isolation = isolation;
     to.limits = spec.limits;
     to.env = QList<QPair<QString, QString>>(spec.env.begin(), spec.env.end());

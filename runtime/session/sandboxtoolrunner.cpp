@@ -186,6 +186,7 @@ SandboxSpec SandboxToolRunner::spec(const ToolSpec &tool, const QString &callDir
     spec.id = id.right(64);
     spec.isolation = m_options.isolation;
     spec.env = m_options.env;
+    spec.trustDir = m_options.trustDir;
     spec.env << qMakePair(QStringLiteral("HTTPS_PROXY"), QStringLiteral("http://127.0.0.1:%1").arg(kProxyPort))
              << qMakePair(QStringLiteral("HTTP_PROXY"), QStringLiteral("http://127.0.0.1:%1").arg(kProxyPort))
              << qMakePair(QStringLiteral("OPENSHELL_TOOL"), QString::fromStdString(tool.name));

@@ -37,6 +37,7 @@ public:
         QString sessionId;
         QString runDir;    // per-call folders are made below it
         QString policyDir; // the tools' folder, mounted read-only
+        QString trustDir;  // SandboxSpec::trustDir for every tool sandbox
         Isolation isolation = Isolation::Gvisor;
         SandboxLimits limits; // the policy's; the wall time is the tool's timeout
         // The agent's identity: a tool works on the agent's behalf, on files

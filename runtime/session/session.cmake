@@ -12,4 +12,5 @@ target_sources(osh_runtime PRIVATE
 target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sessionresources.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionresources.h
     ${CMAKE_CURRENT_LIST_DIR}/workspaceservices.cpp ${CMAKE_CURRENT_LIST_DIR}/workspaceservices.h
+    ${CMAKE_CURRENT_LIST_DIR}/trustbundle.cpp ${CMAKE_CURRENT_LIST_DIR}/trustbundle.h
 )

@@ -123,6 +123,8 @@ private slots:
         QVERIFY(http::pathAmbiguity("/v1/.."));
         QVERIFY(http::pathAmbiguity("/v1//x"));
         QVERIFY(http::pathAmbiguity("/v1\\x"));
+        QVERIFY(http::pathAmbiguity("/public/..;/admin")); // servlet containers drop ";params"
+        QVERIFY(http::pathAmbiguity("/v1/a;b"));
     }
 
     void methodsPathsAndAccess()
@@ -160,6 +162,34 @@ private slots:
         QCOMPARE(outcome(d), QStringLiteral("block"));
         // The first refusing rule's reason.
         QVERIFY(QString::fromStdString(d.message).contains(QStringLiteral("method POST is not allowed by rule 0")));
+    }
+
+    void overridesAndTunnelsCannotStepAroundARule()
+    {
+        const std::string text = "version: 1\nname: o\nnetwork:\n  default_policy: allow-all\n  rules:\n"
+                                 "    - {tool: fetch, allowed_hosts: [api.example.com], methods: [GET], paths: ['/public/**']}\n";
+        Session s(text);
+        // A header that makes the origin serve another method or path.
+        Decision d = s.decide(req("fetch", "GET", "/public/a", ",\"headers\":{\"x-http-method-override\":\"DELETE\"}"));
+        QCOMPARE(outcome(d), QStringLiteral("block"));
+        QVERIFY(QString::fromStdString(d.message).contains(QStringLiteral("x-http-method-override")));
+        d = s.decide(req("fetch", "GET", "/public/a", ",\"headers\":{\"x-original-url\":\"/admin\"}"));
+        QCOMPARE(outcome(d), QStringLiteral("block"));
+        d = s.decide(req("fetch", "GET", "/public/%u002e", ",\"url\":\"https://api.example.com/public/%u002e\""));
+        QCOMPARE(outcome(d), QStringLiteral("block"));
+        // Asking for a tcp tunnel to the same host and port, which allow-all would pass unread.
+        std::string err;
+        auto r = Request::fromJson("{\"trigger\":\"network_egress\",\"tool\":{\"name\":\"fetch\"},\"destination\":"
+                                   "{\"host\":\"api.example.com\",\"ip\":\"93.184.216.34\",\"port\":443,\"protocol\":\"tcp\"}}",
+                                   err);
+        QVERIFY(r);
+        d = s.engine().decide(*r, s.state());
+        QCOMPARE(outcome(d), QStringLiteral("block"));
+        QVERIFY(QString::fromStdString(d.message).contains(QStringLiteral("tunnel there would pass them unread")));
+        // Another port is not this rule's business.
+        r->set(Var::DestinationPort, Value(8443));
+        d = s.engine().decide(*r, s.state());
+        QVERIFY(!QString::fromStdString(d.message).contains(QStringLiteral("tunnel there")));
     }
 
     void contentPoliciesReadTheRequest()

@@ -97,8 +97,8 @@ class TestNetworkProxy : public QObject
                "    raw.test: 127.0.0.1\n    big.test: 127.0.0.1\n    rate.test: 127.0.0.1\n    policy.test: 127.0.0.1\n"
                "    evil.wild.test: 127.0.0.1\n    meta.wild.test: 169.254.169.254\n"
                "  rules:\n"
-               "    - {tool: fetcher, allowed_hosts: [tls.test], allowed_ports: [" + p(m_tls) + "], protocol: https}\n"
-               "    - {tool: fetcher, allowed_hosts: [web.test], allowed_ports: [" + p(m_web) + "], protocol: http}\n"
+               "    - {tool: fetcher, allowed_hosts: [tls.test], allowed_ports: [" + p(m_tls) + "], protocol: https, inspect: false}\n"
+               "    - {tool: fetcher, allowed_hosts: [web.test], allowed_ports: [" + p(m_web) + "], protocol: http, inspect: false}\n"
                "    - {tool: mailer, allowed_hosts: [mail.test], allowed_ports: [" + p(m_smtp) + "], protocol: smtp, tls_required: true}\n"
                "    - {tool: fetcher, allowed_hosts: [raw.test], allowed_ports: [" + p(m_sink) + "], protocol: tcp, max_request_size_kb: 4}\n"
                "    - {tool: fetcher, allowed_hosts: [big.test], allowed_ports: [" + p(m_burst) + "], protocol: tcp, max_response_size_mb: 0.0625}\n"
@@ -476,7 +476,7 @@ private slots:
         QTest::newRow("no port") << QByteArray("CONNECT tls.test HTTP/1.1\r\nHost: tls.test\r\n\r\n");
         QTest::newRow("origin form") << QByteArray("GET / HTTP/1.1\r\nHost: web.test\r\n\r\n");
         QTest::newRow("bad protocol header") << QByteArray("CONNECT tls.test:443 HTTP/1.1\r\nHost: tls.test\r\nX-OpenShell-Protocol: ftp\r\n\r\n");
-        QTest::newRow("chunked") << QByteArray("POST http://web.test/ HTTP/1.1\r\nHost: web.test\r\nTransfer-Encoding: chunked\r\n\r\n");
+        QTest::newRow("chunked with a length") << QByteArray("POST http://web.test/ HTTP/1.1\r\nHost: web.test\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n");
         QTest::newRow("bare lf") << QByteArray("GET http://web.test/ HTTP/1.1\nHost: web.test\n\n");
         QTest::newRow("overlong head") << (QByteArray("GET http://web.test/ HTTP/1.1\r\nHost: web.test\r\nX-Long: ")
                                            + QByteArray(70 * 1024, 'a') + QByteArray("\r\n\r\n"));
@@ -494,6 +494,20 @@ private slots:
         Client ok = Client::tcp(m_fetcher);
         ok.send(connectRequest("tls.test:" + std::to_string(m_tls->port())));
         QVERIFY(startsWith(ok.response(), "HTTP/1.1 200"));
+    }
+
+    void chunkedIsRefusedWhereRequestsAreNotRead()
+    {
+        // web.test's rule says inspect: false: the request is relayed as one
+        // piece, so only Content-Length framing is accepted.
+        Client c = Client::tcp(m_fetcher);
+        const std::string port = std::to_string(m_web->port());
+        c.send("POST http://web.test:" + port + "/ HTTP/1.1\r\nHost: web.test:" + port
+               + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        const std::string answer = c.response();
+        QVERIFY2(startsWith(answer, "HTTP/1.1 400 Bad Request"), answer.c_str());
+        QVERIFY(answer.find("Transfer-Encoding") != std::string::npos);
+        QCOMPARE(m_h->connectAttempts(), 0);
     }
 
     void manyConcurrentConnections()

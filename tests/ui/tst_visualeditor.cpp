@@ -111,7 +111,7 @@ private Q_SLOTS:
     void modelsShowTheText()
     {
         auto *p = m_visual->policies();
-        QCOMPARE(p->rowCount(), 5);
+        QCOMPARE(p->rowCount(), 6);
         QCOMPARE(p->index(0, 0).data().toString(), QStringLiteral("pii-redact"));
         QCOMPARE(p->index(1, 2).data().toString(), QStringLiteral("block"));
         QCOMPARE(p->index(3, 3).data().toString(), QStringLiteral("tool.name == 'email_send'"));
@@ -184,10 +184,10 @@ private Q_SLOTS:
         QStringList expected = before;
         expected.move(0, expected.size() - 1);
         QCOMPARE(policyNames(m_text->text()), expected);
-        QCOMPARE(p->index(4, 0).data().toString(), before.front());
+        QCOMPARE(p->index(5, 0).data().toString(), before.front());
         QVERIFY(m_text->text().startsWith(QStringLiteral("# Customer-support agent")));
         // Drop it back on top, as the view does after a drag.
-        std::unique_ptr<QMimeData> data(p->mimeData({p->index(4, 0)}));
+        std::unique_ptr<QMimeData> data(p->mimeData({p->index(5, 0)}));
         QVERIFY(data->hasFormat(SequenceModel::kMimeType));
         QVERIFY(p->canDropMimeData(data.get(), Qt::MoveAction, 0, 0, QModelIndex()));
         QVERIFY(p->dropMimeData(data.get(), Qt::MoveAction, 0, 0, QModelIndex()));
@@ -266,15 +266,15 @@ private Q_SLOTS:
     {
         m_visual->selectPolicy(0);
         m_visual->addPolicy();
-        QCOMPARE(m_visual->policies()->rowCount(), 6);
+        QCOMPARE(m_visual->policies()->rowCount(), 7);
         QCOMPARE(m_visual->selectedPolicy(), 1);
-        QCOMPARE(policyNames(m_text->text()).at(1), QStringLiteral("new-policy-6"));
+        QCOMPARE(policyNames(m_text->text()).at(1), QStringLiteral("new-policy-7"));
         QVERIFY(m_text->text().contains(QStringLiteral(
-            "    action: redact\n  - name: new-policy-6\n    trigger: tool_call\n    condition: 'true'\n    action: log\n"
+            "    action: redact\n  - name: new-policy-7\n    trigger: tool_call\n    condition: 'true'\n    action: log\n"
             "  - name: cost-limit")));
         m_visual->removeSelectedPolicy();
         QCOMPARE(m_text->text(), m_original);
-        QCOMPARE(m_visual->policies()->rowCount(), 5);
+        QCOMPARE(m_visual->policies()->rowCount(), 6);
     }
 
     void textEditsRefreshTheForms()
@@ -332,7 +332,7 @@ private Q_SLOTS:
         m_text->validateNow();
         QVERIFY(!m_visual->sections()->isEnabled());
         QVERIFY(!m_visual->message().isEmpty());
-        QCOMPARE(m_visual->policies()->rowCount(), 5); // the last good rows stay
+        QCOMPARE(m_visual->policies()->rowCount(), 6); // the last good rows stay
         m_text->setText(m_original);
         m_text->validateNow();
         QVERIFY(m_visual->sections()->isEnabled());
@@ -352,7 +352,7 @@ private Q_SLOTS:
         QVERIFY(split);
         QCOMPARE(split->widget(0), static_cast<QWidget *>(w.editor()));
         QCOMPARE(split->widget(1), static_cast<QWidget *>(visual));
-        QTRY_COMPARE(visual->policies()->rowCount(), 5);
+        QTRY_COMPARE(visual->policies()->rowCount(), 6);
         auto *toggle = w.findChild<QAction *>(QStringLiteral("toggleVisualEditor"));
         QVERIFY(toggle);
         QCOMPARE(toggle->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));

@@ -71,6 +71,9 @@ def main():
     show(*gw.tool("email_send", to="jane.roe@example.com", subject="Card on file",
                   body="We charged card 4111 1111 1111 1111."))
 
+    step("MISBEHAVE: leak the card number in a search URL to the tool's own allowed host")
+    show(*gw.tool("knowledge_search", query="refund for card 4111 1111 1111 1111"))
+
     step("MISBEHAVE: reach the ticket system through the search tool")
     show(*gw.tool("knowledge_search", url="https://jira.company.com/rest/api/2/issue/SUP-1"))
 

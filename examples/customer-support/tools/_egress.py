@@ -3,7 +3,10 @@
 Tools never reach the network directly: the runtime gives each tool its own
 proxy endpoint (HTTPS_PROXY) and the network guardian decides every
 connection under the tool's identity. HTTPS goes through an ordinary
-CONNECT tunnel; SMTP uses a CONNECT tunnel marked with the
+CONNECT tunnel that the guardian terminates with the session's CA (the
+sandbox's system bundle, SSL_CERT_FILE), so it reads and decides each
+request; the guardian itself trusts the stand-in services through the
+policy's ca_file. SMTP uses a CONNECT tunnel marked with the
 X-OpenShell-Protocol header.
 """
 import json
@@ -16,8 +19,15 @@ import urllib.request
 
 
 def _context():
+    # The session's bundle (SSL_CERT_FILE) holds the CA the guardian's
+    # certificates come from, for the inspected HTTPS rules; the stand-in
+    # mail server's certificate reaches the tool through an uninspected SMTP
+    # tunnel, so the demo's own CA is trusted too. OPENSHELL_DEMO_CA names
+    # another file for running a tool by hand.
+    ctx = ssl.create_default_context()
     ca = os.environ.get("OPENSHELL_DEMO_CA") or os.path.join(os.path.dirname(__file__), "demo-ca.pem")
-    ctx = ssl.create_default_context(cafile=ca if os.path.exists(ca) else None)
+    if os.path.exists(ca):
+        ctx.load_verify_locations(cafile=ca)
     return ctx
 
 
