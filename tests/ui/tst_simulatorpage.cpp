@@ -130,6 +130,46 @@ private Q_SLOTS:
         QCOMPARE(page.decisionLabel()->text(), QStringLiteral("BLOCK"));
     }
 
+    void anHttpRequestIsDecidedWithItsContent()
+    {
+        // The demo policy: the search tool may only read /search, and a card
+        // number in a URL or header never leaves.
+        const QString demo = QStringLiteral(OSH_SOURCE_DIR "/examples/customer-support/customer-support.policy.yaml");
+        SimulatorPage page;
+        page.setPolicy(load(demo), demo);
+        page.resize(1024, 700);
+        auto *form = page.form();
+        form->setTrigger(QStringLiteral("network_egress"));
+        form->host()->setText(QStringLiteral("search.internal.company.com"));
+        form->identity()->setText(QStringLiteral("knowledge_search"));
+        form->method()->setCurrentText(QStringLiteral("GET"));
+        form->target()->setText(QStringLiteral("/search?q=refund+for+card+4111%201111%201111%201111"));
+        form->headers()->setPlainText(QStringLiteral("Accept: application/json"));
+        QVERIFY2(page.decide(), qPrintable(page.message()));
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("BLOCK"));
+        QString error;
+        const QString json = form->requestJson(error);
+        QVERIFY(json.contains(QStringLiteral("\"q\":\"refund for card 4111 1111 1111 1111\"")));
+        QVERIFY(json.contains(QStringLiteral("\"accept\":\"application/json\"")));
+        if (qEnvironmentVariableIsSet("OSH_SCREENSHOT_DIR"))
+            page.grab().save(qEnvironmentVariable("OSH_SCREENSHOT_DIR") + QStringLiteral("/simulator-http.png"));
+        // A clean query goes ahead; another method is refused by the rule.
+        form->target()->setText(QStringLiteral("/search?q=refund"));
+        QVERIFY(page.decide());
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("ALLOW"));
+        form->method()->setCurrentText(QStringLiteral("POST"));
+        QVERIFY(page.decide());
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("BLOCK"));
+        // Without a method, the connection as a whole.
+        form->method()->setCurrentText(QString());
+        QVERIFY(page.decide());
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("ALLOW"));
+        form->headers()->setPlainText(QStringLiteral("no colon here"));
+        form->method()->setCurrentText(QStringLiteral("GET"));
+        QVERIFY(!page.decide());
+        QVERIFY(page.message().contains(QStringLiteral("Name: value")));
+    }
+
     void saveAsTestCaseAppendsAndPasses()
     {
         QTemporaryDir ws;
