@@ -2120,7 +2120,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::RequestForm</name>
     <message>
-        <location filename="../ui/requestform.cpp" line="+57"/>
+        <location filename="../ui/requestform.cpp" line="+59"/>
         <source>Edit as JSON</source>
         <translation>Als JSON bearbeiten</translation>
     </message>
@@ -2207,6 +2207,41 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>Empty: the connection as a whole (request.* variables are null)</source>
+        <translation>Leer: die Verbindung als Ganzes (request.*-Variablen sind null)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>path and query, e.g. /v1/pay?amount=12</source>
+        <translation>Pfad und Query, z. B. /v1/pay?amount=12</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>one header per line: Name: value</source>
+        <translation>ein Header pro Zeile: Name: Wert</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>HTTP method</source>
+        <translation>HTTP-Methode</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Path and query</source>
+        <translation>Pfad und Query</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Headers</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Body</source>
+        <translation>Body</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>e.g. /agent/workspace/notes.txt</source>
         <translation>z. B. /agent/workspace/notes.txt</translation>
     </message>
@@ -2271,7 +2306,17 @@ Vorschlag: %2</translation>
         <translation>Das Anfrage-JSON muss ein Objekt sein.</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+16"/>
+        <source>The path must start with &apos;/&apos;.</source>
+        <translation>Der Pfad muss mit &apos;/&apos; beginnen.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Header line &apos;%1&apos; is not &apos;Name: value&apos;.</source>
+        <translation>Die Header-Zeile &apos;%1&apos; hat nicht die Form &apos;Name: Wert&apos;.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>The tool arguments must be a JSON object.</source>
         <translation>Die Tool-Argumente müssen ein JSON-Objekt sein.</translation>
     </message>
