@@ -295,7 +295,6 @@ void HttpInspector::run()
                            error == "timed out" ? std::string("no complete request in time") : error, true);
                 break;
             }
-            ++m_requests;
             serve(req);
         }
     }
@@ -708,7 +707,6 @@ void HttpInspector::serve(HttpMessage &req)
             body = *od.output;
     }
     const bool upstreamKeeps = resp.keepAlive;
-    const bool keep = keepAlive && upstreamKeeps;
     const std::string out = HttpMessageParser::responseHead(resp, body.size(), keepAlive, req.method == "HEAD");
     if (!sendClient(out) || (req.method != "HEAD" && !sendClient(body)))
         m_closeAfter = true;
@@ -718,7 +716,6 @@ void HttpInspector::serve(HttpMessage &req)
         dropUpstream();
     if (!keepAlive)
         m_closeAfter = true;
-    (void)keep;
 }
 
 } // namespace osh::runtime

@@ -62,7 +62,6 @@ public:
     static constexpr int kResponseTimeoutMs = 120000;
 
 private:
-    struct Answer;
     bool openClient();
     bool readRequest(HttpMessage &out, bool &tooLarge, std::string &error);
     void serve(HttpMessage &req);
@@ -94,7 +93,6 @@ private:
     int m_rule = -1; // the rule that allowed the request being served (limits, upstream trust)
     std::int64_t m_bytesUp = 0;
     std::int64_t m_bytesDown = 0;
-    int m_requests = 0;
 };
 
 } // namespace osh::runtime

@@ -38,7 +38,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <pwd.h>
 #include <unistd.h>
 
 namespace osh::runtime {
@@ -362,34 +361,14 @@ bool AgentSession::start(QString *error)
 
     // Network guardian: one socket per identity.
     m_proxy = new NetworkGuardianProxy(m_engine, *m_state, m_stateLock, this);
-    for (std::size_t i = 0; i < doc.network.rules.size(); ++i) {
-        const auto &caFile = doc.network.rules[i].caFile;
-        if (!caFile || !doc.network.rules[i].inspected())
-            continue;
+    {
         QString why;
-        QByteArray pem;
-        const QString file = QString::fromStdString(*caFile);
-        const uid_t user = m_options.ownerUid.value_or(::getuid());
-        auto read = [&] {
-            pem = readRuleCaFile(file, hostPath(policyDir), static_cast<int>(i), user, &why);
-            return !pem.isEmpty();
-        };
-        // For a client of the service: read with that user's file-system
-        // identity, so folders they cannot search stay closed to them.
-        if (m_options.ownerUid && ::geteuid() == 0 && user != 0) {
-            const passwd *pw = ::getpwuid(user);
-            std::string fsWhy;
-            if (!asFileUser(user, pw ? pw->pw_gid : static_cast<gid_t>(user), read, &fsWhy) && why.isEmpty())
-                why = QString::fromStdString(fsWhy);
-        } else {
-            read();
-        }
-        const QString copy = pem.isEmpty() ? QString()
-                                           : writeRuleCaCopy(pem, QDir(m_runDir).filePath(QStringLiteral("upstream-ca")),
-                                                             static_cast<int>(i), &why);
-        if (copy.isEmpty())
+        const auto copies = copyRuleCaFiles(doc, hostPath(policyDir), QDir(m_runDir).filePath(QStringLiteral("upstream-ca")),
+                                            m_options.ownerUid, &why);
+        if (!copies)
             return failStart(why);
-        m_proxy->setRuleCaFile(static_cast<int>(i), copy.toStdString());
+        for (const auto &[rule, path] : *copies)
+            m_proxy->setRuleCaFile(rule, path.toStdString());
     }
     auto proxySocket = [sockDir](const QString &identity) { return QDir(sockDir).filePath(QStringLiteral("p-%1.sock").arg(identity)); };
     QStringList identities{QStringLiteral("agent")};

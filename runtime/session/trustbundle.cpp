@@ -1,5 +1,8 @@
 #include "trustbundle.h"
 
+#include "gateway/beneath.h"
+#include "model/policy.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -7,7 +10,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -103,6 +108,43 @@ QString writeRuleCaCopy(const QByteArray &pem, const QString &dir, int rule, QSt
     if (!writeFile(copy, pem, why))
         return {};
     return copy;
+}
+
+std::optional<std::map<int, QString>> copyRuleCaFiles(const PolicyDocument &doc, const QString &policyDir,
+                                                      const QString &dir, std::optional<uid_t> ownerUid, QString *why)
+{
+    std::map<int, QString> copies;
+    const uid_t user = ownerUid.value_or(::getuid());
+    // A client of the service: read as that user, so folders they cannot
+    // search stay closed to them (the rest of the process keeps root's).
+    const bool asUser = ownerUid && ::geteuid() == 0 && user != 0;
+    const passwd *pw = asUser ? ::getpwuid(user) : nullptr;
+    const gid_t group = pw ? pw->pw_gid : static_cast<gid_t>(user);
+    for (std::size_t i = 0; i < doc.network.rules.size(); ++i) {
+        const auto &rule = doc.network.rules[i];
+        if (!rule.caFile || !rule.inspected())
+            continue;
+        const int index = static_cast<int>(i);
+        const QString file = QString::fromStdString(*rule.caFile);
+        QByteArray pem;
+        if (asUser) {
+            std::string fsWhy;
+            std::thread t([&] {
+                if (beneath::becomeFileUser(user, group, &fsWhy))
+                    pem = readRuleCaFile(file, policyDir, index, user, why);
+            });
+            t.join();
+            if (pem.isEmpty() && why->isEmpty())
+                *why = QString::fromStdString(fsWhy);
+        } else {
+            pem = readRuleCaFile(file, policyDir, index, user, why);
+        }
+        const QString copy = pem.isEmpty() ? QString() : writeRuleCaCopy(pem, dir, index, why);
+        if (copy.isEmpty())
+            return std::nullopt;
+        copies[index] = copy;
+    }
+    return copies;
 }
 
 } // namespace osh::runtime

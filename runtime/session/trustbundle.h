@@ -7,6 +7,14 @@
 #include <QByteArray>
 #include <QString>
 
+#include <map>
+#include <optional>
+#include <sys/types.h>
+
+namespace osh {
+struct PolicyDocument;
+}
+
 namespace osh::runtime {
 
 // Writes the folder at dir (made if needed, 0755, files 0644) and returns
@@ -24,5 +32,12 @@ QString writeTrustBundle(const QString &dir, const QByteArray &sessionCaPem, QSt
 QByteArray readRuleCaFile(const QString &caFile, const QString &policyDir, int rule, uint userId, QString *why);
 // Writes pem into dir as rule-N.pem and returns its path (empty with *why).
 QString writeRuleCaCopy(const QByteArray &pem, const QString &dir, int rule, QString *why);
+
+// Every inspected rule's ca_file read (readRuleCaFile) and copied into dir:
+// rule index -> copy. For a session run for ownerUid by a root service, each
+// file is read on a thread holding that user's file-system identity.
+// nullopt with *why at the first that fails.
+std::optional<std::map<int, QString>> copyRuleCaFiles(const PolicyDocument &doc, const QString &policyDir,
+                                                      const QString &dir, std::optional<uid_t> ownerUid, QString *why);
 
 } // namespace osh::runtime
