@@ -21,6 +21,8 @@ packages=(
   libhttp-parser-dev
   # sandboxes
   runsc crun busybox-static iproute2
+  # the container filter (static, in the sandbox init)
+  libseccomp-dev
   # running the studio headless, screenshots
   xvfb xauth imagemagick
   # the Python SDK's tests (the SDK itself needs only the standard library);

@@ -27,3 +27,10 @@ target_link_options(openshell-mcp PRIVATE -static -fno-sanitize=all)
 add_dependencies(osh_runtime osh-sandbox-init openshell-mcp)
 set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp APPEND PROPERTY COMPILE_DEFINITIONS
     OSH_SANDBOX_INIT_PATH="$<TARGET_FILE:osh-sandbox-init>")
+
+# The container filter (init/syscallfilter.h), built with libseccomp and
+# linked statically into the init.
+pkg_check_modules(SECCOMP REQUIRED libseccomp)
+target_sources(osh-sandbox-init PRIVATE ${CMAKE_CURRENT_LIST_DIR}/init/syscallfilter.cpp ${CMAKE_CURRENT_LIST_DIR}/init/syscallfilter.h)
+target_include_directories(osh-sandbox-init PRIVATE ${SECCOMP_INCLUDE_DIRS})
+target_link_libraries(osh-sandbox-init PRIVATE ${SECCOMP_LIBRARIES})

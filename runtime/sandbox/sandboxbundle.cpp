@@ -10,7 +10,9 @@
 #include <QTemporaryDir>
 
 #include <cerrno>
+#include <cstring>
 
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -178,10 +180,17 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
         args << QStringLiteral("--nproc") << QString::number(std::max<qint64>(1, spec.limits.maxProcesses - 1));
     for (const SandboxForward &f : spec.forwards)
         args << QStringLiteral("--forward") << QString::number(f.port) + u'=' + f.sandboxSocketPath;
+    // On the host kernel the command's calls are filtered (gVisor's own
+    // kernel is the boundary there): runtime/sandbox/init/syscallfilter.h.
+    if (!gvisor)
+        args << QStringLiteral("--seccomp");
     args << QStringLiteral("--");
     args << spec.argv;
 
-    const QJsonArray caps = {QStringLiteral("CAP_SETUID"), QStringLiteral("CAP_SETGID"), QStringLiteral("CAP_KILL")};
+    // The init's own: switching to the command's identity, emptying the
+    // command's bounding set, and ending everything at the close.
+    const QJsonArray caps = {QStringLiteral("CAP_SETUID"), QStringLiteral("CAP_SETGID"), QStringLiteral("CAP_SETPCAP"),
+                             QStringLiteral("CAP_KILL")};
     QJsonObject process{
         {QStringLiteral("terminal"), false},
         {QStringLiteral("user"), QJsonObject{{QStringLiteral("uid"), 0}, {QStringLiteral("gid"), 0}}},
@@ -231,6 +240,8 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
     QJsonArray namespaces;
     for (const char *ns : {"pid", "network", "ipc", "uts", "mount"})
         namespaces.append(QJsonObject{{QStringLiteral("type"), QLatin1String(ns)}});
+    if (!gvisor)
+        namespaces.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("user")}});
     const QStringList masked = {QStringLiteral("/proc/acpi"), QStringLiteral("/proc/kcore"), QStringLiteral("/proc/keys"),
                                 QStringLiteral("/proc/latency_stats"), QStringLiteral("/proc/timer_list"),
                                 QStringLiteral("/proc/sched_debug"), QStringLiteral("/proc/scsi"), QStringLiteral("/sys/firmware")};
@@ -243,18 +254,18 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
         {QStringLiteral("resources"), QJsonObject{}},
     };
     if (!gvisor) {
-        // The kernel's keyrings are not namespaced: keys one session adds to
-        // the sandbox user's keyrings would be found by the next session.
-        // Keys have no use inside a sandbox, so the calls fail there.
-        const QJsonObject keyrings{
-            {QStringLiteral("names"), QJsonArray{QStringLiteral("keyctl"), QStringLiteral("add_key"), QStringLiteral("request_key")}},
-            {QStringLiteral("action"), QStringLiteral("SCMP_ACT_ERRNO")},
-            {QStringLiteral("errnoRet"), EPERM}};
-        linux.insert(QStringLiteral("seccomp"),
-                     QJsonObject{{QStringLiteral("defaultAction"), QStringLiteral("SCMP_ACT_ALLOW")},
-                                 {QStringLiteral("architectures"), QJsonArray{QStringLiteral("SCMP_ARCH_X86_64"), QStringLiteral("SCMP_ARCH_X86"),
-                                                                              QStringLiteral("SCMP_ARCH_X32")}},
-                                 {QStringLiteral("syscalls"), QJsonArray{keyrings}}});
+        // A user namespace of two ids: root inside is the unprivileged
+        // kSandboxRootUid outside (the init's capabilities count for this
+        // namespace only), and the command's id is itself on both sides, so
+        // what it creates in the workspace keeps the owner the host expects.
+        // Every other host id shows as nobody inside.
+        const auto idMap = [](int inside) {
+            return QJsonArray{
+                QJsonObject{{QStringLiteral("containerID"), 0}, {QStringLiteral("hostID"), SandboxSpec::kSandboxRootUid}, {QStringLiteral("size"), 1}},
+                QJsonObject{{QStringLiteral("containerID"), inside}, {QStringLiteral("hostID"), inside}, {QStringLiteral("size"), 1}}};
+        };
+        linux.insert(QStringLiteral("uidMappings"), idMap(static_cast<int>(spec.uid)));
+        linux.insert(QStringLiteral("gidMappings"), idMap(static_cast<int>(spec.gid)));
         linux.insert(QStringLiteral("maskedPaths"), QJsonArray::fromStringList(masked));
         linux.insert(QStringLiteral("readonlyPaths"), QJsonArray::fromStringList(readonly));
     }
@@ -287,7 +298,22 @@ bool SandboxBundle::create(const SandboxSpec &spec, const QString &initPath, con
         remove();
         return false;
     }
-    QFile::setPermissions(m_dir + QStringLiteral("/status"), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    const QString status = m_dir + QStringLiteral("/status");
+    QFile::setPermissions(status, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    // In a container the runtime's setup and the init run as the
+    // unprivileged root of the user namespace: it may pass through the
+    // bundle folder (group, search only) to the root, and the status folder
+    // is its alone (never the command's).
+    if (spec.isolation == Isolation::Container) {
+        const int root = SandboxSpec::kSandboxRootUid;
+        if (::chown(QFile::encodeName(m_dir).constData(), 0, root) != 0 || ::chmod(QFile::encodeName(m_dir).constData(), 0710) != 0
+            || ::chown(QFile::encodeName(status).constData(), root, root) != 0) {
+            *error = QStringLiteral("cannot give the container's root its way into the bundle: %1")
+                         .arg(QString::fromLocal8Bit(std::strerror(errno)));
+            remove();
+            return false;
+        }
+    }
     const QByteArray json = QJsonDocument(ociConfig(spec, cgroupsPath, m_dir + QStringLiteral("/status"))).toJson(QJsonDocument::Compact);
     if (!writeText(m_dir + QStringLiteral("/config.json"), json, error)) {
         remove();

@@ -156,6 +156,8 @@ QString SandboxSpec::validate() const
     // container without a user namespace it is the host's root.
     if (uid == 0 || gid == 0)
         return QStringLiteral("the command must not run as root (uid %1, gid %2)").arg(uid).arg(gid);
+    if (uid == static_cast<uid_t>(kSandboxRootUid) || gid == static_cast<gid_t>(kSandboxRootUid))
+        return QStringLiteral("the command must not run as the container's root (uid/gid %1)").arg(kSandboxRootUid);
     if (uid == static_cast<uid_t>(-1) || gid == static_cast<gid_t>(-1))
         return QStringLiteral("no valid identity to run the command as");
     if (limits.memoryMb <= 0 || limits.cpuCores <= 0 || limits.wallTimeSeconds <= 0 || limits.maxProcesses <= 0

@@ -52,6 +52,9 @@ struct SandboxSpec
     // outside the host's usual user range.
     static constexpr int kSandboxUid = 64100;
     static constexpr int kSandboxGid = 64100;
+    // Root inside a container (the init) is this unprivileged id outside
+    // (uid and gid); the command may not run as it.
+    static constexpr int kSandboxRootUid = 64099;
 
     QString id; // [A-Za-z0-9_.-]{1,64}; names the runtime container and cgroups
     Isolation isolation = Isolation::Gvisor;
@@ -95,6 +98,7 @@ struct SandboxSpec
 
     // Empty when the spec can be launched, else what is wrong.
     QString validate() const;
+
 };
 
 // A sandbox path is usable when absolute, without "." or ".." components or

@@ -3,12 +3,15 @@
 // besides the host's read-only /usr.
 //
 //   osh-sandbox-init [--status FILE] [--uid N] [--gid N] [--nproc N]
-//                    [--nofile N] [--fsize BYTES] [--forward PORT=UNIXPATH]... -- CMD ARG...
+//                    [--nofile N] [--fsize BYTES] [--forward PORT=UNIXPATH]...
+//                    [--seccomp] -- CMD ARG...
 //
 // It listens on 127.0.0.1:PORT for each forward (the sandbox has no network,
 // only its own loopback) and relays every connection to the bind-mounted host
 // Unix socket; runs CMD as the unprivileged user with the process and file
-// limits; forwards SIGTERM/SIGINT/SIGHUP to CMD's process group; reaps
+// limits, without any capability (the bounding set emptied too), with
+// no_new_privs and, with --seccomp, the system-call filter of
+// syscallfilter.h; forwards SIGTERM/SIGINT/SIGHUP to CMD's process group; reaps
 // orphans; and exits with CMD's status (128+N when CMD died of signal N).
 // The status file (root-only, outside the agent's reach) records "started"
 // once CMD is forked and "exit N" at the end, so the launcher can tell a
@@ -31,6 +34,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "syscallfilter.h"
 
 #include <memory>
 #include <string>
@@ -164,12 +169,17 @@ int main(int argc, char **argv)
     std::vector<Forward> forwards;
     const char *statusPath = nullptr;
     long uid = -1, gid = -1, nproc = -1, nofile = -1, fsize = -1;
+    bool seccomp = false;
     int i = 1;
     for (; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--") {
             ++i;
             break;
+        }
+        if (a == "--seccomp") {
+            seccomp = true;
+            continue;
         }
         if (i + 1 >= argc) {
             std::fprintf(stderr, "osh-sandbox-init: %s needs a value\n", argv[i]);
@@ -249,11 +259,27 @@ int main(int argc, char **argv)
             if (setrlimit(RLIMIT_FSIZE, &r) != 0)
                 die("setrlimit FSIZE");
         }
+        // No capability can come back: the bounding set is emptied (the
+        // init holds CAP_SETPCAP for this), and the change of uid away from
+        // 0 clears the permitted, effective and ambient sets.
+        for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; ++cap) {
+            if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+                die("drop capability from the bounding set");
+        }
         if (gid >= 0 && (setgroups(0, nullptr) != 0 || setgid(static_cast<gid_t>(gid)) != 0))
             die("setgid");
         if (uid >= 0 && setuid(static_cast<uid_t>(uid)) != 0)
             die("setuid");
-        prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+            die("no_new_privs");
+        // Last, so the init's own setup above is not subject to it.
+        if (seccomp) {
+            char why[256];
+            if (osh::sandbox::installSyscallFilter(why, sizeof why) != 0) {
+                std::fprintf(stderr, "osh-sandbox-init: %s\n", why);
+                _exit(125);
+            }
+        }
         execvp(argv[i], argv + i);
         std::fprintf(stderr, "osh-sandbox-init: cannot run %s: %s\n", argv[i], std::strerror(errno));
         _exit(errno == ENOENT ? 127 : 126);
