@@ -14,8 +14,11 @@ namespace {
 
 bool writeFile(const QString &path, const QByteArray &value, QString *error)
 {
+    // Unbuffered: the kernel refuses a value in the write itself (EINVAL,
+    // EBUSY); a buffered write would report success and drop the error at
+    // close, leaving the limit unset.
     QFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(value) != value.size()) {
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Unbuffered) || f.write(value) != value.size()) {
         if (error)
             *error = QStringLiteral("cannot write %1: %2").arg(path, f.errorString());
         return false;

@@ -674,6 +674,20 @@ private Q_SLOTS:
         QVERIFY(r.out.endsWith("done\n"));
     }
 
+    // A limit the kernel refuses (a CPU quota under its 1 ms minimum) stops
+    // the start: nothing runs with the limit silently unset.
+    void refusedLimitStopsTheStart_data() { modes(); }
+    void refusedLimitStopsTheStart()
+    {
+        SandboxSpec s = spec(sh(qs("echo ran")));
+        s.limits.cpuCores = 0.005;
+        const RunResult r = run(s);
+        QCOMPARE(r.exit.reason, SandboxExitReason::Error);
+        QVERIFY(!r.out.contains("ran"));
+        QVERIFY2(r.exit.message.contains(qs("cfs_quota_us")) || r.exit.message.contains(qs("cpu.max")), qPrintable(r.exit.message));
+        QVERIFY2(!cgroupsLeft(s.id), "a cgroup of the session was left behind");
+    }
+
     void firecrackerFailsClearly()
     {
         SandboxSpec s;
