@@ -55,6 +55,20 @@ void printEvent(const osh::AuditEvent &e, bool colour)
                  what.substr(0, 28).c_str(), colour ? "\033[0m" : "", (c ? std::string(c) : std::string()).c_str(),
                  e.decision.empty() ? "-" : e.decision.c_str(), c ? "\033[0m" : "",
                  e.policy.empty() ? "" : ("[" + e.policy + "] ").c_str(), e.message.c_str());
+    // The session's start: what enforces each limit and boundary.
+    if (e.type == "sandbox" && !e.parameters.empty()) {
+        const QJsonArray list = QJsonDocument::fromJson(QByteArray::fromStdString(e.parameters))
+                                    .object()
+                                    .value(QStringLiteral("enforcement"))
+                                    .toArray();
+        for (const QJsonValue &v : list) {
+            const QJsonObject control = v.toObject();
+            const QString value = control.value(QStringLiteral("value")).toString();
+            std::fprintf(stderr, "         %s%s: %s\n", qPrintable(control.value(QStringLiteral("control")).toString()),
+                         value.isEmpty() ? "" : qPrintable(QStringLiteral(" ") + value),
+                         qPrintable(control.value(QStringLiteral("by")).toString()));
+        }
+    }
 }
 
 // The same line for an event the service streamed (its JSON form).
@@ -68,6 +82,8 @@ void printEventJson(const QJsonObject &o, bool colour)
     e.decision = str("decision");
     e.policy = str("policy");
     e.message = str("message");
+    if (const QJsonValue p = o.value(QStringLiteral("parameters")); p.isObject())
+        e.parameters = QJsonDocument(p.toObject()).toJson(QJsonDocument::Compact).toStdString();
     printEvent(e, colour);
 }
 

@@ -13,12 +13,27 @@
 #include <QString>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 
 namespace osh {
 
 namespace {
+
+// What gVisor's own kernel (sentry and gofer) takes of a session's memory
+// limit (measured with a 128 MB limit: python3 could fill 108 MB under
+// gVisor and 123 MB in a container; gVisor does not start at 12 MB). Below
+// kGvisorSmallMemoryMb that share is worth a warning.
+constexpr std::int64_t kGvisorOwnMemoryMb = 14;
+constexpr std::int64_t kGvisorSmallMemoryMb = 32;
+
+std::string shortest(double v)
+{
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
 
 class Validator
 {
@@ -85,18 +100,41 @@ private:
                          + "' looks like a secret; policy files are not secret stores and the value is visible to "
                            "the agent and in the audit log");
         }
-        if (s.isolation == Isolation::Firecracker && m_opt.checkHostBinaries
-            && QStandardPaths::findExecutable(QStringLiteral("firecracker")).isEmpty())
-            diag("W032", Severity::Warning, s.loc.valuePos("isolation"),
-                 "isolation 'firecracker' needs the firecracker binary, which is not installed here; sessions "
-                 "will fail to launch (use 'gvisor' or 'container')",
-                 "gvisor");
+        enforcement(s);
         if (!s.allowNetwork && !m_doc.network.rules.empty())
             diag("I033", Severity::Info, s.loc.valuePos("allow_network"),
                  "allow_network is false: every egress is refused and the network rules never apply");
         if (!s.allowFilesystem && !m_doc.filesystem.rules.empty())
             diag("I034", Severity::Info, s.loc.valuePos("allow_filesystem"),
                  "allow_filesystem is false: only an empty private workspace exists and the filesystem rules never apply");
+    }
+
+    // Limits and modes that cannot be enforced as written in the chosen
+    // isolation mode (docs/sandbox.md, "Limits").
+    void enforcement(const SandboxConfig &s)
+    {
+        if (s.isolation == Isolation::Firecracker && m_opt.checkHostBinaries)
+            diag("W032", Severity::Warning, s.loc.valuePos("isolation"),
+                 "isolation 'firecracker' (microVM) has no launcher in this build; sessions will fail to start "
+                 "(use 'gvisor' or 'container')",
+                 "gvisor");
+        // The kernel's smallest CFS quota is 1 ms per period, and the
+        // period is 100 ms.
+        if (s.maxCpuCores > 0 && s.maxCpuCores * 100000 < 999.5)
+            diag("W035", Severity::Warning, s.loc.valuePos("max_cpu_cores"),
+                 "max_cpu_cores " + shortest(s.maxCpuCores)
+                     + " is below the smallest CPU quota the kernel enforces (0.01 cores: 1 ms per 100 ms period); "
+                       "sessions will fail to start",
+                 "0.01");
+        if (s.isolation == Isolation::Gvisor && s.maxMemoryMb < kGvisorSmallMemoryMb)
+            diag("W036", Severity::Warning, s.loc.valuePos("max_memory_mb"),
+                 "with isolation 'gvisor', max_memory_mb also holds gVisor's own kernel (about "
+                     + std::to_string(kGvisorOwnMemoryMb) + " MB): "
+                     + (s.maxMemoryMb <= kGvisorOwnMemoryMb ? std::string("the sandbox cannot start")
+                                                            : "the agent gets about "
+                                                                  + std::to_string(s.maxMemoryMb - kGvisorOwnMemoryMb) + " MB")
+                     + "; raise the limit or use 'container'",
+                 std::to_string(kGvisorSmallMemoryMb));
     }
 
     SourcePos envKeyPos(const std::string &name) const

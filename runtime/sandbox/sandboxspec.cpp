@@ -199,4 +199,48 @@ QString SandboxSpec::validate() const
     return {};
 }
 
+QList<SandboxControl> SandboxSpec::enforcement() const
+{
+    if (isolation == Isolation::Firecracker)
+        return {}; // nothing launches it (Sandbox::availability)
+    const bool gvisor = isolation == Isolation::Gvisor;
+    const QString cgroup = QStringLiteral("osh-sbx-") + id;
+    QList<SandboxControl> out;
+    const auto add = [&out](const char *control, const QString &value, const QString &by) {
+        out.append({QString::fromLatin1(control), value, by});
+    };
+    add("kernel", {},
+        gvisor ? QStringLiteral("gVisor's user-space kernel (runsc, ptrace platform); the host kernel sees only the sentry's filtered calls")
+               : QStringLiteral("the host kernel, in the sandbox's own user, pid, network, IPC, UTS and mount namespaces"));
+    add("system_calls", {},
+        gvisor ? QStringLiteral("answered by gVisor's kernel")
+               : QStringLiteral("seccomp filter of the init (runtime/sandbox/init/syscallfilter.h): namespaces, keyrings, bpf, perf, "
+                                "io_uring, userfaultfd, process access, file handles, mounts, kernel code, host state, clock "
+                                "refused; sockets unix, inet, inet6 and netlink-route only; other architectures killed"));
+    add("identity", QStringLiteral("uid %1, gid %2").arg(uid).arg(gid),
+        gvisor ? QStringLiteral("no capabilities (bounding set empty), no_new_privs")
+               : QStringLiteral("mapped to itself in a user namespace whose root is the unprivileged uid %1; no capabilities "
+                                "(bounding set empty), no_new_privs")
+                     .arg(kSandboxRootUid));
+    add("max_memory_mb", QString::number(limits.memoryMb),
+        gvisor ? QStringLiteral("memory cgroup %1, which also holds gVisor's own kernel (sentry and gofer)").arg(cgroup)
+               : QStringLiteral("memory cgroup %1").arg(cgroup));
+    add("max_cpu_cores", QString::number(limits.cpuCores), QStringLiteral("CFS quota of cpu cgroup %1 (100 ms period)").arg(cgroup));
+    add("max_execution_time_seconds", QString::number(limits.wallTimeSeconds),
+        QStringLiteral("the launcher's timer (SIGTERM, then SIGKILL after %1 ms) and a watchdog thread").arg(stopGraceMs));
+    add("max_processes", QString::number(limits.maxProcesses),
+        gvisor ? QStringLiteral("RLIMIT_NPROC in gVisor's kernel (processes and threads; a refused fork is seen only inside); "
+                                "pids cgroup %1 as a host-side backstop")
+                     .arg(cgroup)
+               : QStringLiteral("pids cgroup %1 (processes and threads, the init counted apart)").arg(cgroup));
+    add("max_open_files", QString::number(limits.maxOpenFiles), QStringLiteral("RLIMIT_NOFILE of the command"));
+    if (limits.maxFileBytes > 0)
+        add("max_file_size_mb", QString::number(limits.maxFileBytes / (1024 * 1024)),
+            QStringLiteral("RLIMIT_FSIZE of the command (the largest rule's); smaller rules by the workspace guard"));
+    add("network", {},
+        gvisor ? QStringLiteral("no network device (--network=none); egress only through the runtime's sockets")
+               : QStringLiteral("an empty network namespace (loopback only); egress only through the runtime's sockets"));
+    return out;
+}
+
 } // namespace osh::runtime

@@ -45,6 +45,15 @@ struct SandboxLimits
     qint64 maxFileBytes = 0; // largest file the command may write (RLIMIT_FSIZE); 0: no limit
 };
 
+// One limit or boundary of a session and what enforces it in the spec's
+// isolation mode; the session record lists them (AgentSession).
+struct SandboxControl
+{
+    QString control; // a policy key (max_memory_mb) or a boundary (system_calls)
+    QString value;   // as the policy set it, or empty for a boundary
+    QString by;      // what enforces it, in words
+};
+
 struct SandboxSpec
 {
     // The unprivileged identity a command runs as when nobody's folder
@@ -99,6 +108,9 @@ struct SandboxSpec
     // Empty when the spec can be launched, else what is wrong.
     QString validate() const;
 
+    // What enforces each limit and boundary in this isolation mode (empty
+    // for a mode this build cannot launch).
+    QList<SandboxControl> enforcement() const;
 };
 
 // A sandbox path is usable when absolute, without "." or ".." components or

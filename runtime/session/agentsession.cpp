@@ -53,6 +53,23 @@ QString argvJson(const QStringList &argv)
     return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(argv)).toJson(QJsonDocument::Compact));
 }
 
+// The "session started" event's parameters: the mode and what enforces
+// each limit and boundary in it.
+std::string enforcementJson(const SandboxSpec &spec)
+{
+    QJsonArray list;
+    for (const SandboxControl &c : spec.enforcement()) {
+        QJsonObject o{{QStringLiteral("control"), c.control}, {QStringLiteral("by"), c.by}};
+        if (!c.value.isEmpty())
+            o.insert(QStringLiteral("value"), c.value);
+        list.append(o);
+    }
+    return QJsonDocument(QJsonObject{{QStringLiteral("isolation"), QString::fromLatin1(isolationName(spec.isolation).data())},
+                                     {QStringLiteral("enforcement"), list}})
+        .toJson(QJsonDocument::Compact)
+        .toStdString();
+}
+
 // Runs fn on a thread of its own that holds the file-system identity
 // uid:gid and no capabilities (the rest of the process keeps root's), so
 // what it creates in a user's folder belongs to that user and the kernel
@@ -648,6 +665,7 @@ bool AgentSession::start(QString *error)
                           .arg(m_identity.uid)
                           .arg(m_identity.gid)
                           .toStdString();
+    started.parameters = enforcementJson(spec);
     record(started);
     if (!m_sandbox->start())
         return failStart(m_sandbox->errorString());

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QElapsedTimer>
@@ -154,6 +155,38 @@ private Q_SLOTS:
         const auto last = QJsonDocument::fromJson(sessionsJson().last().toUtf8()).object();
         QCOMPARE(last[QStringLiteral("exit_status")].toInt(), 3);
         QCOMPARE(last[QStringLiteral("isolation")].toString(), isolation);
+
+        // What enforced what: printed under the start, and in the event.
+        const bool container = isolation == QLatin1StringView("container");
+        QVERIFY2(err.contains(QStringLiteral("\n         max_memory_mb 2048: memory cgroup osh-sbx-")), qPrintable(err));
+        QVERIFY2(err.contains(container ? QStringLiteral("\n         max_processes 50: pids cgroup")
+                                        : QStringLiteral("\n         max_processes 50: RLIMIT_NPROC in gVisor's kernel")),
+                 qPrintable(err));
+        QVERIFY2(err.contains(container ? QStringLiteral("\n         system_calls: seccomp filter of the init")
+                                        : QStringLiteral("\n         system_calls: answered by gVisor's kernel")),
+                 qPrintable(err));
+        QProcess events;
+        events.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--store"), store(),
+                                                  QStringLiteral("--session"), last[QStringLiteral("id")].toString(),
+                                                  QStringLiteral("--format"), QStringLiteral("jsonl")});
+        QVERIFY(events.waitForFinished(30000));
+        const QString exported = QString::fromUtf8(events.readAllStandardOutput());
+        const QStringList lines = exported.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(!lines.isEmpty(), qPrintable(QString::fromUtf8(events.readAllStandardError())));
+        QJsonObject started;
+        for (const QString &line : lines)
+            if (const QJsonObject e = QJsonDocument::fromJson(line.toUtf8()).object();
+                e.value(QStringLiteral("message")).toString().startsWith(QStringLiteral("session started")))
+                started = e;
+        const QJsonObject params = started.value(QStringLiteral("parameters")).toObject();
+        QCOMPARE(params.value(QStringLiteral("isolation")).toString(), isolation);
+        QStringList controls;
+        for (const QJsonValue &v : params.value(QStringLiteral("enforcement")).toArray())
+            controls << v.toObject().value(QStringLiteral("control")).toString();
+        QCOMPARE(controls, (QStringList{QStringLiteral("kernel"), QStringLiteral("system_calls"), QStringLiteral("identity"),
+                                        QStringLiteral("max_memory_mb"), QStringLiteral("max_cpu_cores"),
+                                        QStringLiteral("max_execution_time_seconds"), QStringLiteral("max_processes"),
+                                        QStringLiteral("max_open_files"), QStringLiteral("network")}));
     }
 
     void ctrlCEndsCleanly()
