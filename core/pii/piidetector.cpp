@@ -1,6 +1,7 @@
 #include "piidetector.h"
 
 #include "piicandidate.h"
+#include "piinormalise.h"
 #include "piioverlap.h"
 #include "piipatterns.h"
 
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -148,9 +150,19 @@ std::vector<PiiMatch> PiiDetector::find(std::string_view text, PiiTypeSet types)
     std::vector<PiiMatch> candidates;
     if (text.empty() || types.empty())
         return candidates;
-    ScanContext ctx {text, 0, types, false, candidatePatterns(), &candidates, {}};
+    // The scan reads the folded text (piinormalise.h); matches are given
+    // in the original's offsets.
+    const std::optional<NormalisedText> folded = NormalisedText::of(text);
+    ScanContext ctx {folded ? std::string_view(folded->text()) : text, 0, types, false, candidatePatterns(), &candidates, {}};
     d->scan(ctx);
-    return resolveOverlaps(std::move(candidates));
+    std::vector<PiiMatch> matches = resolveOverlaps(std::move(candidates));
+    if (folded) {
+        for (PiiMatch &m : matches) {
+            m.begin = folded->original(m.begin);
+            m.end = folded->original(m.end);
+        }
+    }
+    return matches;
 }
 
 bool PiiDetector::contains(std::string_view text, PiiTypeSet types) const
@@ -160,7 +172,8 @@ bool PiiDetector::contains(std::string_view text, PiiTypeSet types) const
     // Any confirmed candidate survives overlap resolution in some form, so
     // the first one answers the question.
     std::vector<PiiMatch> first;
-    ScanContext ctx {text, 0, types, true, candidatePatterns(), &first, {}};
+    const std::optional<NormalisedText> folded = NormalisedText::of(text);
+    ScanContext ctx {folded ? std::string_view(folded->text()) : text, 0, types, true, candidatePatterns(), &first, {}};
     d->scan(ctx);
     return !first.empty();
 }

@@ -50,6 +50,9 @@ private slots:
     void redaction();
     void adjacentAndOverlapping();
     void utf8Offsets();
+    void foldedForms_data();
+    void foldedForms();
+    void foldingKeepsOtherText();
     void typeFilter();
     void emptyText();
     void pemWithoutEnd();
@@ -312,6 +315,79 @@ void TestPiiDetector::pemWithoutEnd()
 void TestPiiDetector::singleton()
 {
     QCOMPARE(&PiiDetector::instance(), &PiiDetector::instance());
+}
+
+// PII written with other digit forms, fullwidth ASCII, Unicode spaces and
+// dashes, or invisible characters inside: found as its type, and the
+// redaction replaces exactly the characters written (everything around
+// them kept byte for byte).
+void TestPiiDetector::foldedForms_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("redacted");
+    QTest::newRow("fullwidth card") << QString::fromUtf8("card \xEF\xBC\x94\xEF\xBC\x91\xEF\xBC\x91\xEF\xBC\x91 1111 1111 1111.")
+                                    << "card [REDACTED:credit_card].";
+    QTest::newRow("fullwidth ssn") << QStringLiteral("ssn %1").arg(QString(QChar(0xFF11)) + QChar(0xFF12) + QChar(0xFF13) + QChar(0xFF0D)
+                                                                    + QChar(0xFF14) + QChar(0xFF15) + QChar(0xFF0D) + QChar(0xFF16)
+                                                                    + QChar(0xFF17) + QChar(0xFF18) + QChar(0xFF19))
+                                   << "ssn [REDACTED:ssn]";
+    QString arabic;
+    for (const char d : std::string("123-45-6789"))
+        arabic += d == '-' ? QChar(u'-') : QChar(char16_t(0x0660 + (d - '0')));
+    QTest::newRow("arabic-indic ssn") << QStringLiteral("id %1 ok").arg(arabic) << "id [REDACTED:ssn] ok";
+    QString devanagari;
+    for (const char d : std::string("4111111111111111"))
+        devanagari += QChar(char16_t(0x0966 + (d - '0')));
+    QTest::newRow("devanagari card") << devanagari << "[REDACTED:credit_card]";
+    // Mathematical bold digits are outside the BMP (surrogate pairs in UTF-16).
+    QString bold;
+    for (const char d : std::string("123-45-6789"))
+        bold += d == '-' ? QString(QChar(u'-')) : QString::fromUcs4(std::u32string(1, char32_t(0x1D7CE + (d - '0'))).data(), 1);
+    QTest::newRow("mathematical bold ssn") << bold << "[REDACTED:ssn]";
+    QTest::newRow("zero-width inside a card")
+        << QString::fromUtf8("4111\xE2\x80\x8B 1111 1111\xE2\x80\x8C 1111") << "[REDACTED:credit_card]";
+    QTest::newRow("soft hyphen in an ssn") << QString::fromUtf8("123\xC2\xAD-45-6789") << "[REDACTED:ssn]";
+    QTest::newRow("word joiner in an email") << QString::fromUtf8("mail jane\xE2\x81\xA0@example.com now")
+                                             << "mail [REDACTED:email] now";
+    QTest::newRow("fullwidth email") << QString::fromUtf8("\xEF\xBD\x8A\xEF\xBD\x81\xEF\xBD\x8E\xEF\xBD\x85\xEF\xBC\xA0" "example\xEF\xBC\x8E"
+                                                          "com")
+                                     << "[REDACTED:email]";
+    QTest::newRow("no-break spaces in a card") << QString::fromUtf8("4111\xC2\xA0" "1111\xC2\xA0" "1111\xC2\xA0" "1111")
+                                               << "[REDACTED:credit_card]";
+    QTest::newRow("en dashes in an ssn") << QString::fromUtf8("123\xE2\x80\x93" "45\xE2\x80\x93" "6789") << "[REDACTED:ssn]";
+    QTest::newRow("byte-order mark before an ip") << QString::fromUtf8("from \xEF\xBB\xBF" "10.1.2.3 on")
+                                                  << QString::fromUtf8("from \xEF\xBB\xBF[REDACTED:ip_address] on");
+    QTest::newRow("fullwidth text around kept") << QString::fromUtf8("\xEF\xBC\xA1\xEF\xBC\xA2 123-45-6789 \xEF\xBC\xA3")
+                                                << QString::fromUtf8("\xEF\xBC\xA1\xEF\xBC\xA2 [REDACTED:ssn] \xEF\xBC\xA3");
+}
+
+void TestPiiDetector::foldedForms()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, redacted);
+    const std::string utf8 = text.toStdString();
+    QVERIFY(PiiDetector::instance().contains(utf8));
+    QCOMPARE(q(PiiDetector::instance().redact(utf8)), redacted);
+    for (const PiiMatch &m : PiiDetector::instance().find(utf8)) {
+        QVERIFY(m.begin < m.end && m.end <= utf8.size());
+        // Offsets never cut a character.
+        QVERIFY((static_cast<unsigned char>(utf8[m.begin]) & 0xC0) != 0x80);
+        QVERIFY(m.end == utf8.size() || (static_cast<unsigned char>(utf8[m.end]) & 0xC0) != 0x80);
+    }
+}
+
+// Folding finds nothing new in text without PII, and malformed UTF-8 or
+// characters that are not folded pass through unchanged.
+void TestPiiDetector::foldingKeepsOtherText()
+{
+    const auto &det = PiiDetector::instance();
+    for (const char *text : {"\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93", "version \xEF\xBC\x95.\xEF\xBC\x91\xEF\xBC\x99",
+                             "\xE2\x80\x8B\xE2\x80\x8B\xE2\x80\x8B", "\xff\xfe 12-34 \xc3\x28 \xe2\x82", "Gr\xC3\xBC\xC3\x9F" "e, Z\xC3\xBCrich"}) {
+        QVERIFY2(!det.contains(text), text);
+        QCOMPARE(det.redact(text), std::string(text));
+    }
+    // A lone invalid byte next to an SSN does not shift the redaction.
+    QCOMPARE(det.redact("\xff\xEF\xBC\x91 123-45-6789"), std::string("\xff\xEF\xBC\x91 [REDACTED:ssn]"));
 }
 
 QTEST_GUILESS_MAIN(TestPiiDetector)
