@@ -75,10 +75,12 @@ bool linkOrCopy(const QString &from, const QString &to)
     return ::link(QFile::encodeName(from).constData(), QFile::encodeName(to).constData()) == 0 || QFile::copy(from, to);
 }
 
-bool writeText(const QString &path, const QByteArray &text, QString *error)
+// private: the file is the owner's alone before anything is written to it.
+bool writeText(const QString &path, const QByteArray &text, QString *error, bool privateFile = false)
 {
     QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(text) != text.size()) {
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || (privateFile && !f.setPermissions(QFile::ReadOwner | QFile::WriteOwner)) || f.write(text) != text.size()) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, f.errorString());
         return false;
     }
@@ -315,7 +317,9 @@ bool SandboxBundle::create(const SandboxSpec &spec, const QString &initPath, con
         }
     }
     const QByteArray json = QJsonDocument(ociConfig(spec, cgroupsPath, m_dir + QStringLiteral("/status"))).toJson(QJsonDocument::Compact);
-    if (!writeText(m_dir + QStringLiteral("/config.json"), json, error)) {
+    // The policy's environment is in it: root's alone (the container's
+    // root, 64099, may pass through the folder but not read this).
+    if (!writeText(m_dir + QStringLiteral("/config.json"), json, error, true)) {
         remove();
         return false;
     }

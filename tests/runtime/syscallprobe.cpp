@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <linux/keyctl.h>
 #include <linux/reboot.h>
+#include <netinet/in.h>
 #include <seccomp.h>
 #include <string>
 #include <sys/personality.h>
@@ -117,6 +118,19 @@ const Probe kProbes[] = {
     {"socket-alg", [] { return closeIfOpen(sys(SYS_socket, AF_ALG, SOCK_SEQPACKET, 0)); }},
     {"socket-netlink-audit", [] { return closeIfOpen(sys(SYS_socket, AF_NETLINK, SOCK_RAW, 9 /* NETLINK_AUDIT */)); }},
     {"socket-high-bits", [] { return closeIfOpen(sys(SYS_socket, (1L << 32) | AF_INET, SOCK_STREAM, 0)); }},
+    {"unshare-net", [] { return sys(SYS_unshare, CLONE_NEWNET); }},
+    {"unshare-pid", [] { return sys(SYS_unshare, CLONE_NEWPID); }},
+    {"set_mempolicy", [] { return sys(SYS_set_mempolicy, 9999, 0, 0); }},
+    {"mbind", [] { return sys(SYS_mbind, 0, 0, 9999, 0, 0, 0); }},
+    {"get_mempolicy", [] { return sys(SYS_get_mempolicy, 0, 0, 0, 0, ~0L); }},
+    {"fanotify_init", [] { return closeIfOpen(sys(SYS_fanotify_init, ~0L, 0)); }},
+    {"modify_ldt", [] { return sys(SYS_modify_ldt, 99, 0, 0); }},
+    {"socket-mptcp", [] { return closeIfOpen(sys(SYS_socket, AF_INET, SOCK_STREAM, 262 /* IPPROTO_MPTCP */)); }},
+    {"socket-sctp", [] { return closeIfOpen(sys(SYS_socket, AF_INET6, SOCK_STREAM, 132 /* IPPROTO_SCTP */)); }},
+    {"socketpair-netlink-audit", [] { return sys(SYS_socketpair, AF_NETLINK, SOCK_RAW, 9, 0); }},
+    // Newer than the reviewed list (cachestat, Linux 6.5): EBADF where the
+    // kernel has it, when not refused.
+    {"unreviewed-451", [] { return sys(451, -1, 0, 0, 0); }},
     {"x86-32", compat32},
     {"x32", [] { return sys(0x40000000 | SYS_getpid); }},
     // must stay allowed
@@ -128,6 +142,16 @@ const Probe kProbes[] = {
      }},
     {"allowed-socket-inet", [] { return closeIfOpen(sys(SYS_socket, AF_INET, SOCK_STREAM, 0)); }},
     {"allowed-socket-inet6", [] { return closeIfOpen(sys(SYS_socket, AF_INET6, SOCK_DGRAM, 0)); }},
+    {"allowed-socket-tcp", [] { return closeIfOpen(sys(SYS_socket, AF_INET, SOCK_STREAM, IPPROTO_TCP)); }},
+    {"allowed-socket-udp6", [] { return closeIfOpen(sys(SYS_socket, AF_INET6, SOCK_DGRAM, IPPROTO_UDP)); }},
+    {"allowed-socketpair-unix", [] {
+         int sv[2];
+         if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+             return -1L;
+         close(sv[0]);
+         close(sv[1]);
+         return 0L;
+     }},
     {"allowed-socket-unix", [] { return closeIfOpen(sys(SYS_socket, AF_UNIX, SOCK_STREAM, 0)); }},
     {"allowed-netlink-route", [] { return closeIfOpen(sys(SYS_socket, AF_NETLINK, SOCK_RAW, 0)); }},
     {"allowed-personality-query", [] { return sys(SYS_personality, 0xffffffffL) < 0 ? -1L : 0L; }},

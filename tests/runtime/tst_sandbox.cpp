@@ -583,6 +583,11 @@ private Q_SLOTS:
             {"personality-aslr", "EPERM", "EINVAL"}, {"socket-packet", "EPERM", "EPERM"}, {"socket-vsock", "EPERM", "EAFNOSUPPORT"},
             {"socket-alg", "EPERM", "EAFNOSUPPORT"}, {"socket-netlink-audit", "EPERM", "EPROTONOSUPPORT"},
             {"socket-high-bits", "EPERM", "ok"}, {"x32", "SIGSYS", "ENOSYS"},
+            {"unshare-net", "EPERM", "EPERM"}, {"unshare-pid", "EPERM", "EPERM"}, {"set_mempolicy", "EPERM", "EINVAL"},
+            {"mbind", "EPERM", "EINVAL"}, {"get_mempolicy", "EPERM", "EINVAL"}, {"fanotify_init", "EPERM", "ENOSYS"},
+            {"modify_ldt", "EPERM", "EPERM"}, {"socket-mptcp", "EPERM", "EINVAL"}, {"socket-sctp", "EPERM", "EINVAL"},
+            {"socketpair-netlink-audit", "EPERM", "EOPNOTSUPP"}, {"unreviewed-451", "ENOSYS", "ENOSYS"},
+            {"allowed-socket-tcp", "ok", "ok"}, {"allowed-socket-udp6", "ok", "ok"}, {"allowed-socketpair-unix", "ok", "ok"},
             {"allowed-fork", "ok", "ok"}, {"allowed-socket-inet", "ok", "ok"}, {"allowed-socket-inet6", "ok", "ok"},
             {"allowed-socket-unix", "ok", "ok"}, {"allowed-netlink-route", "ok", "ok"}, {"allowed-personality-query", "ok", "EINVAL"},
             {"allowed-memfd", "ok", "ok"},
@@ -650,6 +655,35 @@ private Q_SLOTS:
             QVERIFY2(r.out.contains("Seccomp:\t2\n"), r.out.constData());
             const QString out = QString::fromUtf8(r.out).simplified();
             QVERIFY2(out.contains(qs("0 64099 1 1234 1234 1 gid 0 64099 1 1234 1234 1")), r.out.constData());
+        }
+    }
+
+    // config.json holds the policy's environment: root's alone, although
+    // the container's root (64099) may pass through the bundle folder.
+    void bundleKeepsTheConfigPrivate_data() { modes(); }
+    void bundleKeepsTheConfigPrivate()
+    {
+        QFETCH(int, isolation);
+        SandboxSpec s = spec(sh(qs("sleep 1")));
+        s.env.append({qs("API_TOKEN"), qs("not-for-anyone-else")});
+        QFile::Permissions config;
+        uint owner = 1, group = 1;
+        QFile::Permissions folder;
+        const RunResult r = run(s, [&](Sandbox &sb) {
+            const QFileInfo c(sb.bundleDir() + qs("/config.json"));
+            config = c.permissions();
+            const QFileInfo d(sb.bundleDir());
+            folder = d.permissions();
+            owner = d.ownerId();
+            group = d.groupId();
+        });
+        QCOMPARE(r.exit.exitCode, 0);
+        const auto own = QFile::ReadOwner | QFile::WriteOwner;
+        QCOMPARE(config & ~(QFile::ReadUser | QFile::WriteUser | QFile::ExeUser), own);
+        QCOMPARE(owner, 0u);
+        if (static_cast<Isolation>(isolation) == Isolation::Container) {
+            QCOMPARE(group, uint(SandboxSpec::kSandboxRootUid));
+            QVERIFY(!(folder & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther)));
         }
     }
 

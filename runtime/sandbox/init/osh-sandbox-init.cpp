@@ -266,7 +266,10 @@ int main(int argc, char **argv)
             if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
                 die("drop capability from the bounding set");
         }
-        if (gid >= 0 && (setgroups(0, nullptr) != 0 || setgid(static_cast<gid_t>(gid)) != 0))
+        // No supplementary groups whenever the identity changes, --gid or not.
+        if ((uid >= 0 || gid >= 0) && setgroups(0, nullptr) != 0)
+            die("setgroups");
+        if (gid >= 0 && setgid(static_cast<gid_t>(gid)) != 0)
             die("setgid");
         if (uid >= 0 && setuid(static_cast<uid_t>(uid)) != 0)
             die("setuid");
@@ -360,7 +363,11 @@ int main(int argc, char **argv)
     }
 
     // The command is gone: nothing it started may outlive the session.
-    kill(-1, SIGKILL);
+    // Everything left in the sandbox; only as process 1 of its own pid
+    // namespace, where -1 means exactly that (run anywhere else, it would
+    // mean every process the caller may signal).
+    if (getpid() == 1)
+        kill(-1, SIGKILL);
     while (waitpid(-1, nullptr, 0) > 0) {
     }
     char line[32];

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <set>
+#include <span>
 #include <string>
 
 namespace osh::sandbox {
@@ -70,8 +71,12 @@ int installSyscallFilter(char *error, unsigned long errorSize)
         }
     }
 
-    const auto resolve = [&handled](const char *name) {
+    int missing = 0;
+    const char *missingName = nullptr;
+    const auto resolve = [&](const char *name) {
         const int nr = seccomp_syscall_resolve_name(name);
+        if (nr == __NR_SCMP_ERROR && !missing)
+            missing = 1, missingName = name;
         handled.insert(nr);
         return nr;
     };
@@ -89,15 +94,24 @@ int installSyscallFilter(char *error, unsigned long errorSize)
 
     for (const char *name : {"socket", "socketpair"}) {
         const int nr = resolve(name);
+        const auto familyWith = [&](int family, int protocol) {
+            const scmp_arg_cmp cmp[] = {SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)),
+                                        SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(protocol))};
+            return allowIf(c, nr, name, 2, cmp);
+        };
         for (const int family : kAllowedSocketFamilies) {
+            int rcFamily = 0;
             if (family == AF_NETLINK) {
-                const scmp_arg_cmp netlinkRoute[] = {SCMP_A0(SCMP_CMP_EQ, AF_NETLINK), SCMP_A2(SCMP_CMP_EQ, kNetlinkRoute)};
-                if (allowIf(c, nr, name, 2, netlinkRoute) != 0)
-                    return -1;
-                continue;
+                rcFamily = familyWith(AF_NETLINK, kNetlinkRoute);
+            } else if (family == AF_INET || family == AF_INET6) {
+                for (const int protocol : family == AF_INET ? std::span<const int>(kAllowedInetProtocols)
+                                                            : std::span<const int>(kAllowedInet6Protocols))
+                    rcFamily = rcFamily ? rcFamily : familyWith(family, protocol);
+            } else {
+                const scmp_arg_cmp f = SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
+                rcFamily = allowIf(c, nr, name, 1, &f);
             }
-            const scmp_arg_cmp f = SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
-            if (allowIf(c, nr, name, 1, &f) != 0)
+            if (rcFamily != 0)
                 return -1;
         }
     }
@@ -109,6 +123,12 @@ int installSyscallFilter(char *error, unsigned long errorSize)
             return -1;
     }
 
+    if (missing)
+        return c.fail("unknown system call in the filter's rules:", missingName, EINVAL);
+
+    // Allowed up to the reviewed number; above it, what libseccomp knows
+    // answers ENOSYS (the C library then falls back), the rest EPERM (the
+    // default).
     for (int nr = 0; nr < kMaxSyscallNumber; ++nr) {
         char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
         if (!name)
@@ -116,9 +136,9 @@ int installSyscallFilter(char *error, unsigned long errorSize)
         std::free(name);
         if (handled.count(nr))
             continue;
-        rc = seccomp_rule_add(c.ctx, SCMP_ACT_ALLOW, nr, 0);
+        rc = seccomp_rule_add(c.ctx, nr <= kLastReviewedSyscall ? SCMP_ACT_ALLOW : SCMP_ACT_ERRNO(ENOSYS), nr, 0);
         if (rc != 0)
-            return c.fail("cannot allow system call", std::to_string(nr).c_str(), rc);
+            return c.fail("cannot add the rule for system call", std::to_string(nr).c_str(), rc);
     }
 
     rc = seccomp_load(c.ctx);

@@ -16,9 +16,12 @@
 //   4. clone3 fails with ENOSYS: its flags live in memory the filter cannot
 //      read, so the namespace rule could not apply; the C library then falls
 //      back to clone, whose flags it can.
-//   5. Every other call libseccomp knows for this architecture is allowed.
-//      A call newer than libseccomp's table fails with EPERM until someone
-//      has looked at it and listed it here (or libseccomp learned it).
+//   5. Every other call up to kLastReviewedSyscall is allowed. A call with
+//      a higher number fails with ENOSYS when libseccomp knows it (so the C
+//      library falls back to an older call, as it does on an older kernel)
+//      and with EPERM when it does not: a newer libseccomp never widens the
+//      filter by itself. Raising kLastReviewedSyscall means looking at every
+//      call in between first.
 //
 // To extend it: add the call's name to a group below (or a new group with a
 // line saying why), rebuild, and add a probe to tests/runtime/syscallprobe.cpp
@@ -28,6 +31,7 @@
 
 #include <linux/sched.h>
 #include <sys/personality.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cstdint>
@@ -40,6 +44,10 @@ struct SyscallGroup
     const char *why;
     const char *calls[16]; // null-terminated
 };
+
+// The highest x86_64 call number whose call was looked at for this list
+// (set_mempolicy_home_node, Linux 5.17; everything up to Linux 6.1).
+inline constexpr int kLastReviewedSyscall = 450;
 
 // Refused outright, whatever the arguments.
 inline constexpr SyscallGroup kRefused[] = {
@@ -81,13 +89,18 @@ inline constexpr SyscallGroup kRefused[] = {
     // The clock is the host's (there is no time namespace here).
     {"clock", "sets the host's clock", {"settimeofday", "clock_settime", "clock_adjtime", "adjtimex", nullptr}},
     // Obsolete calls kept by the kernel for old programs; nothing current
-    // uses them, and they have had their share of bugs.
+    // uses them, and they have had their share of bugs (modify_ldt: 16-bit
+    // segments, for old DOS and Windows code).
     {"obsolete", "obsolete calls nothing current uses",
      {"uselib", "ustat", "sysfs", "_sysctl", "nfsservctl", "lookup_dcookie", "create_module", "get_kernel_syms",
-      "query_module", nullptr}},
-    // Kernel memory policy of other processes and NUMA page moves: an
-    // unprivileged process has no use for them in a sandbox.
-    {"numa", "moves other processes' memory", {"move_pages", "migrate_pages", nullptr}},
+      "query_module", "modify_ldt", nullptr}},
+    // NUMA memory policy and page moves (Docker allows them only with
+    // CAP_SYS_NICE): an unprivileged process has no use for them here.
+    {"numa", "moves memory between NUMA nodes, other processes' too",
+     {"move_pages", "migrate_pages", "mbind", "set_mempolicy", "get_mempolicy", "set_mempolicy_home_node", nullptr}},
+    // Watching whole mounts and file systems (Docker allows it only with
+    // CAP_SYS_ADMIN; unprivileged since Linux 5.13).
+    {"fanotify", "watches whole file systems", {"fanotify_init", "fanotify_mark", nullptr}},
 };
 
 // Conditional: clone and unshare may not create namespaces (a new user
@@ -101,8 +114,13 @@ inline constexpr std::uint64_t kNamespaceFlags = CLONE_NEWNS | CLONE_NEWCGROUP |
 // Netlink is allowed for NETLINK_ROUTE alone (address and route queries:
 // getaddrinfo, `ip addr`); packet, vsock, bluetooth, alg, key and the
 // other families reach kernel code no agent needs.
+// Inet sockets with the default, TCP, UDP or (unprivileged ping) ICMP
+// protocol only: MPTCP, SCTP, L2TP, SMC and others are kernel code, some
+// loaded as modules on first use, that no agent needs.
 inline constexpr int kAllowedSocketFamilies[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK};
 inline constexpr int kNetlinkRoute = 0; // NETLINK_ROUTE
+inline constexpr int kAllowedInetProtocols[] = {0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP};
+inline constexpr int kAllowedInet6Protocols[] = {0, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6};
 
 // Conditional: personality may only select these execution domains (the
 // ones Docker allows). The others turn off address-space randomisation,
