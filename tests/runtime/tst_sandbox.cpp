@@ -658,6 +658,27 @@ private Q_SLOTS:
         }
     }
 
+    // The command can neither signal the init nor learn anything from it
+    // it does not have, nor reach its status folder, nor become root again.
+    void commandCannotReachTheInit_data() { modes(); }
+    void commandCannotReachTheInit()
+    {
+        const RunResult r = run(spec(sh(qs(
+            "kill -9 1 2>/dev/null && echo killed-init; "
+            // gVisor's /proc shows the init's environment, which is the
+            // command's own; nothing more may be in it.
+            "python3 -c \"import os; e = open('/proc/1/environ', 'rb').read().split(bytes(1)); "
+            "mine = {k + b'=' + v for k, v in os.environb.items()}; "
+            "print('init-env-extra', [x for x in e if x and x not in mine])\" 2>/dev/null | grep -v '\\[\\]'; "
+            "ls /.osh/status >/dev/null 2>&1 && echo listed-status; "
+            "echo x > /.osh/status/status 2>/dev/null && echo wrote-status; "
+            "python3 -c 'import os; os.setuid(0)' 2>/dev/null && echo became-root; "
+            "python3 -c 'import os; os.setgid(0)' 2>/dev/null && echo became-group-root; "
+            "echo done"))));
+        QCOMPARE(r.exit.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("done\n"));
+    }
+
     // config.json holds the policy's environment: root's alone, although
     // the container's root (64099) may pass through the bundle folder.
     void bundleKeepsTheConfigPrivate_data() { modes(); }
