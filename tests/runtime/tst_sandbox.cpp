@@ -474,6 +474,70 @@ private Q_SLOTS:
         QCOMPARE(served, 3);
     }
 
+    // A flood of connections to a forward (more than the init has
+    // descriptors for) neither busies the init nor stops it relaying once
+    // the flood is over.
+    void forwardFloodLeavesTheInitIdle_data() { modes(); }
+    void forwardFloodLeavesTheInitIdle()
+    {
+        QLocalServer server;
+        server.setSocketOptions(QLocalServer::WorldAccessOption);
+        server.setMaxPendingConnections(4096);
+        const QString path = m_tmp.path() + QStringLiteral("/flood-%1.sock").arg(++m_counter);
+        QVERIFY(server.listen(path));
+        QList<QLocalSocket *> held;
+        connect(&server, &QLocalServer::newConnection, this, [&] {
+            while (QLocalSocket *c = server.nextPendingConnection()) {
+                held << c;
+                connect(c, &QLocalSocket::readyRead, c, [c] {
+                    c->write("pong:" + c->readAll());
+                    c->flush();
+                });
+            }
+        });
+        // 12 processes of 60 connections each, held 3 s; the init's CPU
+        // time (ticks, /proc/1/stat) is read around the middle 2 s.
+        SandboxSpec s = spec(py(qs(
+            "import os, socket, time\n"
+            "def cpu():\n"
+            "  f = open('/proc/1/stat').read().rsplit(')', 1)[1].split()\n"
+            "  return int(f[11]) + int(f[12])\n"
+            "kids = []\n"
+            "for k in range(12):\n"
+            "  pid = os.fork()\n"
+            "  if pid == 0:\n"
+            "    conns = []\n"
+            "    for i in range(60):\n"
+            "      try:\n"
+            "        conns.append(socket.create_connection(('127.0.0.1', 3128), timeout=2))\n"
+            "      except OSError:\n"
+            "        pass\n"
+            "    time.sleep(3)\n"
+            "    os._exit(0)\n"
+            "  kids.append(pid)\n"
+            "time.sleep(2)\n"
+            "before = cpu()\n"
+            "time.sleep(2)\n"
+            "print('init-ticks', cpu() - before, flush=True)\n"
+            "for pid in kids:\n"
+            "  os.waitpid(pid, 0)\n"
+            "time.sleep(0.5)\n"
+            "c = socket.create_connection(('127.0.0.1', 3128), timeout=5)\n"
+            "c.sendall(b'after')\n"
+            "print(c.recv(100).decode(), flush=True)\n")));
+        s.limits.maxOpenFiles = 64;
+        s.limits.maxProcesses = 32;
+        s.sockets.append({path, qs("/run/osh/proxy.sock")});
+        s.forwards.append({3128, qs("/run/osh/proxy.sock")});
+        const RunResult r = run(s);
+        qDeleteAll(held);
+        QVERIFY2(r.out.contains("pong:after\n"), r.out.constData());
+        const QList<QByteArray> f = r.out.split('\n').first().split(' ');
+        QCOMPARE(f.size(), 2);
+        // 2 s of a busy loop would be ~200 ticks; an idle init a handful.
+        QVERIFY2(f[1].toInt() < 40, r.out.constData());
+    }
+
     void runtimeFailureIsError_data() { modes(); }
     void runtimeFailureIsError()
     {

@@ -104,6 +104,10 @@ int listenLoopback(int port)
     return fd;
 }
 
+// Relayed connections at a time (two descriptors each, within the init's
+// RLIMIT_NOFILE of at least 1024).
+constexpr std::size_t kMaxConns = 384;
+
 int connectUnix(const std::string &path)
 {
     sockaddr_un addr{};
@@ -292,11 +296,17 @@ int main(int argc, char **argv)
     std::vector<std::unique_ptr<Conn>> conns;
     int exitCode = -1;
     std::vector<pollfd> pfds;
+    // Accepting pauses at kMaxConns relayed connections, and when the init
+    // runs out of descriptors, until one closes: the next ones wait in the
+    // listening sockets' backlog (a readable listener that cannot be
+    // accepted would otherwise wake poll at once, forever).
+    bool acceptPaused = false;
     while (exitCode < 0) {
+        const bool accepting = !acceptPaused && conns.size() < kMaxConns;
         pfds.clear();
         pfds.push_back({sigFd, POLLIN, 0});
         for (const Forward &f : forwards)
-            pfds.push_back({f.listenFd, POLLIN, 0});
+            pfds.push_back({f.listenFd, static_cast<short>(accepting ? POLLIN : 0), 0});
         for (const auto &c : conns) {
             for (int k = 0; k < 2; ++k) {
                 short ev = 0;
@@ -329,10 +339,13 @@ int main(int argc, char **argv)
         for (const Forward &f : forwards) {
             if (pfds[idx++].revents & POLLIN) {
                 int cfd;
-                while ((cfd = accept4(f.listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+                while (conns.size() < kMaxConns
+                       && (cfd = accept4(f.listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
                     const int ufd = connectUnix(f.path);
                     if (ufd < 0) {
                         close(cfd);
+                        if (errno == EMFILE || errno == ENFILE)
+                            acceptPaused = !conns.empty(); // until one of them closes
                         continue;
                     }
                     auto c = std::make_unique<Conn>();
@@ -340,6 +353,8 @@ int main(int argc, char **argv)
                     c->fd[1] = ufd;
                     conns.push_back(std::move(c));
                 }
+                if (conns.size() < kMaxConns && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM))
+                    acceptPaused = !conns.empty();
             }
         }
         // Connections accepted in this round have no poll entries yet.
@@ -355,6 +370,7 @@ int main(int argc, char **argv)
             if (conns[k]->done()) {
                 close(conns[k]->fd[0]);
                 close(conns[k]->fd[1]);
+                acceptPaused = false;
                 conns.erase(conns.begin() + static_cast<std::ptrdiff_t>(k));
             } else {
                 ++k;
