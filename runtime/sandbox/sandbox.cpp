@@ -14,6 +14,8 @@
 #include <csignal>
 #include <cstring>
 
+#include <grp.h>
+#include <pwd.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -66,6 +68,37 @@ QString Sandbox::initPath()
     const QString env = qEnvironmentVariable("OSH_SANDBOX_INIT");
     return env.isEmpty() ? QStringLiteral(OSH_SANDBOX_INIT_PATH) : env;
 }
+
+namespace {
+
+// The sandbox's fixed ids must be nobody's on the host: an account or group
+// holding the container's root id could signal the containers' processes
+// and pass through their bundles, and one holding the default command id
+// would share every workspace the runtime makes. Entries of these names are
+// the ones a package creates to reserve the ids.
+QString fixedIdTaken(int id, const char *reservedName, const char *what)
+{
+    char buf[16384];
+    passwd pw{};
+    passwd *pwr = nullptr;
+    if (getpwuid_r(static_cast<uid_t>(id), &pw, buf, sizeof buf, &pwr) == 0 && pwr
+        && std::strcmp(pwr->pw_name, reservedName) != 0)
+        return QStringLiteral("uid %1, %2, belongs to the host account '%3'; sandboxes need it to be nobody's "
+                              "(give the account another id, or reserve %1 under the name '%4')")
+            .arg(id)
+            .arg(QLatin1String(what), QString::fromLocal8Bit(pwr->pw_name), QLatin1String(reservedName));
+    group gr{};
+    group *grr = nullptr;
+    if (getgrgid_r(static_cast<gid_t>(id), &gr, buf, sizeof buf, &grr) == 0 && grr
+        && std::strcmp(grr->gr_name, reservedName) != 0)
+        return QStringLiteral("gid %1, %2, belongs to the host group '%3'; sandboxes need it to be nobody's "
+                              "(give the group another id, or reserve %1 under the name '%4')")
+            .arg(id)
+            .arg(QLatin1String(what), QString::fromLocal8Bit(grr->gr_name), QLatin1String(reservedName));
+    return {};
+}
+
+} // namespace
 
 QString Sandbox::availability(Isolation isolation)
 {
@@ -130,6 +163,15 @@ bool Sandbox::start()
         return fail(v);
     if (const QString a = availability(m_spec.isolation); !a.isEmpty())
         return fail(a);
+    if (m_spec.isolation == Isolation::Container) {
+        if (const QString t = fixedIdTaken(SandboxSpec::kSandboxRootUid, "osh-sandbox-root", "the containers' root");
+            !t.isEmpty())
+            return fail(t);
+    }
+    if (m_spec.uid == static_cast<uid_t>(SandboxSpec::kSandboxUid) || m_spec.gid == static_cast<gid_t>(SandboxSpec::kSandboxGid)) {
+        if (const QString t = fixedIdTaken(SandboxSpec::kSandboxUid, "osh-sandbox", "the default sandbox identity"); !t.isEmpty())
+            return fail(t);
+    }
     const bool gvisor = m_spec.isolation == Isolation::Gvisor;
     m_runtime = QStandardPaths::findExecutable(gvisor ? QStringLiteral("runsc") : QStringLiteral("crun"));
 

@@ -18,6 +18,8 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QMap>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -741,6 +743,30 @@ private Q_SLOTS:
             "echo done"))));
         QCOMPARE(r.exit.exitCode, 0);
         QCOMPARE(r.out, QByteArray("done\n"));
+    }
+
+    // A host group holding one of the fixed ids stops the start, naming it
+    // (the test makes the group itself and removes it again).
+    void fixedIdsOfTheHostAreRefused_data()
+    {
+        QTest::addColumn<int>("isolation");
+        QTest::addColumn<int>("id");
+        QTest::newRow("container root") << int(Isolation::Container) << SandboxSpec::kSandboxRootUid;
+        QTest::newRow("default identity, gvisor") << int(Isolation::Gvisor) << SandboxSpec::kSandboxUid;
+        QTest::newRow("default identity, container") << int(Isolation::Container) << SandboxSpec::kSandboxUid;
+    }
+    void fixedIdsOfTheHostAreRefused()
+    {
+        QFETCH(int, id);
+        const QString name = qs("osh-probe-%1").arg(::getpid());
+        QCOMPARE(QProcess::execute(qs("groupadd"), {qs("-g"), QString::number(id), name}), 0);
+        const auto removeGroup = qScopeGuard([&] { QProcess::execute(qs("groupdel"), {name}); });
+        SandboxSpec s = spec(sh(qs("echo ran")));
+        s.uid = s.gid = SandboxSpec::kSandboxUid;
+        const RunResult r = run(s);
+        QCOMPARE(r.exit.reason, SandboxExitReason::Error);
+        QVERIFY(!r.out.contains("ran"));
+        QVERIFY2(r.exit.message.contains(name) && r.exit.message.contains(QString::number(id)), qPrintable(r.exit.message));
     }
 
     // config.json holds the policy's environment: root's alone, although
