@@ -308,22 +308,38 @@ std::optional<PiiMatch> confirmJwt(std::string_view t, std::size_t b)
 
 bool precededByNumberingWord(std::string_view text, std::size_t offset)
 {
-    // Words after which a dotted number numbers something rather than addresses a host.
-    static constexpr std::string_view kWords[]
-        = {"v", "ver", "version", "release", "build", "section", "clause", "subclause", "chapter"};
+    // Words after which a dotted number numbers something rather than
+    // addresses a host: the last part of the name before it decides
+    // ("version", "app_version", "firmwareVersion", "Build:", "\"build\": \"").
+    static constexpr std::string_view kWords[] = {"v", "ver", "version", "release", "build", "firmware", "fw",
+                                                  "rev", "revision", "kernel", "section", "clause", "subclause",
+                                                  "chapter"};
     std::size_t k = offset;
     int skipped = 0;
-    while (
-        k > 0 && skipped < 3 && (text[k - 1] == ' ' || text[k - 1] == '\t' || text[k - 1] == ':' || text[k - 1] == '='))
+    const auto separator = [](char c) { return c == ' ' || c == '\t' || c == ':' || c == '=' || c == '"' || c == '\''; };
+    while (k > 0 && skipped < 5 && separator(text[k - 1]))
         --k, ++skipped;
     if (k >= 2 && text.substr(k - 2, 2) == "\xC2\xA7") // "§ 1.2.3.4"
         return true;
-    const std::size_t wordEnd = k;
-    while (k > 0 && isAlpha(text[k - 1]) && wordEnd - k <= 9)
+    // The name before it, up to 40 characters of letters, digits, '_' and
+    // '-'; its last part is the letters after the last '_', '-', digit or
+    // lower-to-upper case change.
+    const std::size_t nameEnd = k;
+    while (k > 0 && (isWord(text[k - 1]) || text[k - 1] == '-') && nameEnd - k <= 40)
         --k;
-    if (wordEnd == k || (k > 0 && isWord(text[k - 1])))
+    if (nameEnd == k || nameEnd - k > 40)
         return false;
-    std::string word(text.substr(k, wordEnd - k));
+    std::size_t partBegin = nameEnd;
+    while (partBegin > k && isAlpha(text[partBegin - 1])) {
+        const char c = text[partBegin - 1];
+        --partBegin;
+        const bool upper = c >= 'A' && c <= 'Z';
+        if (upper && partBegin > k && text[partBegin - 1] >= 'a' && text[partBegin - 1] <= 'z')
+            break; // "firmwareVersion": the part is "Version"
+    }
+    if (partBegin == nameEnd)
+        return false;
+    std::string word(text.substr(partBegin, nameEnd - partBegin));
     for (char &c : word)
         c = static_cast<char>(c | 0x20);
     return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);

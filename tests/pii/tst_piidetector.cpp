@@ -101,6 +101,11 @@ void TestPiiDetector::positives_data()
     row("ipv4", "from 192.168.1.10 port 22", "ip_address", "192.168.1.10");
     row("ipv4 with port", "dns 8.8.8.8:53", "ip_address", "8.8.8.8");
     row("ipv4 sentence end", "host is 10.0.0.1.", "ip_address", "10.0.0.1");
+    // Names that merely contain a numbering word are still hosts.
+    row("ipv4 server field", R"({"server": "10.0.0.5"})", "ip_address", "10.0.0.5");
+    row("ipv4 build host field", R"({"build_host":"10.1.2.3"})", "ip_address", "10.1.2.3");
+    row("ipv4 after vendor", "vendor: 10.1.2.4", "ip_address", "10.1.2.4");
+    row("ipv4 driver ip", "driverIp=10.1.2.5", "ip_address", "10.1.2.5");
     row("ipv6 compressed", "addr 2001:db8::8a2e:370:7334 up", "ip_address", "2001:db8::8a2e:370:7334");
     row("ipv6 loopback", "bind ::1", "ip_address", "::1");
     row("ipv6 link local", "fe80::1ff:fe23:4567:890a", "ip_address", "fe80::1ff:fe23:4567:890a");
@@ -181,6 +186,13 @@ void TestPiiDetector::negatives_data()
     QTest::newRow("version colon") << "Version: 10.0.19045.1";
     QTest::newRow("version v four parts") << "v1.2.3.4";
     QTest::newRow("section number") << "as required by section 17.4.1.2 of the standard";
+    QTest::newRow("build in json") << R"({"build": "14.26.197.207"})";
+    QTest::newRow("firmware") << "firmware 5.19.37.230 installed";
+    QTest::newRow("version field") << R"({"app_version":"10.2.3.4"})";
+    QTest::newRow("camel-case version field") << R"({"firmwareVersion": "1.2.3.4"})";
+    QTest::newRow("build colon") << "Build: 14.26.197.207";
+    QTest::newRow("release equals") << "release=2.0.1.5";
+    QTest::newRow("kernel version") << "kernel-version '6.1.0.57'";
     QTest::newRow("time") << "at 12:30:45";
     QTest::newRow("plain numbers") << "total 1234567 units, 3.14159, $1,234,567.89";
     QTest::newRow("order id") << "Order #123456789012 / ORD-2024-0001234";
