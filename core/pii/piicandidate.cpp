@@ -277,6 +277,46 @@ std::optional<PiiMatch> confirmPem(std::string_view t, std::size_t b, std::size_
     return PiiMatch {PiiType::Secret, b, e};
 }
 
+// After "ssn" or "social security": up to 24 bytes of separators (spaces,
+// ':', '#', '=', quotes, '.', '-') and the words "number", "num", "no" or
+// "nr", then exactly nine digits standing alone, with a valid area, group
+// and serial. (Separated forms are the number gate's.)
+std::optional<PiiMatch> confirmSsnKeyword(std::string_view t, std::size_t b, std::size_t end)
+{
+    // A name may end in it ("customer_ssn", "user-ssn"), a word may not ("Hessner").
+    if (wordBefore(t, b) && t[b - 1] != '_')
+        return std::nullopt;
+    std::size_t pos = end;
+    const std::size_t limit = std::min(t.size(), end + 24);
+    const auto lower = [](char c) { return static_cast<char>(c | 0x20); };
+    while (pos < limit) {
+        const char c = t[pos];
+        if (c == ' ' || c == '\t' || c == ':' || c == '#' || c == '=' || c == '"' || c == '\'' || c == '.' || c == '-') {
+            ++pos;
+            continue;
+        }
+        if (isAlpha(c)) {
+            std::size_t w = pos;
+            while (w < t.size() && isAlpha(t[w]) && w - pos < 8)
+                ++w;
+            std::string word;
+            for (std::size_t i = pos; i < w; ++i)
+                word += lower(t[i]);
+            if (word != "number" && word != "num" && word != "no" && word != "nr" && word != "s")
+                return std::nullopt;
+            pos = w;
+            continue;
+        }
+        break;
+    }
+    const std::size_t digits = pos;
+    while (pos < t.size() && isDigit(t[pos]) && pos - digits <= 9)
+        ++pos;
+    if (pos - digits != 9 || wordAfter(t, pos) || (pos + 1 < t.size() && (t[pos] == '-' || t[pos] == '.') && isDigit(t[pos + 1])))
+        return std::nullopt;
+    return matchIf(isValidSsn(t.substr(digits, 9)), PiiType::Ssn, digits, pos);
+}
+
 std::optional<PiiMatch> confirmJwt(std::string_view t, std::size_t b)
 {
     // Inside another base64 run (or a JWT's own payload): not the token's start.
@@ -399,6 +439,7 @@ void confirmCandidate(std::string_view t, const PatternSpec &spec, std::size_t e
         break;
     }
     case PatternKind::Jwt: match = confirmJwt(t, b); break;
+    case PatternKind::SsnKeyword: match = confirmSsnKeyword(t, b, end); break;
     }
     if (match && wanted.has(match->type))
         out.push_back(*match);

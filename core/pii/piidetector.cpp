@@ -109,7 +109,8 @@ PiiDetector::PiiDetector()
     std::vector<unsigned int> ids;
     for (std::size_t i = 0; i < patterns.size(); ++i) {
         expressions.push_back(patterns[i].expression);
-        flags.push_back(0); // no SOM: confirmation finds the start itself
+        // No SOM: confirmation finds the start itself. Keywords in any case.
+        flags.push_back(patterns[i].kind == PatternKind::SsnKeyword ? HS_FLAG_CASELESS : 0);
         ids.push_back(static_cast<unsigned int>(i));
 
         // A trigger's start is computed from its length: make sure it is fixed.

@@ -14,7 +14,7 @@ constexpr PiiTypeSet only(PiiType t)
     return PiiTypeSet().add(t);
 }
 
-std::array<PatternSpec, 15> makePatterns()
+std::array<PatternSpec, 17> makePatterns()
 {
     // IBAN country codes as literals let Hyperscan skip ordinary text instead
     // of running a letter-and-digit automaton over it.
@@ -52,6 +52,10 @@ std::array<PatternSpec, 15> makePatterns()
         PatternSpec {PatternKind::PemPrivateKey, only(PiiType::Secret), R"(-----BEGIN )", 11},
         // base64url('{"') is "eyJ": a JSON header; the rest is parsed on confirmation.
         PatternSpec {PatternKind::Jwt, only(PiiType::Secret), R"(eyJ[A-Za-z0-9_\-]{7})", 10},
+        // A bare nine-digit SSN is only one right after its keyword (the
+        // number gate needs separators); compiled caseless.
+        PatternSpec {PatternKind::SsnKeyword, only(PiiType::Ssn), R"(ssn)", 3},
+        PatternSpec {PatternKind::SsnKeyword, only(PiiType::Ssn), R"(social security)", 15},
     }};
 }
 
@@ -59,7 +63,7 @@ std::array<PatternSpec, 15> makePatterns()
 
 std::span<const PatternSpec> candidatePatterns()
 {
-    static const std::array<PatternSpec, 15> patterns = makePatterns();
+    static const std::array<PatternSpec, 17> patterns = makePatterns();
     return patterns;
 }
 

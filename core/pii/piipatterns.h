@@ -31,6 +31,7 @@ enum class PatternKind : std::uint8_t {
     SlackToken,
     PemPrivateKey,
     Jwt,
+    SsnKeyword, // "ssn", "social security" (any case): a bare 9-digit number after it
 };
 
 struct PatternSpec

@@ -71,6 +71,11 @@ void TestPiiDetector::positives_data()
     row("ssn dashes", "SSN: 123-45-6789.", "ssn", "123-45-6789");
     row("ssn spaces", "ssn 234 56 7890 on file", "ssn", "234 56 7890");
     row("ssn in json", R"({"ssn":"078-05-1120"})", "ssn", "078-05-1120");
+    row("ssn bare after keyword", "SSN: 123456789.", "ssn", "123456789");
+    row("ssn bare after hash", "ssn#234567891", "ssn", "234567891");
+    row("ssn bare after number", "Social Security Number 345678912 on file", "ssn", "345678912");
+    row("ssn bare in json", R"({"customer_ssn": "456789123"})", "ssn", "456789123");
+    row("ssn bare after no.", "SSN no. 567891234", "ssn", "567891234");
     row("visa spaced", "card 4111 1111 1111 1111 exp 12/27", "credit_card", "4111 1111 1111 1111");
     row("visa dashed", "4111-1111-1111-1111", "credit_card", "4111-1111-1111-1111");
     row("visa plain", "pan=4111111111111111;", "credit_card", "4111111111111111");
@@ -186,6 +191,13 @@ void TestPiiDetector::negatives_data()
     QTest::newRow("version colon") << "Version: 10.0.19045.1";
     QTest::newRow("version v four parts") << "v1.2.3.4";
     QTest::newRow("section number") << "as required by section 17.4.1.2 of the standard";
+    QTest::newRow("bare nine digits without keyword") << "order 123456789 shipped";
+    QTest::newRow("ssn keyword, invalid area") << "SSN: 000123456";
+    QTest::newRow("ssn keyword, area 666") << "ssn 666123456";
+    QTest::newRow("ssn keyword, ten digits") << "SSN 1234567890";
+    QTest::newRow("ssn keyword, longer dotted number") << "ssn 123456789.5";
+    QTest::newRow("ssn inside a word") << "Hessn 123456789";
+    QTest::newRow("ssn keyword, other word between") << "ssn field 123456789";
     QTest::newRow("build in json") << R"({"build": "14.26.197.207"})";
     QTest::newRow("firmware") << "firmware 5.19.37.230 installed";
     QTest::newRow("version field") << R"({"app_version":"10.2.3.4"})";
