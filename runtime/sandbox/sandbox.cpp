@@ -81,21 +81,25 @@ QString fixedIdTaken(int id, const char *reservedName, const char *what)
     char buf[16384];
     passwd pw{};
     passwd *pwr = nullptr;
-    if (getpwuid_r(static_cast<uid_t>(id), &pw, buf, sizeof buf, &pwr) == 0 && pwr
-        && std::strcmp(pwr->pw_name, reservedName) != 0)
-        return QStringLiteral("uid %1, %2, belongs to the host account '%3'; sandboxes need it to be nobody's "
-                              "(give the account another id, or reserve %1 under the name '%4')")
-            .arg(id)
-            .arg(QLatin1String(what), QString::fromLocal8Bit(pwr->pw_name), QLatin1String(reservedName));
     group gr{};
     group *grr = nullptr;
-    if (getgrgid_r(static_cast<gid_t>(id), &gr, buf, sizeof buf, &grr) == 0 && grr
-        && std::strcmp(grr->gr_name, reservedName) != 0)
-        return QStringLiteral("gid %1, %2, belongs to the host group '%3'; sandboxes need it to be nobody's "
-                              "(give the group another id, or reserve %1 under the name '%4')")
-            .arg(id)
-            .arg(QLatin1String(what), QString::fromLocal8Bit(grr->gr_name), QLatin1String(reservedName));
-    return {};
+    const char *kind = nullptr;
+    const char *holder = nullptr;
+    if (getpwuid_r(static_cast<uid_t>(id), &pw, buf, sizeof buf, &pwr) == 0 && pwr && std::strcmp(pwr->pw_name, reservedName) != 0) {
+        kind = "uid %1, %2, belongs to the host account";
+        holder = pwr->pw_name;
+    } else if (getgrgid_r(static_cast<gid_t>(id), &gr, buf, sizeof buf, &grr) == 0 && grr
+               && std::strcmp(grr->gr_name, reservedName) != 0) {
+        kind = "gid %1, %2, belongs to the host group";
+        holder = grr->gr_name;
+    }
+    if (!holder)
+        return {};
+    return QString::fromLatin1(kind).arg(id).arg(QLatin1String(what))
+        + QStringLiteral(" '%1'; sandboxes need it to be nobody's (give it another id, or reserve %2 under the name '%3')")
+              .arg(QString::fromLocal8Bit(holder))
+              .arg(id)
+              .arg(QLatin1String(reservedName));
 }
 
 } // namespace

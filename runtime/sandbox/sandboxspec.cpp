@@ -1,6 +1,7 @@
 #include "sandbox/sandboxspec.h"
 
 #include "engine/filesystemlayer.h"
+#include "sandbox/init/syscallfilter.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -199,6 +200,19 @@ QString SandboxSpec::validate() const
     return {};
 }
 
+namespace {
+
+// The names of the filter's refused groups, as one list.
+QString refusedGroups()
+{
+    QStringList names;
+    for (const osh::sandbox::SyscallGroup &g : osh::sandbox::kRefused)
+        names << QString::fromLatin1(g.name);
+    return names.join(QStringLiteral(", "));
+}
+
+} // namespace
+
 QList<SandboxControl> SandboxSpec::enforcement() const
 {
     if (isolation == Isolation::Firecracker)
@@ -214,9 +228,11 @@ QList<SandboxControl> SandboxSpec::enforcement() const
                : QStringLiteral("the host kernel, in the sandbox's own user, pid, network, IPC, UTS and mount namespaces"));
     add("system_calls", {},
         gvisor ? QStringLiteral("answered by gVisor's kernel")
-               : QStringLiteral("seccomp filter of the init (runtime/sandbox/init/syscallfilter.h): namespaces, keyrings, bpf, perf, "
-                                "io_uring, userfaultfd, process access, file handles, mounts, kernel code, host state, clock "
-                                "refused; sockets unix, inet, inet6 and netlink-route only; other architectures killed"));
+               : QStringLiteral("seccomp filter of the init (runtime/sandbox/init/syscallfilter.h): %1 refused; clone and unshare of new namespaces "
+                                "refused; sockets unix, inet and inet6 (TCP, UDP, ICMP) and netlink-route only; calls after "
+                                "number %2 not allowed; other architectures killed")
+                     .arg(refusedGroups())
+                     .arg(osh::sandbox::kLastReviewedSyscall));
     add("identity", QStringLiteral("uid %1, gid %2").arg(uid).arg(gid),
         gvisor ? QStringLiteral("no capabilities (bounding set empty), no_new_privs")
                : QStringLiteral("mapped to itself in a user namespace whose root is the unprivileged uid %1; no capabilities "

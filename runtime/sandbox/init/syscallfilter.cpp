@@ -37,10 +37,19 @@ struct Context
     }
 };
 
+// Adds a rule for the call name (resolved into nr): an unknown name stops
+// the filter with a message naming it.
+int ruleFor(Context &c, std::uint32_t action, int nr, const char *name, unsigned count, const scmp_arg_cmp *cmp)
+{
+    if (nr == __NR_SCMP_ERROR)
+        return c.fail("unknown system call in the filter's rules:", name, EINVAL);
+    const int rc = seccomp_rule_add_array(c.ctx, action, nr, count, cmp);
+    return rc == 0 ? 0 : c.fail("cannot add the rule for", name, rc);
+}
+
 int allowIf(Context &c, int nr, const char *name, unsigned count, const scmp_arg_cmp *cmp)
 {
-    const int rc = seccomp_rule_add_array(c.ctx, SCMP_ACT_ALLOW, nr, count, cmp);
-    return rc == 0 ? 0 : c.fail("cannot add the rule for", name, rc);
+    return ruleFor(c, SCMP_ACT_ALLOW, nr, name, count, cmp);
 }
 
 } // namespace
@@ -71,12 +80,8 @@ int installSyscallFilter(char *error, unsigned long errorSize)
         }
     }
 
-    int missing = 0;
-    const char *missingName = nullptr;
-    const auto resolve = [&](const char *name) {
+    const auto resolve = [&handled](const char *name) {
         const int nr = seccomp_syscall_resolve_name(name);
-        if (nr == __NR_SCMP_ERROR && !missing)
-            missing = 1, missingName = name;
         handled.insert(nr);
         return nr;
     };
@@ -88,9 +93,8 @@ int installSyscallFilter(char *error, unsigned long errorSize)
         if (allowIf(c, resolve(name), name, 1, &noNamespaces) != 0)
             return -1;
     }
-    rc = seccomp_rule_add(c.ctx, SCMP_ACT_ERRNO(ENOSYS), resolve("clone3"), 0);
-    if (rc != 0)
-        return c.fail("cannot add the rule for", "clone3", rc);
+    if (ruleFor(c, SCMP_ACT_ERRNO(ENOSYS), resolve("clone3"), "clone3", 0, nullptr) != 0)
+        return -1;
 
     for (const char *name : {"socket", "socketpair"}) {
         const int nr = resolve(name);
@@ -100,18 +104,18 @@ int installSyscallFilter(char *error, unsigned long errorSize)
             return allowIf(c, nr, name, 2, cmp);
         };
         for (const int family : kAllowedSocketFamilies) {
-            int rcFamily = 0;
-            if (family == AF_NETLINK) {
-                rcFamily = familyWith(AF_NETLINK, kNetlinkRoute);
-            } else if (family == AF_INET || family == AF_INET6) {
-                for (const int protocol : family == AF_INET ? std::span<const int>(kAllowedInetProtocols)
-                                                            : std::span<const int>(kAllowedInet6Protocols))
-                    rcFamily = rcFamily ? rcFamily : familyWith(family, protocol);
-            } else {
-                const scmp_arg_cmp f = SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
-                rcFamily = allowIf(c, nr, name, 1, &f);
-            }
-            if (rcFamily != 0)
+            std::span<const int> protocols; // empty: any
+            if (family == AF_NETLINK)
+                protocols = std::span<const int>(&kNetlinkRoute, 1);
+            else if (family == AF_INET)
+                protocols = kAllowedInetProtocols;
+            else if (family == AF_INET6)
+                protocols = kAllowedInet6Protocols;
+            for (const int protocol : protocols)
+                if (familyWith(family, protocol) != 0)
+                    return -1;
+            const scmp_arg_cmp any = SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
+            if (protocols.empty() && allowIf(c, nr, name, 1, &any) != 0)
                 return -1;
         }
     }
@@ -122,9 +126,6 @@ int installSyscallFilter(char *error, unsigned long errorSize)
         if (allowIf(c, personality, "personality", 1, &v) != 0)
             return -1;
     }
-
-    if (missing)
-        return c.fail("unknown system call in the filter's rules:", missingName, EINVAL);
 
     // Allowed up to the reviewed number; above it, what libseccomp knows
     // answers ENOSYS (the C library then falls back), the rest EPERM (the
