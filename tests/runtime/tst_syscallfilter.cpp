@@ -2,7 +2,7 @@
 // osh-syscall-probe tries one call per refused group in a child of its own,
 // once without and once with the filter. As root every probe's arguments
 // make the call fail harmlessly (or succeed harmlessly) without the filter,
-// so a refusal with the filter is the filter's doing. tst_sandbox runs the
+// so a refusal with the filter is the filter's doing. tst_sandboxisolation runs the
 // same probes inside each isolation mode.
 
 #include "../../runtime/sandbox/init/syscallfilter.h"
