@@ -25,9 +25,9 @@
 //
 // To extend it: add the call's name to a group below (or a new group with a
 // line saying why), rebuild, and add a probe to tests/runtime/syscallprobe.cpp
-// so tst_syscallfilter and tst_sandbox show it refused. A name libseccomp does
-// not know stops the init before the command runs (nothing starts without
-// the whole filter). docs/sandbox.md describes the groups for users.
+// so tst_syscallfilter and tst_sandboxisolation show it refused. A name
+// libseccomp does not know stops the init before the command runs (nothing
+// starts without the whole filter). docs/sandbox.md describes the groups for users.
 
 #include <linux/sched.h>
 #include <sys/personality.h>
