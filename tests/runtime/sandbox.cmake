@@ -4,6 +4,9 @@ osh_add_test(NAME tst_sandbox SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sandbox.cpp 
 osh_add_test(NAME tst_sandboxisolation SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sandboxisolation.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sandboxtestutil.h LIBS osh_runtime)
 set_tests_properties(tst_sandboxisolation PROPERTIES TIMEOUT 400)
+# fixedIdsOfTheHostAreRefused runs osctl in a mount namespace of its own.
+add_dependencies(tst_sandboxisolation osctl)
+target_compile_definitions(tst_sandboxisolation PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
 osh_add_test(NAME tst_sandboxworkspace SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sandboxworkspace.cpp
     LIBS osh_runtime PkgConfig::LIBARCHIVE)
 set_tests_properties(tst_sandbox PROPERTIES TIMEOUT 400)

@@ -9,7 +9,6 @@
 #include <QLocalServer>
 #include <QMap>
 #include <QProcess>
-#include <QScopeGuard>
 
 using namespace osh;
 using namespace osh::runtime;
@@ -170,28 +169,51 @@ private Q_SLOTS:
         QCOMPARE(r.out, QByteArray("done\n"));
     }
 
-    // A host group holding one of the fixed ids stops the start, naming it
-    // (the test makes the group itself and removes it again).
+    // A host group holding one of the fixed ids stops the start, naming it.
+    // The group exists only in a mount namespace of osctl's own (a copy of
+    // /etc/group with the extra line bound over it), so sandboxes that
+    // other tests start meanwhile never see it.
     void fixedIdsOfTheHostAreRefused_data()
     {
-        QTest::addColumn<int>("isolation");
+        QTest::addColumn<QString>("isolation");
         QTest::addColumn<int>("id");
-        QTest::newRow("container root") << int(Isolation::Container) << SandboxSpec::kSandboxRootUid;
-        QTest::newRow("default identity, gvisor") << int(Isolation::Gvisor) << SandboxSpec::kSandboxUid;
-        QTest::newRow("default identity, container") << int(Isolation::Container) << SandboxSpec::kSandboxUid;
+        QTest::newRow("container root") << qs("container") << SandboxSpec::kSandboxRootUid;
+        QTest::newRow("default identity, gvisor") << qs("gvisor") << SandboxSpec::kSandboxUid;
+        QTest::newRow("default identity, container") << qs("container") << SandboxSpec::kSandboxUid;
     }
     void fixedIdsOfTheHostAreRefused()
     {
+        QFETCH(QString, isolation);
         QFETCH(int, id);
         const QString name = qs("osh-probe-%1").arg(::getpid());
-        QCOMPARE(QProcess::execute(qs("groupadd"), {qs("-g"), QString::number(id), name}), 0);
-        const auto removeGroup = qScopeGuard([&] { QProcess::execute(qs("groupdel"), {name}); });
-        SandboxSpec s = spec(sh(qs("echo ran")));
-        s.uid = s.gid = SandboxSpec::kSandboxUid;
-        const RunResult r = run(s);
-        QCOMPARE(r.exit.reason, SandboxExitReason::Error);
-        QVERIFY(!r.out.contains("ran"));
-        QVERIFY2(r.exit.message.contains(name) && r.exit.message.contains(QString::number(id)), qPrintable(r.exit.message));
+        const QString dir = m_tmp.path() + qs("/fixed-id-") + QString::number(++m_counter);
+        QVERIFY(QDir().mkpath(dir));
+        QFile hostGroups(qs("/etc/group"));
+        QVERIFY(hostGroups.open(QIODevice::ReadOnly));
+        QFile groups(dir + qs("/group"));
+        QVERIFY(groups.open(QIODevice::WriteOnly));
+        groups.write(hostGroups.readAll() + QStringLiteral("%1:x:%2:\n").arg(name).arg(id).toUtf8());
+        groups.close();
+        QFile policy(dir + qs("/p.policy.yaml"));
+        QVERIFY(policy.open(QIODevice::WriteOnly));
+        policy.write(QStringLiteral("version: 1\nname: ids\nsandbox:\n  isolation: %1\n  max_execution_time_seconds: 30\n")
+                         .arg(isolation)
+                         .toUtf8());
+        policy.close();
+        QProcess p;
+        p.start(qs("unshare"), {qs("--mount"), qs("sh"), qs("-c"), qs("mount --bind \"$0\" /etc/group && exec \"$@\""),
+                                 groups.fileName(), qs(OSCTL_PATH), qs("run"), qs("--store"), dir + qs("/audit.db"), qs("--policy"),
+                                 policy.fileName(), qs("--"), qs("sh"), qs("-c"), qs("echo ran")});
+        QVERIFY(p.waitForFinished(60000));
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitCode() != 0, qPrintable(out + err));
+        QVERIFY(!out.contains(qs("ran")));
+        QVERIFY2(err.contains(qs("could not start")) && err.contains(name) && err.contains(QString::number(id)), qPrintable(err));
+        // Outside that namespace the group never existed.
+        QFile again(qs("/etc/group"));
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QVERIFY(!again.readAll().contains(name.toUtf8()));
     }
 
     // config.json holds the policy's environment: root's alone, although
