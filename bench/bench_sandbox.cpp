@@ -1,8 +1,13 @@
 // Session ready time (launch to the command's first output line) per
 // isolation mode, next to the bare runtimes started the same way by hand:
-// `runsc --network=none do true` and a minimal `crun run`. Needs root.
+// `runsc --network=none do true`, a minimal `crun run`, and QEMU's microvm
+// booting the same guest kernel into a busybox initramfs that prints a line
+// and resets (same accelerator as the sessions). Needs root.
 
 #include "sandbox/sandbox.h"
+#include "sandbox/sandboxmicrovm.h"
+#include "sandbox/sandboxworkspace.h"
+#include "sandbox/vminitramfs.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -149,6 +154,8 @@ void BM_BareCrunSessionConfig(benchmark::State &state)
     s.isolation = Isolation::Container;
     s.argv = {QStringLiteral("/bin/echo"), QStringLiteral("ready")};
     s.workspaceHostDir = ws.path();
+    // As the launcher does: the command's uid works in the workspace.
+    SandboxWorkspace::handOver(ws.path(), s.uid, s.gid);
     SandboxBundle b;
     QString err;
     if (!b.create(s, Sandbox::initPath(), QStringLiteral("/osh-bench-bare/c"), SandboxBundle::defaultBase(), &err)) {
@@ -161,6 +168,46 @@ void BM_BareCrunSessionConfig(benchmark::State &state)
                                                             QStringLiteral("--bundle"), b.dir(), id})));
     }
     SandboxCgroup(QStringLiteral("osh-bench-bare")).remove();
+}
+
+// The smallest microVM run: the guest kernel, an initramfs of busybox whose
+// /init prints "ready" on the serial console and resets; to QEMU's exit.
+void BM_BareQemuMicrovm(benchmark::State &state)
+{
+    if (const QString why = SandboxMicroVm::availability(); !why.isEmpty()) {
+        state.SkipWithError(why.toStdString().c_str());
+        return;
+    }
+    QTemporaryDir dir;
+    QFile busybox(QStringLiteral("/bin/busybox"));
+    if (!busybox.open(QIODevice::ReadOnly)) {
+        state.SkipWithError("no /bin/busybox");
+        return;
+    }
+    const QString initrd = dir.filePath(QStringLiteral("bare.cpio"));
+    QString err;
+    if (!writeInitramfs(initrd,
+                        {{QStringLiteral("bin"), {}, 0040755},
+                         {QStringLiteral("bin/busybox"), busybox.readAll(), 0100755},
+                         {QStringLiteral("init"), "#!/bin/busybox sh\n/bin/busybox echo ready\n/bin/busybox reboot -f\n", 0100755}},
+                        &err)) {
+        state.SkipWithError(err.toStdString().c_str());
+        return;
+    }
+    const bool kvm = SandboxMicroVm::accelerator() == QLatin1String("kvm");
+    const QStringList cmd = {QStandardPaths::findExecutable(QStringLiteral("qemu-system-x86_64")),
+                             QStringLiteral("-M"), QStringLiteral("microvm,acpi=on"),
+                             QStringLiteral("-accel"), kvm ? QStringLiteral("kvm") : QStringLiteral("tcg,tb-size=64"),
+                             QStringLiteral("-cpu"), kvm ? QStringLiteral("host") : QStringLiteral("max"),
+                             QStringLiteral("-m"), QStringLiteral("512M"), QStringLiteral("-nodefaults"),
+                             QStringLiteral("-no-user-config"), QStringLiteral("-display"), QStringLiteral("none"),
+                             QStringLiteral("-no-reboot"), QStringLiteral("-serial"), QStringLiteral("stdio"),
+                             QStringLiteral("-kernel"), SandboxMicroVm::kernelDir() + QStringLiteral("/vmlinuz"),
+                             QStringLiteral("-initrd"), initrd, QStringLiteral("-append"),
+                             QStringLiteral("console=ttyS0 quiet loglevel=4 tsc_early_khz=2000000 lpj=8000000 no_timer_check "
+                                            "reboot=t panic=-1 rdinit=/init")};
+    for (auto _ : state)
+        reportOrSkip(state, runToExit(cmd));
 }
 
 // The launcher's own share of the ready time: the bundle and its root.
@@ -189,6 +236,8 @@ BENCHMARK(BM_BareRunscDo)->UseManualTime()->Unit(benchmark::kMillisecond)->Itera
 BENCHMARK(BM_SessionReady)->Arg(int(Isolation::Container))->Name("BM_SessionReady/container")->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(15);
 BENCHMARK(BM_BareCrunRun)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(15);
 BENCHMARK(BM_BareCrunSessionConfig)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(15);
+BENCHMARK(BM_SessionReady)->Arg(int(Isolation::Firecracker))->Name("BM_SessionReady/microvm")->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_BareQemuMicrovm)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(5);
 
 int main(int argc, char **argv)
 {

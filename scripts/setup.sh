@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages OpenShell Studio needs to build, test and
 # run, skipping those already installed, then the pinned npm packages of
 # tests/api when they are missing or older than their lock file. Needs root
-# (or sudo) for apt-get.
+# (or sudo) for apt-get. Last, the microVM mode's guest kernel
+# (scripts/microvm-kernel.sh), also as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,8 @@ packages=(
   libhttp-parser-dev
   # sandboxes
   runsc crun busybox-static iproute2
+  # the microVM isolation mode (virtiofsd ships with it, in qemu-system-common)
+  qemu-system-x86
   # the container filter (static, in the sandbox init)
   libseccomp-dev
   # running the studio headless, screenshots
@@ -63,3 +66,12 @@ for dir in tests/api tests/mcp; do
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
+
+# the microVM mode's guest kernel and modules, from Debian's cloud kernel
+# package, in /usr/local/lib/openshell/microvm (nothing to do when current)
+if [ "$(id -u)" -eq 0 ]; then
+  scripts/microvm-kernel.sh
+else
+  command -v sudo >/dev/null || { echo "setup: run as root or install sudo" >&2; exit 1; }
+  sudo scripts/microvm-kernel.sh
+fi

@@ -113,10 +113,11 @@ private:
     // isolation mode (docs/sandbox.md, "Limits").
     void enforcement(const SandboxConfig &s)
     {
-        if (s.isolation == Isolation::Firecracker && m_opt.checkHostBinaries)
+        if (s.isolation == Isolation::Firecracker && m_opt.checkHostBinaries
+            && QStandardPaths::findExecutable(QStringLiteral("qemu-system-x86_64")).isEmpty())
             diag("W032", Severity::Warning, s.loc.valuePos("isolation"),
-                 "isolation 'firecracker' (microVM) has no launcher in this build; sessions will fail to start "
-                 "(use 'gvisor' or 'container')",
+                 "isolation 'firecracker' (a microVM) needs QEMU (qemu-system-x86_64, Debian package qemu-system-x86) "
+                 "on this machine, and there is none; sessions will fail to start",
                  "gvisor");
         // The kernel's smallest CFS quota is 1 ms per period, and the
         // period is 100 ms.

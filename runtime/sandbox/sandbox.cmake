@@ -4,9 +4,12 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sandboxbundle.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxbundle.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxcgroup.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxcgroup.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxexit.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxexit.h
+    ${CMAKE_CURRENT_LIST_DIR}/sandboxmicrovm.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxmicrovm.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxspec.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxspec.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxwatchdog.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxwatchdog.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxworkspace.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxworkspace.h
+    ${CMAKE_CURRENT_LIST_DIR}/vminitramfs.cpp ${CMAKE_CURRENT_LIST_DIR}/vminitramfs.h
+    ${CMAKE_CURRENT_LIST_DIR}/vmmuxhost.cpp ${CMAKE_CURRENT_LIST_DIR}/vmmuxhost.h
 )
 
 # Process 1 inside every sandbox: static, libc only, copied into the sandbox root.
@@ -34,3 +37,13 @@ pkg_check_modules(SECCOMP REQUIRED libseccomp)
 target_sources(osh-sandbox-init PRIVATE ${CMAKE_CURRENT_LIST_DIR}/init/syscallfilter.cpp ${CMAKE_CURRENT_LIST_DIR}/init/syscallfilter.h)
 target_include_directories(osh-sandbox-init PRIVATE ${SECCOMP_INCLUDE_DIRS})
 target_link_libraries(osh-sandbox-init PRIVATE ${SECCOMP_LIBRARIES})
+
+# The microVM's process 1 (its initramfs' /init) and the host helper that
+# starts virtiofsd for it in a user namespace: static, libc only, like the init.
+foreach(t osh-vm-init osh-vm-fsd)
+    add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/init/${t}.cpp)
+    set_target_properties(${t} PROPERTIES AUTOMOC OFF)
+    target_compile_options(${t} PRIVATE -Wall -Wextra -Wpedantic $<$<BOOL:${OSH_WERROR}>:-Werror> -fno-sanitize=all)
+    target_link_options(${t} PRIVATE -static -fno-sanitize=all)
+endforeach()
+add_dependencies(osh_runtime osh-vm-init osh-vm-fsd)

@@ -1,5 +1,6 @@
 #include "sandbox/sandbox.h"
 
+#include "sandbox/sandboxmicrovm.h"
 #include "sandbox/sandboxworkspace.h"
 
 #include <QDir>
@@ -107,14 +108,10 @@ QString fixedIdTaken(int id, const char *reservedName, const char *what)
 QString Sandbox::availability(Isolation isolation)
 {
     switch (isolation) {
-    case Isolation::Firecracker: {
-        const QString fc = QStandardPaths::findExecutable(QStringLiteral("firecracker"));
-        if (fc.isEmpty())
-            return QStringLiteral("firecracker isolation needs the firecracker binary on PATH, and there is none");
-        return QStringLiteral("firecracker isolation is not supported by this build (found %1, but no launcher for it "
-                              "exists); use gvisor or container")
-            .arg(fc);
-    }
+    case Isolation::Firecracker:
+        if (const QString why = SandboxMicroVm::availability(); !why.isEmpty())
+            return why;
+        break;
     case Isolation::Gvisor:
         if (QStandardPaths::findExecutable(QStringLiteral("runsc")).isEmpty())
             return QStringLiteral("gvisor isolation needs runsc on PATH (Debian package runsc)");
@@ -177,7 +174,8 @@ bool Sandbox::start()
             return fail(t);
     }
     const bool gvisor = m_spec.isolation == Isolation::Gvisor;
-    m_runtime = QStandardPaths::findExecutable(gvisor ? QStringLiteral("runsc") : QStringLiteral("crun"));
+    const bool microVm = m_spec.isolation == Isolation::Firecracker;
+    m_runtime = microVm ? QString() : QStandardPaths::findExecutable(gvisor ? QStringLiteral("runsc") : QStringLiteral("crun"));
 
     if (m_spec.chownWorkspace && !SandboxWorkspace::handOver(m_spec.workspaceHostDir, m_spec.uid, m_spec.gid))
         return fail(QStringLiteral("cannot hand the workspace %1 to uid %2").arg(m_spec.workspaceHostDir).arg(m_spec.uid));
@@ -185,9 +183,12 @@ bool Sandbox::start()
     m_cgroup = std::make_unique<SandboxCgroup>(QStringLiteral("osh-sbx-") + m_spec.id);
     m_cgroup->killAll(); // leftovers of a crashed launcher with the same id
     m_cgroup->remove();
-    const qint64 pidsMax = gvisor ? gvisorThreadBackstop(m_spec.limits.maxProcesses) : m_spec.limits.maxProcesses + 1;
+    // A microVM's processes are QEMU's and virtiofsd's threads; the guest's
+    // kernel counts the command's processes (RLIMIT_NPROC there).
+    const qint64 pidsMax = gvisor || microVm ? gvisorThreadBackstop(m_spec.limits.maxProcesses) : m_spec.limits.maxProcesses + 1;
+    const qint64 memoryMb = m_spec.limits.memoryMb + (microVm ? SandboxMicroVm::kHostOverheadMb : 0);
     QString err;
-    if (!m_cgroup->create(m_spec.limits.memoryMb * 1024 * 1024, pidsMax, m_spec.limits.cpuCores, &err)) {
+    if (!m_cgroup->create(memoryMb * 1024 * 1024, pidsMax, m_spec.limits.cpuCores, &err)) {
         m_cgroup->remove();
         return fail(err);
     }
@@ -196,14 +197,19 @@ bool Sandbox::start()
         return fail(err);
     }
 
-    if (m_spec.reportCommandExit && !watchCommandExit()) {
+    // A microVM's output reaches the launcher through QEMU, after the
+    // status file: its end is reported once QEMU is gone and all is read.
+    if (m_spec.reportCommandExit && !microVm && !watchCommandExit()) {
         cleanupRuntime();
         m_cgroup.reset();
         return fail(QStringLiteral("cannot watch the sandbox's status: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
     }
 
     QStringList cmd;
-    if (gvisor) {
+    if (microVm) {
+        if (!startMicroVm(&cmd))
+            return false;
+    } else if (gvisor) {
         cmd = {m_runtime, QStringLiteral("--root"), m_bundle.stateDir(), QStringLiteral("--platform=ptrace"),
                QStringLiteral("--network=none"), QStringLiteral("--host-uds=open"), QStringLiteral("run"),
                QStringLiteral("--bundle"), m_bundle.dir(), m_spec.id};
@@ -218,15 +224,30 @@ bool Sandbox::start()
     if (!m_spec.interactive)
         m_process->setStandardInputFile(QProcess::nullDevice());
     m_process->setWorkingDirectory(m_bundle.dir());
-    connect(m_process, &QProcess::readyReadStandardOutput, this,
-            [this] { Q_EMIT output(Channel::Stdout, m_process->readAllStandardOutput()); });
-    connect(m_process, &QProcess::readyReadStandardError, this, [this] {
-        const QByteArray d = m_process->readAllStandardError();
-        m_stderrTail.append(d);
-        if (m_stderrTail.size() > kStderrTail)
-            m_stderrTail.remove(0, m_stderrTail.size() - kStderrTail);
-        Q_EMIT output(Channel::Stderr, d);
-    });
+    if (microVm) {
+        // QEMU's own messages are for the error report, not the command's output.
+        m_process->setProcessChannelMode(QProcess::MergedChannels);
+        connect(m_process, &QProcess::readyReadStandardOutput, this, [this] {
+            m_stderrTail.append(m_process->readAllStandardOutput());
+            if (m_stderrTail.size() > kStderrTail)
+                m_stderrTail.remove(0, m_stderrTail.size() - kStderrTail);
+        });
+        connect(m_vm, &SandboxMicroVm::standardOutput, this, [this](const QByteArray &d) { Q_EMIT output(Channel::Stdout, d); });
+        connect(m_vm, &SandboxMicroVm::standardError, this, [this](const QByteArray &d) { Q_EMIT output(Channel::Stderr, d); });
+        QString joinError;
+        const QStringList procs = m_cgroup->joinFiles(&joinError);
+        m_vm->prepareProcess(m_process, procs);
+    } else {
+        connect(m_process, &QProcess::readyReadStandardOutput, this,
+                [this] { Q_EMIT output(Channel::Stdout, m_process->readAllStandardOutput()); });
+        connect(m_process, &QProcess::readyReadStandardError, this, [this] {
+            const QByteArray d = m_process->readAllStandardError();
+            m_stderrTail.append(d);
+            if (m_stderrTail.size() > kStderrTail)
+                m_stderrTail.remove(0, m_stderrTail.size() - kStderrTail);
+            Q_EMIT output(Channel::Stderr, d);
+        });
+    }
     connect(m_process, &QProcess::finished, this,
             [this](int code, QProcess::ExitStatus st) { onProcessFinished(code, st == QProcess::CrashExit); });
     m_wallTimer = new QTimer(this);
@@ -261,8 +282,27 @@ bool Sandbox::start()
     return true;
 }
 
+bool Sandbox::startMicroVm(QStringList *cmd)
+{
+    delete m_vm;
+    m_vm = new SandboxMicroVm(m_spec, m_bundle.dir(), this);
+    QString err;
+    const QStringList procs = m_cgroup->joinFiles(&err);
+    if (procs.isEmpty()
+        || !m_vm->prepare(SandboxBundle::ociConfig(m_spec, m_cgroup->runtimePath(), m_bundle.dir() + QStringLiteral("/status")), &err)
+        || !m_vm->startSupport(procs, &err)) {
+        cleanupRuntime();
+        m_cgroup.reset();
+        return fail(err);
+    }
+    *cmd = m_vm->qemuCommand();
+    return true;
+}
+
 void Sandbox::runtimeCommand(const QStringList &args, int timeoutMs) const
 {
+    if (m_runtime.isEmpty()) // a microVM: QEMU is the whole runtime
+        return;
     const QStringList cmd = m_spec.isolation == Isolation::Gvisor
         ? QStringList{m_runtime, QStringLiteral("--root"), m_bundle.stateDir()} + args
         : crunCommand(QStringList{QStringLiteral("--root"), m_bundle.stateDir()} + args);
@@ -284,7 +324,10 @@ void Sandbox::stop()
     if (!m_timedOut)
         m_stopRequested = true;
     // The init forwards SIGTERM to the command's process group.
-    runtimeCommand({QStringLiteral("kill"), m_spec.id, QStringLiteral("TERM")}, 3000);
+    if (m_vm)
+        m_vm->signalCommand(SIGTERM);
+    else
+        runtimeCommand({QStringLiteral("kill"), m_spec.id, QStringLiteral("TERM")}, 3000);
     m_graceTimer->start(std::max(0, m_spec.stopGraceMs));
 }
 
@@ -299,6 +342,8 @@ void Sandbox::forceKill()
     if (!m_running)
         return;
     runtimeCommand({QStringLiteral("kill"), m_spec.id, QStringLiteral("KILL")}, 3000);
+    if (m_vm)
+        m_process->kill();
     if (m_cgroup)
         m_cgroup->killAll();
     // If the runtime's own process still hangs on, end it too.
@@ -310,6 +355,8 @@ void Sandbox::forceKill()
 
 void Sandbox::cleanupRuntime()
 {
+    if (m_vm)
+        m_vm->shutdown();
     if (!m_bundle.dir().isEmpty())
         runtimeCommand({QStringLiteral("delete"), QStringLiteral("--force"), m_spec.id}, 5000);
     if (m_cgroup) {
@@ -336,7 +383,9 @@ SandboxExit Sandbox::collectExit(int code, bool crashed) const
     e.exitCode = at >= 0 ? st.mid(at + 5).trimmed().toInt() : (crashed ? -1 : code);
     if (e.exitCode > 128 && e.exitCode <= 128 + 64)
         e.signal = e.exitCode - 128;
-    if (m_cgroup) {
+    if (m_vm) // the guest's kernel killed at the guest's memory (osh-sandbox-init)
+        e.memoryLimitHit = st.contains("\noom_kill ");
+    if (m_cgroup && !m_vm) {
         e.memoryLimitHit = m_cgroup->memoryLimitReached();
         e.processLimitHit = m_cgroup->pidsMaxEvents() > 0;
     }
@@ -352,9 +401,13 @@ SandboxExit Sandbox::collectExit(int code, bool crashed) const
         e.message = QStringLiteral("killed at the memory limit of %1 MB").arg(m_spec.limits.memoryMb);
     } else if (!commandStarted) {
         e.reason = SandboxExitReason::Error;
-        e.message = QStringLiteral("the runtime failed (exit %1): %2")
-                        .arg(code)
-                        .arg(QString::fromUtf8(m_stderrTail).trimmed());
+        QString why = QString::fromUtf8(m_stderrTail).trimmed();
+        if (m_vm) { // the guest's console says why its boot failed
+            const QString console = QString::fromUtf8(m_vm->consoleTail().right(2000)).trimmed();
+            if (!console.isEmpty())
+                why += (why.isEmpty() ? QString() : QStringLiteral("\n")) + QStringLiteral("guest console:\n") + console;
+        }
+        e.message = QStringLiteral("the runtime failed (exit %1): %2").arg(code).arg(why);
     } else if (e.processLimitHit && e.exitCode != 0) {
         e.reason = SandboxExitReason::Pids;
         e.message = QStringLiteral("the process limit of %1 was hit").arg(m_spec.limits.maxProcesses);
@@ -373,9 +426,15 @@ void Sandbox::onProcessFinished(int code, bool crashed)
     m_wallTimer->stop();
     m_graceTimer->stop();
     // Drain what the pipes still hold before reporting the end.
-    if (const QByteArray o = m_process->readAllStandardOutput(); !o.isEmpty())
-        Q_EMIT output(Channel::Stdout, o);
-    if (const QByteArray o = m_process->readAllStandardError(); !o.isEmpty()) {
+    if (const QByteArray o = m_process->readAllStandardOutput(); !o.isEmpty()) {
+        if (m_vm)
+            m_stderrTail.append(o);
+        else
+            Q_EMIT output(Channel::Stdout, o);
+    }
+    if (m_vm) {
+        m_vm->drain();
+    } else if (const QByteArray o = m_process->readAllStandardError(); !o.isEmpty()) {
         m_stderrTail.append(o);
         Q_EMIT output(Channel::Stderr, o);
     }
@@ -472,6 +531,13 @@ bool Sandbox::writeStdin(const QByteArray &data, bool eof)
 {
     if (!m_spec.interactive || !m_running || !m_process || m_stdinClosed)
         return false;
+    if (m_vm) {
+        if (m_vm->stdinBacklog() + data.size() > kMaxPendingStdin)
+            return false;
+        m_vm->writeStdin(data, eof);
+        m_stdinClosed = eof;
+        return true;
+    }
     // Past this much unwritten input the command is not reading it: refuse
     // rather than hold unbounded data for it.
     if (m_process->bytesToWrite() + data.size() > kMaxPendingStdin)

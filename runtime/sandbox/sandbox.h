@@ -25,6 +25,8 @@ class QTimer;
 
 namespace osh::runtime {
 
+class SandboxMicroVm;
+
 class Sandbox : public QObject
 {
     Q_OBJECT
@@ -86,6 +88,7 @@ private:
     void checkCommandExit();
     void stopWatchingCommandExit();
     void drainOutput();
+    bool startMicroVm(QStringList *cmd);
 
     SandboxSpec m_spec;
     SandboxBundle m_bundle;
@@ -97,6 +100,7 @@ private:
     QByteArray m_stderrTail;
     QString m_error;
     QString m_runtime; // runsc or crun path
+    SandboxMicroVm *m_vm = nullptr; // isolation: firecracker
     SandboxWatchdog m_watchdog;
     int m_inotifyFd = -1;
     QSocketNotifier *m_exitNotifier = nullptr;

@@ -180,6 +180,9 @@ QJsonObject SandboxBundle::ociConfig(const SandboxSpec &spec, const QString &cgr
     // the init's child switches to it, so that one is not counted.
     if (gvisor)
         args << QStringLiteral("--nproc") << QString::number(std::max<qint64>(1, spec.limits.maxProcesses - 1));
+    // A microVM's kernel is the command's alone: the count is exact there.
+    if (spec.isolation == Isolation::Firecracker)
+        args << QStringLiteral("--nproc") << QString::number(spec.limits.maxProcesses);
     for (const SandboxForward &f : spec.forwards)
         args << QStringLiteral("--forward") << QString::number(f.port) + u'=' + f.sandboxSocketPath;
     // On the host kernel the command's calls are filtered (gVisor's own
@@ -305,8 +308,9 @@ bool SandboxBundle::create(const SandboxSpec &spec, const QString &initPath, con
     // In a container the runtime's setup and the init run as the
     // unprivileged root of the user namespace: it may pass through the
     // bundle folder (group, search only) to the root, and the status folder
-    // is its alone (never the command's).
-    if (spec.isolation == Isolation::Container) {
+    // is its alone (never the command's). A microVM's QEMU and virtiofsd run
+    // as that id too.
+    if (spec.isolation != Isolation::Gvisor) {
         const int root = SandboxSpec::kSandboxRootUid;
         if (::chown(QFile::encodeName(m_dir).constData(), 0, root) != 0 || ::chmod(QFile::encodeName(m_dir).constData(), 0710) != 0
             || ::chown(QFile::encodeName(status).constData(), root, root) != 0) {

@@ -116,6 +116,26 @@ bool SandboxCgroup::create(qint64 memoryBytes, qint64 pidsMax, double cpuCores, 
     return true;
 }
 
+QStringList SandboxCgroup::joinFiles(QString *error) const
+{
+    QStringList dirs;
+    if (m_v2)
+        dirs << controllerDir(QString());
+    else
+        dirs << controllerDir(QStringLiteral("memory")) << controllerDir(QStringLiteral("pids")) << controllerDir(QStringLiteral("cpu"));
+    QStringList out;
+    for (const QString &d : dirs) {
+        // cgroup v2 holds no process in a group whose controllers it delegates.
+        const QString child = d + QStringLiteral("/sandbox");
+        if (!QDir().mkpath(child)) {
+            *error = QStringLiteral("cannot create cgroup %1").arg(child);
+            return {};
+        }
+        out << child + QStringLiteral("/cgroup.procs");
+    }
+    return out;
+}
+
 qint64 SandboxCgroup::readKey(const QString &file, const QString &key) const
 {
     const QList<QByteArray> lines = readFile(file).split('\n');

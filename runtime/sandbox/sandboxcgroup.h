@@ -20,6 +20,11 @@ public:
     // The cgroupsPath for the OCI spec: a child of this group.
     QString runtimePath() const { return QLatin1Char('/') + m_name + QStringLiteral("/sandbox"); }
 
+    // The cgroup.procs files of a child group (made here) that a process
+    // joins by writing "0" to each: for a runtime that does not place
+    // itself (the microVM's QEMU and virtiofsd). Empty with *error on failure.
+    QStringList joinFiles(QString *error) const;
+
     // The memory limit was reached at some point (reclaim may have sufficed).
     bool memoryLimitReached() const;
     qint64 pidsMaxEvents() const;

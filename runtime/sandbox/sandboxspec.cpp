@@ -2,6 +2,7 @@
 
 #include "engine/filesystemlayer.h"
 #include "sandbox/init/syscallfilter.h"
+#include "sandbox/sandboxmicrovm.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -215,14 +216,54 @@ QString refusedGroups()
 
 QList<SandboxControl> SandboxSpec::enforcement() const
 {
-    if (isolation == Isolation::Firecracker)
-        return {}; // nothing launches it (Sandbox::availability)
-    const bool gvisor = isolation == Isolation::Gvisor;
     const QString cgroup = QStringLiteral("osh-sbx-") + id;
     QList<SandboxControl> out;
     const auto add = [&out](const char *control, const QString &value, const QString &by) {
         out.append({QString::fromLatin1(control), value, by});
     };
+    if (isolation == Isolation::Firecracker) {
+        if (!SandboxMicroVm::availability().isEmpty())
+            return {}; // it cannot start here (Sandbox::availability says why)
+        const bool kvm = SandboxMicroVm::accelerator() == QLatin1String("kvm");
+        add("vmm", kvm ? QStringLiteral("qemu-microvm/kvm") : QStringLiteral("qemu-microvm/tcg"),
+            kvm ? QStringLiteral("QEMU's microvm machine under KVM")
+                : QStringLiteral("QEMU's microvm machine in software emulation (TCG: start-up takes seconds; %1)")
+                      .arg(SandboxMicroVm::acceleratorNote()));
+        add("kernel", {},
+            QStringLiteral("the guest's own Linux kernel in the microVM; no network device, no disk; the root shared by "
+                           "virtio-fs from a virtiofsd in a user namespace whose root is the unprivileged uid %1")
+                .arg(kSandboxRootUid));
+        add("system_calls", {},
+            QStringLiteral("answered by the guest kernel, behind the same seccomp filter of the init as in container mode "
+                           "(runtime/sandbox/init/syscallfilter.h): %1 refused")
+                .arg(refusedGroups()));
+        add("identity", QStringLiteral("uid %1, gid %2").arg(uid).arg(gid),
+            QStringLiteral("the same ids in the guest and for virtiofsd on the host; no capabilities (bounding set empty), "
+                           "no_new_privs"));
+        add("max_memory_mb", QString::number(limits.memoryMb),
+            QStringLiteral("the guest's memory (-m); memory cgroup %1 holds QEMU and virtiofsd with %2 MB beside it")
+                .arg(cgroup)
+                .arg(SandboxMicroVm::kHostOverheadMb));
+        add("max_cpu_cores", QString::number(limits.cpuCores),
+            QStringLiteral("%1 virtual CPU(s) and the CFS quota of cpu cgroup %2 (100 ms period)")
+                .arg(std::max(1, static_cast<int>(std::ceil(limits.cpuCores))))
+                .arg(cgroup));
+        add("max_execution_time_seconds", QString::number(limits.wallTimeSeconds),
+            QStringLiteral("the launcher's timer (SIGTERM through the guest's init, then the VM is ended after %1 ms) and a "
+                           "watchdog thread")
+                .arg(stopGraceMs));
+        add("max_processes", QString::number(limits.maxProcesses),
+            QStringLiteral("RLIMIT_NPROC in the guest kernel (processes and threads of the command's uid)"));
+        add("max_open_files", QString::number(limits.maxOpenFiles), QStringLiteral("RLIMIT_NOFILE of the command"));
+        if (limits.maxFileBytes > 0)
+            add("max_file_size_mb", QString::number(limits.maxFileBytes / (1024 * 1024)),
+                QStringLiteral("RLIMIT_FSIZE of the command (the largest rule's); smaller rules by the workspace guard"));
+        add("network", {},
+            QStringLiteral("no network device, loopback only; egress only through the runtime's sockets, carried over a "
+                           "virtio-serial port"));
+        return out;
+    }
+    const bool gvisor = isolation == Isolation::Gvisor;
     add("kernel", {},
         gvisor ? QStringLiteral("gVisor's user-space kernel (runsc, ptrace platform); the host kernel sees only the sentry's filtered calls")
                : QStringLiteral("the host kernel, in the sandbox's own user, pid, network, IPC, UTS and mount namespaces"));

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QElapsedTimer>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -104,6 +105,7 @@ class TstOsctlRun : public QObject
         QTest::addColumn<QString>("isolation");
         QTest::newRow("gvisor") << QStringLiteral("gvisor");
         QTest::newRow("container") << QStringLiteral("container");
+        QTest::newRow("microvm") << QStringLiteral("firecracker");
     }
 
     // Until the agent printed "started" (at most 30 s).
@@ -137,6 +139,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("isolation");
         QTest::newRow("gvisor") << QStringLiteral("gvisor");
         QTest::newRow("container") << QStringLiteral("container");
+        QTest::newRow("microvm") << QStringLiteral("firecracker");
     }
 
     void exitStatusPropagates()
@@ -158,13 +161,21 @@ private Q_SLOTS:
 
         // What enforced what: printed under the start, and in the event.
         const bool container = isolation == QLatin1StringView("container");
-        QVERIFY2(err.contains(QStringLiteral("\n         max_memory_mb 2048: memory cgroup osh-sbx-")), qPrintable(err));
+        const bool microVm = isolation == QLatin1StringView("firecracker");
+        QVERIFY2(err.contains(microVm ? QStringLiteral("\n         max_memory_mb 2048: the guest's memory (-m); memory cgroup osh-sbx-")
+                                      : QStringLiteral("\n         max_memory_mb 2048: memory cgroup osh-sbx-")),
+                 qPrintable(err));
         QVERIFY2(err.contains(container ? QStringLiteral("\n         max_processes 50: pids cgroup")
+                              : microVm ? QStringLiteral("\n         max_processes 50: RLIMIT_NPROC in the guest kernel")
                                         : QStringLiteral("\n         max_processes 50: RLIMIT_NPROC in gVisor's kernel")),
                  qPrintable(err));
         QVERIFY2(err.contains(container ? QStringLiteral("\n         system_calls: seccomp filter of the init")
+                              : microVm ? QStringLiteral("\n         system_calls: answered by the guest kernel, behind the same seccomp filter")
                                         : QStringLiteral("\n         system_calls: answered by gVisor's kernel")),
                  qPrintable(err));
+        // Which VMM ran, and how.
+        if (microVm)
+            QVERIFY2(err.contains(QStringLiteral("\n         vmm qemu-microvm/")), qPrintable(err));
         QProcess events;
         events.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--store"), store(),
                                                   QStringLiteral("--session"), last[QStringLiteral("id")].toString(),
@@ -183,10 +194,13 @@ private Q_SLOTS:
         QStringList controls;
         for (const QJsonValue &v : params.value(QStringLiteral("enforcement")).toArray())
             controls << v.toObject().value(QStringLiteral("control")).toString();
-        QCOMPARE(controls, (QStringList{QStringLiteral("kernel"), QStringLiteral("system_calls"), QStringLiteral("identity"),
-                                        QStringLiteral("max_memory_mb"), QStringLiteral("max_cpu_cores"),
-                                        QStringLiteral("max_execution_time_seconds"), QStringLiteral("max_processes"),
-                                        QStringLiteral("max_open_files"), QStringLiteral("network")}));
+        QStringList expected{QStringLiteral("kernel"), QStringLiteral("system_calls"), QStringLiteral("identity"),
+                             QStringLiteral("max_memory_mb"), QStringLiteral("max_cpu_cores"),
+                             QStringLiteral("max_execution_time_seconds"), QStringLiteral("max_processes"),
+                             QStringLiteral("max_open_files"), QStringLiteral("network")};
+        if (microVm)
+            expected.prepend(QStringLiteral("vmm"));
+        QCOMPARE(controls, expected);
     }
 
     void ctrlCEndsCleanly()
@@ -559,15 +573,20 @@ private Q_SLOTS:
         QCOMPARE(last[QStringLiteral("exit_reason")].toString(), QStringLiteral("interrupted"));
     }
 
-    void firecrackerFailsClearly()
+    void microVmWithoutItsKernelFailsClearly()
     {
+        QTemporaryDir empty;
         QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("OSH_MICROVM_DIR"), empty.path());
+        p.setProcessEnvironment(env);
         p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("run"), QStringLiteral("--store"), store(), QStringLiteral("--isolation"),
                                              QStringLiteral("firecracker"), QStringLiteral("--policy"), policy(QStringLiteral("gvisor")),
                                              QStringLiteral("--"), QStringLiteral("true")});
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 125);
-        QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(QStringLiteral("firecracker")));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("guest kernel in ") + empty.path()), qPrintable(err));
     }
 
     void demoEnforcesThePolicy()
@@ -592,6 +611,37 @@ private Q_SLOTS:
             QCOMPARE(QJsonDocument::fromJson(l.toUtf8()).object()[QStringLiteral("decision")].toString(), QStringLiteral("block"));
             QVERIFY2(!l.contains(QStringLiteral("4111 1111 1111 1111")), qPrintable(l));
         }
+    }
+
+    // The demo in a microVM: every decision the same as under gVisor (the
+    // same events with the same decision, policy and layer; their order
+    // varies with the tools' timing).
+    void demoEnforcesTheSameInAMicroVm()
+    {
+        QMap<QString, QMap<QString, int>> decisions; // isolation -> "type tool decision policy layer" -> count
+        for (const QString &isolation : {QStringLiteral("gvisor"), QStringLiteral("firecracker")}) {
+            const QString db = m_dir.filePath(QStringLiteral("demo-%1.db").arg(isolation));
+            QProcess p;
+            p.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("demo"), QStringLiteral("--quiet"), QStringLiteral("--store"), db,
+                                                 QStringLiteral("--isolation"), isolation});
+            QVERIFY(p.waitForFinished(600000));
+            QVERIFY2(p.exitCode() == 0, qPrintable(QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError())));
+            QProcess q;
+            q.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--store"), db,
+                                                 QStringLiteral("--format"), QStringLiteral("jsonl")});
+            QVERIFY(q.waitForFinished(30000));
+            for (const QByteArray &line : q.readAllStandardOutput().split('\n')) {
+                const QJsonObject e = QJsonDocument::fromJson(line).object();
+                if (e.value(QStringLiteral("decision")).toString().isEmpty())
+                    continue;
+                QStringList key;
+                for (const char *field : {"type", "tool", "decision", "policy", "layer"})
+                    key << e.value(QLatin1String(field)).toString();
+                ++decisions[isolation][key.join(u' ')];
+            }
+        }
+        QVERIFY(decisions[QStringLiteral("gvisor")].size() >= 10);
+        QCOMPARE(decisions[QStringLiteral("firecracker")], decisions[QStringLiteral("gvisor")]);
     }
 };
 

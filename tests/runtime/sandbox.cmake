@@ -13,6 +13,8 @@ set_tests_properties(tst_sandbox PROPERTIES TIMEOUT 400)
 osh_add_test(NAME tst_toolpool SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_toolpool.cpp LIBS osh_runtime Qt6::Network)
 set_tests_properties(tst_toolpool PROPERTIES TIMEOUT 400)
 osh_add_test(NAME tst_mcpserverhost SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_mcpserverhost.cpp LIBS osh_runtime)
+osh_add_test(NAME tst_vmmuxhost SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_vmmuxhost.cpp LIBS osh_runtime)
+osh_add_test(NAME tst_vminitramfs SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_vminitramfs.cpp LIBS osh_runtime)
 
 # The container filter on its own: a static probe of one call per refused
 # group, run on the host with and without the filter (tst_syscallfilter) and

@@ -1,6 +1,6 @@
 #pragma once
 // What tst_sandbox and tst_sandboxisolation share: a spec per isolation mode
-// (table column "isolation"), running it to the end with its output, and
+// (table column "isolation": gVisor, container and microVM), running it to the end with its output, and
 // the check that nothing of a session's cgroups is left. Needs root.
 
 #include "sandbox/sandbox.h"
@@ -110,15 +110,16 @@ protected:
         QTest::addColumn<int>("isolation");
         QTest::newRow("gvisor") << int(Isolation::Gvisor);
         QTest::newRow("container") << int(Isolation::Container);
+        QTest::newRow("microvm") << int(Isolation::Firecracker);
     }
 
-    // Root, and both runtimes there.
+    // Root, and every runtime there (runsc, crun, QEMU with the guest kernel).
     void requireRuntimes()
     {
         if (::geteuid() != 0)
             QSKIP("the sandbox tests need root");
         QVERIFY(m_tmp.isValid());
-        for (Isolation i : {Isolation::Gvisor, Isolation::Container})
+        for (Isolation i : {Isolation::Gvisor, Isolation::Container, Isolation::Firecracker})
             QVERIFY2(Sandbox::availability(i).isEmpty(), qPrintable(Sandbox::availability(i)));
     }
 };

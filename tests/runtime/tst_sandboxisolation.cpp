@@ -85,6 +85,8 @@ private Q_SLOTS:
         for (const auto &[probe, container, gvisor] : table) {
             QTest::addRow("container-%s", probe) << int(Isolation::Container) << qs(probe) << qs(container);
             QTest::addRow("gvisor-%s", probe) << int(Isolation::Gvisor) << qs(probe) << qs(gvisor);
+            // The guest kernel behind the same filter: the container's answers.
+            QTest::addRow("microvm-%s", probe) << int(Isolation::Firecracker) << qs(probe) << qs(container);
         }
     }
     void syscallGroups()
@@ -111,6 +113,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("isolation");
         QTest::newRow("container") << int(Isolation::Container);
+        QTest::newRow("microvm") << int(Isolation::Firecracker);
     }
     void containerRefusesEveryListedCall()
     {
@@ -226,7 +229,8 @@ private Q_SLOTS:
         s.env.append({qs("API_TOKEN"), qs("not-for-anyone-else")});
         QFile::Permissions config;
         uint owner = 1, group = 1;
-        QFile::Permissions folder;
+        QFile::Permissions folder, vmConfig;
+        uint vmConfigOwner = 1;
         const RunResult r = run(s, [&](Sandbox &sb) {
             const QFileInfo c(sb.bundleDir() + qs("/config.json"));
             config = c.permissions();
@@ -234,14 +238,23 @@ private Q_SLOTS:
             folder = d.permissions();
             owner = d.ownerId();
             group = d.groupId();
+            const QFileInfo v(sb.bundleDir() + qs("/vm/config"));
+            vmConfig = v.permissions();
+            vmConfigOwner = v.ownerId();
         });
         QCOMPARE(r.exit.exitCode, 0);
         const auto own = QFile::ReadOwner | QFile::WriteOwner;
         QCOMPARE(config & ~(QFile::ReadUser | QFile::WriteUser | QFile::ExeUser), own);
         QCOMPARE(owner, 0u);
-        if (static_cast<Isolation>(isolation) == Isolation::Container) {
+        if (static_cast<Isolation>(isolation) != Isolation::Gvisor) {
             QCOMPARE(group, uint(SandboxSpec::kSandboxRootUid));
             QVERIFY(!(folder & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther)));
+        }
+        // A microVM's guest reads its configuration (the environment in it)
+        // as its root, 64099 outside: that id's alone, read-only.
+        if (static_cast<Isolation>(isolation) == Isolation::Firecracker) {
+            QCOMPARE(vmConfig & ~(QFile::ReadUser | QFile::WriteUser | QFile::ExeUser), QFile::Permissions(QFile::ReadOwner));
+            QCOMPARE(vmConfigOwner, uint(SandboxSpec::kSandboxRootUid));
         }
     }
 

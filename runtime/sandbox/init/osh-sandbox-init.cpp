@@ -4,7 +4,7 @@
 //
 //   osh-sandbox-init [--status FILE] [--uid N] [--gid N] [--nproc N]
 //                    [--nofile N] [--fsize BYTES] [--forward PORT=UNIXPATH]...
-//                    [--seccomp] -- CMD ARG...
+//                    [--seccomp] [--poweroff] -- CMD ARG...
 //
 // It listens on 127.0.0.1:PORT for each forward (the sandbox has no network,
 // only its own loopback) and relays every connection to the bind-mounted host
@@ -15,7 +15,8 @@
 // orphans; and exits with CMD's status (128+N when CMD died of signal N).
 // The status file (root-only, outside the agent's reach) records "started"
 // once CMD is forked and "exit N" at the end, so the launcher can tell a
-// runtime failure from a command failure.
+// runtime failure from a command failure. With --poweroff (process 1 of a
+// microVM) it resets the VM at the end instead of exiting, which ends the VMM.
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -28,6 +29,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -157,6 +159,22 @@ void pump(Conn &c, int i, short srcEvents, short dstEvents)
     }
 }
 
+// The kernel's count of OOM kills (/proc/vmstat oom_kill), -1 when unknown.
+long oomKills()
+{
+    const int fd = open("/proc/vmstat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    std::string text;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        text.append(buf, static_cast<size_t>(n));
+    close(fd);
+    const auto at = text.find("\noom_kill ");
+    return at == std::string::npos ? -1 : std::strtol(text.c_str() + at + 10, nullptr, 10);
+}
+
 void writeStatus(int fd, const char *text)
 {
     if (fd >= 0) {
@@ -174,6 +192,7 @@ int main(int argc, char **argv)
     const char *statusPath = nullptr;
     long uid = -1, gid = -1, nproc = -1, nofile = -1, fsize = -1;
     bool seccomp = false;
+    bool powerOff = false;
     int i = 1;
     for (; i < argc; ++i) {
         const std::string a = argv[i];
@@ -183,6 +202,10 @@ int main(int argc, char **argv)
         }
         if (a == "--seccomp") {
             seccomp = true;
+            continue;
+        }
+        if (a == "--poweroff") {
+            powerOff = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -386,8 +409,22 @@ int main(int argc, char **argv)
         kill(-1, SIGKILL);
     while (waitpid(-1, nullptr, 0) > 0) {
     }
+    // In a microVM the guest's memory is the limit and its own kernel the
+    // one that kills at it: the launcher learns of that only from here.
+    if (powerOff) {
+        const long kills = oomKills();
+        if (kills > 0) {
+            char oom[48];
+            std::snprintf(oom, sizeof oom, "oom_kill %ld\n", kills);
+            writeStatus(statusFd, oom);
+        }
+    }
     char line[32];
     std::snprintf(line, sizeof line, "exit %d\n", exitCode);
     writeStatus(statusFd, line);
+    if (powerOff && getpid() == 1) {
+        sync();
+        reboot(RB_AUTOBOOT); // the VMM runs with -no-reboot
+    }
     return exitCode;
 }
