@@ -1,6 +1,7 @@
 #include "policyvalidator.h"
 
 #include "condition/condition.h"
+#include "model/isolationlimits.h"
 #include "model/scalarmap.h"
 #include "pii/piitype.h"
 #include "util/netaddr.h"
@@ -136,6 +137,12 @@ private:
                                                                   + std::to_string(s.maxMemoryMb - kGvisorOwnMemoryMb) + " MB")
                      + "; raise the limit or use 'container'",
                  std::to_string(kGvisorSmallMemoryMb));
+        if (s.isolation == Isolation::Firecracker && s.maxMemoryMb < kMicroVmMinMemoryMb)
+            diag("W037", Severity::Warning, s.loc.valuePos("max_memory_mb"),
+                 "with isolation 'firecracker', max_memory_mb is the microVM's whole memory, its guest kernel "
+                 "included; below " + std::to_string(kMicroVmMinMemoryMb) + " MB the guest does not boot and "
+                 "sessions fail to start",
+                 std::to_string(kMicroVmMinMemoryMb));
     }
 
     SourcePos envKeyPos(const std::string &name) const

@@ -1,5 +1,6 @@
 #include "sandbox/sandbox.h"
 
+#include "model/isolationlimits.h"
 #include "sandbox/sandboxmicrovm.h"
 #include "sandbox/sandboxworkspace.h"
 
@@ -17,7 +18,9 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <fcntl.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef OSH_SANDBOX_INIT_PATH
@@ -175,6 +178,11 @@ bool Sandbox::start()
     }
     const bool gvisor = m_spec.isolation == Isolation::Gvisor;
     const bool microVm = m_spec.isolation == Isolation::Firecracker;
+    if (microVm && m_spec.limits.memoryMb < kMicroVmMinMemoryMb)
+        return fail(QStringLiteral("max_memory_mb %1 is below the %2 MB a microVM needs (its guest kernel lives in that "
+                                   "memory too; the guest does not boot with less)")
+                        .arg(m_spec.limits.memoryMb)
+                        .arg(kMicroVmMinMemoryMb));
     m_runtime = microVm ? QString() : QStandardPaths::findExecutable(gvisor ? QStringLiteral("runsc") : QStringLiteral("crun"));
 
     if (m_spec.chownWorkspace && !SandboxWorkspace::handOver(m_spec.workspaceHostDir, m_spec.uid, m_spec.gid))
@@ -372,12 +380,34 @@ void Sandbox::cleanupRuntime()
         QDir(m_bundle.stateDir()).removeRecursively();
 }
 
+namespace {
+
+// The init's status file, written in a folder of the sandbox's root: only
+// a regular file, never through a link, never blocking (a FIFO planted
+// there), and no more than the few lines the init writes.
+QByteArray readStatus(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return {};
+    struct stat st{};
+    QByteArray out;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        out.resize(4096);
+        const ssize_t n = ::read(fd, out.data(), static_cast<size_t>(out.size()));
+        out.resize(n > 0 ? n : 0);
+    }
+    ::close(fd);
+    return out;
+}
+
+} // namespace
+
 SandboxExit Sandbox::collectExit(int code, bool crashed) const
 {
     SandboxExit e;
     e.elapsedMs = m_clock.elapsed();
-    QFile status(m_bundle.statusFile());
-    const QByteArray st = status.open(QIODevice::ReadOnly) ? status.readAll() : QByteArray();
+    const QByteArray st = readStatus(m_bundle.statusFile());
     const bool commandStarted = st.startsWith("started\n");
     const qsizetype at = st.indexOf("exit ");
     e.exitCode = at >= 0 ? st.mid(at + 5).trimmed().toInt() : (crashed ? -1 : code);
@@ -497,10 +527,7 @@ void Sandbox::drainOutput()
 
 std::optional<int> Sandbox::recordedExit() const
 {
-    QFile status(m_bundle.statusFile());
-    if (!status.open(QIODevice::ReadOnly))
-        return std::nullopt;
-    const QByteArray st = status.read(64);
+    const QByteArray st = readStatus(m_bundle.statusFile()).left(64);
     const qsizetype at = st.indexOf("exit ");
     if (at < 0 || !st.endsWith('\n'))
         return std::nullopt;

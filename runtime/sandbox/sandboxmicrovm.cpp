@@ -16,6 +16,8 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
@@ -26,6 +28,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -56,14 +59,10 @@ QString qemuBinary()
 QString sharedInitramfs(QString *error)
 {
     static QTemporaryDir dir(SandboxBundle::defaultBase() + QStringLiteral("/osh-vm-initrd-XXXXXX"));
-    static QString built;
-    static QString failure;
-    if (!built.isEmpty() || !failure.isEmpty()) {
-        *error = failure;
+    static QString built; // a failure is tried again next time (a kernel installed since)
+    if (!built.isEmpty())
         return built;
-    }
     const auto fail = [error](const QString &why) {
-        failure = why;
         *error = why;
         return QString();
     };
@@ -104,6 +103,42 @@ QString sharedInitramfs(QString *error)
     return built;
 }
 
+// QEMU and virtiofsd get nothing of the launcher's environment (readable by
+// their uid in /proc).
+QProcessEnvironment helperEnvironment()
+{
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/sbin:/usr/bin:/sbin:/bin"));
+    return env;
+}
+
+// In QEMU's child before exec: the cgroup, then the unprivileged VMM id (with
+// /dev/kvm's group only for KVM), no privileges to regain, and death with
+// the launcher (an id change clears the death signal, so it is set after).
+void becomeVmm(const QList<QByteArray> &procs, gid_t kvmGroup)
+{
+    for (const QByteArray &p : procs) {
+        const int fd = ::open(p.constData(), O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            (void)!::write(fd, "0", 1);
+            ::close(fd);
+        }
+    }
+    const gid_t id = SandboxSpec::kSandboxRootUid;
+    const int groups = kvmGroup == static_cast<gid_t>(-1) ? 0 : 1;
+    const pid_t parent = ::getppid();
+    if (::setgroups(static_cast<size_t>(groups), &kvmGroup) != 0 || ::setresgid(id, id, id) != 0
+        || ::setresuid(id, id, id) != 0 || ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+        || ::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)
+        ::_exit(125);
+}
+
+gid_t kvmGroupOf()
+{
+    struct stat st{};
+    return ::stat("/dev/kvm", &st) == 0 ? st.st_gid : static_cast<gid_t>(-1);
+}
+
 void appendRecord(QByteArray &out, const char *key, const QString &value)
 {
     out += key;
@@ -128,6 +163,9 @@ bool kvmUsable(QString *note)
     QProcess p;
     p.setStandardInputFile(QProcess::nullDevice());
     p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setProcessEnvironment(helperEnvironment());
+    const gid_t kvmGroup = kvmGroupOf();
+    p.setChildProcessModifier([kvmGroup] { becomeVmm({}, kvmGroup); });
     p.start(qemuBinary(), {QStringLiteral("-M"), QStringLiteral("microvm"), QStringLiteral("-accel"), QStringLiteral("kvm"),
                            QStringLiteral("-cpu"), QStringLiteral("host"), QStringLiteral("-m"), QStringLiteral("64"),
                            QStringLiteral("-nodefaults"), QStringLiteral("-no-user-config"), QStringLiteral("-display"),
@@ -167,16 +205,58 @@ const AccelProbe &accelProbe()
 
 } // namespace
 
+namespace {
+
+// Guest root ids in use by this process's VMs.
+QSet<uid_t> &guestRootsInUse()
+{
+    static QSet<uid_t> ids;
+    return ids;
+}
+
+// Files the guest's root left with set-uid or set-gid bits lose them (they
+// are the guest root's id's, which nobody on the host should gain). Only
+// files of that id are touched, through a descriptor of the file itself, so
+// a link or a swap in the user's folder cannot aim it at another file.
+uid_t g_strippedOwner = 0;
+int stripSetIdEntry(const char *path, const struct stat *st, int type, struct FTW *)
+{
+    if (type != FTW_F || st->st_uid != g_strippedOwner || !(st->st_mode & (S_ISUID | S_ISGID)))
+        return 0;
+    const int fd = ::open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat now{};
+    if (::fstat(fd, &now) == 0 && S_ISREG(now.st_mode) && now.st_uid == g_strippedOwner)
+        ::fchmod(fd, now.st_mode & 0777 & ~static_cast<mode_t>(S_ISUID | S_ISGID));
+    ::close(fd);
+    return 0;
+}
+
+} // namespace
+
 SandboxMicroVm::SandboxMicroVm(const SandboxSpec &spec, QString bundleDir, QObject *parent)
     : QObject(parent)
     , m_spec(spec)
     , m_dir(std::move(bundleDir))
 {
+    // The guest's root gets an id of its own on the host, per VM: not the
+    // VMM's (64099), not a container's root, nobody's account. Unique
+    // across launcher processes by the pid, within one by the slot.
+    const uid_t base = kGuestRootBase + (static_cast<uid_t>(::getpid()) & 0x3fffff) * 256;
+    for (uid_t slot = 0; slot < 256; ++slot) {
+        if (!guestRootsInUse().contains(base + slot)) {
+            m_guestRoot = base + slot;
+            guestRootsInUse().insert(m_guestRoot);
+            break;
+        }
+    }
 }
 
 SandboxMicroVm::~SandboxMicroVm()
 {
     shutdown();
+    guestRootsInUse().remove(m_guestRoot);
 }
 
 QString SandboxMicroVm::kernelDir()
@@ -217,7 +297,11 @@ QString SandboxMicroVm::acceleratorNote()
 
 bool SandboxMicroVm::prepare(const QJsonObject &ociConfig, QString *error)
 {
-    const int root = SandboxSpec::kSandboxRootUid;
+    if (m_guestRoot == 0) {
+        *error = QStringLiteral("too many microVMs in this process (256)");
+        return false;
+    }
+    const uid_t root = m_guestRoot;
     // Only the guest's root reads this (virtiofsd serves it as root's):
     // the policy's environment is in it.
     const QString vm = m_dir + QStringLiteral("/vm");
@@ -265,10 +349,18 @@ bool SandboxMicroVm::prepare(const QJsonObject &ociConfig, QString *error)
     const int saved = errno;
     if (fd >= 0)
         ::close(fd);
+    // The guest's root owns its status folder; QEMU (the VMM id) may pass
+    // through the launcher's socket folder, which only root writes (its
+    // sockets are given their owner by path there); and virtiofsd, as the
+    // guest's root, must pass through the bundle folder to the root.
+    const int vmm = SandboxSpec::kSandboxRootUid;
+    const QByteArray status = QFile::encodeName(m_dir + QStringLiteral("/status"));
     if (!written || ::chown(QFile::encodeName(vm).constData(), root, root) != 0
         || ::chmod(QFile::encodeName(vm).constData(), 0500) != 0
-        || ::chown(QFile::encodeName(vhost).constData(), root, root) != 0
-        || ::chmod(QFile::encodeName(vhost).constData(), 0700) != 0) {
+        || ::chown(status.constData(), root, root) != 0 || ::chmod(status.constData(), 0700) != 0
+        || ::chown(QFile::encodeName(vhost).constData(), 0, vmm) != 0
+        || ::chmod(QFile::encodeName(vhost).constData(), 0750) != 0
+        || ::chmod(QFile::encodeName(m_dir).constData(), 0711) != 0) {
         *error = QStringLiteral("cannot write the microVM's configuration: %1").arg(QString::fromLocal8Bit(std::strerror(saved ? saved : errno)));
         return false;
     }
@@ -288,7 +380,12 @@ QLocalServer *SandboxMicroVm::listenOne(const QString &name, QLocalSocket **slot
         *error = QStringLiteral("cannot listen on %1: %2").arg(path, server->errorString());
         return nullptr;
     }
-    ::chown(QFile::encodeName(path).constData(), SandboxSpec::kSandboxRootUid, SandboxSpec::kSandboxRootUid);
+    // Root's folder: nobody can put anything else at the path meanwhile.
+    if (::chown(QFile::encodeName(path).constData(), 0, SandboxSpec::kSandboxRootUid) != 0
+        || ::chmod(QFile::encodeName(path).constData(), 0660) != 0) {
+        *error = QStringLiteral("cannot give %1 to the VMM: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        return nullptr;
+    }
     connect(server, &QLocalServer::newConnection, this, [this, server, slot] {
         while (QLocalSocket *s = server->nextPendingConnection()) {
             if (*slot) { // QEMU connects once; nobody else can reach the folder
@@ -329,8 +426,11 @@ bool SandboxMicroVm::startSupport(const QStringList &cgroupProcs, QString *error
     m_mux = std::make_unique<VmMuxHost>(targets);
     if (!m_mux->listen(vhost + QStringLiteral("/mux.sock"), error))
         return false;
-    ::chown(QFile::encodeName(vhost + QStringLiteral("/mux.sock")).constData(), SandboxSpec::kSandboxRootUid,
-            SandboxSpec::kSandboxRootUid);
+    const QByteArray muxPath = QFile::encodeName(vhost + QStringLiteral("/mux.sock"));
+    if (::chown(muxPath.constData(), 0, SandboxSpec::kSandboxRootUid) != 0 || ::chmod(muxPath.constData(), 0660) != 0) {
+        *error = QStringLiteral("cannot give the mux socket to the VMM: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
     if (!(m_outServer = listenOne(QStringLiteral("stdout.sock"), &m_out, error))
         || !(m_errServer = listenOne(QStringLiteral("stderr.sock"), &m_err, error))
         || !(m_conServer = listenOne(QStringLiteral("console.sock"), &m_con, error)))
@@ -351,21 +451,23 @@ bool SandboxMicroVm::startSupport(const QStringList &cgroupProcs, QString *error
         if (isSocket) // served by the mux, not shared
             continue;
         const bool ro = m.value(QStringLiteral("options")).toArray().contains(QStringLiteral("ro"));
-        args << QStringLiteral("--bind")
-             << m.value(QStringLiteral("source")).toString() + u'=' + dest + (ro ? QStringLiteral(":ro") : QStringLiteral(":rw"));
+        args << QStringLiteral("--bind") << m.value(QStringLiteral("source")).toString() << dest
+             << (ro ? QStringLiteral("ro") : QStringLiteral("rw"));
     }
-    args << QStringLiteral("--bind") << m_dir + QStringLiteral("/vm=/.osh/vm:ro");
-    const QString root = QString::number(SandboxSpec::kSandboxRootUid);
+    args << QStringLiteral("--bind") << m_dir + QStringLiteral("/vm") << QStringLiteral("/.osh/vm") << QStringLiteral("ro");
+    const QString socket = vhost + QStringLiteral("/vfs.sock");
+    args << QStringLiteral("--socket") << socket << QStringLiteral("--socket-group")
+         << QString::number(SandboxSpec::kSandboxRootUid);
+    const QString root = QString::number(m_guestRoot);
     args << QStringLiteral("--uid-map") << QStringLiteral("0:") + root << QStringLiteral("--uid-map")
          << QStringLiteral("%1:%1").arg(m_spec.uid) << QStringLiteral("--gid-map") << QStringLiteral("0:") + root
          << QStringLiteral("--gid-map") << QStringLiteral("%1:%1").arg(m_spec.gid);
-    const QString socket = vhost + QStringLiteral("/vfs.sock");
-    args << QStringLiteral("--") << QLatin1String(kVirtiofsd) << QStringLiteral("--socket-path=") + socket
-         << QStringLiteral("-o") << QStringLiteral("source=") + m_dir + QStringLiteral("/rootfs") << QStringLiteral("-o")
+    args << QStringLiteral("--") << QLatin1String(kVirtiofsd) << QStringLiteral("-o") << QStringLiteral("source=") + m_dir + QStringLiteral("/rootfs") << QStringLiteral("-o")
          << QStringLiteral("cache=none") << QStringLiteral("-o") << QStringLiteral("sandbox=namespace")
          << QStringLiteral("--rlimit-nofile=0") << QStringLiteral("-f");
 
     m_fsd = new QProcess(this);
+    m_fsd->setProcessEnvironment(helperEnvironment());
     m_fsd->setStandardInputFile(QProcess::nullDevice());
     m_fsd->setProcessChannelMode(QProcess::MergedChannels);
     m_fsd->setReadChannel(QProcess::StandardOutput);
@@ -445,27 +547,9 @@ void SandboxMicroVm::prepareProcess(QProcess *qemu, const QStringList &cgroupPro
     QList<QByteArray> procs;
     for (const QString &p : cgroupProcs)
         procs << QFile::encodeName(p);
-    // With KVM, /dev/kvm's group is the one privilege QEMU keeps.
-    gid_t kvmGroup = static_cast<gid_t>(-1);
-    if (accelProbe().kvm) {
-        struct stat st{};
-        if (::stat("/dev/kvm", &st) == 0)
-            kvmGroup = st.st_gid;
-    }
-    qemu->setChildProcessModifier([procs, kvmGroup] {
-        for (const QByteArray &p : procs) {
-            const int fd = ::open(p.constData(), O_WRONLY | O_CLOEXEC);
-            if (fd >= 0) {
-                (void)!::write(fd, "0", 1);
-                ::close(fd);
-            }
-        }
-        const gid_t id = SandboxSpec::kSandboxRootUid;
-        const int groups = kvmGroup == static_cast<gid_t>(-1) ? 0 : 1;
-        if (::setgroups(static_cast<size_t>(groups), &kvmGroup) != 0 || ::setresgid(id, id, id) != 0
-            || ::setresuid(id, id, id) != 0 || ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-            ::_exit(125);
-    });
+    const gid_t kvmGroup = accelProbe().kvm ? kvmGroupOf() : static_cast<gid_t>(-1);
+    qemu->setProcessEnvironment(helperEnvironment());
+    qemu->setChildProcessModifier([procs, kvmGroup] { becomeVmm(procs, kvmGroup); });
 }
 
 qint64 SandboxMicroVm::stdinBacklog() const
@@ -487,6 +571,12 @@ void SandboxMicroVm::signalCommand(int sig)
 
 void SandboxMicroVm::drain()
 {
+    // A VM that ended at once may have connected without the event loop
+    // having taken the connections yet (its console says why it ended).
+    for (QLocalServer *server : {m_outServer, m_errServer, m_conServer}) {
+        if (server && server->isListening())
+            server->waitForNewConnection(0);
+    }
     for (QLocalSocket *s : {m_out, m_err, m_con}) {
         if (!s)
             continue;
@@ -511,6 +601,17 @@ void SandboxMicroVm::shutdown()
     for (QLocalServer *s : {m_outServer, m_errServer, m_conServer}) {
         if (s)
             s->close();
+    }
+    // Once the guest is gone: the folders it could write.
+    if (m_fsd && m_guestRoot != 0 && !std::exchange(m_stripped, true)) {
+        g_strippedOwner = m_guestRoot;
+        QStringList writable{m_spec.workspaceHostDir};
+        for (const SandboxMount &mount : m_spec.mounts) {
+            if (!mount.readOnly)
+                writable << mount.hostPath;
+        }
+        for (const QString &dir : writable)
+            ::nftw(QFile::encodeName(dir).constData(), stripSetIdEntry, 32, FTW_PHYS | FTW_MOUNT);
     }
 }
 

@@ -21,6 +21,8 @@
 
 #include <memory>
 
+#include <sys/types.h>
+
 class QLocalServer;
 class QLocalSocket;
 class QProcess;
@@ -50,6 +52,11 @@ public:
     // Memory the host cgroup allows beyond the guest's own: QEMU (its TCG
     // translation cache included) and virtiofsd.
     static constexpr qint64 kHostOverheadMb = 320;
+    // Where the guest root's per-VM host ids start: far above the host's
+    // accounts and the usual subordinate-id ranges.
+    static constexpr uid_t kGuestRootBase = 0x40000000;
+    // The host id of this VM's guest root (0 when none was free).
+    uid_t guestRoot() const { return m_guestRoot; }
 
     // Writes the guest's configuration (vm/config) and the folders of the
     // sockets into the bundle, whose root and OCI mounts are already made.
@@ -94,6 +101,8 @@ private:
     QLocalSocket *m_err = nullptr;
     QLocalSocket *m_con = nullptr;
     QByteArray m_console;
+    uid_t m_guestRoot = 0;
+    bool m_stripped = false;
 };
 
 } // namespace osh::runtime

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include <sys/socket.h>
@@ -106,6 +107,8 @@ void VmMuxHost::takeConnections()
         connect(s, &QLocalSocket::bytesWritten, this, [this] {
             if (m_hostStalled && !vmmBacklogFull())
                 resumeHostReads();
+            if (m_vmmStalled && !vmmBacklogFull() && !hostBacklogFull())
+                readVmm();
         });
         // Queued, like the host sockets' ends: never inside our own calls.
         const QPointer<QLocalSocket> p(s);
@@ -116,6 +119,8 @@ void VmMuxHost::takeConnections()
         connect(s, &QLocalSocket::disconnected, this, gone, Qt::QueuedConnection);
         connect(s, &QLocalSocket::errorOccurred, this, gone, Qt::QueuedConnection);
         sendStdin({}, false);
+        if (const int sig = std::exchange(m_pendingSignal, 0))
+            signalGuest(sig);
         readVmm();
     }
 }
@@ -173,8 +178,13 @@ void VmMuxHost::sendStdin(const QByteArray &data, bool eof)
 
 void VmMuxHost::signalGuest(int sig)
 {
-    if (sig > 0 && sig <= 255)
-        send(0, FrameType::Signal, QByteArray(1, static_cast<char>(sig)));
+    if (sig <= 0 || sig > 255)
+        return;
+    if (!m_vmm) { // sent once QEMU connects
+        m_pendingSignal = sig;
+        return;
+    }
+    send(0, FrameType::Signal, QByteArray(1, static_cast<char>(sig)));
 }
 
 qint64 VmMuxHost::pendingBytes() const
@@ -191,7 +201,9 @@ void VmMuxHost::readVmm()
 {
     m_vmmStalled = false;
     while (m_vmm) {
-        if (hostBacklogFull()) {
+        // Nor while the guest does not read what is sent to it: its frames
+        // may each ask for a reply (a refused Open is answered with Close).
+        if (hostBacklogFull() || vmmBacklogFull()) {
             m_vmmStalled = true;
             return;
         }

@@ -50,7 +50,8 @@ public:
     // the stream; this says why (empty while fine).
     QString protocolError() const;
     // Passes sig to the guest's init (a Signal frame), which passes SIGTERM,
-    // SIGINT and SIGHUP on to the command; nothing without a VMM connection.
+    // SIGINT and SIGHUP on to the command; sent once QEMU connects when it
+    // has not yet.
     void signalGuest(int sig);
     // The command's standard input (vmmux::kStdinChannel): held until the
     // VMM connects, then sent as Data frames, eof as the channel's Eof.
@@ -102,6 +103,7 @@ private:
     QByteArray m_stdinPending; // until the VMM connects
     bool m_stdinEof = false;
     bool m_stdinEofSent = false;
+    int m_pendingSignal = 0; // asked for before QEMU connected
     QString m_error;
 };
 

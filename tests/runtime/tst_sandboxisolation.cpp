@@ -8,7 +8,14 @@
 
 #include <QLocalServer>
 #include <QMap>
+#include <QDirIterator>
 #include <QProcess>
+#include <QProcessEnvironment>
+
+#include "sandbox/sandboxmicrovm.h"
+
+#include <csignal>
+#include <sys/stat.h>
 
 using namespace osh;
 using namespace osh::runtime;
@@ -246,16 +253,148 @@ private Q_SLOTS:
         const auto own = QFile::ReadOwner | QFile::WriteOwner;
         QCOMPARE(config & ~(QFile::ReadUser | QFile::WriteUser | QFile::ExeUser), own);
         QCOMPARE(owner, 0u);
-        if (static_cast<Isolation>(isolation) != Isolation::Gvisor) {
+        if (static_cast<Isolation>(isolation) == Isolation::Container) {
             QCOMPARE(group, uint(SandboxSpec::kSandboxRootUid));
             QVERIFY(!(folder & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther)));
         }
-        // A microVM's guest reads its configuration (the environment in it)
-        // as its root, 64099 outside: that id's alone, read-only.
+        // A microVM's bundle may be passed through (virtiofsd, as the guest
+        // root's id of that VM, reaches the root there), never listed or
+        // written; the guest reads its configuration (the environment in it)
+        // as its root: that VM's own id alone, read-only.
         if (static_cast<Isolation>(isolation) == Isolation::Firecracker) {
+            QVERIFY(!(folder & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther)));
             QCOMPARE(vmConfig & ~(QFile::ReadUser | QFile::WriteUser | QFile::ExeUser), QFile::Permissions(QFile::ReadOwner));
-            QCOMPARE(vmConfigOwner, uint(SandboxSpec::kSandboxRootUid));
+            QVERIFY2(vmConfigOwner >= uint(SandboxMicroVm::kGuestRootBase), qPrintable(QString::number(vmConfigOwner)));
         }
+    }
+
+    // A microVM's host side: the launcher's sockets live in a folder only
+    // root writes (their owner is given by path there), and no folder of the
+    // bundle belongs to the VMM's id (64099), which QEMU runs as.
+    void microVmSocketsAreRootsAlone_data()
+    {
+        QTest::addColumn<int>("isolation");
+        QTest::newRow("microvm") << int(Isolation::Firecracker);
+    }
+    void microVmSocketsAreRootsAlone()
+    {
+        QStringList seen;
+        const RunResult r = run(spec(sh(qs("sleep 1"))), [&](Sandbox &sb) {
+            QDirIterator it(sb.bundleDir(), QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System | QDir::Hidden);
+            while (it.hasNext()) {
+                const QFileInfo f(it.next());
+                if (f.isDir() && f.ownerId() == uint(SandboxSpec::kSandboxRootUid))
+                    seen << qs("folder owned by 64099: ") + f.fileName();
+            }
+            const QFileInfo vhost(sb.bundleDir() + qs("/vhost"));
+            if (vhost.ownerId() != 0 || (vhost.permissions() & (QFile::WriteGroup | QFile::WriteOther)))
+                seen << qs("vhost is writable by others than root");
+            QDirIterator sockets(vhost.filePath(), QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System);
+            while (sockets.hasNext()) {
+                const QFileInfo f(sockets.next());
+                if (f.ownerId() != 0)
+                    seen << qs("not root's: ") + f.fileName();
+            }
+        });
+        QCOMPARE(r.exit.exitCode, 0);
+        QVERIFY2(seen.isEmpty(), qPrintable(seen.join(u'\n')));
+    }
+
+    // A guest whose root the agent holds (here: its process 1 is the
+    // agent's script) can still not reach the host: what it creates is owned
+    // by an id of that VM's own (not the VMM's), loses set-id bits when the
+    // session ends, and a FIFO in place of its status file does not hang the
+    // launcher.
+    void microVmGuestRootIsContained()
+    {
+        QTemporaryDir fake;
+        const QString realDir = QFileInfo(Sandbox::initPath()).absolutePath();
+        for (const char *helper : {"osh-vm-init", "osh-vm-fsd", "openshell-mcp"})
+            QVERIFY(QFile::link(realDir + u'/' + QLatin1String(helper), fake.filePath(QLatin1String(helper))));
+        QFile init(fake.filePath(qs("osh-sandbox-init")));
+        QVERIFY(init.open(QIODevice::WriteOnly));
+        init.write("#!/bin/sh\n"
+                   "echo payload > /agent/workspace/setid\n"
+                   "chmod 6755 /agent/workspace/setid\n"
+                   "rm -f /.osh/status/status; mkfifo /.osh/status/status\n");
+        init.close();
+        init.setPermissions(init.permissions() | QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther);
+        const QString dir = m_tmp.path() + qs("/guest-root");
+        QVERIFY(QDir().mkpath(dir));
+        QFile policy(dir + qs("/p.policy.yaml"));
+        QVERIFY(policy.open(QIODevice::WriteOnly));
+        policy.write("version: 1\nname: guest-root\nsandbox:\n  isolation: firecracker\n  max_execution_time_seconds: 30\n"
+                     "  cleanup_policy: preserve\n");
+        policy.close();
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(qs("OSH_SANDBOX_INIT"), init.fileName());
+        p.setProcessEnvironment(env);
+        p.start(qs(OSCTL_PATH), {qs("run"), qs("--store"), dir + qs("/audit.db"), qs("--policy"), policy.fileName(), qs("--"), qs("true")});
+        const bool ended = p.waitForFinished(90000);
+        if (!ended)
+            p.kill();
+        QVERIFY2(ended, "the launcher hung on the guest's status file");
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QDirIterator it(dir + qs("/runs"), {qs("setid")}, QDir::Files | QDir::System, QDirIterator::Subdirectories);
+        QVERIFY2(it.hasNext(), qPrintable(err));
+        const QFileInfo made(it.next());
+        QVERIFY2(made.ownerId() >= uint(SandboxMicroVm::kGuestRootBase), qPrintable(QString::number(made.ownerId())));
+        struct stat st{};
+        QCOMPARE(::stat(QFile::encodeName(made.filePath()).constData(), &st), 0);
+        QCOMPARE(st.st_mode & (S_ISUID | S_ISGID), 0u);
+    }
+
+    // The launcher killed outright takes its microVM with it: QEMU and
+    // virtiofsd die with it, and they never had the launcher's environment.
+    void microVmDiesWithTheLauncher()
+    {
+        const QString dir = m_tmp.path() + qs("/orphan");
+        QVERIFY(QDir().mkpath(dir));
+        QFile policy(dir + qs("/p.policy.yaml"));
+        QVERIFY(policy.open(QIODevice::WriteOnly));
+        policy.write("version: 1\nname: orphan\nsandbox:\n  isolation: firecracker\n  max_execution_time_seconds: 60\n");
+        policy.close();
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(qs("OSH_TEST_SECRET"), qs("launcher-only"));
+        p.setProcessEnvironment(env);
+        p.start(qs(OSCTL_PATH), {qs("run"), qs("--store"), dir + qs("/audit.db"), qs("--policy"), policy.fileName(), qs("--"),
+                                 qs("sh"), qs("-c"), qs("echo up; sleep 50")});
+        QVERIFY(p.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("session started") || p.state() != QProcess::Running,
+                                 60000);
+        QTest::qWait(1000);
+        QList<int> helpers;
+        QByteArray qemuEnv;
+        for (const QString &pid : QDir(qs("/proc")).entryList(QDir::Dirs)) {
+            QFile stat(qs("/proc/%1/stat").arg(pid));
+            if (!stat.open(QIODevice::ReadOnly))
+                continue;
+            const QList<QByteArray> f = stat.readAll().split(')').last().trimmed().split(' ');
+            if (f.size() > 1 && f[1].toLongLong() == p.processId()) {
+                helpers << pid.toInt();
+                QFile cmd(qs("/proc/%1/cmdline").arg(pid));
+                if (cmd.open(QIODevice::ReadOnly) && cmd.readAll().contains("qemu-system")) {
+                    QFile e(qs("/proc/%1/environ").arg(pid));
+                    if (e.open(QIODevice::ReadOnly))
+                        qemuEnv = e.readAll();
+                }
+            }
+        }
+        QVERIFY2(helpers.size() >= 2, "QEMU and osh-vm-fsd run under the launcher");
+        QVERIFY(!qemuEnv.isEmpty());
+        QVERIFY2(!qemuEnv.contains("OSH_TEST_SECRET"), qemuEnv.constData());
+        ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+        p.waitForFinished(5000);
+        const auto alive = [&helpers] {
+            int n = 0;
+            for (const int pid : helpers)
+                n += ::kill(pid, 0) == 0 ? 1 : 0;
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(alive(), 0, 10000);
     }
 
     // The usual tools work under the filter and in the user namespace.

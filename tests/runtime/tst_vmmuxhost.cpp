@@ -283,6 +283,29 @@ private Q_SLOTS:
         }
     }
 
+    // A guest that asks for replies without reading them (a flood of Opens
+    // that are refused with Close) is not read any further either: the
+    // launcher's memory stays bounded.
+    void refusedOpensDoNotPileUpReplies()
+    {
+        QString muxPath;
+        const auto host = listening({}, &muxPath);
+        FakeGuest guest(muxPath);
+        guest.reading = false;
+        QByteArray opens;
+        for (quint32 id = 1; id <= 200000; ++id)
+            opens += openFrame(id, 7);
+        qint64 peak = 0;
+        guest.send(opens); // 3.2 MB of requests for 2.4 MB of replies, many times over
+        for (int round = 0; round < 12; ++round) {
+            guest.send(opens);
+            QTest::qWait(50);
+            peak = std::max(peak, host->pendingBytes());
+        }
+        QVERIFY2(peak < 12 * 1024 * 1024, qPrintable(QString::number(peak)));
+        QVERIFY(host->protocolError().isEmpty());
+    }
+
     // The command's standard input rides on channel 0: what came before
     // QEMU connected is sent first, in frames of at most kMaxPayload, then
     // Eof; nothing after it.
@@ -514,13 +537,15 @@ private Q_SLOTS:
     {
         QString muxPath;
         const auto host = listening({}, &muxPath);
-        host->signalGuest(SIGTERM); // no VMM yet: nowhere to go
+        host->signalGuest(SIGINT); // no VMM yet: sent once it connects
         FakeGuest guest(muxPath);
         // A refused Open tells when the host has taken the connection.
         guest.send(openFrame(1, 0));
-        QTRY_COMPARE(guest.frames.size(), 1);
-        host->signalGuest(SIGTERM);
         QTRY_COMPARE(guest.frames.size(), 2);
+        QCOMPARE(guest.frames.first().type, FrameType::Signal);
+        QCOMPARE(guest.frames.first().payload, QByteArray(1, char(SIGINT)));
+        host->signalGuest(SIGTERM);
+        QTRY_COMPARE(guest.frames.size(), 3);
         QCOMPARE(guest.frames.last().channel, 0u);
         QCOMPARE(guest.frames.last().type, FrameType::Signal);
         QCOMPARE(guest.frames.last().payload, QByteArray(1, char(SIGTERM)));

@@ -1,7 +1,8 @@
 // osh-vm-fsd: starts virtiofsd, the host side of a microVM's shared root,
 // with no more reach than a container's root has. Static, libc only.
 //
-//   osh-vm-fsd --root DIR [--bind SRC=DEST:ro|rw]... --uid-map INSIDE:OUTSIDE...
+//   osh-vm-fsd --root DIR --socket PATH --socket-group GID
+//              [--bind SRC DEST ro|rw]... --uid-map INSIDE:OUTSIDE...
 //              --gid-map INSIDE:OUTSIDE... -- VIRTIOFSD ARG...
 //
 // In a private mount namespace it binds DIR onto itself read-only, then each
@@ -12,7 +13,8 @@
 // the guest's root is an unprivileged id on the host, the command's id is
 // itself, so a guest that takes over virtiofsd still writes as nobody
 // privileged, and read-only binds made outside its namespace are locked for
-// it. virtiofsd's /run (its pid file) is a private tmpfs. The exit status is virtiofsd's; SIGTERM is passed on to it.
+// it. virtiofsd gets its vhost-user socket open (--fd), listening at PATH
+// for the group GID (the VMM's); its /run (its pid file) is a private tmpfs. The exit status is virtiofsd's; SIGTERM is passed on to it.
 
 #include <cerrno>
 #include <csignal>
@@ -26,6 +28,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,6 +114,33 @@ void writeMap(pid_t pid, const char *file, const std::vector<std::pair<long, lon
     close(fd);
 }
 
+long parseNumber(const char *v)
+{
+    char *end = nullptr;
+    const long n = std::strtol(v, &end, 10);
+    if (end == v || *end != '\0' || n < 0)
+        usage(std::string("bad number ") + v);
+    return n;
+}
+
+int listenUnix(const std::string &path, gid_t group)
+{
+    sockaddr_un addr{};
+    if (path.size() >= sizeof addr.sun_path)
+        usage("socket path too long: " + path);
+    const int fd = socket(AF_UNIX, SOCK_STREAM, 0); // inherited by virtiofsd
+    if (fd < 0)
+        die("socket");
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    const mode_t old = umask(0177);
+    const bool bound = bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
+    umask(old);
+    if (!bound || chown(path.c_str(), 0, group) != 0 || chmod(path.c_str(), 0660) != 0 || listen(fd, 1) != 0)
+        die("listen on " + path);
+    return fd;
+}
+
 pid_t g_child = -1;
 
 void passOn(int sig)
@@ -121,7 +153,8 @@ void passOn(int sig)
 
 int main(int argc, char **argv)
 {
-    std::string root;
+    std::string root, socketPath;
+    long socketGroup = -1;
     std::vector<Bind> binds;
     std::vector<std::pair<long, long>> uidMap, gidMap;
     int i = 1;
@@ -137,15 +170,18 @@ int main(int argc, char **argv)
         if (a == "--root") {
             root = v;
         } else if (a == "--bind") {
-            const std::string s = v;
-            const auto eq = s.find('=');
-            const auto colon = s.rfind(':');
-            if (eq == std::string::npos || colon == std::string::npos || colon < eq)
-                usage("bad bind " + s);
-            const std::string mode = s.substr(colon + 1);
+            // Three arguments, never one to split: paths may hold any byte but NUL.
+            if (i + 2 >= argc)
+                usage("--bind needs SRC DEST ro|rw");
+            const std::string mode = argv[i + 2];
             if (mode != "ro" && mode != "rw")
-                usage("bad bind mode " + s);
-            binds.push_back({s.substr(0, eq), s.substr(eq + 1, colon - eq - 1), mode == "ro"});
+                usage("bad bind mode " + mode);
+            binds.push_back({v, argv[i + 1], mode == "ro"});
+            i += 2;
+        } else if (a == "--socket") {
+            socketPath = v;
+        } else if (a == "--socket-group") {
+            socketGroup = parseNumber(v);
         } else if (a == "--uid-map") {
             uidMap.push_back(parseMap(v));
         } else if (a == "--gid-map") {
@@ -154,9 +190,16 @@ int main(int argc, char **argv)
             usage("unknown option " + a);
         }
     }
-    if (i >= argc || root.empty() || uidMap.empty() || gidMap.empty())
-        usage("needs --root, --uid-map, --gid-map and a command");
+    if (i >= argc || root.empty() || socketPath.empty() || socketGroup < 0 || uidMap.empty() || gidMap.empty())
+        usage("needs --root, --socket, --socket-group, --uid-map, --gid-map and a command");
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() == 1)
+        return 125; // the launcher is already gone
+
+    // The vhost-user socket, made here as root in the launcher's folder
+    // (which nobody else may write) and handed to virtiofsd open: the VMM's
+    // group may connect, and virtiofsd needs no writable folder.
+    const int listenFd = listenUnix(socketPath, static_cast<gid_t>(socketGroup));
 
     if (unshare(CLONE_NEWNS) != 0)
         die("unshare mount namespace");
@@ -202,7 +245,16 @@ int main(int argc, char **argv)
             _exit(125);
         if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
             die("become the namespace's root");
-        execv(argv[i], argv + i);
+        // The change of ids cleared the death signal: virtiofsd must not
+        // outlive this process (which dies with the launcher).
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1)
+            _exit(125);
+        std::vector<char *> args(argv + i, argv + argc);
+        std::string fdArg = "--fd=" + std::to_string(listenFd);
+        args.push_back(fdArg.data());
+        args.push_back(nullptr);
+        execve(args[0], args.data(), environ);
         die(std::string("run ") + argv[i]);
     }
     char c = 0;
