@@ -167,8 +167,9 @@ bool Sandbox::start()
         return fail(v);
     if (const QString a = availability(m_spec.isolation); !a.isEmpty())
         return fail(a);
-    if (m_spec.isolation == Isolation::Container) {
-        if (const QString t = fixedIdTaken(SandboxSpec::kSandboxRootUid, "osh-sandbox-root", "the containers' root");
+    // (A microVM's QEMU runs as that id.)
+    if (m_spec.isolation != Isolation::Gvisor) {
+        if (const QString t = fixedIdTaken(SandboxSpec::kSandboxRootUid, "osh-sandbox-root", "the containers' root and the VMM");
             !t.isEmpty())
             return fail(t);
     }

@@ -190,6 +190,8 @@ private Q_SLOTS:
         QTest::newRow("container root") << qs("container") << SandboxSpec::kSandboxRootUid;
         QTest::newRow("default identity, gvisor") << qs("gvisor") << SandboxSpec::kSandboxUid;
         QTest::newRow("default identity, container") << qs("container") << SandboxSpec::kSandboxUid;
+        // A microVM's QEMU runs as that id.
+        QTest::newRow("the VMM's id, microvm") << qs("firecracker") << SandboxSpec::kSandboxRootUid;
     }
     void fixedIdsOfTheHostAreRefused()
     {
