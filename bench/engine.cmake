@@ -9,3 +9,5 @@ osh_add_bench(bench_osctl_eval ${CMAKE_CURRENT_LIST_DIR}/bench_osctl_eval.cpp)
 target_link_libraries(bench_osctl_eval PRIVATE osh_benchdata)
 target_compile_definitions(bench_osctl_eval PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
 add_dependencies(bench_osctl_eval osctl)
+
+osh_add_bench(bench_index ${CMAKE_CURRENT_LIST_DIR}/bench_index.cpp)

@@ -2574,7 +2574,7 @@ nachher: %2</translation>
         <translation>Keine gültige Richtlinie: Zum Simulieren die Fehler im Editor beheben.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>No valid policy to decide against.</source>
         <translation>Keine gültige Richtlinie, gegen die entschieden werden kann.</translation>
     </message>
@@ -2584,7 +2584,7 @@ nachher: %2</translation>
         <translation>Ungültige Anfrage: %1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <location line="+1"/>
         <source>none</source>
         <translation>keine</translation>
@@ -2799,7 +2799,22 @@ nachher: %2</translation>
 <context>
     <name>osh::ui::TraceModel</name>
     <message>
-        <location filename="../ui/tracemodel.cpp" line="+44"/>
+        <location filename="../ui/tracemodel.cpp" line="+40"/>
+        <source>%1 is %2, none of their keys</source>
+        <translation>%1 ist %2, keiner ihrer Schlüssel</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 matches none of their keys</source>
+        <translation>%1 entspricht keinem ihrer Schlüssel</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>skipped by index</source>
+        <translation>vom Index übersprungen</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
@@ -2829,7 +2844,17 @@ nachher: %2</translation>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
+        <source>%1 policies skipped by index (%2)</source>
+        <translation>%1 Richtlinien vom Index übersprungen (%2)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Their conditions need %1 to be one of their keys, so they cannot match this request and were not evaluated.</source>
+        <translation>Ihre Bedingungen verlangen, dass %1 einer ihrer Schlüssel ist; sie können auf diese Anfrage nicht zutreffen und wurden nicht ausgewertet.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>policy %1</source>
         <translation>Richtlinie %1</translation>
     </message>

@@ -175,7 +175,10 @@ void SimulatorPage::setPolicy(std::shared_ptr<const PolicyDocument> doc, const Q
     for (const auto &t : doc->tools)
         tools << QString::fromStdString(t.name);
     m_form->setToolNames(tools);
-    m_engine = std::make_shared<const DecisionEngine>(std::move(doc));
+    // A full trace: the policies the index skipped are listed (collapsed).
+    DecisionEngine::Options options;
+    options.trace = TraceLevel::Full;
+    m_engine = std::make_shared<const DecisionEngine>(std::move(doc), nullptr, options);
     showMessage({}, false);
     refreshTestFiles();
 }
@@ -202,6 +205,7 @@ bool SimulatorPage::decide()
     // what the counters are.
     SessionState session(std::string("simulator"));
     m_decision = m_engine->decide(*req, session);
+    m_request = *req;
     showMessage({}, false);
     showDecision(*m_decision);
     Q_EMIT decided();
@@ -220,7 +224,7 @@ void SimulatorPage::showDecision(const Decision &d)
     m_whoLabel->setText(tr("Layer: %1    Policy: %2").arg(layer, policy));
     m_messageLabel->setText(d.message.empty() ? tr("(no message)") : QString::fromStdString(d.message));
     m_output->setPlainText(d.output ? QString::fromStdString(*d.output) : QString());
-    m_trace->setDecision(d);
+    m_trace->setDecision(d, m_request ? &*m_request : nullptr);
 }
 
 bool SimulatorPage::saveAsTestCase()

@@ -5,6 +5,7 @@
 // case (docs/policy-tests.md).
 
 #include "engine/decision.h"
+#include "engine/request.h"
 #include "model/policy.h"
 
 #include <QWidget>
@@ -70,6 +71,7 @@ private:
     QString m_policyFile;
     QString m_workspace;
     std::optional<Decision> m_decision;
+    std::optional<Request> m_request; // the request m_decision decided
 
     RequestForm *m_form;
     QPushButton *m_decide;

@@ -24,11 +24,33 @@ void TraceModel::clear()
     endResetModel();
 }
 
-void TraceModel::setDecision(const Decision &decision)
+void TraceModel::setDecision(const Decision &decision, const Request *request)
 {
     beginResetModel();
     m_steps.clear();
     for (const auto &t : decision.trace) {
+        if (t.skipped > 0 || t.skippedByIndex) {
+            // One row per run of skipped policies with the same variable.
+            const QString var = qs(varInfo(t.because).name);
+            Step *group = m_steps.empty() ? nullptr : &m_steps.back();
+            if (!group || group->kind != SkippedRow || group->layer != var || t.skipped > 0) {
+                Step s;
+                s.kind = SkippedRow;
+                s.layer = var;
+                s.detail = request ? tr("%1 is %2, none of their keys")
+                                         .arg(var, QString::fromStdString(request->get(t.because).toJson()))
+                                   : tr("%1 matches none of their keys").arg(var);
+                m_steps.push_back(std::move(s));
+                group = &m_steps.back();
+            }
+            if (t.skipped > 0) {
+                group->skipped += static_cast<int>(t.skipped);
+            } else {
+                ++group->skipped;
+                group->children.push_back({SkippedPolicyRow, qs(t.policy), tr("skipped by index")});
+            }
+            continue;
+        }
         Step s;
         s.kind = t.isPolicy ? PolicyRow : LayerRow;
         s.layer = qs(layerName(t.layer));
@@ -99,6 +121,22 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
 
 QVariant TraceModel::stepData(const Step &s, int column, int role) const
 {
+    if (s.kind == SkippedRow) {
+        switch (role) {
+        case Qt::DisplayRole:
+            return column == StepColumn ? tr("%1 policies skipped by index (%2)").arg(s.skipped).arg(s.layer)
+                                        : s.detail;
+        case Qt::ForegroundRole: return QBrush(QColor(0x70, 0x70, 0x70));
+        case Qt::ToolTipRole:
+            return tr("Their conditions need %1 to be one of their keys, so they cannot match this request and were "
+                      "not evaluated.")
+                .arg(s.layer);
+        case KindRole: return static_cast<int>(s.kind);
+        case LayerRole: return QStringLiteral("policy");
+        case PathRole: return s.layer;
+        default: return {};
+        }
+    }
     const bool policy = s.kind == PolicyRow;
     switch (role) {
     case Qt::DisplayRole:

@@ -2,8 +2,11 @@
 // A decision's trace as a tree: one row per layer consulted and per policy
 // evaluated; a policy's children are the variables it read (path -> value)
 // and, when it could not be evaluated, the error and whether it failed closed.
+// Consecutive policies the index skipped are one collapsed row whose
+// children name them (a full trace) or give their number (a decisive one).
 
 #include "engine/decision.h"
+#include "engine/request.h"
 
 #include <QAbstractItemModel>
 
@@ -23,15 +26,16 @@ public:
         MatchedRole,                 // policy rows: bool
         AllowedRole,                 // layer rows: bool
         RuleRole,                    // layer rows: 0-based rule index, or -1
-        PathRole,                    // read rows: the variable path
+        PathRole,                    // read rows: the variable path; skipped rows: the indexed variable
         ValueRole,                   // read rows: the value as JSON
     };
-    enum Kind { LayerRow, PolicyRow, ReadRow, ErrorRow, FailClosedRow };
+    enum Kind { LayerRow, PolicyRow, ReadRow, ErrorRow, FailClosedRow, SkippedRow, SkippedPolicyRow };
     enum Column { StepColumn, ResultColumn, ColumnCount };
 
     using QAbstractItemModel::QAbstractItemModel;
 
-    void setDecision(const Decision &decision);
+    // request: the decided request, for the value the index looked up.
+    void setDecision(const Decision &decision, const Request *request = nullptr);
     void clear();
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
@@ -56,6 +60,7 @@ private:
         bool matched = false;
         bool allowed = true;
         int rule = -1;
+        int skipped = 0; // SkippedRow: how many policies
         QString detail;
         std::vector<Child> children;
     };

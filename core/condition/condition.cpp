@@ -9,6 +9,7 @@
 #include "regexcache.h"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 
 namespace osh::cond {
@@ -24,6 +25,9 @@ struct Condition::Private
     std::vector<Var> variables;
     bool usesPii = false;
     bool usesSafetyScore = false;
+    std::vector<IndexPin> pins;
+    bool wholePin = false;
+    bool canFail = true;
 };
 
 namespace {
@@ -49,6 +53,117 @@ void collectUses(const Program &p, std::int32_t n, std::vector<Var> &vars, bool 
     }
     for (std::int32_t i = first; i < node.kidCount; ++i)
         collectUses(p, p.kid(n, i), vars, pii, safety);
+}
+
+// The key a literal pins, when equality with it is exact: a string, or a
+// whole number small enough that int and float comparisons agree.
+std::optional<Value> pinKey(const Value &v)
+{
+    constexpr double kExact = 9007199254740992.0; // 2^53
+    if (v.isString())
+        return v;
+    if (v.isInt() && v.toInt() >= -static_cast<std::int64_t>(kExact) && v.toInt() <= static_cast<std::int64_t>(kExact))
+        return v;
+    if (v.isNumber() && !v.isInt()) {
+        const double d = v.toNumber();
+        if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) <= kExact)
+            return Value(static_cast<std::int64_t>(d));
+    }
+    return std::nullopt;
+}
+
+bool isConstant(const Program &p, std::int32_t n)
+{
+    return p.node(n).constant >= 0;
+}
+
+const Value &constantOf(const Program &p, std::int32_t n)
+{
+    return p.consts[static_cast<size_t>(p.node(n).constant)];
+}
+
+bool isPlainVar(const Program &p, std::int32_t n)
+{
+    return p.node(n).constant < 0 && p.node(n).kind == Kind::Var;
+}
+
+// `var == literal`, `literal == var`, `var in [literals]`.
+std::optional<IndexPin> pinOf(const Program &p, std::int32_t n)
+{
+    const Node &node = p.node(n);
+    if (node.constant >= 0 || node.kidCount != 2 || (node.kind != Kind::Eq && node.kind != Kind::In))
+        return std::nullopt;
+    std::int32_t var = p.kid(n, 0);
+    std::int32_t lit = p.kid(n, 1);
+    if (node.kind == Kind::Eq && !isPlainVar(p, var))
+        std::swap(var, lit);
+    if (!isPlainVar(p, var) || !isConstant(p, lit))
+        return std::nullopt;
+    IndexPin pin;
+    pin.var = static_cast<Var>(p.node(var).aux);
+    const Value &c = constantOf(p, lit);
+    if (node.kind == Kind::Eq) {
+        auto key = pinKey(c);
+        if (!key)
+            return std::nullopt;
+        pin.keys.push_back(std::move(*key));
+        return pin;
+    }
+    if (!c.isList())
+        return std::nullopt; // `in` a string or map is not equality
+    for (const auto &e : c.toList()) {
+        auto key = pinKey(e);
+        if (!key)
+            return std::nullopt;
+        if (std::find(pin.keys.begin(), pin.keys.end(), *key) == pin.keys.end())
+            pin.keys.push_back(std::move(*key));
+    }
+    return pin;
+}
+
+// Whether evaluating the node can never fail: comparisons for equality or
+// membership in a literal list between variables and literals, and 'not',
+// 'and', 'or' of such (their operands are always bools).
+bool cannotFail(const Program &p, std::int32_t n)
+{
+    const Node &node = p.node(n);
+    if (node.constant >= 0)
+        return constantOf(p, n).isBool();
+    auto operand = [&](std::int32_t k) { return isConstant(p, k) || isPlainVar(p, k); };
+    switch (node.kind) {
+    case Kind::Eq:
+    case Kind::Ne: return operand(p.kid(n, 0)) && operand(p.kid(n, 1));
+    case Kind::In:
+    case Kind::NotIn:
+        return operand(p.kid(n, 0)) && isConstant(p, p.kid(n, 1)) && constantOf(p, p.kid(n, 1)).isList();
+    case Kind::Not: return cannotFail(p, p.kid(n, 0));
+    case Kind::And:
+    case Kind::Or:
+        for (std::int32_t i = 0; i < node.kidCount; ++i)
+            if (!cannotFail(p, p.kid(n, i)))
+                return false;
+        return true;
+    default: return false;
+    }
+}
+
+// Walks the conjuncts of n in evaluation order ('and' short-circuits left
+// to right), collecting pins until a conjunct that may fail: a pin after it
+// could turn an evaluation error into a plain false.
+bool collectPins(const Program &p, std::int32_t n, std::vector<IndexPin> &pins)
+{
+    const Node &node = p.node(n);
+    if (node.constant < 0 && node.kind == Kind::And) {
+        for (std::int32_t i = 0; i < node.kidCount; ++i)
+            if (!collectPins(p, p.kid(n, i), pins))
+                return false;
+        return true;
+    }
+    if (auto pin = pinOf(p, n)) {
+        pins.push_back(std::move(*pin));
+        return true;
+    }
+    return cannotFail(p, n);
 }
 
 const std::string &emptyString()
@@ -91,6 +206,11 @@ Condition Condition::compile(
     if (root.constant >= 0 && d->program.consts[static_cast<size_t>(root.constant)].isBool())
         d->constant = d->program.consts[static_cast<size_t>(root.constant)].toBool();
     collectUses(d->program, d->program.root, d->variables, d->usesPii, d->usesSafetyScore);
+    if (!d->constant) {
+        collectPins(d->program, d->program.root, d->pins);
+        d->wholePin = d->pins.size() == 1 && pinOf(d->program, d->program.root).has_value();
+    }
+    d->canFail = !cannotFail(d->program, d->program.root);
     return c;
 }
 
@@ -120,6 +240,19 @@ std::string Condition::canonical() const
 std::vector<Var> Condition::variables() const
 {
     return isValid() ? d->variables : std::vector<Var>();
+}
+const std::vector<IndexPin> &Condition::indexPins() const
+{
+    static const std::vector<IndexPin> none;
+    return isValid() ? d->pins : none;
+}
+const IndexPin *Condition::wholePin() const
+{
+    return isValid() && d->wholePin ? &d->pins.front() : nullptr;
+}
+bool Condition::canFail() const
+{
+    return !isValid() || d->canFail;
 }
 bool Condition::usesPii() const
 {

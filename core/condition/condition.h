@@ -57,6 +57,18 @@ struct Read
     Value value;
 };
 
+// A conjunct that pins a variable to literals (`tool.name == 'x'`,
+// `destination.port in [80, 443]`): the condition can only be true when the
+// variable equals one of the keys, and nothing evaluated before the conjunct
+// can fail, so a request whose value is none of the keys makes the condition
+// false without an evaluation error. Keys are strings, or ints for whole
+// numbers (a float literal such as 443.0 pins the int 443).
+struct IndexPin
+{
+    Var var = Var::ToolName;
+    std::vector<Value> keys;
+};
+
 struct EvalOutcome
 {
     bool ok = true;     // false: evaluation error (see error)
@@ -101,6 +113,16 @@ public:
 
     // Variables the expression can read.
     std::vector<Var> variables() const;
+    // The conjuncts that pin a variable, in evaluation order (see IndexPin);
+    // empty when there are none or the condition is not valid.
+    const std::vector<IndexPin> &indexPins() const;
+    // The pin when it is the whole condition (`tool.name == 'x'`): then the
+    // condition is true exactly when the variable equals one of its keys.
+    const IndexPin *wholePin() const;
+    // Whether an evaluation can fail (false only for conditions made of
+    // equality and literal-list membership tests of variables and literals,
+    // and 'not', 'and', 'or' of those); true for an invalid condition.
+    bool canFail() const;
     // Whether it calls a PII function, safety_score, or matches().
     bool usesPii() const;
     bool usesSafetyScore() const;

@@ -14,6 +14,24 @@ std::string_view layerName(Layer l)
     return "none";
 }
 
+std::string_view traceLevelName(TraceLevel l)
+{
+    switch (l) {
+    case TraceLevel::None: return "none";
+    case TraceLevel::Decisive: return "decisive";
+    case TraceLevel::Full: return "full";
+    }
+    return "decisive";
+}
+
+std::optional<TraceLevel> traceLevelFromName(std::string_view name)
+{
+    for (auto l : {TraceLevel::None, TraceLevel::Decisive, TraceLevel::Full})
+        if (traceLevelName(l) == name)
+            return l;
+    return std::nullopt;
+}
+
 namespace {
 void appendOptString(std::string &out, const std::string &s)
 {
@@ -54,12 +72,17 @@ void Decision::appendJson(std::string &out) const
     out += ",\"trace\":[";
     bool first = true;
     for (const auto &t : trace) {
+        if (traceLevel == TraceLevel::None)
+            break;
         if (!first)
             out += ',';
         first = false;
         out += "{\"layer\":";
         appendJsonString(out, layerName(t.layer));
-        if (t.isPolicy) {
+        if (t.skipped > 0) {
+            out += ",\"skipped\":" + std::to_string(t.skipped) + ",\"because\":";
+            appendJsonString(out, varInfo(t.because).name);
+        } else if (t.isPolicy) {
             out += ",\"policy\":";
             appendJsonString(out, t.policy);
             out += ",\"matched\":";
@@ -75,6 +98,10 @@ void Decision::appendJson(std::string &out) const
                 r.value.appendJson(out);
             }
             out += '}';
+            if (t.skippedByIndex) {
+                out += ",\"skipped_by_index\":";
+                appendJsonString(out, varInfo(t.because).name);
+            }
             if (t.hasError()) {
                 out += ",\"error\":";
                 appendJsonString(out, t.detail);

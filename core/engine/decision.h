@@ -19,6 +19,15 @@ namespace osh {
 enum class Layer : std::uint8_t { None, Sandbox, Network, Filesystem, Policy };
 std::string_view layerName(Layer l);
 
+// How much of a decision the trace keeps (docs/policy-format.md, "Trace
+// levels"): Full lists every policy of the trigger up to the deciding one,
+// those the index skipped marked as such; Decisive lists the policies
+// actually evaluated and one entry per run of policies the index skipped;
+// None keeps no trace in the decision's JSON.
+enum class TraceLevel : std::uint8_t { None, Decisive, Full };
+std::string_view traceLevelName(TraceLevel l);
+std::optional<TraceLevel> traceLevelFromName(std::string_view name);
+
 // One step of a decision: a layer's verdict, or one policy's evaluation.
 // Kept small: a decision over a thousand policies has a thousand of these.
 struct TraceEntry
@@ -33,6 +42,13 @@ struct TraceEntry
     std::uint32_t readsEnd = 0;
     std::string_view policy; // into the engine's document (see Decision::owner)
     std::string detail;      // layers: why; policies: the evaluation error, if any
+    // Policies the index did not evaluate because the request's value of
+    // `because` is none of their keys: a policy entry (Full traces) with
+    // skippedByIndex, or a group entry (isPolicy false, layer Policy)
+    // standing for `skipped` consecutive policies (Decisive traces).
+    bool skippedByIndex = false;
+    Var because = Var::ToolName;
+    std::uint32_t skipped = 0;
 
     bool hasError() const { return isPolicy && !detail.empty(); }
 };
@@ -53,6 +69,7 @@ struct Decision
     std::optional<pii::PiiTypeSet> redactTypes;
     std::vector<TraceEntry> trace;
     std::vector<cond::Read> reads; // every policy's reads, in trace order
+    TraceLevel traceLevel = TraceLevel::Decisive; // None: toJson() writes an empty trace
     // Keeps the engine's document and compiled conditions alive, so the
     // names and read paths the trace refers to stay valid.
     std::shared_ptr<const void> owner;

@@ -4,6 +4,7 @@
 #include "pii/safetyscorer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 
 namespace osh {
@@ -54,8 +55,14 @@ void blockBy(Decision &d, Layer l, const std::string &reason)
 } // namespace
 
 DecisionEngine::DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const pii::SafetyScorer *scorer)
+    : DecisionEngine(std::move(doc), scorer, Options {})
+{ }
+
+DecisionEngine::DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const pii::SafetyScorer *scorer,
+                               Options options)
     : m_doc(std::move(doc))
     , m_scorer(scorer ? scorer : &pii::defaultSafetyScorer())
+    , m_options(options)
     , m_network(m_doc->network)
     , m_filesystem(m_doc->filesystem)
 {
@@ -78,7 +85,128 @@ DecisionEngine::DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const 
         compiled->byTrigger[static_cast<std::size_t>(p.trigger)].push_back({static_cast<int>(i), failsClosed,
             readsAddress, readsContent, set, std::string_view(p.name), std::move(c)});
     }
+    buildIndex(*compiled);
     m_compiled = std::move(compiled);
+}
+
+namespace {
+
+// Variables a pin may index by: known before the policies run. The address
+// (known only after DNS) and an inspected request's own variables (known only
+// per request) are read as null by the refusals decided before them, which
+// must not skip a policy that pins them.
+bool indexable(Var v)
+{
+    return v != Var::DestinationIp && v != Var::DestinationRegion && !isContentVar(v);
+}
+
+// The int key a number compares equal to, when it has one (see cond::IndexPin).
+std::optional<std::int64_t> intKey(const Value &v)
+{
+    if (v.isInt())
+        return v.toInt();
+    const double d = v.toNumber();
+    if (v.isFloat() && std::isfinite(d) && std::trunc(d) == d && std::fabs(d) <= 9007199254740992.0)
+        return static_cast<std::int64_t>(d);
+    return std::nullopt;
+}
+
+} // namespace
+
+void DecisionEngine::buildIndex(Compiled &c) const
+{
+    for (std::size_t t = 0; t < kTriggerCount; ++t) {
+        const auto &policies = c.byTrigger[t];
+        TriggerIndex &ix = c.index[t];
+        ix.pinnedBy.assign(policies.size(), -1);
+        for (std::uint32_t pos = 0; pos < policies.size(); ++pos) {
+            const cond::IndexPin *pin = nullptr;
+            for (const auto &candidate : policies[pos].condition.indexPins())
+                if (indexable(candidate.var)) {
+                    pin = &candidate;
+                    break;
+                }
+            if (!pin) {
+                ix.always.push_back(pos);
+                continue;
+            }
+            auto it = std::find_if(ix.vars.begin(), ix.vars.end(), [&](const VarIndex &v) { return v.var == pin->var; });
+            if (it == ix.vars.end()) {
+                ix.vars.emplace_back().var = pin->var;
+                it = ix.vars.end() - 1;
+            }
+            ix.pinnedBy[pos] = static_cast<std::int8_t>(it - ix.vars.begin());
+            for (const auto &key : pin->keys) {
+                Positions &at = key.isString() ? it->strings[key.toString()] : it->ints[key.toInt()];
+                at.push_back(pos);
+            }
+        }
+        for (std::size_t vi = 0; vi < ix.vars.size(); ++vi) {
+            auto &before = ix.vars[vi].before;
+            before.assign(policies.size() + 1, 0);
+            for (std::size_t pos = 0; pos < policies.size(); ++pos)
+                before[pos + 1] = before[pos] + (ix.pinnedBy[pos] == static_cast<std::int8_t>(vi) ? 1 : 0);
+        }
+    }
+}
+
+const DecisionEngine::Positions *DecisionEngine::VarIndex::lookup(const Value &v) const
+{
+    if (v.isString()) {
+        const auto it = strings.find(std::string_view(v.toString()));
+        return it == strings.end() ? nullptr : &it->second;
+    }
+    if (!v.isNumber())
+        return nullptr;
+    const auto key = intKey(v);
+    if (!key)
+        return nullptr;
+    const auto it = ints.find(*key);
+    return it == ints.end() ? nullptr : &it->second;
+}
+
+std::optional<Var> DecisionEngine::indexedBy(int policyIndex) const
+{
+    if (!m_options.indexed || policyIndex < 0 || static_cast<std::size_t>(policyIndex) >= m_doc->policies.size())
+        return std::nullopt;
+    const auto t = static_cast<std::size_t>(m_doc->policies[static_cast<std::size_t>(policyIndex)].trigger);
+    const auto &policies = m_compiled->byTrigger[t];
+    for (std::size_t pos = 0; pos < policies.size(); ++pos)
+        if (policies[pos].index == policyIndex) {
+            const auto by = m_compiled->index[t].pinnedBy[pos];
+            if (by < 0)
+                return std::nullopt;
+            return m_compiled->index[t].vars[static_cast<std::size_t>(by)].var;
+        }
+    return std::nullopt;
+}
+
+void DecisionEngine::traceSkipped(const TriggerIndex &ix, const std::vector<CompiledPolicy> &policies,
+                                  std::uint32_t from, std::uint32_t to, Decision &d) const
+{
+    if (m_options.trace == TraceLevel::Full) {
+        for (std::uint32_t pos = from; pos < to; ++pos) {
+            TraceEntry &t = d.trace.emplace_back();
+            t.layer = Layer::Policy;
+            t.isPolicy = true;
+            t.policy = policies[pos].name;
+            t.readsBegin = t.readsEnd = static_cast<std::uint32_t>(d.reads.size());
+            t.skippedByIndex = true;
+            t.because = ix.vars[static_cast<std::size_t>(ix.pinnedBy[pos])].var;
+        }
+        return;
+    }
+    if (m_options.trace == TraceLevel::None)
+        return;
+    for (const auto &v : ix.vars) {
+        const std::uint32_t n = v.before[to] - v.before[from];
+        if (n == 0)
+            continue;
+        TraceEntry &t = d.trace.emplace_back();
+        t.layer = Layer::Policy;
+        t.skipped = n;
+        t.because = v.var;
+    }
 }
 
 double DecisionEngine::requestTime(const Request &req, const SessionState &session) const
@@ -245,7 +373,42 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
 {
     const RequestContext ctx(req, m_scorer);
     const auto &candidates = m_compiled->byTrigger[static_cast<std::size_t>(req.trigger)];
-    d.trace.reserve(d.trace.size() + candidates.size());
+    const TriggerIndex &ix = m_compiled->index[static_cast<std::size_t>(req.trigger)];
+    // The positions to evaluate, in document order: a merge of the policies
+    // without a pin and those pinned to the request's value of their variable.
+    const bool useIndex = m_options.indexed && !ix.vars.empty();
+    struct Cursor
+    {
+        const std::uint32_t *at;
+        const std::uint32_t *end;
+    };
+    std::array<Cursor, kVarCount + 1> cursors;
+    std::size_t cursorCount = 0;
+    if (useIndex) {
+        if (!ix.always.empty())
+            cursors[cursorCount++] = {ix.always.data(), ix.always.data() + ix.always.size()};
+        for (const auto &v : ix.vars)
+            if (const Positions *at = v.lookup(req.get(v.var)))
+                cursors[cursorCount++] = {at->data(), at->data() + at->size()};
+    } else {
+        d.trace.reserve(d.trace.size() + candidates.size());
+    }
+    const auto count = static_cast<std::uint32_t>(candidates.size());
+    std::uint32_t next = 0; // the first position not evaluated or traced yet
+    auto advance = [&](std::uint32_t &pos) {
+        if (!useIndex) {
+            pos = next;
+            return pos < count;
+        }
+        Cursor *best = nullptr;
+        for (std::size_t i = 0; i < cursorCount; ++i)
+            if (cursors[i].at != cursors[i].end && (!best || *cursors[i].at < *best->at))
+                best = &cursors[i];
+        if (!best)
+            return false;
+        pos = *best->at++;
+        return true;
+    };
     // A redact policy whose condition fails does not end the evaluation: if
     // it did, an agent could dodge a later block by making the condition
     // fail. Its redaction is kept and applied unless a later policy blocks
@@ -254,9 +417,13 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
     pii::PiiTypeSet failedTypes;
     std::string failedError;
     const CompiledPolicy *decider = nullptr;
-    for (const auto &cp : candidates) {
+    for (std::uint32_t pos = 0; advance(pos);) {
+        const CompiledPolicy &cp = candidates[pos];
         if ((stopAtAddress && cp.readsAddress) || (stopAtContent && cp.readsContent))
             return false;
+        if (pos > next)
+            traceSkipped(ix, candidates, next, pos, d);
+        next = pos + 1;
         TraceEntry &t = d.trace.emplace_back();
         t.layer = Layer::Policy;
         t.isPolicy = true;
@@ -294,6 +461,8 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
             break;
         }
     }
+    if (!decider && next < count)
+        traceSkipped(ix, candidates, next, count, d);
 
     pii::PiiTypeSet redactTypes;
     if (decider) {
@@ -383,6 +552,7 @@ Decision DecisionEngine::evaluate(const Request &req, const SessionState &sessio
 {
     Decision d;
     d.owner = m_compiled;
+    d.traceLevel = m_options.trace;
     d.trace.reserve(4);
     if (!sandboxLayer(req, d))
         return d;
@@ -399,6 +569,7 @@ std::optional<Decision> DecisionEngine::refusalBefore(const Request &req, const 
 {
     Decision d;
     d.owner = m_compiled;
+    d.traceLevel = m_options.trace;
     if (!sandboxLayer(req, d))
         return d;
     if (req.trigger != Trigger::NetworkEgress)

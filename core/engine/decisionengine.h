@@ -14,7 +14,10 @@
 #include "model/policy.h"
 
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace osh::pii {
@@ -26,8 +29,18 @@ namespace osh {
 class DecisionEngine
 {
 public:
+    struct Options
+    {
+        // Evaluate only the policies whose index keys can match the request
+        // (and those without one); false evaluates every policy in order.
+        // Both decide identically (tests/core/tst_policyindex.cpp).
+        bool indexed = true;
+        TraceLevel trace = TraceLevel::Decisive;
+    };
+
     // scorer: for safety_score(); nullptr uses the built-in heuristic.
     explicit DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const pii::SafetyScorer *scorer = nullptr);
+    DecisionEngine(std::shared_ptr<const PolicyDocument> doc, const pii::SafetyScorer *scorer, Options options);
 
     const PolicyDocument &document() const { return *m_doc; }
     const NetworkLayer &network() const { return m_network; }
@@ -36,6 +49,10 @@ public:
     bool hasPolicies(Trigger t) const { return !m_compiled->byTrigger[static_cast<std::size_t>(t)].empty(); }
     // Policies whose condition did not compile (they fail closed at run time).
     const std::vector<std::string> &invalidPolicies() const { return m_invalid; }
+    const Options &options() const { return m_options; }
+    // The variable a policy (document index) is indexed by; nullopt when it
+    // is evaluated for every request of its trigger.
+    std::optional<Var> indexedBy(int policyIndex) const;
 
     // Fills the fields the request left out from the session (spec section 5).
     void derive(Request &req, const SessionState &session) const;
@@ -93,16 +110,48 @@ private:
     std::optional<std::string> redacted(const Request &req, pii::PiiTypeSet types) const;
     double requestTime(const Request &req, const SessionState &session) const;
 
+    // Positions (into a trigger's policies) of the policies pinned to one
+    // key, ascending.
+    using Positions = std::vector<std::uint32_t>;
+    struct StringHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view> {}(s); }
+    };
+    // The policies of one trigger indexed by one variable.
+    struct VarIndex
+    {
+        Var var = Var::ToolName;
+        std::unordered_map<std::string, Positions, StringHash, std::equal_to<>> strings;
+        std::unordered_map<std::int64_t, Positions> ints;
+        // before[i]: how many of the first i policies are indexed by var.
+        std::vector<std::uint32_t> before;
+        const Positions *lookup(const Value &v) const;
+    };
+    struct TriggerIndex
+    {
+        Positions always; // policies without a usable pin: evaluated for every request
+        std::vector<VarIndex> vars;
+        std::vector<std::int8_t> pinnedBy; // per position: index into vars, or -1
+    };
+
     // Shared with every Decision (Decision::owner): traces point into it.
     struct Compiled
     {
         std::shared_ptr<const PolicyDocument> doc;
         std::array<std::vector<CompiledPolicy>, kTriggerCount> byTrigger;
+        std::array<TriggerIndex, kTriggerCount> index;
     };
+
+    void buildIndex(Compiled &c) const;
+    // Trace entries for the policies [from, to) of a trigger that the index skipped.
+    void traceSkipped(const TriggerIndex &ix, const std::vector<CompiledPolicy> &policies, std::uint32_t from,
+                      std::uint32_t to, Decision &d) const;
 
     std::shared_ptr<const PolicyDocument> m_doc;
     std::shared_ptr<const Compiled> m_compiled;
     const pii::SafetyScorer *m_scorer;
+    Options m_options;
     NetworkLayer m_network;
     FilesystemLayer m_filesystem;
     std::vector<std::string> m_invalid;

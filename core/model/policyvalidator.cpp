@@ -36,6 +36,28 @@ std::string shortest(double v)
     return std::string(buf, r.ptr);
 }
 
+// Why a policy whose condition needs one of pins can never fire after one
+// whose whole condition is earlier (it matches every request whose variable
+// is one of its keys, without fail): empty when it can.
+std::string coveredByPin(const cond::IndexPin &earlier, const std::vector<cond::IndexPin> &pins)
+{
+    for (const auto &pin : pins) {
+        if (pin.var != earlier.var)
+            continue;
+        const bool covered = std::all_of(pin.keys.begin(), pin.keys.end(), [&](const Value &k) {
+            return std::find(earlier.keys.begin(), earlier.keys.end(), k) != earlier.keys.end();
+        });
+        if (!covered)
+            continue;
+        std::string keys;
+        for (const auto &k : pin.keys)
+            keys += (keys.empty() ? "" : ", ") + k.toJson();
+        return "has the same trigger and matches every request whose " + std::string(varInfo(pin.var).name)
+            + (pin.keys.size() == 1 ? " is " : " is one of ") + (keys.empty() ? "[]" : keys);
+    }
+    return {};
+}
+
 class Validator
 {
 public:
@@ -479,6 +501,11 @@ private:
             const Policy *policy;
             std::string canonical;
             bool alwaysTrue;
+            std::optional<cond::IndexPin> pin; // the whole condition pins a variable
+            // Decides whenever its condition is true or fails: a condition that
+            // cannot fail, or block and escalate, which count an error as a
+            // match (a failing redact, allow, log or throttle lets evaluation go on).
+            bool stopsOnError;
         };
         std::array<std::vector<Seen>, kTriggerCount> byTrigger;
 
@@ -543,15 +570,24 @@ private:
 
             auto &earlier = byTrigger[static_cast<std::size_t>(p.trigger)];
             for (const auto &e : earlier) {
-                if (e.alwaysTrue || e.canonical == c.canonical()) {
+                std::string why;
+                if (e.alwaysTrue)
+                    why = "has the same trigger and always matches";
+                else if (e.canonical == c.canonical() && e.stopsOnError)
+                    why = "has the same trigger and the same condition";
+                else if (e.pin)
+                    why = coveredByPin(*e.pin, c.indexPins());
+                if (!why.empty()) {
                     diag("W065", Severity::Warning, namePos,
                          "policy '" + p.name + "' can never fire: '" + e.policy->name + "' (line "
-                             + std::to_string(e.policy->loc.pos.line) + ") has the same trigger and "
-                             + (e.alwaysTrue ? "always matches" : "the same condition") + ", and the first match wins");
+                             + std::to_string(e.policy->loc.pos.line) + ") " + why + ", and the first match wins");
                     break;
                 }
             }
-            earlier.push_back({&p, c.canonical(), constant.value_or(false)});
+            const cond::IndexPin *whole = c.wholePin();
+            earlier.push_back({&p, c.canonical(), constant.value_or(false),
+                               whole ? std::optional<cond::IndexPin>(*whole) : std::nullopt,
+                               !c.canFail() || p.action == Action::Block || p.action == Action::Escalate});
         }
     }
 

@@ -247,7 +247,8 @@ void ApiService::evalPolicy(const std::shared_ptr<Call> &c)
     const auto body = c->body();
     if (!body)
         return;
-    Fields f(*c, *body, {"policy_path", "policy_yaml", "policy_name", "requests"});
+    Fields f(*c, *body, {"policy_path", "policy_yaml", "policy_name", "requests", "trace"});
+    const auto trace = f.optEnum("trace", {"full", "decisive", "none"});
     if (f.failed())
         return;
     const QJsonArray requests = body->value(QStringLiteral("requests")).toArray();
@@ -258,7 +259,9 @@ void ApiService::evalPolicy(const std::shared_ptr<Call> &c)
     ClientPolicy policy;
     if (!clientPolicy(*c, f, ClientFiles(c->who), false, policy))
         return;
-    DecisionEngine engine(policy.loaded.document);
+    DecisionEngine::Options options;
+    options.trace = traceLevelFromName(trace.value_or("decisive")).value_or(TraceLevel::Decisive);
+    DecisionEngine engine(policy.loaded.document, nullptr, options);
     SessionState state("eval");
     std::string out = "{\"decisions\":[";
     for (qsizetype i = 0; i < requests.size(); ++i) {

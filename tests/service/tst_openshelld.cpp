@@ -405,6 +405,23 @@ private Q_SLOTS:
         const QJsonArray decisions = json(e).value(QStringLiteral("decisions")).toArray();
         QCOMPARE(decisions.size(), 2);
         QCOMPARE(decisions[0].toObject().value(QStringLiteral("decision")).toString(), QStringLiteral("block"));
+        // The default trace names the run of policies the index skipped for 'ls'; full lists them; none is empty.
+        const QJsonArray decisive = decisions[1].toObject().value(QStringLiteral("trace")).toArray();
+        QCOMPARE(decisive.last().toObject().value(QStringLiteral("skipped")).toInt(), 1);
+        QCOMPARE(decisive.last().toObject().value(QStringLiteral("because")).toString(), QStringLiteral("tool.name"));
+        good.insert(QStringLiteral("trace"), QStringLiteral("full"));
+        const QJsonArray full = json(m_svc.call("POST", "/v1/policies/eval", good))
+                                    .value(QStringLiteral("decisions")).toArray()[1].toObject()
+                                    .value(QStringLiteral("trace")).toArray();
+        QCOMPARE(full.last().toObject().value(QStringLiteral("skipped_by_index")).toString(), QStringLiteral("tool.name"));
+        good.insert(QStringLiteral("trace"), QStringLiteral("none"));
+        QVERIFY(json(m_svc.call("POST", "/v1/policies/eval", good))
+                    .value(QStringLiteral("decisions")).toArray()[1].toObject()
+                    .value(QStringLiteral("trace")).toArray().isEmpty());
+        good.insert(QStringLiteral("trace"), QStringLiteral("verbose"));
+        const ApiResponse badTrace = m_svc.call("POST", "/v1/policies/eval", good);
+        QCOMPARE(badTrace.status, 400);
+        QCOMPARE(json(badTrace).value(QStringLiteral("field")).toString(), QStringLiteral("trace"));
     }
 
     // exec runs in the session, decided like a tool call; the event stream

@@ -102,6 +102,38 @@ private Q_SLOTS:
         QCOMPARE(page.decisionLabel()->text(), QStringLiteral("ALLOW"));
     }
 
+    void skippedPoliciesAreCollapsed()
+    {
+        std::string yaml = "version: 1\nname: many\npolicies:\n";
+        for (int i = 0; i < 30; ++i)
+            yaml += "  - {name: p" + std::to_string(i) + ", trigger: tool_call, condition: \"tool.name == 'tool_"
+                + std::to_string(i) + "'\", action: block, message: no}\n";
+        ValidationOptions opt;
+        opt.checkFiles = false;
+        auto r = PolicyValidator::checkText(yaml, "many.policy.yaml", opt);
+        QVERIFY(r.document && !hasErrors(r.diagnostics));
+        SimulatorPage page;
+        page.setPolicy(r.document, QString());
+        page.form()->setTrigger(QStringLiteral("tool_call"));
+        page.form()->toolName()->setCurrentText(QStringLiteral("tool_12"));
+        QVERIFY(page.decide());
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("BLOCK"));
+        TraceModel *trace = page.traceModel();
+        QAbstractItemModelTester tester(trace, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // sandbox, 12 skipped (one row), p12 matched; nothing after the decider.
+        QCOMPARE(trace->rowCount(), 3);
+        const auto group = trace->index(1, 0);
+        QCOMPARE(group.data(TraceModel::KindRole).toInt(), int(TraceModel::SkippedRow));
+        QCOMPARE(group.data(TraceModel::PathRole).toString(), QStringLiteral("tool.name"));
+        QVERIFY2(group.data().toString().contains(QStringLiteral("12")), qPrintable(group.data().toString()));
+        QVERIFY(trace->index(1, 1).data().toString().contains(QStringLiteral("\"tool_12\"")));
+        QCOMPARE(trace->rowCount(group), 12);
+        const auto first = trace->index(0, 0, group);
+        QCOMPARE(first.data(TraceModel::KindRole).toInt(), int(TraceModel::SkippedPolicyRow));
+        QCOMPARE(first.data().toString(), QStringLiteral("p0"));
+        QCOMPARE(trace->index(2, 0).data(TraceModel::PolicyRole).toString(), QStringLiteral("p12"));
+    }
+
     void cardNumberIsRedacted()
     {
         SimulatorPage page;
