@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <optional>
 
 namespace osctl {
@@ -255,15 +256,22 @@ int audit(const QStringList &args)
         });
     } else {
         const bool ocsf = format == QLatin1StringView("ocsf");
+        // policy.version: the commit each session's policy came from.
+        std::map<std::string, osh::audit::OcsfContext> contexts;
+        if (ocsf)
+            for (const auto &s : store->sessions())
+                contexts[s.session.id].policyCommit = s.session.policyCommit;
         std::string out;
         ok = store->query(
             q,
             [&](const osh::AuditEvent &e) {
-                if (ocsf)
-                    osh::audit::appendOcsfJson(out, e);
-                else
+                if (ocsf) {
+                    const auto it = contexts.find(e.sessionId);
+                    osh::audit::appendOcsfLines(out, e, it == contexts.end() ? osh::audit::OcsfContext {} : it->second);
+                } else {
                     osh::audit::appendEventJson(out, e);
-                out += '\n';
+                    out += '\n';
+                }
                 if (out.size() > (1u << 16)) {
                     std::fwrite(out.data(), 1, out.size(), stdout);
                     out.clear();

@@ -3,6 +3,7 @@
 #include "auditjson.h"
 #include "util/value.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -27,13 +28,25 @@ struct ClassInfo
     const char *categoryName;
 };
 
-ClassInfo classOf(const std::string &type)
+// A parameter looked up flat ("host") or nested ("destination": {"host"}).
+QJsonValue param(const QJsonObject &params, const char *group, const char *name)
 {
-    if (type == "network_egress")
+    const QString key = QString::fromLatin1(name);
+    if (params.contains(key))
+        return params.value(key);
+    return params.value(QString::fromLatin1(group)).toObject().value(key);
+}
+
+ClassInfo classOf(const AuditEvent &e, const QJsonObject &params)
+{
+    if (e.type == "network_egress") {
+        if (param(params, "request", "method").isString())
+            return {4002, "HTTP Activity", 4, "Network Activity"};
         return {4001, "Network Activity", 4, "Network Activity"};
-    if (type == "file_access")
+    }
+    if (e.type == "file_access")
         return {1001, "File System Activity", 1, "System Activity"};
-    if (type == "session" || type == "sandbox")
+    if (e.type == "session" || e.type == "sandbox")
         return {6002, "Application Lifecycle", 6, "Application Activity"};
     return {6003, "API Activity", 6, "Application Activity"};
 }
@@ -49,14 +62,16 @@ Enum severityOf(const std::string &s)
     return {0, "Unknown"};
 }
 
-// Security-control profile: action says whether the action went ahead,
-// disposition what the control did to it.
+// Security-control profile: action says what the control did with the
+// activity, disposition the outcome.
 Enum actionOf(const std::string &d)
 {
-    if (d == "allow" || d == "log" || d == "redact" || d == "throttle")
+    if (d == "allow" || d == "log" || d == "throttle")
         return {1, "Allowed"};
     if (d == "block")
         return {2, "Denied"};
+    if (d == "redact")
+        return {4, "Modified"};
     if (d == "escalate")
         return {99, "Held"};
     return {0, "Unknown"};
@@ -98,28 +113,34 @@ Enum fileActivityOf(const std::string &op)
     return {99, op.empty() ? "Other" : nullptr};
 }
 
+Enum httpActivityOf(const std::string &method)
+{
+    static const char *const methods[] = {"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "TRACE", "PATCH"};
+    static const char *const names[] = {"Connect", "Delete", "Get", "Head", "Options", "Post", "Put", "Trace", "Patch"};
+    for (int i = 0; i < 9; ++i)
+        if (method == methods[i])
+            return {i + 1, names[i]};
+    return {99, nullptr};
+}
+
+Enum lifecycleOf(const AuditEvent &e)
+{
+    if (e.message.rfind("session started", 0) == 0 || e.message.rfind("session could not start", 0) == 0)
+        return {3, "Start"};
+    if (e.message.rfind("session ended", 0) == 0)
+        return {4, "Stop"};
+    return {99, nullptr};
+}
+
 Enum activityOf(const AuditEvent &e, int classUid, const QJsonObject &params)
 {
     switch (classUid) {
-    case 4001:
-        return e.decision == "block" ? Enum{5, "Refuse"} : Enum{1, "Open"};
-    case 1001: {
-        QString op = params.value(QStringLiteral("operation")).toString();
-        if (op.isEmpty())
-            op = params.value(QStringLiteral("file")).toObject().value(QStringLiteral("operation")).toString();
-        return fileActivityOf(op.toStdString());
-    }
+    case 4001: return e.decision == "block" ? Enum {5, "Refuse"} : Enum {1, "Open"};
+    case 4002: return httpActivityOf(param(params, "request", "method").toString().toStdString());
+    case 1001: return fileActivityOf(param(params, "file", "operation").toString().toStdString());
+    case 6002: return lifecycleOf(e);
     default: return {99, nullptr};
     }
-}
-
-// A parameter looked up flat ("host") or nested ("destination": {"host"}).
-QJsonValue param(const QJsonObject &params, const char *group, const char *name)
-{
-    const QString key = QString::fromLatin1(name);
-    if (params.contains(key))
-        return params.value(key);
-    return params.value(QString::fromLatin1(group)).toObject().value(key);
 }
 
 void key(std::string &out, const char *name)
@@ -161,17 +182,21 @@ std::string titleCase(const std::string &type)
     return s;
 }
 
-} // namespace
-
-void appendOcsfJson(std::string &out, const AuditEvent &e)
+QJsonObject parametersOf(const AuditEvent &e)
 {
-    const ClassInfo cls = classOf(e.type);
-    const QJsonObject params =
-        QJsonDocument::fromJson(QByteArray::fromRawData(e.parameters.data(), static_cast<qsizetype>(e.parameters.size())))
-            .object();
-    const Enum activity = activityOf(e, cls.classUid, params);
-    const Enum severity = severityOf(e.severity);
+    return QJsonDocument::fromJson(QByteArray::fromRawData(e.parameters.data(), static_cast<qsizetype>(e.parameters.size())))
+        .object();
+}
 
+std::string eventUid(const AuditEvent &e)
+{
+    return e.sessionId + "#" + std::to_string(e.seq);
+}
+
+// The class-independent start of an event: classification, time, severity.
+void appendHead(std::string &out, const ClassInfo &cls, const Enum &activity, const std::string &activityFallback,
+                const AuditEvent &e)
+{
     out += "{\"class_uid\":" + std::to_string(cls.classUid);
     key(out, "class_name");
     appendJsonString(out, cls.className);
@@ -179,90 +204,102 @@ void appendOcsfJson(std::string &out, const AuditEvent &e)
     out += std::to_string(cls.categoryUid);
     key(out, "category_name");
     appendJsonString(out, cls.categoryName);
-    enumField(out, "activity_id", "activity_name", activity, titleCase(e.type));
+    enumField(out, "activity_id", "activity_name", activity, activityFallback);
     key(out, "type_uid");
-    out += std::to_string(cls.classUid * 100 + activity.id);
+    out += std::to_string(static_cast<long long>(cls.classUid) * 100 + activity.id);
     key(out, "time");
     out += std::to_string(static_cast<long long>(std::llround(e.ts * 1000.0)));
-    enumField(out, "severity_id", "severity", severity, e.severity);
-    if (!e.decision.empty()) {
-        const bool failed = e.decision == "block";
-        key(out, "status_id");
-        out += failed ? "2" : "1";
-        key(out, "status");
-        out += failed ? "\"Failure\"" : "\"Success\"";
-        enumField(out, "action_id", "action", actionOf(e.decision), e.decision);
-        enumField(out, "disposition_id", "disposition", dispositionOf(e.decision), e.decision);
-    }
+    enumField(out, "severity_id", "severity", severityOf(e.severity), e.severity);
     key(out, "message");
     appendJsonString(out, e.message);
+}
 
+void appendMetadata(std::string &out, const AuditEvent &e, const std::string &uid, bool securityControl)
+{
     key(out, "metadata");
-    out += "{\"version\":\"1.1.0\",\"product\":{\"name\":\"OpenShell Studio\",\"vendor_name\":\"OpenShell\"},"
-           "\"log_name\":\"audit\",\"uid\":";
-    appendJsonString(out, e.sessionId + "#" + std::to_string(e.seq));
-    key(out, "sequence");
-    out += std::to_string(e.seq);
+    out += "{\"version\":\"";
+    out += kOcsfVersion;
+    out += "\",\"product\":{\"name\":\"OpenShell Studio\",\"vendor_name\":\"OpenShell\"},\"profiles\":[";
+    if (securityControl)
+        out += "\"security_control\"";
+    out += "],\"log_name\":\"audit\",\"uid\":";
+    appendJsonString(out, uid);
+    out += ",\"correlation_uid\":";
+    appendJsonString(out, e.sessionId);
+    out += ",\"sequence\":" + std::to_string(e.seq);
     out += '}';
+}
 
+void appendActor(std::string &out, const AuditEvent &e)
+{
     key(out, "actor");
-    out += "{\"app_name\":\"agent\",\"session\":{\"uid\":";
+    out += "{\"app_name\":\"agent\",\"app_uid\":";
+    appendJsonString(out, e.sessionId);
+    out += ",\"session\":{\"uid\":";
     appendJsonString(out, e.sessionId);
     out += "}}";
+}
 
-    if (cls.classUid == 4001) {
-        key(out, "dst_endpoint");
-        out += '{';
-        const char *sep = "";
-        for (const auto &[from, to] : {std::pair{"host", "hostname"}, std::pair{"ip", "ip"}, std::pair{"port", "port"}}) {
-            const QJsonValue v = param(params, "destination", from);
-            if (v.isString() || v.isDouble()) {
-                out += sep;
-                sep = ",";
-                appendJsonString(out, to);
-                out += ':';
-                if (v.isDouble())
-                    out += std::to_string(v.toInteger());
-                else
-                    appendJsonString(out, v.toString().toStdString());
-            }
-        }
-        out += '}';
-        const QJsonValue proto = param(params, "destination", "protocol");
-        if (proto.isString()) {
-            key(out, "connection_info");
-            out += "{\"protocol_name\":";
-            appendJsonString(out, proto.toString().toStdString());
-            out += '}';
-        }
-    } else if (cls.classUid == 1001) {
-        const QString path = param(params, "file", "path").toString();
-        key(out, "file");
-        out += "{\"path\":";
-        appendJsonString(out, path.toStdString());
-        out += ",\"name\":";
-        appendJsonString(out, path.mid(path.lastIndexOf(QLatin1Char('/')) + 1).toStdString());
-        out += '}';
-    } else if (!e.tool.empty()) {
-        key(out, "api");
-        out += "{\"operation\":";
-        appendJsonString(out, e.tool);
-        out += ",\"service\":{\"name\":\"openshell-tool-gateway\"}}";
-    }
-    if (!e.policy.empty()) {
-        key(out, "policy");
-        out += "{\"name\":";
-        appendJsonString(out, e.policy);
-        if (!e.policyHash.empty()) {
-            out += ",\"uid\":";
-            appendJsonString(out, e.policyHash);
-        }
-        out += '}';
-    }
+// The agent's side of an API call or a connection: its session's sandbox.
+void appendAgentEndpoint(std::string &out, const AuditEvent &e)
+{
+    key(out, "src_endpoint");
+    out += "{\"name\":\"agent\",\"uid\":";
+    appendJsonString(out, e.sessionId);
+    out += '}';
+}
 
+// The network rule index the decision's trace names (-1: none, the default policy).
+int networkRuleOf(const AuditEvent &e)
+{
+    const auto doc = QJsonDocument::fromJson(QByteArray::fromRawData(e.trace.data(), static_cast<qsizetype>(e.trace.size())));
+    for (const auto &t : doc.object().value(QStringLiteral("trace")).toArray()) {
+        const QJsonObject o = t.toObject();
+        if (o.value(QStringLiteral("layer")).toString() == QLatin1StringView("network"))
+            return o.value(QStringLiteral("rule")).toInt(-1);
+    }
+    return -1;
+}
+
+// The security_control profile's attributes for a decided event.
+void appendSecurityControl(std::string &out, const AuditEvent &e, const OcsfContext &ctx)
+{
+    enumField(out, "action_id", "action", actionOf(e.decision), e.decision);
+    enumField(out, "disposition_id", "disposition", dispositionOf(e.decision), e.decision);
+    key(out, "is_alert");
+    out += hasOcsfFinding(e) ? "true" : "false";
+    key(out, "policy");
+    out += "{\"name\":";
+    appendJsonString(out, e.policy.empty() ? (e.layer.empty() ? std::string("default") : e.layer + " layer") : e.policy);
+    out += ",\"type\":\"OpenShell policy\"";
+    if (!e.policyHash.empty()) {
+        out += ",\"uid\":";
+        appendJsonString(out, e.policyHash);
+    }
+    if (!ctx.policyCommit.empty()) {
+        out += ",\"version\":";
+        appendJsonString(out, ctx.policyCommit);
+    }
+    out += ",\"is_applied\":true}";
+    if (e.layer == "network") {
+        const int rule = networkRuleOf(e);
+        key(out, "firewall_rule");
+        if (rule >= 0) {
+            out += "{\"name\":\"network.rules[" + std::to_string(rule) + "]\",\"uid\":\"" + std::to_string(rule)
+                + "\",\"type\":\"egress rule\"}";
+        } else {
+            out += "{\"name\":\"network.default_policy\",\"type\":\"egress default\"}";
+        }
+    }
+}
+
+void appendUnmapped(std::string &out, const AuditEvent &e)
+{
     key(out, "unmapped");
     out += "{\"audit_type\":";
     appendJsonString(out, e.type);
+    key(out, "session_id");
+    appendJsonString(out, e.sessionId);
     key(out, "tool");
     stringOrNull(out, e.tool);
     key(out, "decision");
@@ -275,14 +312,213 @@ void appendOcsfJson(std::string &out, const AuditEvent &e)
     appendEmbeddedJson(out, e.parameters);
     key(out, "trace");
     appendEmbeddedJson(out, e.trace);
-    out += "}}";
+    out += '}';
 }
 
-std::string toOcsfJson(const AuditEvent &e)
+void appendEndpoint(std::string &out, const char *name, const QJsonObject &params)
+{
+    key(out, name);
+    out += '{';
+    const char *sep = "";
+    for (const auto &[from, to] : {std::pair {"host", "hostname"}, std::pair {"ip", "ip"}, std::pair {"port", "port"}}) {
+        const QJsonValue v = param(params, "destination", from);
+        if (v.isString() || v.isDouble()) {
+            out += sep;
+            sep = ",";
+            appendJsonString(out, to);
+            out += ':';
+            if (v.isDouble())
+                out += std::to_string(v.toInteger());
+            else
+                appendJsonString(out, v.toString().toStdString());
+        }
+    }
+    if (!*sep)
+        out += "\"name\":\"unknown\""; // an endpoint needs one identifying attribute
+    out += '}';
+}
+
+void appendHttpRequest(std::string &out, const QJsonObject &params)
+{
+    const QJsonObject r = params.value(QStringLiteral("request")).toObject();
+    key(out, "http_request");
+    out += "{\"http_method\":";
+    appendJsonString(out, r.value(QStringLiteral("method")).toString().toStdString());
+    out += ",\"url\":{";
+    const QString url = r.value(QStringLiteral("url")).toString();
+    const QString path = r.value(QStringLiteral("path")).toString();
+    out += "\"path\":";
+    appendJsonString(out, (path.isEmpty() ? QStringLiteral("/") : path).toStdString());
+    if (!url.isEmpty()) {
+        out += ",\"url_string\":";
+        appendJsonString(out, url.toStdString());
+        const qsizetype q = url.indexOf(QLatin1Char('?'));
+        if (q >= 0) {
+            out += ",\"query_string\":";
+            appendJsonString(out, url.mid(q + 1).toStdString());
+        }
+        const qsizetype scheme = url.indexOf(QStringLiteral("://"));
+        if (scheme > 0) {
+            out += ",\"scheme\":";
+            appendJsonString(out, url.left(scheme).toStdString());
+        }
+    }
+    const QJsonValue host = param(params, "destination", "host");
+    if (host.isString()) {
+        out += ",\"hostname\":";
+        appendJsonString(out, host.toString().toStdString());
+    }
+    const QJsonValue port = param(params, "destination", "port");
+    if (port.isDouble())
+        out += ",\"port\":" + std::to_string(port.toInteger());
+    out += '}';
+    const QJsonValue bytes = r.value(QStringLiteral("bytes"));
+    if (bytes.isDouble())
+        out += ",\"length\":" + std::to_string(bytes.toInteger());
+    const QJsonObject headers = r.value(QStringLiteral("headers")).toObject();
+    const QJsonValue agent = headers.value(QStringLiteral("user-agent"));
+    if (agent.isString()) {
+        out += ",\"user_agent\":";
+        appendJsonString(out, agent.toString().toStdString());
+    }
+    out += '}';
+}
+
+} // namespace
+
+void appendOcsfJson(std::string &out, const AuditEvent &e, const OcsfContext &ctx)
+{
+    const QJsonObject params = parametersOf(e);
+    const ClassInfo cls = classOf(e, params);
+    const Enum activity = activityOf(e, cls.classUid, params);
+    const bool decided = !e.decision.empty();
+
+    appendHead(out, cls, activity, titleCase(e.type), e);
+    if (decided || cls.classUid == 6002) {
+        const bool failed = e.decision == "block" || e.message.rfind("session could not start", 0) == 0;
+        key(out, "status_id");
+        out += failed ? "2" : "1";
+        key(out, "status");
+        out += failed ? "\"Failure\"" : "\"Success\"";
+    }
+    if (decided)
+        appendSecurityControl(out, e, ctx);
+    appendMetadata(out, e, eventUid(e), decided);
+
+    switch (cls.classUid) {
+    case 6002:
+        key(out, "app");
+        out += "{\"name\":\"OpenShell agent sandbox\",\"vendor_name\":\"OpenShell\",\"uid\":";
+        appendJsonString(out, e.sessionId);
+        out += '}';
+        break;
+    case 6003:
+        appendActor(out, e);
+        key(out, "api");
+        out += "{\"operation\":";
+        appendJsonString(out, e.tool.empty() ? e.type : e.tool);
+        out += ",\"service\":{\"name\":\"openshell-tool-gateway\"}}";
+        appendAgentEndpoint(out, e);
+        break;
+    case 4001:
+    case 4002: {
+        appendActor(out, e);
+        appendAgentEndpoint(out, e);
+        appendEndpoint(out, "dst_endpoint", params);
+        key(out, "connection_info");
+        out += "{\"direction_id\":2,\"direction\":\"Outbound\"";
+        const QJsonValue proto = param(params, "destination", "protocol");
+        if (proto.isString()) {
+            out += ",\"protocol_name\":";
+            appendJsonString(out, proto.toString().toStdString());
+        }
+        out += '}';
+        if (cls.classUid == 4002)
+            appendHttpRequest(out, params);
+        break;
+    }
+    case 1001: {
+        appendActor(out, e);
+        key(out, "device");
+        out += "{\"type_id\":6,\"type\":\"Virtual\",\"name\":\"sandbox\",\"uid\":";
+        appendJsonString(out, e.sessionId);
+        out += '}';
+        const QString path = param(params, "file", "path").toString();
+        QString name = path.mid(path.lastIndexOf(QLatin1Char('/')) + 1);
+        if (name.isEmpty())
+            name = path.isEmpty() ? QStringLiteral("unknown") : path;
+        key(out, "file");
+        out += "{\"name\":";
+        appendJsonString(out, name.toStdString());
+        out += ",\"path\":";
+        appendJsonString(out, path.toStdString());
+        out += ",\"type_id\":1,\"type\":\"Regular File\"}";
+        break;
+    }
+    default: break;
+    }
+    appendUnmapped(out, e);
+    out += '}';
+}
+
+std::string toOcsfJson(const AuditEvent &e, const OcsfContext &ctx)
 {
     std::string out;
-    appendOcsfJson(out, e);
+    appendOcsfJson(out, e, ctx);
     return out;
+}
+
+bool hasOcsfFinding(const AuditEvent &e)
+{
+    return e.decision == "block" || e.decision == "escalate" || e.severity == "critical";
+}
+
+void appendOcsfFindingJson(std::string &out, const AuditEvent &e, const OcsfContext &ctx)
+{
+    const ClassInfo cls {2004, "Detection Finding", 2, "Findings"};
+    appendHead(out, cls, Enum {1, "Create"}, "Create", e);
+    key(out, "status_id");
+    out += "1";
+    key(out, "status");
+    out += "\"New\"";
+    const bool decided = !e.decision.empty();
+    if (decided)
+        appendSecurityControl(out, e, ctx);
+    appendMetadata(out, e, eventUid(e) + "#finding", decided);
+    appendActor(out, e);
+    key(out, "finding_info");
+    out += "{\"uid\":";
+    appendJsonString(out, eventUid(e));
+    out += ",\"title\":";
+    std::string title;
+    if (e.decision == "block")
+        title = "Agent action blocked";
+    else if (e.decision == "escalate")
+        title = "Agent action held for human approval";
+    else
+        title = "Critical agent sandbox event";
+    appendJsonString(out, title + (e.tool.empty() ? std::string() : ": " + e.tool));
+    out += ",\"desc\":";
+    appendJsonString(out, e.message);
+    out += ",\"types\":[";
+    appendJsonString(out, titleCase(e.type));
+    out += "],\"related_events\":[{\"uid\":";
+    appendJsonString(out, eventUid(e));
+    out += ",\"type\":";
+    appendJsonString(out, titleCase(e.type));
+    out += "}]}";
+    appendUnmapped(out, e);
+    out += '}';
+}
+
+void appendOcsfLines(std::string &out, const AuditEvent &e, const OcsfContext &ctx)
+{
+    appendOcsfJson(out, e, ctx);
+    out += '\n';
+    if (hasOcsfFinding(e)) {
+        appendOcsfFindingJson(out, e, ctx);
+        out += '\n';
+    }
 }
 
 } // namespace osh::audit

@@ -12,6 +12,8 @@
 #include "replay/whatif.h"
 
 #include <QFileInfo>
+
+#include <map>
 #include <QJsonArray>
 
 namespace osh::service {
@@ -123,6 +125,11 @@ void ApiService::auditEvents(const std::shared_ptr<Call> &c)
         query.ownerUid = c->who.uid;
 
     const std::string fmt = format.value_or("json");
+    // policy.version: the commit each session's policy came from.
+    std::map<std::string, audit::OcsfContext> contexts;
+    if (fmt == "ocsf")
+        for (const auto &s : m_options.store->sessions())
+            contexts[s.session.id].policyCommit = s.session.policyCommit;
     std::string out;
     std::string next;
     std::int64_t n = 0;
@@ -131,10 +138,13 @@ void ApiService::auditEvents(const std::shared_ptr<Call> &c)
         query,
         [&](const AuditEvent &e) {
             std::string line;
-            if (fmt == "ocsf")
-                audit::appendOcsfJson(line, e);
-            else
+            if (fmt == "ocsf") {
+                const auto it = contexts.find(e.sessionId);
+                audit::appendOcsfLines(line, e, it == contexts.end() ? audit::OcsfContext {} : it->second);
+                line.pop_back(); // the last newline: added below
+            } else {
                 audit::appendEventJson(line, e);
+            }
             if (fields && fmt != "ocsf") {
                 QJsonObject full = QJsonDocument::fromJson(QByteArray::fromStdString(line)).object();
                 QJsonObject kept;

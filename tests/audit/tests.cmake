@@ -5,6 +5,7 @@ osh_add_test(NAME tst_auditstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditstor
 osh_add_test(NAME tst_auditapprovals SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditapprovals.cpp LIBS osh_core)
 osh_add_test(NAME tst_auditlimits SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditlimits.cpp LIBS osh_core)
 osh_add_test(NAME tst_auditformat SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditformat.cpp LIBS osh_core)
+osh_add_test(NAME tst_ocsfconformance SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_ocsfconformance.cpp LIBS osh_core)
 
 add_executable(osh_auditwriter ${CMAKE_CURRENT_LIST_DIR}/auditwriter.cpp)
 target_link_libraries(osh_auditwriter PRIVATE osh_core osh_strict)

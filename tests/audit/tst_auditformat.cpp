@@ -224,7 +224,7 @@ private Q_SLOTS:
         const auto l = [](const char *x) { return QString::fromLatin1(x); };
         QTest::newRow("tool call allowed") << l("tool_call") << l("allow") << l("{}") << 6003 << 99 << 1 << 1;
         QTest::newRow("tool call escalated") << l("tool_call") << l("escalate") << l("{}") << 6003 << 99 << 99 << 99;
-        QTest::newRow("output redacted") << l("data_output") << l("redact") << l("{}") << 6003 << 99 << 11 << 1;
+        QTest::newRow("output redacted") << l("data_output") << l("redact") << l("{}") << 6003 << 99 << 11 << 4;
         QTest::newRow("throttled") << l("tool_call") << l("throttle") << l("{}") << 6003 << 99 << 14 << 1;
         QTest::newRow("logged") << l("agent_response") << l("log") << l("{}") << 6003 << 99 << 17 << 1;
         QTest::newRow("egress blocked") << l("network_egress") << l("block")
@@ -262,9 +262,10 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("product")).toObject()
                      .value(QStringLiteral("name")).toString(),
                  QStringLiteral("OpenShell Studio"));
-        QCOMPARE(o.value(QStringLiteral("actor")).toObject().value(QStringLiteral("session")).toObject()
-                     .value(QStringLiteral("uid")).toString(),
-                 QStringLiteral("s1"));
+        if (classUid != 6002) // Application Lifecycle has the app, not an actor
+            QCOMPARE(o.value(QStringLiteral("actor")).toObject().value(QStringLiteral("session")).toObject()
+                         .value(QStringLiteral("uid")).toString(),
+                     QStringLiteral("s1"));
         const auto unmapped = o.value(QStringLiteral("unmapped")).toObject();
         QCOMPARE(unmapped.value(QStringLiteral("audit_type")).toString(), type);
         if (classUid == 4001 && decision == QLatin1StringView("block")) {

@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 class TstOsctlAudit : public QObject
@@ -240,8 +242,30 @@ private Q_SLOTS:
     {
         const auto r = osctl({QStringLiteral("audit"), QStringLiteral("query"), QStringLiteral("--format"), QStringLiteral("ocsf")});
         QCOMPARE(r.code, 0);
-        QCOMPARE(r.lines().size(), 7);
-        const auto egress = osh::test::jsonLine(r.lines().at(2));
+        // Seven events, each block or escalation followed by its Detection Finding.
+        QList<QJsonObject> events;
+        int findings = 0;
+        for (const auto &line : r.lines()) {
+            const auto o = osh::test::jsonLine(line);
+            QCOMPARE(o.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("version")).toString(),
+                     QStringLiteral("1.8.0"));
+            if (o.value(QStringLiteral("class_uid")).toInt() == 2004) {
+                QVERIFY(!events.isEmpty());
+                QCOMPARE(o.value(QStringLiteral("finding_info")).toObject().value(QStringLiteral("uid")).toString(),
+                         events.last().value(QStringLiteral("metadata")).toObject().value(QStringLiteral("uid")).toString());
+                ++findings;
+            } else {
+                events << o;
+            }
+        }
+        QCOMPARE(events.size(), 7);
+        const int violations = int(std::count_if(events.begin(), events.end(), [](const QJsonObject &o) {
+            const auto d = o.value(QStringLiteral("unmapped")).toObject().value(QStringLiteral("decision")).toString();
+            return d == QLatin1StringView("block") || d == QLatin1StringView("escalate");
+        }));
+        QVERIFY(violations > 0);
+        QCOMPARE(findings, violations);
+        const auto egress = events.at(2);
         QCOMPARE(egress.value(QStringLiteral("class_uid")).toInt(), 4001);
         QCOMPARE(egress.value(QStringLiteral("disposition")).toString(), QStringLiteral("Blocked"));
         QCOMPARE(egress.value(QStringLiteral("time")).toInteger(), qint64(1764200010000));
