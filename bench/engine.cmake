@@ -4,6 +4,9 @@ target_include_directories(osh_benchdata PUBLIC ${CMAKE_CURRENT_LIST_DIR})
 
 osh_add_bench(bench_engine ${CMAKE_CURRENT_LIST_DIR}/bench_engine.cpp)
 target_link_libraries(bench_engine PRIVATE osh_benchdata)
+# BM_ParseRequestQt's baseline reader.
+target_sources(bench_engine PRIVATE ${PROJECT_SOURCE_DIR}/tests/core/qtrequest.cpp)
+target_include_directories(bench_engine PRIVATE ${PROJECT_SOURCE_DIR}/tests/core)
 
 osh_add_bench(bench_osctl_eval ${CMAKE_CURRENT_LIST_DIR}/bench_osctl_eval.cpp)
 target_link_libraries(bench_osctl_eval PRIVATE osh_benchdata)

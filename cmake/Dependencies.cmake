@@ -10,6 +10,7 @@ pkg_check_modules(HYPERSCAN REQUIRED IMPORTED_TARGET libhs)
 find_package(SQLite3 REQUIRED)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
+find_package(simdjson REQUIRED)
 
 # libphonenumber ships no CMake config on Debian 12.
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)

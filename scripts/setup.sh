@@ -16,7 +16,7 @@ packages=(
   # Qt's own German (standard dialog buttons), loaded with the studio's
   qt6-translations-l10n
   # core libraries
-  libyaml-dev libre2-dev libhyperscan-dev libphonenumber-dev libprotobuf-dev libicu-dev
+  libyaml-dev libre2-dev libhyperscan-dev libphonenumber-dev libprotobuf-dev libicu-dev libsimdjson-dev
   libboost-dev libssl-dev libsqlite3-dev libgit2-dev libarchive-dev libbenchmark-dev
   # the network guardian parses inspected HTTP with it
   libhttp-parser-dev

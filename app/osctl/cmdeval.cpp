@@ -45,7 +45,7 @@ int eval(const QStringList &args)
     p.setApplicationDescription(QStringLiteral(
         "Decide requests against a policy. Requests are JSON lines on stdin (one session, in time order) or one\n"
         "--request; one decision JSON line is printed per request, in input order. A malformed line prints\n"
-        "{\"error\":...,\"line\":N} and processing continues.\n"
+        "{\"error\":...,\"line\":N} (with \"column\" for a JSON syntax error) and processing continues.\n"
         "Exit codes: 0 every request decided, 1 the policy has errors or a request line was malformed,\n"
         "2 usage problems."));
     p.addHelpOption();
@@ -54,6 +54,11 @@ int eval(const QStringList &args)
                  QStringLiteral("json")});
     p.addOption({QStringLiteral("session-id"), QStringLiteral("session.id for the requests (default: eval)."),
                  QStringLiteral("id"), QStringLiteral("eval")});
+    p.addOption({QStringLiteral("trace"),
+                 QStringLiteral("How much of the decision trace each decision carries: decisive (default; the layers, "
+                                "the policies evaluated with what they read, one entry per group of policies the index "
+                                "skipped), full (every policy, skipped ones marked), none (\"trace\":[])."),
+                 QStringLiteral("level"), QStringLiteral("decisive")});
     p.addOption({QStringLiteral("allow-errors"),
                  QStringLiteral("Decide even when the policy has errors (broken conditions fail closed).")});
     if (!p.parse(QStringList{QStringLiteral("eval")} + args))
@@ -69,6 +74,11 @@ int eval(const QStringList &args)
         return usageError(QStringLiteral("eval"),
                           QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
 
+    const auto trace = osh::traceLevelFromName(p.value(QStringLiteral("trace")).toStdString());
+    if (!trace)
+        return usageError(QStringLiteral("eval"), QStringLiteral("--trace must be full, decisive or none, not '%1'")
+                                                      .arg(p.value(QStringLiteral("trace"))));
+
     osh::ValidationOptions opt;
     opt.checkFiles = false;
     const auto loaded = osh::PolicyValidator::checkFile(p.value(QStringLiteral("policy")).toStdString(), opt);
@@ -81,20 +91,32 @@ int eval(const QStringList &args)
         return Failed;
     }
 
-    const osh::DecisionEngine engine(loaded.document);
+    osh::DecisionEngine::Options engineOptions;
+    engineOptions.trace = *trace;
+    const osh::DecisionEngine engine(loaded.document, nullptr, engineOptions);
     osh::SessionState session(p.value(QStringLiteral("session-id")).toStdString());
     Output out;
     bool malformed = false;
+    // lineNo is the request's first line in the input; a syntax error in a
+    // --request spanning lines counts from there.
     auto decideLine = [&](std::string_view line, long long lineNo) {
-        std::string error;
+        osh::Request::ParseError error;
         auto req = osh::Request::fromJson(line, error);
         if (!req) {
             malformed = true;
             auto &b = out.buffer();
+            const long long at = error.line > 0 ? lineNo + error.line - 1 : lineNo;
+            const std::string message = error.line > 0 ? "invalid JSON: " + error.message : error.message;
             b += "{\"error\":";
-            osh::appendJsonString(b, error);
-            b += ",\"line\":" + std::to_string(lineNo) + "}";
-            std::fprintf(stderr, "osctl eval: line %lld: %s\n", lineNo, error.c_str());
+            osh::appendJsonString(b, message);
+            b += ",\"line\":" + std::to_string(at);
+            if (error.line > 0)
+                b += ",\"column\":" + std::to_string(error.column);
+            b += '}';
+            if (error.line > 0)
+                std::fprintf(stderr, "osctl eval: line %lld, column %d: %s\n", at, error.column, message.c_str());
+            else
+                std::fprintf(stderr, "osctl eval: line %lld: %s\n", at, message.c_str());
         } else {
             engine.decide(*req, session).appendJson(out.buffer());
         }

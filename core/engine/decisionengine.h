@@ -50,6 +50,8 @@ public:
     // Policies whose condition did not compile (they fail closed at run time).
     const std::vector<std::string> &invalidPolicies() const { return m_invalid; }
     const Options &options() const { return m_options; }
+    // The same document and scorer with other options (compiles again).
+    DecisionEngine withOptions(Options options) const { return DecisionEngine(m_doc, m_scorer, options); }
     // The variable a policy (document index) is indexed by; nullopt when it
     // is evaluated for every request of its trigger.
     std::optional<Var> indexedBy(int policyIndex) const;

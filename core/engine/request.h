@@ -42,8 +42,29 @@ struct Request
     // The requesting identity for egress: tool.name, or "agent".
     std::string identity() const;
 
-    // Parses one JSON request. On error returns nullopt and sets error.
+    // Why a request was refused. A JSON syntax error has the 1-based line
+    // and column of the byte it was found at in the text; for a request
+    // that is valid JSON but not a valid request both are 0 and the message
+    // names the field.
+    struct ParseError
+    {
+        std::string message;
+        int line = 0;
+        int column = 0;
+    };
+    // Parses one JSON request (simdjson, straight into the variables). On
+    // error returns nullopt and sets error. Duplicate keys are refused in
+    // every object: readers that keep the first and readers that keep the
+    // last would see different requests.
+    static std::optional<Request> fromJson(std::string_view json, ParseError &error);
+    // The same; a syntax error's message starts "invalid JSON at line L,
+    // column C: ".
     static std::optional<Request> fromJson(std::string_view json, std::string &error);
+    // What follows reading the fields: each trigger's required variables,
+    // its defaults and, for an inspected HTTP request, the values such a
+    // request has. fromJson calls it; exposed for reference parsers in
+    // tests.
+    static bool completeParsed(Request &r, std::string &error);
     // The request as JSON (variables it was given, plus trigger/ts/cost).
     std::string toJson() const;
 };

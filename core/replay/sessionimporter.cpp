@@ -91,19 +91,17 @@ std::vector<ImportLine> SessionImporter::parse(std::string_view text, const std:
                 break;
             continue;
         }
-        std::string error;
+        Request::ParseError error;
         auto req = Request::fromJson(line, error);
         if (!req) {
-            ImportError e{fileName, lineNo, 1, error};
-            static constexpr std::string_view kAt = "invalid JSON at offset ";
-            // Qt's offset can be one past the line's end (an unexpected
-            // closing brace is reported after it): keep it on the line.
-            if (error.rfind(kAt, 0) == 0)
-                e.column = std::clamp(std::atoi(error.c_str() + kAt.size()) + 1, 1,
-                                      std::max(1, static_cast<int>(line.size())));
-            else
-                e.column = columnOf(line, error);
-            errors.push_back(std::move(e));
+            // A syntax error has its place; a field error is looked up by
+            // the field it names. Qt's offset can be one past the line's end
+            // (an unexpected closing brace is reported after it): keep it on
+            // the line.
+            const int column = error.line > 0 ? std::clamp(error.column, 1, std::max(1, static_cast<int>(line.size())))
+                                              : columnOf(line, error.message);
+            errors.push_back({fileName, lineNo, column,
+                              error.line > 0 ? "invalid JSON: " + error.message : std::move(error.message)});
         } else if (req->ts && !std::isfinite(*req->ts)) {
             errors.push_back({fileName, lineNo, columnOf(line, "'ts'"), "'ts' must be a finite number"});
         } else {

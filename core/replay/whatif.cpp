@@ -112,8 +112,10 @@ std::vector<Parsed> parseChunk(const std::vector<Pending> &chunk)
 class Replayer
 {
 public:
+    // What-if keeps each decision's outcome and policy only: the engine
+    // decides without a trace.
     Replayer(const DecisionEngine &engine, const std::string &sessionId, WhatIfResult &result)
-        : m_engine(engine), m_state(sessionId), m_result(result)
+        : m_engine(untraced(engine)), m_state(sessionId), m_result(result)
     {
         m_result.sessionId = sessionId;
     }
@@ -152,7 +154,14 @@ public:
     }
 
 private:
-    const DecisionEngine &m_engine;
+    static DecisionEngine untraced(const DecisionEngine &engine)
+    {
+        auto options = engine.options();
+        options.trace = TraceLevel::None;
+        return engine.withOptions(options);
+    }
+
+    const DecisionEngine m_engine;
     SessionState m_state;
     WhatIfResult &m_result;
 };

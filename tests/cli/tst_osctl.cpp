@@ -168,6 +168,88 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(QStringLiteral("line 2")));
     }
 
+    // --trace: one policy pinned to each of three tools; a request for a
+    // fourth evaluates none of them.
+    void evalTraceLevels()
+    {
+        QTemporaryDir dir;
+        const QString policy = dir.filePath(QStringLiteral("pinned.policy.yaml"));
+        QFile f(policy);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("version: 1\nname: pinned\npolicies:\n");
+        for (const char *tool : {"a", "b", "c"})
+            f.write(QByteArray("  - name: block-") + tool + "\n    trigger: tool_call\n    condition: tool.name == '" + tool
+                    + "' and session.total_cost > 5.0\n    action: block\n");
+        f.close();
+        const QString request = QStringLiteral(R"({"trigger":"tool_call","tool":{"name":"d"},"session":{"total_cost":9}})");
+        auto trace = [&](const QStringList &extra) {
+            const auto r = osctl(QStringList{QStringLiteral("eval"), QStringLiteral("--policy"), policy,
+                                             QStringLiteral("--request"), request}
+                                 + extra);
+            return std::make_pair(r.code, QJsonDocument::fromJson(r.out.toUtf8()).object());
+        };
+        const auto [defCode, decisive] = trace({});
+        QCOMPARE(defCode, 0);
+        QCOMPARE(decisive.value(QStringLiteral("decision")).toString(), QStringLiteral("allow"));
+        const auto entries = decisive.value(QStringLiteral("trace")).toArray();
+        QCOMPARE(entries.size(), 2);
+        QCOMPARE(entries[1].toObject(),
+                 QJsonObject({{QStringLiteral("layer"), QStringLiteral("policy")},
+                              {QStringLiteral("skipped"), 3},
+                              {QStringLiteral("because"), QStringLiteral("tool.name")}}));
+        QCOMPARE(trace({QStringLiteral("--trace"), QStringLiteral("decisive")}).second, decisive);
+
+        const auto [fullCode, full] = trace({QStringLiteral("--trace"), QStringLiteral("full")});
+        QCOMPARE(fullCode, 0);
+        const auto fullEntries = full.value(QStringLiteral("trace")).toArray();
+        QCOMPARE(fullEntries.size(), 4);
+        for (int i = 1; i < 4; ++i) {
+            QCOMPARE(fullEntries[i].toObject().value(QStringLiteral("policy")).toString(),
+                     QStringLiteral("block-") + QChar(u'a' + (i - 1)));
+            QCOMPARE(fullEntries[i].toObject().value(QStringLiteral("skipped_by_index")).toString(),
+                     QStringLiteral("tool.name"));
+        }
+
+        const auto [noneCode, none] = trace({QStringLiteral("--trace"), QStringLiteral("none")});
+        QCOMPARE(noneCode, 0);
+        QCOMPARE(none.value(QStringLiteral("trace")).toArray().size(), 0);
+        QCOMPARE(none.value(QStringLiteral("decision")), decisive.value(QStringLiteral("decision")));
+
+        const auto bad = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), policy, QStringLiteral("--trace"),
+                                QStringLiteral("some"), QStringLiteral("--request"), request});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains(QStringLiteral("--trace must be full, decisive or none, not 'some'")), qPrintable(bad.err));
+    }
+
+    // A JSON syntax error names its line and column, in the output and on
+    // stderr; a --request spanning lines counts its own.
+    void evalSyntaxErrorHasColumn()
+    {
+        const QByteArray input = "{\"trigger\":\"tool_call\",\"tool\":{\"name\":\"x\"}}\n"
+                                 "{\"trigger\":\"tool_call\" \"tool\":{}}\n";
+        const auto r = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), seed("production.policy.yaml")}, input);
+        QCOMPARE(r.code, 1);
+        const auto lines = r.lines();
+        QCOMPARE(lines.size(), 2);
+        const auto err = QJsonDocument::fromJson(lines[1].toUtf8()).object();
+        QCOMPARE(err.value(QStringLiteral("line")).toInt(), 2);
+        QCOMPARE(err.value(QStringLiteral("column")).toInt(), 25);
+        QVERIFY(err.value(QStringLiteral("error")).toString().startsWith(QStringLiteral("invalid JSON: ")));
+        QVERIFY2(r.err.contains(QStringLiteral("line 2, column 25: invalid JSON: ")), qPrintable(r.err));
+
+        const auto field = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), seed("production.policy.yaml"),
+                                  QStringLiteral("--request"), QStringLiteral("{\"trigger\":\"tool_call\",\n\"tool\":{\"name\":1}}")});
+        QCOMPARE(field.code, 1);
+        QCOMPARE(QJsonDocument::fromJson(field.out.toUtf8()).object(),
+                 QJsonObject({{QStringLiteral("error"), QStringLiteral("'tool.name' must be a string")},
+                              {QStringLiteral("line"), 1}}));
+        const auto multi = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), seed("production.policy.yaml"),
+                                  QStringLiteral("--request"), QStringLiteral("{\"trigger\":\"tool_call\",\n\"tool\":{\"name\":x}}")});
+        const auto multiErr = QJsonDocument::fromJson(multi.out.toUtf8()).object();
+        QCOMPARE(multiErr.value(QStringLiteral("line")).toInt(), 2);
+        QCOMPARE(multiErr.value(QStringLiteral("column")).toInt(), 16);
+    }
+
     void evalRefusesBrokenPolicy()
     {
         const auto r = osctl({QStringLiteral("eval"), QStringLiteral("--policy"), broken("cond-syntax.policy.yaml"),
