@@ -10,3 +10,11 @@ for b in build/dev/bench/bench_*; do
   echo "== $(basename "$b")"
   "$b" --benchmark_filter="$filter" --benchmark_counters_tabular=true
 done
+if [[ eval_vs_cedar =~ $filter ]]; then
+  echo "== eval_vs_cedar"
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    bench/eval_vs_cedar.sh build/dev/app/osctl/osctl --no-seed # bench_osctl_eval ran above
+  else
+    echo "skipped: node and npm are needed for the Cedar side (bench/peers/cedar)"
+  fi
+fi
