@@ -2,6 +2,7 @@
 // events per second, appended and acknowledged (committed), and queries
 // over a 1,000,000-event store.
 
+#include "audit/auditchain.h"
 #include "audit/auditstore.h"
 
 #include <benchmark/benchmark.h>
@@ -100,6 +101,19 @@ void BM_AppendDurableOne(benchmark::State &state)
     state.SetItemsProcessed(i);
 }
 BENCHMARK(BM_AppendDurableOne)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// The hash chain's share of an append: one chain value for a typical event.
+void BM_ChainNext(benchmark::State &state)
+{
+    const AuditEvent e = typical("s", 1);
+    std::string previous = osh::audit::chainStart("s");
+    for (auto _ : state) {
+        previous = osh::audit::chainNext(previous, e);
+        benchmark::DoNotOptimize(previous);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ChainNext)->Unit(benchmark::kMicrosecond);
 
 // A 1,000,000-event store over 100 sessions of 10,000 events each,
 // interleaved in time as concurrent sessions would be.

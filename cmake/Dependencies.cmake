@@ -11,6 +11,7 @@ find_package(SQLite3 REQUIRED)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 find_package(simdjson REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 
 # libphonenumber ships no CMake config on Debian 12.
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)

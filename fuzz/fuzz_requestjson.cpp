@@ -41,6 +41,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         fail("accepted text that is not strict JSON", json, newError, oldError);
     if (!strict || (!fresh && newError.find("duplicate") != std::string::npos))
         return 0; // refusing lax JSON and duplicate keys is fromJson's own
+    if (!fresh && newError == "a request must be a JSON object" && syntax(oldError))
+        return 0; // a scalar alone is JSON (RFC 8259); Qt's reader calls it a syntax error
+    if (syntax(oldError) && oldError.find("illegal number") != std::string::npos)
+        return 0; // an exponent far out of range: Qt refuses it, simdjson rounds it to 0 as IEEE 754 does
     if (fresh.has_value() != old.has_value())
         fail("one reader accepts, the other refuses", json, newError, oldError);
     if (fresh) {

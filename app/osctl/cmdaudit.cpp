@@ -1,8 +1,9 @@
-// osctl audit query: read the audit store.
+// osctl audit query: read the audit store; osctl audit verify: check its hash chains.
 
 #include "commands.h"
 #include "remote.h"
 
+#include "audit/auditchain.h"
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
@@ -25,9 +26,13 @@ namespace {
 
 const char *const kAuditHelp =
     "Usage: osctl audit query [OPTIONS]\n"
+    "       osctl audit verify [--session ID] [--store FILE]\n"
     "\n"
-    "Reads the audit store. Run 'osctl audit query --help' for the filters and formats.\n"
-    "Exit codes: 0 success, 1 the store cannot be read, 2 usage problems.\n";
+    "query reads the audit store; run 'osctl audit query --help' for the filters and formats.\n"
+    "verify checks each session's hash chain and names the first event that was altered, removed or\n"
+    "reordered.\n"
+    "Exit codes: 0 success (verify: every chain intact), 1 the store cannot be read (verify: or a chain is\n"
+    "broken), 2 usage problems.\n";
 
 const std::vector<std::string_view> kTypes = {"tool_call", "data_output", "agent_response", "network_egress",
                                               "file_access", "reasoning", "usage", "sandbox", "approval", "session"};
@@ -139,6 +144,51 @@ int queryService(const osh::service::Endpoint &endpoint, const QString &cmd, con
     return Ok;
 }
 
+// osctl audit verify: reads the store file only (no migration, no service).
+int verify(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("audit verify");
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Check the hash chain of every session in the audit store (or of one): each event's chain value must be\n"
+        "the SHA-256 of the one before it and of the event's content. Prints one line per session and, for a\n"
+        "broken chain, the first event that does not match: altered, removed or moved.\n"
+        "Exit codes: 0 every chain intact, 1 a chain is broken or the store cannot be read, 2 usage problems."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("session"), QStringLiteral("Only this session."), QStringLiteral("id")});
+    addStoreOption(p);
+    if (const int code = parseCommand(p, cmd, args); code >= 0)
+        return code;
+    if (!p.positionalArguments().isEmpty())
+        return usageError(cmd, QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    const std::string path = storePath(p);
+    std::vector<osh::audit::ChainReport> reports;
+    std::string error;
+    if (!osh::audit::verifyChains(path, p.value(QStringLiteral("session")).toStdString(), reports, error))
+        return failure(cmd, path + ": " + error);
+    std::vector<std::vector<std::string>> rows{{"SESSION", "EVENTS", "CHAIN"}};
+    int broken = 0;
+    for (const auto &r : reports) {
+        std::string status;
+        if (r.broken) {
+            ++broken;
+            status = "BROKEN at seq " + std::to_string(r.brokenSeq) + ": " + r.problem;
+        } else {
+            status = "intact";
+            if (r.unchained > 0)
+                status += " (" + std::to_string(r.unchained) + " earlier event(s) recorded before chaining, not checked)";
+        }
+        rows.push_back({r.sessionId, std::to_string(r.events), status});
+    }
+    printTable(rows, [](std::size_t, std::size_t) -> const char * { return nullptr; });
+    if (broken > 0) {
+        std::fprintf(stderr, "osctl audit verify: %d of %zu session(s) have a broken hash chain\n", broken,
+                     reports.size());
+        return Failed;
+    }
+    return Ok;
+}
+
 } // namespace
 
 int audit(const QStringList &args)
@@ -150,8 +200,11 @@ int audit(const QStringList &args)
         std::fputs(kAuditHelp, stdout);
         return Ok;
     }
+    if (sub == QLatin1StringView("verify"))
+        return verify(args.mid(1));
     if (sub != QLatin1StringView("query"))
-        return usageError(QStringLiteral("audit"), QStringLiteral("unknown sub-command '%1' (expected: query)").arg(sub));
+        return usageError(QStringLiteral("audit"),
+                          QStringLiteral("unknown sub-command '%1' (expected: query or verify)").arg(sub));
 
     const QString cmd = QStringLiteral("audit query");
     QCommandLineParser p;

@@ -46,6 +46,14 @@ const char *const kOwnedSessions = "SELECT id FROM sessions WHERE owner_uid = ?"
 
 void readEvent(const SqliteStmt &st, AuditEvent &e)
 {
+    readEventColumns(st, e);
+    e.row = st.int64(14);
+}
+
+} // namespace
+
+void readEventColumns(const SqliteStmt &st, AuditEvent &e)
+{
     e.sessionId = st.text(0);
     e.seq = st.int64(1);
     e.ts = st.real(2);
@@ -60,8 +68,9 @@ void readEvent(const SqliteStmt &st, AuditEvent &e)
     e.trace = st.text(11);
     e.policyHash = st.text(12);
     e.request = st.text(13);
-    e.row = st.int64(14);
 }
+
+namespace {
 
 // Steps through the statement's rows, calling row() on each until it returns
 // false. True when the rows end or row() stops; false, with the database's

@@ -17,6 +17,13 @@
 
 namespace osh::audit {
 
+class SqliteStmt;
+
+// An event's stored fields from a row whose first 14 columns are session_id,
+// seq, ts, type, tool, parameters, decision, layer, policy, message,
+// severity, trace, policy_hash and request, in that order.
+void readEventColumns(const SqliteStmt &st, AuditEvent &e);
+
 class AuditReader
 {
 public:

@@ -10,7 +10,7 @@ namespace osh::audit {
 
 namespace {
 
-const char *const kCreateV4 = R"sql(
+const char *const kCreateV5 = R"sql(
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -45,7 +45,8 @@ CREATE TABLE events (
     severity TEXT NOT NULL DEFAULT 'info',
     trace TEXT NOT NULL DEFAULT '',
     policy_hash TEXT NOT NULL DEFAULT '',
-    request TEXT NOT NULL DEFAULT ''
+    request TEXT NOT NULL DEFAULT '',
+    chain TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX events_session_seq ON events(session_id, seq);
 CREATE INDEX events_ts ON events(ts, seq);
@@ -78,7 +79,7 @@ CREATE TABLE approvals (
     resolver_uid INTEGER
 );
 CREATE INDEX approvals_status ON approvals(status, created_at);
-INSERT INTO meta(key, value) VALUES ('schema_version', '4');
+INSERT INTO meta(key, value) VALUES ('schema_version', '5');
 )sql";
 
 // Version 1 -> 2. Counts are rebuilt from the events already stored, so
@@ -138,6 +139,14 @@ ALTER TABLE sessions ADD COLUMN owner_uid INTEGER;
 CREATE INDEX sessions_owner ON sessions(owner_uid);
 ALTER TABLE approvals ADD COLUMN resolver_uid INTEGER;
 UPDATE meta SET value = '4' WHERE key = 'schema_version';
+)sql";
+
+// Version 4 -> 5: the per-session hash chain (auditchain.h). Events already
+// stored keep an empty chain: `osctl audit verify` counts them as recorded
+// before chaining, at the start of their session only.
+const char *const kMigrate4To5 = R"sql(
+ALTER TABLE events ADD COLUMN chain TEXT NOT NULL DEFAULT '';
+UPDATE meta SET value = '5' WHERE key = 'schema_version';
 )sql";
 
 } // namespace
@@ -228,7 +237,7 @@ bool AuditSchema::prepare(SqliteDb &db, int busyTimeoutMs, std::string &error)
 
 bool AuditSchema::create(SqliteDb &db, std::string &error)
 {
-    if (!db.exec(kCreateV4, error)) {
+    if (!db.exec(kCreateV5, error)) {
         error = "creating the schema: " + error;
         return false;
     }
@@ -244,6 +253,7 @@ bool AuditSchema::migrate(SqliteDb &db, int from, std::string &error)
         case 1: step = kMigrate1To2; break;
         case 2: step = kMigrate2To3; break;
         case 3: step = kMigrate3To4; break;
+        case 4: step = kMigrate4To5; break;
         default: break;
         }
         if (!step) {

@@ -8,7 +8,9 @@
 //      format, PII replaced by surrogates), for what-if replay;
 //   4  sessions.owner_uid (the user a session ran for) and
 //      approvals.resolver_uid, both NULL when unknown; the sessions_owner
-//      index.
+//      index;
+//   5  events.chain: the per-session SHA-256 hash chain (auditchain.h),
+//      empty for events stored before.
 // A database records its version in meta.schema_version; an older one is
 // migrated step by step on open, a newer one is refused.
 
@@ -21,7 +23,7 @@ class SqliteDb;
 class AuditSchema
 {
 public:
-    static constexpr int kVersion = 4;
+    static constexpr int kVersion = 5;
 
     // Sets the connection's pragmas (WAL, synchronous=NORMAL, busy timeout)
     // and brings the schema to kVersion: create() on an empty database,

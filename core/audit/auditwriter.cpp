@@ -1,5 +1,6 @@
 #include "auditwriter.h"
 
+#include "auditchain.h"
 #include "auditschema.h"
 
 #include <sqlite3.h>
@@ -17,7 +18,9 @@ bool AuditWriter::open(const std::string &path, bool create, int busyTimeoutMs, 
     } const statements[] = {
         {&m_insertEvent,
          "INSERT INTO events(session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
-         "severity, trace, policy_hash, request) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"},
+         "severity, trace, policy_hash, request, chain) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"},
+        {&m_lastChain, "SELECT chain FROM events WHERE session_id = ?1 ORDER BY id DESC LIMIT 1"},
         {&m_upsertSession,
          "INSERT INTO sessions(id, started_at, ended_at, policy_file, policy_hash, policy_commit, policy_dirty, "
          "isolation, exit_status, exit_reason, command, owner_uid) "
@@ -59,6 +62,7 @@ bool AuditWriter::failed(std::string &error)
 bool AuditWriter::begin(std::string &error)
 {
     m_counts.clear();
+    m_pendingHeads.clear();
     // IMMEDIATE takes the write lock now (waiting up to the busy timeout), so
     // a peer's write cannot make this transaction fail half-way through.
     return m_db.exec("BEGIN IMMEDIATE", error);
@@ -77,17 +81,60 @@ bool AuditWriter::commit(std::string &error)
     m_counts.clear();
     if (!m_db.exec("COMMIT", error))
         return false;
+    // Only committed chain heads are remembered: a rolled back batch is
+    // written again from the heads before it.
+    for (auto &[session, head] : m_pendingHeads) {
+        if (m_heads.size() >= kMaxHeads && !m_heads.count(session))
+            m_heads.clear(); // read back from the store when needed
+        m_heads[session] = std::move(head);
+    }
+    m_pendingHeads.clear();
+    return true;
+}
+
+bool AuditWriter::chainHead(const std::string &sessionId, std::string &head, std::string &error)
+{
+    if (const auto it = m_pendingHeads.find(sessionId); it != m_pendingHeads.end()) {
+        head = it->second;
+        return true;
+    }
+    if (const auto it = m_heads.find(sessionId); it != m_heads.end()) {
+        head = it->second;
+        return true;
+    }
+    // Another writer may have stored events of this session (two processes
+    // on one store): the last stored event is the head; none, or only events
+    // stored before chains existed, start the chain afresh.
+    m_lastChain.reset();
+    m_lastChain.bindText(1, sessionId);
+    const int rc = m_lastChain.step();
+    if (rc == SQLITE_ROW)
+        head = m_lastChain.text(0);
+    else if (rc != SQLITE_DONE)
+        return failed(error);
+    if (rc == SQLITE_DONE || head.empty())
+        head = chainStart(sessionId);
+    m_lastChain.reset();
     return true;
 }
 
 void AuditWriter::rollback()
 {
     m_counts.clear();
+    m_pendingHeads.clear();
     m_db.rollbackQuietly();
 }
 
 AuditWriter::Result AuditWriter::insertEvent(const AuditEvent &e, std::string &error)
 {
+    std::string previous;
+    if (!chainHead(e.sessionId, previous, error))
+        return Result::Failed;
+    std::string chain = chainNext(previous, e);
+    if (chain.empty()) {
+        error = "computing the hash chain value of event " + e.sessionId + "#" + std::to_string(e.seq) + " failed";
+        return Result::Failed;
+    }
     auto &st = m_insertEvent;
     st.reset();
     st.bindText(1, e.sessionId);
@@ -104,8 +151,10 @@ AuditWriter::Result AuditWriter::insertEvent(const AuditEvent &e, std::string &e
     st.bindText(12, e.trace);
     st.bindText(13, e.policyHash);
     st.bindText(14, e.request);
+    st.bindText(15, chain);
     const int rc = st.step();
     if (rc == SQLITE_DONE) {
+        m_pendingHeads[e.sessionId] = std::move(chain);
         ++m_counts[{e.sessionId, e.decision.empty() ? std::string("none") : e.decision}];
         return Result::Ok;
     }

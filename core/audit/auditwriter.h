@@ -47,6 +47,8 @@ public:
 
 private:
     bool failed(std::string &error);
+    // The chain value the session's next event links to (auditchain.h).
+    bool chainHead(const std::string &sessionId, std::string &head, std::string &error);
 
     SqliteDb m_db;
     SqliteStmt m_insertEvent;
@@ -57,6 +59,12 @@ private:
     SqliteStmt m_resolveApproval;
     SqliteStmt m_expireApprovals;
     SqliteStmt m_expireSessionApprovals;
+    SqliteStmt m_lastChain;
+    // Each session's last committed chain value, and those of the batch in
+    // progress (moved into m_heads at commit, dropped at rollback).
+    static constexpr std::size_t kMaxHeads = 4096;
+    std::map<std::string, std::string> m_heads;
+    std::map<std::string, std::string> m_pendingHeads;
     // Per-batch event counts by (session, decision), written at commit:
     // one upsert per pair instead of one per event.
     std::map<std::pair<std::string, std::string>, std::int64_t> m_counts;

@@ -42,3 +42,11 @@ inline const std::string kAuditLayoutV3 = std::string(kAuditLayoutV2) + R"sql(
 ALTER TABLE events ADD COLUMN request TEXT NOT NULL DEFAULT '';
 UPDATE meta SET value = '3' WHERE key = 'schema_version';
 )sql";
+
+// Version 4: version 3 with owner and resolver uids; no events.chain.
+inline const std::string kAuditLayoutV4 = kAuditLayoutV3 + R"sql(
+ALTER TABLE sessions ADD COLUMN owner_uid INTEGER;
+CREATE INDEX sessions_owner ON sessions(owner_uid);
+ALTER TABLE approvals ADD COLUMN resolver_uid INTEGER;
+UPDATE meta SET value = '4' WHERE key = 'schema_version';
+)sql";

@@ -12,3 +12,5 @@ target_link_libraries(osh_auditwriter PRIVATE osh_core osh_strict)
 osh_add_test(NAME tst_auditdurability SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditdurability.cpp LIBS osh_core)
 target_compile_definitions(tst_auditdurability PRIVATE AUDITWRITER_PATH="$<TARGET_FILE:osh_auditwriter>")
 add_dependencies(tst_auditdurability osh_auditwriter)
+osh_add_test(NAME tst_auditchain SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditchain.cpp
+                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)

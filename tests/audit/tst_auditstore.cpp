@@ -207,7 +207,7 @@ private Q_SLOTS:
         const std::string p = path("nested/deeper/audit.db");
         QVERIFY(open(p));
         RawDb db(p);
-        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("4"));
+        QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("5"));
         QCOMPARE(db.text("PRAGMA journal_mode"), std::string("wal"));
         for (const char *t : {"sessions", "events", "approvals", "session_counts"})
             QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + t + "'"),
@@ -244,7 +244,7 @@ private Q_SLOTS:
     {
         auto s = openOld(kSchemaV1);
         QVERIFY(s);
-        QCOMPARE(schemaVersion(), std::string("4"));
+        QCOMPARE(schemaVersion(), std::string("5"));
         const auto sessions = s->sessions();
         QCOMPARE(sessions.size(), std::size_t(1));
         QCOMPARE(sessions[0].session.policyFile, std::string("old.policy.yaml"));
@@ -269,7 +269,7 @@ private Q_SLOTS:
     {
         auto s = openOld(kSchemaV3);
         QVERIFY(s);
-        QCOMPARE(schemaVersion(), std::string("4"));
+        QCOMPARE(schemaVersion(), std::string("5"));
         {
             RawDb db(path());
             QCOMPARE(db.text("SELECT COUNT(*) FROM sessions WHERE owner_uid IS NULL"), std::string("1"));

@@ -2,7 +2,8 @@ osh_add_test(NAME tst_osctl SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl.cpp LIBS
 target_compile_definitions(tst_osctl PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
 add_dependencies(tst_osctl osctl)
 
-osh_add_test(NAME tst_osctl_audit SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl_audit.cpp LIBS osh_core)
+osh_add_test(NAME tst_osctl_audit SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl_audit.cpp LIBS osh_core SQLite::SQLite3)
+target_include_directories(tst_osctl_audit PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../audit)
 target_compile_definitions(tst_osctl_audit PRIVATE OSCTL_PATH="$<TARGET_FILE:osctl>")
 add_dependencies(tst_osctl_audit osctl)
 osh_add_test(NAME tst_osctl_run SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_osctl_run.cpp LIBS osh_core)

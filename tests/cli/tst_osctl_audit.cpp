@@ -4,6 +4,7 @@
 #include "osctlrunner.h"
 
 #include "audit/auditstore.h"
+#include "rawdb.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -278,6 +279,37 @@ private Q_SLOTS:
         const auto r = osctl({QStringLiteral("sessions"), QStringLiteral("--format"), QStringLiteral("jsonl")}, false, env);
         QCOMPARE(r.code, 0);
         QCOMPARE(r.lines().size(), 3);
+    }
+
+    // A consistent copy of the store (VACUUM INTO), edited behind the
+    // store's back: verify names the event and exits 1; the original is
+    // intact.
+    void verifyFindsEditedEvent()
+    {
+        auto r = osctl({QStringLiteral("audit"), QStringLiteral("verify")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\ba\\s+4\\s+intact"))), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\bb\\s+2\\s+intact"))), qPrintable(r.out));
+
+        const std::string copy = m_dir.path().toStdString() + "/edited.db";
+        QCOMPARE(RawDb(m_store.toStdString()).exec("VACUUM INTO '" + copy + "'"), std::string());
+        QCOMPARE(RawDb(copy).exec("UPDATE events SET decision = 'allow' WHERE session_id = 'a' AND seq = 3"),
+                 std::string());
+        r = osh::test::runOsctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--store"),
+                                 QString::fromStdString(copy)});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains(QStringLiteral("BROKEN at seq 3: its content differs")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\bb\\s+2\\s+intact"))), qPrintable(r.out));
+        QVERIFY2(r.err.contains(QStringLiteral("1 of 3 session(s) have a broken hash chain")), qPrintable(r.err));
+
+        r = osh::test::runOsctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--store"),
+                                 QString::fromStdString(copy), QStringLiteral("--session"), QStringLiteral("b")});
+        QCOMPARE(r.code, 0);
+        r = osctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--session"), QStringLiteral("zz")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("no session 'zz'")), qPrintable(r.err));
+        r = osctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("extra")});
+        QCOMPARE(r.code, 2);
     }
 
     void missingStore()

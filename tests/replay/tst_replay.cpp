@@ -427,7 +427,7 @@ tools:
         auto store = open(p);
         {
             RawDb db(p);
-            QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("4"));
+            QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("5"));
             QCOMPARE(db.text("SELECT COUNT(*) FROM events WHERE request = ''"), std::string("3"));
         }
         std::string error;

@@ -1,0 +1,47 @@
+#pragma once
+// The per-session hash chain of the audit store (schema 5). Every stored
+// event carries chain = SHA-256(previous event's chain || the event's
+// canonical encoding); a session's first event chains from
+// SHA-256("openshell-audit-chain-v1" || session id). The encoding covers
+// every stored field (session, seq, ts to the bit, type, tool, parameters,
+// decision, layer, policy, message, severity, trace, policy hash, request),
+// each length-prefixed, so the policy version that decided an event is
+// chained with it. Changing, deleting or reordering a stored event breaks
+// the chain at that event unless every later value is recomputed.
+
+#include "auditevent.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace osh::audit {
+
+// Hex SHA-256 values.
+std::string chainStart(std::string_view sessionId);
+std::string chainNext(std::string_view previous, const AuditEvent &e);
+
+// What `osctl audit verify` finds in one session.
+struct ChainReport
+{
+    std::string sessionId;
+    std::int64_t events = 0;
+    // Events stored before the store had chains (schema 4 or older), at the
+    // start of the session; they cannot be checked.
+    std::int64_t unchained = 0;
+    // The first event that does not match its chain, when one does not.
+    bool broken = false;
+    std::int64_t brokenSeq = 0;
+    std::string problem; // what is wrong there, for a person
+    std::string head;    // the last event's chain value
+};
+
+// Checks the chains of every session of the store at path (or of one),
+// reading the file only. False with error when the store cannot be read or
+// the session is not in it.
+bool verifyChains(const std::string &path, const std::string &sessionId, std::vector<ChainReport> &out,
+                  std::string &error);
+
+} // namespace osh::audit
