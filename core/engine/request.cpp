@@ -340,8 +340,14 @@ std::optional<std::string> widenLongIntegers(std::string_view json)
         const std::size_t digitsFrom = j;
         while (j < json.size() && json[j] >= '0' && json[j] <= '9')
             ++j;
-        out.append(json.substr(i, j - i));
         const bool integer = j == json.size() || (json[j] != '.' && json[j] != 'e' && json[j] != 'E');
+        // the fraction and exponent belong to the same literal: their
+        // digits are not an integer of their own
+        while (j < json.size()
+               && ((json[j] >= '0' && json[j] <= '9') || json[j] == '.' || json[j] == 'e' || json[j] == 'E'
+                   || ((json[j] == '+' || json[j] == '-') && (json[j - 1] == 'e' || json[j - 1] == 'E'))))
+            ++j;
+        out.append(json.substr(i, j - i));
         if (integer && j - digitsFrom >= 19) {
             out += ".0";
             changed = true;

@@ -132,7 +132,9 @@ private:
         static const char *n[] = {"0",      "-0",     "1",     "5",        "5.0",      "5.5",       "1e2",
                                   "1E-2",   "-3",     "0.25",  "65535",    "65536",    "8999999999999999",
                                   "9000000000000000", "9007199254740993", "18446744073709551615",
-                                  "18446744073709551616", "-9223372036854775808", "1.5e300", "123456789.125", "10.00"};
+                                  "18446744073709551616", "-9223372036854775808", "1.5e300", "123456789.125", "10.00",
+                                  "0.77777777777777777777777777702", "25e-00000000000000000001",
+                                  "177777777777777777777777777777777"};
         return n[pick(std::size(n))];
     }
 
@@ -328,6 +330,21 @@ private slots:
         QVERIFY(!Request::fromJson(
             R"({"trigger":"file_access","file":{"path":"/w/a.zip","operation":"write","expanded_size":1e300}})", error));
         QCOMPARE(error, std::string("'file.expanded_size' must be a number of bytes (0 to 2^63)"));
+    }
+
+    // An integer beyond 64 bits sends the text through the widening
+    // fallback; the digits of a fraction or an exponent elsewhere in it are
+    // not integers of their own.
+    void longFractionBesideLongInteger()
+    {
+        std::string error;
+        const auto r = Request::fromJson(
+            R"({"trigger":"tool_call","tool":{"name":"a","args":{"n":[17777777777777777777777777777]}},)"
+            R"("cost":0.77777777777777777777777777702,"session":{"total_cost":5e0000000000000000000001}})",
+            error);
+        QVERIFY2(r, error.c_str());
+        QCOMPARE(r->get(Var::SessionTotalCost).toNumber(), 50.0);
+        QCOMPARE(r->cost, 0.77777777777777777777777777702);
     }
 
     // The reused per-thread buffers never leak one request into the next.
