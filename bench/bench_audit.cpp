@@ -3,6 +3,7 @@
 // over a 1,000,000-event store.
 
 #include "audit/auditchain.h"
+#include "audit/auditcheckpoint.h"
 #include "audit/auditstore.h"
 
 #include <benchmark/benchmark.h>
@@ -22,14 +23,21 @@ namespace {
 class TempStore
 {
 public:
-    TempStore()
+    // checkpointSeconds >= 0: checkpoints signed with a key of the store's
+    // own, at most that long after a head was committed.
+    explicit TempStore(double checkpointSeconds = -1)
     {
         char tmpl[] = "/tmp/osh-bench-audit-XXXXXX";
         if (!mkdtemp(tmpl))
             std::abort();
         m_dir = tmpl;
         std::string error;
-        m_store = AuditStore::open(m_dir + "/audit.db", error);
+        AuditStore::Options o;
+        if (checkpointSeconds >= 0) {
+            o.signingKey = m_dir + "/signing.key";
+            o.checkpointSeconds = checkpointSeconds;
+        }
+        m_store = AuditStore::open(m_dir + "/audit.db", o, error);
         if (!m_store) {
             std::fprintf(stderr, "%s\n", error.c_str());
             std::abort();
@@ -101,6 +109,49 @@ void BM_AppendDurableOne(benchmark::State &state)
     state.SetItemsProcessed(i);
 }
 BENCHMARK(BM_AppendDurableOne)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// 100 sessions at once, without checkpoints and with a checkpoint of every
+// session touched at every commit (interval 0: the most signing there can
+// be; the service signs each head at most once a second).
+void BM_AppendSessions(benchmark::State &state)
+{
+    TempStore store(state.range(0) ? 0.0 : -1.0);
+    long i = 0;
+    for (auto _ : state) {
+        for (long k = 0; k < 10000; ++k, ++i)
+            store->append(typical("session-" + std::to_string(i % 100), i));
+        if (!store->flush())
+            state.SkipWithError("flush failed");
+    }
+    state.SetItemsProcessed(i);
+}
+BENCHMARK(BM_AppendSessions)->ArgName("signed")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// One Ed25519 checkpoint signature.
+void BM_CheckpointSign(benchmark::State &state)
+{
+    char tmpl[] = "/tmp/osh-bench-key-XXXXXX";
+    if (!mkdtemp(tmpl))
+        std::abort();
+    std::string error;
+    const auto key = osh::audit::CheckpointKey::load(std::string(tmpl) + "/k.key", true, error);
+    if (!key) {
+        state.SkipWithError(error.c_str());
+        return;
+    }
+    osh::audit::Checkpoint c;
+    c.sessionId = "s";
+    c.chain = osh::audit::chainStart("s");
+    for (auto _ : state) {
+        ++c.seq;
+        if (!key->sign(c))
+            state.SkipWithError("sign failed");
+    }
+    state.SetItemsProcessed(state.iterations());
+    std::error_code ec;
+    std::filesystem::remove_all(tmpl, ec);
+}
+BENCHMARK(BM_CheckpointSign)->Unit(benchmark::kMicrosecond);
 
 // The hash chain's share of an append: one chain value for a typical event.
 void BM_ChainNext(benchmark::State &state)

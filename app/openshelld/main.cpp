@@ -191,9 +191,16 @@ int main(int argc, char *argv[])
     const std::string storePath = p.value(QStringLiteral("store")).toStdString();
     QDir().mkpath(QFileInfo(QString::fromStdString(storePath)).absolutePath());
     std::string error;
-    auto store = osh::AuditStore::open(storePath, error);
+    // Checkpoints of every session's hash chain are signed with the
+    // service's own key, kept beside the store (its public half as .pub).
+    osh::AuditStore::Options storeOptions;
+    storeOptions.signingKey =
+        QFileInfo(QString::fromStdString(storePath)).absolutePath().toStdString() + "/audit-signing.key";
+    auto store = osh::AuditStore::open(storePath, storeOptions, error);
     if (!store)
         return fail("cannot open the audit store " + storePath + ": " + error);
+    std::fprintf(stderr, "openshelld: audit checkpoints signed by %s (%s.pub)\n", store->signingPublicKey().c_str(),
+                 storeOptions.signingKey.c_str());
     // The store and the run folders hold every user's records: root's alone.
     ::chmod(QFile::encodeName(QFileInfo(QString::fromStdString(storePath)).absolutePath()).constData(), 0700);
 

@@ -4,6 +4,7 @@
 #include "remote.h"
 
 #include "audit/auditchain.h"
+#include "audit/auditcheckpoint.h"
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace osctl {
 
@@ -151,23 +153,35 @@ int verify(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Check the hash chain of every session in the audit store (or of one): each event's chain value must be\n"
-        "the SHA-256 of the one before it and of the event's content. Prints one line per session and, for a\n"
-        "broken chain, the first event that does not match: altered, removed or moved.\n"
+        "the SHA-256 of the one before it and of the event's content. Then the signed checkpoints the service\n"
+        "writes of each session's head: each must verify, its event must be stored with the signed chain value\n"
+        "(a chain recomputed after an edit, or a session's last events removed, show there). Prints one line per\n"
+        "session and, for a broken one, the first event that does not match: altered, removed or moved.\n"
+        "With --key, checkpoints must be signed by that key (the service's <store folder>/audit-signing.key.pub),\n"
+        "and a session without one is broken; without it, each checkpoint is checked against the key it names.\n"
         "Exit codes: 0 every chain intact, 1 a chain is broken or the store cannot be read, 2 usage problems."));
     p.addHelpOption();
     p.addOption({QStringLiteral("session"), QStringLiteral("Only this session."), QStringLiteral("id")});
+    p.addOption({QStringLiteral("key"),
+                 QStringLiteral("The checkpoints' signer: an Ed25519 public key in 64 hex digits, or a file holding one."),
+                 QStringLiteral("key|file")});
     addStoreOption(p);
     if (const int code = parseCommand(p, cmd, args); code >= 0)
         return code;
     if (!p.positionalArguments().isEmpty())
         return usageError(cmd, QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    osh::audit::VerifyOptions options;
+    options.sessionId = p.value(QStringLiteral("session")).toStdString();
+    std::string error;
+    if (p.isSet(QStringLiteral("key")) && !osh::audit::readPublicKey(p.value(QStringLiteral("key")).toStdString(), options.key, error))
+        return usageError(cmd, QStringLiteral("--key ") + QString::fromStdString(error));
     const std::string path = storePath(p);
     std::vector<osh::audit::ChainReport> reports;
-    std::string error;
-    if (!osh::audit::verifyChains(path, p.value(QStringLiteral("session")).toStdString(), reports, error))
+    if (!osh::audit::verifyChains(path, options, reports, error))
         return failure(cmd, path + ": " + error);
-    std::vector<std::vector<std::string>> rows{{"SESSION", "EVENTS", "CHAIN"}};
+    std::vector<std::vector<std::string>> rows{{"SESSION", "EVENTS", "SIGNED", "CHAIN"}};
     int broken = 0;
+    std::set<std::string> signers;
     for (const auto &r : reports) {
         std::string status;
         if (r.broken) {
@@ -178,9 +192,23 @@ int verify(const QStringList &args)
             if (r.unchained > 0)
                 status += " (" + std::to_string(r.unchained) + " earlier event(s) recorded before chaining, not checked)";
         }
-        rows.push_back({r.sessionId, std::to_string(r.events), status});
+        std::string signedTo = "-";
+        if (r.checkpoints > 0) {
+            signers.insert(r.signer);
+            signedTo = r.signedSeq > 0 ? "to seq " + std::to_string(r.signedSeq) : std::string("none");
+            if (r.unsignedEvents > 0)
+                signedTo += " (+" + std::to_string(r.unsignedEvents) + " unsigned)";
+        }
+        rows.push_back({r.sessionId, std::to_string(r.events), signedTo, status});
     }
     printTable(rows, [](std::size_t, std::size_t) -> const char * { return nullptr; });
+    if (!options.key.empty())
+        std::fprintf(stderr, "osctl audit verify: checkpoints checked against key %s\n", options.key.c_str());
+    else if (!signers.empty())
+        std::fprintf(stderr,
+                     "osctl audit verify: checkpoints checked against the key each names (%s%s); pass --key to "
+                     "require the service's\n",
+                     signers.begin()->substr(0, 16).c_str(), signers.size() > 1 ? " and others" : "...");
     if (broken > 0) {
         std::fprintf(stderr, "osctl audit verify: %d of %zu session(s) have a broken hash chain\n", broken,
                      reports.size());

@@ -36,12 +36,30 @@ struct ChainReport
     std::int64_t brokenSeq = 0;
     std::string problem; // what is wrong there, for a person
     std::string head;    // the last event's chain value
+    // Signed checkpoints (auditcheckpoint.h): how many verify, the last seq
+    // one of them vouches for, the key that signed them, and how many
+    // events come after it (committed since the last checkpoint).
+    std::int64_t checkpoints = 0;
+    std::int64_t signedSeq = 0;
+    std::string signer;
+    std::int64_t unsignedEvents = 0;
 };
 
-// Checks the chains of every session of the store at path (or of one),
-// reading the file only. False with error when the store cannot be read or
-// the session is not in it.
-bool verifyChains(const std::string &path, const std::string &sessionId, std::vector<ChainReport> &out,
+struct VerifyOptions
+{
+    std::string sessionId; // empty: every session
+    // The signer's public key (64 hex digits). Set, a checkpoint of another
+    // key breaks its session, and so does a session with events but no
+    // checkpoint of this key. Empty, checkpoints are checked against the
+    // key each of them names, which proves only that the file is
+    // consistent, not who wrote it.
+    std::string key;
+};
+
+// Checks the chains and checkpoints of every session of the store at path
+// (or of one), reading the file only. False with error when the store
+// cannot be read or the session is not in it.
+bool verifyChains(const std::string &path, const VerifyOptions &options, std::vector<ChainReport> &out,
                   std::string &error);
 
 } // namespace osh::audit

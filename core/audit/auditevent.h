@@ -31,6 +31,10 @@ struct AuditEvent
     // replay decides it again without the store holding real PII. Empty for
     // other events and for actions recorded before schema 3.
     std::string request;
+    // The event's hash chain value (auditchain.h), set by reads so that
+    // exported and forwarded copies carry it; empty for events not read
+    // from a store and for those stored before schema 5.
+    std::string chain;
     // The event's position in the store (its row id), set by reads; 0 on
     // events not read from a store. Together with ts and seq it makes the
     // paging cursor of AuditQuery::after (AuditCursor::of()).

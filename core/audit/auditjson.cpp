@@ -219,6 +219,8 @@ void appendEventJson(std::string &out, const AuditEvent &e)
     appendJsonString(out, e.severity);
     key(out, "policy_hash");
     stringOrNull(out, e.policyHash);
+    key(out, "chain");
+    stringOrNull(out, e.chain);
     key(out, "trace");
     appendEmbeddedJson(out, e.trace);
     out += '}';

@@ -39,7 +39,7 @@ ApprovalRecord readApproval(const SqliteStmt &st)
 
 // The columns readEvent() reads, in its order.
 const char *const kEventColumns = "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
-                                  "severity, trace, policy_hash, request, id FROM events";
+                                  "severity, trace, policy_hash, request, id, chain FROM events";
 
 // The ids of the sessions begun with one owner (bound to the next index).
 const char *const kOwnedSessions = "SELECT id FROM sessions WHERE owner_uid = ?";
@@ -48,6 +48,7 @@ void readEvent(const SqliteStmt &st, AuditEvent &e)
 {
     readEventColumns(st, e);
     e.row = st.int64(14);
+    e.chain = st.text(15);
 }
 
 } // namespace

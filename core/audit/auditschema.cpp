@@ -10,6 +10,21 @@ namespace osh::audit {
 
 namespace {
 
+// The signed checkpoints of the hash chains (auditcheckpoint.h), created
+// after kCreateV5 and after kMigrate4To5.
+const char *const kCheckpoints = R"sql(
+CREATE TABLE checkpoints (
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    chain TEXT NOT NULL,
+    ts REAL NOT NULL,
+    key TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+CREATE INDEX checkpoints_session ON checkpoints(session_id, id);
+)sql";
+
 const char *const kCreateV5 = R"sql(
 CREATE TABLE meta (
     key TEXT PRIMARY KEY,
@@ -141,7 +156,8 @@ ALTER TABLE approvals ADD COLUMN resolver_uid INTEGER;
 UPDATE meta SET value = '4' WHERE key = 'schema_version';
 )sql";
 
-// Version 4 -> 5: the per-session hash chain (auditchain.h). Events already
+// Version 4 -> 5: the per-session hash chain and its signed checkpoints
+// (auditchain.h, auditcheckpoint.h). Events already
 // stored keep an empty chain: `osctl audit verify` counts them as recorded
 // before chaining, at the start of their session only.
 const char *const kMigrate4To5 = R"sql(
@@ -237,7 +253,7 @@ bool AuditSchema::prepare(SqliteDb &db, int busyTimeoutMs, std::string &error)
 
 bool AuditSchema::create(SqliteDb &db, std::string &error)
 {
-    if (!db.exec(kCreateV5, error)) {
+    if (!db.exec(kCreateV5, error) || !db.exec(kCheckpoints, error)) {
         error = "creating the schema: " + error;
         return false;
     }
@@ -260,7 +276,7 @@ bool AuditSchema::migrate(SqliteDb &db, int from, std::string &error)
             error = "no migration from schema version " + std::to_string(v);
             return false;
         }
-        if (!db.exec(step, error)) {
+        if (!db.exec(step, error) || (v == 4 && !db.exec(kCheckpoints, error))) {
             error = "migrating the schema from version " + std::to_string(v) + ": " + error;
             return false;
         }

@@ -109,6 +109,13 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
         error = path + ": " + why;
         return nullptr;
     }
+    if (!options.signingKey.empty()) {
+        auto key = audit::CheckpointKey::load(options.signingKey, true, error);
+        if (!key)
+            return nullptr;
+        s->m_signingPublicKey = key->publicKey();
+        s->m_writer->setSigner(std::move(key), options.checkpointSeconds);
+    }
     s->m_worker = std::thread([p = s.get()] { p->workerLoop(); });
     return s;
 }
@@ -424,9 +431,23 @@ void AuditStore::workerLoop()
         {
             std::unique_lock lock(m_mutex);
             if (batch.empty()) {
-                m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
-                if (m_queue.empty())
-                    return; // stopping, and everything is written
+                // Idle: wake for the next checkpoint due, if there is one.
+                const auto ready = [this] { return m_stop || !m_queue.empty(); };
+                const double in = m_writer->nextCheckpointIn(now());
+                if (in < 0)
+                    m_wake.wait(lock, ready);
+                else
+                    m_wake.wait_for(lock, std::chrono::duration<double>(in), ready);
+                if (m_queue.empty()) {
+                    const bool stopping = m_stop;
+                    lock.unlock();
+                    std::string error;
+                    if (!m_writer->checkpointDue(stopping, error))
+                        report("writing a checkpoint of the hash chains failed: " + error);
+                    if (stopping)
+                        return; // everything is written
+                    continue;
+                }
             }
             // A batch being retried takes in what was queued meanwhile, so a
             // waited-for task behind it gets its attempts (and its error)

@@ -72,6 +72,13 @@ public:
         // the same of approvals) are stored truncated, with their size and
         // SHA-256 (audit/auditlimits.h); 0: no cap.
         std::size_t maxFieldBytes = audit::AuditLimits::kDefaultMaxFieldBytes;
+        // The Ed25519 key (its seed file, created when missing; its public
+        // half written beside it as .pub) that signs checkpoints of every
+        // session's hash chain (audit/auditcheckpoint.h): a session's head at
+        // most checkpointSeconds after it was committed, and at its end.
+        // Empty: no checkpoints.
+        std::string signingKey;
+        double checkpointSeconds = 1.0;
     };
 
     // Opens or creates the store; nullptr with a message on failure (a
@@ -88,6 +95,8 @@ public:
     AuditStore &operator=(const AuditStore &) = delete;
 
     const std::string &path() const { return m_path; }
+    // The public key of Options::signingKey (64 hex digits); empty without.
+    const std::string &signingPublicKey() const { return m_signingPublicKey; }
 
     // --- writes (thread-safe; queued in call order) ---
 
@@ -201,6 +210,7 @@ private:
     void report(const std::string &message);
 
     std::string m_path;
+    std::string m_signingPublicKey;
     audit::AuditLimits m_limits;
     std::unique_ptr<audit::AuditWriter> m_writer;
     std::unique_ptr<audit::AuditReader> m_reader;

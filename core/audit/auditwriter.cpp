@@ -2,8 +2,12 @@
 
 #include "auditchain.h"
 #include "auditschema.h"
+#include "auditstore.h"
 
 #include <sqlite3.h>
+
+#include <algorithm>
+#include <limits>
 
 namespace osh::audit {
 
@@ -20,7 +24,9 @@ bool AuditWriter::open(const std::string &path, bool create, int busyTimeoutMs, 
          "INSERT INTO events(session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
          "severity, trace, policy_hash, request, chain) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"},
-        {&m_lastChain, "SELECT chain FROM events WHERE session_id = ?1 ORDER BY id DESC LIMIT 1"},
+        {&m_lastChain, "SELECT chain, seq FROM events WHERE session_id = ?1 ORDER BY id DESC LIMIT 1"},
+        {&m_insertCheckpoint,
+         "INSERT INTO checkpoints(session_id, seq, chain, ts, key, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
         {&m_upsertSession,
          "INSERT INTO sessions(id, started_at, ended_at, policy_file, policy_hash, policy_commit, policy_dirty, "
          "isolation, exit_status, exit_reason, command, owner_uid) "
@@ -59,10 +65,17 @@ bool AuditWriter::failed(std::string &error)
     return false;
 }
 
+void AuditWriter::setSigner(std::shared_ptr<const CheckpointKey> key, double intervalSeconds)
+{
+    m_signer = std::move(key);
+    m_interval = intervalSeconds;
+}
+
 bool AuditWriter::begin(std::string &error)
 {
     m_counts.clear();
     m_pendingHeads.clear();
+    m_ending.clear();
     // IMMEDIATE takes the write lock now (waiting up to the busy timeout), so
     // a peer's write cannot make this transaction fail half-way through.
     return m_db.exec("BEGIN IMMEDIATE", error);
@@ -79,20 +92,101 @@ bool AuditWriter::commit(std::string &error)
             return failed(error);
     }
     m_counts.clear();
+    const double now = AuditStore::now();
+    std::vector<std::string> signedNow;
+    if (m_signer && !writeCheckpoints(now, signedNow, error))
+        return false;
     if (!m_db.exec("COMMIT", error))
         return false;
     // Only committed chain heads are remembered: a rolled back batch is
     // written again from the heads before it.
+    for (const auto &session : signedNow)
+        m_unsigned.erase(session);
     for (auto &[session, head] : m_pendingHeads) {
+        if (m_signer && std::find(signedNow.begin(), signedNow.end(), session) == signedNow.end()) {
+            const auto [it, fresh] = m_unsigned.try_emplace(session, Unsigned{head, now});
+            if (!fresh)
+                it->second.head = head;
+        }
         if (m_heads.size() >= kMaxHeads && !m_heads.count(session))
             m_heads.clear(); // read back from the store when needed
         m_heads[session] = std::move(head);
     }
     m_pendingHeads.clear();
+    m_ending.clear();
+    m_signAll = false;
     return true;
 }
 
-bool AuditWriter::chainHead(const std::string &sessionId, std::string &head, std::string &error)
+bool AuditWriter::writeCheckpoints(double now, std::vector<std::string> &signedNow, std::string &error)
+{
+    auto due = [&](const std::string &session) {
+        if (m_signAll || m_ending.count(session) || m_unsigned.size() >= kMaxHeads)
+            return true;
+        // (a millisecond early is on time: the store's worker wakes when due)
+        const auto it = m_unsigned.find(session);
+        return it != m_unsigned.end() && now - it->second.since >= m_interval - 1e-3;
+    };
+    auto sign = [&](const std::string &session, const Head &head) {
+        Checkpoint c;
+        c.sessionId = session;
+        c.seq = head.seq;
+        c.chain = head.chain;
+        c.ts = now;
+        if (!m_signer->sign(c)) {
+            error = "signing the checkpoint of session " + session + " failed";
+            return false;
+        }
+        auto &st = m_insertCheckpoint;
+        st.reset();
+        st.bindText(1, c.sessionId);
+        st.bindInt(2, c.seq);
+        st.bindText(3, c.chain);
+        st.bindReal(4, c.ts);
+        st.bindText(5, c.key);
+        st.bindText(6, c.signature);
+        if (st.step() != SQLITE_DONE)
+            return failed(error);
+        signedNow.push_back(session);
+        return true;
+    };
+    for (const auto &[session, head] : m_pendingHeads)
+        if (due(session) && !sign(session, head))
+            return false;
+    for (const auto &[session, u] : m_unsigned)
+        if (!m_pendingHeads.count(session) && due(session) && !sign(session, u.head))
+            return false;
+    return true;
+}
+
+double AuditWriter::nextCheckpointIn(double now) const
+{
+    if (!m_signer || m_unsigned.empty())
+        return -1;
+    double earliest = std::numeric_limits<double>::max();
+    for (const auto &[session, u] : m_unsigned)
+        earliest = std::min(earliest, u.since + m_interval);
+    return std::max({0.0, earliest - now, m_holdUntil - now});
+}
+
+bool AuditWriter::checkpointDue(bool all, std::string &error)
+{
+    if (!m_signer || m_unsigned.empty())
+        return true;
+    if (!begin(error)) {
+        m_holdUntil = AuditStore::now() + m_interval;
+        return false;
+    }
+    m_signAll = all;
+    if (!commit(error)) {
+        rollback();
+        m_holdUntil = AuditStore::now() + m_interval;
+        return false;
+    }
+    return true;
+}
+
+bool AuditWriter::chainHead(const std::string &sessionId, Head &head, std::string &error)
 {
     if (const auto it = m_pendingHeads.find(sessionId); it != m_pendingHeads.end()) {
         head = it->second;
@@ -108,12 +202,15 @@ bool AuditWriter::chainHead(const std::string &sessionId, std::string &head, std
     m_lastChain.reset();
     m_lastChain.bindText(1, sessionId);
     const int rc = m_lastChain.step();
-    if (rc == SQLITE_ROW)
-        head = m_lastChain.text(0);
-    else if (rc != SQLITE_DONE)
+    head = {};
+    if (rc == SQLITE_ROW) {
+        head.chain = m_lastChain.text(0);
+        head.seq = m_lastChain.int64(1);
+    } else if (rc != SQLITE_DONE) {
         return failed(error);
-    if (rc == SQLITE_DONE || head.empty())
-        head = chainStart(sessionId);
+    }
+    if (rc == SQLITE_DONE || head.chain.empty())
+        head.chain = chainStart(sessionId);
     m_lastChain.reset();
     return true;
 }
@@ -122,15 +219,17 @@ void AuditWriter::rollback()
 {
     m_counts.clear();
     m_pendingHeads.clear();
+    m_ending.clear();
+    m_signAll = false;
     m_db.rollbackQuietly();
 }
 
 AuditWriter::Result AuditWriter::insertEvent(const AuditEvent &e, std::string &error)
 {
-    std::string previous;
+    Head previous;
     if (!chainHead(e.sessionId, previous, error))
         return Result::Failed;
-    std::string chain = chainNext(previous, e);
+    std::string chain = chainNext(previous.chain, e);
     if (chain.empty()) {
         error = "computing the hash chain value of event " + e.sessionId + "#" + std::to_string(e.seq) + " failed";
         return Result::Failed;
@@ -154,7 +253,7 @@ AuditWriter::Result AuditWriter::insertEvent(const AuditEvent &e, std::string &e
     st.bindText(15, chain);
     const int rc = st.step();
     if (rc == SQLITE_DONE) {
-        m_pendingHeads[e.sessionId] = std::move(chain);
+        m_pendingHeads[e.sessionId] = {std::move(chain), e.seq};
         ++m_counts[{e.sessionId, e.decision.empty() ? std::string("none") : e.decision}];
         return Result::Ok;
     }
@@ -196,7 +295,10 @@ bool AuditWriter::endSession(const std::string &id, std::optional<int> exitStatu
     st.bindInt(2, exitStatus);
     st.bindText(3, exitReason);
     st.bindReal(4, endedAt);
-    return st.step() == SQLITE_DONE || failed(error);
+    if (st.step() != SQLITE_DONE)
+        return failed(error);
+    m_ending.insert(id); // its head is signed at this commit
+    return true;
 }
 
 bool AuditWriter::insertApproval(const ApprovalRecord &a, std::int64_t &id, std::string &error)

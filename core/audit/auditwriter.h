@@ -5,15 +5,19 @@
 // retries and acknowledgements.
 
 #include "approval.h"
+#include "auditcheckpoint.h"
 #include "auditevent.h"
 #include "sqlitedb.h"
 #include "sqlitestmt.h"
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace osh::audit {
 
@@ -23,10 +27,24 @@ public:
     // Opens the connection and brings the schema up to date (AuditSchema::prepare).
     bool open(const std::string &path, bool create, int busyTimeoutMs, std::string &error);
 
+    // Signs checkpoints of the sessions' chain heads with key
+    // (auditcheckpoint.h): a head at most intervalSeconds after it was first
+    // committed unsigned (at a commit, or by checkpointDue() when idle), and
+    // at the commit that ends its session.
+    void setSigner(std::shared_ptr<const CheckpointKey> key, double intervalSeconds);
+
     bool begin(std::string &error);
-    // Writes the batch's decision counts, then commits.
+    // Writes the batch's decision counts and the checkpoints due, then
+    // commits.
     bool commit(std::string &error);
     void rollback();
+
+    // Seconds until a head not yet signed is due for its checkpoint; -1
+    // when every head is signed (or there is no signer).
+    double nextCheckpointIn(double now) const;
+    // Signs, in a transaction of their own, the heads that are due (all of
+    // them when all is set: the store is closing).
+    bool checkpointDue(bool all, std::string &error);
 
     enum class Result { Ok, Rejected, Failed };
     // Rejected: this event alone cannot be stored (its session+seq is already
@@ -48,7 +66,15 @@ public:
 private:
     bool failed(std::string &error);
     // The chain value the session's next event links to (auditchain.h).
-    bool chainHead(const std::string &sessionId, std::string &head, std::string &error);
+    struct Head
+    {
+        std::string chain;
+        std::int64_t seq = 0;
+    };
+    bool chainHead(const std::string &sessionId, Head &head, std::string &error);
+    // Inside the transaction: the checkpoints due at now; their sessions
+    // in signedNow.
+    bool writeCheckpoints(double now, std::vector<std::string> &signedNow, std::string &error);
 
     SqliteDb m_db;
     SqliteStmt m_insertEvent;
@@ -60,11 +86,26 @@ private:
     SqliteStmt m_expireApprovals;
     SqliteStmt m_expireSessionApprovals;
     SqliteStmt m_lastChain;
+    SqliteStmt m_insertCheckpoint;
     // Each session's last committed chain value, and those of the batch in
     // progress (moved into m_heads at commit, dropped at rollback).
     static constexpr std::size_t kMaxHeads = 4096;
-    std::map<std::string, std::string> m_heads;
-    std::map<std::string, std::string> m_pendingHeads;
+    std::map<std::string, Head> m_heads;
+    std::map<std::string, Head> m_pendingHeads;
+    // Checkpoints: committed heads not signed yet (since when), the
+    // sessions ended in this transaction, and a pause after a failed
+    // checkpoint transaction.
+    struct Unsigned
+    {
+        Head head;
+        double since = 0; // committed unsigned since then
+    };
+    std::shared_ptr<const CheckpointKey> m_signer;
+    double m_interval = 1.0;
+    std::map<std::string, Unsigned> m_unsigned;
+    std::set<std::string> m_ending;
+    bool m_signAll = false;
+    double m_holdUntil = 0;
     // Per-batch event counts by (session, decision), written at commit:
     // one upsert per pair instead of one per event.
     std::map<std::pair<std::string, std::string>, std::int64_t> m_counts;

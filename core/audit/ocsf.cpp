@@ -308,6 +308,8 @@ void appendUnmapped(std::string &out, const AuditEvent &e)
     stringOrNull(out, e.layer);
     key(out, "policy_hash");
     stringOrNull(out, e.policyHash);
+    key(out, "chain");
+    stringOrNull(out, e.chain);
     key(out, "parameters");
     appendEmbeddedJson(out, e.parameters);
     key(out, "trace");

@@ -82,7 +82,7 @@ void ApiService::auditEvents(const std::shared_ptr<Call> &c)
     static const std::vector<std::string> decisions = {"allow", "log", "block", "redact", "throttle", "escalate", "none"};
     // The members of an event as appendEventJson writes them.
     static const std::vector<std::string> fieldNames = {"session_id", "seq", "ts", "type", "tool", "parameters", "decision", "layer",
-                                                        "policy", "message", "severity", "trace", "policy_hash"};
+                                                        "policy", "message", "severity", "trace", "policy_hash", "chain"};
     AuditQuery query;
     const auto since = c->queryString("since");
     const auto until = c->queryString("until");

@@ -4,6 +4,7 @@
 #include "audit/sqlitedb.h"
 #include "audit/sqlitestmt.h"
 #include "model/policy.h"
+#include "util/secretfile.h"
 
 #include <QByteArray>
 
@@ -210,55 +211,9 @@ bool EncryptedStateStore::storeKey(const std::string &store, bool create, std::s
     std::string file = store;
     std::replace(file.begin(), file.end(), '/', '-');
     const std::string path = m_dir + "/keys/" + file + ".key";
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT && create) {
-        std::string fresh(kKeyBytes, '\0');
-        if (RAND_bytes(reinterpret_cast<unsigned char *>(fresh.data()), static_cast<int>(fresh.size())) != 1) {
-            error = "no random bytes for a new key";
-            return false;
-        }
-        // Written whole under a temporary name, then linked into place (never
-        // over a file that is there): a crash leaves no short key behind.
-        const std::string temp = m_dir + "/keys/.new-" + file;
-        ::unlink(temp.c_str());
-        const int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        const bool written = out >= 0 && ::write(out, fresh.data(), fresh.size()) == static_cast<ssize_t>(fresh.size()) && ::fsync(out) == 0;
-        if (out >= 0)
-            ::close(out);
-        const bool linked = written && ::link(temp.c_str(), path.c_str()) == 0;
-        const int saved = errno;
-        ::unlink(temp.c_str());
-        if (linked) {
-            if (const int d = ::open((m_dir + "/keys").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
-                ::fsync(d);
-                ::close(d);
-            }
-            key = m_keys[store] = fresh;
-            OPENSSL_cleanse(fresh.data(), fresh.size());
-            return true;
-        }
-        OPENSSL_cleanse(fresh.data(), fresh.size());
-        if (!written || saved != EEXIST) {
-            error = "cannot write the key " + path + ": " + std::strerror(saved);
-            return false;
-        }
-        fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC); // made meanwhile: read it
-    }
-    if (fd < 0) {
-        error = "cannot read the key of store " + store + ": " + std::strerror(errno);
+    std::string read;
+    if (!readOrCreateSecret(path, kKeyBytes, create, read, error))
         return false;
-    }
-    struct stat st{};
-    std::string read(kKeyBytes + 1, '\0');
-    const ssize_t n = ::fstat(fd, &st) == 0 ? ::read(fd, read.data(), read.size()) : -1;
-    ::close(fd);
-    if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0 || n != static_cast<ssize_t>(kKeyBytes)) {
-        OPENSSL_cleanse(read.data(), read.size());
-        error = "the key file " + path + " is not a " + std::to_string(kKeyBytes) + "-byte file of uid "
-            + std::to_string(::geteuid()) + " with mode 0600";
-        return false;
-    }
-    read.resize(kKeyBytes);
     key = m_keys[store] = read;
     OPENSSL_cleanse(read.data(), read.size());
     return true;

@@ -14,3 +14,5 @@ target_compile_definitions(tst_auditdurability PRIVATE AUDITWRITER_PATH="$<TARGE
 add_dependencies(tst_auditdurability osh_auditwriter)
 osh_add_test(NAME tst_auditchain SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditchain.cpp
                  ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
+osh_add_test(NAME tst_auditcheckpoint SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditcheckpoint.cpp
+                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)

@@ -63,7 +63,9 @@ class TstAuditChain : public QObject
     {
         std::vector<ChainReport> out;
         std::string error;
-        if (!osh::audit::verifyChains(m_path, session, out, error))
+        osh::audit::VerifyOptions options;
+        options.sessionId = session;
+        if (!osh::audit::verifyChains(m_path, options, out, error))
             qWarning("verify failed: %s", error.c_str());
         return out;
     }
@@ -244,7 +246,9 @@ private slots:
         fill();
         std::vector<ChainReport> out;
         std::string error;
-        QVERIFY(!osh::audit::verifyChains(m_path, "nope", out, error));
+        osh::audit::VerifyOptions options;
+        options.sessionId = "nope";
+        QVERIFY(!osh::audit::verifyChains(m_path, options, out, error));
         QVERIFY2(error.find("no session 'nope'") != std::string::npos, error.c_str());
     }
 };

@@ -209,11 +209,11 @@ private Q_SLOTS:
         RawDb db(p);
         QCOMPARE(db.text("SELECT value FROM meta WHERE key = 'schema_version'"), std::string("5"));
         QCOMPARE(db.text("PRAGMA journal_mode"), std::string("wal"));
-        for (const char *t : {"sessions", "events", "approvals", "session_counts"})
+        for (const char *t : {"sessions", "events", "approvals", "session_counts", "checkpoints"})
             QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='") + t + "'"),
                      std::string("1"));
         for (const char *i : {"events_session_seq", "events_ts", "events_session_ts", "events_type", "events_severity",
-                              "sessions_owner"})
+                              "sessions_owner", "checkpoints_session"})
             QCOMPARE(db.text(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type='index' AND name='") + i + "'"),
                      std::string("1"));
         QCOMPARE(db.text("SELECT type || ' ' || \"notnull\" FROM pragma_table_info('sessions') WHERE name = 'owner_uid'"),

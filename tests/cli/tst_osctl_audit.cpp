@@ -117,6 +117,10 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("policy")).toString(), QStringLiteral("p1"));
         QCOMPARE(o.value(QStringLiteral("severity")).toString(), QStringLiteral("warning"));
         QCOMPARE(o.value(QStringLiteral("policy_hash")).toString(), QStringLiteral("0123456789abcdef0123"));
+        // The stored chain value travels with the copy.
+        QCOMPARE(o.value(QStringLiteral("chain")).toString(),
+                 QString::fromStdString(RawDb(m_store.toStdString()).text("SELECT chain FROM events WHERE session_id = 'a' AND seq = 2")));
+        QCOMPARE(o.value(QStringLiteral("chain")).toString().size(), 64);
         QCOMPARE(o.value(QStringLiteral("ts")).toString(), QStringLiteral("2025-11-26T23:33:30.000Z"));
         QVERIFY(o.value(QStringLiteral("parameters")).isObject());
         QCOMPARE(o.value(QStringLiteral("trace")).toObject().value(QStringLiteral("outcome")).toString(), QStringLiteral("block"));
@@ -267,6 +271,7 @@ private Q_SLOTS:
         QVERIFY(violations > 0);
         QCOMPARE(findings, violations);
         const auto egress = events.at(2);
+        QCOMPARE(egress.value(QStringLiteral("unmapped")).toObject().value(QStringLiteral("chain")).toString().size(), 64);
         QCOMPARE(egress.value(QStringLiteral("class_uid")).toInt(), 4001);
         QCOMPARE(egress.value(QStringLiteral("disposition")).toString(), QStringLiteral("Blocked"));
         QCOMPARE(egress.value(QStringLiteral("time")).toInteger(), qint64(1764200010000));
@@ -288,8 +293,8 @@ private Q_SLOTS:
     {
         auto r = osctl({QStringLiteral("audit"), QStringLiteral("verify")});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\ba\\s+4\\s+intact"))), qPrintable(r.out));
-        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\bb\\s+2\\s+intact"))), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\ba\\s+4\\s+-\\s+intact"))), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\bb\\s+2\\s+-\\s+intact"))), qPrintable(r.out));
 
         const std::string copy = m_dir.path().toStdString() + "/edited.db";
         QCOMPARE(RawDb(m_store.toStdString()).exec("VACUUM INTO '" + copy + "'"), std::string());
@@ -299,7 +304,7 @@ private Q_SLOTS:
                                  QString::fromStdString(copy)});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.out.contains(QStringLiteral("BROKEN at seq 3: its content differs")), qPrintable(r.out));
-        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\bb\\s+2\\s+intact"))), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QRegularExpression(QStringLiteral("\\bb\\s+2\\s+-\\s+intact"))), qPrintable(r.out));
         QVERIFY2(r.err.contains(QStringLiteral("1 of 3 session(s) have a broken hash chain")), qPrintable(r.err));
 
         r = osh::test::runOsctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--store"),
@@ -310,6 +315,14 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("no session 'zz'")), qPrintable(r.err));
         r = osctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("extra")});
         QCOMPARE(r.code, 2);
+
+        // A signer required: this store was written without checkpoints.
+        r = osctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--key"), QString(64, QLatin1Char('a'))});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.out.contains(QStringLiteral("no checkpoint signed by the key given")), qPrintable(r.out));
+        r = osctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--key"), QStringLiteral("nokey")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--key nokey: neither 64 hex digits nor a readable file")), qPrintable(r.err));
     }
 
     void missingStore()

@@ -496,6 +496,25 @@ private Q_SLOTS:
                                 },
                                 &error));
         QCOMPARE(later, (std::vector<qint64>{lastSeq - 1, lastSeq}));
+
+        // The session's chain is signed by the service's own key at its end.
+        const QString key = QFileInfo(m_svc.store).absolutePath() + QStringLiteral("/audit-signing.key");
+        QCOMPARE(statOf(key).st_mode & 0777, mode_t(0600));
+        QString verified;
+        QElapsedTimer t;
+        t.start();
+        do {
+            QProcess v;
+            v.start(QStringLiteral(OSCTL_PATH), {QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--store"),
+                                                  m_svc.store, QStringLiteral("--session"), id, QStringLiteral("--key"),
+                                                  key + QStringLiteral(".pub")});
+            v.waitForFinished(30000);
+            verified = QString::fromUtf8(v.readAllStandardOutput() + v.readAllStandardError());
+            if (v.exitCode() == 0 && !verified.contains(QStringLiteral("unsigned")))
+                break;
+            QThread::msleep(200);
+        } while (t.elapsed() < 10000);
+        QVERIFY2(verified.contains(QRegularExpression(QStringLiteral("to seq \\d+\\s+intact"))), qPrintable(verified));
     }
 
     void execRefusedByPolicy()

@@ -91,6 +91,7 @@ class AuditEvent:
     parameters: dict[str, Any] | None
     layer: str | None
     policy_hash: str | None = None
+    chain: str | None = None
     trace: dict[str, Any] | None = None
     destination: str | None = None
     approved: bool | None = None
@@ -116,6 +117,7 @@ class AuditEvent:
             parameters=parameters,
             layer=event.get("layer"),
             policy_hash=event.get("policy_hash"),
+            chain=event.get("chain"),
             trace=event.get("trace"),
             destination=_egress_destination(parameters) if egress else None,
             approved=(decision not in _EGRESS_REFUSED) if egress else None,
@@ -142,6 +144,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "parameters": ("parameters",),
     "layer": ("layer",),
     "policy_hash": ("policy_hash",),
+    "chain": ("chain",),
     "trace": ("trace",),
     "destination": ("type", "parameters"),
     "approved": ("type", "decision"),
