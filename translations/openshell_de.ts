@@ -1599,7 +1599,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayPage</name>
     <message>
-        <location filename="../ui/replay/replaypage.cpp" line="+119"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+121"/>
         <source>Violations only</source>
         <translation>Nur Verstöße</translation>
     </message>
@@ -1625,7 +1625,7 @@ Vorschlag: %2</translation>
         <translation>Öffnen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
@@ -1776,12 +1776,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+382"/>
+        <location line="+473"/>
         <source>Any tool</source>
         <translation>Alle Tools</translation>
     </message>
     <message>
-        <location line="-380"/>
+        <location line="-471"/>
         <source>Any outcome</source>
         <translation>Alle Ergebnisse</translation>
     </message>
@@ -1867,7 +1867,78 @@ Vorschlag: %2</translation>
         <translation>Was-wäre-wenn</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+86"/>
+        <source>Chain not checked here</source>
+        <translation>Kette hier nicht geprüft</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The events were fetched from the service and cached here; check them where they are stored: osctl audit verify --session %1 on the service&apos;s host.</source>
+        <translation>Die Ereignisse wurden vom Dienst geholt und hier zwischengespeichert; prüfen Sie sie dort, wo sie gespeichert sind: osctl audit verify --session %1 auf dem Host des Dienstes.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Checking the chain…</source>
+        <translation>Kette wird geprüft…</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Chain not checked</source>
+        <translation>Kette nicht geprüft</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n earlier event(s) were recorded before the store had chains and cannot be checked.</source>
+        <translation>
+            <numerusform>%n früheres Ereignis wurde aufgezeichnet, bevor der Speicher Ketten hatte, und kann nicht geprüft werden.</numerusform>
+            <numerusform>%n frühere Ereignisse wurden aufgezeichnet, bevor der Speicher Ketten hatte, und können nicht geprüft werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>✘ Chain broken at seq %1</source>
+        <translation>✘ Kette bei Seq %1 gebrochen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Event %1: %2. The stored session was changed after it was recorded.</source>
+        <translation>Ereignis %1: %2. Die gespeicherte Sitzung wurde nach der Aufzeichnung verändert.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>✔ Chain intact, not signed</source>
+        <translation>✔ Kette intakt, nicht signiert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every event matches the session&apos;s hash chain, but no signed checkpoint vouches for it: whoever can write the store could have rewritten the session whole. Sessions the service records are signed.</source>
+        <translation>Jedes Ereignis passt zur Hash-Kette der Sitzung, aber kein signierter Prüfpunkt bürgt dafür: Wer den Speicher schreiben kann, hätte die ganze Sitzung neu schreiben können. Sitzungen, die der Dienst aufzeichnet, sind signiert.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>✔ Chain intact, signed to seq %1</source>
+        <translation>✔ Kette intakt, signiert bis Seq %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Every event matches the hash chain; checkpoints signed by key %1… vouch for it up to seq %2. %n later event(s) are not signed yet.</source>
+        <translation>
+            <numerusform>Jedes Ereignis passt zur Hash-Kette; mit Schlüssel %1… signierte Prüfpunkte bürgen dafür bis Seq %2. %n späteres Ereignis ist noch nicht signiert.</numerusform>
+            <numerusform>Jedes Ereignis passt zur Hash-Kette; mit Schlüssel %1… signierte Prüfpunkte bürgen dafür bis Seq %2. %n spätere Ereignisse sind noch nicht signiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>✔ Chain verified</source>
+        <translation>✔ Kette verifiziert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every event matches the hash chain, and a checkpoint signed by key %1… vouches for its last event (seq %2). To require the service&apos;s key: osctl audit verify --key.</source>
+        <translation>Jedes Ereignis passt zur Hash-Kette, und ein mit Schlüssel %1… signierter Prüfpunkt bürgt für ihr letztes Ereignis (Seq %2). Um den Schlüssel des Dienstes zu verlangen: osctl audit verify --key.</translation>
+    </message>
+    <message>
+        <location line="+47"/>
         <source>Cannot open the replay cache %1: %2</source>
         <translation>Der Wiedergabe-Cache %1 kann nicht geöffnet werden: %2</translation>
     </message>
@@ -1916,7 +1987,7 @@ Vorschlag: %2</translation>
         <translation>Sitzung %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Session %1 has no events.</source>
         <translation>Sitzung %1 enthält keine Ereignisse.</translation>
     </message>

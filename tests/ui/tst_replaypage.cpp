@@ -11,6 +11,7 @@
 
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
+#include "../audit/rawdb.h"
 #include "vcs/policyrepository.h"
 
 #include <QAbstractItemModelTester>
@@ -190,6 +191,46 @@ private Q_SLOTS:
         QCOMPARE(page.model()->rowCount(), 2);
         page.applyFilter({});
         QCOMPARE(page.model()->rowCount(), kCount);
+    }
+
+    // The badge beside the session picker: the chain of the open session
+    // and its signed checkpoints, checked on a thread.
+    void chainBadge()
+    {
+        ReplayPage page;
+        page.setStore(m_store.get());
+        QVERIFY(page.openSession(QStringLiteral("s1")));
+        QTRY_COMPARE_WITH_TIMEOUT(page.chainText(), QStringLiteral("✔ Chain intact, not signed"), 10000);
+
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("signed.db")).toStdString();
+        AuditStore::Options o;
+        o.signingKey = dir.filePath(QStringLiteral("signing.key")).toStdString();
+        std::string error;
+        auto store = AuditStore::open(path, o, error);
+        QVERIFY2(store, error.c_str());
+        for (int i = 0; i < 3; ++i) {
+            AuditEvent e;
+            e.sessionId = "x";
+            e.ts = kStart + i;
+            e.type = "tool_call";
+            e.tool = "email_send";
+            e.decision = "allow";
+            store->append(e);
+        }
+        store->endSession("x", 0, "exited", kStart + 3);
+        QVERIFY(store->flush(10000));
+        page.setStore(store.get());
+        QVERIFY(page.chainText().isEmpty());
+        QVERIFY(page.openSession(QStringLiteral("x")));
+        QTRY_COMPARE_WITH_TIMEOUT(page.chainText(), QStringLiteral("✔ Chain verified"), 10000);
+        QVERIFY2(page.chainDetails().contains(QStringLiteral("(seq 3)")), qPrintable(page.chainDetails()));
+
+        QCOMPARE(RawDb(path).exec("UPDATE events SET decision = 'block' WHERE session_id = 'x' AND seq = 2"), std::string());
+        QVERIFY(page.openSession(QStringLiteral("x")));
+        QTRY_COMPARE_WITH_TIMEOUT(page.chainText(), QStringLiteral("✘ Chain broken at seq 2"), 10000);
+        QVERIFY2(page.chainDetails().contains(QStringLiteral("content differs")), qPrintable(page.chainDetails()));
+        page.setStore(nullptr);
     }
 
     void steppingByKeyboard()

@@ -6,6 +6,7 @@
 #include "serviceclient.h"
 #include "servicerecords.h"
 
+#include "audit/auditchain.h"
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
@@ -109,6 +110,7 @@ void addJsonChildren(QTreeWidgetItem *parent, QTreeWidget *tree, const QJsonValu
 ReplayPage::ReplayPage(QWidget *parent)
     : QWidget(parent)
     , m_sessions(new QComboBox(this))
+    , m_chainBadge(new QLabel(this))
     , m_message(new QLabel(this))
     , m_timeline(new TimelineView(this))
     , m_play(new QToolButton(this))
@@ -159,6 +161,8 @@ void ReplayPage::buildUi()
     top->addWidget(refresh);
     auto *open = new QPushButton(tr("Open"), this);
     top->addWidget(open);
+    m_chainBadge->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    top->addWidget(m_chainBadge);
     auto *import = new QPushButton(tr("Import…"), this);
     import->setToolTip(tr("A session recorded elsewhere: JSON lines in the osctl eval request format, "
                           "decided by the policy in the editor."));
@@ -361,6 +365,94 @@ QString ReplayPage::detailsText() const { return m_eventJson->toPlainText(); }
 QString ReplayPage::parametersText() const { return m_parameters->toPlainText(); }
 QString ReplayPage::policyLinkText() const { return m_policyLink->text(); }
 QString ReplayPage::whatIfSummaryText() const { return m_whatIfSummary->text(); }
+QString ReplayPage::chainText() const { return m_chainBadge->text(); }
+QString ReplayPage::chainDetails() const { return m_chainBadge->toolTip(); }
+
+void ReplayPage::setChainBadge(Badge kind, const QString &text, const QString &details)
+{
+    m_chainBadge->setText(text);
+    m_chainBadge->setToolTip(details);
+    // The words carry the meaning; the colour repeats it.
+    m_chainBadge->setStyleSheet(kind == Badge::Good  ? QStringLiteral("QLabel { color: #1a7f37; font-weight: bold; }")
+                                : kind == Badge::Bad ? QStringLiteral("QLabel { color: #cf222e; font-weight: bold; }")
+                                                     : QString());
+}
+
+void ReplayPage::checkChain(const QString &id)
+{
+    const quint64 generation = ++m_chainGeneration;
+    if (m_client) {
+        setChainBadge(Badge::Neutral, tr("Chain not checked here"),
+                      tr("The events were fetched from the service and cached here; check them where they are stored: "
+                         "osctl audit verify --session %1 on the service's host.")
+                          .arg(id));
+        return;
+    }
+    if (!m_store)
+        return;
+    setChainBadge(Badge::Neutral, tr("Checking the chain…"), QString());
+    struct Result
+    {
+        bool ok = false;
+        std::string error;
+        osh::audit::ChainReport report;
+    };
+    auto result = std::make_shared<Result>();
+    QThread *thread = QThread::create([path = m_store->path(), session = id.toStdString(), result] {
+        osh::audit::VerifyOptions options;
+        options.sessionId = session;
+        std::vector<osh::audit::ChainReport> out;
+        result->ok = osh::audit::verifyChains(path, options, out, result->error) && !out.empty();
+        if (result->ok)
+            result->report = out.front();
+    });
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    connect(thread, &QThread::finished, this, [this, result, generation] {
+        if (generation != m_chainGeneration)
+            return;
+        const auto &r = result->report;
+        if (!result->ok) {
+            setChainBadge(Badge::Neutral, tr("Chain not checked"), QString::fromStdString(result->error));
+            return;
+        }
+        QString earlier;
+        if (r.unchained > 0)
+            earlier = QLatin1Char(' ') + tr("%n earlier event(s) were recorded before the store had chains and cannot be checked.", nullptr,
+                                            static_cast<int>(r.unchained));
+        if (r.broken) {
+            setChainBadge(Badge::Bad, tr("✘ Chain broken at seq %1").arg(r.brokenSeq),
+                          tr("Event %1: %2. The stored session was changed after it was recorded.")
+                                  .arg(r.brokenSeq)
+                                  .arg(QString::fromStdString(r.problem))
+                              + earlier);
+            return;
+        }
+        if (r.checkpoints == 0) {
+            setChainBadge(Badge::Good, tr("✔ Chain intact, not signed"),
+                          tr("Every event matches the session's hash chain, but no signed checkpoint vouches for it: "
+                             "whoever can write the store could have rewritten the session whole. Sessions the service "
+                             "records are signed.")
+                              + earlier);
+            return;
+        }
+        const QString signer = QString::fromStdString(r.signer.substr(0, 16));
+        if (r.unsignedEvents > 0)
+            setChainBadge(Badge::Good, tr("✔ Chain intact, signed to seq %1").arg(r.signedSeq),
+                          tr("Every event matches the hash chain; checkpoints signed by key %1… vouch for it up to seq %2. "
+                             "%n later event(s) are not signed yet.", nullptr, static_cast<int>(r.unsignedEvents))
+                                  .arg(signer)
+                                  .arg(r.signedSeq)
+                              + earlier);
+        else
+            setChainBadge(Badge::Good, tr("✔ Chain verified"),
+                          tr("Every event matches the hash chain, and a checkpoint signed by key %1… vouches for its last "
+                             "event (seq %2). To require the service's key: osctl audit verify --key.")
+                                  .arg(signer)
+                                  .arg(r.signedSeq)
+                              + earlier);
+    });
+    thread->start();
+}
 
 void ReplayPage::setPolicyTextProvider(std::function<QString()> text, std::function<QString()> name)
 {
@@ -380,6 +472,8 @@ void ReplayPage::setStore(osh::AuditStore *store)
     m_store = store;
     m_client = nullptr;
     m_cache.reset();
+    ++m_chainGeneration;
+    setChainBadge(Badge::Neutral, QString(), QString());
     m_serviceSessions.clear();
     m_fetching.clear();
     showDetails(-1);
@@ -604,6 +698,7 @@ bool ReplayPage::openCachedSession(const QString &id)
     m_model->setSession(&*m_session);
     m_timeline->setSession(&*m_session);
     fillWhatIfTable();
+    checkChain(id);
 
     const QSignalBlocker blocker(m_toolFilter);
     m_toolFilter->clear();

@@ -6,7 +6,9 @@
 // decision trace as a tree, a link to the deciding policy in the version
 // that was in force), export the selection as JSON lines, and run what-if
 // against another policy text (on a worker thread) to see, in a diff lane
-// and a summary table, which decisions would change.
+// and a summary table, which decisions would change. A badge beside the
+// session picker says whether the session's hash chain and its signed
+// checkpoints hold (checked on a thread of its own).
 
 #include "audit/auditquery.h"
 #include "replay/replaysession.h"
@@ -86,6 +88,9 @@ public:
     QString parametersText() const;
     QString policyLinkText() const;
     QString whatIfSummaryText() const;
+    // The chain badge's text and its explanation (tooltip).
+    QString chainText() const;
+    QString chainDetails() const;
 
     // Applies a filter to the table and the timeline (what the filter bar does).
     void applyFilter(const replay::ReplayFilter &filter);
@@ -133,6 +138,10 @@ Q_SIGNALS:
 private:
     void buildUi();
     void showMessage(const QString &text);
+    // Checks the open session's chain on a thread; the badge shows the result.
+    void checkChain(const QString &id);
+    enum class Badge { Neutral, Good, Bad };
+    void setChainBadge(Badge kind, const QString &text, const QString &details);
     void filterControlsChanged();
     void showDetails(std::int64_t row);
     void syncTableToTimeline(std::int64_t row);
@@ -161,9 +170,13 @@ private:
     std::function<QString()> m_policyName;
     QThread *m_worker = nullptr;
     quint64 m_generation = 0;
+    // The chain check of the open session; a result for an older one is
+    // dropped.
+    quint64 m_chainGeneration = 0;
     bool m_syncing = false;
 
     QComboBox *m_sessions;
+    QLabel *m_chainBadge;
     QLabel *m_message;
     TimelineView *m_timeline;
     QToolButton *m_play;
