@@ -370,7 +370,7 @@ osh::AuditStore *LauncherPage::ensureStore(QString *error)
         return m_store;
     std::string why;
     const std::string path = AuditStore::defaultPath();
-    m_ownStore = AuditStore::open(path, why);
+    m_ownStore = AuditStore::open(path, AuditStore::userWriterOptions(path), why);
     if (!m_ownStore) {
         *error = tr("Cannot open the audit store %1: %2").arg(QString::fromStdString(path), QString::fromStdString(why));
         return nullptr;

@@ -242,11 +242,13 @@ void MainWindow::setStorePath(const QString &path)
     if (!service)
         m_approvals->setStore(nullptr);
     std::string error;
-    auto store = AuditStore::open(path.toStdString(), error);
+    auto store = AuditStore::open(path.toStdString(), AuditStore::userWriterOptions(path.toStdString()), error);
     if (!store) {
         m_messageBar->showError(tr("Audit store %1 cannot be opened: %2").arg(path, QString::fromStdString(error)));
         return;
     }
+    if (!store->signingProblem().empty())
+        qWarning("the audit store's checkpoints are not signed: %s", store->signingProblem().c_str());
     m_launcher->setStore(store.get());
     if (!service) {
         m_approvals->setStore(store.get());

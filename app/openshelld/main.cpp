@@ -194,8 +194,8 @@ int main(int argc, char *argv[])
     // Checkpoints of every session's hash chain are signed with the
     // service's own key, kept beside the store (its public half as .pub).
     osh::AuditStore::Options storeOptions;
-    storeOptions.signingKey =
-        QFileInfo(QString::fromStdString(storePath)).absolutePath().toStdString() + "/audit-signing.key";
+    storeOptions.signingKey = osh::AuditStore::signingKeyBeside(
+        QFileInfo(QString::fromStdString(storePath)).absoluteFilePath().toStdString());
     auto store = osh::AuditStore::open(storePath, storeOptions, error);
     if (!store)
         return fail("cannot open the audit store " + storePath + ": " + error);

@@ -297,7 +297,8 @@ int import(const QStringList &args)
             options.policyHash = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex().toStdString();
         options.policyFile = QFileInfo(file).absoluteFilePath().toStdString();
     }
-    auto store = osh::AuditStore::open(storePath(p), error);
+    const std::string path = storePath(p);
+    auto store = osh::AuditStore::open(path, osh::AuditStore::userWriterOptions(path), error);
     if (!store)
         return failure(cmd, error);
     const auto res = osh::replay::SessionImporter::importFile(*store, p.positionalArguments().first().toStdString(), options);

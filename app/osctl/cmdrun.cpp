@@ -277,9 +277,11 @@ std::unique_ptr<osh::AuditStore> openOrCreateStore(const QCommandLineParser &p)
 {
     std::string path = p.isSet(QStringLiteral("store")) ? p.value(QStringLiteral("store")).toStdString() : osh::AuditStore::defaultPath();
     std::string error;
-    auto store = osh::AuditStore::open(path, error);
+    auto store = osh::AuditStore::open(path, osh::AuditStore::userWriterOptions(path), error);
     if (!store)
         std::fprintf(stderr, "osctl: cannot open the audit store %s: %s\n", path.c_str(), error.c_str());
+    else if (!store->signingProblem().empty())
+        std::fprintf(stderr, "osctl: the session's audit checkpoints are not signed: %s\n", store->signingProblem().c_str());
     return store;
 }
 

@@ -51,6 +51,20 @@ struct AuditStore::Item
     bool refused = false;
 };
 
+std::string AuditStore::signingKeyBeside(const std::string &storePath)
+{
+    const auto slash = storePath.rfind('/');
+    return (slash == std::string::npos ? std::string(".") : storePath.substr(0, slash)) + "/audit-signing.key";
+}
+
+AuditStore::Options AuditStore::userWriterOptions(const std::string &storePath)
+{
+    Options o;
+    o.signingKey = signingKeyBeside(storePath);
+    o.signingOptional = true;
+    return o;
+}
+
 double AuditStore::now()
 {
     using namespace std::chrono;
@@ -110,11 +124,16 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
         return nullptr;
     }
     if (!options.signingKey.empty()) {
-        auto key = audit::CheckpointKey::load(options.signingKey, true, error);
-        if (!key)
+        std::string keyError;
+        if (auto key = audit::CheckpointKey::load(options.signingKey, true, keyError)) {
+            s->m_signingPublicKey = key->publicKey();
+            s->m_writer->setSigner(std::move(key), options.checkpointSeconds);
+        } else if (options.signingOptional) {
+            s->m_signingProblem = keyError;
+        } else {
+            error = keyError;
             return nullptr;
-        s->m_signingPublicKey = key->publicKey();
-        s->m_writer->setSigner(std::move(key), options.checkpointSeconds);
+        }
     }
     s->m_worker = std::thread([p = s.get()] { p->workerLoop(); });
     return s;

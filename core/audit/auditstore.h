@@ -79,6 +79,10 @@ public:
         // Empty: no checkpoints.
         std::string signingKey;
         double checkpointSeconds = 1.0;
+        // Set: a signing key that cannot be loaded or made leaves the store
+        // unsigned (signingProblem() says why) instead of failing the open.
+        // For a user's own runs; the service's key is never optional.
+        bool signingOptional = false;
     };
 
     // Opens or creates the store; nullptr with a message on failure (a
@@ -88,6 +92,12 @@ public:
     // $OPENSHELL_STORE, else $XDG_DATA_HOME/openshell/audit.db, XDG_DATA_HOME
     // defaulting to ~/.local/share.
     static std::string defaultPath();
+    // Where a writer of the store at storePath keeps its signing key: its
+    // folder's audit-signing.key.
+    static std::string signingKeyBeside(const std::string &storePath);
+    // The options of a user's own runs (osctl run and demo, the studio):
+    // checkpoints signed with the key beside the store when it can be had.
+    static Options userWriterOptions(const std::string &storePath);
 
     // Commits everything still queued, then closes.
     ~AuditStore();
@@ -97,6 +107,8 @@ public:
     const std::string &path() const { return m_path; }
     // The public key of Options::signingKey (64 hex digits); empty without.
     const std::string &signingPublicKey() const { return m_signingPublicKey; }
+    // Why an optional signing key was not used; empty when it was.
+    const std::string &signingProblem() const { return m_signingProblem; }
 
     // --- writes (thread-safe; queued in call order) ---
 
@@ -211,6 +223,7 @@ private:
 
     std::string m_path;
     std::string m_signingPublicKey;
+    std::string m_signingProblem;
     audit::AuditLimits m_limits;
     std::unique_ptr<audit::AuditWriter> m_writer;
     std::unique_ptr<audit::AuditReader> m_reader;

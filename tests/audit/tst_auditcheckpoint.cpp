@@ -10,6 +10,7 @@
 #include "audit/auditstore.h"
 #include "rawdb.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -271,6 +272,38 @@ private slots:
         const auto rs = verify("a", serviceKey);
         QVERIFY(rs[0].broken);
         QVERIFY2(rs[0].problem.find("signed by another key") != std::string::npos, rs[0].problem.c_str());
+    }
+
+    // A user's own runs sign with the key beside their store when they can,
+    // and stay unsigned (saying why) when they cannot; the service's key is
+    // never optional.
+    void optionalSigningKey()
+    {
+        const std::string dir = m_dir.path().toStdString();
+        std::string error;
+        {
+            auto store = AuditStore::open(dir + "/user/audit.db", AuditStore::userWriterOptions(dir + "/user/audit.db"), error);
+            QVERIFY2(store, error.c_str());
+            QVERIFY(store->signingProblem().empty());
+            QCOMPARE(store->signingPublicKey().size(), std::size_t(64));
+            store->append(auditEvent("u", 1, "x"));
+        }
+        QVERIFY(QFile::exists(QString::fromStdString(dir + "/user/audit-signing.key")));
+        m_path = dir + "/user/audit.db";
+        m_key = dir + "/user/audit-signing.key";
+        QVERIFY(!verify("u", publicKey())[0].broken);
+
+        // A key that cannot be made (its folder is a file).
+        QVERIFY(QFile(QString::fromStdString(dir + "/notadir")).open(QIODevice::WriteOnly));
+        AuditStore::Options o;
+        o.signingKey = dir + "/notadir/k.key";
+        QVERIFY(!AuditStore::open(dir + "/strict.db", o, error));
+        QVERIFY2(error.find("notadir/k.key") != std::string::npos, error.c_str());
+        o.signingOptional = true;
+        auto store = AuditStore::open(dir + "/lenient.db", o, error);
+        QVERIFY2(store, error.c_str());
+        QVERIFY(store->signingPublicKey().empty());
+        QVERIFY2(store->signingProblem().find("notadir/k.key") != std::string::npos, store->signingProblem().c_str());
     }
 
     void keyFileIsChecked()
