@@ -61,13 +61,8 @@ int eval(const QStringList &args)
                  QStringLiteral("level"), QStringLiteral("decisive")});
     p.addOption({QStringLiteral("allow-errors"),
                  QStringLiteral("Decide even when the policy has errors (broken conditions fail closed).")});
-    if (!p.parse(QStringList{QStringLiteral("eval")} + args))
-        return usageError(QStringLiteral("eval"), p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(p.helpText().replace(QStringLiteral("eval [options]"), QStringLiteral("osctl eval [options]"))),
-                   stdout);
-        return Ok;
-    }
+    if (const int code = parseCommand(p, QStringLiteral("eval"), args); code >= 0)
+        return code;
     if (!p.isSet(QStringLiteral("policy")))
         return usageError(QStringLiteral("eval"), QStringLiteral("--policy FILE is required"));
     if (!p.positionalArguments().isEmpty())

@@ -27,14 +27,8 @@ int validate(const QStringList &args)
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No summary line on stderr.")});
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Policy files (*.policy.yaml); - for stdin."),
                             QStringLiteral("FILE..."));
-    if (!p.parse(QStringList{QStringLiteral("validate")} + args))
-        return usageError(QStringLiteral("validate"), p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(p.helpText().replace(QStringLiteral("validate [options]"),
-                                                   QStringLiteral("osctl validate [options]"))),
-                   stdout);
-        return Ok;
-    }
+    if (const int code = parseCommand(p, QStringLiteral("validate"), args); code >= 0)
+        return code;
     const QString format = p.value(QStringLiteral("format"));
     if (format != QLatin1StringView("text") && format != QLatin1StringView("json"))
         return usageError(QStringLiteral("validate"), QStringLiteral("--format must be text or json"));

@@ -122,6 +122,9 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.contains(QStringLiteral("Usage")) || r.out.contains(QStringLiteral("usage")));
         QVERIFY(r.out.contains(QStringLiteral("Exit codes")) || r.out.contains(QStringLiteral("exit codes")));
+        // A sub-command's usage names it, not the path osctl was started by.
+        if (args.size() > 1)
+            QVERIFY2(r.out.startsWith(QStringLiteral("Usage: osctl ") + args.first() + QLatin1Char(' ')), qPrintable(r.out));
     }
 
     void evalOneRequest()
