@@ -452,7 +452,7 @@ void AuditStore::workerLoop()
             if (batch.empty()) {
                 // Idle: wake for the next checkpoint due, if there is one.
                 const auto ready = [this] { return m_stop || !m_queue.empty(); };
-                const double in = m_writer->nextCheckpointIn(now());
+                const double in = m_writer->nextCheckpointIn();
                 if (in < 0)
                     m_wake.wait(lock, ready);
                 else

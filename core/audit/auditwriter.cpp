@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 namespace osh::audit {
@@ -92,7 +93,7 @@ bool AuditWriter::commit(std::string &error)
             return failed(error);
     }
     m_counts.clear();
-    const double now = AuditStore::now();
+    const double now = steadyNow();
     std::vector<std::string> signedNow;
     if (m_signer && !writeCheckpoints(now, signedNow, error))
         return false;
@@ -118,8 +119,15 @@ bool AuditWriter::commit(std::string &error)
     return true;
 }
 
+double AuditWriter::steadyNow()
+{
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
 bool AuditWriter::writeCheckpoints(double now, std::vector<std::string> &signedNow, std::string &error)
 {
+    const double signedAt = AuditStore::now();
     auto due = [&](const std::string &session) {
         if (m_signAll || m_ending.count(session) || m_unsigned.size() >= kMaxHeads)
             return true;
@@ -132,7 +140,7 @@ bool AuditWriter::writeCheckpoints(double now, std::vector<std::string> &signedN
         c.sessionId = session;
         c.seq = head.seq;
         c.chain = head.chain;
-        c.ts = now;
+        c.ts = signedAt;
         if (!m_signer->sign(c)) {
             error = "signing the checkpoint of session " + session + " failed";
             return false;
@@ -159,8 +167,9 @@ bool AuditWriter::writeCheckpoints(double now, std::vector<std::string> &signedN
     return true;
 }
 
-double AuditWriter::nextCheckpointIn(double now) const
+double AuditWriter::nextCheckpointIn() const
 {
+    const double now = steadyNow();
     if (!m_signer || m_unsigned.empty())
         return -1;
     double earliest = std::numeric_limits<double>::max();
@@ -174,13 +183,13 @@ bool AuditWriter::checkpointDue(bool all, std::string &error)
     if (!m_signer || m_unsigned.empty())
         return true;
     if (!begin(error)) {
-        m_holdUntil = AuditStore::now() + m_interval;
+        m_holdUntil = steadyNow() + m_interval;
         return false;
     }
     m_signAll = all;
     if (!commit(error)) {
         rollback();
-        m_holdUntil = AuditStore::now() + m_interval;
+        m_holdUntil = steadyNow() + m_interval;
         return false;
     }
     return true;

@@ -41,7 +41,7 @@ public:
 
     // Seconds until a head not yet signed is due for its checkpoint; -1
     // when every head is signed (or there is no signer).
-    double nextCheckpointIn(double now) const;
+    double nextCheckpointIn() const;
     // Signs, in a transaction of their own, the heads that are due (all of
     // them when all is set: the store is closing).
     bool checkpointDue(bool all, std::string &error);
@@ -72,8 +72,11 @@ private:
         std::int64_t seq = 0;
     };
     bool chainHead(const std::string &sessionId, Head &head, std::string &error);
-    // Inside the transaction: the checkpoints due at now; their sessions
-    // in signedNow.
+    // Seconds on the monotonic clock: when heads are due does not move with
+    // the wall clock (a checkpoint's ts is wall-clock time).
+    static double steadyNow();
+    // Inside the transaction: the checkpoints due at now (steadyNow());
+    // their sessions in signedNow.
     bool writeCheckpoints(double now, std::vector<std::string> &signedNow, std::string &error);
 
     SqliteDb m_db;
@@ -98,7 +101,7 @@ private:
     struct Unsigned
     {
         Head head;
-        double since = 0; // committed unsigned since then
+        double since = 0; // committed unsigned since then (steadyNow())
     };
     std::shared_ptr<const CheckpointKey> m_signer;
     double m_interval = 1.0;
