@@ -320,7 +320,13 @@ def test_guarded_calls_are_audited(guarded: Session, client: Client) -> None:
 
     with pytest.raises(ActionBlocked):
         delete_records("audit-check")
-    calls = AuditClient(client.endpoint).query_sync(session=guarded.id, event_type="policy_violation",
-                                                    tool="delete_records")
-    assert any(e.event_type == "tool_call" and e.parameters == {"table": "audit-check"} and e.action_taken == "block"
-               and e.policy_name == "no-deletes" and e.severity == "warning" for e in calls), calls
+
+    # The decision is answered before its event is committed: poll for it.
+    def recorded() -> bool:
+        calls = AuditClient(client.endpoint).query_sync(session=guarded.id, event_type="policy_violation",
+                                                        tool="delete_records")
+        return any(e.event_type == "tool_call" and e.parameters == {"table": "audit-check"}
+                   and e.action_taken == "block" and e.policy_name == "no-deletes" and e.severity == "warning"
+                   for e in calls)
+
+    wait_for(recorded, timeout=10)
