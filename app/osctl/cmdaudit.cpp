@@ -206,9 +206,9 @@ int verify(const QStringList &args)
         std::fprintf(stderr, "osctl audit verify: checkpoints checked against key %s\n", options.key.c_str());
     else if (!signers.empty())
         std::fprintf(stderr,
-                     "osctl audit verify: checkpoints checked against the key each names (%s%s); pass --key to "
+                     "osctl audit verify: checkpoints checked against the key each names (%s...%s); pass --key to "
                      "require the service's\n",
-                     signers.begin()->substr(0, 16).c_str(), signers.size() > 1 ? " and others" : "...");
+                     signers.begin()->substr(0, 16).c_str(), signers.size() > 1 ? " and others" : "");
     if (broken > 0) {
         std::fprintf(stderr, "osctl audit verify: %d of %zu session(s) have a broken hash chain\n", broken,
                      reports.size());

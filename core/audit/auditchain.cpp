@@ -222,12 +222,11 @@ public:
             breakAt(seqs.empty() ? 0 : seqs.front(), "no checkpoint signed by the key given: nothing vouches for the session");
         r.signedSeq = vouched;
         r.unsignedEvents = std::count_if(seqs.begin(), seqs.end(), [&](std::int64_t s) { return s > vouched; });
-        if (broken && (!r.broken || brokenSeq < r.brokenSeq || r.problem.empty())) {
-            if (!r.broken || brokenSeq < r.brokenSeq) {
-                r.brokenSeq = brokenSeq;
-                r.problem = std::move(problem);
-            }
+        // The chain's own break stands unless a checkpoint fails earlier.
+        if (broken && (!r.broken || brokenSeq < r.brokenSeq)) {
             r.broken = true;
+            r.brokenSeq = brokenSeq;
+            r.problem = std::move(problem);
         }
     }
 

@@ -63,9 +63,16 @@ bool fromHex(std::string_view hex, std::size_t n, unsigned char *out)
     return true;
 }
 
-// Replaces path with text (temporary file, fsync, rename), mode 0644.
+// Replaces path with text (temporary file, fsync, rename), mode 0644,
+// unless it holds text already (every open of a store would rewrite it).
 bool writePublicFile(const std::string &path, const std::string &text, std::string &error)
 {
+    if (std::ifstream in(path); in) {
+        std::string have(text.size() + 1, '\0');
+        in.read(have.data(), static_cast<std::streamsize>(have.size()));
+        if (in.gcount() == static_cast<std::streamsize>(text.size()) && have.compare(0, text.size(), text) == 0)
+            return true;
+    }
     const std::string temp = path + ".new";
     ::unlink(temp.c_str());
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -94,7 +94,7 @@ bool AuditWriter::commit(std::string &error)
     }
     m_counts.clear();
     const double now = steadyNow();
-    std::vector<std::string> signedNow;
+    std::set<std::string> signedNow;
     if (m_signer && !writeCheckpoints(now, signedNow, error))
         return false;
     if (!m_db.exec("COMMIT", error))
@@ -104,7 +104,7 @@ bool AuditWriter::commit(std::string &error)
     for (const auto &session : signedNow)
         m_unsigned.erase(session);
     for (auto &[session, head] : m_pendingHeads) {
-        if (m_signer && std::find(signedNow.begin(), signedNow.end(), session) == signedNow.end()) {
+        if (m_signer && !signedNow.count(session)) {
             const auto [it, fresh] = m_unsigned.try_emplace(session, Unsigned{head, now});
             if (!fresh)
                 it->second.head = head;
@@ -125,7 +125,7 @@ double AuditWriter::steadyNow()
     return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
-bool AuditWriter::writeCheckpoints(double now, std::vector<std::string> &signedNow, std::string &error)
+bool AuditWriter::writeCheckpoints(double now, std::set<std::string> &signedNow, std::string &error)
 {
     const double signedAt = AuditStore::now();
     auto due = [&](const std::string &session) {
@@ -155,7 +155,7 @@ bool AuditWriter::writeCheckpoints(double now, std::vector<std::string> &signedN
         st.bindText(6, c.signature);
         if (st.step() != SQLITE_DONE)
             return failed(error);
-        signedNow.push_back(session);
+        signedNow.insert(session);
         return true;
     };
     for (const auto &[session, head] : m_pendingHeads)
@@ -169,9 +169,9 @@ bool AuditWriter::writeCheckpoints(double now, std::vector<std::string> &signedN
 
 double AuditWriter::nextCheckpointIn() const
 {
-    const double now = steadyNow();
     if (!m_signer || m_unsigned.empty())
         return -1;
+    const double now = steadyNow();
     double earliest = std::numeric_limits<double>::max();
     for (const auto &[session, u] : m_unsigned)
         earliest = std::min(earliest, u.since + m_interval);

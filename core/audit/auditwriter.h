@@ -77,7 +77,7 @@ private:
     static double steadyNow();
     // Inside the transaction: the checkpoints due at now (steadyNow());
     // their sessions in signedNow.
-    bool writeCheckpoints(double now, std::vector<std::string> &signedNow, std::string &error);
+    bool writeCheckpoints(double now, std::set<std::string> &signedNow, std::string &error);
 
     SqliteDb m_db;
     SqliteStmt m_insertEvent;
