@@ -1065,7 +1065,7 @@ Entscheidung:
         <translation>Der Audit-Speicher %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Workspace %1 does not exist</source>
         <translation>Arbeitsbereich %1 existiert nicht</translation>
     </message>
@@ -1598,8 +1598,46 @@ Vorschlag: %2</translation>
 </context>
 <context>
     <name>osh::ui::ReplayPage</name>
+    <message numerus="yes">
+        <location filename="../ui/replay/replaypage.cpp" line="+90"/>
+        <source>%n policies skipped by index</source>
+        <translation>
+            <numerusform>%n Richtlinie vom Index übersprungen</numerusform>
+            <numerusform>%n Richtlinien vom Index übersprungen</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../ui/replay/replaypage.cpp" line="+121"/>
+        <location line="+2"/>
+        <source>%1 matches none of their keys</source>
+        <translation>%1 passt zu keinem ihrer Schlüssel</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>policy %1</source>
+        <translation>Richtlinie %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>skipped by index (%1)</source>
+        <translation>vom Index übersprungen (%1)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>matched</source>
+        <translation>trifft zu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not matched</source>
+        <translation>trifft nicht zu</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>Violations only</source>
         <translation>Nur Verstöße</translation>
     </message>

@@ -145,6 +145,10 @@ private Q_SLOTS:
             if (*s.decision)
                 e.trace = "{\"outcome\":\"" + std::string(s.decision) + "\",\"trace\":[{\"layer\":\"policy\",\"policy\":\""
                     + s.policy + "\",\"matched\":true}]}";
+            if (i == 2) // a decisive trace as the engine writes it (shape pinned by tst_policyindex)
+                e.trace = R"({"outcome":"block","trace":[{"layer":"sandbox","verdict":"allow"},)"
+                          R"({"layer":"policy","skipped":7,"because":"tool.name"},)"
+                          R"({"layer":"policy","policy":"no-http","matched":true,"reads":{"tool.name":"http"}}]})";
             m_store->append(e);
         }
         m_store->endSession("s1", 0, "exited", kStart + kCount);
@@ -357,6 +361,18 @@ private Q_SLOTS:
         page.timeline()->setCurrentRow(2);
         QVERIFY(page.policyLinkText().contains(QStringLiteral("no-http")));
         QVERIFY(page.traceTree()->topLevelItemCount() >= 2);
+        // The trace's steps say what they are; a run the index skipped is one row.
+        const auto steps = page.traceTree()->findItems(QStringLiteral("trace"), Qt::MatchExactly);
+        QCOMPARE(steps.size(), 1);
+        QCOMPARE(steps[0]->childCount(), 3);
+        QCOMPARE(steps[0]->child(0)->text(0), QStringLiteral("sandbox"));
+        QCOMPARE(steps[0]->child(0)->text(1), QStringLiteral("allow"));
+        QCOMPARE(steps[0]->child(1)->text(0), QStringLiteral("7 policies skipped by index"));
+        QCOMPARE(steps[0]->child(1)->text(1), QStringLiteral("tool.name matches none of their keys"));
+        QCOMPARE(steps[0]->child(1)->childCount(), 0);
+        QCOMPARE(steps[0]->child(2)->text(0), QStringLiteral("policy no-http"));
+        QCOMPARE(steps[0]->child(2)->text(1), QStringLiteral("matched"));
+        QVERIFY(steps[0]->child(2)->childCount() > 0); // its reads
         QSignalSpy spy(&page, &ReplayPage::openPolicyRequested);
         page.openDecidingPolicy();
         QCOMPARE(spy.count(), 1);

@@ -80,16 +80,53 @@ QString scalarText(const QJsonValue &v)
     }
 }
 
-// The decision's JSON as a tree: objects and arrays become parents.
-void addJsonChildren(QTreeWidgetItem *parent, QTreeWidget *tree, const QJsonValue &value)
+// One step of a decision's "trace" array in words: a layer's verdict, a
+// policy and whether it matched, or a run of policies the index skipped (a
+// decisive trace's summary entry; it stays one row).
+bool labelTraceStep(QTreeWidgetItem *item, const QJsonObject &step)
+{
+    const QString layer = step.value(QLatin1String("layer")).toString();
+    if (step.contains(QLatin1String("skipped"))) {
+        item->setText(0, ReplayPage::tr("%n policies skipped by index", nullptr,
+                                        step.value(QLatin1String("skipped")).toInt()));
+        item->setText(1, ReplayPage::tr("%1 matches none of their keys")
+                             .arg(step.value(QLatin1String("because")).toString()));
+        return true;
+    }
+    if (step.contains(QLatin1String("policy"))) {
+        item->setText(0, ReplayPage::tr("policy %1").arg(step.value(QLatin1String("policy")).toString()));
+        if (step.contains(QLatin1String("skipped_by_index")))
+            item->setText(1, ReplayPage::tr("skipped by index (%1)")
+                                 .arg(step.value(QLatin1String("skipped_by_index")).toString()));
+        else if (step.contains(QLatin1String("error")))
+            item->setText(1, ReplayPage::tr("error: %1").arg(step.value(QLatin1String("error")).toString()));
+        else
+            item->setText(1, step.value(QLatin1String("matched")).toBool() ? ReplayPage::tr("matched")
+                                                                            : ReplayPage::tr("not matched"));
+        return false;
+    }
+    if (step.contains(QLatin1String("verdict"))) {
+        item->setText(0, layer);
+        item->setText(1, step.value(QLatin1String("verdict")).toString());
+        return false;
+    }
+    return false;
+}
+
+// The decision's JSON as a tree: objects and arrays become parents; the
+// steps of its trace are labelled by what they say.
+void addJsonChildren(QTreeWidgetItem *parent, QTreeWidget *tree, const QJsonValue &value, bool traceSteps = false)
 {
     auto add = [&](const QString &key, const QJsonValue &v) {
         auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(tree);
         item->setText(0, key);
-        if (v.isObject() || v.isArray()) {
+        if (traceSteps && v.isObject()) {
+            if (!labelTraceStep(item, v.toObject()))
+                addJsonChildren(item, tree, v);
+        } else if (v.isObject() || v.isArray()) {
             const qsizetype n = v.isObject() ? v.toObject().size() : v.toArray().size();
             item->setText(1, v.isObject() ? QStringLiteral("{%1}").arg(n) : QStringLiteral("[%1]").arg(n));
-            addJsonChildren(item, tree, v);
+            addJsonChildren(item, tree, v, !parent && key == QLatin1String("trace") && v.isArray());
         } else {
             item->setText(1, scalarText(v));
         }
