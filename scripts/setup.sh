@@ -31,6 +31,8 @@ packages=(
   # the Python SDK's tests (the SDK itself needs only the standard library);
   # PyYAML parses the SDK's YAML with the runtime's libyaml in its tests
   python3 python3-pytest python3-yaml openssl
+  # audit forwarding is tested against a real syslog collector, over TCP and TLS
+  rsyslog rsyslog-gnutls
 )
 # the OpenAPI document's test (tests/api) runs on node; any node >= 18 will do
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

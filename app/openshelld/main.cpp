@@ -86,10 +86,25 @@ int main(int argc, char *argv[])
     p.addOption({QStringLiteral("client-timeout"),
                  QStringLiteral("Seconds a client may take to send a request, or to take a response (default 10)."),
                  QStringLiteral("seconds"), QStringLiteral("10")});
+    p.addOption({QStringLiteral("forward"),
+                 QStringLiteral("Forward every committed audit event to URL, at least once: syslog://HOST:PORT or "
+                                "syslog+tls://HOST:PORT (RFC 5424, octet counting; ?format=ocsf|cef, ?ca=FILE), "
+                                "http://HOST:PORT/PATH or https://... (OCSF JSON batches; ?token_file=FILE, ?ca=FILE). "
+                                "Plain transports to loopback addresses only, to a socket of uid 0 or ?peer_uid=N. "
+                                "Repeatable."),
+                 QStringLiteral("url")});
     p.process(app);
 
     if (::geteuid() != 0)
         return fail("needs root: it creates sandboxes, cgroups and mounts (clients need not be root)");
+    std::vector<osh::service::ForwardTarget> forwardTargets;
+    for (const QString &url : p.values(QStringLiteral("forward"))) {
+        std::string error;
+        auto t = osh::service::ForwardTarget::parse(url.toStdString(), &error);
+        if (!t)
+            return fail("--forward " + error);
+        forwardTargets.push_back(std::move(*t));
+    }
     const bool tls = p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key"));
     if (tls && (!p.isSet(QStringLiteral("tls-cert")) || !p.isSet(QStringLiteral("tls-key"))))
         return fail("--tls-cert and --tls-key go together");
@@ -204,6 +219,23 @@ int main(int argc, char *argv[])
     // The store and the run folders hold every user's records: root's alone.
     ::chmod(QFile::encodeName(QFileInfo(QString::fromStdString(storePath)).absolutePath()).constData(), 0700);
 
+    // Forwarders: each from its cursor in <store folder>/forward.
+    std::vector<std::unique_ptr<osh::service::Forwarder>> forwarders;
+    for (const auto &t : forwardTargets) {
+        osh::service::Forwarder::Options fo;
+        fo.target = t;
+        fo.storePath = storePath;
+        fo.cursorDir = QFileInfo(QString::fromStdString(storePath)).absolutePath().toStdString() + "/forward";
+        fo.productVersion = OSH_VERSION;
+        auto f = osh::service::Forwarder::start(std::move(fo), &error);
+        if (!f)
+            return fail("--forward " + error);
+        const auto s = f->status();
+        std::fprintf(stderr, "openshelld: forwarding audit events to %s from event %lld\n", t.display.c_str(),
+                     static_cast<long long>(s.cursor + 1));
+        forwarders.push_back(std::move(f));
+    }
+
     // Agents' state: encrypted, its keys in a root-only folder beside the store.
     const std::string stateDir = QFileInfo(QString::fromStdString(storePath)).absolutePath().toStdString() + "/state";
     auto state = osh::service::EncryptedStateStore::open(stateDir, &error);
@@ -225,6 +257,12 @@ int main(int argc, char *argv[])
     o.openApiDocument = doc.readAll().toStdString();
     o.maxSessionsPerUser = maxSessions;
     o.state = state.get();
+    o.forwarders = [&forwarders] {
+        std::vector<osh::service::ForwarderStatus> out;
+        for (const auto &f : forwarders)
+            out.push_back(f->status());
+        return out;
+    };
     service = std::make_shared<osh::service::ApiService>(o);
 
     if (::pipe2(g_signalPipe, O_CLOEXEC) != 0)
@@ -251,6 +289,7 @@ int main(int argc, char *argv[])
     service.reset();
     QThreadPool::globalInstance()->waitForDone(); // state operations use `state`, destroyed at return
     store->flush();
+    forwarders.clear(); // each stops; what it had not delivered goes out after the next start
     std::fprintf(stderr, "openshelld: stopped\n");
     return rc;
 }

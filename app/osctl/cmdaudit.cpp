@@ -1,4 +1,5 @@
-// osctl audit query: read the audit store; osctl audit verify: check its hash chains.
+// osctl audit query: read the audit store; osctl audit verify: check its hash
+// chains; osctl audit forwarders: the service's forwarding and its lag.
 
 #include "commands.h"
 #include "remote.h"
@@ -28,11 +29,14 @@ namespace {
 
 const char *const kAuditHelp =
     "Usage: osctl audit query [OPTIONS]\n"
-    "       osctl audit verify [--session ID] [--store FILE]\n"
+    "       osctl audit verify [--session ID] [--key KEY|FILE] [--store FILE]\n"
+    "       osctl audit forwarders [--format table|json]\n"
     "\n"
     "query reads the audit store; run 'osctl audit query --help' for the filters and formats.\n"
     "verify checks each session's hash chain and names the first event that was altered, removed or\n"
     "reordered.\n"
+    "forwarders shows where openshelld forwards events (--forward), how far each destination is behind\n"
+    "and why delivery last failed.\n"
     "Exit codes: 0 success (verify: every chain intact), 1 the store cannot be read (verify: or a chain is\n"
     "broken), 2 usage problems.\n";
 
@@ -219,6 +223,66 @@ int verify(const QStringList &args)
 
 } // namespace
 
+// osctl audit forwarders: the service's destinations, one a line.
+int forwarders(const QStringList &args)
+{
+    const QString cmd = QStringLiteral("audit forwarders");
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Where openshelld forwards committed audit events (openshelld --forward) and how far each\n"
+        "destination is behind: DELIVERED since the service started, PENDING events not yet acknowledged,\n"
+        "LAG the age of the oldest of them, and the last error while delivery fails.\n"
+        "Exit codes: 0 success, 1 the service cannot be asked, 2 usage problems."));
+    p.addHelpOption();
+    p.addOption({QStringLiteral("format"), QStringLiteral("table (default) or json."), QStringLiteral("format"),
+                 QStringLiteral("table")});
+    if (const int code = parseCommand(p, cmd, args); code >= 0)
+        return code;
+    if (!p.positionalArguments().isEmpty())
+        return usageError(cmd, QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    const QString format = p.value(QStringLiteral("format"));
+    if (format != QLatin1StringView("table") && format != QLatin1StringView("json"))
+        return usageError(cmd, QStringLiteral("--format must be table or json, not '%1'").arg(format));
+    std::string error;
+    const auto endpoint = osh::service::Endpoint::fromEnvironment(&error);
+    if (!endpoint) {
+        std::fprintf(stderr, "osctl %s: %s\n", qPrintable(cmd),
+                     error.empty() ? "forwarding is done by openshelld, and none is reachable (no "
+                                     "/run/openshell/api.sock, OPENSHELL_ENDPOINT not set)"
+                                   : ("OPENSHELL_ENDPOINT: " + error).c_str());
+        return Failed;
+    }
+    std::string body;
+    if (const int rc = remoteRequest(*endpoint, cmd, "GET", "/v1/audit/forwarders", {}, &body); rc != Ok)
+        return rc;
+    const QJsonArray list =
+        QJsonDocument::fromJson(QByteArray::fromStdString(body)).object().value(QStringLiteral("forwarders")).toArray();
+    if (format == QLatin1StringView("json")) {
+        std::printf("%s\n", QJsonDocument(list).toJson(QJsonDocument::Compact).constData());
+        return Ok;
+    }
+    if (list.isEmpty()) {
+        std::printf("openshelld forwards no events (start it with --forward URL)\n");
+        return Ok;
+    }
+    int width = 11;
+    for (const auto &v : list)
+        width = std::max(width, static_cast<int>(v.toObject().value(QStringLiteral("destination")).toString().toUtf8().size()));
+    std::printf("%-*s %-10s %10s %8s %8s  %s\n", width, "DESTINATION", "STATE", "DELIVERED", "PENDING", "LAG", "LAST ERROR");
+    for (const auto &v : list) {
+        const QJsonObject o = v.toObject();
+        const double lag = o.value(QStringLiteral("lag_seconds")).toDouble();
+        char lagText[32];
+        std::snprintf(lagText, sizeof lagText, lag < 10 ? "%.2fs" : "%.0fs", lag);
+        std::printf("%-*s %-10s %10lld %8lld %8s  %s\n", width, qPrintable(o.value(QStringLiteral("destination")).toString()),
+                    qPrintable(o.value(QStringLiteral("state")).toString()),
+                    static_cast<long long>(o.value(QStringLiteral("delivered")).toDouble()),
+                    static_cast<long long>(o.value(QStringLiteral("pending")).toDouble()), lagText,
+                    qPrintable(o.value(QStringLiteral("last_error")).toString()));
+    }
+    return Ok;
+}
+
 int audit(const QStringList &args)
 {
     if (args.isEmpty())
@@ -230,9 +294,11 @@ int audit(const QStringList &args)
     }
     if (sub == QLatin1StringView("verify"))
         return verify(args.mid(1));
+    if (sub == QLatin1StringView("forwarders"))
+        return forwarders(args.mid(1));
     if (sub != QLatin1StringView("query"))
         return usageError(QStringLiteral("audit"),
-                          QStringLiteral("unknown sub-command '%1' (expected: query or verify)").arg(sub));
+                          QStringLiteral("unknown sub-command '%1' (expected: query, verify or forwarders)").arg(sub));
 
     const QString cmd = QStringLiteral("audit query");
     QCommandLineParser p;

@@ -12,6 +12,11 @@
 
 namespace osh::audit {
 
+std::string ocsfUid(const AuditEvent &e)
+{
+    return e.sessionId + "#" + std::to_string(e.seq);
+}
+
 namespace {
 
 struct Enum
@@ -190,7 +195,7 @@ QJsonObject parametersOf(const AuditEvent &e)
 
 std::string eventUid(const AuditEvent &e)
 {
-    return e.sessionId + "#" + std::to_string(e.seq);
+    return ocsfUid(e);
 }
 
 // The class-independent start of an event: classification, time, severity.

@@ -29,6 +29,10 @@ struct OcsfContext
 void appendOcsfJson(std::string &out, const AuditEvent &e, const OcsfContext &ctx = {});
 std::string toOcsfJson(const AuditEvent &e, const OcsfContext &ctx = {});
 
+// The event's metadata.uid, unique in a store: "SESSION#SEQ" (its finding's
+// is that + "#finding"). Collectors deduplicate forwarded events by it.
+std::string ocsfUid(const AuditEvent &e);
+
 // Whether the event is worth an analyst's attention as a finding: a block
 // or an escalation (by a policy or a layer), or a critical event.
 bool hasOcsfFinding(const AuditEvent &e);

@@ -28,7 +28,8 @@ constexpr int kMaxAuditLimit = 10000;
 enum RouteId {
     RInfo, ROpenApi, RSessionsCreate, RSessionsList, RSessionGet, RSessionEnd, RSessionExec, RSessionStdin, RSessionEvents,
     RApprovalsList, RApprove, RDeny, RAuditEvents, RAuditSessions, RValidate, REval, RWhatIf,
-    RSessionGateway, RStateKeys, RStateGet, RStatePut, RStateDelete, RSessionSnapshot, RSnapshotDelete
+    RSessionGateway, RStateKeys, RStateGet, RStatePut, RStateDelete, RSessionSnapshot, RSnapshotDelete,
+    RAuditForwarders
 };
 
 inline QString q(const std::string &s) { return QString::fromStdString(s); }

@@ -197,6 +197,27 @@ void ApiService::auditSessions(const std::shared_ptr<Call> &c)
     c->json(200, jsonList("sessions", sessions, audit::appendSessionJson));
 }
 
+void ApiService::auditForwarders(const std::shared_ptr<Call> &c)
+{
+    QJsonArray list;
+    const auto statuses = m_options.forwarders ? m_options.forwarders() : std::vector<ForwarderStatus>{};
+    for (const auto &s : statuses) {
+        QJsonObject o{{QStringLiteral("destination"), q(s.destination)},
+                      {QStringLiteral("state"), q(s.state)},
+                      {QStringLiteral("cursor"), static_cast<qint64>(s.cursor)},
+                      {QStringLiteral("head"), static_cast<qint64>(s.head)},
+                      {QStringLiteral("pending"), static_cast<qint64>(s.pending)},
+                      {QStringLiteral("lag_seconds"), s.lagSeconds},
+                      {QStringLiteral("delivered"), static_cast<qint64>(s.delivered)},
+                      {QStringLiteral("failures"), static_cast<qint64>(s.failures)},
+                      {QStringLiteral("last_error"), q(s.lastError)},
+                      {QStringLiteral("last_delivery"),
+                       s.lastDelivery > 0 ? QJsonValue(q(audit::formatIsoUtc(s.lastDelivery))) : QJsonValue()}};
+        list.append(o);
+    }
+    c->json(200, QJsonDocument(QJsonObject{{QStringLiteral("forwarders"), list}}).toJson(QJsonDocument::Compact).toStdString());
+}
+
 // --- policies (worker threads) -----------------------------------------------
 
 void ApiService::validatePolicy(const std::shared_ptr<Call> &c)

@@ -57,6 +57,7 @@ const std::vector<RouteDef> &routeDefs()
         {{"POST", "/v1/approvals/{id}/deny", ScopeApprovals}, RDeny},
         {{"GET", "/v1/audit/events", ScopeSessions | ScopeAudit}, RAuditEvents},
         {{"GET", "/v1/audit/sessions", ScopeSessions | ScopeAudit}, RAuditSessions},
+        {{"GET", "/v1/audit/forwarders", ScopeAudit}, RAuditForwarders},
         {{"POST", "/v1/policies/validate", ScopeSessions}, RValidate},
         {{"POST", "/v1/policies/eval", ScopeSessions}, REval},
         {{"POST", "/v1/policies/whatif", ScopeAudit}, RWhatIf},
@@ -319,6 +320,7 @@ void ApiService::dispatch(std::shared_ptr<Call> c)
     case RDeny: return onPool(&ApiService::resolveApproval);
     case RAuditEvents: return onPool(&ApiService::auditEvents);
     case RAuditSessions: return onPool(&ApiService::auditSessions);
+    case RAuditForwarders: return onPool(&ApiService::auditForwarders);
     case RValidate: return onPool(&ApiService::validatePolicy);
     case REval: return onPool(&ApiService::evalPolicy);
     case RWhatIf: return onPool(&ApiService::whatIf);

@@ -11,6 +11,7 @@
 // session. Audit events reach event streams only once they are durable.
 
 #include "access.h"
+#include "forwarder.h"
 #include "httpserver.h"
 
 #include <QHash>
@@ -59,6 +60,8 @@ public:
         // Agents' state (/v1/state, the gateway's openshell/state/*); null:
         // those answer 503.
         EncryptedStateStore *state = nullptr; // also seals snapshots
+        // The audit forwarders' status (/v1/audit/forwarders); thread-safe.
+        std::function<std::vector<ForwarderStatus>()> forwarders;
     };
 
     explicit ApiService(Options options, QObject *parent = nullptr);
@@ -105,6 +108,7 @@ private:
     void resolveApproval(const std::shared_ptr<Call> &c);   // worker
     void auditEvents(const std::shared_ptr<Call> &c);       // worker
     void auditSessions(const std::shared_ptr<Call> &c);     // worker
+    void auditForwarders(const std::shared_ptr<Call> &c);   // worker
     void validatePolicy(const std::shared_ptr<Call> &c);    // worker
     void evalPolicy(const std::shared_ptr<Call> &c);        // worker
     void whatIf(const std::shared_ptr<Call> &c);            // worker

@@ -16,5 +16,7 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/apiservice.cpp ${CMAKE_CURRENT_LIST_DIR}/apiservice.h ${CMAKE_CURRENT_LIST_DIR}/apireads.cpp
     ${CMAKE_CURRENT_LIST_DIR}/apiagent.cpp
     ${CMAKE_CURRENT_LIST_DIR}/apiclient.cpp ${CMAKE_CURRENT_LIST_DIR}/apiclient.h
+    ${CMAKE_CURRENT_LIST_DIR}/forwardformat.cpp ${CMAKE_CURRENT_LIST_DIR}/forwardformat.h
+    ${CMAKE_CURRENT_LIST_DIR}/forwarder.cpp ${CMAKE_CURRENT_LIST_DIR}/forwarder.h
 )
-target_link_libraries(osh_runtime PRIVATE Boost::headers OpenSSL::SSL OpenSSL::Crypto)
+target_link_libraries(osh_runtime PRIVATE Boost::headers OpenSSL::SSL OpenSSL::Crypto SQLite::SQLite3)

@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -160,6 +161,24 @@ struct ServiceFixture
                     .toJson());
     }
 
+    // Whether every answer recorded so far has the shape the OpenAPI
+    // document gives for its route and status (node checks them); *report
+    // has what it printed.
+    bool responsesMatchDocument(QByteArray *report) const
+    {
+        QProcess node;
+        node.setWorkingDirectory(QStringLiteral(OSH_SOURCE_DIR));
+        node.start(QStringLiteral("node"), {QStringLiteral("tests/api/validate-openapi.mjs"), QStringLiteral("docs/openapi.json"),
+                                            QStringLiteral("--responses"), responsesDir()});
+        if (!node.waitForStarted(10000)) {
+            *report = "node is needed (scripts/setup.sh installs it)";
+            return false;
+        }
+        node.waitForFinished(120000);
+        *report = node.readAllStandardOutput() + node.readAllStandardError();
+        return node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0;
+    }
+
     // SIGTERM, then wait for the exit; its status.
     int stop(int timeoutMs = 60000)
     {
@@ -179,6 +198,44 @@ struct ServiceFixture
         }
     }
 };
+
+#ifdef OSCTL_PATH
+struct Proc
+{
+    int code = -1;
+    QString out, err;
+};
+
+// osctl as another user: setpriv to uid:gid with the given supplementary groups.
+inline Proc osctlAs(uid_t uid, gid_t gid, const QList<gid_t> &groups, const QString &socket, const QStringList &args, int timeoutMs = 120000)
+{
+    QStringList gs;
+    for (gid_t g : groups)
+        gs << QString::number(g);
+    QStringList cmd{QStringLiteral("--reuid"), QString::number(uid), QStringLiteral("--regid"), QString::number(gid)};
+    cmd += gs.isEmpty() ? QStringList{QStringLiteral("--clear-groups")} : QStringList{QStringLiteral("--groups"), gs.join(QLatin1Char(','))};
+    cmd << QStringLiteral("--") << QStringLiteral(OSCTL_PATH) << args;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("OPENSHELL_ENDPOINT"), QStringLiteral("unix:") + socket);
+    env.remove(QStringLiteral("OPENSHELL_STORE"));
+    env.insert(QStringLiteral("HOME"), QStringLiteral("/tmp"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral("setpriv"), cmd);
+    p.waitForStarted();
+    p.closeWriteChannel();
+    Proc r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+#endif
 
 inline QJsonObject json(const osh::service::ApiResponse &r)
 {

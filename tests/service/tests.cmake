@@ -17,3 +17,18 @@ target_include_directories(tst_agentapi PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(tst_agentapi PRIVATE OPENSHELLD_PATH="$<TARGET_FILE:openshelld>")
 add_dependencies(tst_agentapi openshelld)
 set_tests_properties(tst_agentapi PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
+
+# Audit forwarding (no service, no root): syslog/CEF formats, an HTTP
+# collector that fails, the cursor, and a real rsyslog over TCP and TLS.
+osh_add_test(NAME tst_forwarder SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_forwarder.cpp ${CMAKE_CURRENT_LIST_DIR}/httpcollector.h
+             LIBS osh_runtime osh_core Qt6::Network)
+target_include_directories(tst_forwarder PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+
+# openshelld --forward and osctl audit forwarders (as another uid). Needs root.
+osh_add_test(NAME tst_openshelldforward SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_openshelldforward.cpp
+             ${CMAKE_CURRENT_LIST_DIR}/servicefixture.h ${CMAKE_CURRENT_LIST_DIR}/httpcollector.h
+             LIBS osh_runtime osh_core Qt6::Network)
+target_include_directories(tst_openshelldforward PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+target_compile_definitions(tst_openshelldforward PRIVATE OPENSHELLD_PATH="$<TARGET_FILE:openshelld>" OSCTL_PATH="$<TARGET_FILE:osctl>")
+add_dependencies(tst_openshelldforward openshelld osctl)
+set_tests_properties(tst_openshelldforward PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)

@@ -1,0 +1,87 @@
+#pragma once
+// Forwards the audit store's events to one destination as they are
+// committed, at least once and in commit order.
+//
+// A thread of its own reads the store through its own connection (WAL: it
+// sees every committed transaction, blocks no writer) from a cursor, the id
+// of the last event delivered, kept in a file per destination so that a
+// restart of the service resumes where delivery stopped. A batch counts as
+// delivered when
+//   - syslog: every byte of it was written and the collector's TCP stack
+//     acknowledged it (the socket's send queue is empty, SIOCOUTQ);
+//   - http(s): the collector answered the POST with a 2xx status;
+// and only then does the cursor move (written atomically, fsynced). A
+// failure (refused, reset, timeout, an error status) closes the connection
+// and retries the same batch after a backoff that doubles from 250 ms to
+// 30 s; nothing is skipped, so a collector that rejects a batch for good
+// holds the destination until it is fixed (visible as lag and last_error).
+// Collectors deduplicate by metadata.uid, which re-sent events keep.
+
+#include "forwardformat.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace osh::service {
+
+struct ForwarderStatus
+{
+    std::string destination; // the URL as given
+    std::string state;       // "delivering", "idle", "retrying", "stopped"
+    std::int64_t cursor = 0; // id of the last event delivered
+    std::int64_t head = 0;   // id of the newest committed event
+    std::int64_t pending = 0;
+    double lagSeconds = 0;   // age of the oldest undelivered event, 0 when none
+    std::uint64_t delivered = 0; // events delivered since the service started
+    std::uint64_t failures = 0;  // failed attempts since the service started
+    std::string lastError;   // of the latest failed attempt, empty after a success
+    double lastDelivery = 0; // wall-clock time of the last delivered batch, 0 when none
+};
+
+class Forwarder
+{
+public:
+    struct Options
+    {
+        ForwardTarget target;
+        std::string storePath;
+        std::string cursorDir;      // created 0700 when missing
+        std::string productVersion; // CEF header, product version
+        std::string hostname;       // syslog HOSTNAME; the host's name when empty
+        int batchEvents = 500;
+        std::size_t batchBytes = 1 << 20;
+        int pollMs = 100;
+        int ioTimeoutMs = 10000;
+        int minBackoffMs = 250;
+        int maxBackoffMs = 30000;
+    };
+
+    // Loads the cursor and the token and opens the store; the thread starts
+    // delivering at once. Null with *error when any of that fails.
+    static std::unique_ptr<Forwarder> start(Options options, std::string *error);
+    ~Forwarder(); // stops
+    Forwarder(const Forwarder &) = delete;
+    Forwarder &operator=(const Forwarder &) = delete;
+
+    // Ends the thread; an attempt in progress is aborted (its batch is sent
+    // again by the next start).
+    void stop();
+    ForwarderStatus status() const;
+    // The cursor file of a destination in dir.
+    static std::string cursorPath(const std::string &dir, const std::string &destination);
+
+private:
+    struct State;
+    explicit Forwarder(std::unique_ptr<State> state);
+    void run();
+
+    std::unique_ptr<State> m_state;
+    std::thread m_thread;
+};
+
+} // namespace osh::service
