@@ -6,6 +6,7 @@
 
 #include "audit/auditchain.h"
 #include "audit/auditcheckpoint.h"
+#include "audit/auditcopy.h"
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
@@ -29,7 +30,7 @@ namespace {
 
 const char *const kAuditHelp =
     "Usage: osctl audit query [OPTIONS]\n"
-    "       osctl audit verify [--session ID] [--key KEY|FILE] [--store FILE]\n"
+    "       osctl audit verify [--session ID] [--key KEY|FILE] [--copy FILE]... [--store FILE]\n"
     "       osctl audit forwarders [--format table|json]\n"
     "\n"
     "query reads the audit store; run 'osctl audit query --help' for the filters and formats.\n"
@@ -163,12 +164,19 @@ int verify(const QStringList &args)
         "session and, for a broken one, the first event that does not match: altered, removed or moved.\n"
         "With --key, checkpoints must be signed by that key (the service's <store folder>/audit-signing.key.pub),\n"
         "and a session without one is broken; without it, each checkpoint is checked against the key it names.\n"
+        "With --copy, the store must still hold every event of a copy kept elsewhere (what a SIEM received from\n"
+        "openshelld --forward, or an earlier osctl audit query --format jsonl|ocsf) with the same chain value:\n"
+        "what was removed or rewritten after it left shows even when the store's own chain was recomputed.\n"
         "Exit codes: 0 every chain intact, 1 a chain is broken or the store cannot be read, 2 usage problems."));
     p.addHelpOption();
     p.addOption({QStringLiteral("session"), QStringLiteral("Only this session."), QStringLiteral("id")});
     p.addOption({QStringLiteral("key"),
                  QStringLiteral("The checkpoints' signer: an Ed25519 public key in 64 hex digits, or a file holding one."),
                  QStringLiteral("key|file")});
+    p.addOption({QStringLiteral("copy"),
+                 QStringLiteral("A copy of the events to compare with: JSON lines of events or OCSF objects, JSON arrays "
+                                "of them, or syslog lines from openshelld --forward. Repeatable."),
+                 QStringLiteral("file")});
     addStoreOption(p);
     if (const int code = parseCommand(p, cmd, args); code >= 0)
         return code;
@@ -183,6 +191,30 @@ int verify(const QStringList &args)
     std::vector<osh::audit::ChainReport> reports;
     if (!osh::audit::verifyChains(path, options, reports, error))
         return failure(cmd, path + ": " + error);
+    osh::audit::CopySummary copy;
+    const QStringList copyFiles = p.values(QStringLiteral("copy"));
+    if (!copyFiles.isEmpty()) {
+        std::vector<std::string> files;
+        for (const QString &f : copyFiles)
+            files.push_back(f.toStdString());
+        if (!osh::audit::compareWithCopies(path, files, options.sessionId, copy, error))
+            return failure(cmd, error);
+        // The copy's findings join the sessions' reports: the first problem
+        // in a session is the one shown, by seq.
+        for (const auto &f : copy.findings) {
+            auto it = std::find_if(reports.begin(), reports.end(), [&](const auto &r) { return r.sessionId == f.sessionId; });
+            if (it == reports.end()) {
+                reports.push_back({});
+                it = std::prev(reports.end());
+                it->sessionId = f.sessionId;
+            }
+            if (!it->broken || f.seq < it->brokenSeq) {
+                it->broken = true;
+                it->brokenSeq = f.seq;
+                it->problem = f.problem;
+            }
+        }
+    }
     std::vector<std::vector<std::string>> rows{{"SESSION", "EVENTS", "SIGNED", "CHAIN"}};
     int broken = 0;
     std::set<std::string> signers;
@@ -213,6 +245,12 @@ int verify(const QStringList &args)
                      "osctl audit verify: checkpoints checked against the key each names (%s...%s); pass --key to "
                      "require the service's\n",
                      signers.begin()->substr(0, 16).c_str(), signers.size() > 1 ? " and others" : "");
+    if (!copyFiles.isEmpty())
+        std::fprintf(stderr,
+                     "osctl audit verify: %lld event(s) of the copy compared, %lld stored as forwarded%s%s\n",
+                     static_cast<long long>(copy.events - copy.unchained), static_cast<long long>(copy.matched),
+                     copy.unchained > 0 ? (", " + std::to_string(copy.unchained) + " without a chain value not checked").c_str() : "",
+                     copy.skipped > 0 ? (", " + std::to_string(copy.skipped) + " line(s) without an event skipped").c_str() : "");
     if (broken > 0) {
         std::fprintf(stderr, "osctl audit verify: %d of %zu session(s) have a broken hash chain\n", broken,
                      reports.size());

@@ -10,6 +10,7 @@ target_sources(osh_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/auditwriter.cpp ${CMAKE_CURRENT_LIST_DIR}/auditwriter.h
     ${CMAKE_CURRENT_LIST_DIR}/auditchain.cpp ${CMAKE_CURRENT_LIST_DIR}/auditchain.h
     ${CMAKE_CURRENT_LIST_DIR}/auditcheckpoint.cpp ${CMAKE_CURRENT_LIST_DIR}/auditcheckpoint.h
+    ${CMAKE_CURRENT_LIST_DIR}/auditcopy.cpp ${CMAKE_CURRENT_LIST_DIR}/auditcopy.h
     ${CMAKE_CURRENT_LIST_DIR}/auditreader.cpp ${CMAKE_CURRENT_LIST_DIR}/auditreader.h
     ${CMAKE_CURRENT_LIST_DIR}/auditstore.cpp ${CMAKE_CURRENT_LIST_DIR}/auditstore.h
     ${CMAKE_CURRENT_LIST_DIR}/auditstorereads.cpp

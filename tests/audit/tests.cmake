@@ -16,3 +16,5 @@ osh_add_test(NAME tst_auditchain SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditchai
                  ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
 osh_add_test(NAME tst_auditcheckpoint SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditcheckpoint.cpp
                  ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
+osh_add_test(NAME tst_auditcopy SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditcopy.cpp
+                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
