@@ -192,24 +192,31 @@ std::optional<PiiMatch> confirmIpv6(std::string_view t, std::size_t anchor, Conf
 }
 
 // Country code, check digits and exactly the registered number of BBAN
-// characters, compact or in space-separated groups of four.
-std::optional<PiiMatch> confirmIban(std::string_view t, std::size_t b, bool spaced)
+// characters, in any case: compact, or in groups of four joined by any
+// separator run a number may have (spaces, '-', '.', '/', one line break,
+// one string boundary: piinumbers.h). Mod-97 decides.
+std::optional<PiiMatch> confirmIban(std::string_view t, std::size_t b)
 {
-    const auto length = static_cast<std::size_t>(ibanLength(t.substr(b, 2)));
-    if (length == 0 || wordBefore(t, b))
+    if (b + 4 > t.size() || wordBefore(t, b))
         return std::nullopt;
-    std::size_t pos = b;
-    for (std::size_t count = 0; count < length; ++count) {
-        if (spaced && count > 0 && count % 4 == 0) {
-            if (pos >= t.size() || t[pos] != ' ')
-                return std::nullopt;
-            ++pos;
+    std::string compact{static_cast<char>(t[b] & ~0x20), static_cast<char>(t[b + 1] & ~0x20)};
+    const auto length = static_cast<std::size_t>(ibanLength(compact));
+    if (length == 0)
+        return std::nullopt;
+    compact.append(t.substr(b + 2, 2));
+    std::size_t pos = b + 4;
+    while (compact.size() < length) {
+        if (compact.size() % 4 == 0) {
+            const std::size_t run = separatorRunEnd(t, pos);
+            if (run != pos && run < t.size() && isAlnum(t[run]))
+                pos = run;
         }
-        if (pos >= t.size() || !(isDigit(t[pos]) || (t[pos] >= 'A' && t[pos] <= 'Z')))
+        if (pos >= t.size() || !isAlnum(t[pos]))
             return std::nullopt;
+        compact += static_cast<char>(isAlpha(t[pos]) ? t[pos] & ~0x20 : t[pos]);
         ++pos;
     }
-    return matchIf(!wordAfter(t, pos) && isValidIban(t.substr(b, pos - b)), PiiType::Iban, b, pos);
+    return matchIf(!wordAfter(t, pos) && isValidIban(compact), PiiType::Iban, b, pos);
 }
 
 // A run of token characters after a literal prefix, of at least minLen.
@@ -407,8 +414,8 @@ void confirmCandidate(std::string_view t, const PatternSpec &spec, std::size_t e
     case PatternKind::Ipv6:
         match = confirmIpv6(t, end - 2, state); // a hex digit or ':' inside the run
         break;
-    case PatternKind::IbanCompact:
-    case PatternKind::IbanSpaced: match = confirmIban(t, b, spec.kind == PatternKind::IbanSpaced); break;
+    case PatternKind::Iban: match = confirmIban(t, b); break;
+    case PatternKind::IbanAfterBoundary: match = confirmIban(t, b + 1); break;
     case PatternKind::AwsKey:
     case PatternKind::GithubToken:
         match = matchIf(!wordBefore(t, b) && !wordAfter(t, end), PiiType::Secret, b, end);

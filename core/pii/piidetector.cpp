@@ -110,7 +110,10 @@ PiiDetector::PiiDetector()
     for (std::size_t i = 0; i < patterns.size(); ++i) {
         expressions.push_back(patterns[i].expression);
         // No SOM: confirmation finds the start itself. Keywords in any case.
-        flags.push_back(patterns[i].kind == PatternKind::SsnKeyword ? HS_FLAG_CASELESS : 0);
+        flags.push_back(patterns[i].kind == PatternKind::SsnKeyword || patterns[i].kind == PatternKind::Iban
+                                  || patterns[i].kind == PatternKind::IbanAfterBoundary
+                              ? HS_FLAG_CASELESS
+                              : 0);
         ids.push_back(static_cast<unsigned int>(i));
 
         // A trigger's start is computed from its length: make sure it is fixed.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace osh::pii {
 
@@ -26,6 +27,45 @@ constexpr bool isWord(char c)
 constexpr bool isSep(char c)
 {
     return c == ' ' || c == '.' || c == '-';
+}
+// What may stand between two groups of an obfuscated number (see sepRunAt).
+constexpr bool isRunChar(char c)
+{
+    return c == ' ' || c == '\t' || c == '-' || c == '.' || c == '/' || c == '\r' || c == '\n' || c == '"' || c == ','
+        || c == '+' || c == '\\' || c == 'n';
+}
+constexpr std::size_t kMaxSepRun = 16;
+
+// The end of a separator run starting at pos and followed by a digit, or 0
+// when there is none (see separatorRunEnd). *cls is the separator's class:
+// the single character, or 'm' for any longer or mixed run.
+std::size_t sepRunAt(std::string_view t, std::size_t pos, char *cls)
+{
+    const std::size_t i = separatorRunEnd(t, pos);
+    if (i == pos || i >= t.size() || !isDigit(t[i]))
+        return 0;
+    *cls = i == pos + 1 && t[pos] != '\t' ? t[pos] : 'm';
+    return i;
+}
+
+// The start of a separator run that ends at pos (before a group) and
+// follows a digit, or 0 when there is none.
+std::size_t sepRunEndingAt(std::string_view t, std::size_t pos, char *cls)
+{
+    std::size_t b = pos;
+    while (b > 0 && pos - b <= kMaxSepRun && isRunChar(t[b - 1]))
+        --b;
+    // The run starts right after the nearest digit; try the shortest first.
+    for (std::size_t s = pos; s-- > b;) {
+        if (s == 0 || !isDigit(t[s - 1]))
+            continue;
+        char c = 0;
+        if (sepRunAt(t, s, &c) == pos) {
+            *cls = c;
+            return s;
+        }
+    }
+    return 0;
 }
 
 std::optional<NumberGroup> parenGroupAt(std::string_view t, std::size_t begin)
@@ -108,18 +148,34 @@ private:
     }
     bool plain(std::size_t i, std::size_t digits) const { return !m_g[i].paren && m_g[i].digits() == digits; }
     std::string_view span(std::size_t b, std::size_t e) const { return m_t.substr(b, e - b); }
+    // Groups i..j as the validators read them, joined by sep (what the
+    // number looks like written the usual way).
+    std::string joined(std::size_t i, std::size_t j, char sep) const
+    {
+        std::string out;
+        for (std::size_t k = i; k <= j; ++k) {
+            if (k > i)
+                out += sep;
+            out.append(span(m_g[k].begin, m_g[k].end));
+        }
+        return out;
+    }
     void emit(PiiType type, std::size_t b, std::size_t e) { m_out.push_back(PiiMatch {type, b, e}); }
+
+    // Separators in a number written to escape notice (a mix, '/', a run
+    // or a line break): such a number must be the whole cluster.
+    static constexpr std::string_view kAnyGlue = " -./m";
 
     void ssn()
     {
         for (std::size_t i = 0; i + 2 < m_n; ++i) {
             const char sep = m_c.seps[i + 1];
-            if (!plain(i, 3) || !plain(i + 1, 2) || !plain(i + 2, 4) || (sep != '-' && sep != ' ')
-                || m_c.seps[i + 2] != sep)
+            if (!plain(i, 3) || !plain(i + 1, 2) || !plain(i + 2, 4) || sep == '\0' || m_c.seps[i + 2] == '\0')
                 continue;
-            const std::string_view glue = sep == '-' ? "-." : " -.";
+            const bool usual = (sep == '-' || sep == ' ') && m_c.seps[i + 2] == sep;
+            const std::string_view glue = !usual ? kAnyGlue : sep == '-' ? "-." : " -.";
             const std::size_t b = m_g[i].begin, e = m_g[i + 2].end;
-            if (leftFree(i, glue) && rightFree(i + 2, glue) && isValidSsn(span(b, e)))
+            if (leftFree(i, glue) && rightFree(i + 2, glue) && isValidSsn(usual ? std::string(span(b, e)) : joined(i, i + 2, '-')))
                 emit(PiiType::Ssn, b, e);
         }
     }
@@ -129,11 +185,13 @@ private:
         for (std::size_t i = 0; i < m_n; ++i) {
             std::size_t digits = 0;
             char sep = '\0';
+            bool mixed = false;
             for (std::size_t j = i; j < m_n && !m_g[j].paren; ++j) {
                 if (j > i) {
                     const char s = m_c.seps[j];
-                    if ((s != ' ' && s != '-') || (j > i + 1 && s != sep))
+                    if (s == '\0')
                         break;
+                    mixed = mixed || (s != ' ' && s != '-') || (j > i + 1 && s != sep);
                     sep = s;
                 }
                 digits += m_g[j].digits();
@@ -142,9 +200,10 @@ private:
                 if (digits < 13)
                     continue;
                 // Spaced groups continued by another spaced group are a longer number.
-                const std::string_view glue = sep == ' ' ? " -." : "-.";
+                const std::string_view glue = mixed ? kAnyGlue : sep == ' ' ? " -." : "-.";
                 const std::size_t b = m_g[i].begin, e = m_g[j].end;
-                if (leftFree(i, glue) && rightFree(j, glue) && isValidCardNumber(span(b, e)))
+                if (leftFree(i, glue) && rightFree(j, glue)
+                    && isValidCardNumber(mixed ? joined(i, j, ' ') : std::string(span(b, e))))
                     emit(PiiType::CreditCard, b, e);
             }
         }
@@ -212,6 +271,32 @@ private:
 
 } // namespace
 
+std::size_t separatorRunEnd(std::string_view t, std::size_t pos)
+{
+    std::size_t i = pos;
+    int breaks = 0, quotes = 0;
+    while (i < t.size() && i - pos <= kMaxSepRun) {
+        const char c = t[i];
+        if (c == ' ' || c == '\t' || c == '-' || c == '.' || c == '/')
+            ++i;
+        else if (c == '\n')
+            ++breaks, ++i;
+        else if (c == '\r' && i + 1 < t.size() && t[i + 1] == '\n')
+            ++breaks, i += 2;
+        else if (c == '\\' && i + 1 < t.size() && t[i + 1] == 'n')
+            ++breaks, i += 2;
+        else if (c == '"')
+            ++quotes, ++i;
+        else if ((c == ',' || c == '+') && quotes == 1)
+            ++i;
+        else
+            break;
+    }
+    if (i - pos > kMaxSepRun || breaks > 1 || (quotes != 0 && quotes != 2))
+        return pos;
+    return i;
+}
+
 NumberCluster numberClusterAt(std::string_view t, std::size_t anchor)
 {
     NumberCluster c;
@@ -234,11 +319,15 @@ NumberCluster numberClusterAt(std::string_view t, std::size_t anchor)
     for (;;) {
         const std::size_t pos = first.begin;
         std::optional<NumberGroup> prev;
-        if (pos >= 2 && isSep(t[pos - 1]))
+        char cls = 0;
+        std::size_t runStart = 0;
+        if (pos >= 2 && isSep(t[pos - 1]) && (isDigit(t[pos - 2]) || t[pos - 2] == ')'))
             prev = groupEndingAt(t, pos - 1);
         else if (!first.paren && pos >= 1 && t[pos - 1] == ')')
             prev = groupEndingAt(t, pos);
-        if (!prev || (!isSep(t[pos - 1]) && !prev->paren))
+        else if (!first.paren && pos >= 2 && (runStart = sepRunEndingAt(t, pos, &cls)) != 0)
+            prev = groupEndingAt(t, runStart);
+        if (!prev || (pos >= 1 && t[pos - 1] == ')' && !prev->paren))
             break;
         if (leftGroups + 1 == NumberCluster::kMaxGroups / 2 || g.end - prev->begin > kMaxClusterBytes) {
             c.truncatedLeft = true;
@@ -254,10 +343,13 @@ NumberCluster numberClusterAt(std::string_view t, std::size_t anchor)
         const std::size_t pos = cur.end;
         std::optional<NumberGroup> next;
         char sep = '\0';
-        if (pos + 1 < t.size() && isSep(t[pos]))
+        std::size_t runEnd = 0;
+        if (pos + 1 < t.size() && isSep(t[pos]) && (isDigit(t[pos + 1]) || t[pos + 1] == '('))
             next = groupStartingAt(t, pos + 1), sep = t[pos];
         else if (cur.paren && pos < t.size() && isDigit(t[pos]))
             next = groupStartingAt(t, pos);
+        else if (!cur.paren && (runEnd = sepRunAt(t, pos, &sep)) != 0)
+            next = groupStartingAt(t, runEnd);
         if (!next || (sep == '\0' && next->paren))
             break;
         if (next->begin > g.begin && (c.count == NumberCluster::kMaxGroups || next->end - g.begin > kMaxClusterBytes)) {

@@ -38,6 +38,15 @@ struct NumberCluster
     bool truncatedRight = false;
 };
 
+// The end of the separator run at pos that may join two groups of a number
+// written to escape notice, or pos when there is none: up to 16 bytes of
+// spaces, tabs, '-', '.' and '/' with at most one line break ("\n",
+// "\r\n", or a JSON escape "\n" as two characters) and at most one string
+// boundary (a closing and an opening quote, ',' or '+' between them, as in
+// "4111 1111",\n  "1111 1111"). Numbers (cards, SSNs, phones) and IBANs
+// accept such runs between their groups; the validators still decide.
+std::size_t separatorRunEnd(std::string_view text, std::size_t pos);
+
 // The cluster around the digit at offset anchor.
 NumberCluster numberClusterAt(std::string_view text, std::size_t anchor);
 

@@ -24,16 +24,20 @@ std::array<PatternSpec, 17> makePatterns()
             alternatives.append(alternatives.empty() ? "" : "|").append(code);
         return "(?:" + alternatives + ")";
     }();
-    static const std::string ibanCompact = iban + R"(\d{2}[A-Z0-9]{8})";
-    static const std::string ibanSpaced = iban + R"(\d{2} [A-Z0-9]{4} [A-Z0-9]{4})";
+    static const std::string ibanAtStart = "^" + iban + R"(\d{2})";
+    static const std::string ibanAfterBoundary = "[^A-Za-z0-9_]" + iban + R"(\d{2})";
 
     return {{
         // Every numeric shape contains one of: three digits, a separator and a
         // digit (123-45-6789, 4111 1111 ..., 555-2671); thirteen plain digits
-        // (an unseparated card); or a dotted quad start (10.0.0.1).
+        // (an unseparated card); a dotted quad start (10.0.0.1); or two
+        // digits joined by a separator run with an unusual character or of
+        // more than one character (123 / 45 / 6789, 4111\n  1111,
+        // "4111", "1111": piinumbers.h). Each alternative ends in a digit
+        // of the cluster; commas alone ("1, 2, 3") do not open one.
         PatternSpec {PatternKind::NumberGate,
             PiiTypeSet().add(PiiType::Ssn).add(PiiType::CreditCard).add(PiiType::Phone).add(PiiType::IpAddress),
-            R"(\d{3}[ .\-]\d|\d{13}|\d\.\d{1,3}\.\d{1,3}\.\d)", 0},
+            R"(\d{3}[ .\-]\d|\d{13}|\d\.\d{1,3}\.\d{1,3}\.\d|\d[ .\-]{0,15}[\t/"\\\r\n][ \t.\-/"\\,+\r\nn]{0,15}\d|\d[ .\-]{2,16}\d)", 0},
         PatternSpec {PatternKind::Email, only(PiiType::Email), R"([A-Za-z0-9._%+\-]@[A-Za-z0-9])", 3},
         PatternSpec {PatternKind::PhoneIntl, only(PiiType::Phone), R"(\+[1-9]\d)", 3},
         PatternSpec {PatternKind::Ipv6, only(PiiType::IpAddress), R"([0-9A-Fa-f]::)", 3},
@@ -42,8 +46,12 @@ std::array<PatternSpec, 17> makePatterns()
         // ":h{1,4}:h{1,4}:" costs a sixth of the scan speed, and an address in
         // full form without one four-digit group, "1:2:3:4:5:6:7:8", is rare.)
         PatternSpec {PatternKind::Ipv6, only(PiiType::IpAddress), R"(:[0-9A-Fa-f]{4}:)", 6},
-        PatternSpec {PatternKind::IbanCompact, only(PiiType::Iban), ibanCompact.c_str(), 12},
-        PatternSpec {PatternKind::IbanSpaced, only(PiiType::Iban), ibanSpaced.c_str(), 14},
+        // Country code and check digits in any case; the BBAN, in groups of
+        // four with any separators, is read on confirmation.
+        // (Compiled caseless. Glued to a word it is no IBAN: the boundary is
+        // in the pattern, so hex and identifiers do not reach confirmation.)
+        PatternSpec {PatternKind::Iban, only(PiiType::Iban), ibanAtStart.c_str(), 4},
+        PatternSpec {PatternKind::IbanAfterBoundary, only(PiiType::Iban), ibanAfterBoundary.c_str(), 5},
         PatternSpec {PatternKind::AwsKey, only(PiiType::Secret), R"((?:AKIA|ASIA)[A-Z0-9]{16})", 20},
         PatternSpec {PatternKind::GithubToken, only(PiiType::Secret), R"(gh[pousr]_[A-Za-z0-9]{36})", 40},
         PatternSpec {PatternKind::GithubPat, only(PiiType::Secret), R"(github_pat_)", 11},

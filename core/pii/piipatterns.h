@@ -22,8 +22,8 @@ enum class PatternKind : std::uint8_t {
     Email,
     PhoneIntl,
     Ipv6,
-    IbanCompact,
-    IbanSpaced,
+    Iban,              // country code and check digits at the text's start, any case (caseless)
+    IbanAfterBoundary, // the same after a character that is not a word's
     AwsKey,
     GithubToken,
     GithubPat,

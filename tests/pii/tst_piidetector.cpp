@@ -143,6 +143,33 @@ void TestPiiDetector::positives_data()
     row("pem rsa", "key:\n" + pemBlock("RSA PRIVATE KEY") + "\nend", "secret", pemBlock("RSA PRIVATE KEY"));
     row("pem pkcs8", pemBlock("PRIVATE KEY"), "secret", pemBlock("PRIVATE KEY"));
     row("pem openssh", pemBlock("OPENSSH PRIVATE KEY"), "secret", pemBlock("OPENSSH PRIVATE KEY"));
+
+    // Groups joined by any mix of spaces, dashes, dots, slashes, one line
+    // break (with indentation) or one string boundary; the validators decide.
+    row("card slashes", "card 4111/1111/1111/1111 ok", "credit_card", "4111/1111/1111/1111");
+    row("card spaced dashes", "card 4111 - 1111 - 1111 - 1111", "credit_card", "4111 - 1111 - 1111 - 1111");
+    row("card dots", "4111.1111.1111.1111", "credit_card", "4111.1111.1111.1111");
+    row("card mixed", "pan 4111 1111-1111.1111;", "credit_card", "4111 1111-1111.1111");
+    row("card double spaces", "4111  1111  1111  1111", "credit_card", "4111  1111  1111  1111");
+    row("card tab", "4111\t1111\t1111\t1111", "credit_card", "4111\t1111\t1111\t1111");
+    row("card line break", "card: 4111 1111\n      1111 1111 thanks", "credit_card", "4111 1111\n      1111 1111");
+    row("card crlf", "4111 1111\r\n1111 1111", "credit_card", "4111 1111\r\n1111 1111");
+    row("card json escape", R"({"note":"card 4111 1111\n1111 1111"})", "credit_card", R"(4111 1111\n1111 1111)");
+    row("card string boundary", R"(["4111 1111", "1111 1111"])", "credit_card", R"(4111 1111", "1111 1111)");
+    row("card concatenated", R"(s = "4111 1111 " + "1111 1111";)", "credit_card", R"(4111 1111 " + "1111 1111)");
+    row("ssn slashes", "ssn 123/45/6789", "ssn", "123/45/6789");
+    row("ssn spaced slashes", "it is 123 / 45 / 6789.", "ssn", "123 / 45 / 6789");
+    row("ssn dots", "123.45.6789", "ssn", "123.45.6789");
+    row("ssn line break", "ssn 123-45-\n  6789", "ssn", "123-45-\n  6789");
+    row("phone slashes", "call 415/555/2671", "phone", "415/555/2671");
+    row("phone spaced dashes", "call 415 - 555 - 2671", "phone", "415 - 555 - 2671");
+    row("iban lower compact", "iban de89370400440532013000 ok", "iban", "de89370400440532013000");
+    row("iban lower spaced", "de89 3704 0044 0532 0130 00", "iban", "de89 3704 0044 0532 0130 00");
+    row("iban mixed case", "Gb82 west 1234 5698 7654 32", "iban", "Gb82 west 1234 5698 7654 32");
+    row("iban dashes", "DE89-3704-0044-0532-0130-00", "iban", "DE89-3704-0044-0532-0130-00");
+    row("iban dots and slash", "DE89.3704.0044/0532.0130.00", "iban", "DE89.3704.0044/0532.0130.00");
+    row("iban line break", "GB82 WEST 1234\n   5698 7654 32", "iban", "GB82 WEST 1234\n   5698 7654 32");
+    row("iban at start, lower", "nl91abna0417164300", "iban", "nl91abna0417164300");
 }
 
 void TestPiiDetector::positives()
@@ -228,6 +255,24 @@ void TestPiiDetector::negatives_data()
     QTest::newRow("jwt header only") << "eyJhbGciOiJIUzI1NiJ9 alone";
     QTest::newRow("isbn") << "ISBN 978-3-16-148410-0";
     QTest::newRow("prose") << "Thank you for your patience; your order ships tomorrow.";
+    // Separators and breaks: what must stay apart.
+    QTest::newRow("comma list") << "ids 4111, 1111, 1111, 1111";
+    QTest::newRow("csv digits") << "4111,1111,1111,1111";
+    QTest::newRow("luhn invalid slashes") << "4111/1111/1111/1112";
+    QTest::newRow("two line breaks") << "4111 1111\n\n1111 1111";
+    QTest::newRow("run too long") << "4111 1111                    1111 1111";
+    QTest::newRow("card inside a longer run") << "4111 1111 - 1111 1111 - 9999";
+    QTest::newRow("ssn serial 0000 slashes") << "123/45/0000";
+    QTest::newRow("ssn area 666 dotted") << "666.45.6789";
+    QTest::newRow("date slashes") << "on 2024/01/15 and 12/25/2027";
+    QTest::newRow("date spaced") << "from 2024 - 01 - 15 to 2024 - 02 - 01";
+    QTest::newRow("nanp area 123 slashes") << "123/456/7890";
+    QTest::newRow("version range") << "versions 1.2.3 - 4.5.6";
+    QTest::newRow("page range") << "pages 123 - 456, 789 - 1011";
+    QTest::newRow("iban word de12") << "de12 is not an iban, nor is at10am";
+    QTest::newRow("iban inside hex") << "0xde89370400440532013000ab";
+    QTest::newRow("iban lower bad checksum") << "gb82 west 1234 5698 7654 33";
+    QTest::newRow("one quote") << R"(4111 1111", 1111 1111)";
 }
 
 void TestPiiDetector::negatives()
