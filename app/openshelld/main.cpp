@@ -103,6 +103,9 @@ int main(int argc, char *argv[])
         auto t = osh::service::ForwardTarget::parse(url.toStdString(), &error);
         if (!t)
             return fail("--forward " + error);
+        for (const auto &other : forwardTargets)
+            if (other.display == t->display)
+                return fail("--forward " + t->display + " is given twice (one destination, one cursor)");
         forwardTargets.push_back(std::move(*t));
     }
     const bool tls = p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key"));
@@ -231,6 +234,8 @@ int main(int argc, char *argv[])
         if (!f)
             return fail("--forward " + error);
         const auto s = f->status();
+        if (!f->startNote().empty())
+            std::fprintf(stderr, "openshelld: --forward %s: %s\n", t.display.c_str(), f->startNote().c_str());
         std::fprintf(stderr, "openshelld: forwarding audit events to %s from event %lld\n", t.display.c_str(),
                      static_cast<long long>(s.cursor + 1));
         forwarders.push_back(std::move(f));
@@ -289,7 +294,11 @@ int main(int argc, char *argv[])
     service.reset();
     QThreadPool::globalInstance()->waitForDone(); // state operations use `state`, destroyed at return
     store->flush();
-    forwarders.clear(); // each stops; what it had not delivered goes out after the next start
+    // All asked to stop at once, then joined; what they had not delivered
+    // goes out after the next start.
+    for (const auto &f : forwarders)
+        f->requestStop();
+    forwarders.clear();
     std::fprintf(stderr, "openshelld: stopped\n");
     return rc;
 }

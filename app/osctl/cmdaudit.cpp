@@ -324,7 +324,7 @@ int forwarders(const QStringList &args)
 int audit(const QStringList &args)
 {
     if (args.isEmpty())
-        return usageError(QStringLiteral("audit"), QStringLiteral("missing sub-command (query)"));
+        return usageError(QStringLiteral("audit"), QStringLiteral("missing sub-command (query, verify or forwarders)"));
     const QString sub = args.first();
     if (sub == QLatin1StringView("--help") || sub == QLatin1StringView("-h")) {
         std::fputs(kAuditHelp, stdout);

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 
 namespace osh::audit {
@@ -73,7 +74,14 @@ struct Reader
     {
         const QByteArray open = "[openshell@32473 ";
         qsizetype at = line.indexOf(open);
-        if (at < 0)
+        // Structured data comes before the message (RFC 5424); one after
+        // the payload began (a CEF record, a JSON object) is text an agent
+        // wrote, not the forwarder's.
+        qsizetype payload = line.size();
+        for (const char *mark : {"CEF:", "{"})
+            if (const qsizetype p = line.indexOf(mark); p >= 0)
+                payload = std::min(payload, p);
+        if (at < 0 || at > payload)
             return false;
         at += open.size();
         std::map<std::string, std::string> params;

@@ -45,7 +45,7 @@ double wallNow()
 
 std::string errnoText(int e) { return std::strerror(e); }
 
-constexpr const char *kCursorMagic = "openshell-forward-cursor 1";
+constexpr const char *kCursorMagic = "openshell-forward-cursor 2";
 
 // The bearer token: a regular file of this euid that nobody else can read,
 // one line of token characters (RFC 6750 b64token), at most 4 KiB.
@@ -85,8 +85,10 @@ bool readToken(const std::string &path, std::string &token, std::string &error)
     return true;
 }
 
-// A TCP connection to host:port within timeoutMs, any address it resolves to.
-int connectTcp(const std::string &host, std::uint16_t port, int timeoutMs, std::string &error)
+// A TCP connection to host:port within timeoutMs, any address it resolves
+// to; given up as soon as *stop is set (checked every 50 ms).
+int connectTcp(const std::string &host, std::uint16_t port, int timeoutMs, const std::atomic<bool> &stop,
+               std::string &error)
 {
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
@@ -107,13 +109,17 @@ int connectTcp(const std::string &host, std::uint16_t port, int timeoutMs, std::
         if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
             int err = errno;
             if (err == EINPROGRESS) {
-                pollfd p{fd, POLLOUT, 0};
-                const int r = ::poll(&p, 1, timeoutMs);
                 err = ETIMEDOUT;
-                if (r > 0) {
-                    socklen_t len = sizeof err;
-                    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+                for (int waited = 0; waited < timeoutMs && !stop; waited += 50) {
+                    pollfd p{fd, POLLOUT, 0};
+                    if (::poll(&p, 1, std::min(50, timeoutMs - waited)) > 0) {
+                        socklen_t len = sizeof err;
+                        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+                        break;
+                    }
                 }
+                if (stop)
+                    err = ECANCELED;
             }
             if (err != 0) {
                 error = "connect to " + host + ":" + std::to_string(port) + ": " + errnoText(err);
@@ -130,57 +136,16 @@ int connectTcp(const std::string &host, std::uint16_t port, int timeoutMs, std::
     return fd;
 }
 
-// The uid owning the socket at the other end of a loopback connection:
-// the line of /proc/net/tcp (tcp6) whose local end is our peer and whose
-// remote end is us. A listener's accepted sockets carry its owner's uid.
-bool loopbackPeerUid(int fd, unsigned &uid, std::string &error)
+// The cursor file: "openshell-forward-cursor 2\nID\nCHAIN\nFIRST\nDESTINATION\n":
+// the id of the last event delivered, its chain value, and the chain value
+// of the store's first event (which store it is). A missing file is
+// cursor 0.
+struct Cursor
 {
-    sockaddr_storage self{}, peer{};
-    socklen_t selfLen = sizeof self, peerLen = sizeof peer;
-    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&self), &selfLen) != 0
-        || ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLen) != 0) {
-        error = "getpeername: " + errnoText(errno);
-        return false;
-    }
-    // As the kernel prints them: each 32-bit word of the address in host
-    // order, then the port.
-    auto text = [](const sockaddr_storage &ss) {
-        char buf[64];
-        std::string out;
-        if (ss.ss_family == AF_INET) {
-            const auto &a = reinterpret_cast<const sockaddr_in &>(ss);
-            std::snprintf(buf, sizeof buf, "%08X:%04X", a.sin_addr.s_addr, ntohs(a.sin_port));
-            return std::string(buf);
-        }
-        const auto &a = reinterpret_cast<const sockaddr_in6 &>(ss);
-        std::uint32_t w[4];
-        std::memcpy(w, &a.sin6_addr, sizeof w);
-        std::snprintf(buf, sizeof buf, "%08X%08X%08X%08X:%04X", w[0], w[1], w[2], w[3], ntohs(a.sin6_port));
-        return std::string(buf);
-    };
-    const std::string want = text(peer), us = text(self);
-    const char *table = peer.ss_family == AF_INET ? "/proc/net/tcp" : "/proc/net/tcp6";
-    FILE *f = std::fopen(table, "re");
-    if (!f) {
-        error = std::string(table) + ": " + errnoText(errno);
-        return false;
-    }
-    char line[512];
-    bool found = false;
-    while (!found && std::fgets(line, sizeof line, f)) {
-        char local[64], remote[64];
-        unsigned owner = 0;
-        if (std::sscanf(line, " %*[^:]: %63s %63s %*s %*s %*s %*s %u", local, remote, &owner) == 3 && want == local
-            && us == remote) {
-            uid = owner;
-            found = true;
-        }
-    }
-    std::fclose(f);
-    if (!found)
-        error = "the collector's socket is not in " + std::string(table);
-    return found;
-}
+    std::int64_t id = 0;
+    std::string chain; // of event id
+    std::string first; // of the store's first event
+};
 
 std::string hostName()
 {
@@ -192,6 +157,75 @@ std::string hostName()
 
 } // namespace
 
+// The uid owning the socket at the other end of a loopback connection:
+// the line of /proc/net/tcp (or tcp6, where a dual-stack listener's IPv4
+// connections are, as v4-mapped addresses) whose local end is our peer and
+// whose remote end is us. A listener's accepted sockets carry its owner's
+// uid. A socket connected to itself (nothing listened on a port in the
+// ephemeral range) is refused: our own stack would acknowledge everything.
+bool loopbackPeerUid(int fd, unsigned &uid, std::string &error)
+{
+    sockaddr_storage self{}, peer{};
+    socklen_t selfLen = sizeof self, peerLen = sizeof peer;
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&self), &selfLen) != 0
+        || ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerLen) != 0) {
+        error = "getpeername: " + errnoText(errno);
+        return false;
+    }
+    // As the kernel prints them: each 32-bit word of the address in host
+    // order, then the port; mapped: an IPv4 address as ::ffff:a.b.c.d.
+    auto text = [](const sockaddr_storage &ss, bool mapped) {
+        char buf[64];
+        if (ss.ss_family == AF_INET) {
+            const auto &a = reinterpret_cast<const sockaddr_in &>(ss);
+            if (mapped) {
+                const std::uint32_t ffff = htonl(0xffff);
+                std::snprintf(buf, sizeof buf, "0000000000000000%08X%08X:%04X", ffff, a.sin_addr.s_addr, ntohs(a.sin_port));
+            } else {
+                std::snprintf(buf, sizeof buf, "%08X:%04X", a.sin_addr.s_addr, ntohs(a.sin_port));
+            }
+            return std::string(buf);
+        }
+        const auto &a = reinterpret_cast<const sockaddr_in6 &>(ss);
+        std::uint32_t w[4];
+        std::memcpy(w, &a.sin6_addr, sizeof w);
+        std::snprintf(buf, sizeof buf, "%08X%08X%08X%08X:%04X", w[0], w[1], w[2], w[3], ntohs(a.sin6_port));
+        return std::string(buf);
+    };
+    if (text(peer, false) == text(self, false)) {
+        error = "connected to itself: nothing listens on the collector's port";
+        return false;
+    }
+    auto search = [&](const char *table, bool mapped, bool &found) {
+        const std::string want = text(peer, mapped), us = text(self, mapped);
+        FILE *f = std::fopen(table, "re");
+        if (!f)
+            return;
+        char line[512];
+        while (!found && std::fgets(line, sizeof line, f)) {
+            char local[64], remote[64];
+            unsigned owner = 0;
+            if (std::sscanf(line, " %*[^:]: %63s %63s %*s %*s %*s %*s %u", local, remote, &owner) == 3 && want == local
+                && us == remote) {
+                uid = owner;
+                found = true;
+            }
+        }
+        std::fclose(f);
+    };
+    bool found = false;
+    if (peer.ss_family == AF_INET) {
+        search("/proc/net/tcp", false, found);
+        if (!found)
+            search("/proc/net/tcp6", true, found);
+    } else {
+        search("/proc/net/tcp6", false, found);
+    }
+    if (!found)
+        error = "the collector's socket is not in /proc/net/tcp or tcp6";
+    return found;
+}
+
 struct Forwarder::State
 {
     Options options;
@@ -202,6 +236,8 @@ struct Forwarder::State
     audit::SqliteDb db;
     audit::SqliteStmt batch, head, oldest, commit;
     std::map<std::string, audit::OcsfContext> contexts; // per session
+    Cursor cursor;
+    std::string startNote;
 
     std::unique_ptr<runtime::ByteStream> stream;
     std::mutex streamMutex; // guards stream's pointer for abort() from stop()
@@ -209,6 +245,7 @@ struct Forwarder::State
     std::mutex mutex; // status, stopping
     std::condition_variable wake;
     bool stopping = false;
+    std::atomic<bool> stop{false}; // the same, read without the mutex by blocking calls
     ForwarderStatus status;
     double oldestPendingTs = 0;
 
@@ -233,13 +270,14 @@ std::string Forwarder::cursorPath(const std::string &dir, const std::string &des
 
 namespace {
 
-// "openshell-forward-cursor 1\nID\nDESTINATION\n"; a missing file is cursor 0.
-bool loadCursor(const std::string &path, const std::string &destination, std::int64_t &cursor, std::string &error)
+// "openshell-forward-cursor 2\nID\nCHAIN\nFIRST\nDESTINATION\n"; a
+// missing file is cursor 0.
+bool loadCursor(const std::string &path, const std::string &destination, Cursor &cursor, std::string &error)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) {
-            cursor = 0;
+            cursor = {};
             return true;
         }
         error = "cursor " + path + ": " + errnoText(errno);
@@ -254,27 +292,32 @@ bool loadCursor(const std::string &path, const std::string &destination, std::in
             text.append(buf, static_cast<std::size_t>(n));
     }
     ::close(fd);
-    const std::string expectHead = std::string(kCursorMagic) + "\n";
-    const auto idEnd = text.find('\n', expectHead.size());
-    if (text.rfind(expectHead, 0) != 0 || idEnd == std::string::npos
-        || text.substr(idEnd + 1) != destination + "\n") {
+    std::vector<std::string> lines;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto nl = text.find('\n', at);
+        if (nl == std::string::npos)
+            break;
+        lines.push_back(text.substr(at, nl - at));
+        at = nl + 1;
+    }
+    const std::string &id = lines.size() == 5 ? lines[1] : text;
+    if (lines.size() != 5 || lines[0] != kCursorMagic || lines[4] != destination || id.empty() || id.size() > 18
+        || !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         error = "cursor " + path + " is not this destination's cursor file; move it away to forward every event again";
         return false;
     }
-    const std::string id = text.substr(expectHead.size(), idEnd - expectHead.size());
-    if (id.empty() || id.size() > 18 || !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        error = "cursor " + path + ": '" + id + "' is not an event id";
-        return false;
-    }
-    cursor = std::stoll(id);
+    cursor.id = std::stoll(id);
+    cursor.chain = lines[2];
+    cursor.first = lines[3];
     return true;
 }
 
 // Written whole under a temporary name, fsynced and renamed into place.
-bool saveCursor(const std::string &path, const std::string &destination, std::int64_t cursor, std::string &error)
+bool saveCursor(const std::string &path, const std::string &destination, const Cursor &cursor, std::string &error)
 {
     const std::string tmp = path + ".tmp";
-    const std::string text = std::string(kCursorMagic) + "\n" + std::to_string(cursor) + "\n" + destination + "\n";
+    const std::string text = std::string(kCursorMagic) + "\n" + std::to_string(cursor.id) + "\n" + cursor.chain + "\n"
+        + cursor.first + "\n" + destination + "\n";
     ::unlink(tmp.c_str());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -323,54 +366,90 @@ bool waitAcknowledged(int fd, int timeoutMs, std::string &error)
     }
 }
 
-// Reads an HTTP/1.1 response's status and, when it has a length, its body.
-// keepAlive: whether the connection may carry the next request.
+// Reads an HTTP/1.1 response's status and, when it has a length, its body,
+// all within timeoutMs. Interim (1xx) answers are skipped. keepAlive:
+// whether the connection may carry the next request (not when the
+// collector asked to close, the body's end is unknown, or it sent more
+// than the answer: a stray answer must not acknowledge the next batch).
 int readHttpStatus(runtime::ByteStream &s, int timeoutMs, bool &keepAlive, std::string &error)
 {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);
+    auto remaining = [&] {
+        return static_cast<int>(std::max<long long>(
+            0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
+    };
     std::string in;
     char buf[4096];
-    std::size_t headerEnd;
-    while ((headerEnd = in.find("\r\n\r\n")) == std::string::npos) {
-        if (in.size() > 65536) {
-            error = "the collector's response headers are larger than 64 KiB";
+    for (;;) {
+        std::size_t headerEnd;
+        while ((headerEnd = in.find("\r\n\r\n")) == std::string::npos) {
+            if (in.size() > 65536) {
+                error = "the collector's response headers are larger than 64 KiB";
+                return -1;
+            }
+            const int left = remaining();
+            const long n = left > 0 ? s.read(buf, sizeof buf, left, &error) : -1;
+            if (n <= 0) {
+                if (n == 0)
+                    error = "the collector closed the connection before answering";
+                else if (left <= 0)
+                    error = "the collector did not answer in time";
+                return -1;
+            }
+            in.append(buf, static_cast<std::size_t>(n));
+        }
+        if (in.rfind("HTTP/1.", 0) != 0 || in.size() < 12 || !std::isdigit(static_cast<unsigned char>(in[9]))
+            || !std::isdigit(static_cast<unsigned char>(in[10])) || !std::isdigit(static_cast<unsigned char>(in[11]))) {
+            error = "the collector's answer is not HTTP/1.x";
             return -1;
         }
-        const long n = s.read(buf, sizeof buf, timeoutMs, &error);
-        if (n <= 0) {
-            if (n == 0)
-                error = "the collector closed the connection before answering";
-            return -1;
+        const int status = (in[9] - '0') * 100 + (in[10] - '0') * 10 + (in[11] - '0');
+        std::string headers = in.substr(0, headerEnd);
+        std::transform(headers.begin(), headers.end(), headers.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (status >= 100 && status < 200) { // interim: the real answer follows
+            in.erase(0, headerEnd + 4);
+            continue;
         }
-        in.append(buf, static_cast<std::size_t>(n));
-    }
-    if (in.rfind("HTTP/1.", 0) != 0 || in.size() < 12) {
-        error = "the collector's answer is not HTTP/1.x";
-        return -1;
-    }
-    const int status = std::atoi(in.c_str() + 9);
-    std::string headers = in.substr(0, headerEnd);
-    std::transform(headers.begin(), headers.end(), headers.begin(), [](unsigned char c) { return std::tolower(c); });
-    keepAlive = headers.find("\r\nconnection: close") == std::string::npos && in.rfind("HTTP/1.1", 0) == 0;
-    const auto cl = headers.find("\r\ncontent-length:");
-    if (cl == std::string::npos || headers.find("\r\ntransfer-encoding:") != std::string::npos) {
-        keepAlive = false; // the body's end is not known without reading to the end: start afresh
-        return status;
-    }
-    const long long length = std::atoll(headers.c_str() + cl + 17);
-    if (length < 0 || length > (1 << 20)) {
-        keepAlive = false;
-        return status;
-    }
-    std::size_t have = in.size() - (headerEnd + 4);
-    while (have < static_cast<std::size_t>(length)) {
-        const long n = s.read(buf, sizeof buf, timeoutMs, &error);
-        if (n <= 0) {
+        keepAlive = in.rfind("HTTP/1.1", 0) == 0;
+        for (std::size_t at = headers.find("\r\nconnection:"); at != std::string::npos;
+             at = headers.find("\r\nconnection:", at + 1)) {
+            const std::string value = headers.substr(at + 14, headers.find("\r\n", at + 2) - at - 14);
+            if (value.find("close") != std::string::npos)
+                keepAlive = false;
+        }
+        const auto cl = headers.find("\r\ncontent-length:");
+        if (cl == std::string::npos || headers.find("\r\ntransfer-encoding:") != std::string::npos) {
+            keepAlive = false; // the body's end is not known without reading to the end: start afresh
+            return status;
+        }
+        char *end = nullptr;
+        const long long length = std::strtoll(headers.c_str() + cl + 17, &end, 10);
+        if (length < 0 || length > (1 << 20)) {
             keepAlive = false;
             return status;
         }
-        have += static_cast<std::size_t>(n);
+        std::size_t have = in.size() - (headerEnd + 4);
+        while (have < static_cast<std::size_t>(length)) {
+            const int left = remaining();
+            const long n = left > 0 ? s.read(buf, sizeof buf, left, &error) : -1;
+            if (n <= 0) {
+                keepAlive = false;
+                return status;
+            }
+            have += static_cast<std::size_t>(n);
+        }
+        if (have > static_cast<std::size_t>(length))
+            keepAlive = false;
+        return status;
     }
-    return status;
+}
+
+// Whether a kept-alive connection has bytes waiting or was closed: it
+// must not carry the next request.
+bool stale(int fd)
+{
+    pollfd p{fd, POLLIN | POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) != 0;
 }
 
 } // namespace
@@ -395,8 +474,22 @@ std::unique_ptr<Forwarder> Forwarder::start(Options options, std::string *error)
         *error = "cannot create " + options.cursorDir + ": " + errnoText(errno);
         return nullptr;
     }
+    // Its files are written as this uid: a folder someone else could swap
+    // or write into is refused.
+    {
+        const int d = ::open(options.cursorDir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st{};
+        const bool ok = d >= 0 && ::fstat(d, &st) == 0 && st.st_uid == ::geteuid() && (st.st_mode & 022) == 0;
+        if (d >= 0)
+            ::close(d);
+        if (!ok) {
+            *error = options.cursorDir + ": must be a folder (not a link) of uid " + std::to_string(::geteuid())
+                + " that nobody else can write to";
+            return nullptr;
+        }
+    }
     state->cursorFile = cursorPath(options.cursorDir, t.display);
-    std::int64_t cursor = 0;
+    Cursor cursor;
     if (!loadCursor(state->cursorFile, t.display, cursor, err)) {
         *error = t.display + ": " + err;
         return nullptr;
@@ -416,10 +509,64 @@ std::unique_ptr<Forwarder> Forwarder::start(Options options, std::string *error)
         *error = "forwarding " + t.display + ": " + err;
         return nullptr;
     }
+    // The cursor must be this store's: ids start again in another one (or
+    // after a restored backup), and events under the old cursor would be
+    // skipped.
+    if (cursor.id > 0) {
+        audit::SqliteStmt q;
+        std::string first, atCursor, headChain;
+        std::int64_t head = 0;
+        if (!q.prepare(state->db.handle(), "SELECT chain FROM events ORDER BY id LIMIT 1", err)) {
+            *error = "forwarding " + t.display + ": " + err;
+            return nullptr;
+        }
+        if (q.step() == SQLITE_ROW)
+            first = q.text(0);
+        q.reset();
+        if (!q.prepare(state->db.handle(), "SELECT id, chain FROM events ORDER BY id DESC LIMIT 1", err)) {
+            *error = "forwarding " + t.display + ": " + err;
+            return nullptr;
+        }
+        if (q.step() == SQLITE_ROW) {
+            head = q.int64(0);
+            headChain = q.text(1);
+        }
+        q.reset();
+        if (!q.prepare(state->db.handle(), "SELECT chain FROM events WHERE id = ?1", err)) {
+            *error = "forwarding " + t.display + ": " + err;
+            return nullptr;
+        }
+        q.bindInt(1, cursor.id);
+        if (q.step() == SQLITE_ROW)
+            atCursor = q.text(0);
+        q.reset();
+        if (first != cursor.first) {
+            *error = t.display + ": the cursor " + state->cursorFile
+                + " was written for another store (its first event differs); move it away to forward this store "
+                  "from its first event";
+            return nullptr;
+        }
+        if (head < cursor.id) {
+            // The store lost its last events (a crash before they were
+            // durable, or a backup restored): what is left was delivered;
+            // what comes next reuses the lost ids and must go out.
+            state->startNote = "the store ends at event " + std::to_string(head) + ", before the cursor ("
+                + std::to_string(cursor.id) + "): its last events were lost; forwarding from event "
+                + std::to_string(head + 1);
+            cursor.id = head;
+            cursor.chain = headChain;
+        } else if (atCursor != cursor.chain) {
+            *error = t.display + ": event " + std::to_string(cursor.id)
+                + " is not the one delivered (the store was rolled back and written again); move the cursor "
+                + state->cursorFile + " away to forward this store from its first event";
+            return nullptr;
+        }
+    }
+    state->cursor = cursor;
     state->header.hostname = options.hostname.empty() ? hostName() : options.hostname;
     state->header.procId = ::getpid();
     state->status.destination = t.display;
-    state->status.cursor = cursor;
+    state->status.cursor = cursor.id;
     state->status.state = "idle";
     state->options = std::move(options);
     std::unique_ptr<Forwarder> f(new Forwarder(std::move(state)));
@@ -434,18 +581,24 @@ Forwarder::Forwarder(std::unique_ptr<State> state)
 
 Forwarder::~Forwarder() { stop(); }
 
-void Forwarder::stop()
+void Forwarder::requestStop()
 {
     {
         std::lock_guard lock(m_state->mutex);
         m_state->stopping = true;
     }
+    m_state->stop = true;
     m_state->wake.notify_all();
-    {
-        std::lock_guard lock(m_state->streamMutex);
-        if (m_state->stream)
-            m_state->stream->abort();
-    }
+    std::lock_guard lock(m_state->streamMutex);
+    if (m_state->stream)
+        m_state->stream->abort();
+}
+
+const std::string &Forwarder::startNote() const { return m_state->startNote; }
+
+void Forwarder::stop()
+{
+    requestStop();
     if (m_thread.joinable())
         m_thread.join();
     std::lock_guard lock(m_state->mutex);
@@ -466,11 +619,7 @@ void Forwarder::run()
     State &st = *m_state;
     const ForwardTarget &t = st.options.target;
     int backoffMs = 0;
-    std::int64_t cursor;
-    {
-        std::lock_guard lock(st.mutex);
-        cursor = st.status.cursor;
-    }
+    std::int64_t cursor = st.cursor.id;
     auto closeStream = [&st] {
         std::lock_guard lock(st.streamMutex);
         if (st.stream)
@@ -520,8 +669,16 @@ void Forwarder::run()
             std::lock_guard lock(st.mutex);
             st.status.head = head;
             st.oldestPendingTs = oldestTs;
-            if (head <= cursor && st.status.state != "retrying")
+            if (head < cursor) {
+                // Not idle: the store behind this connection went back
+                // (rolled back or replaced under the service); a restart
+                // checks the cursor against it.
+                st.status.state = "stalled";
+                st.status.lastError = "the store's newest event (" + std::to_string(head) + ") is older than the cursor ("
+                    + std::to_string(cursor) + "): restart the service to check the cursor against the store";
+            } else if (head == cursor && st.status.state != "retrying") {
                 st.status.state = "idle";
+            }
         }
         if (head <= cursor) {
             if (!pause(st.options.pollMs))
@@ -532,6 +689,7 @@ void Forwarder::run()
         // One batch in commit order.
         body.clear();
         std::int64_t last = cursor;
+        std::string lastChain;
         int events = 0;
         st.batch.reset();
         st.batch.bindInt(1, cursor);
@@ -542,26 +700,34 @@ void Forwarder::run()
             audit::readEventColumns(st.batch, e);
             e.chain = st.batch.text(14);
             last = st.batch.int64(15);
-            auto ctx = st.contexts.find(e.sessionId);
-            if (ctx == st.contexts.end()) {
-                if (st.contexts.size() > 4096)
-                    st.contexts.clear();
-                audit::OcsfContext c;
+            lastChain = e.chain;
+            if (cursor == 0 && events == 0 && st.cursor.first.empty())
+                st.cursor.first = e.chain; // the store's first event: which store the cursor belongs to
+            // The session's policy commit (policy.version), once it is recorded.
+            audit::OcsfContext unrecorded;
+            const audit::OcsfContext *ctx = &unrecorded;
+            if (const auto it = st.contexts.find(e.sessionId); it != st.contexts.end()) {
+                ctx = &it->second;
+            } else {
                 st.commit.reset();
                 st.commit.bindText(1, e.sessionId);
-                if (st.commit.step() == SQLITE_ROW)
+                if (st.commit.step() == SQLITE_ROW) {
+                    if (st.contexts.size() > 4096)
+                        st.contexts.clear();
+                    audit::OcsfContext c;
                     c.policyCommit = st.commit.text(0);
+                    ctx = &st.contexts.emplace(e.sessionId, std::move(c)).first->second;
+                }
                 st.commit.reset();
-                ctx = st.contexts.emplace(e.sessionId, std::move(c)).first;
             }
             if (t.kind == ForwardTarget::Kind::Syslog) {
-                appendSyslogFrames(body, t, st.header, e, ctx->second, st.options.productVersion);
+                appendSyslogFrames(body, t, st.header, e, *ctx, st.options.productVersion);
             } else {
                 body += body.empty() ? '[' : ',';
-                audit::appendOcsfJson(body, e, ctx->second);
+                audit::appendOcsfJson(body, e, *ctx);
                 if (audit::hasOcsfFinding(e)) {
                     body += ',';
-                    audit::appendOcsfFindingJson(body, e, ctx->second);
+                    audit::appendOcsfFindingJson(body, e, *ctx);
                 }
             }
             ++events;
@@ -576,9 +742,12 @@ void Forwarder::run()
             st.status.state = "delivering";
         }
 
-        // Connected?
+        // Connected? A kept-alive connection with bytes waiting (a stray
+        // answer) or closed by the collector is not reused.
+        if (st.stream && stale(st.stream->fd()))
+            closeStream();
         if (!st.stream) {
-            const int fd = connectTcp(t.host, t.port, st.options.ioTimeoutMs, err);
+            const int fd = connectTcp(t.host, t.port, st.options.ioTimeoutMs, st.stop, err);
             if (fd < 0) {
                 fail(err);
                 continue;
@@ -607,6 +776,8 @@ void Forwarder::run()
             std::lock_guard lock(st.streamMutex);
             st.stream = std::move(s);
         }
+        if (st.stop) // stop() came while connecting: it found no stream to abort
+            break;
 
         bool delivered = false;
         if (t.kind == ForwardTarget::Kind::Syslog) {
@@ -640,7 +811,9 @@ void Forwarder::run()
         // Delivered but not recorded: sent again after a restart (the
         // collector deduplicates); delivery goes on from memory.
         std::string saveError;
-        saveCursor(st.cursorFile, t.display, last, saveError);
+        st.cursor.id = last;
+        st.cursor.chain = lastChain;
+        saveCursor(st.cursorFile, t.display, st.cursor, saveError);
         cursor = last;
         backoffMs = 0;
         std::lock_guard lock(st.mutex);

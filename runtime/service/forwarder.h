@@ -32,7 +32,7 @@ namespace osh::service {
 struct ForwarderStatus
 {
     std::string destination; // the URL as given
-    std::string state;       // "delivering", "idle", "retrying", "stopped"
+    std::string state;       // "delivering", "idle", "retrying", "stalled" (the store went back), "stopped"
     std::int64_t cursor = 0; // id of the last event delivered
     std::int64_t head = 0;   // id of the newest committed event
     std::int64_t pending = 0;
@@ -42,6 +42,12 @@ struct ForwarderStatus
     std::string lastError;   // of the latest failed attempt, empty after a success
     double lastDelivery = 0; // wall-clock time of the last delivered batch, 0 when none
 };
+
+// The uid owning the socket at the other end of a loopback TCP connection
+// (from /proc/net/tcp, or tcp6 for a dual-stack listener). False with error
+// when it cannot be found, or when the socket is connected to itself
+// (nothing listened on a port of the ephemeral range).
+bool loopbackPeerUid(int fd, unsigned &uid, std::string &error);
 
 class Forwarder
 {
@@ -69,8 +75,15 @@ public:
     Forwarder &operator=(const Forwarder &) = delete;
 
     // Ends the thread; an attempt in progress is aborted (its batch is sent
-    // again by the next start).
+    // again by the next start). Waits at most about one I/O timeout (a TLS
+    // handshake under way, a host name being resolved).
     void stop();
+    // Asks the thread to end without waiting (stop() then joins); lets a
+    // caller stop many at once.
+    void requestStop();
+    // What start() changed and the operator should know (the cursor rewound
+    // to the store's end after the store lost its last events), or empty.
+    const std::string &startNote() const;
     ForwarderStatus status() const;
     // The cursor file of a destination in dir.
     static std::string cursorPath(const std::string &dir, const std::string &destination);

@@ -8,7 +8,13 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <openssl/sha.h>
+
 #include <arpa/inet.h>
+
+#include <algorithm>
+#include <iterator>
+#include <vector>
 
 #include <cmath>
 
@@ -176,6 +182,16 @@ std::optional<ForwardTarget> ForwardTarget::parse(const std::string &text, std::
             t.caFile = value;
         } else if (key == "token_file" && t.kind == Kind::Http) {
             t.tokenFile = value;
+        } else if (key == "max_message" && t.kind == Kind::Syslog) {
+            bool ok = false;
+            const qulonglong n = v.toULongLong(&ok);
+            if (!ok || n < ForwardTarget::kMinMaxMessage || n > ForwardTarget::kMaxMaxMessage) {
+                setError(error, "'" + text + "': max_message must be a number of bytes from "
+                                    + std::to_string(ForwardTarget::kMinMaxMessage) + " to "
+                                    + std::to_string(ForwardTarget::kMaxMaxMessage));
+                return std::nullopt;
+            }
+            t.maxMessage = static_cast<std::size_t>(n);
         } else if (key == "peer_uid" && !t.tls) {
             bool ok = false;
             t.peerUid = v.toUInt(&ok);
@@ -184,8 +200,8 @@ std::optional<ForwardTarget> ForwardTarget::parse(const std::string &text, std::
                 return std::nullopt;
             }
         } else {
-            setError(error, "'" + text + "': unknown parameter '" + key + "' here (syslog: format; http: token_file; "
-                                "both: ca with TLS, peer_uid without)");
+            setError(error, "'" + text + "': unknown parameter '" + key + "' here (syslog: format, max_message; http: "
+                                "token_file; both: ca with TLS, peer_uid without)");
             return std::nullopt;
         }
         if (value.empty() || ((key == "ca" || key == "token_file") && value.front() != '/')) {
@@ -264,21 +280,78 @@ std::string cefRecord(const AuditEvent &e, const std::string &productVersion)
     return out;
 }
 
-void appendSyslogFrames(std::string &out, const ForwardTarget &t, const SyslogHeader &h, const AuditEvent &e,
-                        const audit::OcsfContext &ctx, const std::string &productVersion)
+namespace {
+
+std::string sha256Hex(std::string_view s)
+{
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char *>(s.data()), s.size(), d);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (const unsigned char c : d) {
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+    return out;
+}
+
+// The event's syslog messages (the event's, and its finding's in OCSF).
+std::vector<std::string> syslogMessages(const ForwardTarget &t, const SyslogHeader &h, const AuditEvent &e,
+                                        const audit::OcsfContext &ctx, const std::string &productVersion)
 {
     const std::string uid = audit::ocsfUid(e);
-    if (t.format == ForwardTarget::Format::Cef) {
-        appendOctetCounted(out, syslogMessage(h, e, uid, cefRecord(e, productVersion)));
-        return;
-    }
+    if (t.format == ForwardTarget::Format::Cef)
+        return {syslogMessage(h, e, uid, cefRecord(e, productVersion))};
+    std::vector<std::string> out;
     std::string json;
     audit::appendOcsfJson(json, e, ctx);
-    appendOctetCounted(out, syslogMessage(h, e, uid, json));
+    out.push_back(syslogMessage(h, e, uid, json));
     if (audit::hasOcsfFinding(e)) {
         json.clear();
         audit::appendOcsfFindingJson(json, e, ctx);
-        appendOctetCounted(out, syslogMessage(h, e, uid + "#finding", json));
+        out.push_back(syslogMessage(h, e, uid + "#finding", json));
+    }
+    return out;
+}
+
+bool fits(const std::vector<std::string> &messages, std::size_t max)
+{
+    return std::all_of(messages.begin(), messages.end(), [max](const std::string &m) { return m.size() <= max; });
+}
+
+} // namespace
+
+void appendSyslogFrames(std::string &out, const ForwardTarget &t, const SyslogHeader &h, const AuditEvent &e,
+                        const audit::OcsfContext &ctx, const std::string &productVersion)
+{
+    std::vector<std::string> messages = syslogMessages(t, h, e, ctx, productVersion);
+    if (!fits(messages, t.maxMessage)) {
+        // The largest fields give way to their size and hash, one at a time.
+        AuditEvent small = e;
+        std::string *fields[] = {&small.trace, &small.request, &small.parameters, &small.message, &small.tool,
+                                 &small.policy};
+        std::sort(std::begin(fields), std::end(fields), [](const std::string *a, const std::string *b) {
+            return a->size() > b->size();
+        });
+        for (std::string *f : fields) {
+            if (f->size() <= 96)
+                break;
+            const std::string stub = "{\"not_forwarded\":true,\"bytes\":" + std::to_string(f->size())
+                + ",\"sha256\":\"" + sha256Hex(*f) + "\"}";
+            *f = f == &small.message || f == &small.tool || f == &small.policy
+                ? "[not forwarded: " + std::to_string(f->size()) + " bytes, sha256 " + sha256Hex(*f) + "]"
+                : stub;
+            messages = syslogMessages(t, h, small, ctx, productVersion);
+            if (fits(messages, t.maxMessage))
+                break;
+        }
+    }
+    for (std::string &m : messages) {
+        // What still does not fit (a session id or a type near the store's
+        // own caps) is cut here, never by the collector.
+        if (m.size() > t.maxMessage)
+            m.resize(t.maxMessage);
+        appendOctetCounted(out, m);
     }
 }
 

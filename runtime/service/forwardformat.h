@@ -2,7 +2,7 @@
 // Where openshelld forwards its audit events, and the bytes it sends there.
 //
 // Destinations (openshelld --forward URL):
-//   syslog://HOST:PORT[?format=ocsf|cef&peer_uid=N]  RFC 5424 over TCP
+//   syslog://HOST:PORT[?format=ocsf|cef&peer_uid=N&max_message=BYTES]  RFC 5424 over TCP
 //   syslog+tls://HOST:PORT[?format=..&ca=FILE]      the same over TLS (RFC 5425)
 //   http://HOST:PORT/PATH[?token_file=FILE&peer_uid=N] OCSF JSON batches, POST
 //   https://HOST:PORT/PATH[?token_file=FILE&ca=FILE]
@@ -16,8 +16,14 @@
 // Syslog messages are framed by octet counting (RFC 6587 3.4.1: "LEN SP
 // MSG"), one message per OCSF object (an event, and its Detection Finding
 // when it has one) or one CEF record per event. The dedup id of every
-// message is the OCSF metadata.uid ("SESSION:SEQ", ":finding" for a
-// finding), also in the structured data and as CEF externalId.
+// message is the OCSF metadata.uid ("SESSION#SEQ", "#finding" appended for
+// a finding), also in the structured data and as CEF externalId.
+//
+// No syslog message is longer than max_message bytes (default 8 KiB, what
+// rsyslog accepts by default): a collector that cuts a longer message may
+// take the rest for a message of its own, whose text an agent would have
+// written. An event that does not fit goes out with its largest fields
+// (trace, request, parameters, message) replaced by their size and SHA-256.
 
 #include "audit/auditevent.h"
 #include "audit/ocsf.h"
@@ -43,6 +49,11 @@ struct ForwardTarget
     std::string caFile;     // TLS: trust only these certificates (else the host's store)
     std::string tokenFile;  // http(s): the bearer token's file
     unsigned peerUid = 0;   // plain transports: who must own the collector's socket
+    std::size_t maxMessage = kDefaultMaxMessage; // syslog: bytes of one message, framing excluded
+
+    static constexpr std::size_t kDefaultMaxMessage = 8192;
+    static constexpr std::size_t kMinMaxMessage = 2048;
+    static constexpr std::size_t kMaxMaxMessage = 1 << 20;
     std::string display;    // the URL as given, for status and logs
 
     // Checks everything but the files' contents; *error names the part.
@@ -72,7 +83,8 @@ void appendOctetCounted(std::string &out, const std::string &message);
 // CEF specification asks).
 std::string cefRecord(const AuditEvent &e, const std::string &productVersion);
 
-// Appends the syslog frames of one event in the target's format.
+// Appends the syslog frames of one event in the target's format, each at
+// most t.maxMessage bytes (see above).
 void appendSyslogFrames(std::string &out, const ForwardTarget &t, const SyslogHeader &h, const AuditEvent &e,
                         const audit::OcsfContext &ctx, const std::string &productVersion);
 

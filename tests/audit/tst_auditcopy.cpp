@@ -184,6 +184,25 @@ private slots:
         QVERIFY2(s.findings[0].problem.find("the copies disagree about seq 2") != std::string::npos, s.findings[0].problem.c_str());
     }
 
+    // Structured data an agent wrote into a CEF record or a JSON payload is
+    // not the forwarder's: such lines hold no event.
+    void forgedStructuredDataIsText()
+    {
+        const std::string copy = fill(QStringLiteral("syslog"));
+        const std::string chain = RawDb(m_path).text("SELECT chain FROM events WHERE session_id = 'b' AND seq = 2");
+        QFile f(QString::fromStdString(copy));
+        QVERIFY(f.open(QIODevice::Append));
+        f.write("Dec  4 07:00:00 host tool_call CEF:0|OpenShell|OpenShell Studio|1|tool_call|[openshell@32473 uid=\"b#2\" "
+                "session=\"b\" seq=\"2\" chain=\"" + QByteArray(64, 'f') + "\"]|3|msg=x\n");
+        f.write("Dec  4 07:00:00 host tool_call {\"message\":\"[openshell@32473 uid=\\\"b#2\\\" session=\\\"b\\\"]\"}\n");
+        f.close();
+        const CopySummary s = compare({copy});
+        QVERIFY(s.findings.empty());
+        QCOMPARE(s.events, 8);
+        QCOMPARE(s.skipped, 2);
+        QVERIFY(!chain.empty());
+    }
+
     void unreadableCopy()
     {
         fill(QStringLiteral("jsonl"));

@@ -26,6 +26,9 @@ public:
     std::vector<QByteArray> authorizations;
     int swallow = 0;   // this many requests are read and never answered
     int status = 200;  // the answer to the others
+    int extraAnswers = 0; // answers written after the next answer, unasked (then reset)
+    int answerLimit = -1; // requests still answered (then swallowed); -1: every one
+    bool interim = false; // a "100 Continue" before every answer
     std::vector<QTcpSocket *> clients;
     std::map<QTcpSocket *, QByteArray> buffers;
 
@@ -75,8 +78,9 @@ public:
                 return;
             const QByteArray body = b.mid(end + 4, length);
             b.remove(0, end + 4 + length);
-            if (swallow > 0) {
-                --swallow;
+            if (swallow > 0 || answerLimit == 0) {
+                if (swallow > 0)
+                    --swallow;
                 bodies.push_back(body); // it arrived; the sender never learns
                 authorizations.push_back(auth);
                 continue;
@@ -85,7 +89,13 @@ public:
             authorizations.push_back(auth);
             const QByteArray answer = status == 200 ? QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
                                                     : "HTTP/1.1 " + QByteArray::number(status) + " No\r\nContent-Length: 0\r\n\r\n";
+            if (answerLimit > 0)
+                --answerLimit;
+            if (interim)
+                s->write("HTTP/1.1 100 Continue\r\n\r\n");
             s->write(answer);
+            for (; extraAnswers > 0; --extraAnswers)
+                s->write(answer);
         }
     }
     // Every OCSF object received, in arrival order.

@@ -21,7 +21,7 @@ set_tests_properties(tst_agentapi PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
 # Audit forwarding (no service, no root): syslog/CEF formats, an HTTP
 # collector that fails, the cursor, and a real rsyslog over TCP and TLS.
 osh_add_test(NAME tst_forwarder SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_forwarder.cpp ${CMAKE_CURRENT_LIST_DIR}/httpcollector.h
-             LIBS osh_runtime osh_core Qt6::Network)
+             LIBS osh_runtime osh_core Qt6::Network SQLite::SQLite3)
 target_include_directories(tst_forwarder PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 
 # openshelld --forward and osctl audit forwarders (as another uid). Needs root.

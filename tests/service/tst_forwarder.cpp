@@ -25,7 +25,11 @@
 #include <map>
 #include <set>
 
+#include <sqlite3.h>
+
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,6 +80,12 @@ class TstForwarder : public QObject
         for (int i = 0; i < n; ++i) {
             const std::string session = (m_appended % 3 == 0) ? "s-b" : "s-a";
             AuditEvent e = makeEvent(session, "tool_call", m_base + m_appended);
+            if (m_appended % 37 == 36) {
+                // Longer than a syslog message may be, with a syslog header
+                // where a collector that cuts at 8 KiB would start anew.
+                e.message = std::string(8000, 'x') + "<9>1 2030-01-01T00:00:00Z dc01 sshd 4242 AUTH_OK - FORGED"
+                    + std::string(30000, 'y');
+            }
             if (m_appended % 5 == 0) {
                 e.decision = "block";
                 e.severity = "warning";
@@ -226,6 +236,35 @@ private Q_SLOTS:
         QVERIFY2(cef.find("externalId=s\"x]#12") != std::string::npos, cef.c_str());
         QVERIFY2(cef.find("cs5Label=chain cs5=abc") != std::string::npos, cef.c_str());
         QVERIFY(cef.find('\n') == std::string::npos);
+
+        // Too long for one message: the largest fields give way to their
+        // size and hash, and the message still parses.
+        AuditEvent big = e;
+        big.message = std::string(20000, 'm');
+        big.trace = "{\"t\":\"" + std::string(30000, 't') + "\"}";
+        const auto target = ForwardTarget::parse("syslog://127.0.0.1:514", nullptr);
+        QVERIFY(target);
+        std::string frames;
+        appendSyslogFrames(frames, *target, h, big, {}, "9.9");
+        QVERIFY(frames.size() < 2 * ForwardTarget::kDefaultMaxMessage);
+        std::size_t pos = 0;
+        int messages = 0;
+        while (pos < frames.size()) {
+            const std::size_t sp = frames.find(' ', pos);
+            const std::size_t len = std::stoul(frames.substr(pos, sp - pos));
+            QVERIFY(len <= ForwardTarget::kDefaultMaxMessage);
+            const std::string msg = frames.substr(sp + 1, len);
+            const auto brace = msg.find('{');
+            QJsonParseError pe;
+            QJsonDocument::fromJson(QByteArray::fromStdString(msg.substr(brace)), &pe);
+            QVERIFY2(pe.error == QJsonParseError::NoError, msg.substr(0, 300).c_str());
+            QVERIFY(msg.find("[not forwarded: 20000 bytes, sha256 ") != std::string::npos);
+            pos = sp + 1 + len;
+            ++messages;
+        }
+        QCOMPARE(messages, 2); // the event and its finding (a block)
+        QVERIFY(!ForwardTarget::parse("syslog://127.0.0.1:514?max_message=100", nullptr));
+        QCOMPARE(ForwardTarget::parse("syslog://127.0.0.1:514?max_message=65536", nullptr)->maxMessage, std::size_t(65536));
     }
 
     void tokenFileMustBePrivate()
@@ -335,6 +374,111 @@ private Q_SLOTS:
         c.down();
     }
 
+    // A socket connected to itself (nothing listens on a port of the
+    // ephemeral range) is refused; a dual-stack listener's IPv4 peer is found.
+    void peerOfALoopbackConnection()
+    {
+        const int self = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::bind(self, reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+        socklen_t len = sizeof a;
+        ::getsockname(self, reinterpret_cast<sockaddr *>(&a), &len);
+        QCOMPARE(::connect(self, reinterpret_cast<sockaddr *>(&a), sizeof a), 0); // TCP simultaneous open with itself
+        unsigned uid = 12345;
+        std::string error;
+        QVERIFY(!loopbackPeerUid(self, uid, error));
+        QVERIFY2(error.find("connected to itself") != std::string::npos, error.c_str());
+        ::close(self);
+
+        QTcpServer dual;
+        QVERIFY(dual.listen(QHostAddress::Any)); // [::], IPv4 too
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        a.sin_port = htons(dual.serverPort());
+        QCOMPARE(::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+        error.clear();
+        QVERIFY2(loopbackPeerUid(fd, uid, error), error.c_str());
+        QCOMPARE(uid, static_cast<unsigned>(::geteuid()));
+        ::close(fd);
+    }
+
+    // An answer the collector sent unasked does not acknowledge the next
+    // batch; interim answers are skipped.
+    void strayAndInterimAnswers()
+    {
+        osh::test::HttpCollector c;
+        QVERIFY(c.up());
+        c.extraAnswers = 1;
+        c.interim = true;
+        c.answerLimit = 1;
+        const std::string url = "http://127.0.0.1:" + std::to_string(c.port) + "/?peer_uid=" + std::to_string(::geteuid());
+        auto o = options(url, m_dir.filePath(QStringLiteral("cursors-stray")));
+        o.ioTimeoutMs = 500;
+        std::string error;
+        auto f = Forwarder::start(o, &error);
+        QVERIFY2(f, error.c_str());
+        QTRY_VERIFY_WITH_TIMEOUT(f->status().failures > 0, 10000);
+        QCOMPARE(f->status().cursor, 7); // the first batch, answered (after a 100), and no more
+        f.reset();
+        c.down();
+    }
+
+    // The cursor belongs to its store: another store at the same path is
+    // refused; a store that lost its last events rewinds to its end.
+    void cursorBelongsToItsStore()
+    {
+        osh::test::HttpCollector c;
+        QVERIFY(c.up());
+        const std::string url = "http://127.0.0.1:" + std::to_string(c.port) + "/?peer_uid=" + std::to_string(::geteuid());
+        const QString cursors = m_dir.filePath(QStringLiteral("cursors-store"));
+        const QString path = m_dir.filePath(QStringLiteral("other.db"));
+        auto fill = [&](int n, const char *session) {
+            std::string error;
+            auto store = AuditStore::open(path.toStdString(), error);
+            QVERIFY2(store, error.c_str());
+            for (int i = 0; i < n; ++i)
+                store->append(makeEvent(session, "tool_call", m_base + i));
+            QVERIFY(store->flush(10000));
+        };
+        auto start = [&](std::string &error) {
+            auto o = options(url, cursors);
+            o.storePath = path.toStdString();
+            return Forwarder::start(o, &error);
+        };
+        fill(10, "o");
+        std::string error;
+        auto f = start(error);
+        QVERIFY2(f, error.c_str());
+        QTRY_COMPARE_WITH_TIMEOUT(f->status().cursor, 10, 10000);
+        f.reset();
+
+        // The last four events lost (a crash before they were durable).
+        {
+            sqlite3 *db = nullptr;
+            QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(db, "DELETE FROM events WHERE id > 6", nullptr, nullptr, nullptr), SQLITE_OK);
+            sqlite3_close(db);
+        }
+        f = start(error);
+        QVERIFY2(f, error.c_str());
+        QVERIFY2(f->startNote().find("before the cursor (10)") != std::string::npos, f->startNote().c_str());
+        QCOMPARE(f->status().cursor, 6);
+        const std::size_t before = c.objects().size();
+        fill(2, "o"); // ids 7 and 8 again, new events
+        QTRY_COMPARE_WITH_TIMEOUT(f->status().cursor, 8, 10000);
+        QCOMPARE(c.objects().size(), before + 2);
+        f.reset();
+
+        // Another store at the same path.
+        for (const char *suffix : {"", "-wal", "-shm"})
+            QFile::remove(path + QLatin1String(suffix));
+        fill(12, "p");
+        QVERIFY(!start(error));
+        QVERIFY2(error.find("was written for another store") != std::string::npos, error.c_str());
+        c.down();
+    }
+
     // A cursor file that is not this destination's is refused, not reset.
     void foreignCursorRefused()
     {
@@ -342,7 +486,7 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(cursors));
         const std::string url = "syslog://127.0.0.1:9";
         writeFile(QString::fromStdString(Forwarder::cursorPath(cursors.toStdString(), url)),
-                  "openshell-forward-cursor 1\n5\nsyslog://127.0.0.1:10\n", QFile::ReadOwner | QFile::WriteOwner);
+                  "openshell-forward-cursor 2\n5\nabc\ndef\nsyslog://127.0.0.1:10\n", QFile::ReadOwner | QFile::WriteOwner);
         std::string error;
         QVERIFY(!Forwarder::start(options(url, cursors), &error));
         QVERIFY2(error.find("not this destination's cursor") != std::string::npos, error.c_str());
@@ -386,7 +530,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString d = dir.path();
-        QString global = QStringLiteral("global(workDirectory=\"%1\" maxMessageSize=\"1m\"").arg(d);
+        // rsyslog's default message size (8 KiB), as the forwarder's default cap.
+        QString global = QStringLiteral("global(workDirectory=\"%1\"").arg(d);
         QString module = QStringLiteral("module(load=\"imtcp\")");
         if (tls) {
             QVERIFY2(QFile::exists(QStringLiteral("/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so")),
@@ -477,6 +622,7 @@ private Q_SLOTS:
                 continue;
             const QList<QByteArray> parts = line.split('\t');
             QCOMPARE(parts.size(), 3);
+            QVERIFY2(!line.contains("FORGED") && line.size() < 8300, line.left(300).constData());
             QCOMPARE(parts[0], QByteArray("tool_call"));
             QVERIFY2(parts[1].startsWith("[openshell@32473 uid=\""), parts[1].constData());
             if (format == QLatin1StringView("ocsf")) {
