@@ -1,5 +1,6 @@
 #include "piicandidate.h"
 
+#include "piiemailwords.h"
 #include "piinumbers.h"
 #include "piivalidators.h"
 
@@ -392,6 +393,11 @@ bool precededByNumberingWord(std::string_view text, std::size_t offset)
     return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
 }
 
+std::optional<PiiMatch> confirmEmailAt(std::string_view t, std::size_t at)
+{
+    return confirmEmail(t, at);
+}
+
 void confirmCandidate(std::string_view t, const PatternSpec &spec, std::size_t end, PiiTypeSet wanted,
     ConfirmState &state, std::vector<PiiMatch> &out)
 {
@@ -447,6 +453,8 @@ void confirmCandidate(std::string_view t, const PatternSpec &spec, std::size_t e
     }
     case PatternKind::Jwt: match = confirmJwt(t, b); break;
     case PatternKind::SsnKeyword: match = confirmSsnKeyword(t, b, end); break;
+    case PatternKind::EmailWordAt: match = confirmEmailBracketedAt(t, end); break;
+    case PatternKind::EmailKeyword: match = confirmEmailAfterKeyword(t, end); break;
     }
     if (match && wanted.has(match->type))
         out.push_back(*match);

@@ -8,6 +8,7 @@
 #include "piipatterns.h"
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct ConfirmState
 // that ends at offset end.
 void confirmCandidate(std::string_view text, const PatternSpec &spec, std::size_t end, PiiTypeSet wanted,
     ConfirmState &state, std::vector<PiiMatch> &out);
+
+// An address written with '@' at offset at: its whole extent, when the
+// local part, the domain's labels and its TLD hold.
+std::optional<PiiMatch> confirmEmailAt(std::string_view text, std::size_t at);
 
 // True when the word right before offset (skipping up to three blanks, ':'
 // or '=') says the dotted number there is a version or a section number, not

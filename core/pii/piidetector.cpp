@@ -112,6 +112,8 @@ PiiDetector::PiiDetector()
         // No SOM: confirmation finds the start itself. Keywords in any case.
         flags.push_back(patterns[i].kind == PatternKind::SsnKeyword || patterns[i].kind == PatternKind::Iban
                                   || patterns[i].kind == PatternKind::IbanAfterBoundary
+                                  || patterns[i].kind == PatternKind::EmailWordAt
+                                  || patterns[i].kind == PatternKind::EmailKeyword
                               ? HS_FLAG_CASELESS
                               : 0);
         ids.push_back(static_cast<unsigned int>(i));

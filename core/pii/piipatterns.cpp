@@ -14,7 +14,7 @@ constexpr PiiTypeSet only(PiiType t)
     return PiiTypeSet().add(t);
 }
 
-std::array<PatternSpec, 17> makePatterns()
+std::array<PatternSpec, 19> makePatterns()
 {
     // IBAN country codes as literals let Hyperscan skip ordinary text instead
     // of running a letter-and-digit automaton over it.
@@ -64,6 +64,10 @@ std::array<PatternSpec, 17> makePatterns()
         // number gate needs separators); compiled caseless.
         PatternSpec {PatternKind::SsnKeyword, only(PiiType::Ssn), R"(ssn)", 3},
         PatternSpec {PatternKind::SsnKeyword, only(PiiType::Ssn), R"(social security)", 15},
+        // Addresses written with words (compiled caseless): a bracketed
+        // "at" anywhere, a bare one only after an email keyword.
+        PatternSpec {PatternKind::EmailWordAt, only(PiiType::Email), R"([\[({<] ?at ?[\])}>])", 0},
+        PatternSpec {PatternKind::EmailKeyword, only(PiiType::Email), R"(mail)", 4},
     }};
 }
 
@@ -71,7 +75,7 @@ std::array<PatternSpec, 17> makePatterns()
 
 std::span<const PatternSpec> candidatePatterns()
 {
-    static const std::array<PatternSpec, 17> patterns = makePatterns();
+    static const std::array<PatternSpec, 19> patterns = makePatterns();
     return patterns;
 }
 

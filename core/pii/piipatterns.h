@@ -32,6 +32,8 @@ enum class PatternKind : std::uint8_t {
     PemPrivateKey,
     Jwt,
     SsnKeyword, // "ssn", "social security" (any case): a bare 9-digit number after it
+    EmailWordAt,  // "[at]", "( at )" ... (any case): an address written with words (piiemailwords.h)
+    EmailKeyword, // "mail" (any case): "jane at example dot com" after it
 };
 
 struct PatternSpec

@@ -170,6 +170,16 @@ void TestPiiDetector::positives_data()
     row("iban dots and slash", "DE89.3704.0044/0532.0130.00", "iban", "DE89.3704.0044/0532.0130.00");
     row("iban line break", "GB82 WEST 1234\n   5698 7654 32", "iban", "GB82 WEST 1234\n   5698 7654 32");
     row("iban at start, lower", "nl91abna0417164300", "iban", "nl91abna0417164300");
+
+    // Addresses written with words: bracketed anywhere, bare after a keyword.
+    row("email [at] [dot]", "reach jane.doe [at] example [dot] com today", "email", "jane.doe [at] example [dot] com");
+    row("email (at)(dot)", "jane(at)example(dot)com", "email", "jane(at)example(dot)com");
+    row("email upper braces", "JANE {AT} EXAMPLE {DOT} COM", "email", "JANE {AT} EXAMPLE {DOT} COM");
+    row("email spaced angle", "write to ops-team < at > corp-mail.example.org.", "email", "ops-team < at > corp-mail.example.org");
+    row("email [at] real dots", "jane [at] example.com", "email", "jane [at] example.com");
+    row("email words after keyword", "Email: jane at example dot com", "email", "jane at example dot com");
+    row("email words in json field", R"({"contact_email": "jane.doe at example.co.uk"})", "email", "jane.doe at example.co.uk");
+    row("email upper words", "E-Mail: support AT example DOT org.", "email", "support AT example DOT org");
 }
 
 void TestPiiDetector::positives()
@@ -273,6 +283,16 @@ void TestPiiDetector::negatives_data()
     QTest::newRow("iban inside hex") << "0xde89370400440532013000ab";
     QTest::newRow("iban lower bad checksum") << "gb82 west 1234 5698 7654 33";
     QTest::newRow("one quote") << R"(4111 1111", 1111 1111)";
+    // Words for '@' and '.' that are prose.
+    QTest::newRow("at the office") << "meet me [at] the office [dot] tomorrow";
+    QTest::newRow("bare at without keyword") << "we met at example dot com";
+    QTest::newRow("email me at noon") << "email me at noon";
+    QTest::newRow("email sent at a time") << "email sent at 10:30 dot matrix";
+    QTest::newRow("look at this") << "look [at] this";
+    QTest::newRow("one-letter tld") << "mail at example dot c";
+    QTest::newRow("numeric tld") << "email: jane at example dot 123";
+    QTest::newRow("keyword too far") << QStringLiteral("email") + QString(60, QLatin1Char(' '))
+            + QStringLiteral("jane at example dot com");
 }
 
 void TestPiiDetector::negatives()
