@@ -5,6 +5,7 @@ target_sources(osh_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/piinumbers.cpp ${CMAKE_CURRENT_LIST_DIR}/piinumbers.h
     ${CMAKE_CURRENT_LIST_DIR}/piicandidate.cpp ${CMAKE_CURRENT_LIST_DIR}/piicandidate.h
     ${CMAKE_CURRENT_LIST_DIR}/piiemailwords.cpp ${CMAKE_CURRENT_LIST_DIR}/piiemailwords.h
+    ${CMAKE_CURRENT_LIST_DIR}/piiencoded.cpp ${CMAKE_CURRENT_LIST_DIR}/piiencoded.h
     ${CMAKE_CURRENT_LIST_DIR}/piioverlap.cpp ${CMAKE_CURRENT_LIST_DIR}/piioverlap.h
     ${CMAKE_CURRENT_LIST_DIR}/piidetector.cpp ${CMAKE_CURRENT_LIST_DIR}/piidetector.h
     ${CMAKE_CURRENT_LIST_DIR}/piinormalise.cpp ${CMAKE_CURRENT_LIST_DIR}/piinormalise.h

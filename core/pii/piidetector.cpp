@@ -1,6 +1,7 @@
 #include "piidetector.h"
 
 #include "piicandidate.h"
+#include "piiencoded.h"
 #include "piinormalise.h"
 #include "piioverlap.h"
 #include "piipatterns.h"
@@ -153,6 +154,11 @@ const PiiDetector &PiiDetector::instance()
 
 std::vector<PiiMatch> PiiDetector::find(std::string_view text, PiiTypeSet types) const
 {
+    return findAt(text, types, 0);
+}
+
+std::vector<PiiMatch> PiiDetector::findAt(std::string_view text, PiiTypeSet types, int depth) const
+{
     std::vector<PiiMatch> candidates;
     if (text.empty() || types.empty())
         return candidates;
@@ -161,6 +167,11 @@ std::vector<PiiMatch> PiiDetector::find(std::string_view text, PiiTypeSet types)
     const std::optional<NormalisedText> folded = NormalisedText::of(text);
     ScanContext ctx {folded ? std::string_view(folded->text()) : text, 0, types, false, candidatePatterns(), &candidates, {}};
     d->scan(ctx);
+    if (depth < kMaxEncodingDepth)
+        findEncodedPii(ctx.text, [&](std::string_view decoded) -> std::optional<PiiType> {
+            const auto inner = findAt(decoded, types, depth + 1);
+            return inner.empty() ? std::nullopt : std::optional<PiiType>(inner.front().type);
+        }, candidates);
     std::vector<PiiMatch> matches = resolveOverlaps(std::move(candidates));
     if (folded) {
         for (PiiMatch &m : matches) {
@@ -181,6 +192,11 @@ bool PiiDetector::contains(std::string_view text, PiiTypeSet types) const
     const std::optional<NormalisedText> folded = NormalisedText::of(text);
     ScanContext ctx {folded ? std::string_view(folded->text()) : text, 0, types, true, candidatePatterns(), &first, {}};
     d->scan(ctx);
+    if (first.empty())
+        findEncodedPii(ctx.text, [&](std::string_view decoded) -> std::optional<PiiType> {
+            const auto inner = findAt(decoded, types, 1);
+            return inner.empty() ? std::nullopt : std::optional<PiiType>(inner.front().type);
+        }, first);
     return !first.empty();
 }
 

@@ -2,7 +2,8 @@
 // Finds and redacts PII (spec section 6) in UTF-8 text. Candidates come from
 // one Hyperscan database scanned in a single pass; each candidate is then
 // confirmed by its type's validator (Luhn, SSN ranges, IBAN mod-97,
-// libphonenumber, address parsing). Thread-safe: scratch space is per thread.
+// libphonenumber, address parsing). Base64 and hex blobs that decode to text
+// are scanned too (piiencoded.h). Thread-safe: scratch space is per thread.
 
 #include "piitype.h"
 
@@ -42,6 +43,8 @@ public:
 
 private:
     PiiDetector();
+    // depth: how many encodings the text was decoded from (piiencoded.h).
+    std::vector<PiiMatch> findAt(std::string_view text, PiiTypeSet types, int depth) const;
     struct Private;
     std::unique_ptr<Private> d;
 };

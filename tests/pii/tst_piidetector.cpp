@@ -50,6 +50,8 @@ private slots:
     void redaction();
     void adjacentAndOverlapping();
     void utf8Offsets();
+    void encoded_data();
+    void encoded();
     void foldedForms_data();
     void foldedForms();
     void foldingKeepsOtherText();
@@ -293,6 +295,52 @@ void TestPiiDetector::negatives_data()
     QTest::newRow("numeric tld") << "email: jane at example dot 123";
     QTest::newRow("keyword too far") << QStringLiteral("email") + QString(60, QLatin1Char(' '))
             + QStringLiteral("jane at example dot com");
+}
+
+// PII inside base64 or hex that decodes to text: the whole blob is one
+// match of the type inside; noise, text without PII and a third level of
+// encoding are left alone.
+void TestPiiDetector::encoded_data()
+{
+    QTest::addColumn<QByteArray>("blob");
+    QTest::addColumn<QString>("type"); // empty: no match
+    const QByteArray ssn = "customer ssn is 123-45-6789, ok";
+    const QByteArray card = "card 4111 1111 1111 1111 exp 12/27";
+    const QByteArray mail = "please write to jane.doe@example.com soon";
+    QTest::newRow("base64 ssn") << ssn.toBase64() << "ssn";
+    QTest::newRow("base64 unpadded") << ssn.toBase64(QByteArray::OmitTrailingEquals) << "ssn";
+    QTest::newRow("base64url email") << mail.toBase64(QByteArray::Base64UrlEncoding) << "email";
+    QTest::newRow("hex card") << card.toHex() << "credit_card";
+    QTest::newRow("hex upper") << card.toHex().toUpper() << "credit_card";
+    QTest::newRow("base64 of hex") << card.toHex().toBase64() << "credit_card";
+    QTest::newRow("three levels") << card.toHex().toBase64().toBase64() << "";
+    QTest::newRow("no pii") << QByteArray("nothing to see here, only some ordinary words").toBase64() << "";
+    QTest::newRow("sha256 hex") << QByteArray("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") << "";
+    QByteArray noise;
+    for (int i = 0; i < 48; ++i)
+        noise += static_cast<char>((i * 97 + 13) % 256);
+    QTest::newRow("random bytes") << noise.toBase64() << "";
+    QTest::newRow("long identifier") << QByteArray("ThisIsAVeryLongIdentifierNameForSomething") << "";
+}
+
+void TestPiiDetector::encoded()
+{
+    QFETCH(QByteArray, blob);
+    QFETCH(QString, type);
+    const auto &det = PiiDetector::instance();
+    const std::string t = "payload: " + blob.toStdString() + " end";
+    const auto found = det.find(t);
+    if (type.isEmpty()) {
+        QVERIFY(found.empty());
+        QVERIFY(!det.contains(t));
+        return;
+    }
+    QCOMPARE(found.size(), std::size_t {1});
+    QCOMPARE(QString::fromLatin1(typeName(found[0].type).data()), type);
+    QCOMPARE(found[0].begin, std::size_t {9});
+    QCOMPARE(found[0].end, std::size_t {9} + static_cast<std::size_t>(blob.size()));
+    QVERIFY(det.contains(t));
+    QCOMPARE(q(det.redact(t)), q("payload: [REDACTED:" + type.toStdString() + "] end"));
 }
 
 void TestPiiDetector::negatives()
