@@ -210,6 +210,7 @@ void ApiService::auditForwarders(const std::shared_ptr<Call> &c)
                       {QStringLiteral("lag_seconds"), s.lagSeconds},
                       {QStringLiteral("delivered"), static_cast<qint64>(s.delivered)},
                       {QStringLiteral("failures"), static_cast<qint64>(s.failures)},
+                      {QStringLiteral("stand_ins"), static_cast<qint64>(s.standIns)},
                       {QStringLiteral("last_error"), q(s.lastError)},
                       {QStringLiteral("last_delivery"),
                        s.lastDelivery > 0 ? QJsonValue(q(audit::formatIsoUtc(s.lastDelivery))) : QJsonValue()}};

@@ -5,6 +5,7 @@
 #include "audit/auditreader.h"
 #include "audit/sqlitedb.h"
 #include "audit/sqlitestmt.h"
+#include "util/value.h"
 #include "network/sessionca.h"
 #include "network/tlsstream.h"
 
@@ -146,6 +147,26 @@ struct Cursor
     std::string chain; // of event id
     std::string first; // of the store's first event
 };
+
+std::string sha256Hex(std::string_view s)
+{
+    unsigned char d[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char *>(s.data()), s.size(), d);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (const unsigned char c : d) {
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+    return out;
+}
+
+std::string jsonEscape(std::string_view s)
+{
+    std::string out;
+    osh::appendJsonString(out, s);
+    return out.substr(1, out.size() - 2);
+}
 
 std::string hostName()
 {
@@ -620,6 +641,13 @@ void Forwarder::run()
     const ForwardTarget &t = st.options.target;
     int backoffMs = 0;
     std::int64_t cursor = st.cursor.id;
+    // A collector that refuses a batch for good (a 4xx other than 408 and
+    // 429) may be refusing one event's content, which an agent wrote:
+    // batches are halved until the refused event is alone, which then
+    // goes out as a stand-in (its ids, chain value, size and hash), so one
+    // event cannot hold back everything after it.
+    int limit = st.options.batchEvents;
+    std::int64_t standIn = 0; // the id of the event to send as a stand-in
     auto closeStream = [&st] {
         std::lock_guard lock(st.streamMutex);
         if (st.stream)
@@ -693,7 +721,7 @@ void Forwarder::run()
         int events = 0;
         st.batch.reset();
         st.batch.bindInt(1, cursor);
-        st.batch.bindInt(2, st.options.batchEvents);
+        st.batch.bindInt(2, limit);
         int rc;
         while (body.size() < st.options.batchBytes && (rc = st.batch.step()) == SQLITE_ROW) {
             AuditEvent e;
@@ -722,6 +750,17 @@ void Forwarder::run()
             }
             if (t.kind == ForwardTarget::Kind::Syslog) {
                 appendSyslogFrames(body, t, st.header, e, *ctx, st.options.productVersion);
+            } else if (last == standIn) {
+                body += body.empty() ? '[' : ',';
+                std::string original;
+                audit::appendOcsfJson(original, e, *ctx);
+                body += "{\"metadata\":{\"version\":\"";
+                body += audit::kOcsfVersion;
+                body += "\",\"uid\":\"" + jsonEscape(audit::ocsfUid(e)) + "\",\"correlation_uid\":\"" + jsonEscape(e.sessionId)
+                    + "\",\"sequence\":" + std::to_string(e.seq) + "},\"time\":"
+                    + std::to_string(static_cast<long long>(e.ts * 1000.0)) + ",\"unmapped\":{\"chain\":\""
+                    + jsonEscape(e.chain) + "\",\"not_forwarded\":true,\"reason\":\"refused by the collector\",\"bytes\":"
+                    + std::to_string(original.size()) + ",\"sha256\":\"" + sha256Hex(original) + "\"}}";
             } else {
                 body += body.empty() ? '[' : ',';
                 audit::appendOcsfJson(body, e, *ctx);
@@ -780,6 +819,7 @@ void Forwarder::run()
             break;
 
         bool delivered = false;
+        bool refused = false;
         if (t.kind == ForwardTarget::Kind::Syslog) {
             delivered = st.stream->writeAll(body, st.options.ioTimeoutMs, &err)
                 && waitAcknowledged(st.stream->fd(), st.options.ioTimeoutMs, err);
@@ -799,15 +839,35 @@ void Forwarder::run()
                 delivered = status >= 200 && status < 300;
                 if (status > 0 && !delivered)
                     err = "the collector answered HTTP " + std::to_string(status);
+                refused = status >= 400 && status < 500 && status != 408 && status != 429;
             }
             OPENSSL_cleanse(request.data(), request.size());
             if (delivered && !keepAlive)
                 closeStream();
         }
         if (!delivered) {
+            if (refused && standIn != cursor + 1) {
+                if (events > 1) {
+                    limit = std::max(1, events / 2);
+                } else {
+                    standIn = cursor + 1; // alone and still refused
+                }
+                closeStream();
+                std::lock_guard lock(st.mutex);
+                st.status.state = "retrying";
+                st.status.lastError = err + "; narrowing down the refused event";
+                ++st.status.failures;
+                continue; // at once: the collector is up
+            }
             fail(err);
             continue;
         }
+        if (standIn != 0 && standIn <= last) {
+            std::lock_guard lock(st.mutex);
+            ++st.status.standIns;
+            standIn = 0;
+        }
+        limit = std::min(st.options.batchEvents, limit * 2);
         // Delivered but not recorded: sent again after a restart (the
         // collector deduplicates); delivery goes on from memory.
         std::string saveError;

@@ -39,6 +39,7 @@ struct ForwarderStatus
     double lagSeconds = 0;   // age of the oldest undelivered event, 0 when none
     std::uint64_t delivered = 0; // events delivered since the service started
     std::uint64_t failures = 0;  // failed attempts since the service started
+    std::uint64_t standIns = 0;  // events the collector refused, sent as stand-ins (ids, chain, size, hash)
     std::string lastError;   // of the latest failed attempt, empty after a success
     double lastDelivery = 0; // wall-clock time of the last delivered batch, 0 when none
 };

@@ -29,6 +29,7 @@ public:
     int extraAnswers = 0; // answers written after the next answer, unasked (then reset)
     int answerLimit = -1; // requests still answered (then swallowed); -1: every one
     bool interim = false; // a "100 Continue" before every answer
+    QByteArray refuse;    // a body holding this is answered 400
     std::vector<QTcpSocket *> clients;
     std::map<QTcpSocket *, QByteArray> buffers;
 
@@ -87,8 +88,9 @@ public:
             }
             bodies.push_back(body);
             authorizations.push_back(auth);
-            const QByteArray answer = status == 200 ? QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
-                                                    : "HTTP/1.1 " + QByteArray::number(status) + " No\r\nContent-Length: 0\r\n\r\n";
+            const int code = !refuse.isEmpty() && body.contains(refuse) ? 400 : status;
+            const QByteArray answer = code == 200 ? QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                                                    : "HTTP/1.1 " + QByteArray::number(code) + " No\r\nContent-Length: 0\r\n\r\n";
             if (answerLimit > 0)
                 --answerLimit;
             if (interim)

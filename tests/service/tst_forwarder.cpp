@@ -479,6 +479,51 @@ private Q_SLOTS:
         c.down();
     }
 
+    // A collector refusing one event's content for good: the batches are
+    // halved down to that event, which goes out as a stand-in; everything
+    // after it is delivered.
+    void refusedEventGoesAsStandIn()
+    {
+        osh::test::HttpCollector c;
+        QVERIFY(c.up());
+        c.refuse = "POISON";
+        const QString path = m_dir.filePath(QStringLiteral("poison.db"));
+        {
+            std::string error;
+            auto store = AuditStore::open(path.toStdString(), error);
+            QVERIFY2(store, error.c_str());
+            for (int i = 1; i <= 20; ++i) {
+                AuditEvent e = makeEvent("x", "tool_call", m_base + i);
+                if (i == 9)
+                    e.message = "an agent's POISON for the collector";
+                store->append(e);
+            }
+            QVERIFY(store->flush(10000));
+        }
+        const std::string url = "http://127.0.0.1:" + std::to_string(c.port) + "/?peer_uid=" + std::to_string(::geteuid());
+        auto o = options(url, m_dir.filePath(QStringLiteral("cursors-poison")));
+        o.storePath = path.toStdString();
+        std::string error;
+        auto f = Forwarder::start(o, &error);
+        QVERIFY2(f, error.c_str());
+        QTRY_COMPARE_WITH_TIMEOUT(f->status().cursor, 20, 10000);
+        QCOMPARE(f->status().standIns, std::uint64_t(1));
+        std::map<qint64, QJsonObject> bySeq;
+        for (const QJsonObject &obj : c.objects()) {
+            const QJsonObject meta = obj.value(QStringLiteral("metadata")).toObject();
+            if (!meta.value(QStringLiteral("uid")).toString().endsWith(QStringLiteral("#finding")))
+                bySeq.insert_or_assign(meta.value(QStringLiteral("sequence")).toInteger(), obj); // the last copy: refused ones came first
+        }
+        QCOMPARE(bySeq.size(), std::size_t(20));
+        const QJsonObject stub = bySeq[9].value(QStringLiteral("unmapped")).toObject();
+        QVERIFY(stub.value(QStringLiteral("not_forwarded")).toBool());
+        QCOMPARE(stub.value(QStringLiteral("chain")).toString().size(), 64);
+        QVERIFY(!QJsonDocument(bySeq[9]).toJson().contains("POISON"));
+        QVERIFY(!bySeq[10].value(QStringLiteral("unmapped")).toObject().contains(QStringLiteral("not_forwarded")));
+        f.reset();
+        c.down();
+    }
+
     // A cursor file that is not this destination's is refused, not reset.
     void foreignCursorRefused()
     {
