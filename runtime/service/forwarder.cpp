@@ -148,19 +148,6 @@ struct Cursor
     std::string first; // of the store's first event
 };
 
-std::string sha256Hex(std::string_view s)
-{
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char *>(s.data()), s.size(), d);
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    for (const unsigned char c : d) {
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    }
-    return out;
-}
-
 std::string jsonEscape(std::string_view s)
 {
     std::string out;

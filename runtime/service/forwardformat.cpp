@@ -280,8 +280,6 @@ std::string cefRecord(const AuditEvent &e, const std::string &productVersion)
     return out;
 }
 
-namespace {
-
 std::string sha256Hex(std::string_view s)
 {
     unsigned char d[SHA256_DIGEST_LENGTH];
@@ -294,6 +292,8 @@ std::string sha256Hex(std::string_view s)
     }
     return out;
 }
+
+namespace {
 
 // The event's syslog messages (the event's, and its finding's in OCSF).
 std::vector<std::string> syslogMessages(const ForwardTarget &t, const SyslogHeader &h, const AuditEvent &e,
