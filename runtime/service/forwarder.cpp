@@ -685,15 +685,19 @@ void Forwarder::run()
             st.status.head = head;
             st.oldestPendingTs = oldestTs;
             if (head < cursor) {
-                // Not idle: the store behind this connection went back
-                // (rolled back or replaced under the service); a restart
-                // checks the cursor against it.
-                st.status.state = "stalled";
+                // Events were removed from the store under the service: what
+                // is left was delivered, and what comes next takes the
+                // removed ids, so delivery goes on from the store's end
+                // (waiting for the cursor would skip those events).
                 st.status.lastError = "the store's newest event (" + std::to_string(head) + ") is older than the cursor ("
-                    + std::to_string(cursor) + "): restart the service to check the cursor against the store";
-            } else if (head == cursor && st.status.state != "retrying") {
-                st.status.state = "idle";
+                    + std::to_string(cursor) + "): events were removed from the store; forwarding goes on from event "
+                    + std::to_string(head + 1);
+                cursor = head;
+                st.cursor.id = head;
+                st.status.cursor = head;
             }
+            if (head == cursor && st.status.state != "retrying")
+                st.status.state = "idle";
         }
         if (head <= cursor) {
             if (!pause(st.options.pollMs))

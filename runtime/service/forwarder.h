@@ -32,7 +32,7 @@ namespace osh::service {
 struct ForwarderStatus
 {
     std::string destination; // the URL as given
-    std::string state;       // "delivering", "idle", "retrying", "stalled" (the store went back), "stopped"
+    std::string state;       // "delivering", "idle", "retrying", "stopped"
     std::int64_t cursor = 0; // id of the last event delivered
     std::int64_t head = 0;   // id of the newest committed event
     std::int64_t pending = 0;

@@ -468,6 +468,21 @@ private Q_SLOTS:
         fill(2, "o"); // ids 7 and 8 again, new events
         QTRY_COMPARE_WITH_TIMEOUT(f->status().cursor, 8, 10000);
         QCOMPARE(c.objects().size(), before + 2);
+
+        // Events removed under the running forwarder: it goes on from the
+        // store's end, so the event taking a removed id is forwarded.
+        {
+            sqlite3 *db = nullptr;
+            QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(db, "DELETE FROM events WHERE id > 5", nullptr, nullptr, nullptr), SQLITE_OK);
+            sqlite3_close(db);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(f->status().cursor, 5, 10000);
+        QVERIFY2(f->status().lastError.find("events were removed from the store") != std::string::npos,
+                 f->status().lastError.c_str());
+        fill(1, "o");
+        QTRY_COMPARE_WITH_TIMEOUT(f->status().cursor, 6, 10000);
+        QCOMPARE(c.objects().size(), before + 3);
         f.reset();
 
         // Another store at the same path.
