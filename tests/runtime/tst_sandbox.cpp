@@ -167,7 +167,12 @@ private Q_SLOTS:
             QVERIFY(sb.writeStdin(QByteArray(100000, 'x') + '\n', true));
             QVERIFY(!sb.writeStdin("after the end\n", false));
         });
-        QCOMPARE(r.exit.exitCode, 0);
+        QVERIFY2(r.exit.exitCode == 0, qPrintable(QStringLiteral("exit %1 (%2, signal %3, %4 ms): %5")
+                                                      .arg(r.exit.exitCode)
+                                                      .arg(sandboxExitReasonName(r.exit.reason))
+                                                      .arg(r.exit.signal)
+                                                      .arg(r.exit.elapsedMs)
+                                                      .arg(r.exit.message)));
         QCOMPARE(r.out, "hello\n" + QByteArray(100000, 'x') + "\nend\n");
     }
 
