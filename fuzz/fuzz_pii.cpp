@@ -1,8 +1,9 @@
 // The PII detector on arbitrary bytes (agent-controlled text): matches lie
 // inside the text, in order, without overlap; find, contains, count and
-// redact agree; redaction leaves no match behind in what it kept; nothing
-// crashes or reads out of bounds (ASan, UBSan) in the number clusters,
-// separator runs, words for '@', IBANs, encoded blobs or folding.
+// redact agree; redaction leaves no match behind in what it kept; every
+// match can be explained, with a check and a keyword of letters only;
+// nothing crashes or reads out of bounds (ASan, UBSan) in the number
+// clusters, separator runs, words for '@', IBANs, encoded blobs or folding.
 
 #include "pii/piidetector.h"
 
@@ -22,6 +23,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         if (m.begin < last || m.begin >= m.end || m.end > text.size())
             std::abort();
         last = m.end;
+        const osh::pii::PiiWhy why = det.explain(text, m);
+        if (why.check.empty())
+            std::abort();
+        for (const char c : why.keyword)
+            if (!((c >= 'a' && c <= 'z') || c == '_' || c == '-' || c == ' '))
+                std::abort();
     }
     if (det.contains(text) != !matches.empty() || det.count(text) != matches.size())
         std::abort();

@@ -2,6 +2,109 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>PiiFindingWords</name>
+    <message>
+        <location filename="../ui/piifindingtext.cpp" line="+10"/>
+        <source>Luhn check digit</source>
+        <translation>Luhn-Prüfziffer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>SSN area, group and serial</source>
+        <translation>SSN-Bereich, -Gruppe und -Seriennummer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>IBAN length and mod-97 check</source>
+        <translation>IBAN-Länge und Mod-97-Prüfung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>valid phone number</source>
+        <translation>gültige Telefonnummer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>valid address</source>
+        <translation>gültige Adresse</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>address structure</source>
+        <translation>Adressaufbau</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>credential format</source>
+        <translation>Format eines Zugangsschlüssels</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>decoded from base64</source>
+        <translation>aus Base64 dekodiert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>decoded from hex</source>
+        <translation>aus Hex dekodiert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>look-alike characters folded</source>
+        <translation>ähnlich aussehende Zeichen vereinheitlicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>invisible characters removed</source>
+        <translation>unsichtbare Zeichen entfernt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>mixed separators</source>
+        <translation>gemischte Trennzeichen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>split over a line break</source>
+        <translation>über einen Zeilenumbruch verteilt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>split across strings</source>
+        <translation>über mehrere Zeichenketten verteilt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>lower case</source>
+        <translation>Kleinschreibung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&quot;at&quot; and &quot;dot&quot; written as words</source>
+        <translation>„at“ und „dot“ als Wörter geschrieben</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1, bytes %2-%3</source>
+        <translation>%1, Bytes %2-%3</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 in %2, bytes %3-%4</source>
+        <translation>%1 in %2, Bytes %3-%4</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>after &quot;%1&quot;</source>
+        <translation>nach „%1“</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>read through: %1</source>
+        <translation>erkannt trotz: %1</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <location filename="../app/studio/main.cpp" line="+95"/>
@@ -1599,7 +1702,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayPage</name>
     <message numerus="yes">
-        <location filename="../ui/replay/replaypage.cpp" line="+90"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+91"/>
         <source>%n policies skipped by index</source>
         <translation>
             <numerusform>%n Richtlinie vom Index übersprungen</numerusform>
@@ -1637,7 +1740,25 @@ Vorschlag: %2</translation>
         <translation>trifft nicht zu</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+21"/>
+        <source>Found by %1</source>
+        <translation>Gefunden von %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>PII found</source>
+        <translation>Gefundene PII</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n finding(s)</source>
+        <translation>
+            <numerusform>%n Fund</numerusform>
+            <numerusform>%n Funde</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Violations only</source>
         <translation>Nur Verstöße</translation>
     </message>
@@ -2908,7 +3029,7 @@ nachher: %2</translation>
 <context>
     <name>osh::ui::TraceModel</name>
     <message>
-        <location filename="../ui/tracemodel.cpp" line="+40"/>
+        <location filename="../ui/tracemodel.cpp" line="+44"/>
         <source>%1 is %2, none of their keys</source>
         <translation>%1 ist %2, keiner ihrer Schlüssel</translation>
     </message>
@@ -2923,12 +3044,17 @@ nachher: %2</translation>
         <translation>vom Index übersprungen</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+23"/>
+        <source>Found by %1: %2</source>
+        <translation>Gefunden von %1: %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>fail_closed</source>
         <translation>fail_closed</translation>
     </message>

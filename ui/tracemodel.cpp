@@ -1,7 +1,11 @@
 #include "tracemodel.h"
 
+#include "piifindingtext.h"
+
 #include <QBrush>
 #include <QColor>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 namespace osh::ui {
 
@@ -47,7 +51,7 @@ void TraceModel::setDecision(const Decision &decision, const Request *request)
                 group->skipped += static_cast<int>(t.skipped);
             } else {
                 ++group->skipped;
-                group->children.push_back({SkippedPolicyRow, qs(t.policy), tr("skipped by index")});
+                group->children.push_back({SkippedPolicyRow, qs(t.policy), tr("skipped by index"), {}, {}});
             }
             continue;
         }
@@ -60,11 +64,24 @@ void TraceModel::setDecision(const Decision &decision, const Request *request)
         s.rule = t.rule;
         s.detail = QString::fromStdString(t.detail);
         if (t.isPolicy) {
-            for (const auto &r : decision.readsOf(t))
-                s.children.push_back({ReadRow, qs(r.path), QString::fromStdString(r.value.toJson())});
+            for (const auto &r : decision.readsOf(t)) {
+                if (!r.pii) {
+                    s.children.push_back({ReadRow, qs(r.path), QString::fromStdString(r.value.toJson()), {}, {}});
+                    continue;
+                }
+                const QJsonArray findings
+                    = QJsonDocument::fromJson(QByteArray::fromStdString(r.value.toJson())).array();
+                for (const auto f : findings) {
+                    const PiiFindingText words = PiiFindingWords::of(f.toObject());
+                    s.children.push_back({PiiRow, words.what, words.why,
+                        tr("Found by %1: %2").arg(qs(r.path), words.why),
+                        QString::fromUtf8(QJsonDocument(f.toObject()).toJson(QJsonDocument::Compact))});
+                }
+            }
             if (t.hasError()) {
-                s.children.push_back({ErrorRow, tr("error"), s.detail});
-                s.children.push_back({FailClosedRow, tr("fail_closed"), t.failClosed ? tr("true") : tr("false")});
+                s.children.push_back({ErrorRow, tr("error"), s.detail, {}, {}});
+                s.children.push_back(
+                    {FailClosedRow, tr("fail_closed"), t.failClosed ? tr("true") : tr("false"), {}, {}});
             }
         }
         m_steps.push_back(std::move(s));
@@ -171,10 +188,12 @@ QVariant TraceModel::childData(const Child &c, int column, int role) const
 {
     switch (role) {
     case Qt::DisplayRole: return column == StepColumn ? c.label : c.value;
-    case Qt::ToolTipRole: return c.value;
+    case Qt::ToolTipRole: return c.tip.isEmpty() ? c.value : c.tip;
+    case Qt::ForegroundRole:
+        return c.kind == PiiRow && column == StepColumn ? QVariant(QBrush(QColor(0xb0, 0x30, 0x20))) : QVariant();
     case KindRole: return static_cast<int>(c.kind);
     case PathRole: return c.kind == ReadRow ? QVariant(c.label) : QVariant();
-    case ValueRole: return c.value;
+    case ValueRole: return c.kind == PiiRow ? c.json : c.value;
     default: return {};
     }
 }

@@ -27,9 +27,9 @@ public:
         AllowedRole,                 // layer rows: bool
         RuleRole,                    // layer rows: 0-based rule index, or -1
         PathRole,                    // read rows: the variable path; skipped rows: the indexed variable
-        ValueRole,                   // read rows: the value as JSON
+        ValueRole,                   // read rows: the value as JSON; PII rows: the finding as JSON
     };
-    enum Kind { LayerRow, PolicyRow, ReadRow, ErrorRow, FailClosedRow, SkippedRow, SkippedPolicyRow };
+    enum Kind { LayerRow, PolicyRow, ReadRow, ErrorRow, FailClosedRow, SkippedRow, SkippedPolicyRow, PiiRow };
     enum Column { StepColumn, ResultColumn, ColumnCount };
 
     using QAbstractItemModel::QAbstractItemModel;
@@ -51,6 +51,8 @@ private:
         Kind kind;
         QString label;
         QString value;
+        QString tip; // empty: the value
+        QString json; // PiiRow: the finding
     };
     struct Step
     {

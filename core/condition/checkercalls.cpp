@@ -104,6 +104,10 @@ bool Checker::checkCallArguments(std::int32_t n, Func f, const std::vector<Resul
             ok = checkPiiTypes(n, kid(n, 2), args[1].type) && ok;
         else
             node(n).extra = m_program.defaultPii.bits();
+        // The name its findings are traced under (Read::pii): the call's
+        // canonical text, "contains_pii(tool.args.body)".
+        node(n).path = static_cast<std::int32_t>(m_program.paths.size());
+        m_program.paths.push_back(Printer(m_program).render(n));
         return ok;
     }
     case Func::SafetyScore:

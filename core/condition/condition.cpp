@@ -275,7 +275,7 @@ EvalResult Condition::evaluate(const EvalContext &ctx) const
     return result;
 }
 
-EvalOutcome Condition::evaluate(const EvalContext &ctx, std::vector<Read> &reads) const
+EvalOutcome Condition::evaluate(const EvalContext &ctx, std::vector<Read> &reads, bool explainPii) const
 {
     EvalOutcome result;
     if (!isValid()) {
@@ -284,7 +284,7 @@ EvalOutcome Condition::evaluate(const EvalContext &ctx, std::vector<Read> &reads
         return result;
     }
     const Program &p = d->program;
-    Evaluator ev(p, &ctx, &reads);
+    Evaluator ev(p, &ctx, &reads, explainPii);
     Value scratch;
     const Value *v = nullptr;
     try {

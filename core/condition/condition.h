@@ -55,6 +55,10 @@ struct Read
     // condition: valid while the Condition (or a copy of it) lives.
     std::string_view path;
     Value value;
+    // Not a variable: what a contains_pii()/pii_count() call that found PII
+    // found and why. path is the call ("contains_pii(tool.args.body)"),
+    // value a list of findings (docs/policy-format.md, "Trace").
+    bool pii = false;
 };
 
 // A conjunct that pins a variable to literals (`tool.name == 'x'`,
@@ -130,7 +134,9 @@ public:
     EvalResult evaluate(const EvalContext &ctx) const;
     // The same, appending the reads to a caller's vector (no allocation per
     // evaluation once the vector has grown; the decision engine's hot path).
-    EvalOutcome evaluate(const EvalContext &ctx, std::vector<Read> &reads) const;
+    // explainPii false: PII calls record no findings (Read::pii), for
+    // callers that keep no trace.
+    EvalOutcome evaluate(const EvalContext &ctx, std::vector<Read> &reads, bool explainPii = true) const;
 
 private:
     struct Private;

@@ -16,12 +16,14 @@ class Evaluator
 {
 public:
     // ctx may be nullptr while folding constants (no variables are read then);
-    // reads may be nullptr when nothing is recorded.
-    Evaluator(const Program &program, const EvalContext *ctx, std::vector<Read> *reads)
+    // reads may be nullptr when nothing is recorded; explainPii: PII calls
+    // that find something record their findings in reads too (Read::pii).
+    Evaluator(const Program &program, const EvalContext *ctx, std::vector<Read> *reads, bool explainPii = false)
         : m_program(program)
         , m_ctx(ctx)
         , m_reads(reads)
         , m_readsStart(reads ? reads->size() : 0)
+        , m_explainPii(explainPii && reads)
     { }
 
     // The node's value, or nullptr after an evaluation error (see error()).
@@ -49,12 +51,14 @@ private:
 
     const Value *fail(std::string message);
     void record(const Node &node, const Value &v);
+    void recordPii(const Node &call, const Value &arg, pii::PiiTypeSet types);
 
     const Program &m_program;
     const EvalContext *m_ctx;
     std::vector<Read> *m_reads;
     std::size_t m_readsStart; // this evaluation's reads follow earlier ones
     std::uint64_t m_recorded = 0; // paths 0..63 already in m_reads
+    bool m_explainPii;
     std::string m_error;
 };
 

@@ -4,12 +4,14 @@
 #include "evaluator.h"
 #include "regexcache.h"
 
+#include "pii/piidetector.h"
 #include "pii/piivalue.h"
 #include "pii/safetyscorer.h"
 #include "util/strings.h"
 
 #include <QString>
 
+#include <algorithm>
 #include <cmath>
 #include <re2/re2.h>
 
@@ -58,6 +60,45 @@ pii::PiiTypeSet setFromBits(std::int64_t bits)
 
 } // namespace
 
+// At most this many findings per call are traced; the call's own result
+// (pii_count) says how many there were.
+constexpr std::size_t kMaxTracedFindings = 8;
+
+void Evaluator::recordPii(const Node &call, const Value &arg, pii::PiiTypeSet types)
+{
+    if (call.path < 0)
+        return;
+    const std::string &path = m_program.paths[static_cast<std::size_t>(call.path)];
+    if (std::any_of(m_reads->begin() + static_cast<std::ptrdiff_t>(m_readsStart), m_reads->end(),
+            [&](const Read &r) { return r.pii && r.path == path; }))
+        return;
+    const auto &detector = pii::PiiDetector::instance();
+    ValueList findings;
+    pii::forEachMatch(arg, types, kMaxTracedFindings,
+        [&](const std::string &where, std::string_view text, const pii::PiiMatch &m) {
+            const pii::PiiWhy why = detector.explain(text, m);
+            ValueMap f;
+            f.emplace("type", Value(std::string(pii::typeName(m.type))));
+            if (!where.empty())
+                f.emplace("in", Value(where));
+            f.emplace("begin", Value(static_cast<std::int64_t>(m.begin)));
+            f.emplace("end", Value(static_cast<std::int64_t>(m.end)));
+            f.emplace("check", Value(std::string(why.check)));
+            if (!why.detail.empty())
+                f.emplace("detail", Value(std::string(why.detail)));
+            if (!why.keyword.empty())
+                f.emplace("keyword", Value(why.keyword));
+            if (!why.seen.empty()) {
+                ValueList seen;
+                for (const std::string_view s : why.seen)
+                    seen.emplace_back(std::string(s));
+                f.emplace("seen", Value(std::move(seen)));
+            }
+            findings.emplace_back(std::move(f));
+        });
+    m_reads->push_back(Read {std::string_view(path), Value(std::move(findings)), true});
+}
+
 const Value *Evaluator::evalCall(std::int32_t n, Value &scratch)
 {
     const Node &node = m_program.node(n);
@@ -93,6 +134,8 @@ const Value *Evaluator::evalCall(std::int32_t n, Value &scratch)
         const auto found = pii::countInValue(*a0, types, f == Func::ContainsPii, error);
         if (!found)
             return fail(std::string(name) + "(): " + error);
+        if (m_explainPii && *found > 0)
+            recordPii(node, *a0, types);
         if (f == Func::ContainsPii)
             scratch = Value(*found > 0);
         else

@@ -87,17 +87,25 @@ void Decision::appendJson(std::string &out) const
             appendJsonString(out, t.policy);
             out += ",\"matched\":";
             out += t.matched ? "true" : "false";
+            // Variables under "reads"; what PII calls found, and why, under
+            // "pii" (only when one found something).
+            auto appendReads = [&](bool pii) {
+                bool firstRead = true;
+                for (const auto &r : readsOf(t)) {
+                    if (r.pii != pii)
+                        continue;
+                    out += firstRead ? (pii ? ",\"pii\":{" : "") : ",";
+                    firstRead = false;
+                    appendJsonString(out, r.path);
+                    out += ':';
+                    r.value.appendJson(out);
+                }
+                if (!firstRead || !pii)
+                    out += '}';
+            };
             out += ",\"reads\":{";
-            bool firstRead = true;
-            for (const auto &r : readsOf(t)) {
-                if (!firstRead)
-                    out += ',';
-                firstRead = false;
-                appendJsonString(out, r.path);
-                out += ':';
-                r.value.appendJson(out);
-            }
-            out += '}';
+            appendReads(false);
+            appendReads(true);
             if (t.skippedByIndex) {
                 out += ",\"skipped_by_index\":";
                 appendJsonString(out, varInfo(t.because).name);

@@ -434,7 +434,7 @@ bool DecisionEngine::policyLayer(const Request &req, Decision &d, bool stopAtAdd
             t.detail = "the condition does not compile (see osctl validate)";
             failed = true;
         } else {
-            auto r = cp.condition.evaluate(ctx, d.reads);
+            auto r = cp.condition.evaluate(ctx, d.reads, d.traceLevel != TraceLevel::None);
             if (r.ok) {
                 t.matched = r.value;
             } else {

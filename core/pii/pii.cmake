@@ -8,6 +8,7 @@ target_sources(osh_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/piiencoded.cpp ${CMAKE_CURRENT_LIST_DIR}/piiencoded.h
     ${CMAKE_CURRENT_LIST_DIR}/piioverlap.cpp ${CMAKE_CURRENT_LIST_DIR}/piioverlap.h
     ${CMAKE_CURRENT_LIST_DIR}/piidetector.cpp ${CMAKE_CURRENT_LIST_DIR}/piidetector.h
+    ${CMAKE_CURRENT_LIST_DIR}/piiwhy.cpp ${CMAKE_CURRENT_LIST_DIR}/piiwhy.h
     ${CMAKE_CURRENT_LIST_DIR}/piinormalise.cpp ${CMAKE_CURRENT_LIST_DIR}/piinormalise.h
     ${CMAKE_CURRENT_LIST_DIR}/piivalue.cpp ${CMAKE_CURRENT_LIST_DIR}/piivalue.h
     ${CMAKE_CURRENT_LIST_DIR}/safetyrules.cpp ${CMAKE_CURRENT_LIST_DIR}/safetyrules.h

@@ -6,6 +6,7 @@
 // are scanned too (piiencoded.h). Thread-safe: scratch space is per thread.
 
 #include "piitype.h"
+#include "piiwhy.h"
 
 #include <cstddef>
 #include <memory>
@@ -37,6 +38,11 @@ public:
     // Every match replaced by "[REDACTED:<type>]".
     std::string redact(std::string_view text, PiiTypeSet types = PiiTypeSet::all()) const;
 
+    // Why match (one find() returned for text) was reported (piiwhy.h).
+    // Reads the match and the few bytes before it again: for traces, not
+    // for the scan's hot path.
+    PiiWhy explain(std::string_view text, const PiiMatch &match) const;
+
     PiiDetector(const PiiDetector &) = delete;
     PiiDetector &operator=(const PiiDetector &) = delete;
     ~PiiDetector();
@@ -45,6 +51,7 @@ private:
     PiiDetector();
     // depth: how many encodings the text was decoded from (piiencoded.h).
     std::vector<PiiMatch> findAt(std::string_view text, PiiTypeSet types, int depth) const;
+    PiiWhy explainAt(std::string_view text, const PiiMatch &match, int depth) const;
     struct Private;
     std::unique_ptr<Private> d;
 };

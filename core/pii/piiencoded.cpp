@@ -128,6 +128,29 @@ bool headIsText(std::string_view run, bool hex)
 
 } // namespace
 
+std::optional<DecodedBlob> decodeBlob(std::string_view blob)
+{
+    while (!blob.empty() && blob.back() == '=')
+        blob.remove_suffix(1);
+    if (blob.size() < kMinBlob || blob.size() > kMaxBlob)
+        return std::nullopt;
+    std::uint8_t seen = 0, every = 0xff;
+    for (const char ch : blob) {
+        const std::uint8_t c = kClass[static_cast<unsigned char>(ch)];
+        if (c == 0)
+            return std::nullopt;
+        seen |= c;
+        every &= c;
+    }
+    if ((seen & Std) && (seen & Url))
+        return std::nullopt;
+    const bool hex = (every & Hex) != 0 && blob.size() % 2 == 0;
+    std::optional<std::string> plain = hex ? std::optional<std::string>(decodeHex(blob)) : decodeBase64(blob);
+    if (!plain || !isText(*plain))
+        return std::nullopt;
+    return DecodedBlob {hex ? "hex" : "base64", std::move(*plain)};
+}
+
 void findEncodedPii(std::string_view t, const std::function<std::optional<PiiType>(std::string_view)> &scan,
                     std::vector<PiiMatch> &out)
 {

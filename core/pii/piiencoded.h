@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,5 +26,15 @@ inline constexpr int kMaxEncodingDepth = 2;
 // one where scan returns a type, a match of that type over the blob.
 void findEncodedPii(std::string_view text, const std::function<std::optional<PiiType>(std::string_view decoded)> &scan,
                     std::vector<PiiMatch> &out);
+
+// A blob as findEncodedPii reads it (the whole match it reported, padding
+// included): its decoded text when that is text, and the encoding's name
+// ("base64" or "hex").
+struct DecodedBlob
+{
+    std::string_view encoding;
+    std::string text;
+};
+std::optional<DecodedBlob> decodeBlob(std::string_view blob);
 
 } // namespace osh::pii

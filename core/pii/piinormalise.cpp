@@ -117,6 +117,7 @@ std::optional<NormalisedText> NormalisedText::of(std::string_view text)
         }
         if (to > 0)
             n.m_text.push_back(static_cast<char>(to));
+        (to > 0 ? n.m_folded : n.m_removed) = true;
         p += length;
         n.m_marks.push_back({n.m_text.size(), p});
     }

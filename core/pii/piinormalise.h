@@ -33,6 +33,9 @@ public:
     // text().size()). A range [b, e) maps to [original(b), original(e)),
     // which covers every original byte the folded range came from.
     std::size_t original(std::size_t at) const;
+    // Whether characters were folded to ASCII / removed (PiiWhy::seen).
+    bool foldedAny() const { return m_folded; }
+    bool removedAny() const { return m_removed; }
 
 private:
     // After each change: where the folded text and the original continue
@@ -44,6 +47,8 @@ private:
     };
     std::string m_text;
     std::vector<Mark> m_marks;
+    bool m_folded = false;
+    bool m_removed = false;
 };
 
 } // namespace osh::pii

@@ -2,6 +2,7 @@
 
 #include "piidetector.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace osh::pii {
@@ -98,6 +99,68 @@ Value redactIn(const Value &v, PiiTypeSet types, int depth, bool &changed)
     }
 }
 
+// ".key", or "['key']" when the key is not a plain name.
+std::string memberSuffix(std::string_view key)
+{
+    const bool plain = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+    if (plain)
+        return "." + std::string(key);
+    std::string out = "['";
+    for (const char c : key) {
+        if (c == '\\' || c == '\'')
+            out += '\\';
+        out += c;
+    }
+    return out + "']";
+}
+
+struct MatchWalk
+{
+    PiiTypeSet types;
+    std::size_t left;
+    const std::function<void(const std::string &, std::string_view, const PiiMatch &)> &visit;
+
+    void text(const std::string &where, std::string_view t)
+    {
+        const auto &detector = PiiDetector::instance();
+        if (left == 0 || !detector.contains(t, types))
+            return;
+        for (const PiiMatch &m : detector.find(t, types)) {
+            if (left == 0)
+                return;
+            --left;
+            visit(where, t, m);
+        }
+    }
+
+    void value(const std::string &where, const Value &v, int depth)
+    {
+        if (left == 0)
+            return;
+        if (v.isList() || v.isMap()) {
+            if (depth >= kMaxValueDepth)
+                return;
+            if (v.isList()) {
+                std::size_t i = 0;
+                for (const auto &x : v.toList())
+                    value(where + "[" + std::to_string(i++) + "]", x, depth + 1);
+                return;
+            }
+            const auto &detector = PiiDetector::instance();
+            for (const auto &[k, x] : v.toMap()) {
+                const std::string member = where + memberSuffix(detector.redact(k, types));
+                text(member + " (key)", k);
+                value(member, x, depth + 1);
+            }
+            return;
+        }
+        if (const auto t = scannedText(v))
+            text(where, *t);
+    }
+};
+
 } // namespace
 
 std::optional<std::string> scannedText(const Value &v)
@@ -122,6 +185,13 @@ std::optional<std::size_t> countInValue(const Value &v, PiiTypeSet types, bool s
         return std::nullopt;
     }
     return n;
+}
+
+void forEachMatch(const Value &v, PiiTypeSet types, std::size_t limit,
+    const std::function<void(const std::string &where, std::string_view text, const PiiMatch &match)> &visit)
+{
+    MatchWalk walk {types, limit, visit};
+    walk.value({}, v, 0);
 }
 
 Value redactInValue(const Value &v, PiiTypeSet types)

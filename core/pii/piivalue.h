@@ -6,11 +6,13 @@
 // language and the decision engine so that what a condition finds is exactly
 // what redaction replaces.
 
+#include "piidetector.h"
 #include "piitype.h"
 
 #include "util/value.h"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -33,5 +35,13 @@ std::optional<std::size_t> countInValue(const Value &v, PiiTypeSet types, bool s
 // becomes the redacted string. Throws std::runtime_error when v is too deep
 // or two redacted keys of one map collide (nothing may go out unredacted).
 Value redactInValue(const Value &v, PiiTypeSet types);
+
+// Calls visit(where, text, match) for the first `limit` matches in v, in
+// the order countInValue() reads them: where is the string's place inside
+// v (".body", "[2].to", ".note (key)" for a map key; empty for v itself),
+// built from keys with their own PII redacted, so it holds none. Stops
+// quietly at kMaxValueDepth (countInValue reports that).
+void forEachMatch(const Value &v, PiiTypeSet types, std::size_t limit,
+    const std::function<void(const std::string &where, std::string_view text, const PiiMatch &match)> &visit);
 
 } // namespace osh::pii

@@ -6,6 +6,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -27,6 +28,7 @@ private slots:
     void piiFunctions_data();
     void piiFunctions();
     void piiDefaultTypes();
+    void piiFindingsTraced();
     void safetyScore();
     void nonBoolRootIsAnError();
     void concurrentEvaluation();
@@ -286,6 +288,38 @@ void TstConditionEval::readsBeyondSixtyFourPaths()
     QVERIFY(r.value);
     QCOMPARE(int(r.reads.size()), 80);
     QCOMPARE(std::string(r.reads[70].path), std::string("tool.args.k70"));
+}
+
+// A PII call that finds something records what it found and why, under the
+// call's text and apart from the variables it read; never the text itself.
+void TstConditionEval::piiFindingsTraced()
+{
+    std::vector<ConditionDiagnostic> diags;
+    const auto c = Condition::compile("tool.name == 'email_send' and pii_count(tool.args, ['email']) > 0",
+                                      Trigger::ToolCall, pii::PiiTypeSet::all(), diags);
+    QVERIFY2(c.isValid(), describe(diags).c_str());
+    const auto r = c.evaluate(TestContext());
+    QVERIFY2(r.ok, r.error.c_str());
+    QVERIFY(r.value);
+    std::vector<std::string> variables;
+    const Read *finding = nullptr;
+    for (const auto &read : r.reads) {
+        if (read.pii)
+            finding = &read;
+        else
+            variables.emplace_back(read.path);
+    }
+    QCOMPARE(variables, (std::vector<std::string> {"tool.name", "tool.args"}));
+    QVERIFY(finding);
+    QCOMPARE(std::string(finding->path), std::string("pii_count(tool.args, ['email'])"));
+    QCOMPARE(finding->value.toJson(),
+             std::string(R"([{"begin":0,"check":"email_structure","end":15,"in":".to","type":"email"}])"));
+
+    // Nothing found: nothing recorded; not tracing: nothing computed.
+    const auto none = Condition::compile("contains_pii(tool.name)", Trigger::ToolCall, pii::PiiTypeSet::all(), diags);
+    const auto rn = none.evaluate(TestContext());
+    QVERIFY(rn.ok && !rn.value);
+    QVERIFY(std::none_of(rn.reads.begin(), rn.reads.end(), [](const Read &x) { return x.pii; }));
 }
 
 void TstConditionEval::piiFunctions_data()

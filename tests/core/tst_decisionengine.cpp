@@ -141,6 +141,32 @@ private Q_SLOTS:
                  QStringLiteral("Card [REDACTED:credit_card], SSN [REDACTED:ssn], mail [REDACTED:email]"));
     }
 
+    // What a PII call found and why sits beside the reads, never the text.
+    void piiFindingsInTheTrace()
+    {
+        const auto doc = R"(version: 1
+name: pii
+policies:
+  - name: no-card
+    trigger: tool_call
+    condition: tool.name == 'email_send' and contains_pii(tool.args, ['credit_card'])
+    action: block
+)";
+        Session s(doc);
+        const auto d = s.decide(
+            R"({"trigger":"tool_call","tool":{"name":"email_send","args":{"body":"card 4111 1111\n  1111 1111"}}})");
+        QCOMPARE(d.outcome, Action::Block);
+        const QString json = QString::fromStdString(d.toJson());
+        QVERIFY2(json.contains(QStringLiteral(
+                     R"x("pii":{"contains_pii(tool.args, ['credit_card'])":[{"begin":5,"check":"luhn","detail":"visa",)x"
+                     R"x("end":26,"in":".body","seen":["mixed_separators","line_break"],"type":"credit_card"}]}}]})x")),
+                 qPrintable(json));
+        // The reads still hold what the condition read (the audit log redacts
+        // them); the finding holds none of the number.
+        const QString pii = json.mid(json.indexOf(QStringLiteral("\"pii\"")));
+        QVERIFY(!pii.contains(QStringLiteral("4111")) && !pii.contains(QStringLiteral("1111")));
+    }
+
     void exactJsonShape()
     {
         const auto doc = R"(version: 1

@@ -5,3 +5,4 @@ osh_add_test(NAME tst_piivalidators SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_piival
 osh_add_test(NAME tst_piidetector SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_piidetector.cpp LIBS osh_core)
 osh_add_test(NAME tst_piirobustness SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_piirobustness.cpp LIBS osh_core)
 osh_add_test(NAME tst_piisafetyscorer SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_piisafetyscorer.cpp LIBS osh_core)
+osh_add_test(NAME tst_piiwhy SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_piiwhy.cpp LIBS osh_core)

@@ -148,7 +148,9 @@ private Q_SLOTS:
             if (i == 2) // a decisive trace as the engine writes it (shape pinned by tst_policyindex)
                 e.trace = R"({"outcome":"block","trace":[{"layer":"sandbox","verdict":"allow"},)"
                           R"({"layer":"policy","skipped":7,"because":"tool.name"},)"
-                          R"({"layer":"policy","policy":"no-http","matched":true,"reads":{"tool.name":"http"}}]})";
+                          R"({"layer":"policy","policy":"no-http","matched":true,"reads":{"tool.name":"http"},)"
+                          R"x("pii":{"contains_pii(tool.args)":[{"begin":5,"check":"luhn","detail":"visa","end":26,)x"
+                          R"x("in":".body","seen":["mixed_separators","line_break"],"type":"credit_card"}]}}]})x";
             m_store->append(e);
         }
         m_store->endSession("s1", 0, "exited", kStart + kCount);
@@ -373,6 +375,17 @@ private Q_SLOTS:
         QCOMPARE(steps[0]->child(2)->text(0), QStringLiteral("policy no-http"));
         QCOMPARE(steps[0]->child(2)->text(1), QStringLiteral("matched"));
         QVERIFY(steps[0]->child(2)->childCount() > 0); // its reads
+        // What its PII call found, in words, the way the simulator shows it.
+        const QTreeWidgetItem *pii = nullptr;
+        for (int i = 0; i < steps[0]->child(2)->childCount(); ++i)
+            if (steps[0]->child(2)->child(i)->text(0) == QStringLiteral("PII found"))
+                pii = steps[0]->child(2)->child(i);
+        QVERIFY(pii);
+        QCOMPARE(pii->text(1), QStringLiteral("1 finding(s)"));
+        QCOMPARE(pii->childCount(), 1);
+        QCOMPARE(pii->child(0)->text(0), QStringLiteral("credit_card in .body, bytes 5-26"));
+        QCOMPARE(pii->child(0)->text(1),
+                 QStringLiteral("Luhn check digit (visa) · read through: mixed separators, split over a line break"));
         QSignalSpy spy(&page, &ReplayPage::openPolicyRequested);
         page.openDecidingPolicy();
         QCOMPARE(spy.count(), 1);

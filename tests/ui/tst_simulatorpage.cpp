@@ -143,6 +143,23 @@ private Q_SLOTS:
         QVERIFY(page.decide());
         QCOMPARE(page.decisionLabel()->text(), QStringLiteral("REDACT"));
         QCOMPARE(page.outputView()->toPlainText(), QStringLiteral("card [REDACTED:credit_card] ok"));
+
+        // The deciding policy's row says what its PII call found and why.
+        page.form()->outputText()->setPlainText(QStringLiteral("card \uff14\uff11\uff11\uff11 1111/1111 1111 ok"));
+        QVERIFY(page.decide());
+        QCOMPARE(page.decisionLabel()->text(), QStringLiteral("REDACT"));
+        TraceModel *trace = page.traceModel();
+        QAbstractItemModelTester tester(trace, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QModelIndex finding;
+        for (int i = 0; i < trace->rowCount(); ++i)
+            for (int k = 0; k < trace->rowCount(trace->index(i, 0)); ++k)
+                if (trace->index(k, 0, trace->index(i, 0)).data(TraceModel::KindRole).toInt() == TraceModel::PiiRow)
+                    finding = trace->index(k, 0, trace->index(i, 0));
+        QVERIFY(finding.isValid());
+        QCOMPARE(finding.data().toString(), QStringLiteral("credit_card, bytes 5-32"));
+        QCOMPARE(finding.siblingAtColumn(TraceModel::ResultColumn).data().toString(),
+                 QStringLiteral("Luhn check digit (visa) · read through: look-alike characters folded, mixed separators"));
+        QVERIFY(finding.data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("Found by contains_pii(")));
     }
 
     void badInputIsInline()

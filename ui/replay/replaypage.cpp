@@ -4,6 +4,7 @@
 #include "timelineview.h"
 
 #include "serviceclient.h"
+#include "piifindingtext.h"
 #include "servicerecords.h"
 
 #include "audit/auditchain.h"
@@ -113,20 +114,48 @@ bool labelTraceStep(QTreeWidgetItem *item, const QJsonObject &step)
     return false;
 }
 
+// What the PII calls of one policy step found, one row per finding, in the
+// words the simulator's trace uses.
+void addPiiFindings(QTreeWidgetItem *item, const QJsonObject &calls)
+{
+    int n = 0;
+    for (auto it = calls.begin(); it != calls.end(); ++it) {
+        for (const PiiFindingText &f : PiiFindingWords::ofAll(it.value().toArray())) {
+            auto *row = new QTreeWidgetItem(item);
+            row->setText(0, f.what);
+            row->setText(1, f.why);
+            row->setToolTip(0, ReplayPage::tr("Found by %1").arg(it.key()));
+            row->setToolTip(1, f.why);
+            ++n;
+        }
+    }
+    item->setText(0, ReplayPage::tr("PII found"));
+    item->setText(1, ReplayPage::tr("%n finding(s)", nullptr, n));
+}
+
+// How the children of a JSON value are shown: as they are, as the steps of
+// a decision's trace, or as the inside of one policy step.
+enum class Shape { Plain, TraceSteps, PolicyStep };
+
 // The decision's JSON as a tree: objects and arrays become parents; the
 // steps of its trace are labelled by what they say.
-void addJsonChildren(QTreeWidgetItem *parent, QTreeWidget *tree, const QJsonValue &value, bool traceSteps = false)
+void addJsonChildren(QTreeWidgetItem *parent, QTreeWidget *tree, const QJsonValue &value, Shape shape = Shape::Plain)
 {
     auto add = [&](const QString &key, const QJsonValue &v) {
         auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(tree);
         item->setText(0, key);
-        if (traceSteps && v.isObject()) {
-            if (!labelTraceStep(item, v.toObject()))
-                addJsonChildren(item, tree, v);
+        if (shape == Shape::TraceSteps && v.isObject()) {
+            const QJsonObject step = v.toObject();
+            if (!labelTraceStep(item, step))
+                addJsonChildren(item, tree, v,
+                                step.contains(QLatin1String("policy")) ? Shape::PolicyStep : Shape::Plain);
+        } else if (shape == Shape::PolicyStep && key == QLatin1String("pii") && v.isObject()) {
+            addPiiFindings(item, v.toObject());
         } else if (v.isObject() || v.isArray()) {
             const qsizetype n = v.isObject() ? v.toObject().size() : v.toArray().size();
             item->setText(1, v.isObject() ? QStringLiteral("{%1}").arg(n) : QStringLiteral("[%1]").arg(n));
-            addJsonChildren(item, tree, v, !parent && key == QLatin1String("trace") && v.isArray());
+            addJsonChildren(item, tree, v,
+                            !parent && key == QLatin1String("trace") && v.isArray() ? Shape::TraceSteps : Shape::Plain);
         } else {
             item->setText(1, scalarText(v));
         }
