@@ -1,9 +1,7 @@
 #include "auditlimits.h"
 
+#include "util/sha256.h"
 #include "util/value.h"
-
-#include <QByteArray>
-#include <QCryptographicHash>
 
 #include <algorithm>
 
@@ -12,13 +10,6 @@ namespace osh::audit {
 namespace {
 
 constexpr std::string_view kStandInPrefix = "{\"truncated\":true,\"bytes\":";
-
-std::string sha256Hex(const std::string &s)
-{
-    return QCryptographicHash::hash(QByteArrayView(s.data(), static_cast<qsizetype>(s.size())), QCryptographicHash::Sha256)
-        .toHex()
-        .toStdString();
-}
 
 // At most n bytes of s, not cutting a UTF-8 sequence in two.
 std::string_view head(const std::string &s, std::size_t n)

@@ -1,9 +1,9 @@
 #include "access.h"
 
 #include "model/policy.h"
+#include "util/sha256.h"
 
 #include <QByteArray>
-#include <QCryptographicHash>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -81,11 +81,6 @@ std::string Principal::describe() const
     if (viaToken)
         return "token " + tokenId + " (uid " + std::to_string(uid) + ")";
     return "uid " + std::to_string(uid);
-}
-
-std::string TokenStore::sha256Hex(const std::string &data)
-{
-    return QCryptographicHash::hash(QByteArray::fromStdString(data), QCryptographicHash::Sha256).toHex().toStdString();
 }
 
 bool TokenStore::load(const std::string &path, bool create, std::string *error)

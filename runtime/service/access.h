@@ -74,7 +74,6 @@ public:
     std::optional<Token> find(const std::string &secret) const;
     bool empty() const { return m_tokens.empty(); }
     std::size_t size() const { return m_tokens.size(); }
-    static std::string sha256Hex(const std::string &data);
 
 private:
     std::vector<Token> m_tokens;

@@ -2,15 +2,17 @@
 
 #include "forwarder.h"
 
+#include "forwardcursor.h"
+
 #include "audit/auditreader.h"
 #include "audit/sqlitedb.h"
 #include "audit/sqlitestmt.h"
+#include "util/sha256.h"
 #include "util/value.h"
 #include "network/sessionca.h"
 #include "network/tlsstream.h"
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include <sqlite3.h>
 
@@ -45,8 +47,6 @@ double wallNow()
 }
 
 std::string errnoText(int e) { return std::strerror(e); }
-
-constexpr const char *kCursorMagic = "openshell-forward-cursor 2";
 
 // The bearer token: a regular file of this euid that nobody else can read,
 // one line of token characters (RFC 6750 b64token), at most 4 KiB.
@@ -136,17 +136,6 @@ int connectTcp(const std::string &host, std::uint16_t port, int timeoutMs, const
     }
     return fd;
 }
-
-// The cursor file: "openshell-forward-cursor 2\nID\nCHAIN\nFIRST\nDESTINATION\n":
-// the id of the last event delivered, its chain value, and the chain value
-// of the store's first event (which store it is). A missing file is
-// cursor 0.
-struct Cursor
-{
-    std::int64_t id = 0;
-    std::string chain; // of event id
-    std::string first; // of the store's first event
-};
 
 std::string jsonEscape(std::string_view s)
 {
@@ -238,13 +227,15 @@ struct Forwarder::State
 {
     Options options;
     std::string token;
-    std::string cursorFile;
+    std::unique_ptr<CursorFolder> cursors;
+    std::string cursorName; // in cursors
+    std::string cursorFile; // its path, for messages
     SyslogHeader header;
     std::shared_ptr<SSL_CTX> tlsContext;
     audit::SqliteDb db;
     audit::SqliteStmt batch, head, oldest, commit;
     std::map<std::string, audit::OcsfContext> contexts; // per session
-    Cursor cursor;
+    ForwardCursor cursor;
     std::string startNote;
 
     std::unique_ptr<runtime::ByteStream> stream;
@@ -265,88 +256,10 @@ struct Forwarder::State
 
 std::string Forwarder::cursorPath(const std::string &dir, const std::string &destination)
 {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char *>(destination.data()), destination.size(), digest);
-    static const char hex[] = "0123456789abcdef";
-    std::string name;
-    for (int i = 0; i < 12; ++i) {
-        name += hex[digest[i] >> 4];
-        name += hex[digest[i] & 15];
-    }
-    return dir + "/" + name + ".cursor";
+    return dir + "/" + CursorFolder::fileName(destination);
 }
 
 namespace {
-
-// "openshell-forward-cursor 2\nID\nCHAIN\nFIRST\nDESTINATION\n"; a
-// missing file is cursor 0.
-bool loadCursor(const std::string &path, const std::string &destination, Cursor &cursor, std::string &error)
-{
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) {
-            cursor = {};
-            return true;
-        }
-        error = "cursor " + path + ": " + errnoText(errno);
-        return false;
-    }
-    struct stat st{};
-    std::string text;
-    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < 65536) {
-        char buf[4096];
-        ssize_t n;
-        while ((n = ::read(fd, buf, sizeof buf)) > 0)
-            text.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    std::vector<std::string> lines;
-    for (std::size_t at = 0; at < text.size();) {
-        const auto nl = text.find('\n', at);
-        if (nl == std::string::npos)
-            break;
-        lines.push_back(text.substr(at, nl - at));
-        at = nl + 1;
-    }
-    const std::string &id = lines.size() == 5 ? lines[1] : text;
-    if (lines.size() != 5 || lines[0] != kCursorMagic || lines[4] != destination || id.empty() || id.size() > 18
-        || !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        error = "cursor " + path + " is not this destination's cursor file; move it away to forward every event again";
-        return false;
-    }
-    cursor.id = std::stoll(id);
-    cursor.chain = lines[2];
-    cursor.first = lines[3];
-    return true;
-}
-
-// Written whole under a temporary name, fsynced and renamed into place.
-bool saveCursor(const std::string &path, const std::string &destination, const Cursor &cursor, std::string &error)
-{
-    const std::string tmp = path + ".tmp";
-    const std::string text = std::string(kCursorMagic) + "\n" + std::to_string(cursor.id) + "\n" + cursor.chain + "\n"
-        + cursor.first + "\n" + destination + "\n";
-    ::unlink(tmp.c_str());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        error = "cursor " + tmp + ": " + errnoText(errno);
-        return false;
-    }
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    const int err = errno;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-        error = "cursor " + path + ": " + errnoText(ok ? errno : err);
-        ::unlink(tmp.c_str());
-        return false;
-    }
-    const std::string dir = path.substr(0, path.rfind('/'));
-    if (const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
-        ::fsync(d);
-        ::close(d);
-    }
-    return true;
-}
 
 // Waits until the peer's TCP stack acknowledged every byte sent.
 bool waitAcknowledged(int fd, int timeoutMs, std::string &error)
@@ -478,27 +391,15 @@ std::unique_ptr<Forwarder> Forwarder::start(Options options, std::string *error)
             return nullptr;
         }
     }
-    if (::mkdir(options.cursorDir.c_str(), 0700) != 0 && errno != EEXIST) {
-        *error = "cannot create " + options.cursorDir + ": " + errnoText(errno);
+    state->cursors = CursorFolder::open(options.cursorDir, err);
+    if (!state->cursors) {
+        *error = err;
         return nullptr;
     }
-    // Its files are written as this uid: a folder someone else could swap
-    // or write into is refused.
-    {
-        const int d = ::open(options.cursorDir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        struct stat st{};
-        const bool ok = d >= 0 && ::fstat(d, &st) == 0 && st.st_uid == ::geteuid() && (st.st_mode & 022) == 0;
-        if (d >= 0)
-            ::close(d);
-        if (!ok) {
-            *error = options.cursorDir + ": must be a folder (not a link) of uid " + std::to_string(::geteuid())
-                + " that nobody else can write to";
-            return nullptr;
-        }
-    }
-    state->cursorFile = cursorPath(options.cursorDir, t.display);
-    Cursor cursor;
-    if (!loadCursor(state->cursorFile, t.display, cursor, err)) {
+    state->cursorName = CursorFolder::fileName(t.display);
+    state->cursorFile = state->cursors->pathOf(state->cursorName);
+    ForwardCursor cursor;
+    if (!state->cursors->load(state->cursorName, t.display, cursor, err)) {
         *error = t.display + ": " + err;
         return nullptr;
     }
@@ -864,7 +765,7 @@ void Forwarder::run()
         std::string saveError;
         st.cursor.id = last;
         st.cursor.chain = lastChain;
-        saveCursor(st.cursorFile, t.display, st.cursor, saveError);
+        st.cursors->save(st.cursorName, t.display, st.cursor, saveError);
         cursor = last;
         backoffMs = 0;
         std::lock_guard lock(st.mutex);

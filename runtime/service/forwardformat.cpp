@@ -4,11 +4,10 @@
 #include "forwardformat.h"
 
 #include "audit/audittime.h"
+#include "util/sha256.h"
 
 #include <QUrl>
 #include <QUrlQuery>
-
-#include <openssl/sha.h>
 
 #include <arpa/inet.h>
 
@@ -277,19 +276,6 @@ std::string cefRecord(const AuditEvent &e, const std::string &productVersion)
     cefCustom(out, "cs4", "layer", e.layer);
     cefCustom(out, "cs5", "chain", e.chain);
     cefCustom(out, "cs6", "policy_hash", e.policyHash);
-    return out;
-}
-
-std::string sha256Hex(std::string_view s)
-{
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char *>(s.data()), s.size(), d);
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    for (const unsigned char c : d) {
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    }
     return out;
 }
 

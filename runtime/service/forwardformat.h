@@ -83,9 +83,6 @@ void appendOctetCounted(std::string &out, const std::string &message);
 // CEF specification asks).
 std::string cefRecord(const AuditEvent &e, const std::string &productVersion);
 
-// Lower-case hex SHA-256 of s (what stand-ins for withheld content carry).
-std::string sha256Hex(std::string_view s);
-
 // Appends the syslog frames of one event in the target's format, each at
 // most t.maxMessage bytes (see above).
 void appendSyslogFrames(std::string &out, const ForwardTarget &t, const SyslogHeader &h, const AuditEvent &e,

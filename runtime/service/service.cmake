@@ -18,5 +18,6 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/apiclient.cpp ${CMAKE_CURRENT_LIST_DIR}/apiclient.h
     ${CMAKE_CURRENT_LIST_DIR}/forwardformat.cpp ${CMAKE_CURRENT_LIST_DIR}/forwardformat.h
     ${CMAKE_CURRENT_LIST_DIR}/forwarder.cpp ${CMAKE_CURRENT_LIST_DIR}/forwarder.h
+    ${CMAKE_CURRENT_LIST_DIR}/forwardcursor.cpp ${CMAKE_CURRENT_LIST_DIR}/forwardcursor.h
 )
 target_link_libraries(osh_runtime PRIVATE Boost::headers OpenSSL::SSL OpenSSL::Crypto SQLite::SQLite3)

@@ -539,6 +539,49 @@ private Q_SLOTS:
         c.down();
     }
 
+    // The cursor folder swapped for a link to another folder after the
+    // forwarder checked it: cursors still go to the folder it checked, and
+    // nothing is written through the link (the service runs as root; the
+    // link could point anywhere).
+    void cursorFolderSwappedForALink()
+    {
+        osh::test::HttpCollector c;
+        QVERIFY(c.up());
+        const std::string url = "http://127.0.0.1:" + std::to_string(c.port) + "/?peer_uid=" + std::to_string(::geteuid());
+        const QString path = m_dir.filePath(QStringLiteral("swap.db"));
+        auto fill = [&](int n) {
+            std::string error;
+            auto store = AuditStore::open(path.toStdString(), error);
+            QVERIFY2(store, error.c_str());
+            for (int i = 0; i < n; ++i)
+                store->append(makeEvent("w", "tool_call", m_base + i));
+            QVERIFY(store->flush(10000));
+        };
+        fill(3);
+        const QString cursors = m_dir.filePath(QStringLiteral("cursors-swap"));
+        const QString moved = m_dir.filePath(QStringLiteral("cursors-swap.checked"));
+        const QString elsewhere = m_dir.filePath(QStringLiteral("elsewhere"));
+        QVERIFY(QDir().mkpath(elsewhere));
+        auto o = options(url, cursors);
+        o.storePath = path.toStdString();
+        std::string error;
+        auto f = Forwarder::start(o, &error);
+        QVERIFY2(f, error.c_str());
+        QTRY_COMPARE_WITH_TIMEOUT(f->status().cursor, 3, 10000);
+        QVERIFY(QDir().rename(cursors, moved));
+        QVERIFY(QFile::link(elsewhere, cursors));
+        fill(2);
+        QTRY_COMPARE_WITH_TIMEOUT(f->status().cursor, 5, 10000);
+        f.reset();
+        QVERIFY2(QDir(elsewhere).entryList(QDir::Files | QDir::Hidden).isEmpty(),
+                 qPrintable(QDir(elsewhere).entryList(QDir::Files | QDir::Hidden).join(QLatin1Char(' '))));
+        const QString name = QFileInfo(QString::fromStdString(Forwarder::cursorPath("", url))).fileName();
+        QFile saved(moved + QLatin1Char('/') + name);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QCOMPARE(saved.readAll().split('\n').value(1), QByteArray("5"));
+        c.down();
+    }
+
     // A cursor file that is not this destination's is refused, not reset.
     void foreignCursorRefused()
     {
