@@ -63,6 +63,9 @@ pii::PiiTypeSet setFromBits(std::int64_t bits)
 // At most this many findings per call are traced; the call's own result
 // (pii_count) says how many there were.
 constexpr std::size_t kMaxTracedFindings = 8;
+// A finding's place inside the argument ("in") keeps its last this many
+// bytes: keys are agent text and can be long.
+constexpr std::size_t kMaxTracedPlace = 256;
 
 void Evaluator::recordPii(const Node &call, const Value &arg, pii::PiiTypeSet types)
 {
@@ -79,8 +82,15 @@ void Evaluator::recordPii(const Node &call, const Value &arg, pii::PiiTypeSet ty
             const pii::PiiWhy why = detector.explain(text, m);
             ValueMap f;
             f.emplace("type", Value(std::string(pii::typeName(m.type))));
-            if (!where.empty())
+            if (where.size() > kMaxTracedPlace) {
+                // The innermost part, from a character boundary.
+                std::size_t cut = where.size() - kMaxTracedPlace;
+                while (cut < where.size() && (static_cast<unsigned char>(where[cut]) & 0xC0) == 0x80)
+                    ++cut;
+                f.emplace("in", Value("\u2026" + where.substr(cut)));
+            } else if (!where.empty()) {
                 f.emplace("in", Value(where));
+            }
             f.emplace("begin", Value(static_cast<std::int64_t>(m.begin)));
             f.emplace("end", Value(static_cast<std::int64_t>(m.end)));
             f.emplace("check", Value(std::string(why.check)));

@@ -315,6 +315,33 @@ void TstConditionEval::piiFindingsTraced()
     QCOMPARE(finding->value.toJson(),
              std::string(R"([{"begin":0,"check":"email_structure","end":15,"in":".to","type":"email"}])"));
 
+    // Keys are agent text: one holding PII appears redacted in the place,
+    // and a long place keeps its innermost 256 bytes.
+    TestContext keyed;
+    ValueMap inner;
+    inner.emplace("to", Value("jane@example.com"));
+    ValueMap deep;
+    deep.emplace(std::string(600, 'k'), Value(std::move(inner)));
+    ValueMap args;
+    args.emplace("4111 1111 1111 1111", Value(std::move(deep)));
+    keyed.set(Var::ToolArgs, Value(std::move(args)));
+    const auto all = Condition::compile("contains_pii(tool.args, ['email'])", Trigger::ToolCall,
+                                        pii::PiiTypeSet::all(), diags);
+    const auto rk = all.evaluate(keyed);
+    QVERIFY(rk.ok && rk.value);
+    const auto &f = rk.reads.back();
+    QVERIFY(f.pii);
+    const std::string in = f.value.toList().at(0).toMap().at("in").toString();
+    QVERIFY2(in.starts_with("\u2026") && in.ends_with("kkk.to"), in.c_str());
+    QVERIFY(in.size() <= 256 + 3);
+    const auto rk2 = Condition::compile("contains_pii(tool.args)", Trigger::ToolCall, pii::PiiTypeSet::all(), diags)
+                         .evaluate(keyed);
+    std::string places;
+    for (const auto &x : rk2.reads.back().value.toList())
+        places += x.toMap().at("in").toString() + "|";
+    QVERIFY2(places.find("4111") == std::string::npos, places.c_str());
+    QVERIFY2(places.find("['[REDACTED:credit_card]'] (key)") != std::string::npos, places.c_str());
+
     // Nothing found: nothing recorded; not tracing: nothing computed.
     const auto none = Condition::compile("contains_pii(tool.name)", Trigger::ToolCall, pii::PiiTypeSet::all(), diags);
     const auto rn = none.evaluate(TestContext());
