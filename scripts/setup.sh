@@ -17,7 +17,7 @@ packages=(
   qt6-translations-l10n
   # core libraries
   libyaml-dev libre2-dev libhyperscan-dev libphonenumber-dev libprotobuf-dev libicu-dev libsimdjson-dev
-  libboost-dev libssl-dev libsqlite3-dev libgit2-dev libarchive-dev libbenchmark-dev
+  libboost-dev libssl-dev libsqlite3-dev libgit2-dev libarchive-dev libbenchmark-dev libpq-dev
   # the network guardian parses inspected HTTP with it
   libhttp-parser-dev
   # sandboxes
@@ -33,6 +33,8 @@ packages=(
   python3 python3-pytest python3-yaml openssl
   # audit forwarding is tested against a real syslog collector, over TCP and TLS
   rsyslog rsyslog-gnutls
+  # the shared audit store is tested against throwaway PostgreSQL 15 clusters
+  postgresql-15
 )
 # the OpenAPI document's test (tests/api) runs on node; any node >= 18 will do
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -1,10 +1,12 @@
-# The audit store (SQLite, raw C API), its JSON and OCSF renderings.
+# The audit store (SQLite, raw C API), its JSON and OCSF renderings; the
+# PostgreSQL connection (libpq) for a store shared by several hosts.
 target_sources(osh_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/auditevent.h
     ${CMAKE_CURRENT_LIST_DIR}/auditquery.cpp ${CMAKE_CURRENT_LIST_DIR}/auditquery.h
     ${CMAKE_CURRENT_LIST_DIR}/approval.cpp ${CMAKE_CURRENT_LIST_DIR}/approval.h
     ${CMAKE_CURRENT_LIST_DIR}/sqlitedb.cpp ${CMAKE_CURRENT_LIST_DIR}/sqlitedb.h
     ${CMAKE_CURRENT_LIST_DIR}/sqlitestmt.cpp ${CMAKE_CURRENT_LIST_DIR}/sqlitestmt.h
+    ${CMAKE_CURRENT_LIST_DIR}/pgdb.cpp ${CMAKE_CURRENT_LIST_DIR}/pgdb.h
     ${CMAKE_CURRENT_LIST_DIR}/auditschema.cpp ${CMAKE_CURRENT_LIST_DIR}/auditschema.h
     ${CMAKE_CURRENT_LIST_DIR}/auditlimits.cpp ${CMAKE_CURRENT_LIST_DIR}/auditlimits.h
     ${CMAKE_CURRENT_LIST_DIR}/auditwriter.cpp ${CMAKE_CURRENT_LIST_DIR}/auditwriter.h

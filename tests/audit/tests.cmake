@@ -18,3 +18,6 @@ osh_add_test(NAME tst_auditcheckpoint SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_audi
                  ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
 osh_add_test(NAME tst_auditcopy SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditcopy.cpp
                  ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
+# libpq against a throwaway PostgreSQL cluster (Unix socket only, no TCP).
+osh_add_test(NAME tst_pgdb SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_pgdb.cpp ${CMAKE_CURRENT_SOURCE_DIR}/support/pgcluster.h
+                 LIBS osh_core)

@@ -1,0 +1,181 @@
+#include "pgdb.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+
+namespace osh::audit {
+
+namespace {
+
+std::string trimmed(const char *message)
+{
+    std::string s = message ? message : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+        s.pop_back();
+    return s;
+}
+
+} // namespace
+
+PgResult::~PgResult()
+{
+    if (m_r)
+        PQclear(m_r);
+}
+
+PgResult::PgResult(PgResult &&o) noexcept
+    : m_r(o.m_r)
+{
+    o.m_r = nullptr;
+}
+
+PgResult &PgResult::operator=(PgResult &&o) noexcept
+{
+    if (this != &o) {
+        if (m_r)
+            PQclear(m_r);
+        m_r = o.m_r;
+        o.m_r = nullptr;
+    }
+    return *this;
+}
+
+int PgResult::rows() const
+{
+    return m_r ? PQntuples(m_r) : 0;
+}
+
+int PgResult::columns() const
+{
+    return m_r ? PQnfields(m_r) : 0;
+}
+
+bool PgResult::isNull(int row, int column) const
+{
+    return !m_r || row < 0 || row >= rows() || column < 0 || column >= columns() || PQgetisnull(m_r, row, column);
+}
+
+std::string_view PgResult::text(int row, int column) const
+{
+    if (isNull(row, column))
+        return {};
+    return std::string_view(PQgetvalue(m_r, row, column), static_cast<std::size_t>(PQgetlength(m_r, row, column)));
+}
+
+std::optional<std::int64_t> PgResult::integer(int row, int column) const
+{
+    if (isNull(row, column))
+        return std::nullopt;
+    const std::string_view t = text(row, column);
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size())
+        return std::nullopt;
+    return v;
+}
+
+std::int64_t PgResult::affected() const
+{
+    if (!m_r)
+        return 0;
+    const char *n = PQcmdTuples(m_r);
+    std::int64_t v = 0;
+    if (n && *n)
+        std::from_chars(n, n + std::char_traits<char>::length(n), v);
+    return v;
+}
+
+PgDb::~PgDb()
+{
+    close();
+}
+
+bool PgDb::isConnectionString(std::string_view s)
+{
+    return s.starts_with("postgresql://") || s.starts_with("postgres://");
+}
+
+bool PgDb::open(const std::string &conninfo, std::string &error)
+{
+    close();
+    // A password in the string would show in `ps` and in shell history.
+    char *parseError = nullptr;
+    PQconninfoOption *options = PQconninfoParse(conninfo.c_str(), &parseError);
+    if (!options) {
+        error = "the PostgreSQL connection string is not valid: " + trimmed(parseError);
+        PQfreemem(parseError);
+        return false;
+    }
+    bool password = false;
+    for (const PQconninfoOption *o = options; o->keyword; ++o)
+        if (std::string_view(o->keyword) == "password" && o->val && *o->val)
+            password = true;
+    PQconninfoFree(options);
+    if (password) {
+        error = "the PostgreSQL connection string holds a password: put it in a ~/.pgpass or PGPASSFILE file instead";
+        return false;
+    }
+    m_conn = PQconnectdb(conninfo.c_str());
+    if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
+        error = "cannot connect to PostgreSQL: " + trimmed(m_conn ? PQerrorMessage(m_conn) : "out of memory");
+        close();
+        return false;
+    }
+    // Server notices (e.g. "relation already exists, skipping") are not errors.
+    PQsetNoticeProcessor(m_conn, [](void *, const char *) {}, nullptr);
+    return true;
+}
+
+void PgDb::close()
+{
+    if (m_conn)
+        PQfinish(m_conn);
+    m_conn = nullptr;
+}
+
+std::optional<PgResult> PgDb::exec(std::string_view sql, const std::vector<std::optional<std::string>> &params,
+                                   std::string &error)
+{
+    m_state.clear();
+    if (!m_conn) {
+        m_state = "08003";
+        error = "08003: not connected to PostgreSQL";
+        return std::nullopt;
+    }
+    std::vector<const char *> values;
+    values.reserve(params.size());
+    for (const auto &p : params)
+        values.push_back(p ? p->c_str() : nullptr);
+    const std::string text(sql);
+    pg_result *raw = PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                                  nullptr, nullptr, 0);
+    const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        return PgResult(raw);
+    const char *state = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+    // No SQLSTATE: libpq failed on its side, which for a statement means the
+    // connection (the server closed it, a network error).
+    m_state = state ? state : "08006";
+    const std::string message = raw && *PQresultErrorMessage(raw) ? trimmed(PQresultErrorMessage(raw))
+                                                                  : trimmed(PQerrorMessage(m_conn));
+    error = m_state + ": " + (message.empty() ? std::string("the statement failed") : message);
+    if (raw)
+        PQclear(raw);
+    return std::nullopt;
+}
+
+bool PgDb::run(std::string_view sql, std::string &error)
+{
+    return exec(sql, {}, error).has_value();
+}
+
+bool PgDb::connectionLost() const
+{
+    // Connection exceptions (class 08), and the server shutting down or
+    // restarting under the session (57P01-57P03).
+    return !m_conn || PQstatus(m_conn) == CONNECTION_BAD || m_state.starts_with("08") || m_state == "57P01"
+        || m_state == "57P02" || m_state == "57P03";
+}
+
+} // namespace osh::audit
