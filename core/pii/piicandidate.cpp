@@ -147,6 +147,8 @@ std::optional<PiiMatch> confirmIntlPhone(std::string_view t, std::size_t b)
         }
         if (digits > kMaxDigits)
             return std::nullopt; // a longer number than any phone number
+        if (pos < t.size() && t[pos - 1] == ')' && isDigit(t[pos]))
+            continue; // "+44 (0)20 7946 0958", "+1 (415)555-2671"
         if (pos + 1 < t.size() && isSep(t[pos]) && (isDigit(t[pos + 1]) || t[pos + 1] == '('))
             ++pos;
         else if (pos >= t.size() || t[pos] != '(')
@@ -357,11 +359,11 @@ std::optional<PiiMatch> confirmJwt(std::string_view t, std::size_t b)
 bool precededByNumberingWord(std::string_view text, std::size_t offset)
 {
     // Words after which a dotted number numbers something rather than
-    // addresses a host: the last part of the name before it decides
+    // addresses a host (an object identifier, "OID 2.5.4.3", is one): the last part of the name before it decides
     // ("version", "app_version", "firmwareVersion", "Build:", "\"build\": \"").
     static constexpr std::string_view kWords[] = {"v", "ver", "version", "release", "build", "firmware", "fw",
                                                   "rev", "revision", "kernel", "section", "clause", "subclause",
-                                                  "chapter"};
+                                                  "chapter", "oid"};
     std::size_t k = offset;
     int skipped = 0;
     const auto separator = [](char c) { return c == ' ' || c == '\t' || c == ':' || c == '=' || c == '"' || c == '\''; };

@@ -104,6 +104,8 @@ void TestPiiDetector::positives_data()
     row("phone E.164", "whatsapp +14155552671", "phone", "+14155552671");
     row("phone UK", "London office +44 20 7946 0958.", "phone", "+44 20 7946 0958");
     row("phone DE", "+49 30 12345678", "phone", "+49 30 12345678");
+    row("phone UK trunk in parens", "mobile = \"+44 (0)20 7946 0712\";", "phone", "+44 (0)20 7946 0712");
+    row("phone +1 parens glued", "call +1 (415)555-2671 now", "phone", "+1 (415)555-2671");
     row("phone FR", "+33 1 23 45 67 89", "phone", "+33 1 23 45 67 89");
     row("ipv4", "from 192.168.1.10 port 22", "ip_address", "192.168.1.10");
     row("ipv4 with port", "dns 8.8.8.8:53", "ip_address", "8.8.8.8");
@@ -248,6 +250,9 @@ void TestPiiDetector::negatives_data()
     QTest::newRow("plain numbers") << "total 1234567 units, 3.14159, $1,234,567.89";
     QTest::newRow("order id") << "Order #123456789012 / ORD-2024-0001234";
     QTest::newRow("dotted run") << "oid 1.3.6.1.4.1.311";
+    QTest::newRow("four-arc oid") << "it's OID 2.5.29.17";
+    QTest::newRow("oid field") << "{\"oid\": \"2.5.4.3\"}";
+    QTest::newRow("oid constant") << "const oid = \"2.5.4.3\";";
     QTest::newRow("octet too big") << "256.1.1.1";
     QTest::newRow("three octets") << "10.0.0";
     QTest::newRow("nanp area 123") << "123-456-7890";
