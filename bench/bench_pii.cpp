@@ -4,6 +4,8 @@
 #include "pii/piidetector.h"
 #include "pii/safetyscorer.h"
 
+#include "lcg.h"
+
 #include <benchmark/benchmark.h>
 
 #include <array>
@@ -13,24 +15,7 @@
 
 namespace {
 
-// A fixed LCG rather than <random> engines: identical text on every platform and run.
-class Lcg
-{
-public:
-    explicit Lcg(std::uint64_t seed)
-        : m_state(seed)
-    { }
-    std::uint32_t next()
-    {
-        m_state = m_state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return static_cast<std::uint32_t>(m_state >> 33);
-    }
-    std::uint32_t below(std::uint32_t n) { return next() % n; }
-    template<typename T, std::size_t N> const T &pick(const std::array<T, N> &a) { return a[below(N)]; }
-
-private:
-    std::uint64_t m_state;
-};
+using osh::bench::Lcg;
 
 constexpr std::array<std::string_view, 40> kWords = {"the", "customer", "asked", "about", "their", "order", "and", "we",
     "shipped", "it", "yesterday", "please", "note", "that", "delivery", "may", "take", "several", "business", "days",
