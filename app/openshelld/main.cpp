@@ -5,6 +5,7 @@
 // them cleanly (recorded as interrupted) before the service exits.
 
 #include "audit/auditstore.h"
+#include "audit/pgdb.h"
 #include "service/access.h"
 #include "service/apiservice.h"
 #include "service/httpserver.h"
@@ -97,6 +98,10 @@ int main(int argc, char *argv[])
 
     if (::geteuid() != 0)
         return fail("needs root: it creates sandboxes, cgroups and mounts (clients need not be root)");
+    if (const std::string store = p.value(QStringLiteral("store")).toStdString();
+        osh::audit::PgDb::isConnectionString(store))
+        return fail("--store " + store.substr(0, store.find(':'))
+                    + "://...: PostgreSQL audit stores are not supported by this build yet; give an SQLite file");
     std::vector<osh::service::ForwardTarget> forwardTargets;
     for (const QString &url : p.values(QStringLiteral("forward"))) {
         std::string error;

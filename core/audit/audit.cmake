@@ -7,6 +7,7 @@ target_sources(osh_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/sqlitedb.cpp ${CMAKE_CURRENT_LIST_DIR}/sqlitedb.h
     ${CMAKE_CURRENT_LIST_DIR}/sqlitestmt.cpp ${CMAKE_CURRENT_LIST_DIR}/sqlitestmt.h
     ${CMAKE_CURRENT_LIST_DIR}/pgdb.cpp ${CMAKE_CURRENT_LIST_DIR}/pgdb.h
+    ${CMAKE_CURRENT_LIST_DIR}/pgschema.cpp ${CMAKE_CURRENT_LIST_DIR}/pgschema.h
     ${CMAKE_CURRENT_LIST_DIR}/auditschema.cpp ${CMAKE_CURRENT_LIST_DIR}/auditschema.h
     ${CMAKE_CURRENT_LIST_DIR}/auditlimits.cpp ${CMAKE_CURRENT_LIST_DIR}/auditlimits.h
     ${CMAKE_CURRENT_LIST_DIR}/auditwriter.cpp ${CMAKE_CURRENT_LIST_DIR}/auditwriter.h

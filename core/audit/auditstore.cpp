@@ -2,6 +2,7 @@
 
 #include "auditreader.h"
 #include "auditwriter.h"
+#include "pgdb.h"
 
 #include <algorithm>
 #include <chrono>
@@ -95,6 +96,13 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
     std::error_code ec;
     if (path.empty()) {
         error = "no audit store path given";
+        return nullptr;
+    }
+    // Before anything is created: "postgresql://h/db" is not a file name.
+    if (audit::PgDb::isConnectionString(path)) {
+        error = "a PostgreSQL audit store (" + path.substr(0, path.find(':'))
+            + "://...) cannot be opened by this build yet: give an SQLite file (docs/audit.md, \"A store shared "
+              "by several hosts\")";
         return nullptr;
     }
     if (options.create) {

@@ -137,19 +137,37 @@ void PgDb::close()
 std::optional<PgResult> PgDb::exec(std::string_view sql, const std::vector<std::optional<std::string>> &params,
                                    std::string &error)
 {
-    m_state.clear();
-    if (!m_conn) {
-        m_state = "08003";
-        error = "08003: not connected to PostgreSQL";
-        return std::nullopt;
-    }
+    if (!m_conn)
+        return notConnected(error);
     std::vector<const char *> values;
     values.reserve(params.size());
     for (const auto &p : params)
         values.push_back(p ? p->c_str() : nullptr);
     const std::string text(sql);
-    pg_result *raw = PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                                  nullptr, nullptr, 0);
+    return result(PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                               nullptr, 0),
+                  error);
+}
+
+bool PgDb::run(std::string_view sql, std::string &error)
+{
+    if (!m_conn)
+        return notConnected(error).has_value();
+    // PQexec: several statements in one string (a schema), no parameters.
+    const std::string text(sql);
+    return result(PQexec(m_conn, text.c_str()), error).has_value();
+}
+
+std::optional<PgResult> PgDb::notConnected(std::string &error)
+{
+    m_state = "08003";
+    error = "08003: not connected to PostgreSQL";
+    return std::nullopt;
+}
+
+std::optional<PgResult> PgDb::result(pg_result *raw, std::string &error)
+{
+    m_state.clear();
     const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
         return PgResult(raw);
@@ -163,11 +181,6 @@ std::optional<PgResult> PgDb::exec(std::string_view sql, const std::vector<std::
     if (raw)
         PQclear(raw);
     return std::nullopt;
-}
-
-bool PgDb::run(std::string_view sql, std::string &error)
-{
-    return exec(sql, {}, error).has_value();
 }
 
 bool PgDb::connectionLost() const

@@ -65,7 +65,8 @@ public:
     // returns nullopt, sets error to "SQLSTATE: message" and sqlState().
     std::optional<PgResult> exec(std::string_view sql, const std::vector<std::optional<std::string>> &params,
                                  std::string &error);
-    // Statements without parameters or results (schema, BEGIN, COMMIT).
+    // One or more statements without parameters or results (a schema,
+    // BEGIN, COMMIT).
     bool run(std::string_view sql, std::string &error);
     // The SQLSTATE of the last failed exec ("23505" unique violation,
     // "40001" serialization failure, "08006" connection failure, ...).
@@ -78,6 +79,10 @@ public:
     static bool isConnectionString(std::string_view s);
 
 private:
+    std::optional<PgResult> notConnected(std::string &error);
+    // Takes raw; a result on success, nullopt with error and sqlState() set.
+    std::optional<PgResult> result(pg_result *raw, std::string &error);
+
     pg_conn *m_conn = nullptr;
     std::string m_state;
 };

@@ -21,3 +21,5 @@ osh_add_test(NAME tst_auditcopy SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditcopy.
 # libpq against a throwaway PostgreSQL cluster (Unix socket only, no TCP).
 osh_add_test(NAME tst_pgdb SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_pgdb.cpp ${CMAKE_CURRENT_SOURCE_DIR}/support/pgcluster.h
                  LIBS osh_core)
+osh_add_test(NAME tst_pgschema SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_pgschema.cpp ${CMAKE_CURRENT_SOURCE_DIR}/support/pgcluster.h
+                 LIBS osh_core)

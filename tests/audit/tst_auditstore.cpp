@@ -202,6 +202,22 @@ class TstAuditStore : public QObject
 private Q_SLOTS:
     void init() { QVERIFY(m_dir.isValid()); }
 
+    // A PostgreSQL connection string is refused before anything is made of
+    // it (no "postgresql:" folder, no SQLite file named after the database).
+    void postgresqlStringRefused()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString before = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(dir.path()));
+        std::string error;
+        auto store = AuditStore::open("postgresql://osh@db.example/audit", error);
+        QVERIFY(QDir::setCurrent(before));
+        QVERIFY(!store);
+        QVERIFY2(error.find("PostgreSQL audit store") != std::string::npos, error.c_str());
+        QVERIFY(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
+    }
+
     void createsSchema()
     {
         const std::string p = path("nested/deeper/audit.db");
