@@ -1,7 +1,7 @@
 // The PII detector on arbitrary bytes (agent-controlled text): matches lie
 // inside the text, in order, without overlap; find, contains, count and
 // redact agree; redaction leaves no match behind in what it kept; every
-// match can be explained, with a check and a keyword of letters only;
+// match can be explained, with a check and only a fixed keyword;
 // nothing crashes or reads out of bounds (ASan, UBSan) in the number
 // clusters, separator runs, words for '@', IBANs, encoded blobs or folding.
 
@@ -26,9 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         const osh::pii::PiiWhy why = det.explain(text, m);
         if (why.check.empty())
             std::abort();
-        for (const char c : why.keyword)
-            if (!((c >= 'a' && c <= 'z') || c == '_' || c == '-' || c == ' '))
-                std::abort();
+        if (!why.keyword.empty() && why.keyword != "ssn" && why.keyword != "social security" && why.keyword != "email")
+            std::abort();
     }
     if (det.contains(text) != !matches.empty() || det.count(text) != matches.size())
         std::abort();

@@ -103,14 +103,17 @@ bool PgDb::open(const std::string &conninfo, std::string &error)
     char *parseError = nullptr;
     PQconninfoOption *options = PQconninfoParse(conninfo.c_str(), &parseError);
     if (!options) {
-        error = "the PostgreSQL connection string is not valid: " + trimmed(parseError);
+        // libpq quotes the part it could not read, which may be the password.
+        error = "the PostgreSQL connection string is not valid (see libpq's connection strings)";
         PQfreemem(parseError);
         return false;
     }
     bool password = false;
-    for (const PQconninfoOption *o = options; o->keyword; ++o)
-        if (std::string_view(o->keyword) == "password" && o->val && *o->val)
+    for (const PQconninfoOption *o = options; o->keyword; ++o) {
+        const std::string_view key(o->keyword);
+        if ((key == "password" || key == "sslpassword") && o->val && *o->val)
             password = true;
+    }
     PQconninfoFree(options);
     if (password) {
         error = "the PostgreSQL connection string holds a password: put it in a ~/.pgpass or PGPASSFILE file instead";
@@ -175,8 +178,10 @@ std::optional<PgResult> PgDb::result(pg_result *raw, std::string &error)
     // No SQLSTATE: libpq failed on its side, which for a statement means the
     // connection (the server closed it, a network error).
     m_state = state ? state : "08006";
-    const std::string message = raw && *PQresultErrorMessage(raw) ? trimmed(PQresultErrorMessage(raw))
-                                                                  : trimmed(PQerrorMessage(m_conn));
+    // The primary message only: the server's DETAIL and CONTEXT quote the
+    // values of the row (agent text), which must not reach logs.
+    const char *primary = raw ? PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    const std::string message = primary ? trimmed(primary) : trimmed(PQerrorMessage(m_conn));
     error = m_state + ": " + (message.empty() ? std::string("the statement failed") : message);
     if (raw)
         PQclear(raw);

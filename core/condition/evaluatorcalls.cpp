@@ -97,7 +97,7 @@ void Evaluator::recordPii(const Node &call, const Value &arg, pii::PiiTypeSet ty
             if (!why.detail.empty())
                 f.emplace("detail", Value(std::string(why.detail)));
             if (!why.keyword.empty())
-                f.emplace("keyword", Value(why.keyword));
+                f.emplace("keyword", Value(std::string(why.keyword)));
             if (!why.seen.empty()) {
                 ValueList seen;
                 for (const std::string_view s : why.seen)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace osh::pii {
 
@@ -116,26 +117,61 @@ std::string memberSuffix(std::string_view key)
     return out + "']";
 }
 
+// The walk of forEachMatch: the place of the string being scanned is kept
+// as a stack of steps (a key or an index) and only written out for a
+// match, so a value of a million nodes costs no string building.
 struct MatchWalk
 {
     PiiTypeSet types;
     std::size_t left;
     const std::function<void(const std::string &, std::string_view, const PiiMatch &)> &visit;
 
-    void text(const std::string &where, std::string_view t)
+    struct Step
+    {
+        const std::string *key = nullptr; // a map member, or else ...
+        std::size_t index = 0;            // ... a list element
+    };
+    std::vector<Step> path;
+
+    // The place in words: keys redacted of every PII type (not only those
+    // the call asked for) and cut to 64 bytes each.
+    std::string where(bool ofKey) const
+    {
+        constexpr std::size_t kMaxKey = 64;
+        const auto &detector = PiiDetector::instance();
+        std::string out;
+        for (const Step &s : path) {
+            if (!s.key) {
+                out += "[" + std::to_string(s.index) + "]";
+                continue;
+            }
+            std::string key = detector.redact(*s.key);
+            if (key.size() > kMaxKey) {
+                std::size_t cut = kMaxKey;
+                while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80)
+                    --cut;
+                key = key.substr(0, cut) + "\u2026";
+            }
+            out += memberSuffix(key);
+        }
+        return ofKey ? out + " (key)" : out;
+    }
+
+    void text(std::string_view t, bool ofKey)
     {
         const auto &detector = PiiDetector::instance();
         if (left == 0 || !detector.contains(t, types))
             return;
+        const std::string place = where(ofKey);
         for (const PiiMatch &m : detector.find(t, types)) {
             if (left == 0)
                 return;
             --left;
-            visit(where, t, m);
+            visit(place, t, m);
         }
     }
 
-    void value(const std::string &where, const Value &v, int depth)
+    void value(const Value &v, int depth)
     {
         if (left == 0)
             return;
@@ -144,20 +180,27 @@ struct MatchWalk
                 return;
             if (v.isList()) {
                 std::size_t i = 0;
-                for (const auto &x : v.toList())
-                    value(where + "[" + std::to_string(i++) + "]", x, depth + 1);
+                for (const auto &x : v.toList()) {
+                    if (left == 0)
+                        return;
+                    path.push_back({nullptr, i++});
+                    value(x, depth + 1);
+                    path.pop_back();
+                }
                 return;
             }
-            const auto &detector = PiiDetector::instance();
             for (const auto &[k, x] : v.toMap()) {
-                const std::string member = where + memberSuffix(detector.redact(k, types));
-                text(member + " (key)", k);
-                value(member, x, depth + 1);
+                if (left == 0)
+                    return;
+                path.push_back({&k, 0});
+                text(k, true);
+                value(x, depth + 1);
+                path.pop_back();
             }
             return;
         }
         if (const auto t = scannedText(v))
-            text(where, *t);
+            text(*t, false);
     }
 };
 
@@ -190,8 +233,8 @@ std::optional<std::size_t> countInValue(const Value &v, PiiTypeSet types, bool s
 void forEachMatch(const Value &v, PiiTypeSet types, std::size_t limit,
     const std::function<void(const std::string &where, std::string_view text, const PiiMatch &match)> &visit)
 {
-    MatchWalk walk {types, limit, visit};
-    walk.value({}, v, 0);
+    MatchWalk walk {types, limit, visit, {}};
+    walk.value(v, 0);
 }
 
 Value redactInValue(const Value &v, PiiTypeSet types)

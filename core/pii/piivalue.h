@@ -39,8 +39,9 @@ Value redactInValue(const Value &v, PiiTypeSet types);
 // Calls visit(where, text, match) for the first `limit` matches in v, in
 // the order countInValue() reads them: where is the string's place inside
 // v (".body", "[2].to", ".note (key)" for a map key; empty for v itself),
-// built from keys with their own PII redacted, so it holds none. Stops
-// quietly at kMaxValueDepth (countInValue reports that).
+// built from keys with their PII of every type redacted, so it holds none,
+// each key cut to 64 bytes. Stops quietly at kMaxValueDepth (countInValue
+// reports that).
 void forEachMatch(const Value &v, PiiTypeSet types, std::size_t limit,
     const std::function<void(const std::string &where, std::string_view text, const PiiMatch &match)> &visit);
 

@@ -108,31 +108,24 @@ void addSeparators(std::string_view s, PiiType type, PiiWhy &why)
         why.seen.push_back("string_boundary");
 }
 
-// The keyword a match needed, found in the (lower-cased) bytes before it:
-// the last occurrence of one of words, widened to the name around it
-// ("customer_ssn", "e-mail").
-std::string keywordBefore(std::string_view before, std::initializer_list<std::string_view> words)
+// The keyword a match needed, when one of words is in the bytes before it
+// (folded and lower-cased): the fixed word itself, never the text around
+// it, which is the agent's (a name that ends in the keyword, or an address
+// that contains it, could carry PII into the trace).
+std::string_view keywordBefore(std::string_view before, std::initializer_list<std::string_view> words)
 {
-    const std::string low = lowered(before);
-    std::size_t best = std::string::npos, bestLen = 0;
+    const std::optional<NormalisedText> folded = NormalisedText::of(before);
+    const std::string low = lowered(folded ? std::string_view(folded->text()) : before);
+    std::size_t best = std::string::npos;
+    std::string_view found;
     for (const std::string_view w : words) {
         const std::size_t at = low.rfind(w);
         if (at != std::string::npos && (best == std::string::npos || at > best)) {
             best = at;
-            bestLen = w.size();
+            found = w;
         }
     }
-    if (best == std::string::npos)
-        return {};
-    // Letters, '_' and '-' only, and at most 32 of them: agent text around
-    // the keyword must not reach the trace (no digits, no '@').
-    auto word = [](char c) { return (c >= 'a' && c <= 'z') || c == '_' || c == '-'; };
-    std::size_t b = best, e = best + bestLen;
-    while (b > 0 && word(low[b - 1]) && e - b < 32)
-        --b;
-    while (e < low.size() && word(low[e]) && e - b < 32)
-        ++e;
-    return low.substr(b, e - b);
+    return found;
 }
 
 } // namespace
@@ -203,7 +196,7 @@ PiiWhy PiiDetector::explainAt(std::string_view text, const PiiMatch &match, int 
             const std::string low = lowered(s);
             if (low.find("at") != std::string::npos && low.find(" at ") != std::string::npos
                 && low.find_first_of("[({<") == std::string::npos)
-                why.keyword = keywordBefore(before, {"mail"});
+                why.keyword = keywordBefore(before, {"mail"}).empty() ? std::string_view() : "email";
         }
         break;
     case PiiType::Secret: why.detail = secretKind(s); break;

@@ -22,10 +22,11 @@ struct PiiWhy
     // ("aws_access_key_id", "github_token", "jwt", "pem_private_key", ...),
     // "ipv4"/"ipv6", "north_american"/"international" for phones.
     std::string_view detail;
-    // The context word a match needed (a bare SSN after "ssn" or "social
-    // security", an address written with a bare "at" after "email"), as
-    // written, lower-cased; empty when none was needed.
-    std::string keyword;
+    // The context word a match needed: "ssn" or "social security" (a bare
+    // nine-digit SSN), "email" (an address written with a bare "at");
+    // empty when none was needed. Always one of these fixed words, never
+    // text of the agent's around them.
+    std::string_view keyword;
     // What the scan read through, outermost first: "base64", "hex",
     // "folded_characters" (fullwidth, other scripts' digits, Unicode
     // dashes and spaces), "invisible_characters" (zero-width, soft

@@ -57,6 +57,8 @@ private slots:
         QVERIFY(!db.exec("INSERT INTO u VALUES ($1)", {std::string("7")}, error));
         QCOMPARE(db.sqlState(), std::string("23505"));
         QVERIFY2(error.starts_with("23505: ") && error.find("duplicate key") != std::string::npos, error.c_str());
+        // Not the server's DETAIL, which quotes the row: "Key (id)=(7) already exists".
+        QVERIFY2(error.find("(7)") == std::string::npos, error.c_str());
         QVERIFY(!db.exec("INSERT INTO u VALUES ($1)", {std::string("seven")}, error));
         QCOMPARE(db.sqlState(), std::string("22P02"));
         QVERIFY(!db.connectionLost());
@@ -77,8 +79,15 @@ private slots:
                  error.c_str());
         QVERIFY(!db.open("postgresql://osh:hunter2@%2Fnowhere/postgres", error));
         QVERIFY2(error.find(".pgpass") != std::string::npos, error.c_str());
+        QVERIFY(!db.open(m_cluster.conninfo() + "&sslpassword=keyphrase", error));
+        QVERIFY2(error.find(".pgpass") != std::string::npos && error.find("keyphrase") == std::string::npos,
+                 error.c_str());
         QVERIFY(!db.open("postgresql://[", error));
         QVERIFY2(error.find("not valid") != std::string::npos, error.c_str());
+        // libpq's own message would quote the malformed password.
+        QVERIFY(!db.open("postgresql://osh:hunter%zz2@%2Fnowhere/postgres", error));
+        QVERIFY2(error.find("not valid") != std::string::npos && error.find("hunter") == std::string::npos,
+                 error.c_str());
         QVERIFY(!db.isOpen());
         const QString empty = m_cluster.folder() + QStringLiteral("/nothing-here");
         QVERIFY(QDir().mkpath(empty));
