@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include <sys/socket.h>
@@ -581,7 +582,17 @@ void Gateway::usage(QPointer<QLocalSocket> socket, const QJsonValue &id, const Q
         total = m_session->totalCost();
     }
     const std::string p = QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString();
-    audit(nullptr, "usage", {}, p, "cost " + std::to_string(cost));
+    // As a person writes it: "cost 6, session total 6.43", neither
+    // 6.000000 nor the sum's 6.4300000000000005.
+    auto money = [](double v) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.6f", v);
+        std::string t = buf;
+        while (t.find('.') != std::string::npos && (t.back() == '0' || t.back() == '.'))
+            t.pop_back();
+        return t;
+    };
+    audit(nullptr, "usage", {}, p, "cost " + money(cost) + ", session total " + money(total));
     respond(socket, id, QJsonObject{{QStringLiteral("total_cost"), total}});
 }
 

@@ -462,6 +462,13 @@ private Q_SLOTS:
     {
         const auto u = m_client.call(QStringLiteral("openshell/usage"), {{QStringLiteral("cost"), 6.0}, {QStringLiteral("tokens"), 1200}});
         QCOMPARE(u[QStringLiteral("result")][QStringLiteral("total_cost")].toDouble(), 6.0);
+        // Written as a person would: no "6.000000".
+        const auto usage = std::find_if(m_audit.events.begin(), m_audit.events.end(),
+                                        [](const osh::AuditEvent &e) { return e.type == "usage"; });
+        QVERIFY(usage != m_audit.events.end());
+        QCOMPARE(QString::fromStdString(usage->message), QStringLiteral("cost 6, session total 6"));
+        m_client.call(QStringLiteral("openshell/usage"), {{QStringLiteral("cost"), 0.43}});
+        QCOMPARE(QString::fromStdString(m_audit.events.back().message), QStringLiteral("cost 0.43, session total 6.43"));
         const auto r = m_client.toolCall("echo");
         QVERIFY(isError(r));
         QVERIFY(text(r).contains(QStringLiteral("over budget")));

@@ -72,6 +72,28 @@ def tunnel(host, port, protocol, timeout=10):
         head += byte
     status = head.split(b"\r\n", 1)[0]
     if b" 200" not in status:
+        reason = _refusal_reason(s, head)
         s.close()
-        raise ConnectionRefusedError("proxy refused: " + head.decode(errors="replace").strip())
+        raise ConnectionRefusedError("proxy refused (%s): %s" % (
+            status.decode(errors="replace").split(" ", 1)[-1], reason))
     return s
+
+
+def _refusal_reason(s, head):
+    """The reason in the proxy's JSON answer to a refused CONNECT."""
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            length = min(int(value.strip()), 65536)
+    body = b""
+    try:
+        while len(body) < length:
+            chunk = s.recv(length - len(body))
+            if not chunk:
+                break
+            body += chunk
+        answer = json.loads(body.decode(errors="replace"))
+        return answer.get("reason") or answer.get("error") or "no reason given"
+    except (OSError, ValueError, AttributeError):
+        return "no reason given"
