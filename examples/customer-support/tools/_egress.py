@@ -14,6 +14,7 @@ import os
 import socket
 import ssl
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -49,8 +50,18 @@ def https_json(url, payload=None, timeout=10):
     opener = urllib.request.build_opener(*handlers)
     body = json.dumps(payload).encode() if payload is not None else None
     req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-    with opener.open(req, timeout=timeout) as resp:
-        return json.loads(resp.read().decode())
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            return json.loads(resp.read().decode())
+    except urllib.error.HTTPError as e:
+        # A request the guardian refused: its JSON answer says why.
+        reason = "no reason given"
+        try:
+            answer = json.loads(e.read(65536).decode(errors="replace"))
+            reason = answer.get("reason") or answer.get("error") or reason
+        except (OSError, ValueError, AttributeError):
+            pass
+        raise ConnectionRefusedError("refused (%d %s): %s" % (e.code, e.reason, reason)) from None
 
 
 def tunnel(host, port, protocol, timeout=10):
