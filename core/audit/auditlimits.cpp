@@ -1,6 +1,7 @@
 #include "auditlimits.h"
 
 #include "util/sha256.h"
+#include "util/strings.h"
 #include "util/value.h"
 
 #include <algorithm>
@@ -11,15 +12,6 @@ namespace {
 
 constexpr std::string_view kStandInPrefix = "{\"truncated\":true,\"bytes\":";
 
-// At most n bytes of s, not cutting a UTF-8 sequence in two.
-std::string_view head(const std::string &s, std::size_t n)
-{
-    if (s.size() <= n)
-        return s;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
-        --n;
-    return std::string_view(s).substr(0, n);
-}
 
 } // namespace
 
@@ -32,7 +24,7 @@ bool AuditLimits::capJson(std::string &field) const
     std::string out(kStandInPrefix);
     out += std::to_string(field.size());
     out += ",\"sha256\":\"" + sha256Hex(field) + "\",\"head\":";
-    appendJsonString(out, head(field, std::min(kHeadBytes, m_max / 8)));
+    appendJsonString(out, utf8Head(field, std::min(kHeadBytes, m_max / 8)));
     out += '}';
     field = std::move(out);
     return true;
@@ -42,7 +34,7 @@ bool AuditLimits::capText(std::string &field) const
 {
     if (m_max == 0 || field.size() <= m_max)
         return false;
-    std::string out(head(field, std::min(kHeadBytes, m_max / 8)));
+    std::string out(utf8Head(field, std::min(kHeadBytes, m_max / 8)));
     out += " [truncated: " + std::to_string(field.size()) + " bytes, sha256 " + sha256Hex(field) + "]";
     field = std::move(out);
     return true;

@@ -82,15 +82,10 @@ void Evaluator::recordPii(const Node &call, const Value &arg, pii::PiiTypeSet ty
             const pii::PiiWhy why = detector.explain(text, m);
             ValueMap f;
             f.emplace("type", Value(std::string(pii::typeName(m.type))));
-            if (where.size() > kMaxTracedPlace) {
-                // The innermost part, from a character boundary.
-                std::size_t cut = where.size() - kMaxTracedPlace;
-                while (cut < where.size() && (static_cast<unsigned char>(where[cut]) & 0xC0) == 0x80)
-                    ++cut;
-                f.emplace("in", Value("\u2026" + where.substr(cut)));
-            } else if (!where.empty()) {
+            if (where.size() > kMaxTracedPlace) // the innermost part
+                f.emplace("in", Value("\u2026" + std::string(utf8Tail(where, kMaxTracedPlace))));
+            else if (!where.empty())
                 f.emplace("in", Value(where));
-            }
             f.emplace("begin", Value(static_cast<std::int64_t>(m.begin)));
             f.emplace("end", Value(static_cast<std::int64_t>(m.end)));
             f.emplace("check", Value(std::string(why.check)));

@@ -2,6 +2,8 @@
 
 #include "piidetector.h"
 
+#include "util/strings.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
@@ -146,12 +148,8 @@ struct MatchWalk
                 continue;
             }
             std::string key = detector.redact(*s.key);
-            if (key.size() > kMaxKey) {
-                std::size_t cut = kMaxKey;
-                while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80)
-                    --cut;
-                key = key.substr(0, cut) + "\u2026";
-            }
+            if (key.size() > kMaxKey)
+                key = std::string(utf8Head(key, kMaxKey)) + "\u2026";
             out += memberSuffix(key);
         }
         return ofKey ? out + " (key)" : out;
@@ -159,11 +157,13 @@ struct MatchWalk
 
     void text(std::string_view t, bool ofKey)
     {
-        const auto &detector = PiiDetector::instance();
-        if (left == 0 || !detector.contains(t, types))
+        if (left == 0)
+            return;
+        const auto matches = PiiDetector::instance().find(t, types);
+        if (matches.empty())
             return;
         const std::string place = where(ofKey);
-        for (const PiiMatch &m : detector.find(t, types)) {
+        for (const PiiMatch &m : matches) {
             if (left == 0)
                 return;
             --left;

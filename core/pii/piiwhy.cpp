@@ -6,6 +6,8 @@
 #include "piinormalise.h"
 #include "piivalidators.h"
 
+#include "util/strings.h"
+
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
@@ -21,13 +23,6 @@ constexpr std::size_t kKeywordLookBack = 64;
 bool isAlnum(char c)
 {
     return std::isalnum(static_cast<unsigned char>(c)) != 0;
-}
-
-std::string lowered(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
 }
 
 std::string_view checkOf(PiiType t)
@@ -115,7 +110,7 @@ void addSeparators(std::string_view s, PiiType type, PiiWhy &why)
 std::string_view keywordBefore(std::string_view before, std::initializer_list<std::string_view> words)
 {
     const std::optional<NormalisedText> folded = NormalisedText::of(before);
-    const std::string low = lowered(folded ? std::string_view(folded->text()) : before);
+    const std::string low = toLowerAscii(folded ? std::string_view(folded->text()) : before);
     std::size_t best = std::string::npos;
     std::string_view found;
     for (const std::string_view w : words) {
@@ -193,9 +188,8 @@ PiiWhy PiiDetector::explainAt(std::string_view text, const PiiMatch &match, int 
         if (s.find('@') == std::string_view::npos) {
             why.seen.push_back("words_for_at_dot");
             // Only a bare " at " needs the keyword; a bracketed [at] does not.
-            const std::string low = lowered(s);
-            if (low.find("at") != std::string::npos && low.find(" at ") != std::string::npos
-                && low.find_first_of("[({<") == std::string::npos)
+            const std::string low = toLowerAscii(s);
+            if (low.find(" at ") != std::string::npos && low.find_first_of("[({<") == std::string::npos)
                 why.keyword = keywordBefore(before, {"mail"}).empty() ? std::string_view() : "email";
         }
         break;

@@ -99,4 +99,23 @@ bool isValidUtf8(std::string_view s, size_t *badOffset)
     return true;
 }
 
+std::string_view utf8Head(std::string_view s, std::size_t n)
+{
+    if (s.size() <= n)
+        return s;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        --n;
+    return s.substr(0, n);
+}
+
+std::string_view utf8Tail(std::string_view s, std::size_t n)
+{
+    if (s.size() <= n)
+        return s;
+    std::size_t cut = s.size() - n;
+    while (cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+        ++cut;
+    return s.substr(cut);
+}
+
 } // namespace osh

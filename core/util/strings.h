@@ -21,4 +21,8 @@ int utf8Length(std::string_view s);
 
 bool isValidUtf8(std::string_view s, size_t *badOffset = nullptr);
 
+// At most the first / last n bytes of s, not cutting a UTF-8 sequence in two.
+std::string_view utf8Head(std::string_view s, std::size_t n);
+std::string_view utf8Tail(std::string_view s, std::size_t n);
+
 } // namespace osh
