@@ -3,11 +3,8 @@
 #include "auditcheckpoint.h"
 
 #include "auditreader.h"
-#include "auditschema.h"
-#include "sqlitedb.h"
-#include "sqlitestmt.h"
-
-#include <sqlite3.h>
+#include "pgdb.h"
+#include "pgreader.h"
 
 #include <openssl/evp.h>
 
@@ -121,39 +118,21 @@ struct SignedHead
 class CheckpointCheck
 {
 public:
-    bool prepare(SqliteDb &db, std::string &error)
-    {
-        return m_read.prepare(db.handle(),
-                              "SELECT seq, chain, ts, key, signature FROM checkpoints WHERE session_id = ?1 ORDER BY id",
-                              error);
-    }
-
-    bool load(const std::string &session, const std::string &pinned, std::string &error)
+    // Takes the session's checkpoints (all of them when every session's
+    // are in `all`, grouped by session as AuditReader::checkpoints gives).
+    void load(const std::string &session, const std::multimap<std::string, Checkpoint> &all, const std::string &pinned)
     {
         m_heads.clear();
         m_bySeq.clear();
-        m_read.reset();
-        m_read.bindText(1, session);
-        int rc;
-        while ((rc = m_read.step()) == SQLITE_ROW) {
+        const auto [from, to] = all.equal_range(session);
+        for (auto it = from; it != to; ++it) {
             SignedHead h;
-            h.c.sessionId = session;
-            h.c.seq = m_read.int64(0);
-            h.c.chain = m_read.text(1);
-            h.c.ts = m_read.real(2);
-            h.c.key = m_read.text(3);
-            h.c.signature = m_read.text(4);
+            h.c = it->second;
             h.valid = checkpointSignatureValid(h.c);
             h.foreign = !pinned.empty() && h.c.key != pinned;
             m_bySeq.emplace(h.c.seq, m_heads.size());
             m_heads.push_back(std::move(h));
         }
-        m_read.reset();
-        if (rc != SQLITE_DONE) {
-            error = sqlite3_errstr(rc);
-            return false;
-        }
-        return true;
     }
 
     bool empty() const { return m_heads.empty(); }
@@ -231,46 +210,71 @@ public:
     }
 
 private:
-    SqliteStmt m_read;
     std::vector<SignedHead> m_heads;
     std::multimap<std::int64_t, std::size_t> m_bySeq;
 };
 
 } // namespace
 
+std::unique_ptr<AuditReader> openChainReader(const std::string &path, std::string &error)
+{
+    if (PgDb::isConnectionString(path)) {
+        auto pg = std::make_unique<PgReader>();
+        std::string report;
+        if (!pg->open(path, error))
+            return nullptr;
+        if (!pg->integrityCheck(report)) {
+            error = "not an audit store of this version: " + report;
+            return nullptr;
+        }
+        return pg;
+    }
+    auto file = std::make_unique<SqliteReader>();
+    if (!file->open(path, 5000, error))
+        return nullptr;
+    int version = 0;
+    if (!file->schemaVersion(version, error))
+        return nullptr;
+    if (version < 5) {
+        error = "the store has schema version " + std::to_string(version)
+                + ", which has no hash chains (open it with the service or a writer to upgrade it; events "
+                  "stored until then stay unchained)";
+        return nullptr;
+    }
+    return file;
+}
+
 bool verifyChains(const std::string &path, const VerifyOptions &options, std::vector<ChainReport> &out,
+                  std::string &error)
+{
+    const auto reader = openChainReader(path, error);
+    if (!reader)
+        return false;
+    if (!verifyChains(*reader, options, out, error))
+        return false;
+    if (!options.sessionId.empty() && out.empty()) {
+        error = "no session '" + options.sessionId + "' in " + (PgDb::isConnectionString(path) ? "the store" : path);
+        return false;
+    }
+    return true;
+}
+
+bool verifyChains(AuditReader &reader, const VerifyOptions &options, std::vector<ChainReport> &out,
                   std::string &error)
 {
     const std::string &sessionId = options.sessionId;
     const bool pinned = !options.key.empty();
-    SqliteDb db;
-    if (!db.open(path, false, error))
-        return false;
-    sqlite3_busy_timeout(db.handle(), 5000);
-    int version = 0;
-    if (!AuditSchema::version(db, version, error))
-        return false;
-    if (version < 5) {
-        error = "the store has schema version " + std::to_string(version)
-                + ", which has no hash chains (open it with the service or a writer to upgrade it; events stored "
-                  "until then stay unchained)";
-        return false;
+    std::multimap<std::string, Checkpoint> signedHeads;
+    {
+        std::vector<Checkpoint> all;
+        if (!reader.checkpoints(sessionId, all, error))
+            return false;
+        for (auto &c : all) {
+            std::string session = c.sessionId;
+            signedHeads.emplace(std::move(session), std::move(c));
+        }
     }
     CheckpointCheck checkpoints;
-    if (!checkpoints.prepare(db, error))
-        return false;
-    // In insertion order (row id) within each session: the order the chain
-    // was built in. A seq moved to another row shows as a broken chain.
-    SqliteStmt st;
-    const char *sql = sessionId.empty()
-                          ? "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
-                            "severity, trace, policy_hash, request, chain FROM events ORDER BY session_id, id"
-                          : "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
-                            "severity, trace, policy_hash, request, chain FROM events WHERE session_id = ?1 ORDER BY id";
-    if (!st.prepare(db.handle(), sql, error))
-        return false;
-    if (!sessionId.empty())
-        st.bindText(1, sessionId);
     ChainReport *cur = nullptr;
     std::string previous;
     std::int64_t lastSeq = 0, maxSeq = 0;
@@ -288,10 +292,7 @@ bool verifyChains(const std::string &path, const VerifyOptions &options, std::ve
         if (cur)
             checkpoints.settle(*cur, maxSeq, seqs, pinned);
     };
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW) {
-        AuditEvent e;
-        e.sessionId = st.text(0);
+    const bool read = reader.chainEvents(sessionId, [&](const AuditEvent &e) {
         if (!cur || cur->sessionId != e.sessionId) {
             settle();
             out.push_back({});
@@ -301,14 +302,12 @@ bool verifyChains(const std::string &path, const VerifyOptions &options, std::ve
             lastSeq = maxSeq = 0;
             seqs.clear();
             chained = false;
-            if (!checkpoints.load(e.sessionId, options.key, error))
-                return false;
+            checkpoints.load(e.sessionId, signedHeads, options.key);
         }
         ++cur->events;
-        e.seq = st.int64(1);
         seqs.push_back(e.seq);
         maxSeq = std::max(maxSeq, e.seq);
-        const std::string stored = st.text(14);
+        const std::string &stored = e.chain;
         checkpoints.event(e.seq, stored);
         if (cur->broken) {
             if (gapTo >= gapFrom && e.seq >= gapFrom && e.seq <= gapTo && cur->problem.empty()) {
@@ -316,9 +315,9 @@ bool verifyChains(const std::string &path, const VerifyOptions &options, std::ve
                                + ", which comes earlier: events were reordered";
                 gapTo = -1;
             }
-            continue;
+            return true;
         }
-        readEventColumns(st, e);        auto breakAt = [&](std::string problem) {
+        auto breakAt = [&](std::string problem) {
             cur->broken = true;
             cur->brokenSeq = e.seq;
             cur->problem = std::move(problem);
@@ -326,16 +325,16 @@ bool verifyChains(const std::string &path, const VerifyOptions &options, std::ve
         if (stored.empty() && !chained) {
             ++cur->unchained; // recorded before the store had chains
             lastSeq = e.seq;
-            continue;
+            return true;
         }
         chained = true;
         if (stored.empty()) {
             breakAt("its chain value was removed");
-            continue;
+            return true;
         }
         if (!isHex64(stored)) {
             breakAt("its chain value is not a SHA-256 value");
-            continue;
+            return true;
         }
         const std::string expected = chainNext(previous, e);
         if (stored != expected) {
@@ -348,47 +347,28 @@ bool verifyChains(const std::string &path, const VerifyOptions &options, std::ve
             }
             else
                 breakAt("its content differs from what was recorded, or an event before it was removed or moved");
-            continue;
+            return true;
         }
         previous = stored;
         lastSeq = e.seq;
         cur->head = stored;
-    }
-    if (rc != SQLITE_DONE) {
-        error = db.errorMessage();
+        return true;
+    }, error);
+    if (!read)
         return false;
-    }
     settle();
     // Sessions whose events are all gone while their checkpoints remain.
-    SqliteStmt orphans;
-    if (!orphans.prepare(db.handle(),
-                         sessionId.empty() ? "SELECT DISTINCT session_id FROM checkpoints ORDER BY session_id"
-                                           : "SELECT DISTINCT session_id FROM checkpoints WHERE session_id = ?1",
-                         error))
-        return false;
-    if (!sessionId.empty())
-        orphans.bindText(1, sessionId);
     std::set<std::string> have;
     for (const auto &r : out)
         have.insert(r.sessionId);
-    while ((rc = orphans.step()) == SQLITE_ROW) {
-        const std::string session = orphans.text(0);
-        if (have.count(session))
+    for (auto it = signedHeads.begin(); it != signedHeads.end(); it = signedHeads.upper_bound(it->first)) {
+        if (have.count(it->first))
             continue;
-        if (!checkpoints.load(session, options.key, error))
-            return false;
+        checkpoints.load(it->first, signedHeads, options.key);
         ChainReport r;
-        r.sessionId = session;
+        r.sessionId = it->first;
         checkpoints.settle(r, 0, {}, pinned);
         out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) {
-        error = db.errorMessage();
-        return false;
-    }
-    if (!sessionId.empty() && out.empty()) {
-        error = "no session '" + sessionId + "' in " + path;
-        return false;
     }
     return true;
 }

@@ -12,6 +12,7 @@
 #include "auditevent.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,9 +58,17 @@ struct VerifyOptions
 };
 
 // Checks the chains and checkpoints of every session of the store at path
-// (or of one), reading the file only. False with error when the store
-// cannot be read or the session is not in it.
+// (an SQLite file or a postgresql:// string; or of one session), reading
+// only. False with error when the store cannot be read or the session is
+// not in it.
 bool verifyChains(const std::string &path, const VerifyOptions &options, std::vector<ChainReport> &out,
+                  std::string &error);
+class AuditReader;
+// Opens the store at path for reading its chains; nullptr with error when
+// it cannot be read or has none yet (an SQLite file before schema 5).
+std::unique_ptr<AuditReader> openChainReader(const std::string &path, std::string &error);
+// The same through a store's reader.
+bool verifyChains(AuditReader &reader, const VerifyOptions &options, std::vector<ChainReport> &out,
                   std::string &error);
 
 } // namespace osh::audit

@@ -2,8 +2,8 @@
 
 #include "auditcopy.h"
 
-#include "sqlitedb.h"
-#include "sqlitestmt.h"
+#include "auditchain.h"
+#include "auditreader.h"
 
 #include <QByteArray>
 #include <QFile>
@@ -11,7 +11,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
@@ -154,26 +153,19 @@ bool compareWithCopies(const std::string &path, const std::vector<std::string> &
                 ++out.skipped;
         }
     }
-    SqliteDb db;
-    if (!db.open(path, false, error))
-        return false;
-    sqlite3_busy_timeout(db.handle(), 5000);
-    SqliteStmt st;
-    if (!st.prepare(db.handle(), "SELECT seq, chain FROM events WHERE session_id = ?1", error))
+    const auto store = openChainReader(path, error);
+    if (!store)
         return false;
     std::map<std::string, CopyFinding> first;
     for (const auto &c : reader.contradictions)
         first.emplace(c.sessionId, c);
     for (const auto &[session, events] : copies) {
         std::map<std::int64_t, std::string> stored;
-        st.reset();
-        st.bindText(1, session);
-        int rc;
-        while ((rc = st.step()) == SQLITE_ROW)
-            stored.emplace(st.int64(0), st.text(1));
-        st.reset();
-        if (rc != SQLITE_DONE) {
-            error = "reading the store: " + db.errorMessage();
+        if (!store->chainEvents(session, [&](const AuditEvent &e) {
+                stored.emplace(e.seq, e.chain);
+                return true;
+            }, error)) {
+            error = "reading the store: " + error;
             return false;
         }
         if (first.count(session))

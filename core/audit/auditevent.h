@@ -59,6 +59,9 @@ struct SessionRecord
     // service that runs sessions for several users records it; empty for
     // sessions recorded in-process or before schema 4.
     std::optional<std::uint32_t> ownerUid;
+    // The runtime host that ran the session, in a store shared by several
+    // (PostgreSQL); empty in an SQLite store, which is one host's.
+    std::string host;
 };
 
 } // namespace osh

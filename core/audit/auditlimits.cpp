@@ -42,6 +42,11 @@ bool AuditLimits::capText(std::string &field) const
 
 bool AuditLimits::cap(AuditEvent &e) const
 {
+    // Every store keeps text: a PostgreSQL store refuses invalid UTF-8 and
+    // NUL bytes, and the hash chain must cover what is stored.
+    for (auto *f : {&e.sessionId, &e.type, &e.tool, &e.parameters, &e.decision, &e.layer, &e.policy, &e.message,
+                    &e.severity, &e.trace, &e.policyHash, &e.request})
+        repairUtf8(*f);
     bool any = false;
     for (auto *f : {&e.parameters, &e.trace, &e.request})
         any = capJson(*f) || any;
@@ -52,6 +57,8 @@ bool AuditLimits::cap(AuditEvent &e) const
 
 bool AuditLimits::cap(ApprovalRecord &a) const
 {
+    for (auto *f : {&a.sessionId, &a.queue, &a.tool, &a.parameters, &a.message, &a.policy, &a.request, &a.decision})
+        repairUtf8(*f);
     bool any = false;
     for (auto *f : {&a.parameters, &a.request, &a.decision})
         any = capJson(*f) || any;

@@ -11,6 +11,10 @@
 //   {"truncated":true,"bytes":N,"sha256":"<hex>","head":"<first 4 KiB>"}
 // Text fields (message, tool) keep their first 4 KiB followed by
 // " [truncated: N bytes, sha256 <hex>]".
+//
+// Every field is stored as UTF-8 text: invalid bytes and NUL bytes become
+// U+FFFD first (an agent's bytes must not make a PostgreSQL store refuse
+// the event, nor be cut short at a NUL).
 
 #include "approval.h"
 #include "auditevent.h"
@@ -30,7 +34,7 @@ public:
     // maxFieldBytes 0: no cap.
     explicit AuditLimits(std::size_t maxFieldBytes = kDefaultMaxFieldBytes) : m_max(maxFieldBytes) {}
 
-    // Caps the fields in place; true when something was truncated.
+    // Repairs and caps the fields in place; true when something was truncated.
     bool cap(AuditEvent &e) const;
     bool cap(ApprovalRecord &a) const;
 

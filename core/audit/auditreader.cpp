@@ -103,13 +103,13 @@ std::string placeholders(std::size_t n)
 
 } // namespace
 
-bool AuditReader::open(const std::string &path, int busyTimeoutMs, std::string &error)
+bool SqliteReader::open(const std::string &path, int busyTimeoutMs, std::string &error)
 {
     std::lock_guard lock(m_mutex);
     return m_db.open(path, false, error) && AuditSchema::configure(m_db, busyTimeoutMs, error);
 }
 
-bool AuditReader::query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error)
+bool SqliteReader::query(const AuditQuery &q, const std::function<bool(const AuditEvent &)> &visit, std::string &error)
 {
     std::optional<AuditCursor> after;
     if (!q.after.empty() && !(after = AuditCursor::parse(q.after))) {
@@ -180,25 +180,31 @@ bool AuditReader::query(const AuditQuery &q, const std::function<bool(const Audi
     });
 }
 
-bool AuditReader::scanSession(const std::string &sessionId, unsigned columns,
+ScanLayout::ScanLayout(unsigned columns)
+{
+    const bool withText = columns & AuditColumns::Text;
+    select = "SELECT seq, ts, type, tool, decision, layer, policy, severity, request <> ''";
+    int next = 9;
+    if (withText || (columns & AuditColumns::Parameters)) {
+        paramsCol = next++;
+        select += ", parameters";
+    }
+    if (withText) {
+        textCol = next;
+        next += 3;
+        select += ", message, trace, policy_hash";
+    }
+    if (columns & AuditColumns::Request) {
+        requestCol = next;
+        select += ", request";
+    }
+}
+
+bool SqliteReader::scanSession(const std::string &sessionId, unsigned columns,
                               const std::function<bool(const AuditRowView &)> &visit, std::string &error)
 {
-    const bool text = columns & AuditColumns::Text;
-    const bool params = text || (columns & AuditColumns::Parameters);
-    const bool request = columns & AuditColumns::Request;
-    std::string sql = "SELECT seq, ts, type, tool, decision, layer, policy, severity, request <> ''";
-    int next = 9;
-    const int paramsCol = params ? next++ : -1;
-    if (params)
-        sql += ", parameters";
-    const int textCol = text ? next : -1;
-    if (text) {
-        sql += ", message, trace, policy_hash";
-        next += 3;
-    }
-    const int reqCol = request ? next : -1;
-    if (request)
-        sql += ", request";
+    const ScanLayout layout(columns);
+    std::string sql = layout.select;
     // The events_session_seq index gives the order without a sort.
     sql += " FROM events WHERE session_id = ?1 ORDER BY seq";
 
@@ -218,20 +224,12 @@ bool AuditReader::scanSession(const std::string &sessionId, unsigned columns,
         r.policy = st.textView(6);
         r.severity = st.textView(7);
         r.hasRequest = st.int64(8) != 0;
-        if (params)
-            r.parameters = st.textView(paramsCol);
-        if (text) {
-            r.message = st.textView(textCol);
-            r.trace = st.textView(textCol + 1);
-            r.policyHash = st.textView(textCol + 2);
-        }
-        if (request)
-            r.request = st.textView(reqCol);
+        layout.fillOptional(r, [&](int column) { return st.textView(column); });
         return visit(r);
     });
 }
 
-bool AuditReader::event(const std::string &sessionId, std::int64_t seq, AuditEvent &out, bool &found,
+bool SqliteReader::event(const std::string &sessionId, std::int64_t seq, AuditEvent &out, bool &found,
                         std::string &error)
 {
     found = false;
@@ -248,7 +246,7 @@ bool AuditReader::event(const std::string &sessionId, std::int64_t seq, AuditEve
     });
 }
 
-bool AuditReader::searchText(const std::string &sessionId, const std::string &needle, std::vector<std::int64_t> &out,
+bool SqliteReader::searchText(const std::string &sessionId, const std::string &needle, std::vector<std::int64_t> &out,
                              std::string &error)
 {
     out.clear();
@@ -268,7 +266,7 @@ bool AuditReader::searchText(const std::string &sessionId, const std::string &ne
     });
 }
 
-bool AuditReader::sessions(std::optional<std::uint32_t> owner, std::vector<SessionSummary> &out, std::string &error)
+bool SqliteReader::sessions(std::optional<std::uint32_t> owner, std::vector<SessionSummary> &out, std::string &error)
 {
     out.clear();
     std::lock_guard lock(m_mutex);
@@ -360,7 +358,7 @@ bool AuditReader::sessions(std::optional<std::uint32_t> owner, std::vector<Sessi
     return true;
 }
 
-bool AuditReader::approval(std::int64_t id, ApprovalRecord &out, bool &found, std::string &error)
+bool SqliteReader::approval(std::int64_t id, ApprovalRecord &out, bool &found, std::string &error)
 {
     std::lock_guard lock(m_mutex);
     SqliteStmt st;
@@ -375,7 +373,7 @@ bool AuditReader::approval(std::int64_t id, ApprovalRecord &out, bool &found, st
     });
 }
 
-bool AuditReader::approvals(std::optional<ApprovalStatus> status, std::optional<std::uint32_t> owner,
+bool SqliteReader::approvals(std::optional<ApprovalStatus> status, std::optional<std::uint32_t> owner,
                             std::vector<ApprovalRecord> &out, std::string &error)
 {
     out.clear();
@@ -400,7 +398,7 @@ bool AuditReader::approvals(std::optional<ApprovalStatus> status, std::optional<
     });
 }
 
-bool AuditReader::maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error)
+bool SqliteReader::maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error)
 {
     std::lock_guard lock(m_mutex);
     SqliteStmt st;
@@ -415,7 +413,56 @@ bool AuditReader::maxSeq(const std::string &sessionId, std::int64_t &out, std::s
     return true;
 }
 
-bool AuditReader::integrityCheck(std::string &report)
+bool SqliteReader::chainEvents(const std::string &sessionId, const std::function<bool(const AuditEvent &)> &visit,
+                               std::string &error)
+{
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    // Row id order within each session: the order the chain was built in.
+    const std::string sql = std::string(kEventColumns)
+        + (sessionId.empty() ? " ORDER BY session_id, id" : " WHERE session_id = ?1 ORDER BY id");
+    if (!st.prepare(m_db.handle(), sql, error))
+        return false;
+    if (!sessionId.empty())
+        st.bindText(1, sessionId);
+    AuditEvent e;
+    return forEachRow(st, m_db, error, [&] {
+        readEvent(st, e);
+        return visit(e);
+    });
+}
+
+bool SqliteReader::checkpoints(const std::string &sessionId, std::vector<Checkpoint> &out, std::string &error)
+{
+    out.clear();
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    const std::string sql = std::string("SELECT session_id, seq, chain, ts, key, signature FROM checkpoints")
+        + (sessionId.empty() ? "" : " WHERE session_id = ?1") + " ORDER BY session_id, id";
+    if (!st.prepare(m_db.handle(), sql, error))
+        return false;
+    if (!sessionId.empty())
+        st.bindText(1, sessionId);
+    return forEachRow(st, m_db, error, [&] {
+        Checkpoint c;
+        c.sessionId = st.text(0);
+        c.seq = st.int64(1);
+        c.chain = st.text(2);
+        c.ts = st.real(3);
+        c.key = st.text(4);
+        c.signature = st.text(5);
+        out.push_back(std::move(c));
+        return true;
+    });
+}
+
+bool SqliteReader::schemaVersion(int &out, std::string &error)
+{
+    std::lock_guard lock(m_mutex);
+    return AuditSchema::version(m_db, out, error);
+}
+
+bool SqliteReader::integrityCheck(std::string &report)
 {
     std::lock_guard lock(m_mutex);
     SqliteStmt st;

@@ -3,6 +3,10 @@
 #include "auditreader.h"
 #include "auditwriter.h"
 #include "pgdb.h"
+#include "pgreader.h"
+#include "pgwriter.h"
+#include "sqlitewriter.h"
+#include "util/strings.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,6 +14,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+
+#include <unistd.h>
 
 namespace osh {
 
@@ -30,6 +36,14 @@ std::string envOr(const char *name)
     return v ? std::string(v) : std::string();
 }
 
+std::string localHostName()
+{
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) != 0 || !name[0])
+        return "localhost";
+    return name;
+}
+
 } // namespace
 
 struct AuditStore::Task
@@ -39,6 +53,7 @@ struct AuditStore::Task
     int attempts = 0;
     bool done = false;
     bool ok = false;
+    bool refused = false; // refused alone (error says why); the batch goes on
     std::string error;
     std::int64_t result = 0;
 };
@@ -98,38 +113,47 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
         error = "no audit store path given";
         return nullptr;
     }
-    // Before anything is created: "postgresql://h/db" is not a file name.
-    if (audit::PgDb::isConnectionString(path)) {
-        error = "a PostgreSQL audit store (" + path.substr(0, path.find(':'))
-            + "://...) cannot be opened by this build yet: give an SQLite file (docs/audit.md, \"A store shared "
-              "by several hosts\")";
-        return nullptr;
-    }
-    if (options.create) {
-        const fs::path parent = fs::path(path).parent_path();
-        if (!parent.empty() && !fs::exists(parent, ec) && !fs::create_directories(parent, ec)) {
-            error = path + ": cannot create folder " + parent.string() + ": " + ec.message();
-            return nullptr;
-        }
-    } else if (!fs::exists(path, ec)) {
-        error = path + ": no audit store here (the runtime creates it on its first session)";
-        return nullptr;
-    }
-    if (fs::is_directory(path, ec)) {
-        error = path + ": is a folder, not an audit store";
-        return nullptr;
-    }
-
     std::unique_ptr<AuditStore> s(new AuditStore());
     s->m_path = path;
     s->m_limits = audit::AuditLimits(options.maxFieldBytes);
-    s->m_writer = std::make_unique<audit::AuditWriter>();
-    s->m_reader = std::make_unique<audit::AuditReader>();
-    std::string why;
-    if (!s->m_writer->open(path, options.create, options.busyTimeoutMs, why)
-        || !s->m_reader->open(path, options.busyTimeoutMs, why)) {
-        error = path + ": " + why;
-        return nullptr;
+    if (audit::PgDb::isConnectionString(path)) {
+        // Checked before anything is created: "postgresql://h/db" is not a
+        // file name. The string is never quoted in errors (it may name a user).
+        const std::string host = options.host.empty() ? localHostName() : options.host;
+        auto writer = std::make_unique<audit::PgWriter>();
+        auto reader = std::make_unique<audit::PgReader>();
+        std::string why;
+        if (!writer->open(path, host, why) || !reader->open(path, why)) {
+            error = "the PostgreSQL audit store: " + why;
+            return nullptr;
+        }
+        s->m_writer = std::make_unique<audit::AuditWriter>(std::move(writer));
+        s->m_reader = std::move(reader);
+    } else {
+        if (options.create) {
+            const fs::path parent = fs::path(path).parent_path();
+            if (!parent.empty() && !fs::exists(parent, ec) && !fs::create_directories(parent, ec)) {
+                error = path + ": cannot create folder " + parent.string() + ": " + ec.message();
+                return nullptr;
+            }
+        } else if (!fs::exists(path, ec)) {
+            error = path + ": no audit store here (the runtime creates it on its first session)";
+            return nullptr;
+        }
+        if (fs::is_directory(path, ec)) {
+            error = path + ": is a folder, not an audit store";
+            return nullptr;
+        }
+        auto writer = std::make_unique<audit::SqliteWriter>();
+        auto reader = std::make_unique<audit::SqliteReader>();
+        std::string why;
+        if (!writer->open(path, options.create, options.busyTimeoutMs, why)
+            || !reader->open(path, options.busyTimeoutMs, why)) {
+            error = path + ": " + why;
+            return nullptr;
+        }
+        s->m_writer = std::make_unique<audit::AuditWriter>(std::move(writer));
+        s->m_reader = std::move(reader);
     }
     if (!options.signingKey.empty()) {
         std::string keyError;
@@ -278,15 +302,29 @@ void AuditStore::beginSession(SessionRecord s)
 {
     if (s.startedAt == 0)
         s.startedAt = now();
-    runTask([s = std::move(s)](audit::AuditWriter &w, Task &, std::string &error) { return w.upsertSession(s, error); },
-            false);
+    for (auto *f : {&s.id, &s.policyFile, &s.policyHash, &s.policyCommit, &s.isolation, &s.exitReason, &s.command})
+        repairUtf8(*f);
+    runTask(
+        [s = std::move(s)](audit::AuditWriter &w, Task &task, std::string &error) {
+            switch (w.upsertSession(s, task.error)) {
+            case audit::AuditWriter::Result::Ok: return true;
+            case audit::AuditWriter::Result::Rejected: task.refused = true; return true;
+            case audit::AuditWriter::Result::Failed: break;
+            }
+            error = task.error;
+            return false;
+        },
+        false);
 }
 
-void AuditStore::endSession(const std::string &id, std::optional<int> exitStatus, const std::string &exitReason,
-                            double endedAt)
+void AuditStore::endSession(const std::string &sessionId, std::optional<int> exitStatus,
+                            const std::string &reason, double endedAt)
 {
     if (endedAt == 0)
         endedAt = now();
+    std::string id = sessionId, exitReason = reason;
+    repairUtf8(id);
+    repairUtf8(exitReason);
     runTask(
         [=](audit::AuditWriter &w, Task &, std::string &error) {
             std::int64_t expired = 0;
@@ -338,8 +376,12 @@ bool AuditStore::finishApproval(std::int64_t id, ApprovalStatus status, const st
                                 std::string *error)
 {
     const double at = now();
+    std::string noteText = note, resolverName = resolver;
+    repairUtf8(noteText);
+    repairUtf8(resolverName);
     auto t = runTask(
-        [=](audit::AuditWriter &w, Task &task, std::string &err) {
+        [=, note = std::move(noteText), resolver = std::move(resolverName)](audit::AuditWriter &w, Task &task,
+                                                                            std::string &err) {
             bool changed = false;
             if (!w.resolveApproval(id, status, at, note, resolver, resolverUid, changed, err))
                 return false;
@@ -393,7 +435,12 @@ bool AuditStore::writeBatch(std::vector<Item> &batch, std::vector<std::string> &
         item.refused = false;
         bool ok = true;
         if (item.task) {
+            item.task->refused = false;
             ok = item.task->run(*m_writer, *item.task, error);
+            if (ok && item.task->refused) {
+                item.refused = true;
+                refusals.push_back(item.task->error);
+            }
         } else {
             std::string why;
             switch (m_writer->insertEvent(item.event, why)) {

@@ -1,6 +1,7 @@
 #pragma once
 // The audit store: every session, audited event and held escalation of the
-// runtime, in one SQLite database (WAL mode, synchronous=NORMAL).
+// runtime, in one SQLite database (WAL mode, synchronous=NORMAL), or in a
+// PostgreSQL database shared by several runtime hosts.
 //
 // Writes are queued and performed by one worker thread with its own
 // connection, one transaction per batch (whatever is queued, up to
@@ -83,10 +84,17 @@ public:
         // unsigned (signingProblem() says why) instead of failing the open.
         // For a user's own runs; the service's key is never optional.
         bool signingOptional = false;
+        // A PostgreSQL store shared by several hosts: the name this host's
+        // sessions and approvals are recorded under; empty: gethostname().
+        std::string host;
     };
 
-    // Opens or creates the store; nullptr with a message on failure (a
-    // corrupt or foreign file, a newer schema, no permission). Never throws.
+    // Opens or creates the store at path: an SQLite file, or a PostgreSQL
+    // database when path is a postgresql:// (or postgres://) connection
+    // string (pgschema.h; its password in ~/.pgpass, never in the string).
+
+    // nullptr with a message on failure (a corrupt or foreign file, a newer
+    // schema, no permission, no server). Never throws.
     static std::unique_ptr<AuditStore> open(const std::string &path, std::string &error);
     static std::unique_ptr<AuditStore> open(const std::string &path, const Options &options, std::string &error);
     // $OPENSHELL_STORE, else $XDG_DATA_HOME/openshell/audit.db, XDG_DATA_HOME

@@ -1,14 +1,14 @@
 #pragma once
-// The writing half of the audit store: one connection with prepared
-// statements, used only by the store's worker thread. It knows how to write
-// one thing inside the current transaction; the store decides batching,
-// retries and acknowledgements.
+// The writing half of the audit store, used only by the store's worker
+// thread. It knows how to write one thing inside the current transaction;
+// the store decides batching, retries and acknowledgements. What does not
+// depend on the database is here (each session's chain head, checkpoints
+// due, per-batch counts); the statements are a WriterBackend's (SQLite:
+// sqlitewriter.h, PostgreSQL: pgwriter.h).
 
 #include "approval.h"
 #include "auditcheckpoint.h"
 #include "auditevent.h"
-#include "sqlitedb.h"
-#include "sqlitestmt.h"
 
 #include <cstdint>
 #include <map>
@@ -21,11 +21,49 @@
 
 namespace osh::audit {
 
+// Ok: stored. Rejected: this event alone cannot be stored (its session+seq
+// is already stored); the transaction goes on. Failed: the transaction must
+// be rolled back (full disk, I/O error, lock timeout, lost connection).
+enum class InsertResult { Ok, Rejected, Failed };
+
+// One database's statements, each run inside the transaction begun by
+// begin(). Failures set error to a message without row values.
+class WriterBackend
+{
+public:
+    virtual ~WriterBackend() = default;
+
+    virtual bool begin(std::string &error) = 0;
+    virtual bool commit(std::string &error) = 0;
+    virtual void rollback() = 0;
+
+    // The chain value and seq of the session's last stored event; found is
+    // false when none is stored.
+    virtual bool lastChain(const std::string &sessionId, std::string &chain, std::int64_t &seq, bool &found,
+                           std::string &error) = 0;
+    virtual InsertResult insertEvent(const AuditEvent &e, const std::string &chain, std::string &error) = 0;
+    virtual bool addCount(const std::string &sessionId, const std::string &decision, std::int64_t n,
+                          std::string &error) = 0;
+    virtual bool insertCheckpoint(const Checkpoint &c, std::string &error) = 0;
+    // Rejected: the session is another host's (a shared store); nothing
+    // was written and the transaction goes on.
+    virtual InsertResult upsertSession(const SessionRecord &s, std::string &error) = 0;
+    virtual bool endSession(const std::string &id, std::optional<int> exitStatus, const std::string &exitReason,
+                            double endedAt, std::string &error) = 0;
+    virtual bool insertApproval(const ApprovalRecord &a, std::int64_t &id, std::string &error) = 0;
+    virtual bool resolveApproval(std::int64_t id, ApprovalStatus status, double at, const std::string &note,
+                                 const std::string &resolver, std::optional<std::uint32_t> resolverUid,
+                                 bool &changed, std::string &error) = 0;
+    virtual bool expireApprovals(double olderThan, double at, std::int64_t &count, std::string &error) = 0;
+    virtual bool expireSessionApprovals(const std::string &sessionId, double at, const std::string &note,
+                                        std::int64_t &count, std::string &error) = 0;
+};
+
 class AuditWriter
 {
 public:
-    // Opens the connection and brings the schema up to date (AuditSchema::prepare).
-    bool open(const std::string &path, bool create, int busyTimeoutMs, std::string &error);
+    // backend: opened, its schema up to date.
+    explicit AuditWriter(std::unique_ptr<WriterBackend> backend);
 
     // Signs checkpoints of the sessions' chain heads with key
     // (auditcheckpoint.h): a head at most intervalSeconds after it was first
@@ -46,12 +84,9 @@ public:
     // them when all is set: the store is closing).
     bool checkpointDue(bool all, std::string &error);
 
-    enum class Result { Ok, Rejected, Failed };
-    // Rejected: this event alone cannot be stored (its session+seq is already
-    // stored); the transaction goes on. Failed: the transaction must be
-    // rolled back (full disk, I/O error, lock timeout).
+    using Result = InsertResult;
     Result insertEvent(const AuditEvent &e, std::string &error);
-    bool upsertSession(const SessionRecord &s, std::string &error);
+    Result upsertSession(const SessionRecord &s, std::string &error);
     bool endSession(const std::string &id, std::optional<int> exitStatus, const std::string &exitReason,
                     double endedAt, std::string &error);
     bool insertApproval(const ApprovalRecord &a, std::int64_t &id, std::string &error);
@@ -64,7 +99,6 @@ public:
                                 std::string &error);
 
 private:
-    bool failed(std::string &error);
     // The chain value the session's next event links to (auditchain.h).
     struct Head
     {
@@ -79,17 +113,7 @@ private:
     // their sessions in signedNow.
     bool writeCheckpoints(double now, std::set<std::string> &signedNow, std::string &error);
 
-    SqliteDb m_db;
-    SqliteStmt m_insertEvent;
-    SqliteStmt m_upsertSession;
-    SqliteStmt m_endSession;
-    SqliteStmt m_addCount;
-    SqliteStmt m_insertApproval;
-    SqliteStmt m_resolveApproval;
-    SqliteStmt m_expireApprovals;
-    SqliteStmt m_expireSessionApprovals;
-    SqliteStmt m_lastChain;
-    SqliteStmt m_insertCheckpoint;
+    std::unique_ptr<WriterBackend> m_backend;
     // Each session's last committed chain value, and those of the batch in
     // progress (moved into m_heads at commit, dropped at rollback).
     static constexpr std::size_t kMaxHeads = 4096;

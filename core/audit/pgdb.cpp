@@ -75,6 +75,18 @@ std::optional<std::int64_t> PgResult::integer(int row, int column) const
     return v;
 }
 
+std::optional<double> PgResult::real(int row, int column) const
+{
+    if (isNull(row, column))
+        return std::nullopt;
+    const std::string_view t = text(row, column);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size())
+        return std::nullopt;
+    return v;
+}
+
 std::int64_t PgResult::affected() const
 {
     if (!m_r)
@@ -127,7 +139,33 @@ bool PgDb::open(const std::string &conninfo, std::string &error)
     }
     // Server notices (e.g. "relation already exists, skipping") are not errors.
     PQsetNoticeProcessor(m_conn, [](void *, const char *) {}, nullptr);
+    // Every value the store writes is UTF-8 (AuditLimits repairs the rest).
+    if (PQsetClientEncoding(m_conn, "UTF8") != 0) {
+        error = "cannot use UTF-8 with this PostgreSQL database: " + trimmed(PQerrorMessage(m_conn));
+        close();
+        return false;
+    }
+    m_conninfo = conninfo;
     return true;
+}
+
+bool PgDb::ensureOpen(std::string &error)
+{
+    if (m_conn && PQstatus(m_conn) == CONNECTION_OK)
+        return true;
+    if (m_conninfo.empty()) {
+        notConnected(error);
+        return false;
+    }
+    const std::string conninfo = m_conninfo;
+    return open(conninfo, error);
+}
+
+std::string PgDb::real(double v)
+{
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
 }
 
 void PgDb::close()
@@ -144,8 +182,16 @@ std::optional<PgResult> PgDb::exec(std::string_view sql, const std::vector<std::
         return notConnected(error);
     std::vector<const char *> values;
     values.reserve(params.size());
-    for (const auto &p : params)
+    for (const auto &p : params) {
+        // libpq reads text parameters up to their first NUL: refuse instead
+        // of storing a value cut short.
+        if (p && p->find('\0') != std::string::npos) {
+            m_state = "22021";
+            error = "22021: parameter $" + std::to_string(values.size() + 1) + " holds a NUL byte";
+            return std::nullopt;
+        }
         values.push_back(p ? p->c_str() : nullptr);
+    }
     const std::string text(sql);
     return result(PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                                nullptr, 0),

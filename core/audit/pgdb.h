@@ -40,6 +40,9 @@ public:
     std::string_view text(int row, int column) const; // "" for NULL
     // The value as a 64-bit integer; nullopt for NULL or not an integer.
     std::optional<std::int64_t> integer(int row, int column) const;
+    // A DOUBLE PRECISION value, exactly as stored (PostgreSQL prints the
+    // shortest text that reads back to the same double); nullopt for NULL.
+    std::optional<double> real(int row, int column) const;
     // Rows changed by an INSERT, UPDATE or DELETE.
     std::int64_t affected() const;
 
@@ -58,11 +61,15 @@ public:
     // Connects; on failure returns false and sets error (libpq's message,
     // without the password, or why the string was refused).
     bool open(const std::string &conninfo, std::string &error);
+    // Reconnects with the last open()'s string when the connection was lost
+    // (a server restart); true when connected.
+    bool ensureOpen(std::string &error);
     void close();
     bool isOpen() const { return m_conn != nullptr; }
 
     // Runs sql with $1.. bound to params (text; nullopt is NULL). On failure
     // returns nullopt, sets error to "SQLSTATE: message" and sqlState().
+    // A parameter holding a NUL byte is refused (22021) rather than cut.
     std::optional<PgResult> exec(std::string_view sql, const std::vector<std::optional<std::string>> &params,
                                  std::string &error);
     // One or more statements without parameters or results (a schema,
@@ -77,6 +84,8 @@ public:
     // Whether a connection string names a PostgreSQL store rather than a
     // file: it starts with postgresql:// or postgres://.
     static bool isConnectionString(std::string_view s);
+    // A double as parameter text that reads back to the same bits.
+    static std::string real(double v);
 
 private:
     std::optional<PgResult> notConnected(std::string &error);
@@ -84,6 +93,7 @@ private:
     std::optional<PgResult> result(pg_result *raw, std::string &error);
 
     pg_conn *m_conn = nullptr;
+    std::string m_conninfo;
     std::string m_state;
 };
 

@@ -53,6 +53,7 @@ CREATE TABLE openshell.events (
 );
 CREATE INDEX events_ts ON openshell.events(ts, seq);
 CREATE INDEX events_session_ts ON openshell.events(session_id, ts, seq);
+CREATE INDEX events_session_id ON openshell.events(session_id, id);
 CREATE INDEX events_type ON openshell.events(type, ts);
 CREATE INDEX events_severity ON openshell.events(severity, ts);
 CREATE TABLE openshell.session_counts (

@@ -99,6 +99,34 @@ bool isValidUtf8(std::string_view s, size_t *badOffset)
     return true;
 }
 
+bool repairUtf8(std::string &s)
+{
+    std::size_t bad = 0;
+    if (s.find('\0') == std::string::npos && isValidUtf8(s, &bad))
+        return false;
+    std::string out;
+    out.reserve(s.size() + 8);
+    std::string_view rest(s);
+    constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+    while (!rest.empty()) {
+        if (isValidUtf8(rest, &bad))
+            bad = rest.size();
+        const std::string_view good = rest.substr(0, bad);
+        for (char c : good) {
+            if (c == '\0')
+                out += kReplacement;
+            else
+                out += c;
+        }
+        if (bad >= rest.size())
+            break;
+        out += kReplacement; // one per invalid byte
+        rest.remove_prefix(bad + 1);
+    }
+    s = std::move(out);
+    return true;
+}
+
 std::string_view utf8Head(std::string_view s, std::size_t n)
 {
     if (s.size() <= n)

@@ -20,6 +20,9 @@ std::string toLowerAscii(std::string_view s);
 int utf8Length(std::string_view s);
 
 bool isValidUtf8(std::string_view s, size_t *badOffset = nullptr);
+// Makes s valid UTF-8 without NUL bytes: each invalid byte and each NUL
+// becomes U+FFFD. True when something was replaced.
+bool repairUtf8(std::string &s);
 
 // At most the first / last n bytes of s, not cutting a UTF-8 sequence in two.
 std::string_view utf8Head(std::string_view s, std::size_t n);

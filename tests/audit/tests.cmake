@@ -1,21 +1,39 @@
 # The audit store: schema, queries, approvals, formats, and the SIGKILL
 # durability test (which drives the osh_auditwriter helper).
 osh_add_test(NAME tst_auditstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditstore.cpp
-                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
-osh_add_test(NAME tst_auditapprovals SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditapprovals.cpp LIBS osh_core)
+                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
+# The same suite against a PostgreSQL store (a throwaway cluster, Unix socket only).
+add_test(NAME tst_auditstore_pg COMMAND tst_auditstore)
+set_tests_properties(tst_auditstore_pg PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql"
+                     TIMEOUT 300)
+osh_add_test(NAME tst_auditapprovals SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditapprovals.cpp
+                 ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
+add_test(NAME tst_auditapprovals_pg COMMAND tst_auditapprovals)
+set_tests_properties(tst_auditapprovals_pg PROPERTIES
+                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql" TIMEOUT 300)
 osh_add_test(NAME tst_auditlimits SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditlimits.cpp LIBS osh_core)
 osh_add_test(NAME tst_auditformat SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditformat.cpp LIBS osh_core)
 osh_add_test(NAME tst_ocsfconformance SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_ocsfconformance.cpp LIBS osh_core)
 
 add_executable(osh_auditwriter ${CMAKE_CURRENT_LIST_DIR}/auditwriter.cpp)
 target_link_libraries(osh_auditwriter PRIVATE osh_core osh_strict)
-osh_add_test(NAME tst_auditdurability SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditdurability.cpp LIBS osh_core)
+osh_add_test(NAME tst_auditdurability SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditdurability.cpp
+                 ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
 target_compile_definitions(tst_auditdurability PRIVATE AUDITWRITER_PATH="$<TARGET_FILE:osh_auditwriter>")
 add_dependencies(tst_auditdurability osh_auditwriter)
+add_test(NAME tst_auditdurability_pg COMMAND tst_auditdurability)
+set_tests_properties(tst_auditdurability_pg PROPERTIES
+                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql" TIMEOUT 300)
 osh_add_test(NAME tst_auditchain SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditchain.cpp
-                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
+                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
+add_test(NAME tst_auditchain_pg COMMAND tst_auditchain)
+set_tests_properties(tst_auditchain_pg PROPERTIES
+                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql" TIMEOUT 300)
 osh_add_test(NAME tst_auditcheckpoint SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditcheckpoint.cpp
-                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
+                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
+add_test(NAME tst_auditcheckpoint_pg COMMAND tst_auditcheckpoint)
+set_tests_properties(tst_auditcheckpoint_pg PROPERTIES
+                     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql" TIMEOUT 300)
 osh_add_test(NAME tst_auditcopy SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditcopy.cpp
                  ${CMAKE_CURRENT_LIST_DIR}/rawdb.h LIBS osh_core SQLite::SQLite3)
 # libpq against a throwaway PostgreSQL cluster (Unix socket only, no TCP).

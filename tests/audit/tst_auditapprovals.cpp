@@ -1,7 +1,10 @@
 // Approvals: the held-escalation lifecycle, resolved from a second store
-// instance (a second connection, as `osctl approvals` in another process).
+// instance (a second connection, as `osctl approvals` in another process,
+// or another runtime host of a PostgreSQL store). Run with
+// OSH_AUDIT_BACKEND=postgresql against a PostgreSQL store (storebackend.h).
 
 #include "audit/auditstore.h"
+#include "storebackend.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -17,13 +20,16 @@ class TstAuditApprovals : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    int m_n = 0;
+    osh::test::StoreBackend m_backend;
     std::string m_path;
 
-    static std::unique_ptr<AuditStore> open(const std::string &p)
+    // host: the runtime host this instance records (a PostgreSQL store).
+    static std::unique_ptr<AuditStore> open(const std::string &p, const std::string &host = {})
     {
         std::string error;
-        auto s = AuditStore::open(p, error);
+        AuditStore::Options options;
+        options.host = host;
+        auto s = AuditStore::open(p, options, error);
         if (!s)
             qWarning("open failed: %s", error.c_str());
         return s;
@@ -46,7 +52,21 @@ class TstAuditApprovals : public QObject
     }
 
 private Q_SLOTS:
-    void init() { m_path = m_dir.path().toStdString() + "/a" + std::to_string(++m_n) + ".db"; }
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_backend.start(&error), qPrintable(error));
+        qInfo("audit store backend: %s", m_backend.name());
+    }
+
+    void init()
+    {
+        std::string error;
+        QVERIFY2(m_backend.fresh(m_dir, error), error.c_str());
+        m_path = m_backend.store();
+    }
+
+    void cleanup() { QFile::remove(QString::fromStdString(m_path)); }
 
     void addAndRead()
     {
@@ -172,6 +192,28 @@ private Q_SLOTS:
         QVERIFY(s->approval(*fresh)->status == ApprovalStatus::Pending);
         QVERIFY(!s->resolveApproval(*old1, true, "", "late")); // expired is final
         QCOMPARE(s->expireApprovals(3000), std::int64_t(0));
+    }
+
+    // Any host of a shared store may decide an approval another host holds;
+    // each host expires only its own by age (their timeouts may differ).
+    void otherHosts()
+    {
+        auto a = open(m_path, "host-a");
+        auto b = open(m_path, "host-b");
+        QVERIFY(a && b);
+        const auto first = a->addApproval(held(1, 1000));
+        const auto second = a->addApproval(held(2, 1000));
+        QVERIFY(first && second);
+        QVERIFY(b->resolveApproval(*first, true, "fine", "bob", 1000u));
+        QVERIFY(a->approval(*first)->status == ApprovalStatus::Approved);
+        QCOMPARE(a->approval(*first)->resolverUid, std::optional<std::uint32_t>(1000));
+        if (!m_backend.isPostgres())
+            return; // one SQLite file is one host's
+        QCOMPARE(b->expireApprovals(3000), std::int64_t(0));
+        QVERIFY(a->approval(*second)->status == ApprovalStatus::Pending);
+        QCOMPARE(a->expireApprovals(3000), std::int64_t(1));
+        QCOMPARE(m_backend.text("SELECT host FROM approvals WHERE id = " + std::to_string(*second)),
+                 std::string("host-a"));
     }
 
     void idsAreNeverReused()

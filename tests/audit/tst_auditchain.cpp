@@ -2,11 +2,14 @@
 // verifyChains finds after the file is edited behind the store's back
 // (every stored field changed, events deleted, reordered, their chain
 // value removed), across reopening and after a migration from schema 4.
+// With OSH_AUDIT_BACKEND=postgresql the same edits are made to a PostgreSQL
+// store (storebackend.h).
 
 #include "audit/auditchain.h"
 #include "audit/auditstore.h"
 #include "oldschemas.h"
 #include "rawdb.h"
+#include "storebackend.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,14 +45,17 @@ class TstAuditChain : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_dir;
-    int m_n = 0;
+    osh::test::StoreBackend m_backend;
     std::string m_path;
 
     // A fresh store with sessions a and b of five events each, interleaved.
     void fill()
     {
-        m_path = m_dir.path().toStdString() + "/chain" + std::to_string(++m_n) + ".db";
+        QTemporaryDir dir(m_dir.path() + QStringLiteral("/chainXXXXXX"));
+        dir.setAutoRemove(false);
         std::string error;
+        QVERIFY2(m_backend.fresh(dir, error), error.c_str());
+        m_path = m_backend.store();
         auto store = AuditStore::open(m_path, error);
         QVERIFY2(store, error.c_str());
         for (int i = 1; i <= 5; ++i) {
@@ -79,6 +85,13 @@ class TstAuditChain : public QObject
     }
 
 private slots:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_backend.start(&error), qPrintable(error));
+        qInfo("audit store backend: %s", m_backend.name());
+    }
+
     void intactAfterWriting()
     {
         fill();
@@ -92,13 +105,12 @@ private slots:
         }
         // The stored values are the chain as documented: from the
         // session's start, event after event.
-        RawDb db(m_path);
         std::string previous = osh::audit::chainStart("a");
         for (int seq = 1; seq <= 5; ++seq) {
             auto e = auditEvent("a", 100 + seq, "tool" + std::to_string(seq));
             e.seq = seq;
             previous = osh::audit::chainNext(previous, e);
-            QCOMPARE(db.text("SELECT chain FROM events WHERE session_id = 'a' AND seq = " + std::to_string(seq)),
+            QCOMPARE(m_backend.text("SELECT chain FROM events WHERE session_id = 'a' AND seq = " + std::to_string(seq)),
                      previous);
         }
     }
@@ -117,7 +129,7 @@ private slots:
     {
         QFETCH(QString, assignment);
         fill();
-        QCOMPARE(RawDb(m_path).exec("UPDATE events SET " + assignment.toStdString()
+        QCOMPARE(m_backend.exec("UPDATE events SET " + assignment.toStdString()
                                     + " WHERE session_id = 'a' AND seq = 3"),
                  std::string());
         const auto rs = verify();
@@ -157,7 +169,7 @@ private slots:
         QFETCH(int, seq);
         QFETCH(int, brokenAt);
         fill();
-        QCOMPARE(RawDb(m_path).exec("DELETE FROM events WHERE session_id = 'a' AND seq = " + std::to_string(seq)),
+        QCOMPARE(m_backend.exec("DELETE FROM events WHERE session_id = 'a' AND seq = " + std::to_string(seq)),
                  std::string());
         const auto rs = verify("a");
         QCOMPARE(rs.size(), std::size_t(1));
@@ -170,7 +182,7 @@ private slots:
     void reorderedEventsAreFound()
     {
         fill();
-        QCOMPARE(RawDb(m_path).exec("UPDATE events SET seq = seq + 100 WHERE session_id = 'a' AND seq IN (2, 3);"
+        QCOMPARE(m_backend.exec("UPDATE events SET seq = seq + 100 WHERE session_id = 'a' AND seq IN (2, 3);"
                                     "UPDATE events SET seq = 3 WHERE session_id = 'a' AND seq = 102;"
                                     "UPDATE events SET seq = 2 WHERE session_id = 'a' AND seq = 103;"),
                  std::string());
@@ -183,12 +195,12 @@ private slots:
     void removedChainValueIsFound()
     {
         fill();
-        QCOMPARE(RawDb(m_path).exec("UPDATE events SET chain = '' WHERE session_id = 'b' AND seq = 4"), std::string());
+        QCOMPARE(m_backend.exec("UPDATE events SET chain = '' WHERE session_id = 'b' AND seq = 4"), std::string());
         auto rs = verify("b");
         QVERIFY(rs[0].broken);
         QCOMPARE(rs[0].brokenSeq, 4);
         QCOMPARE(rs[0].problem, std::string("its chain value was removed"));
-        QCOMPARE(RawDb(m_path).exec("UPDATE events SET chain = 'x' WHERE session_id = 'a' AND seq = 2"), std::string());
+        QCOMPARE(m_backend.exec("UPDATE events SET chain = 'x' WHERE session_id = 'a' AND seq = 2"), std::string());
         rs = verify("a");
         QCOMPARE(rs[0].brokenSeq, 2);
         QCOMPARE(rs[0].problem, std::string("its chain value is not a SHA-256 value"));
@@ -215,6 +227,8 @@ private slots:
     // appended after the migration are chained and checked.
     void migratedStoreChainsNewEvents()
     {
+        if (m_backend.isPostgres())
+            QSKIP("about an SQLite file of schema 4");
         m_path = m_dir.path().toStdString() + "/v4.db";
         QCOMPARE(RawDb(m_path).exec(kAuditLayoutV4 + "INSERT INTO events(session_id, seq, ts, type) VALUES "
                                                      "('old', 1, 1, 'tool_call'), ('old', 2, 2, 'tool_call');"),

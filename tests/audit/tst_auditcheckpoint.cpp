@@ -3,12 +3,14 @@
 // idle), and what verifyChains finds that the chain alone cannot: a chain
 // recomputed after an edit, a session's last events removed, every event of
 // a session removed, a checkpoint altered, a checkpoint of another key. Also
-// the key file's own checks.
+// the key file's own checks. With OSH_AUDIT_BACKEND=postgresql the store
+// is a PostgreSQL database, edited the same way (storebackend.h).
 
 #include "audit/auditchain.h"
 #include "audit/auditcheckpoint.h"
 #include "audit/auditstore.h"
 #include "rawdb.h"
+#include "storebackend.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -49,7 +51,7 @@ class TstAuditCheckpoint : public QObject
 {
     Q_OBJECT
     QTemporaryDir m_dir;
-    int m_n = 0;
+    osh::test::StoreBackend m_backend;
     std::string m_path;
     std::string m_key;
 
@@ -71,7 +73,11 @@ class TstAuditCheckpoint : public QObject
     // closing sign.
     void fill()
     {
-        m_path = m_dir.path().toStdString() + "/cp" + std::to_string(++m_n) + ".db";
+        QTemporaryDir dir(m_dir.path() + QStringLiteral("/cpXXXXXX"));
+        dir.setAutoRemove(false);
+        std::string error;
+        QVERIFY2(m_backend.fresh(dir, error), error.c_str());
+        m_path = m_backend.store();
         m_key = m_dir.path().toStdString() + "/signing.key";
         {
             auto store = openStore();
@@ -87,8 +93,7 @@ class TstAuditCheckpoint : public QObject
             store->append(auditEvent("b", i, "tool" + std::to_string(i)));
         store->endSession("a", 0, "exited");
         QVERIFY(store->flush(10000));
-        RawDb db(m_path);
-        QCOMPARE(db.text("SELECT COUNT(*) FROM checkpoints WHERE session_id = 'b'"), std::string("0"));
+        QCOMPARE(m_backend.text("SELECT COUNT(*) FROM checkpoints WHERE session_id = 'b'"), std::string("0"));
     }
 
     std::string publicKey() const
@@ -115,7 +120,7 @@ class TstAuditCheckpoint : public QObject
     // a#3: change it and store the chain values recomputed from a#2 on.
     void rewriteChainFrom3()
     {
-        RawDb db(m_path);
+        auto &db = m_backend;
         std::string previous = db.text("SELECT chain FROM events WHERE session_id = 'a' AND seq = 2");
         for (int seq = 3; seq <= 5; ++seq) {
             auto e = auditEvent("a", seq, seq == 3 ? "edited" : "tool" + std::to_string(seq));
@@ -126,17 +131,30 @@ class TstAuditCheckpoint : public QObject
         }
     }
 
+    // The seqs of a session's checkpoints, oldest first: "2,5".
+    std::string signedSeqs(const std::string &session) const
+    {
+        const std::string where = " FROM checkpoints WHERE session_id = '" + session + "'";
+        return m_backend.text(m_backend.isPostgres() ? "SELECT string_agg(seq::text, ',' ORDER BY id)" + where
+                                                     : "SELECT group_concat(seq) FROM (SELECT seq" + where + " ORDER BY id)");
+    }
+
 private slots:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_backend.start(&error), qPrintable(error));
+        qInfo("audit store backend: %s", m_backend.name());
+    }
+
     void init() { QVERIFY(m_dir.isValid()); }
 
     void signsHeadsAtEndAndClose()
     {
         fill();
-        RawDb db(m_path);
-        QCOMPARE(db.text("SELECT group_concat(seq) FROM (SELECT seq FROM checkpoints WHERE session_id = 'a' ORDER BY id)"),
-                 std::string("2,5"));
+        QCOMPARE(signedSeqs("a"), std::string("2,5"));
         // b was still open: its head was signed when the store closed.
-        QCOMPARE(db.text("SELECT group_concat(seq) FROM checkpoints WHERE session_id = 'b'"), std::string("3"));
+        QCOMPARE(signedSeqs("b"), std::string("3"));
         const auto rs = verify({}, publicKey());
         QCOMPARE(rs.size(), std::size_t(2));
         for (const auto &r : rs) {
@@ -179,7 +197,7 @@ private slots:
         QVERIFY(store->flush(10000));
         store->append(auditEvent("c", 2, "x"));
         QVERIFY(store->flush(10000));
-        RawDb db(m_path);
+        auto &db = m_backend;
         QTRY_COMPARE_WITH_TIMEOUT(db.text("SELECT MAX(seq) FROM checkpoints WHERE session_id = 'c'"), std::string("2"),
                                   5000);
     }
@@ -190,7 +208,7 @@ private slots:
     {
         fill();
         rewriteChainFrom3();
-        RawDb(m_path).exec("DELETE FROM checkpoints WHERE session_id = 'a'");
+        m_backend.exec("DELETE FROM checkpoints WHERE session_id = 'a'");
         QVERIFY(!verify("a", {})[0].broken); // the chain holds: why checkpoints are needed
         fill();
         rewriteChainFrom3();
@@ -207,7 +225,7 @@ private slots:
     void removedTailIsFound()
     {
         fill();
-        QCOMPARE(RawDb(m_path).exec("DELETE FROM events WHERE session_id = 'a' AND seq >= 4"), std::string());
+        QCOMPARE(m_backend.exec("DELETE FROM events WHERE session_id = 'a' AND seq >= 4"), std::string());
         const auto rs = verify("a", {});
         QVERIFY(rs[0].broken);
         QCOMPARE(rs[0].brokenSeq, 5);
@@ -217,7 +235,7 @@ private slots:
     void removedSessionIsFound()
     {
         fill();
-        QCOMPARE(RawDb(m_path).exec("DELETE FROM events WHERE session_id = 'a'"), std::string());
+        QCOMPARE(m_backend.exec("DELETE FROM events WHERE session_id = 'a'"), std::string());
         const auto rs = verify({}, {});
         const auto it = std::find_if(rs.begin(), rs.end(), [](const ChainReport &r) { return r.sessionId == "a"; });
         QVERIFY(it != rs.end());
@@ -238,7 +256,7 @@ private slots:
     {
         QFETCH(QString, assignment);
         fill();
-        QCOMPARE(RawDb(m_path).exec("UPDATE checkpoints SET " + assignment.toStdString()
+        QCOMPARE(m_backend.exec("UPDATE checkpoints SET " + assignment.toStdString()
                                     + " WHERE session_id = 'a' AND seq = 5"),
                  std::string());
         bool found = false;
@@ -257,7 +275,7 @@ private slots:
         std::string error;
         const auto forger = CheckpointKey::load(m_dir.path().toStdString() + "/forger.key", true, error);
         QVERIFY2(forger, error.c_str());
-        RawDb db(m_path);
+        auto &db = m_backend;
         QCOMPARE(db.exec("DELETE FROM checkpoints WHERE session_id = 'a'"), std::string());
         Checkpoint c;
         c.sessionId = "a";

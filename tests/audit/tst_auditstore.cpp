@@ -1,10 +1,13 @@
 // AuditStore: schema creation and migration, refusal of newer, foreign and
 // corrupt files, seq assignment, every query filter, cursor paging, owner
-// filters, session counts, concurrent appends and reported failures.
+// filters, session counts, concurrent appends and reported failures. Run
+// with OSH_AUDIT_BACKEND=postgresql, the same tests run against a
+// PostgreSQL store (storebackend.h); those about SQLite files are skipped.
 
 #include "audit/auditstore.h"
 #include "oldschemas.h"
 #include "rawdb.h"
+#include "storebackend.h"
 
 #include <QDir>
 #include <QFile>
@@ -113,7 +116,10 @@ class TstAuditStore : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    std::string path(const char *name = "audit.db") const { return m_dir.path().toStdString() + "/" + name; }
+    osh::test::StoreBackend m_backend;
+    // The store under test; other names are SQLite files beside it.
+    std::string path() const { return m_backend.store(); }
+    std::string path(const char *name) const { return m_dir.path().toStdString() + "/" + name; }
 
     std::unique_ptr<AuditStore> open(const std::string &p)
     {
@@ -200,21 +206,44 @@ class TstAuditStore : public QObject
     }
 
 private Q_SLOTS:
-    void init() { QVERIFY(m_dir.isValid()); }
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_backend.start(&error), qPrintable(error));
+        qInfo("audit store backend: %s", m_backend.name());
+    }
 
-    // A PostgreSQL connection string is refused before anything is made of
-    // it (no "postgresql:" folder, no SQLite file named after the database).
-    void postgresqlStringRefused()
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        std::string error;
+        QVERIFY2(m_backend.fresh(m_dir, error), error.c_str());
+        // Tests of the SQLite file itself (its schema versions, foreign and
+        // corrupt files, its write lock) have no PostgreSQL counterpart here:
+        // tst_pgschema covers that schema.
+        static const std::set<std::string> sqliteOnly = {
+            "createsSchema", "migratesFromVersion1", "migratesFromVersion3", "failedMigrationChangesNothing",
+            "refusesNewerVersion", "refusesBadFiles", "lockedDatabaseIsReportedAndRetried"};
+        if (m_backend.isPostgres() && sqliteOnly.count(QTest::currentTestFunction()))
+            QSKIP("about the SQLite file");
+    }
+
+    // A PostgreSQL connection string is never taken for a file name (no
+    // "postgresql:" folder, no SQLite file named after the database), and a
+    // server that cannot be reached is an error naming the store. (The
+    // socket folder does not exist: nothing is resolved or sent anywhere.)
+    void postgresqlStringIsNotAFile()
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString before = QDir::currentPath();
         QVERIFY(QDir::setCurrent(dir.path()));
         std::string error;
-        auto store = AuditStore::open("postgresql://osh@db.example/audit", error);
+        auto store = AuditStore::open("postgresql:///audit?host=" + dir.path().toStdString() + "/none", error);
         QVERIFY(QDir::setCurrent(before));
         QVERIFY(!store);
         QVERIFY2(error.find("PostgreSQL audit store") != std::string::npos, error.c_str());
+        QVERIFY2(error.find("cannot connect") != std::string::npos, error.c_str());
         QVERIFY(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
     }
 
@@ -701,6 +730,63 @@ private Q_SLOTS:
         QCOMPARE(s->approvals().size(), std::size_t(5));
     }
 
+    // An agent's bytes are stored as text: invalid UTF-8 and NUL bytes
+    // become U+FFFD, in every backend, instead of making a PostgreSQL store
+    // refuse the batch for ever (or cut the value at the NUL).
+    void agentBytesAreStoredAsText()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        auto e = makeEvent("u", 1000, "tool_call", std::string("to\0ol", 5), "allow", "info");
+        static const char message[] = "ok \xff\xfe then NUL \0 end";
+        e.message = std::string(message, sizeof message - 1);
+        e.request = "{\"raw\":\"\xc3\x28\"}";
+        s->append(e);
+        QVERIFY2(s->flush(5000), s->lastError().c_str());
+        const auto stored = s->event("u", 1);
+        QVERIFY(stored);
+        QCOMPARE(stored->tool, std::string("to\xEF\xBF\xBDol"));
+        QCOMPARE(stored->message, std::string("ok \xEF\xBF\xBD\xEF\xBF\xBD then NUL \xEF\xBF\xBD end"));
+        QCOMPARE(stored->request, std::string("{\"raw\":\"\xEF\xBF\xBD(\"}"));
+    }
+
+    // Two hosts of one PostgreSQL store: a session id one host uses is
+    // never taken over by the other; each session records its host.
+    void sessionOfAnotherHost()
+    {
+        if (!m_backend.isPostgres())
+            QSKIP("one SQLite file is one host's");
+        AuditStore::Options a, b;
+        a.host = "host-a";
+        b.host = "host-b";
+        std::string error;
+        auto first = AuditStore::open(path(), a, error);
+        auto second = AuditStore::open(path(), b, error);
+        QVERIFY2(first && second, error.c_str());
+        std::atomic<int> refusals{0};
+        second->setErrorHandler([&](const std::string &m) {
+            if (m.find("was begun by another host") != std::string::npos)
+                ++refusals;
+        });
+        osh::SessionRecord rec;
+        rec.id = "shared-id";
+        rec.command = "[\"a\"]";
+        first->beginSession(rec);
+        QVERIFY(first->flush());
+        first->append(makeEvent("shared-id", 1000, "tool_call", "a", "allow", "info"));
+        QVERIFY(first->flush());
+        rec.command = "[\"b\"]";
+        second->beginSession(rec);
+        second->append(makeEvent("shared-id", 1001, "tool_call", "b", "allow", "info"));
+        QVERIFY(!second->flush(20000));
+        QCOMPARE(refusals.load(), 2); // the session record and its event
+        QCOMPARE(ids(first->query({})), QStringLiteral("shared-id1"));
+        const auto list = second->sessions();
+        QCOMPARE(list.size(), std::size_t(1));
+        QCOMPARE(list[0].session.host, std::string("host-a"));
+        QCOMPARE(list[0].session.command, std::string("[\"a\"]"));
+    }
+
     void sessionCounts()
     {
         auto s = open(path());
@@ -771,9 +857,10 @@ private Q_SLOTS:
             for (std::size_t i = 0; i < seqs.size(); ++i)
                 QCOMPARE(seqs[i], std::int64_t(i + 1));
         }
-        RawDb db(path());
-        QCOMPARE(db.text("SELECT COUNT(*) FROM events WHERE session_id = 'shared'"), std::to_string(kThreads * kPerThread / 2));
-        QCOMPARE(db.text("SELECT MAX(seq) FROM events WHERE session_id = 'shared'"), std::to_string(kThreads * kPerThread / 2));
+        QCOMPARE(m_backend.text("SELECT COUNT(*) FROM events WHERE session_id = 'shared'"),
+                 std::to_string(kThreads * kPerThread / 2));
+        QCOMPARE(m_backend.text("SELECT MAX(seq) FROM events WHERE session_id = 'shared'"),
+                 std::to_string(kThreads * kPerThread / 2));
         QCOMPARE(s->sessions().size(), std::size_t(kThreads + 1));
     }
 
@@ -793,7 +880,7 @@ private Q_SLOTS:
         QCOMPARE(acked.size(), std::size_t(3000));
         for (std::size_t i = 0; i < acked.size(); ++i)
             QCOMPARE(acked[i], std::int64_t(i + 1));
-        QCOMPARE(RawDb(path()).text("SELECT COUNT(*) FROM events"), std::string("3000"));
+        QCOMPARE(m_backend.text("SELECT COUNT(*) FROM events"), std::string("3000"));
     }
 
     void lockedDatabaseIsReportedAndRetried()
