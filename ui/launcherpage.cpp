@@ -444,7 +444,7 @@ bool LauncherPage::start()
     o.policyHash = m_policyHash;
     o.isolation = iso;
     o.command = argv;
-    o.dataDir = QFileInfo(QString::fromStdString(store->path())).absolutePath();
+    o.dataDir = QFileInfo(QString::fromStdString(AuditStore::dataDirFor(store->path()))).absoluteFilePath();
     o.store = store;
     o.approvals = runtime::AgentSession::Approvals::Store;
 

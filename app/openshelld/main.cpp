@@ -78,8 +78,19 @@ int main(int argc, char *argv[])
                  QStringLiteral("TLS certificate chain (PEM): TCP listeners speak TLS 1.2+ and may use any address."),
                  QStringLiteral("file")});
     p.addOption({QStringLiteral("tls-key"), QStringLiteral("TLS private key (PEM)."), QStringLiteral("file")});
-    p.addOption({QStringLiteral("store"), QStringLiteral("The audit store (default /var/lib/openshell/audit.db)."),
-                 QStringLiteral("path"), QStringLiteral("/var/lib/openshell/audit.db")});
+    p.addOption({QStringLiteral("store"),
+                 QStringLiteral("The audit store: an SQLite file (default /var/lib/openshell/audit.db), or a PostgreSQL "
+                                "database shared by several runtime hosts (postgresql://..., its password in "
+                                "~/.pgpass or PGPASSFILE)."),
+                 QStringLiteral("path|url"), QStringLiteral("/var/lib/openshell/audit.db")});
+    p.addOption({QStringLiteral("data-dir"),
+                 QStringLiteral("This host's own folder: the checkpoint signing key, run folders, agents' state, "
+                                "forwarding cursors (default: the SQLite store's folder, or /var/lib/openshell)."),
+                 QStringLiteral("dir")});
+    p.addOption({QStringLiteral("host-name"),
+                 QStringLiteral("The name this host's sessions and approvals are recorded under in a shared PostgreSQL "
+                                "store (default: the system's host name)."),
+                 QStringLiteral("name")});
     p.addOption({QStringLiteral("rate-limit"), QStringLiteral("Requests per second per client (default 50; bursts of twice that)."),
                  QStringLiteral("n"), QStringLiteral("50")});
     p.addOption({QStringLiteral("max-sessions-per-user"), QStringLiteral("Running sessions per uid (default 16)."),
@@ -98,10 +109,24 @@ int main(int argc, char *argv[])
 
     if (::geteuid() != 0)
         return fail("needs root: it creates sandboxes, cgroups and mounts (clients need not be root)");
-    if (const std::string store = p.value(QStringLiteral("store")).toStdString();
-        osh::audit::PgDb::isConnectionString(store))
-        return fail("--store " + store.substr(0, store.find(':'))
-                    + "://...: PostgreSQL audit stores are not supported by this build yet; give an SQLite file");
+    const std::string storePath = p.value(QStringLiteral("store")).toStdString();
+    const bool sharedStore = osh::audit::PgDb::isConnectionString(storePath);
+    if (sharedStore && p.isSet(QStringLiteral("forward")))
+        return fail("--forward reads the events from an SQLite store; with a PostgreSQL store, forward from one "
+                    "place that reads the database (docs/audit.md, \"A store shared by several hosts\")");
+    if (!sharedStore && p.isSet(QStringLiteral("host-name")))
+        return fail("--host-name names this host in a shared PostgreSQL store; an SQLite store is one host's");
+    const std::string hostName = p.value(QStringLiteral("host-name")).toStdString();
+    if (p.isSet(QStringLiteral("host-name"))
+        && (hostName.empty() || hostName.size() > 255
+            || hostName.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
+                != std::string::npos))
+        return fail("--host-name must be 1 to 255 letters, digits, '.', '-' or '_'");
+    // This host's own files: beside an SQLite store, else in --data-dir.
+    const QString dataDir = p.isSet(QStringLiteral("data-dir"))
+        ? QFileInfo(p.value(QStringLiteral("data-dir"))).absoluteFilePath()
+        : sharedStore ? QStringLiteral("/var/lib/openshell")
+                      : QFileInfo(QString::fromStdString(storePath)).absolutePath();
     std::vector<osh::service::ForwardTarget> forwardTargets;
     for (const QString &url : p.values(QStringLiteral("forward"))) {
         std::string error;
@@ -211,21 +236,21 @@ int main(int argc, char *argv[])
                      tls ? "TLS, " : "");
     }
 
-    const std::string storePath = p.value(QStringLiteral("store")).toStdString();
-    QDir().mkpath(QFileInfo(QString::fromStdString(storePath)).absolutePath());
+    if (!QDir().mkpath(dataDir))
+        return fail("cannot create the data folder " + dataDir.toStdString());
     std::string error;
     // Checkpoints of every session's hash chain are signed with the
-    // service's own key, kept beside the store (its public half as .pub).
+    // service's own key, kept in its data folder (its public half as .pub).
     osh::AuditStore::Options storeOptions;
-    storeOptions.signingKey = osh::AuditStore::signingKeyBeside(
-        QFileInfo(QString::fromStdString(storePath)).absoluteFilePath().toStdString());
+    storeOptions.signingKey = dataDir.toStdString() + "/audit-signing.key";
+    storeOptions.host = hostName;
     auto store = osh::AuditStore::open(storePath, storeOptions, error);
     if (!store)
         return fail("cannot open the audit store " + storePath + ": " + error);
     std::fprintf(stderr, "openshelld: audit checkpoints signed by %s (%s.pub)\n", store->signingPublicKey().c_str(),
                  storeOptions.signingKey.c_str());
     // The store and the run folders hold every user's records: root's alone.
-    ::chmod(QFile::encodeName(QFileInfo(QString::fromStdString(storePath)).absolutePath()).constData(), 0700);
+    ::chmod(QFile::encodeName(dataDir).constData(), 0700);
 
     // Forwarders: each from its cursor in <store folder>/forward.
     std::vector<std::unique_ptr<osh::service::Forwarder>> forwarders;
@@ -233,7 +258,7 @@ int main(int argc, char *argv[])
         osh::service::Forwarder::Options fo;
         fo.target = t;
         fo.storePath = storePath;
-        fo.cursorDir = QFileInfo(QString::fromStdString(storePath)).absolutePath().toStdString() + "/forward";
+        fo.cursorDir = dataDir.toStdString() + "/forward";
         fo.productVersion = OSH_VERSION;
         auto f = osh::service::Forwarder::start(std::move(fo), &error);
         if (!f)
@@ -246,8 +271,8 @@ int main(int argc, char *argv[])
         forwarders.push_back(std::move(f));
     }
 
-    // Agents' state: encrypted, its keys in a root-only folder beside the store.
-    const std::string stateDir = QFileInfo(QString::fromStdString(storePath)).absolutePath().toStdString() + "/state";
+    // Agents' state: encrypted, its keys in a root-only folder of this host.
+    const std::string stateDir = dataDir.toStdString() + "/state";
     auto state = osh::service::EncryptedStateStore::open(stateDir, &error);
     if (!state)
         return fail("cannot open the agents' state store: " + error);
@@ -258,7 +283,7 @@ int main(int argc, char *argv[])
 
     osh::service::ApiService::Options o;
     o.store = store.get();
-    o.dataDir = QFileInfo(QString::fromStdString(storePath)).absolutePath();
+    o.dataDir = dataDir;
     o.groups = groups;
     o.tokens = tokens;
     o.requestsPerSecond = rate;

@@ -30,7 +30,7 @@ namespace {
 
 const char *const kAuditHelp =
     "Usage: osctl audit query [OPTIONS]\n"
-    "       osctl audit verify [--session ID] [--key KEY|FILE] [--copy FILE]... [--store FILE]\n"
+    "       osctl audit verify [--session ID] [--key KEY|FILE] [--copy FILE]... [--store FILE|URL]\n"
     "       osctl audit forwarders [--format table|json]\n"
     "\n"
     "query reads the audit store; run 'osctl audit query --help' for the filters and formats.\n"

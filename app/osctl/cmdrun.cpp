@@ -16,6 +16,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -42,7 +43,7 @@ void onSignal(int)
 
 QString dataDirFor(const QString &storePath)
 {
-    return QFileInfo(storePath).absolutePath();
+    return QFileInfo(QString::fromStdString(osh::AuditStore::dataDirFor(storePath.toStdString()))).absoluteFilePath();
 }
 
 void printEvent(const osh::AuditEvent &e, bool colour)
@@ -492,8 +493,12 @@ int demo(const QStringList &args)
         std::printf("  %s %3d  %s\n", c.n > 0 ? "ok " : "MISSING", c.n, c.what);
         all = all && c.n > 0;
     }
+    // The store as a shell word: a connection string holds '&' and '?'.
+    QString storeWord = p.value(QStringLiteral("store"));
+    if (storeWord.contains(QRegularExpression(QStringLiteral("[^A-Za-z0-9_./:=@,+%-]"))))
+        storeWord = QLatin1Char('\'') + storeWord.replace(QLatin1Char('\''), QStringLiteral("'\\''")) + QLatin1Char('\'');
     std::printf("\nEvery event: osctl audit query --session %s%s\n", qPrintable(sessionId),
-                p.isSet(QStringLiteral("store")) ? qPrintable(QStringLiteral(" --store ") + p.value(QStringLiteral("store"))) : "");
+                p.isSet(QStringLiteral("store")) ? qPrintable(QStringLiteral(" --store ") + storeWord) : "");
     return all ? Ok : Failed;
 }
 

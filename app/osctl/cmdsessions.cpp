@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace osctl {
@@ -54,6 +55,7 @@ osh::SessionSummary fromJson(const QJsonObject &o)
     r.isolation = str("isolation");
     if (o.value(QStringLiteral("owner_uid")).isDouble())
         r.ownerUid = static_cast<std::uint32_t>(o.value(QStringLiteral("owner_uid")).toInteger());
+    r.host = str("host");
     if (o.value(QStringLiteral("exit_status")).isDouble())
         r.exitStatus = o.value(QStringLiteral("exit_status")).toInt();
     r.exitReason = str("exit_reason");
@@ -73,7 +75,8 @@ int sessions(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "List the sessions in the audit store, oldest first: id, start, end, policy file and hash, isolation,\n"
-        "owner uid (sessions run by a service for a user), exit status and reason, and event counts by decision.\n"
+        "owner uid (sessions run by a service for a user), the host that ran it (a store shared by several hosts),\n"
+        "exit status and reason, and event counts by decision.\n"
         "Exit codes: 0 success, 1 the store cannot be opened or read, 2 usage problems."));
     p.addHelpOption();
     QString format;
@@ -116,8 +119,12 @@ int sessions(const QStringList &args)
         std::fwrite(out.data(), 1, out.size(), stdout);
         return Ok;
     }
+    // A HOST column only for a store several hosts share.
+    const bool hosts = std::any_of(list.begin(), list.end(), [](const auto &s) { return !s.session.host.empty(); });
     std::vector<std::vector<std::string>> rows{
         {"ID", "START", "END", "POLICY", "HASH", "ISOLATION", "OWNER", "EXIT", "REASON", "EVENTS"}};
+    if (hosts)
+        rows[0].insert(rows[0].begin() + 1, "HOST");
     for (const auto &s : list) {
         const auto &r = s.session;
         rows.push_back({r.id, r.startedAt != 0 ? osh::audit::formatIsoUtc(r.startedAt) : "-",
@@ -128,6 +135,8 @@ int sessions(const QStringList &args)
                         r.ownerUid ? std::to_string(*r.ownerUid) : "-",
                         r.exitStatus ? std::to_string(*r.exitStatus) : "-",
                         r.exitReason.empty() ? (r.endedAt ? "-" : "running") : r.exitReason, eventSummary(s)});
+        if (hosts)
+            rows.back().insert(rows.back().begin() + 1, r.host.empty() ? "-" : r.host);
     }
     printTable(rows);
     return Ok;

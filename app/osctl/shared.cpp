@@ -49,9 +49,9 @@ std::string storePath(const QCommandLineParser &p)
 void addStoreOption(QCommandLineParser &p)
 {
     p.addOption({QStringLiteral("store"),
-                 QStringLiteral("The audit store (default: $OPENSHELL_STORE, else "
-                                "$XDG_DATA_HOME/openshell/audit.db)."),
-                 QStringLiteral("path")});
+                 QStringLiteral("The audit store: a file (default: $OPENSHELL_STORE, else "
+                                "$XDG_DATA_HOME/openshell/audit.db), or a shared PostgreSQL store (postgresql://...)."),
+                 QStringLiteral("path|url")});
 }
 
 std::unique_ptr<osh::AuditStore> openStore(const QCommandLineParser &p, const QString &command)

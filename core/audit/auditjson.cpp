@@ -253,6 +253,8 @@ void appendSessionJson(std::string &out, const SessionSummary &s)
     appendEmbeddedJson(out, r.command);
     key(out, "owner_uid");
     uintOrNull(out, r.ownerUid);
+    key(out, "host");
+    stringOrNull(out, r.host);
     key(out, "events");
     out += "{\"total\":" + std::to_string(s.events);
     for (const auto &[decision, n] : s.byDecision) {

@@ -36,6 +36,18 @@ std::string envOr(const char *name)
     return v ? std::string(v) : std::string();
 }
 
+// $XDG_DATA_HOME, defaulting to ~/.local/share.
+std::string xdgDataHome()
+{
+    std::string base = envOr("XDG_DATA_HOME");
+    // The XDG spec says a relative XDG_DATA_HOME is invalid and to be ignored.
+    if (base.empty() || base.front() != '/') {
+        std::string home = envOr("HOME");
+        base = (home.empty() ? std::string(".") : home) + "/.local/share";
+    }
+    return base;
+}
+
 std::string localHostName()
 {
     char name[256] = {};
@@ -67,10 +79,18 @@ struct AuditStore::Item
     bool refused = false;
 };
 
+std::string AuditStore::dataDirFor(const std::string &storePath)
+{
+    if (audit::PgDb::isConnectionString(storePath))
+        return xdgDataHome() + "/openshell";
+    const auto slash = storePath.rfind('/');
+    return slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : storePath.substr(0, slash);
+}
+
 std::string AuditStore::signingKeyBeside(const std::string &storePath)
 {
-    const auto slash = storePath.rfind('/');
-    return (slash == std::string::npos ? std::string(".") : storePath.substr(0, slash)) + "/audit-signing.key";
+    const std::string dir = dataDirFor(storePath);
+    return (dir == "/" ? std::string() : dir) + "/audit-signing.key";
 }
 
 AuditStore::Options AuditStore::userWriterOptions(const std::string &storePath)
@@ -91,13 +111,7 @@ std::string AuditStore::defaultPath()
 {
     if (auto p = envOr("OPENSHELL_STORE"); !p.empty())
         return p;
-    std::string base = envOr("XDG_DATA_HOME");
-    // The XDG spec says a relative XDG_DATA_HOME is invalid and to be ignored.
-    if (base.empty() || base.front() != '/') {
-        std::string home = envOr("HOME");
-        base = (home.empty() ? std::string(".") : home) + "/.local/share";
-    }
-    return base + "/openshell/audit.db";
+    return xdgDataHome() + "/openshell/audit.db";
 }
 
 std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, std::string &error)
@@ -156,6 +170,11 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
         s->m_reader = std::move(reader);
     }
     if (!options.signingKey.empty()) {
+        // A PostgreSQL store has no folder of its own: the key's is made
+        // here, for its owner alone.
+        const fs::path keyDir = fs::path(options.signingKey).parent_path();
+        if (!keyDir.empty() && !fs::exists(keyDir, ec) && fs::create_directories(keyDir, ec))
+            fs::permissions(keyDir, fs::perms::owner_all, ec);
         std::string keyError;
         if (auto key = audit::CheckpointKey::load(options.signingKey, true, keyError)) {
             s->m_signingPublicKey = key->publicKey();

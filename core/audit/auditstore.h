@@ -100,8 +100,13 @@ public:
     // $OPENSHELL_STORE, else $XDG_DATA_HOME/openshell/audit.db, XDG_DATA_HOME
     // defaulting to ~/.local/share.
     static std::string defaultPath();
-    // Where a writer of the store at storePath keeps its signing key: its
-    // folder's audit-signing.key.
+    // The folder for a user's own files that go with the store at
+    // storePath (signing key, run folders, snapshots): the file's folder;
+    // for a PostgreSQL store, $XDG_DATA_HOME/openshell (never a folder made
+    // of the connection string).
+    static std::string dataDirFor(const std::string &storePath);
+    // Where a writer of the store at storePath keeps its signing key:
+    // dataDirFor()'s audit-signing.key.
     static std::string signingKeyBeside(const std::string &storePath);
     // The options of a user's own runs (osctl run and demo, the studio):
     // checkpoints signed with the key beside the store when it can be had.

@@ -915,6 +915,41 @@ private Q_SLOTS:
         QCOMPARE(s->query({}).size(), std::size_t(10)); // nothing was dropped
     }
 
+    // A user's files that go with a store (signing key, runs, snapshots)
+    // live in the file's folder, or in $XDG_DATA_HOME/openshell for a
+    // PostgreSQL store: never in a folder made of the connection string.
+    void dataDirOfTheStore()
+    {
+        const QByteArray xdg = qgetenv("XDG_DATA_HOME");
+        qputenv("XDG_DATA_HOME", "/data");
+        QCOMPARE(AuditStore::dataDirFor("/var/lib/openshell/audit.db"), std::string("/var/lib/openshell"));
+        QCOMPARE(AuditStore::dataDirFor("audit.db"), std::string("."));
+        QCOMPARE(AuditStore::dataDirFor("/audit.db"), std::string("/"));
+        QCOMPARE(AuditStore::signingKeyBeside("/audit.db"), std::string("/audit-signing.key"));
+        QCOMPARE(AuditStore::dataDirFor("postgresql:///audit?host=/run/postgresql"), std::string("/data/openshell"));
+        QCOMPARE(AuditStore::signingKeyBeside("postgres://db/audit"), std::string("/data/openshell/audit-signing.key"));
+        if (m_backend.isPostgres()) {
+            // Opened as a user's own writer, from a working folder of its own.
+            QTemporaryDir cwd, home;
+            qputenv("XDG_DATA_HOME", home.path().toLocal8Bit());
+            const QString before = QDir::currentPath();
+            QVERIFY(QDir::setCurrent(cwd.path()));
+            {
+                std::string error;
+                auto s = AuditStore::open(path(), AuditStore::userWriterOptions(path()), error);
+                QVERIFY2(s, error.c_str());
+                QVERIFY2(s->signingProblem().empty(), s->signingProblem().c_str());
+            }
+            QVERIFY(QDir::setCurrent(before));
+            QVERIFY(QDir(cwd.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
+            QVERIFY(QFile::exists(home.path() + QStringLiteral("/openshell/audit-signing.key")));
+        }
+        if (xdg.isEmpty())
+            qunsetenv("XDG_DATA_HOME");
+        else
+            qputenv("XDG_DATA_HOME", xdg);
+    }
+
     void defaultPath()
     {
         const QByteArray store = qgetenv("OPENSHELL_STORE"), xdg = qgetenv("XDG_DATA_HOME"), home = qgetenv("HOME");

@@ -32,3 +32,13 @@ target_include_directories(tst_openshelldforward PRIVATE ${CMAKE_CURRENT_LIST_DI
 target_compile_definitions(tst_openshelldforward PRIVATE OPENSHELLD_PATH="$<TARGET_FILE:openshelld>" OSCTL_PATH="$<TARGET_FILE:osctl>")
 add_dependencies(tst_openshelldforward openshelld osctl)
 set_tests_properties(tst_openshelldforward PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+
+# Two openshelld hosts sharing one PostgreSQL store (a throwaway cluster on a
+# Unix socket). Needs root and gVisor.
+osh_add_test(NAME tst_openshelldshared SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_openshelldshared.cpp
+             ${CMAKE_CURRENT_LIST_DIR}/servicefixture.h ${CMAKE_CURRENT_SOURCE_DIR}/support/pgcluster.h
+             LIBS osh_runtime osh_core)
+target_include_directories(tst_openshelldshared PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+target_compile_definitions(tst_openshelldshared PRIVATE OPENSHELLD_PATH="$<TARGET_FILE:openshelld>" OSCTL_PATH="$<TARGET_FILE:osctl>")
+add_dependencies(tst_openshelldshared openshelld osctl)
+set_tests_properties(tst_openshelldshared PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)

@@ -1,0 +1,258 @@
+// Two openshelld hosts sharing one PostgreSQL audit store (a throwaway
+// cluster on a Unix socket, no TCP): each runs sessions; an escalation held
+// on one host is approved from the other; each host lists, reads and
+// replays (what-if) the other's sessions; the chains of both verify; and a
+// host killed with SIGKILL mid-session loses no acknowledged event.
+
+#include "servicefixture.h"
+
+#include "../support/pgcluster.h"
+#include "audit/auditchain.h"
+#include "audit/auditstore.h"
+
+#include <QJsonArray>
+#include <QThread>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+
+using osh::service::ApiClient;
+using osh::service::ApiResponse;
+using osh::test::json;
+using osh::test::osctlAs;
+using osh::test::PgCluster;
+using osh::test::Proc;
+using osh::test::ServiceFixture;
+
+namespace {
+
+QJsonObject sleepingSession(const QString &policies = {})
+{
+    return {{QStringLiteral("policy_yaml"),
+             QStringLiteral("version: 1\nname: shared\nsandbox:\n  isolation: gvisor\n  max_execution_time_seconds: 120\n"
+                            "  cleanup_policy: destroy\n%1")
+                 .arg(policies)},
+            {QStringLiteral("command"), QJsonArray{QStringLiteral("sleep"), QStringLiteral("100")}}};
+}
+
+} // namespace
+
+class TstOpenshelldShared : public QObject
+{
+    Q_OBJECT
+
+    PgCluster m_pg;
+    QString m_store;
+
+    // A host of the shared store, named name.
+    static bool startHost(ServiceFixture &svc, const QString &store, const QString &name)
+    {
+        return svc.start({QStringLiteral("--store"), store, QStringLiteral("--data-dir"), svc.dir.filePath(QStringLiteral("data")),
+                          QStringLiteral("--host-name"), name});
+    }
+
+    static QString create(ServiceFixture &svc, const QJsonObject &body)
+    {
+        const ApiResponse r = svc.call("POST", "/v1/sessions", body, 120000);
+        if (r.status != 201)
+            qWarning("create: %d %s", r.status, r.body.c_str());
+        return json(r).value(QStringLiteral("id")).toString();
+    }
+
+    static void end(ServiceFixture &svc, const QString &id)
+    {
+        svc.call("DELETE", "/v1/sessions/" + id.toStdString());
+        for (int i = 0; i < 600; ++i) {
+            if (json(svc.call("GET", "/v1/sessions/" + id.toStdString())).value(QStringLiteral("state")).toString()
+                == QLatin1StringView("ended"))
+                return;
+            QThread::msleep(100);
+        }
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_pg.start(&error), qPrintable(error));
+        m_store = QString::fromStdString(m_pg.conninfo());
+    }
+
+    void twoHostsShareOneStore()
+    {
+        ServiceFixture a, b;
+        QVERIFY2(startHost(a, m_store, QStringLiteral("host-a")), a.log.constData());
+        QVERIFY2(startHost(b, m_store, QStringLiteral("host-b")), b.log.constData());
+
+        // Host A holds a command for approval; host B's approver releases it.
+        const QString held = create(a, sleepingSession(QStringLiteral(
+            "policies:\n  - name: hold-exec\n    trigger: tool_call\n    condition: tool.name == 'exec'\n"
+            "    action: escalate\n    message: commands need approval\n")));
+        QVERIFY(!held.isEmpty());
+        ApiResponse released;
+        std::thread exec([&] {
+            ApiClient c(a.unixEndpoint());
+            released = c.request("POST", "/v1/sessions/" + held.toStdString() + "/exec",
+                                 R"({"argv":["sh","-c","echo released"]})", 90000);
+        });
+        qint64 approval = 0;
+        for (int i = 0; i < 200 && approval == 0; ++i) {
+            for (const auto &x : json(b.call("GET", "/v1/approvals")).value(QStringLiteral("approvals")).toArray())
+                if (x.toObject().value(QStringLiteral("session_id")).toString() == held)
+                    approval = x.toObject().value(QStringLiteral("id")).toInteger();
+            QThread::msleep(100);
+        }
+        QVERIFY2(approval > 0, "host B never saw host A's approval");
+        const Proc approver = osctlAs(65534, 65534, {b.clients, b.approvers}, b.socket,
+                                      {QStringLiteral("approvals"), QStringLiteral("approve"), QString::number(approval),
+                                       QStringLiteral("--note"), QStringLiteral("from host B")});
+        QVERIFY2(approver.code == 0, qPrintable(approver.err));
+        exec.join();
+        QVERIFY2(released.status == 200, released.body.c_str());
+        QCOMPARE(json(released).value(QStringLiteral("stdout")).toString(), QStringLiteral("released\n"));
+
+        // Host B runs a session of its own meanwhile.
+        const QString own = create(b, sleepingSession());
+        QVERIFY(!own.isEmpty());
+        QCOMPARE(b.call("POST", "/v1/sessions/" + own.toStdString() + "/exec", {{QStringLiteral("argv"), QJsonArray{QStringLiteral("true")}}}, 60000)
+                     .status,
+                 200);
+        end(a, held);
+        end(b, own);
+
+        // Each host lists both sessions, each under the host that ran it.
+        for (ServiceFixture *svc : {&a, &b}) {
+            QMap<QString, QString> hosts;
+            for (const auto &s : json(svc->call("GET", "/v1/audit/sessions")).value(QStringLiteral("sessions")).toArray())
+                hosts[s.toObject().value(QStringLiteral("id")).toString()] = s.toObject().value(QStringLiteral("host")).toString();
+            QCOMPARE(hosts.value(held), QStringLiteral("host-a"));
+            QCOMPARE(hosts.value(own), QStringLiteral("host-b"));
+        }
+        // Host B reads host A's session, the approval and its release included.
+        const QJsonArray events = json(b.call("GET", "/v1/audit/events?session=" + held.toStdString())).value(QStringLiteral("events")).toArray();
+        QStringList decisions;
+        for (const auto &e : events)
+            decisions << e.toObject().value(QStringLiteral("decision")).toString();
+        QVERIFY2(decisions.contains(QStringLiteral("escalate")), qPrintable(decisions.join(QLatin1Char(','))));
+        // What-if of each host's session from the other: a policy blocking exec.
+        const QString blockExec = QStringLiteral("version: 1\nname: no-exec\npolicies:\n  - name: no-exec\n    trigger: tool_call\n"
+                                                 "    condition: tool.name == 'exec'\n    action: block\n    message: no commands\n");
+        for (auto [svc, session] : {std::pair{&b, held}, std::pair{&a, own}}) {
+            const ApiResponse w = svc->call("POST", "/v1/policies/whatif",
+                                            {{QStringLiteral("session"), session}, {QStringLiteral("policy_yaml"), blockExec}});
+            QVERIFY2(w.status == 200, w.body.c_str());
+            QVERIFY2(json(w).value(QStringLiteral("changed")).toInt() >= 1, w.body.c_str());
+        }
+        // The approval records who decided it, on which host it was held.
+        const auto store = [&] {
+            std::string error;
+            auto s = osh::AuditStore::open(m_store.toStdString(), error);
+            if (!s)
+                qWarning("%s", error.c_str());
+            return s;
+        }();
+        QVERIFY(store);
+        const auto record = store->approval(approval);
+        QVERIFY(record);
+        QCOMPARE(record->resolverUid, std::optional<std::uint32_t>(65534));
+        QCOMPARE(record->note, std::string("from host B"));
+
+        // Both hosts' chains verify, each signed by its own key.
+        std::vector<osh::audit::ChainReport> reports;
+        std::string error;
+        QVERIFY2(osh::audit::verifyChains(m_store.toStdString(), {}, reports, error), error.c_str());
+        QSet<QString> signers;
+        for (const auto &r : reports) {
+            QVERIFY2(!r.broken, (r.sessionId + ": " + r.problem).c_str());
+            if (r.sessionId == held.toStdString() || r.sessionId == own.toStdString())
+                signers.insert(QString::fromStdString(r.signer));
+        }
+        QCOMPARE(signers.size(), 2);
+        QCOMPARE(a.stop(), 0);
+        QCOMPARE(b.stop(), 0);
+    }
+
+    // Options that do not fit the store are refused before anything starts.
+    void optionsThatDoNotFit_data()
+    {
+        QTest::addColumn<bool>("shared");
+        QTest::addColumn<QStringList>("options");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("forward from PostgreSQL") << true << QStringList{QStringLiteral("--forward"), QStringLiteral("syslog://127.0.0.1:9")}
+                                                 << QStringLiteral("--forward reads the events from an SQLite store");
+        QTest::newRow("host name of a file") << false << QStringList{QStringLiteral("--host-name"), QStringLiteral("a")}
+                                             << QStringLiteral("--host-name names this host in a shared PostgreSQL store");
+        QTest::newRow("host name with a slash") << true << QStringList{QStringLiteral("--host-name"), QStringLiteral("a/b")}
+                                                << QStringLiteral("--host-name must be 1 to 255 letters");
+    }
+    void optionsThatDoNotFit()
+    {
+        QFETCH(bool, shared);
+        QFETCH(QStringList, options);
+        QFETCH(QString, message);
+        ServiceFixture svc;
+        QVERIFY(!svc.start((shared ? QStringList{QStringLiteral("--store"), m_store} : QStringList{}) + options));
+        svc.process.waitForFinished(10000);
+        svc.log += svc.process.readAllStandardError();
+        QVERIFY2(svc.log.contains(message.toUtf8()), svc.log.constData());
+        QCOMPARE(svc.process.exitCode(), 1);
+    }
+
+    // A host killed mid-session: every event it streamed as committed is
+    // in the shared store, and the other host goes on writing.
+    void sigkillLosesNothingAcknowledged()
+    {
+        ServiceFixture a, b;
+        QVERIFY2(startHost(a, m_store, QStringLiteral("host-a")), a.log.constData());
+        QVERIFY2(startHost(b, m_store, QStringLiteral("host-b")), b.log.constData());
+        const std::string id = create(a, sleepingSession()).toStdString();
+        QVERIFY(!id.empty());
+        std::atomic<bool> stop{false};
+        std::thread load([&] {
+            ApiClient c(a.unixEndpoint());
+            while (!stop)
+                c.request("POST", "/v1/sessions/" + id + "/exec", R"({"argv":["true"]})", 30000);
+        });
+        std::vector<qint64> acknowledged;
+        std::thread killer([&] {
+            QThread::msleep(4000);
+            ::kill(static_cast<pid_t>(a.process.processId()), SIGKILL);
+        });
+        ApiClient streamer(a.unixEndpoint());
+        std::string error;
+        streamer.stream("/v1/sessions/" + id + "/events",
+                        [&](const std::string &event, const std::string &data, const std::string &) {
+                            if (event == "audit")
+                                acknowledged.push_back(QJsonDocument::fromJson(QByteArray::fromStdString(data))
+                                                           .object()
+                                                           .value(QStringLiteral("seq"))
+                                                           .toInteger());
+                            return true;
+                        },
+                        &error);
+        killer.join();
+        stop = true;
+        load.join();
+        a.process.waitForFinished(5000);
+        QProcess::execute(QStringLiteral("pkill"), {QStringLiteral("-f"), QString::fromStdString(id)});
+        QVERIFY(acknowledged.size() > 3);
+
+        // Read through the surviving host.
+        QSet<qint64> stored;
+        const QJsonArray events = json(b.call("GET", "/v1/audit/events?session=" + id)).value(QStringLiteral("events")).toArray();
+        for (const auto &e : events)
+            stored.insert(e.toObject().value(QStringLiteral("seq")).toInteger());
+        for (qint64 seq : acknowledged)
+            QVERIFY2(stored.contains(seq), qPrintable(QStringLiteral("event %1 was streamed but is not in the store").arg(seq)));
+        std::vector<osh::audit::ChainReport> reports;
+        osh::audit::VerifyOptions options;
+        options.sessionId = id;
+        QVERIFY2(osh::audit::verifyChains(m_store.toStdString(), options, reports, error), error.c_str());
+        QVERIFY2(!reports.at(0).broken, reports.at(0).problem.c_str());
+        QCOMPARE(b.stop(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstOpenshelldShared)
+#include "tst_openshelldshared.moc"
