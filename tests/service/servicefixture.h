@@ -17,6 +17,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QThread>
+
+#include <atomic>
+#include <csignal>
+#include <thread>
+#include <vector>
+
 #include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -240,6 +247,39 @@ inline Proc osctlAs(uid_t uid, gid_t gid, const QList<gid_t> &groups, const QStr
 inline QJsonObject json(const osh::service::ApiResponse &r)
 {
     return QJsonDocument::fromJson(QByteArray::fromStdString(r.body)).object();
+}
+
+// Runs `true` in session id over and over while streaming the session's
+// events, and kills the service with SIGKILL after killAfterMs. The seqs
+// the stream delivered: each was committed before it was sent.
+inline std::vector<qint64> streamUntilKilled(ServiceFixture &svc, const std::string &id, int killAfterMs = 4000)
+{
+    std::atomic<bool> stop{false};
+    std::thread load([&] {
+        osh::service::ApiClient c(svc.unixEndpoint());
+        while (!stop)
+            c.request("POST", "/v1/sessions/" + id + "/exec", R"({"argv":["true"]})", 30000);
+    });
+    std::thread killer([&] {
+        QThread::msleep(static_cast<unsigned long>(killAfterMs));
+        ::kill(static_cast<pid_t>(svc.process.processId()), SIGKILL);
+    });
+    std::vector<qint64> acknowledged;
+    osh::service::ApiClient streamer(svc.unixEndpoint());
+    std::string error;
+    streamer.stream("/v1/sessions/" + id + "/events",
+                    [&](const std::string &event, const std::string &data, const std::string &) {
+                        if (event == "audit")
+                            acknowledged.push_back(
+                                QJsonDocument::fromJson(QByteArray::fromStdString(data)).object().value(QStringLiteral("seq")).toInteger());
+                        return true;
+                    },
+                    &error);
+    killer.join();
+    stop = true;
+    load.join();
+    svc.process.waitForFinished(5000);
+    return acknowledged;
 }
 
 } // namespace osh::test

@@ -744,33 +744,8 @@ private Q_SLOTS:
         ServiceFixture svc;
         const std::string id = startSleeping(svc);
         QVERIFY2(!id.empty(), svc.log.constData());
-        std::atomic<bool> stop{false};
-        std::thread load([&] {
-            ApiClient c(svc.unixEndpoint());
-            while (!stop)
-                c.request("POST", "/v1/sessions/" + id + "/exec", R"({"argv":["true"]})", 30000);
-        });
-        std::vector<qint64> acknowledged;
-        ApiClient streamer(svc.unixEndpoint());
-        std::thread killer([&] {
-            QThread::msleep(4000);
-            ::kill(static_cast<pid_t>(svc.process.processId()), SIGKILL);
-        });
+        const std::vector<qint64> acknowledged = osh::test::streamUntilKilled(svc, id);
         std::string error;
-        streamer.stream("/v1/sessions/" + id + "/events",
-                        [&](const std::string &event, const std::string &data, const std::string &) {
-                            if (event == "audit")
-                                acknowledged.push_back(QJsonDocument::fromJson(QByteArray::fromStdString(data))
-                                                           .object()
-                                                           .value(QStringLiteral("seq"))
-                                                           .toInteger());
-                            return true;
-                        },
-                        &error);
-        killer.join();
-        stop = true;
-        load.join();
-        svc.process.waitForFinished(5000);
         QVERIFY(acknowledged.size() > 3);
         auto store = osh::AuditStore::open(svc.store.toStdString(), error);
         QVERIFY2(store, error.c_str());
