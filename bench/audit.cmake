@@ -1,1 +1,2 @@
-osh_add_bench(bench_audit ${CMAKE_CURRENT_LIST_DIR}/bench_audit.cpp)
+osh_add_bench(bench_audit ${CMAKE_CURRENT_LIST_DIR}/bench_audit.cpp ${CMAKE_CURRENT_LIST_DIR}/auditevents.h)
+

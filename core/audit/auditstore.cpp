@@ -326,7 +326,8 @@ void AuditStore::beginSession(SessionRecord s)
     runTask(
         [s = std::move(s)](audit::AuditWriter &w, Task &task, std::string &error) {
             switch (w.upsertSession(s, task.error)) {
-            case audit::AuditWriter::Result::Ok: return true;
+            case audit::AuditWriter::Result::Ok:
+            case audit::AuditWriter::Result::Stored: return true;
             case audit::AuditWriter::Result::Rejected: task.refused = true; return true;
             case audit::AuditWriter::Result::Failed: break;
             }
@@ -463,7 +464,8 @@ bool AuditStore::writeBatch(std::vector<Item> &batch, std::vector<std::string> &
         } else {
             std::string why;
             switch (m_writer->insertEvent(item.event, why)) {
-            case audit::AuditWriter::Result::Ok: break;
+            case audit::AuditWriter::Result::Ok:
+            case audit::AuditWriter::Result::Stored: break;
             case audit::AuditWriter::Result::Rejected:
                 item.refused = true;
                 refusals.push_back(why);

@@ -170,10 +170,10 @@ AuditWriter::Result AuditWriter::insertEvent(const AuditEvent &e, std::string &e
         return Result::Failed;
     }
     const Result r = m_backend->insertEvent(e, chain, error);
-    if (r == Result::Ok) {
-        m_pendingHeads[e.sessionId] = {std::move(chain), e.seq};
+    if (r == Result::Ok)
         ++m_counts[{e.sessionId, e.decision.empty() ? std::string("none") : e.decision}];
-    }
+    if (r == Result::Ok || r == Result::Stored)
+        m_pendingHeads[e.sessionId] = {std::move(chain), e.seq};
     return r;
 }
 

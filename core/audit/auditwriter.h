@@ -21,10 +21,13 @@
 
 namespace osh::audit {
 
-// Ok: stored. Rejected: this event alone cannot be stored (its session+seq
-// is already stored); the transaction goes on. Failed: the transaction must
-// be rolled back (full disk, I/O error, lock timeout, lost connection).
-enum class InsertResult { Ok, Rejected, Failed };
+// Ok: stored. Stored: this very event was stored already (same session,
+// seq and chain value: a commit whose answer was lost, retried); it counts
+// as written and is not counted again. Rejected: this event alone cannot be
+// stored (another event holds its session+seq); the transaction goes on.
+// Failed: the transaction must be rolled back (full disk, I/O error, lock
+// timeout, lost connection).
+enum class InsertResult { Ok, Stored, Rejected, Failed };
 
 // One database's statements, each run inside the transaction begun by
 // begin(). Failures set error to a message without row values.

@@ -131,7 +131,13 @@ bool PgDb::open(const std::string &conninfo, std::string &error)
         error = "the PostgreSQL connection string holds a password: put it in a ~/.pgpass or PGPASSFILE file instead";
         return false;
     }
-    m_conn = PQconnectdb(conninfo.c_str());
+    // A server that does not answer must not hang the store for ever: 10 s
+    // to connect and TCP keepalives, unless the string says otherwise
+    // (parameters before dbname are overridden by the string's).
+    const char *const keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                                "dbname", nullptr};
+    const char *const values[] = {"10", "30", "10", "3", conninfo.c_str(), nullptr};
+    m_conn = PQconnectdbParams(keys, values, 1);
     if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
         error = "cannot connect to PostgreSQL: " + trimmed(m_conn ? PQerrorMessage(m_conn) : "out of memory");
         close();
@@ -158,7 +164,10 @@ bool PgDb::ensureOpen(std::string &error)
         return false;
     }
     const std::string conninfo = m_conninfo;
-    return open(conninfo, error);
+    if (!open(conninfo, error))
+        return false;
+    ++m_generation;
+    return true;
 }
 
 std::string PgDb::real(double v)
@@ -175,27 +184,54 @@ void PgDb::close()
     m_conn = nullptr;
 }
 
-std::optional<PgResult> PgDb::exec(std::string_view sql, const std::vector<std::optional<std::string>> &params,
-                                   std::string &error)
+bool PgDb::values(const std::vector<std::optional<std::string>> &params, std::vector<const char *> &out,
+                  std::string &error)
 {
-    if (!m_conn)
-        return notConnected(error);
-    std::vector<const char *> values;
-    values.reserve(params.size());
+    out.clear();
+    out.reserve(params.size());
     for (const auto &p : params) {
         // libpq reads text parameters up to their first NUL: refuse instead
         // of storing a value cut short.
         if (p && p->find('\0') != std::string::npos) {
             m_state = "22021";
-            error = "22021: parameter $" + std::to_string(values.size() + 1) + " holds a NUL byte";
-            return std::nullopt;
+            error = "22021: parameter $" + std::to_string(out.size() + 1) + " holds a NUL byte";
+            return false;
         }
-        values.push_back(p ? p->c_str() : nullptr);
+        out.push_back(p ? p->c_str() : nullptr);
     }
+    return true;
+}
+
+std::optional<PgResult> PgDb::exec(std::string_view sql, const std::vector<std::optional<std::string>> &params,
+                                   std::string &error)
+{
+    if (!m_conn)
+        return notConnected(error);
+    std::vector<const char *> v;
+    if (!values(params, v, error))
+        return std::nullopt;
     const std::string text(sql);
-    return result(PQexecParams(m_conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                               nullptr, 0),
+    return result(PQexecParams(m_conn, text.c_str(), static_cast<int>(v.size()), nullptr, v.data(), nullptr, nullptr, 0),
                   error);
+}
+
+bool PgDb::prepare(const std::string &name, std::string_view sql, int params, std::string &error)
+{
+    if (!m_conn)
+        return notConnected(error).has_value();
+    const std::string text(sql);
+    return result(PQprepare(m_conn, name.c_str(), text.c_str(), params, nullptr), error).has_value();
+}
+
+std::optional<PgResult> PgDb::execPrepared(const std::string &name, const std::vector<std::optional<std::string>> &params,
+                                           std::string &error)
+{
+    if (!m_conn)
+        return notConnected(error);
+    std::vector<const char *> v;
+    if (!values(params, v, error))
+        return std::nullopt;
+    return result(PQexecPrepared(m_conn, name.c_str(), static_cast<int>(v.size()), v.data(), nullptr, nullptr, 0), error);
 }
 
 bool PgDb::run(std::string_view sql, std::string &error)

@@ -72,6 +72,15 @@ public:
     // A parameter holding a NUL byte is refused (22021) rather than cut.
     std::optional<PgResult> exec(std::string_view sql, const std::vector<std::optional<std::string>> &params,
                                  std::string &error);
+    // A statement parsed and planned once on this connection, run by name
+    // with execPrepared() (as exec(), for statements run many times). A
+    // reconnection forgets every prepared statement: prepare again.
+    bool prepare(const std::string &name, std::string_view sql, int params, std::string &error);
+    std::optional<PgResult> execPrepared(const std::string &name, const std::vector<std::optional<std::string>> &params,
+                                         std::string &error);
+    // Increases each time the connection is made again (ensureOpen): what
+    // was prepared before is gone.
+    int generation() const { return m_generation; }
     // One or more statements without parameters or results (a schema,
     // BEGIN, COMMIT).
     bool run(std::string_view sql, std::string &error);
@@ -91,10 +100,14 @@ private:
     std::optional<PgResult> notConnected(std::string &error);
     // Takes raw; a result on success, nullopt with error and sqlState() set.
     std::optional<PgResult> result(pg_result *raw, std::string &error);
+    // The parameters as C strings; false (error set) when one holds a NUL.
+    bool values(const std::vector<std::optional<std::string>> &params, std::vector<const char *> &out,
+                std::string &error);
 
     pg_conn *m_conn = nullptr;
     std::string m_conninfo;
     std::string m_state;
+    int m_generation = 0;
 };
 
 } // namespace osh::audit

@@ -19,10 +19,47 @@ std::optional<std::string> optReal(const std::optional<double> &v)
 
 } // namespace
 
+namespace {
+
+// The statements run for every event, prepared on each connection.
+const char *const kInsertEvent = "insert_event";
+const char *const kLastChain = "last_chain";
+const char *const kAddCount = "add_count";
+const char *const kStoredChain = "stored_chain";
+
+} // namespace
+
 bool PgWriter::open(const std::string &conninfo, const std::string &host, std::string &error)
 {
     m_host = host;
-    return m_db.open(conninfo, error) && PgSchema::prepare(m_db, error);
+    return m_db.open(conninfo, error) && PgSchema::prepare(m_db, error) && prepareStatements(error);
+}
+
+bool PgWriter::prepareStatements(std::string &error)
+{
+    if (m_prepared == m_db.generation())
+        return true;
+    // A stored session+seq is skipped, not an error: an error would abort
+    // the whole transaction, and one event must not hold the batch hostage.
+    // Insertion order (the identity column) is the order the chain was built.
+    if (!m_db.prepare(kInsertEvent,
+                      "INSERT INTO openshell.events(session_id, seq, ts, type, tool, parameters, decision, layer, "
+                      "policy, message, severity, trace, policy_hash, request, chain) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+                      "ON CONFLICT (session_id, seq) DO NOTHING",
+                      15, error)
+        || !m_db.prepare(kLastChain,
+                         "SELECT chain, seq FROM openshell.events WHERE session_id = $1 ORDER BY id DESC LIMIT 1", 1,
+                         error)
+        || !m_db.prepare(kStoredChain, "SELECT chain FROM openshell.events WHERE session_id = $1 AND seq = $2", 2,
+                         error)
+        || !m_db.prepare(kAddCount,
+                         "INSERT INTO openshell.session_counts(session_id, decision, n) VALUES ($1, $2, $3) "
+                         "ON CONFLICT (session_id, decision) DO UPDATE SET n = openshell.session_counts.n + excluded.n",
+                         3, error))
+        return false;
+    m_prepared = m_db.generation();
+    return true;
 }
 
 std::optional<PgResult> PgWriter::run(std::string_view sql, const Params &params, std::string &error)
@@ -32,7 +69,7 @@ std::optional<PgResult> PgWriter::run(std::string_view sql, const Params &params
 
 bool PgWriter::begin(std::string &error)
 {
-    return m_db.ensureOpen(error) && m_db.run("BEGIN", error);
+    return m_db.ensureOpen(error) && prepareStatements(error) && m_db.run("BEGIN", error);
 }
 
 bool PgWriter::commit(std::string &error)
@@ -50,9 +87,7 @@ void PgWriter::rollback()
 bool PgWriter::lastChain(const std::string &sessionId, std::string &chain, std::int64_t &seq, bool &found,
                          std::string &error)
 {
-    // Insertion order (the identity column), as the chain was built.
-    auto r = run("SELECT chain, seq FROM openshell.events WHERE session_id = $1 ORDER BY id DESC LIMIT 1", {sessionId},
-                 error);
+    auto r = m_db.execPrepared(kLastChain, {sessionId}, error);
     if (!r)
         return false;
     found = r->rows() == 1;
@@ -70,31 +105,30 @@ InsertResult PgWriter::insertEvent(const AuditEvent &e, const std::string &chain
             + " rejected: the session was begun by another host";
         return InsertResult::Rejected;
     }
-    // A stored session+seq is skipped, not an error: an error would abort
-    // the whole transaction, and one event must not hold the batch hostage.
-    auto r = run("INSERT INTO openshell.events(session_id, seq, ts, type, tool, parameters, decision, layer, policy, "
-                 "message, severity, trace, policy_hash, request, chain) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
-                 "ON CONFLICT (session_id, seq) DO NOTHING",
+    auto r = m_db.execPrepared(kInsertEvent,
                  {e.sessionId, std::to_string(e.seq), PgDb::real(e.ts), e.type, e.tool, e.parameters, e.decision,
                   e.layer, e.policy, e.message, e.severity, e.trace, e.policyHash, e.request, chain},
                  error);
     if (!r)
         return InsertResult::Failed;
-    if (r->affected() == 0) {
-        error = "event " + e.sessionId + "#" + std::to_string(e.seq) + " rejected: its session and seq are already stored";
-        return InsertResult::Rejected;
-    }
-    return InsertResult::Ok;
+    if (r->affected() != 0)
+        return InsertResult::Ok;
+    // A COMMIT whose answer was lost (the connection dropped) is retried by
+    // the store: the events it did store come back. The chain value covers
+    // the event and everything before it, so an equal one is this event.
+    auto stored = m_db.execPrepared(kStoredChain, {e.sessionId, std::to_string(e.seq)}, error);
+    if (!stored)
+        return InsertResult::Failed;
+    if (stored->rows() == 1 && stored->text(0, 0) == chain)
+        return InsertResult::Stored;
+    error = "event " + e.sessionId + "#" + std::to_string(e.seq) + " rejected: its session and seq are already stored";
+    return InsertResult::Rejected;
 }
 
 bool PgWriter::addCount(const std::string &sessionId, const std::string &decision, std::int64_t n,
                         std::string &error)
 {
-    return run("INSERT INTO openshell.session_counts(session_id, decision, n) VALUES ($1, $2, $3) "
-               "ON CONFLICT (session_id, decision) DO UPDATE SET n = openshell.session_counts.n + excluded.n",
-               {sessionId, decision, std::to_string(n)}, error)
-        .has_value();
+    return m_db.execPrepared(kAddCount, {sessionId, decision, std::to_string(n)}, error).has_value();
 }
 
 bool PgWriter::insertCheckpoint(const Checkpoint &c, std::string &error)

@@ -44,8 +44,11 @@ private:
     using Params = std::vector<std::optional<std::string>>;
     // Runs one statement; its result, or nullopt with error set.
     std::optional<PgResult> run(std::string_view sql, const Params &params, std::string &error);
+    // Prepares the statements run for every event, once per connection.
+    bool prepareStatements(std::string &error);
 
     PgDb m_db;
+    int m_prepared = -1; // the connection generation the statements were prepared on
     std::string m_host;
     // Sessions whose record another host holds (upsertSession refused):
     // their events are refused too, never mixed into that host's chain.

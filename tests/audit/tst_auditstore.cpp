@@ -4,6 +4,7 @@
 // with OSH_AUDIT_BACKEND=postgresql, the same tests run against a
 // PostgreSQL store (storebackend.h); those about SQLite files are skipped.
 
+#include "audit/auditchain.h"
 #include "audit/auditstore.h"
 #include "oldschemas.h"
 #include "rawdb.h"
@@ -785,6 +786,42 @@ private Q_SLOTS:
         QCOMPARE(list.size(), std::size_t(1));
         QCOMPARE(list[0].session.host, std::string("host-a"));
         QCOMPARE(list[0].session.command, std::string("[\"a\"]"));
+    }
+
+    // A COMMIT whose answer was lost is retried: an event it did store
+    // (same session, seq and chain value) counts as written, not as a
+    // refused duplicate, and is not counted twice.
+    void retriedCommitIsNotRefused()
+    {
+        if (!m_backend.isPostgres())
+            QSKIP("a commit to a local file has no lost answer");
+        auto s = open(path());
+        QVERIFY(s);
+        s->append(makeEvent("r", 1000, "tool_call", "a", "allow", "info"));
+        QVERIFY(s->flush());
+        auto second = makeEvent("r", 1001, "tool_call", "b", "block", "info");
+        second.seq = 2;
+        const std::string chain = osh::audit::chainNext(s->event("r", 1)->chain, second);
+        // What the lost commit stored.
+        QCOMPARE(m_backend.exec("INSERT INTO events(session_id, seq, ts, type, tool, parameters, decision, severity, chain) "
+                                "VALUES ('r', 2, 1001, 'tool_call', 'b', '{\"k\":1}', 'block', 'info', '" + chain + "')"),
+                 std::string());
+        std::atomic<int> refusals{0};
+        s->setErrorHandler([&](const std::string &) { ++refusals; });
+        s->append(second);
+        QVERIFY2(s->flush(10000), s->lastError().c_str());
+        QCOMPARE(refusals.load(), 0);
+        QCOMPARE(ids(s->query({})), QStringLiteral("r1,r2"));
+        // Another event under a stored seq is still refused.
+        auto other = makeEvent("r", 1002, "tool_call", "c", "allow", "info");
+        other.seq = 2;
+        s->append(other);
+        QVERIFY(!s->flush(10000));
+        QCOMPARE(refusals.load(), 1);
+        std::vector<osh::audit::ChainReport> reports;
+        std::string error;
+        QVERIFY2(osh::audit::verifyChains(path(), {}, reports, error), error.c_str());
+        QVERIFY2(!reports.at(0).broken, reports.at(0).problem.c_str());
     }
 
     void sessionCounts()
