@@ -372,7 +372,8 @@ osh::AuditStore *LauncherPage::ensureStore(QString *error)
     const std::string path = AuditStore::defaultPath();
     m_ownStore = AuditStore::open(path, AuditStore::userWriterOptions(path), why);
     if (!m_ownStore) {
-        *error = tr("Cannot open the audit store %1: %2").arg(QString::fromStdString(path), QString::fromStdString(why));
+        *error = tr("Cannot open the audit store %1: %2")
+                     .arg(QString::fromStdString(AuditStore::displayName(path)), QString::fromStdString(why));
         return nullptr;
     }
     m_store = m_ownStore.get();

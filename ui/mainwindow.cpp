@@ -244,7 +244,9 @@ void MainWindow::setStorePath(const QString &path)
     std::string error;
     auto store = AuditStore::open(path.toStdString(), AuditStore::userWriterOptions(path.toStdString()), error);
     if (!store) {
-        m_messageBar->showError(tr("Audit store %1 cannot be opened: %2").arg(path, QString::fromStdString(error)));
+        m_messageBar->showError(tr("Audit store %1 cannot be opened: %2")
+                                    .arg(QString::fromStdString(AuditStore::displayName(path.toStdString())),
+                                         QString::fromStdString(error)));
         return;
     }
     if (!store->signingProblem().empty())

@@ -246,7 +246,7 @@ int main(int argc, char *argv[])
     storeOptions.host = hostName;
     auto store = osh::AuditStore::open(storePath, storeOptions, error);
     if (!store)
-        return fail("cannot open the audit store " + storePath + ": " + error);
+        return fail("cannot open the audit store " + osh::AuditStore::displayName(storePath) + ": " + error);
     std::fprintf(stderr, "openshelld: audit checkpoints signed by %s (%s.pub)\n", store->signingPublicKey().c_str(),
                  storeOptions.signingKey.c_str());
     // The store and the run folders hold every user's records: root's alone.
@@ -283,6 +283,8 @@ int main(int argc, char *argv[])
 
     osh::service::ApiService::Options o;
     o.store = store.get();
+    if (!store->host().empty())
+        o.auditSession = "openshelld@" + store->host();
     o.dataDir = dataDir;
     o.groups = groups;
     o.tokens = tokens;
@@ -318,7 +320,7 @@ int main(int argc, char *argv[])
     });
 
     server.start();
-    std::fprintf(stderr, "openshelld %s ready (store %s)\n", OSH_VERSION, storePath.c_str());
+    std::fprintf(stderr, "openshelld %s ready (store %s)\n", OSH_VERSION, osh::AuditStore::displayName(storePath).c_str());
     const int rc = QCoreApplication::exec();
     server.stop();
     service.reset();

@@ -190,7 +190,7 @@ int verify(const QStringList &args)
     const std::string path = storePath(p);
     std::vector<osh::audit::ChainReport> reports;
     if (!osh::audit::verifyChains(path, options, reports, error))
-        return failure(cmd, path + ": " + error);
+        return failure(cmd, osh::AuditStore::displayName(path) + ": " + error);
     osh::audit::CopySummary copy;
     const QStringList copyFiles = p.values(QStringLiteral("copy"));
     if (!copyFiles.isEmpty()) {

@@ -280,7 +280,8 @@ std::unique_ptr<osh::AuditStore> openOrCreateStore(const QCommandLineParser &p)
     std::string error;
     auto store = osh::AuditStore::open(path, osh::AuditStore::userWriterOptions(path), error);
     if (!store)
-        std::fprintf(stderr, "osctl: cannot open the audit store %s: %s\n", path.c_str(), error.c_str());
+        std::fprintf(stderr, "osctl: cannot open the audit store %s: %s\n", osh::AuditStore::displayName(path).c_str(),
+                     error.c_str());
     else if (!store->signingProblem().empty())
         std::fprintf(stderr, "osctl: the session's audit checkpoints are not signed: %s\n", store->signingProblem().c_str());
     return store;

@@ -250,7 +250,9 @@ bool verifyChains(const std::string &path, const VerifyOptions &options, std::ve
     const auto reader = openChainReader(path, error);
     if (!reader)
         return false;
-    if (!verifyChains(*reader, options, out, error))
+    VerifyOptions o = options;
+    o.chainedFromTheStart = o.chainedFromTheStart || PgDb::isConnectionString(path);
+    if (!verifyChains(*reader, o, out, error))
         return false;
     if (!options.sessionId.empty() && out.empty()) {
         error = "no session '" + options.sessionId + "' in " + (PgDb::isConnectionString(path) ? "the store" : path);
@@ -322,7 +324,7 @@ bool verifyChains(AuditReader &reader, const VerifyOptions &options, std::vector
             cur->brokenSeq = e.seq;
             cur->problem = std::move(problem);
         };
-        if (stored.empty() && !chained) {
+        if (stored.empty() && !chained && !options.chainedFromTheStart) {
             ++cur->unchained; // recorded before the store had chains
             lastSeq = e.seq;
             return true;

@@ -55,6 +55,10 @@ struct VerifyOptions
     // key each of them names, which proves only that the file is
     // consistent, not who wrote it.
     std::string key;
+    // Set for a store that chained every event from its start (PostgreSQL):
+    // an event without a chain value is broken, never "stored before
+    // chains existed".
+    bool chainedFromTheStart = false;
 };
 
 // Checks the chains and checkpoints of every session of the store at path

@@ -87,6 +87,11 @@ std::string AuditStore::dataDirFor(const std::string &storePath)
     return slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : storePath.substr(0, slash);
 }
 
+std::string AuditStore::displayName(const std::string &storePath)
+{
+    return audit::PgDb::isConnectionString(storePath) ? audit::PgDb::displayName(storePath) : storePath;
+}
+
 std::string AuditStore::signingKeyBeside(const std::string &storePath)
 {
     const std::string dir = dataDirFor(storePath);
@@ -143,6 +148,7 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
         }
         s->m_writer = std::make_unique<audit::AuditWriter>(std::move(writer));
         s->m_reader = std::move(reader);
+        s->m_host = host;
     } else {
         if (options.create) {
             const fs::path parent = fs::path(path).parent_path();
@@ -267,6 +273,10 @@ std::int64_t AuditStore::enqueue(AuditEvent &&e, std::function<void(std::int64_t
         else if (e.seq >= it->second)
             it->second = e.seq + 1;
         seq = e.seq;
+        // A seq guessed without reading the store is not kept: the next
+        // event reads it again instead of following a wrong guess.
+        if (!readError.empty())
+            m_nextSeq.erase(it);
         Item item;
         item.event = std::move(e);
         item.onDurable = std::move(onDurable);

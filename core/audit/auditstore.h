@@ -105,6 +105,9 @@ public:
     // for a PostgreSQL store, $XDG_DATA_HOME/openshell (never a folder made
     // of the connection string).
     static std::string dataDirFor(const std::string &storePath);
+    // The store's name as it may be shown in messages and logs: a
+    // connection string without any password in it, a path as it is.
+    static std::string displayName(const std::string &storePath);
     // Where a writer of the store at storePath keeps its signing key:
     // dataDirFor()'s audit-signing.key.
     static std::string signingKeyBeside(const std::string &storePath);
@@ -118,6 +121,9 @@ public:
     AuditStore &operator=(const AuditStore &) = delete;
 
     const std::string &path() const { return m_path; }
+    // The host this store's sessions are recorded under in a store several
+    // hosts share (Options::host or the host name); empty for a file.
+    const std::string &host() const { return m_host; }
     // The public key of Options::signingKey (64 hex digits); empty without.
     const std::string &signingPublicKey() const { return m_signingPublicKey; }
     // Why an optional signing key was not used; empty when it was.
@@ -235,6 +241,7 @@ private:
     void report(const std::string &message);
 
     std::string m_path;
+    std::string m_host;
     std::string m_signingPublicKey;
     std::string m_signingProblem;
     audit::AuditLimits m_limits;

@@ -44,7 +44,8 @@ public:
     // false when none is stored.
     virtual bool lastChain(const std::string &sessionId, std::string &chain, std::int64_t &seq, bool &found,
                            std::string &error) = 0;
-    virtual InsertResult insertEvent(const AuditEvent &e, const std::string &chain, std::string &error) = 0;
+    // chain: the value computed for e; on Stored, the value stored for it.
+    virtual InsertResult insertEvent(const AuditEvent &e, std::string &chain, std::string &error) = 0;
     virtual bool addCount(const std::string &sessionId, const std::string &decision, std::int64_t n,
                           std::string &error) = 0;
     virtual bool insertCheckpoint(const Checkpoint &c, std::string &error) = 0;

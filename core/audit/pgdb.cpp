@@ -151,6 +151,17 @@ bool PgDb::open(const std::string &conninfo, std::string &error)
         close();
         return false;
     }
+    // Doubles (event times) come back as text: the shortest form that
+    // reads back to the same bits, whatever the server's default (a
+    // rounded time would break every hash chain and page cursor).
+    if (PGresult *set = PQexec(m_conn, "SET extra_float_digits = 3"); PQresultStatus(set) != PGRES_COMMAND_OK) {
+        error = "cannot set extra_float_digits: " + trimmed(PQerrorMessage(m_conn));
+        PQclear(set);
+        close();
+        return false;
+    } else {
+        PQclear(set);
+    }
     m_conninfo = conninfo;
     return true;
 }
@@ -276,6 +287,45 @@ bool PgDb::connectionLost() const
     // restarting under the session (57P01-57P03).
     return !m_conn || PQstatus(m_conn) == CONNECTION_BAD || m_state.starts_with("08") || m_state == "57P01"
         || m_state == "57P02" || m_state == "57P03";
+}
+
+bool PgDb::transactionFailed() const
+{
+    return m_conn && PQtransactionStatus(m_conn) == PQTRANS_INERROR;
+}
+
+std::string PgDb::displayName(const std::string &conninfo)
+{
+    char *parseError = nullptr;
+    PQconninfoOption *options = PQconninfoParse(conninfo.c_str(), &parseError);
+    PQfreemem(parseError);
+    if (!options)
+        return "postgresql://...";
+    std::string user, host, port, db;
+    for (const PQconninfoOption *o = options; o->keyword; ++o) {
+        const std::string_view key(o->keyword);
+        const std::string value = o->val ? o->val : "";
+        if (key == "user")
+            user = value;
+        else if (key == "host")
+            host = value;
+        else if (key == "port")
+            port = value;
+        else if (key == "dbname")
+            db = value;
+    }
+    PQconninfoFree(options);
+    std::string out = "postgresql://";
+    if (!user.empty())
+        out += user + "@";
+    if (!host.empty() && host.front() != '/')
+        out += host;
+    if (!port.empty())
+        out += ":" + port;
+    out += "/" + db;
+    if (!host.empty() && host.front() == '/')
+        out += "?host=" + host;
+    return out;
 }
 
 } // namespace osh::audit

@@ -87,14 +87,20 @@ public:
     // The SQLSTATE of the last failed exec ("23505" unique violation,
     // "40001" serialization failure, "08006" connection failure, ...).
     const std::string &sqlState() const { return m_state; }
-    // Whether the last failure lost the connection (the caller reconnects).
+    // Whether the last failure lost the connection.
     bool connectionLost() const;
+    // Whether the connection is inside a transaction that failed (every
+    // statement is refused until it is rolled back).
+    bool transactionFailed() const;
 
     // Whether a connection string names a PostgreSQL store rather than a
     // file: it starts with postgresql:// or postgres://.
     static bool isConnectionString(std::string_view s);
     // A double as parameter text that reads back to the same bits.
     static std::string real(double v);
+    // A connection string as it may be shown: postgresql://user@host:port/db
+    // with any password left out; "postgresql://..." when it cannot be read.
+    static std::string displayName(const std::string &conninfo);
 
 private:
     std::optional<PgResult> notConnected(std::string &error);

@@ -124,6 +124,16 @@ bool PgSchema::version(PgDb &db, int &out, std::string &error)
 
 bool PgSchema::prepare(PgDb &db, std::string &error)
 {
+    // Agents' text is UTF-8: a database in another encoding would refuse
+    // some of it for ever (and SQL_ASCII would check nothing).
+    auto encoding = db.exec("SHOW server_encoding", {}, error);
+    if (!encoding)
+        return false;
+    if (encoding->text(0, 0) != "UTF8") {
+        error = "the database's encoding is " + std::string(encoding->text(0, 0))
+            + ", not UTF8: create it with ENCODING 'UTF8'";
+        return false;
+    }
     if (!db.run("BEGIN", error))
         return false;
     auto fail = [&] {

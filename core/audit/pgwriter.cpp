@@ -1,5 +1,6 @@
 #include "pgwriter.h"
 
+#include "auditchain.h"
 #include "pgschema.h"
 
 namespace osh::audit {
@@ -26,6 +27,8 @@ const char *const kInsertEvent = "insert_event";
 const char *const kLastChain = "last_chain";
 const char *const kAddCount = "add_count";
 const char *const kStoredChain = "stored_chain";
+const char *const kSessionHost = "session_host";
+const char *const kClaimSession = "claim_session";
 
 } // namespace
 
@@ -51,13 +54,25 @@ bool PgWriter::prepareStatements(std::string &error)
         || !m_db.prepare(kLastChain,
                          "SELECT chain, seq FROM openshell.events WHERE session_id = $1 ORDER BY id DESC LIMIT 1", 1,
                          error)
-        || !m_db.prepare(kStoredChain, "SELECT chain FROM openshell.events WHERE session_id = $1 AND seq = $2", 2,
-                         error)
+        // The stored event's chain value and the one before it in the session.
+        || !m_db.prepare(kStoredChain,
+                         "SELECT e.chain, (SELECT p.chain FROM openshell.events p WHERE p.session_id = e.session_id "
+                         "AND p.id < e.id ORDER BY p.id DESC LIMIT 1) FROM openshell.events e "
+                         "WHERE e.session_id = $1 AND e.seq = $2",
+                         2, error)
+        || !m_db.prepare(kSessionHost, "SELECT host FROM openshell.sessions WHERE id = $1", 1, error)
+        || !m_db.prepare(kClaimSession,
+                         "INSERT INTO openshell.sessions(id, host, started_at) VALUES ($1, $2, $3) "
+                         "ON CONFLICT (id) DO NOTHING",
+                         3, error)
         || !m_db.prepare(kAddCount,
                          "INSERT INTO openshell.session_counts(session_id, decision, n) VALUES ($1, $2, $3) "
                          "ON CONFLICT (session_id, decision) DO UPDATE SET n = openshell.session_counts.n + excluded.n",
-                         3, error))
+                         3, error)) {
+        // Some may be prepared already: a new connection starts clean.
+        m_db.close();
         return false;
+    }
     m_prepared = m_db.generation();
     return true;
 }
@@ -74,11 +89,50 @@ bool PgWriter::begin(std::string &error)
 
 bool PgWriter::commit(std::string &error)
 {
-    return m_db.run("COMMIT", error);
+    // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK and no
+    // error: a batch must never be acknowledged that way.
+    if (m_db.transactionFailed()) {
+        error = "25P02: the transaction failed before its commit";
+        return false;
+    }
+    if (!m_db.run("COMMIT", error))
+        return false;
+    auto keep = [](std::set<std::string> &into, std::set<std::string> &from) {
+        if (into.size() + from.size() > kMaxCached)
+            into.clear(); // read again when needed
+        into.merge(from);
+        from.clear();
+    };
+    keep(m_own, m_pendingOwn);
+    keep(m_foreign, m_pendingForeign);
+    return true;
+}
+
+InsertResult PgWriter::claim(const std::string &sessionId, double ts, std::string &error)
+{
+    if (m_own.count(sessionId) || m_pendingOwn.count(sessionId))
+        return InsertResult::Ok;
+    if (m_foreign.count(sessionId) || m_pendingForeign.count(sessionId))
+        return InsertResult::Rejected;
+    // A session nobody began (the service's own refusals, an importer) is
+    // claimed by the first host that writes to it.
+    if (!m_db.execPrepared(kClaimSession, {sessionId, m_host, PgDb::real(ts)}, error))
+        return InsertResult::Failed;
+    auto r = m_db.execPrepared(kSessionHost, {sessionId}, error);
+    if (!r)
+        return InsertResult::Failed;
+    if (r->rows() == 1 && r->text(0, 0) == m_host) {
+        m_pendingOwn.insert(sessionId);
+        return InsertResult::Ok;
+    }
+    m_pendingForeign.insert(sessionId);
+    return InsertResult::Rejected;
 }
 
 void PgWriter::rollback()
 {
+    m_pendingOwn.clear();
+    m_pendingForeign.clear();
     std::string ignored;
     if (m_db.isOpen())
         m_db.run("ROLLBACK", ignored);
@@ -98,12 +152,21 @@ bool PgWriter::lastChain(const std::string &sessionId, std::string &chain, std::
     return true;
 }
 
-InsertResult PgWriter::insertEvent(const AuditEvent &e, const std::string &chain, std::string &error)
+InsertResult PgWriter::insertEvent(const AuditEvent &e, std::string &chain, std::string &error)
 {
-    if (m_foreign.count(e.sessionId)) {
-        error = "event " + e.sessionId + "#" + std::to_string(e.seq)
-            + " rejected: the session was begun by another host";
+    const std::string what = "event " + e.sessionId.substr(0, 64) + "#" + std::to_string(e.seq);
+    if (e.sessionId.size() > kMaxIndexedBytes || e.type.size() > kMaxIndexedBytes
+        || e.severity.size() > kMaxIndexedBytes) {
+        error = what + " rejected: its session id, type or severity is longer than "
+            + std::to_string(kMaxIndexedBytes) + " bytes";
         return InsertResult::Rejected;
+    }
+    switch (claim(e.sessionId, e.ts, error)) {
+    case InsertResult::Failed: return InsertResult::Failed;
+    case InsertResult::Rejected:
+        error = what + " rejected: the session is another host's";
+        return InsertResult::Rejected;
+    default: break;
     }
     auto r = m_db.execPrepared(kInsertEvent,
                  {e.sessionId, std::to_string(e.seq), PgDb::real(e.ts), e.type, e.tool, e.parameters, e.decision,
@@ -115,13 +178,20 @@ InsertResult PgWriter::insertEvent(const AuditEvent &e, const std::string &chain
         return InsertResult::Ok;
     // A COMMIT whose answer was lost (the connection dropped) is retried by
     // the store: the events it did store come back. The chain value covers
-    // the event and everything before it, so an equal one is this event.
+    // the event and the chain before it, so the stored row is this event
+    // when its value is this event's chained from the row before it.
     auto stored = m_db.execPrepared(kStoredChain, {e.sessionId, std::to_string(e.seq)}, error);
     if (!stored)
         return InsertResult::Failed;
-    if (stored->rows() == 1 && stored->text(0, 0) == chain)
-        return InsertResult::Stored;
-    error = "event " + e.sessionId + "#" + std::to_string(e.seq) + " rejected: its session and seq are already stored";
+    if (stored->rows() == 1) {
+        const std::string before = stored->isNull(0, 1) ? chainStart(e.sessionId) : std::string(stored->text(0, 1));
+        const std::string value(stored->text(0, 0));
+        if (!value.empty() && chainNext(before, e) == value) {
+            chain = value;
+            return InsertResult::Stored;
+        }
+    }
+    error = what + " rejected: its session and seq are already stored";
     return InsertResult::Rejected;
 }
 
@@ -141,6 +211,11 @@ bool PgWriter::insertCheckpoint(const Checkpoint &c, std::string &error)
 
 InsertResult PgWriter::upsertSession(const SessionRecord &s, std::string &error)
 {
+    if (s.id.size() > kMaxIndexedBytes) {
+        error = "session " + s.id.substr(0, 64) + "... refused: its id is longer than "
+            + std::to_string(kMaxIndexedBytes) + " bytes";
+        return InsertResult::Rejected;
+    }
     // Only the host that began a session may update it: a session id that
     // another host already uses is refused, never taken over.
     auto r = run("INSERT INTO openshell.sessions(id, host, started_at, ended_at, policy_file, policy_hash, "
@@ -160,9 +235,10 @@ InsertResult PgWriter::upsertSession(const SessionRecord &s, std::string &error)
         return InsertResult::Failed;
     if (r->affected() == 0) {
         error = "session " + s.id + " was begun by another host: this host (" + m_host + ") cannot record it";
-        m_foreign.insert(s.id);
+        m_pendingForeign.insert(s.id);
         return InsertResult::Rejected;
     }
+    m_pendingOwn.insert(s.id);
     return InsertResult::Ok;
 }
 
@@ -224,9 +300,10 @@ bool PgWriter::expireApprovals(double olderThan, double at, std::int64_t &count,
 bool PgWriter::expireSessionApprovals(const std::string &sessionId, double at, const std::string &note,
                                       std::int64_t &count, std::string &error)
 {
+    // Only this host's: another host's session ending here is not this one's.
     auto r = run("UPDATE openshell.approvals SET status = 'expired', resolved_at = $2, note = $3, "
-                 "resolver = 'expiry' WHERE status = 'pending' AND session_id = $1",
-                 {sessionId, PgDb::real(at), note}, error);
+                 "resolver = 'expiry' WHERE status = 'pending' AND session_id = $1 AND host = $4",
+                 {sessionId, PgDb::real(at), note, m_host}, error);
     if (!r)
         return false;
     count = r->affected();

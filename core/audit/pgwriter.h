@@ -25,7 +25,7 @@ public:
     void rollback() override;
     bool lastChain(const std::string &sessionId, std::string &chain, std::int64_t &seq, bool &found,
                    std::string &error) override;
-    InsertResult insertEvent(const AuditEvent &e, const std::string &chain, std::string &error) override;
+    InsertResult insertEvent(const AuditEvent &e, std::string &chain, std::string &error) override;
     bool addCount(const std::string &sessionId, const std::string &decision, std::int64_t n,
                   std::string &error) override;
     bool insertCheckpoint(const Checkpoint &c, std::string &error) override;
@@ -46,13 +46,20 @@ private:
     std::optional<PgResult> run(std::string_view sql, const Params &params, std::string &error);
     // Prepares the statements run for every event, once per connection.
     bool prepareStatements(std::string &error);
+    // Longer values of indexed columns (session id, type, severity) do not
+    // fit a PostgreSQL index row: refused, never retried for ever.
+    static constexpr std::size_t kMaxIndexedBytes = 1024;
 
     PgDb m_db;
     int m_prepared = -1; // the connection generation the statements were prepared on
     std::string m_host;
-    // Sessions whose record another host holds (upsertSession refused):
-    // their events are refused too, never mixed into that host's chain.
-    std::set<std::string> m_foreign;
+    // Whether this host may write events of the session: its record is this
+    // host's (made now, when there is none). Cached per session; what the
+    // current transaction learnt is kept only if it commits.
+    InsertResult claim(const std::string &sessionId, double ts, std::string &error);
+    static constexpr std::size_t kMaxCached = 4096;
+    std::set<std::string> m_own, m_foreign;
+    std::set<std::string> m_pendingOwn, m_pendingForeign;
 };
 
 } // namespace osh::audit

@@ -92,7 +92,7 @@ bool SqliteWriter::lastChain(const std::string &sessionId, std::string &chain, s
     return rc == SQLITE_ROW || rc == SQLITE_DONE || failed(error);
 }
 
-InsertResult SqliteWriter::insertEvent(const AuditEvent &e, const std::string &chain, std::string &error)
+InsertResult SqliteWriter::insertEvent(const AuditEvent &e, std::string &chain, std::string &error)
 {
     auto &st = m_insertEvent;
     st.reset();

@@ -19,7 +19,7 @@ public:
     void rollback() override;
     bool lastChain(const std::string &sessionId, std::string &chain, std::int64_t &seq, bool &found,
                    std::string &error) override;
-    InsertResult insertEvent(const AuditEvent &e, const std::string &chain, std::string &error) override;
+    InsertResult insertEvent(const AuditEvent &e, std::string &chain, std::string &error) override;
     bool addCount(const std::string &sessionId, const std::string &decision, std::int64_t n,
                   std::string &error) override;
     bool insertCheckpoint(const Checkpoint &c, std::string &error) override;

@@ -176,7 +176,7 @@ void ApiService::auditRefusal(const HttpRequest &req, const std::string &who, in
     if (!m_options.store)
         return;
     AuditEvent e;
-    e.sessionId = "openshelld";
+    e.sessionId = m_options.auditSession;
     e.type = "api";
     e.decision = "block";
     e.severity = "warning";

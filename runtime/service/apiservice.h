@@ -49,6 +49,9 @@ public:
     struct Options
     {
         AuditStore *store = nullptr;
+        // The audit session of the service's own events (refused requests):
+        // one per host in a store several hosts share.
+        std::string auditSession = "openshelld";
         QString dataDir;      // run folders, inline policies, snapshots
         GroupRules groups;
         std::shared_ptr<const TokenStore> tokens; // may be empty: no TCP clients

@@ -473,7 +473,9 @@ private Q_SLOTS:
         e.seq = 5;
         s->append(e);
         QVERIFY(s->flush());
-        s->append(e); // the same session and seq again
+        auto other = e; // another event under the same session and seq
+        other.message = "not the stored one";
+        s->append(other);
         s->append(makeEvent("x", 2, "usage", "", "", "info"));
         QVERIFY(!s->flush());
         QCOMPARE(reports.load(), 1);
@@ -766,7 +768,7 @@ private Q_SLOTS:
         QVERIFY2(first && second, error.c_str());
         std::atomic<int> refusals{0};
         second->setErrorHandler([&](const std::string &m) {
-            if (m.find("was begun by another host") != std::string::npos)
+            if (m.find("another host") != std::string::npos)
                 ++refusals;
         });
         osh::SessionRecord rec;
@@ -818,10 +820,112 @@ private Q_SLOTS:
         s->append(other);
         QVERIFY(!s->flush(10000));
         QCOMPARE(refusals.load(), 1);
+        // The same from a fresh store instance, which knows no chain head
+        // yet: the lost commit stored seq 3 and 4, the retry sends both.
+        auto third = makeEvent("r", 1003, "tool_call", "d", "allow", "info");
+        third.seq = 3;
+        auto fourth = makeEvent("r", 1004, "tool_call", "e", "allow", "info");
+        fourth.seq = 4;
+        const std::string chain3 = osh::audit::chainNext(chain, third);
+        const std::string chain4 = osh::audit::chainNext(chain3, fourth);
+        for (const auto &[seq, tool, value] : {std::tuple{3, "d", chain3}, std::tuple{4, "e", chain4}})
+            QCOMPARE(m_backend.exec("INSERT INTO events(session_id, seq, ts, type, tool, parameters, decision, severity, "
+                                    "chain) VALUES ('r', " + std::to_string(seq) + ", " + std::to_string(1000 + seq)
+                                    + ", 'tool_call', '" + tool + "', '{\"k\":1}', 'allow', 'info', '" + value + "')"),
+                     std::string());
+        s.reset();
+        auto fresh = open(path());
+        QVERIFY(fresh);
+        fresh->append(third);
+        fresh->append(fourth);
+        QVERIFY2(fresh->flush(10000), fresh->lastError().c_str());
         std::vector<osh::audit::ChainReport> reports;
         std::string error;
         QVERIFY2(osh::audit::verifyChains(path(), {}, reports, error), error.c_str());
         QVERIFY2(!reports.at(0).broken, reports.at(0).problem.c_str());
+        QCOMPARE(reports.at(0).events, 4);
+    }
+
+    // Events of a session nobody began (the service's own refusals, an
+    // import) belong to the first host that writes them: another host's
+    // are refused, never chained into the same session.
+    void sessionNobodyBegan()
+    {
+        if (!m_backend.isPostgres())
+            QSKIP("one SQLite file is one host's");
+        AuditStore::Options a, b;
+        a.host = "host-a";
+        b.host = "host-b";
+        std::string error;
+        auto first = AuditStore::open(path(), a, error);
+        auto second = AuditStore::open(path(), b, error);
+        QVERIFY2(first && second, error.c_str());
+        std::atomic<int> refusals{0};
+        second->setErrorHandler([&](const std::string &m) {
+            if (m.find("another host") != std::string::npos)
+                ++refusals;
+        });
+        first->append(makeEvent("common", 1000, "api", "", "block", "warning"));
+        QVERIFY(first->flush());
+        second->append(makeEvent("common", 1001, "api", "", "block", "warning"));
+        QVERIFY(!second->flush(10000));
+        QCOMPARE(refusals.load(), 1);
+        first->append(makeEvent("common", 1002, "api", "", "block", "warning"));
+        QVERIFY(first->flush());
+        QCOMPARE(ids(first->query({})), QStringLiteral("common1,common2"));
+        QCOMPARE(m_backend.text("SELECT host FROM sessions WHERE id = 'common'"), std::string("host-a"));
+        std::vector<osh::audit::ChainReport> reports;
+        QVERIFY2(osh::audit::verifyChains(path(), {}, reports, error), error.c_str());
+        QVERIFY2(!reports.at(0).broken, reports.at(0).problem.c_str());
+    }
+
+    // Times read back exactly whatever the server's float output setting
+    // (a rounded time would break the chain and page cursors).
+    void timesExactWhateverTheServerSays()
+    {
+        if (!m_backend.isPostgres())
+            QSKIP("SQLite stores doubles as they are");
+        QCOMPARE(m_backend.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET extra_float_digits = 0', "
+                                "current_database()); END $$"),
+                 std::string());
+        auto s = open(path());
+        QVERIFY(s);
+        s->append(makeEvent("f", 1733320921.1234567, "usage", "", "", "info"));
+        QVERIFY(s->flush());
+        QCOMPARE(s->event("f", 1)->ts, 1733320921.1234567);
+        std::vector<osh::audit::ChainReport> reports;
+        std::string error;
+        QVERIFY2(osh::audit::verifyChains(path(), {}, reports, error), error.c_str());
+        QVERIFY2(!reports.at(0).broken, reports.at(0).problem.c_str());
+    }
+
+    // What PostgreSQL cannot store is refused before it can stall the
+    // store: a database that is not UTF-8, an id too long for an index.
+    void whatPostgresCannotStore()
+    {
+        if (!m_backend.isPostgres())
+            QSKIP("about PostgreSQL's limits");
+        QCOMPARE(m_backend.exec("CREATE DATABASE latin ENCODING 'LATIN1' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"),
+                 std::string());
+        std::string latin = path();
+        latin.replace(latin.find(":///") + 4, latin.find('?') - latin.find(":///") - 4, "latin");
+        std::string error;
+        QVERIFY(!AuditStore::open(latin, error));
+        QVERIFY2(error.find("not UTF8") != std::string::npos, error.c_str());
+        QCOMPARE(m_backend.exec("DROP DATABASE latin"), std::string());
+
+        auto s = open(path());
+        QVERIFY(s);
+        std::atomic<int> refusals{0};
+        s->setErrorHandler([&](const std::string &m) {
+            if (m.find("longer than") != std::string::npos)
+                ++refusals;
+        });
+        s->append(makeEvent(std::string(3000, 'x'), 1, "usage", "", "", "info"));
+        s->append(makeEvent("short", 2, "usage", "", "", "info"));
+        QVERIFY(!s->flush(10000));
+        QCOMPARE(refusals.load(), 1);
+        QCOMPARE(ids(s->query({})), QStringLiteral("short1"));
     }
 
     void sessionCounts()
