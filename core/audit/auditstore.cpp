@@ -142,7 +142,7 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
         auto writer = std::make_unique<audit::PgWriter>();
         auto reader = std::make_unique<audit::PgReader>();
         std::string why;
-        if (!writer->open(path, host, why) || !reader->open(path, why)) {
+        if (!writer->open(path, host, options.create, why) || !reader->open(path, why)) {
             error = "the PostgreSQL audit store: " + why;
             return nullptr;
         }

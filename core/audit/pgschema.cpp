@@ -122,7 +122,7 @@ bool PgSchema::version(PgDb &db, int &out, std::string &error)
     return true;
 }
 
-bool PgSchema::prepare(PgDb &db, std::string &error)
+bool PgSchema::prepare(PgDb &db, std::string &error, bool create)
 {
     // Agents' text is UTF-8: a database in another encoding would refuse
     // some of it for ever (and SQL_ASCII would check nothing).
@@ -146,6 +146,10 @@ bool PgSchema::prepare(PgDb &db, std::string &error)
     int current = 0;
     if (!version(db, current, error))
         return fail();
+    if (current == 0 && !create) {
+        error = "no audit store in this database (the runtime creates it on its first session)";
+        return fail();
+    }
     if (current == 0) {
         auto foreign = db.exec("SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
                                "ON n.oid = c.relnamespace WHERE n.nspname = 'openshell'",

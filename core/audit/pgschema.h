@@ -24,7 +24,9 @@ public:
     // Brings the database's `openshell` schema to kVersion (created when
     // missing) in one transaction. Fails, naming what is wrong, on a newer
     // version and on an `openshell` schema that is not an audit store.
-    static bool prepare(PgDb &db, std::string &error);
+    // create false: a database without the schema is refused instead
+    // (osctl's commands read a store, they never make one).
+    static bool prepare(PgDb &db, std::string &error, bool create = true);
 
     // Reads openshell.meta.schema_version; 0 when there is no such table.
     static bool version(PgDb &db, int &out, std::string &error);

@@ -32,10 +32,10 @@ const char *const kClaimSession = "claim_session";
 
 } // namespace
 
-bool PgWriter::open(const std::string &conninfo, const std::string &host, std::string &error)
+bool PgWriter::open(const std::string &conninfo, const std::string &host, bool create, std::string &error)
 {
     m_host = host;
-    return m_db.open(conninfo, error) && PgSchema::prepare(m_db, error) && prepareStatements(error);
+    return m_db.open(conninfo, error) && PgSchema::prepare(m_db, error, create) && prepareStatements(error);
 }
 
 bool PgWriter::prepareStatements(std::string &error)
@@ -154,17 +154,17 @@ bool PgWriter::lastChain(const std::string &sessionId, std::string &chain, std::
 
 InsertResult PgWriter::insertEvent(const AuditEvent &e, std::string &chain, std::string &error)
 {
-    const std::string what = "event " + e.sessionId.substr(0, 64) + "#" + std::to_string(e.seq);
+    auto what = [&e] { return "event " + e.sessionId.substr(0, 64) + "#" + std::to_string(e.seq); };
     if (e.sessionId.size() > kMaxIndexedBytes || e.type.size() > kMaxIndexedBytes
         || e.severity.size() > kMaxIndexedBytes) {
-        error = what + " rejected: its session id, type or severity is longer than "
+        error = what() + " rejected: its session id, type or severity is longer than "
             + std::to_string(kMaxIndexedBytes) + " bytes";
         return InsertResult::Rejected;
     }
     switch (claim(e.sessionId, e.ts, error)) {
     case InsertResult::Failed: return InsertResult::Failed;
     case InsertResult::Rejected:
-        error = what + " rejected: the session is another host's";
+        error = what() + " rejected: the session is another host's";
         return InsertResult::Rejected;
     default: break;
     }
@@ -191,7 +191,7 @@ InsertResult PgWriter::insertEvent(const AuditEvent &e, std::string &chain, std:
             return InsertResult::Stored;
         }
     }
-    error = what + " rejected: its session and seq are already stored";
+    error = what() + " rejected: its session and seq are already stored";
     return InsertResult::Rejected;
 }
 

@@ -16,7 +16,8 @@ class PgWriter final : public WriterBackend
 public:
     // Connects and brings the schema up to date (PgSchema::prepare). host:
     // this runtime host's name, recorded with its sessions and approvals.
-    bool open(const std::string &conninfo, const std::string &host, std::string &error);
+    // create false: a database without the schema is refused.
+    bool open(const std::string &conninfo, const std::string &host, bool create, std::string &error);
 
     // Reconnects first when the connection was lost (the store retries a
     // failed batch, so a server restart costs a retry, not the events).

@@ -1,6 +1,6 @@
 #pragma once
 // Test helper: runs an audit store suite against either backend. With
-// OSH_AUDIT_BACKEND=postgresql each test gets a fresh database in a
+// OSH_AUDIT_BACKEND=postgresql (or StoreBackend::Postgres) each test gets a fresh database in a
 // throwaway PostgreSQL cluster (support/pgcluster.h, Unix socket only);
 // otherwise a fresh SQLite file. text() reads the store's tables directly,
 // without going through the store.
@@ -19,8 +19,9 @@ namespace osh::test {
 class StoreBackend
 {
 public:
-    StoreBackend()
-        : m_pg(qEnvironmentVariable("OSH_AUDIT_BACKEND") == QLatin1String("postgresql"))
+    enum Choice { FromEnvironment, Postgres };
+    explicit StoreBackend(Choice choice = FromEnvironment)
+        : m_pg(choice == Postgres || qEnvironmentVariable("OSH_AUDIT_BACKEND") == QLatin1String("postgresql"))
     { }
 
     bool isPostgres() const { return m_pg; }

@@ -6,6 +6,9 @@ osh_add_test(NAME tst_auditstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditstor
 add_test(NAME tst_auditstore_pg COMMAND tst_auditstore)
 set_tests_properties(tst_auditstore_pg PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql"
                      TIMEOUT 300)
+# What only a store shared by several hosts has, and PostgreSQL's own limits.
+osh_add_test(NAME tst_sharedstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sharedstore.cpp
+                 ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
 osh_add_test(NAME tst_auditapprovals SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditapprovals.cpp
                  ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
 add_test(NAME tst_auditapprovals_pg COMMAND tst_auditapprovals)

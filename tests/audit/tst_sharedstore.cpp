@@ -1,0 +1,267 @@
+// The audit store shared by several hosts in PostgreSQL: what only a
+// shared store has (hosts, sessions nobody began, a commit whose answer was
+// lost) and PostgreSQL's own limits (encoding, index row size, float
+// output), each against a fresh database of a throwaway cluster. The suite
+// common to both backends is tst_auditstore (run as tst_auditstore_pg).
+
+#include "audit/auditchain.h"
+#include "audit/auditstore.h"
+#include "storebackend.h"
+
+#include <QTest>
+
+#include <atomic>
+#include <tuple>
+
+using osh::AuditEvent;
+using osh::AuditStore;
+
+namespace {
+
+AuditEvent makeEvent(const std::string &session, double ts, const std::string &type, const std::string &tool,
+                     const std::string &decision, const std::string &severity)
+{
+    AuditEvent e;
+    e.sessionId = session;
+    e.ts = ts;
+    e.type = type;
+    e.tool = tool;
+    e.decision = decision;
+    e.severity = severity;
+    e.parameters = "{\"k\":1}";
+    return e;
+}
+
+QString ids(const std::vector<AuditEvent> &events)
+{
+    QStringList out;
+    for (const auto &e : events)
+        out << QString::fromStdString(e.sessionId) + QString::number(e.seq);
+    return out.join(QLatin1Char(','));
+}
+
+// Counts the store's reports that contain text.
+void countReports(AuditStore &s, const char *text, std::atomic<int> &count)
+{
+    s.setErrorHandler([text, &count](const std::string &m) {
+        if (m.find(text) != std::string::npos)
+            ++count;
+    });
+}
+
+} // namespace
+
+class TstSharedStore : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    osh::test::StoreBackend m_backend{osh::test::StoreBackend::Postgres};
+
+    std::string path() const { return m_backend.store(); }
+
+    std::unique_ptr<AuditStore> open(const std::string &p)
+    {
+        std::string error;
+        auto s = AuditStore::open(p, error);
+        if (!s)
+            qWarning("open failed: %s", error.c_str());
+        return s;
+    }
+
+    // The store as one runtime host.
+    std::unique_ptr<AuditStore> openAs(const std::string &host)
+    {
+        AuditStore::Options o;
+        o.host = host;
+        std::string error;
+        auto s = AuditStore::open(path(), o, error);
+        if (!s)
+            qWarning("open as %s failed: %s", host.c_str(), error.c_str());
+        return s;
+    }
+
+    // The store's one session verifies (with that many events, when given).
+    void checkChainIntact(std::int64_t events = -1)
+    {
+        std::vector<osh::audit::ChainReport> reports;
+        std::string error;
+        QVERIFY2(osh::audit::verifyChains(path(), {}, reports, error), error.c_str());
+        QCOMPARE(reports.size(), std::size_t(1));
+        QVERIFY2(!reports[0].broken, reports[0].problem.c_str());
+        if (events >= 0)
+            QCOMPARE(reports[0].events, events);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_backend.start(&error), qPrintable(error));
+    }
+
+    void init()
+    {
+        std::string error;
+        QVERIFY2(m_backend.fresh(m_dir, error), error.c_str());
+    }
+
+    // osctl's commands read a store and never make one: a database without
+    // the schema is refused when the store is not to be created.
+    void readersDoNotCreate()
+    {
+        AuditStore::Options o;
+        o.create = false;
+        std::string error;
+        QVERIFY(!AuditStore::open(path(), o, error));
+        QVERIFY2(error.find("no audit store in this database") != std::string::npos, error.c_str());
+        QCOMPARE(m_backend.text("SELECT to_regclass('openshell.meta') IS NULL"), std::string("t"));
+        QVERIFY(open(path()));
+        QVERIFY2(AuditStore::open(path(), o, error), error.c_str());
+    }
+
+    // Two hosts of one PostgreSQL store: a session id one host uses is
+    // never taken over by the other; each session records its host.
+    void sessionOfAnotherHost()
+    {
+        auto first = openAs("host-a");
+        auto second = openAs("host-b");
+        QVERIFY(first && second);
+        std::atomic<int> refusals{0};
+        countReports(*second, "another host", refusals);
+        osh::SessionRecord rec;
+        rec.id = "shared-id";
+        rec.command = "[\"a\"]";
+        first->beginSession(rec);
+        QVERIFY(first->flush());
+        first->append(makeEvent("shared-id", 1000, "tool_call", "a", "allow", "info"));
+        QVERIFY(first->flush());
+        rec.command = "[\"b\"]";
+        second->beginSession(rec);
+        second->append(makeEvent("shared-id", 1001, "tool_call", "b", "allow", "info"));
+        QVERIFY(!second->flush(20000));
+        QCOMPARE(refusals.load(), 2); // the session record and its event
+        QCOMPARE(ids(first->query({})), QStringLiteral("shared-id1"));
+        const auto list = second->sessions();
+        QCOMPARE(list.size(), std::size_t(1));
+        QCOMPARE(list[0].session.host, std::string("host-a"));
+        QCOMPARE(list[0].session.command, std::string("[\"a\"]"));
+    }
+
+    // A COMMIT whose answer was lost is retried: an event it did store
+    // (same session, seq and chain value) counts as written, not as a
+    // refused duplicate, and is not counted twice.
+    void retriedCommitIsNotRefused()
+    {
+        auto s = open(path());
+        QVERIFY(s);
+        s->append(makeEvent("r", 1000, "tool_call", "a", "allow", "info"));
+        QVERIFY(s->flush());
+        auto second = makeEvent("r", 1001, "tool_call", "b", "block", "info");
+        second.seq = 2;
+        const std::string chain = osh::audit::chainNext(s->event("r", 1)->chain, second);
+        // What the lost commit stored.
+        QCOMPARE(m_backend.exec("INSERT INTO events(session_id, seq, ts, type, tool, parameters, decision, severity, chain) "
+                                "VALUES ('r', 2, 1001, 'tool_call', 'b', '{\"k\":1}', 'block', 'info', '" + chain + "')"),
+                 std::string());
+        std::atomic<int> refusals{0};
+        s->setErrorHandler([&](const std::string &) { ++refusals; });
+        s->append(second);
+        QVERIFY2(s->flush(10000), s->lastError().c_str());
+        QCOMPARE(refusals.load(), 0);
+        QCOMPARE(ids(s->query({})), QStringLiteral("r1,r2"));
+        // Another event under a stored seq is still refused.
+        auto other = makeEvent("r", 1002, "tool_call", "c", "allow", "info");
+        other.seq = 2;
+        s->append(other);
+        QVERIFY(!s->flush(10000));
+        QCOMPARE(refusals.load(), 1);
+        // The same from a fresh store instance, which knows no chain head
+        // yet: the lost commit stored seq 3 and 4, the retry sends both.
+        auto third = makeEvent("r", 1003, "tool_call", "d", "allow", "info");
+        third.seq = 3;
+        auto fourth = makeEvent("r", 1004, "tool_call", "e", "allow", "info");
+        fourth.seq = 4;
+        const std::string chain3 = osh::audit::chainNext(chain, third);
+        const std::string chain4 = osh::audit::chainNext(chain3, fourth);
+        for (const auto &[seq, tool, value] : {std::tuple{3, "d", chain3}, std::tuple{4, "e", chain4}})
+            QCOMPARE(m_backend.exec("INSERT INTO events(session_id, seq, ts, type, tool, parameters, decision, severity, "
+                                    "chain) VALUES ('r', " + std::to_string(seq) + ", " + std::to_string(1000 + seq)
+                                    + ", 'tool_call', '" + tool + "', '{\"k\":1}', 'allow', 'info', '" + value + "')"),
+                     std::string());
+        s.reset();
+        auto fresh = open(path());
+        QVERIFY(fresh);
+        fresh->append(third);
+        fresh->append(fourth);
+        QVERIFY2(fresh->flush(10000), fresh->lastError().c_str());
+        checkChainIntact(4);
+    }
+
+    // Events of a session nobody began (the service's own refusals, an
+    // import) belong to the first host that writes them: another host's
+    // are refused, never chained into the same session.
+    void sessionNobodyBegan()
+    {
+        auto first = openAs("host-a");
+        auto second = openAs("host-b");
+        QVERIFY(first && second);
+        std::atomic<int> refusals{0};
+        countReports(*second, "another host", refusals);
+        first->append(makeEvent("common", 1000, "api", "", "block", "warning"));
+        QVERIFY(first->flush());
+        second->append(makeEvent("common", 1001, "api", "", "block", "warning"));
+        QVERIFY(!second->flush(10000));
+        QCOMPARE(refusals.load(), 1);
+        first->append(makeEvent("common", 1002, "api", "", "block", "warning"));
+        QVERIFY(first->flush());
+        QCOMPARE(ids(first->query({})), QStringLiteral("common1,common2"));
+        QCOMPARE(m_backend.text("SELECT host FROM sessions WHERE id = 'common'"), std::string("host-a"));
+        checkChainIntact();
+    }
+
+    // Times read back exactly whatever the server's float output setting
+    // (a rounded time would break the chain and page cursors).
+    void timesExactWhateverTheServerSays()
+    {
+        QCOMPARE(m_backend.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET extra_float_digits = 0', "
+                                "current_database()); END $$"),
+                 std::string());
+        auto s = open(path());
+        QVERIFY(s);
+        s->append(makeEvent("f", 1733320921.1234567, "usage", "", "", "info"));
+        QVERIFY(s->flush());
+        QCOMPARE(s->event("f", 1)->ts, 1733320921.1234567);
+        checkChainIntact();
+    }
+
+    // What PostgreSQL cannot store is refused before it can stall the
+    // store: a database that is not UTF-8, an id too long for an index.
+    void whatPostgresCannotStore()
+    {
+        QCOMPARE(m_backend.exec("CREATE DATABASE latin ENCODING 'LATIN1' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"),
+                 std::string());
+        std::string latin = path();
+        latin.replace(latin.find(":///") + 4, latin.find('?') - latin.find(":///") - 4, "latin");
+        std::string error;
+        QVERIFY(!AuditStore::open(latin, error));
+        QVERIFY2(error.find("not UTF8") != std::string::npos, error.c_str());
+        QCOMPARE(m_backend.exec("DROP DATABASE latin"), std::string());
+
+        auto s = open(path());
+        QVERIFY(s);
+        std::atomic<int> refusals{0};
+        s->setErrorHandler([&](const std::string &m) {
+            if (m.find("longer than") != std::string::npos)
+                ++refusals;
+        });
+        s->append(makeEvent(std::string(3000, 'x'), 1, "usage", "", "", "info"));
+        s->append(makeEvent("short", 2, "usage", "", "", "info"));
+        QVERIFY(!s->flush(10000));
+        QCOMPARE(refusals.load(), 1);
+        QCOMPARE(ids(s->query({})), QStringLiteral("short1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstSharedStore)
+#include "tst_sharedstore.moc"
