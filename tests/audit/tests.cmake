@@ -1,14 +1,15 @@
 # The audit store: schema, queries, approvals, formats, and the SIGKILL
 # durability test (which drives the osh_auditwriter helper).
 osh_add_test(NAME tst_auditstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditstore.cpp
-                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
+                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h ${CMAKE_CURRENT_LIST_DIR}/storebackend.h
+                 ${CMAKE_CURRENT_LIST_DIR}/eventfixtures.h LIBS osh_core SQLite::SQLite3)
 # The same suite against a PostgreSQL store (a throwaway cluster, Unix socket only).
 add_test(NAME tst_auditstore_pg COMMAND tst_auditstore)
 set_tests_properties(tst_auditstore_pg PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql"
                      TIMEOUT 300)
 # What only a store shared by several hosts has, and PostgreSQL's own limits.
 osh_add_test(NAME tst_sharedstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sharedstore.cpp
-                 ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
+                 ${CMAKE_CURRENT_LIST_DIR}/storebackend.h ${CMAKE_CURRENT_LIST_DIR}/eventfixtures.h LIBS osh_core SQLite::SQLite3)
 osh_add_test(NAME tst_auditapprovals SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditapprovals.cpp
                  ${CMAKE_CURRENT_LIST_DIR}/storebackend.h LIBS osh_core SQLite::SQLite3)
 add_test(NAME tst_auditapprovals_pg COMMAND tst_auditapprovals)

@@ -7,6 +7,7 @@
 #include "audit/auditstore.h"
 #include "oldschemas.h"
 #include "rawdb.h"
+#include "eventfixtures.h"
 #include "storebackend.h"
 
 #include <QDir>
@@ -26,6 +27,8 @@ using osh::AuditCursor;
 using osh::AuditEvent;
 using osh::AuditQuery;
 using osh::AuditStore;
+using osh::test::ids;
+using osh::test::makeEvent;
 
 namespace {
 
@@ -61,19 +64,6 @@ INSERT INTO approvals(session_id, seq, created_at, status, resolved_at, resolver
     VALUES ('v3', 1, 700.5, 'approved', 702, 'alice');
 )sql";
 
-AuditEvent makeEvent(const std::string &session, double ts, const std::string &type, const std::string &tool,
-                 const std::string &decision, const std::string &severity)
-{
-    AuditEvent e;
-    e.sessionId = session;
-    e.ts = ts;
-    e.type = type;
-    e.tool = tool;
-    e.decision = decision;
-    e.severity = severity;
-    e.parameters = "{\"k\":1}";
-    return e;
-}
 
 AuditEvent at(const std::string &session, std::int64_t seq, double ts, const std::string &type = "tool_call")
 {
@@ -93,13 +83,6 @@ void begin(AuditStore &s, const std::string &id, std::optional<std::uint32_t> ow
 }
 
 // "a1,b2": session and seq of each event, in order.
-QString ids(const std::vector<AuditEvent> &events)
-{
-    QStringList out;
-    for (const auto &e : events)
-        out << QString::fromStdString(e.sessionId) + QString::number(e.seq);
-    return out.join(QLatin1Char(','));
-}
 
 std::vector<std::string> list(const QString &csv)
 {

@@ -6,6 +6,7 @@
 
 #include "audit/auditchain.h"
 #include "audit/auditstore.h"
+#include "eventfixtures.h"
 #include "storebackend.h"
 
 #include <QTest>
@@ -15,30 +16,12 @@
 
 using osh::AuditEvent;
 using osh::AuditStore;
+using osh::test::ids;
+using osh::test::makeEvent;
 
 namespace {
 
-AuditEvent makeEvent(const std::string &session, double ts, const std::string &type, const std::string &tool,
-                     const std::string &decision, const std::string &severity)
-{
-    AuditEvent e;
-    e.sessionId = session;
-    e.ts = ts;
-    e.type = type;
-    e.tool = tool;
-    e.decision = decision;
-    e.severity = severity;
-    e.parameters = "{\"k\":1}";
-    return e;
-}
 
-QString ids(const std::vector<AuditEvent> &events)
-{
-    QStringList out;
-    for (const auto &e : events)
-        out << QString::fromStdString(e.sessionId) + QString::number(e.seq);
-    return out.join(QLatin1Char(','));
-}
 
 // Counts the store's reports that contain text.
 void countReports(AuditStore &s, const char *text, std::atomic<int> &count)
