@@ -738,11 +738,14 @@ void Forwarder::run()
                 closeStream();
         }
         if (!delivered) {
-            if (refused && standIn != cursor + 1) {
+            // Not yet the stand-in itself: narrow down. Ids may have gaps
+            // (a shared store's are every host's), so the refused event is
+            // known by its own id, never as the cursor's next.
+            if (refused && !(events == 1 && last == standIn)) {
                 if (events > 1) {
                     limit = std::max(1, events / 2);
                 } else {
-                    standIn = cursor + 1; // alone and still refused
+                    standIn = last; // alone and still refused
                 }
                 closeStream();
                 std::lock_guard lock(st.mutex);
