@@ -99,7 +99,8 @@ int main(int argc, char *argv[])
                  QStringLiteral("Seconds a client may take to send a request, or to take a response (default 10)."),
                  QStringLiteral("seconds"), QStringLiteral("10")});
     p.addOption({QStringLiteral("forward"),
-                 QStringLiteral("Forward every committed audit event to URL, at least once: syslog://HOST:PORT or "
+                 QStringLiteral("Forward every committed audit event (with a shared PostgreSQL store: this host's "
+                                "sessions' events) to URL, at least once: syslog://HOST:PORT or "
                                 "syslog+tls://HOST:PORT (RFC 5424, octet counting; ?format=ocsf|cef, ?ca=FILE), "
                                 "http://HOST:PORT/PATH or https://... (OCSF JSON batches; ?token_file=FILE, ?ca=FILE). "
                                 "Plain transports to loopback addresses only, to a socket of uid 0 or ?peer_uid=N. "
@@ -111,9 +112,6 @@ int main(int argc, char *argv[])
         return fail("needs root: it creates sandboxes, cgroups and mounts (clients need not be root)");
     const std::string storePath = p.value(QStringLiteral("store")).toStdString();
     const bool sharedStore = osh::audit::PgDb::isConnectionString(storePath);
-    if (sharedStore && p.isSet(QStringLiteral("forward")))
-        return fail("--forward reads the events from an SQLite store; with a PostgreSQL store, forward from one "
-                    "place that reads the database (docs/audit.md, \"A store shared by several hosts\")");
     if (!sharedStore && p.isSet(QStringLiteral("host-name")))
         return fail("--host-name names this host in a shared PostgreSQL store; an SQLite store is one host's");
     const std::string hostName = p.value(QStringLiteral("host-name")).toStdString();
@@ -244,6 +242,8 @@ int main(int argc, char *argv[])
     osh::AuditStore::Options storeOptions;
     storeOptions.signingKey = dataDir.toStdString() + "/audit-signing.key";
     storeOptions.host = hostName;
+    // The host's one writer of events, which its forwarders rely on.
+    storeOptions.soleWriter = true;
     auto store = osh::AuditStore::open(storePath, storeOptions, error);
     if (!store)
         return fail("cannot open the audit store " + osh::AuditStore::displayName(storePath) + ": " + error);
@@ -258,6 +258,7 @@ int main(int argc, char *argv[])
         osh::service::Forwarder::Options fo;
         fo.target = t;
         fo.storePath = storePath;
+        fo.storeHost = store->host();
         fo.cursorDir = dataDir.toStdString() + "/forward";
         fo.productVersion = OSH_VERSION;
         auto f = osh::service::Forwarder::start(std::move(fo), &error);
@@ -271,9 +272,11 @@ int main(int argc, char *argv[])
         forwarders.push_back(std::move(f));
     }
 
-    // Agents' state: encrypted, its keys in a root-only folder of this host.
+    // Agents' state: encrypted, its keys in a root-only folder of this host;
+    // with a shared store its sealed values are kept there, as this host's.
     const std::string stateDir = dataDir.toStdString() + "/state";
-    auto state = osh::service::EncryptedStateStore::open(stateDir, &error);
+    auto state = osh::service::EncryptedStateStore::open(stateDir, sharedStore ? storePath : std::string(), store->host(),
+                                                         &error);
     if (!state)
         return fail("cannot open the agents' state store: " + error);
 

@@ -35,6 +35,12 @@ struct ApprovalRecord
     // The resolving process's uid (schema 4), when the resolver gave it;
     // empty for expiry and for approvals resolved before schema 4.
     std::optional<std::uint32_t> resolverUid;
+    // Names this request for approval across retries of its write: a store
+    // shared over the network may have committed a write whose answer was
+    // lost, and the retry must find that approval rather than add a second.
+    // Random, filled in by AuditStore::addApproval when empty; kept by the
+    // PostgreSQL store only.
+    std::string token;
 };
 
 } // namespace osh

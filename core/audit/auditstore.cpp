@@ -8,6 +8,8 @@
 #include "sqlitewriter.h"
 #include "util/strings.h"
 
+#include <QRandomGenerator>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -142,7 +144,7 @@ std::unique_ptr<AuditStore> AuditStore::open(const std::string &path, const Opti
         auto writer = std::make_unique<audit::PgWriter>();
         auto reader = std::make_unique<audit::PgReader>();
         std::string why;
-        if (!writer->open(path, host, options.create, why) || !reader->open(path, why)) {
+        if (!writer->open(path, host, options.create, options.soleWriter, why) || !reader->open(path, why)) {
             error = "the PostgreSQL audit store: " + why;
             return nullptr;
         }
@@ -368,6 +370,13 @@ std::optional<std::int64_t> AuditStore::addApproval(ApprovalRecord a, std::strin
 {
     if (a.createdAt == 0)
         a.createdAt = now();
+    if (a.token.empty()) {
+        char token[33];
+        std::snprintf(token, sizeof token, "%016llx%016llx",
+                      static_cast<unsigned long long>(QRandomGenerator::system()->generate64()),
+                      static_cast<unsigned long long>(QRandomGenerator::system()->generate64()));
+        a.token = token;
+    }
     m_limits.cap(a);
     auto t = runTask(
         [a = std::move(a)](audit::AuditWriter &w, Task &task, std::string &err) {

@@ -87,6 +87,12 @@ public:
         // A PostgreSQL store shared by several hosts: the name this host's
         // sessions and approvals are recorded under; empty: gethostname().
         std::string host;
+        // A PostgreSQL store: this store alone writes the host's events
+        // (openshelld, whose forwarders read them by id and rely on their
+        // ids committing in order). Opening fails while another writer uses
+        // the host name, and no other writer writes events under it while
+        // this store is open (their batches fail and are retried).
+        bool soleWriter = false;
     };
 
     // Opens or creates the store at path: an SQLite file, or a PostgreSQL

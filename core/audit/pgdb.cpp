@@ -154,8 +154,13 @@ bool PgDb::open(const std::string &conninfo, std::string &error)
     // Doubles (event times) come back as text: the shortest form that
     // reads back to the same bits, whatever the server's default (a
     // rounded time would break every hash chain and page cursor).
-    if (PGresult *set = PQexec(m_conn, "SET extra_float_digits = 3"); PQresultStatus(set) != PGRES_COMMAND_OK) {
-        error = "cannot set extra_float_digits: " + trimmed(PQerrorMessage(m_conn));
+    // The server, too, notices a host that died without closing its
+    // connections within about two minutes (TCP only; a Unix socket
+    // ignores these): its locks, a host name held, go with it.
+    if (PGresult *set = PQexec(m_conn, "SET extra_float_digits = 3; SET tcp_keepalives_idle = 60; "
+                                       "SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 6");
+        PQresultStatus(set) != PGRES_COMMAND_OK) {
+        error = "cannot set the connection's settings: " + trimmed(PQerrorMessage(m_conn));
         PQclear(set);
         close();
         return false;

@@ -15,9 +15,15 @@ const char *const kApprovalColumns =
     "SELECT id, session_id, seq, created_at, queue, tool, parameters, message, policy, request, decision, status, "
     "resolved_at, note, resolver, resolver_uid FROM openshell.approvals";
 
-const char *const kEventColumns =
+} // namespace
+
+const char *const kPgEventColumns =
     "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, severity, trace, "
     "policy_hash, request, id, chain FROM openshell.events";
+
+namespace {
+
+const char *const kEventColumns = kPgEventColumns;
 
 std::string str(const PgResult &r, int row, int col)
 {
@@ -54,7 +60,9 @@ ApprovalRecord readApproval(const PgResult &r, int i)
     return a;
 }
 
-void readEvent(const PgResult &r, int i, AuditEvent &e)
+} // namespace
+
+void readPgEvent(const PgResult &r, int i, AuditEvent &e)
 {
     e.sessionId = str(r, i, 0);
     e.seq = r.integer(i, 1).value_or(0);
@@ -73,6 +81,10 @@ void readEvent(const PgResult &r, int i, AuditEvent &e)
     e.row = r.integer(i, 14).value_or(0);
     e.chain = str(r, i, 15);
 }
+
+namespace {
+
+void readEvent(const PgResult &r, int i, AuditEvent &e) { readPgEvent(r, i, e); }
 
 // "$n": the next placeholder, counting params.
 std::string next(std::vector<std::optional<std::string>> &params, std::optional<std::string> value)

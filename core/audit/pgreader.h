@@ -11,6 +11,11 @@
 
 namespace osh::audit {
 
+// "SELECT <every column of an event> FROM openshell.events", and one row of
+// it read back (the event's id in row, its chain value in chain).
+extern const char *const kPgEventColumns;
+void readPgEvent(const PgResult &r, int row, AuditEvent &e);
+
 class PgReader final : public AuditReader
 {
 public:

@@ -34,6 +34,7 @@ CREATE INDEX sessions_owner ON openshell.sessions(owner_uid);
 CREATE INDEX sessions_host ON openshell.sessions(host, started_at);
 CREATE TABLE openshell.events (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    host TEXT NOT NULL DEFAULT '',
     session_id TEXT NOT NULL,
     seq BIGINT NOT NULL,
     ts DOUBLE PRECISION NOT NULL,
@@ -56,6 +57,7 @@ CREATE INDEX events_session_ts ON openshell.events(session_id, ts, seq);
 CREATE INDEX events_session_id ON openshell.events(session_id, id);
 CREATE INDEX events_type ON openshell.events(type, ts);
 CREATE INDEX events_severity ON openshell.events(severity, ts);
+CREATE INDEX events_host ON openshell.events(host, id);
 CREATE TABLE openshell.session_counts (
     session_id TEXT NOT NULL,
     decision TEXT NOT NULL,
@@ -80,7 +82,9 @@ CREATE TABLE openshell.approvals (
     resolved_at DOUBLE PRECISION,
     note TEXT NOT NULL DEFAULT '',
     resolver TEXT NOT NULL DEFAULT '',
-    resolver_uid BIGINT
+    resolver_uid BIGINT,
+    token TEXT NOT NULL,
+    UNIQUE (host, token)
 );
 CREATE INDEX approvals_status ON openshell.approvals(status, created_at);
 CREATE TABLE openshell.checkpoints (
@@ -93,6 +97,23 @@ CREATE TABLE openshell.checkpoints (
     signature TEXT NOT NULL
 );
 CREATE INDEX checkpoints_session ON openshell.checkpoints(session_id, id);
+CREATE TABLE openshell.agent_stores (
+    host TEXT NOT NULL,
+    store TEXT NOT NULL,
+    owner_uid BIGINT NOT NULL,
+    agent TEXT NOT NULL,
+    created DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (host, store)
+);
+CREATE TABLE openshell.agent_items (
+    host TEXT NOT NULL,
+    store TEXT NOT NULL,
+    key TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sealed TEXT NOT NULL,
+    updated DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (host, store, key)
+);
 INSERT INTO openshell.meta(key, value) VALUES ('schema_version', '1');
 )sql";
 

@@ -3,8 +3,11 @@
 // PostgreSQL database: the tables of the SQLite store (auditschema.h,
 // version 5), in their own PostgreSQL schema `openshell`, with the host
 // that ran each session and holds each approval. Version history:
-//   1  sessions (with host), events (with the hash chain), session_counts,
-//      approvals (with host), checkpoints, meta.
+//   1  sessions (with host), events (with the hash chain and the host that
+//      wrote them, for its forwarders), session_counts,
+//      approvals (with host, and the token that makes a retried write
+//      find the approval a lost commit stored), checkpoints, meta, and the
+//      agents' state (agent_stores, agent_items: sealed values, by host).
 // A database records its version in openshell.meta.schema_version; an
 // older one is migrated step by step, a newer one is refused. Preparing is
 // serialised by an advisory transaction lock, so several hosts starting at

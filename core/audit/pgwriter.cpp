@@ -32,25 +32,55 @@ const char *const kClaimSession = "claim_session";
 
 } // namespace
 
-bool PgWriter::open(const std::string &conninfo, const std::string &host, bool create, std::string &error)
+bool PgWriter::open(const std::string &conninfo, const std::string &host, bool create, bool soleWriter,
+                    std::string &error)
 {
     m_host = host;
+    m_sole = soleWriter;
     return m_db.open(conninfo, error) && PgSchema::prepare(m_db, error, create) && prepareStatements(error);
+}
+
+bool PgWriter::holdHost(bool sole, std::string &error)
+{
+    // A session-level advisory lock on the host's name, held while this
+    // connection lives: exclusive for a sole writer, shared for the others.
+    auto r = m_db.exec(sole ? "SELECT pg_try_advisory_lock(hashtextextended($1::text, 7045))"
+                            : "SELECT pg_try_advisory_lock_shared(hashtextextended($1::text, 7045))",
+                       {m_host}, error);
+    if (!r)
+        return false;
+    if (r->text(0, 0) != "t") {
+        error = sole ? "another writer uses the host name " + m_host
+                           + " in this store (a second service, or a run or studio of this host writing into it); "
+                             "give this service its own --host-name"
+                     : "the host name " + m_host + " is held by its service (openshelld) in this store, which "
+                                                   "alone writes that host's events: run sessions through it";
+        return false;
+    }
+    m_held = m_db.generation();
+    return true;
 }
 
 bool PgWriter::prepareStatements(std::string &error)
 {
     if (m_prepared == m_db.generation())
         return true;
+    // A sole writer holds its host name from the start: a second one is
+    // refused when it opens, and after a reconnection the name is taken
+    // again or nothing is written.
+    if (m_sole && m_held != m_db.generation() && !holdHost(true, error)) {
+        m_db.close();
+        return false;
+    }
     // A stored session+seq is skipped, not an error: an error would abort
     // the whole transaction, and one event must not hold the batch hostage.
     // Insertion order (the identity column) is the order the chain was built.
     if (!m_db.prepare(kInsertEvent,
                       "INSERT INTO openshell.events(session_id, seq, ts, type, tool, parameters, decision, layer, "
-                      "policy, message, severity, trace, policy_hash, request, chain) "
-                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+                      "policy, message, severity, trace, policy_hash, request, chain, host) "
+                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
                       "ON CONFLICT (session_id, seq) DO NOTHING",
-                      15, error)
+                      16, error)
         || !m_db.prepare(kLastChain,
                          "SELECT chain, seq FROM openshell.events WHERE session_id = $1 ORDER BY id DESC LIMIT 1", 1,
                          error)
@@ -161,6 +191,11 @@ InsertResult PgWriter::insertEvent(const AuditEvent &e, std::string &chain, std:
             + std::to_string(kMaxIndexedBytes) + " bytes";
         return InsertResult::Rejected;
     }
+    // Another writer's events would interleave with a sole writer's, whose
+    // forwarders rely on its ids committing in order: shared with other
+    // writers, never with the sole one.
+    if (!m_sole && m_held != m_db.generation() && !holdHost(false, error))
+        return InsertResult::Failed;
     switch (claim(e.sessionId, e.ts, error)) {
     case InsertResult::Failed: return InsertResult::Failed;
     case InsertResult::Rejected:
@@ -170,7 +205,7 @@ InsertResult PgWriter::insertEvent(const AuditEvent &e, std::string &chain, std:
     }
     auto r = m_db.execPrepared(kInsertEvent,
                  {e.sessionId, std::to_string(e.seq), PgDb::real(e.ts), e.type, e.tool, e.parameters, e.decision,
-                  e.layer, e.policy, e.message, e.severity, e.trace, e.policyHash, e.request, chain},
+                  e.layer, e.policy, e.message, e.severity, e.trace, e.policyHash, e.request, chain, m_host},
                  error);
     if (!r)
         return InsertResult::Failed;
@@ -253,15 +288,24 @@ bool PgWriter::endSession(const std::string &id, std::optional<int> exitStatus, 
 
 bool PgWriter::insertApproval(const ApprovalRecord &a, std::int64_t &id, std::string &error)
 {
+    // A retry after a COMMIT whose answer was lost finds the approval that
+    // commit stored (same host and token) instead of adding a second one.
+    if (a.token.empty()) {
+        error = "an approval without a token cannot be stored in a shared store";
+        return false;
+    }
     auto r = run("INSERT INTO openshell.approvals(host, session_id, seq, created_at, queue, tool, parameters, message, "
-                 "policy, request, decision, status) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending') RETURNING id",
+                 "policy, request, decision, status, token) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12) "
+                 "ON CONFLICT (host, token) DO NOTHING RETURNING id",
                  {m_host, a.sessionId, std::to_string(a.seq), PgDb::real(a.createdAt), a.queue, a.tool, a.parameters,
-                  a.message, a.policy, a.request, a.decision},
+                  a.message, a.policy, a.request, a.decision, a.token},
                  error);
+    if (r && r->rows() == 0)
+        r = run("SELECT id FROM openshell.approvals WHERE host = $1 AND token = $2", {m_host, a.token}, error);
     if (!r)
         return false;
-    const auto v = r->integer(0, 0);
+    const auto v = r->rows() == 1 ? r->integer(0, 0) : std::nullopt;
     if (!v) {
         error = "the new approval's id was not returned";
         return false;

@@ -16,8 +16,10 @@ class PgWriter final : public WriterBackend
 public:
     // Connects and brings the schema up to date (PgSchema::prepare). host:
     // this runtime host's name, recorded with its sessions and approvals.
-    // create false: a database without the schema is refused.
-    bool open(const std::string &conninfo, const std::string &host, bool create, std::string &error);
+    // create false: a database without the schema is refused. soleWriter:
+    // this writer alone writes the host's events (AuditStore::Options).
+    bool open(const std::string &conninfo, const std::string &host, bool create, bool soleWriter,
+              std::string &error);
 
     // Reconnects first when the connection was lost (the store retries a
     // failed batch, so a server restart costs a retry, not the events).
@@ -51,8 +53,13 @@ private:
     // fit a PostgreSQL index row: refused, never retried for ever.
     static constexpr std::size_t kMaxIndexedBytes = 1024;
 
+    // Takes the host's name (holdHost), false with error when it is held.
+    bool holdHost(bool sole, std::string &error);
+
     PgDb m_db;
     int m_prepared = -1; // the connection generation the statements were prepared on
+    bool m_sole = false;
+    int m_held = -1; // the connection generation that holds the host's name
     std::string m_host;
     // Whether this host may write events of the session: its record is this
     // host's (made now, when there is none). Cached per session; what the

@@ -4,9 +4,8 @@
 
 #include "forwardcursor.h"
 
-#include "audit/auditreader.h"
-#include "audit/sqlitedb.h"
-#include "audit/sqlitestmt.h"
+#include "forwardsource.h"
+
 #include "util/sha256.h"
 #include "util/value.h"
 #include "network/sessionca.h"
@@ -14,7 +13,6 @@
 
 #include <openssl/crypto.h>
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
@@ -232,8 +230,7 @@ struct Forwarder::State
     std::string cursorFile; // its path, for messages
     SyslogHeader header;
     std::shared_ptr<SSL_CTX> tlsContext;
-    audit::SqliteDb db;
-    audit::SqliteStmt batch, head, oldest, commit;
+    std::unique_ptr<ForwardSource> source;
     std::map<std::string, audit::OcsfContext> contexts; // per session
     ForwardCursor cursor;
     std::string startNote;
@@ -403,18 +400,8 @@ std::unique_ptr<Forwarder> Forwarder::start(Options options, std::string *error)
         *error = t.display + ": " + err;
         return nullptr;
     }
-    if (!state->db.open(options.storePath, false, err)) {
-        *error = "forwarding " + t.display + ": " + err;
-        return nullptr;
-    }
-    sqlite3_busy_timeout(state->db.handle(), 5000);
-    if (!state->batch.prepare(state->db.handle(),
-                              "SELECT session_id, seq, ts, type, tool, parameters, decision, layer, policy, message, "
-                              "severity, trace, policy_hash, request, chain, id FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
-                              err)
-        || !state->head.prepare(state->db.handle(), "SELECT coalesce(max(id), 0) FROM events", err)
-        || !state->oldest.prepare(state->db.handle(), "SELECT ts FROM events WHERE id > ?1 ORDER BY id LIMIT 1", err)
-        || !state->commit.prepare(state->db.handle(), "SELECT policy_commit FROM sessions WHERE id = ?1", err)) {
+    state->source = ForwardSource::open(options.storePath, options.storeHost, err);
+    if (!state->source) {
         *error = "forwarding " + t.display + ": " + err;
         return nullptr;
     }
@@ -422,33 +409,14 @@ std::unique_ptr<Forwarder> Forwarder::start(Options options, std::string *error)
     // after a restored backup), and events under the old cursor would be
     // skipped.
     if (cursor.id > 0) {
-        audit::SqliteStmt q;
-        std::string first, atCursor, headChain;
+        std::string first, headChain;
+        std::optional<std::string> atCursor;
         std::int64_t head = 0;
-        if (!q.prepare(state->db.handle(), "SELECT chain FROM events ORDER BY id LIMIT 1", err)) {
+        if (!state->source->first(first, err) || !state->source->head(head, headChain, err)
+            || !state->source->chainAt(cursor.id, atCursor, err)) {
             *error = "forwarding " + t.display + ": " + err;
             return nullptr;
         }
-        if (q.step() == SQLITE_ROW)
-            first = q.text(0);
-        q.reset();
-        if (!q.prepare(state->db.handle(), "SELECT id, chain FROM events ORDER BY id DESC LIMIT 1", err)) {
-            *error = "forwarding " + t.display + ": " + err;
-            return nullptr;
-        }
-        if (q.step() == SQLITE_ROW) {
-            head = q.int64(0);
-            headChain = q.text(1);
-        }
-        q.reset();
-        if (!q.prepare(state->db.handle(), "SELECT chain FROM events WHERE id = ?1", err)) {
-            *error = "forwarding " + t.display + ": " + err;
-            return nullptr;
-        }
-        q.bindInt(1, cursor.id);
-        if (q.step() == SQLITE_ROW)
-            atCursor = q.text(0);
-        q.reset();
         if (first != cursor.first) {
             *error = t.display + ": the cursor " + state->cursorFile
                 + " was written for another store (its first event differs); move it away to forward this store "
@@ -464,7 +432,7 @@ std::unique_ptr<Forwarder> Forwarder::start(Options options, std::string *error)
                 + std::to_string(head + 1);
             cursor.id = head;
             cursor.chain = headChain;
-        } else if (atCursor != cursor.chain) {
+        } else if (atCursor.value_or(std::string()) != cursor.chain) {
             *error = t.display + ": event " + std::to_string(cursor.id)
                 + " is not the one delivered (the store was rolled back and written again); move the cursor "
                 + state->cursorFile + " away to forward this store from its first event";
@@ -518,7 +486,6 @@ ForwarderStatus Forwarder::status() const
 {
     std::lock_guard lock(m_state->mutex);
     ForwarderStatus s = m_state->status;
-    s.pending = std::max<std::int64_t>(0, s.head - s.cursor);
     s.lagSeconds = s.pending > 0 && m_state->oldestPendingTs > 0 ? std::max(0.0, wallNow() - m_state->oldestPendingTs) : 0.0;
     return s;
 }
@@ -568,22 +535,18 @@ void Forwarder::run()
             break;
         std::string err;
         // What is there to send.
-        st.head.reset();
-        std::int64_t head = 0;
-        if (st.head.step() == SQLITE_ROW)
-            head = st.head.int64(0);
-        st.head.reset(); // a statement left stepping holds its snapshot: later commits would stay unseen
+        std::int64_t head = 0, pending = 0;
+        std::string headChain;
         double oldestTs = 0;
-        if (head > cursor) {
-            st.oldest.reset();
-            st.oldest.bindInt(1, cursor);
-            if (st.oldest.step() == SQLITE_ROW)
-                oldestTs = st.oldest.real(0);
-            st.oldest.reset();
+        if (!st.source->head(head, headChain, err)
+            || (head > cursor && !st.source->pending(cursor, oldestTs, pending, err))) {
+            fail("reading the store: " + err);
+            continue;
         }
         {
             std::lock_guard lock(st.mutex);
             st.status.head = head;
+            st.status.pending = pending;
             st.oldestPendingTs = oldestTs;
             if (head < cursor) {
                 // Events were removed from the store under the service: what
@@ -611,15 +574,8 @@ void Forwarder::run()
         std::int64_t last = cursor;
         std::string lastChain;
         int events = 0;
-        st.batch.reset();
-        st.batch.bindInt(1, cursor);
-        st.batch.bindInt(2, limit);
-        int rc;
-        while (body.size() < st.options.batchBytes && (rc = st.batch.step()) == SQLITE_ROW) {
-            AuditEvent e;
-            audit::readEventColumns(st.batch, e);
-            e.chain = st.batch.text(14);
-            last = st.batch.int64(15);
+        const bool read = st.source->batch(cursor, limit, [&](const AuditEvent &e, std::int64_t id) {
+            last = id;
             lastChain = e.chain;
             if (cursor == 0 && events == 0 && st.cursor.first.empty())
                 st.cursor.first = e.chain; // the store's first event: which store the cursor belongs to
@@ -629,16 +585,15 @@ void Forwarder::run()
             if (const auto it = st.contexts.find(e.sessionId); it != st.contexts.end()) {
                 ctx = &it->second;
             } else {
-                st.commit.reset();
-                st.commit.bindText(1, e.sessionId);
-                if (st.commit.step() == SQLITE_ROW) {
+                std::optional<std::string> commit;
+                std::string ignored; // read again with the session's next event
+                if (st.source->policyCommit(e.sessionId, commit, ignored) && commit) {
                     if (st.contexts.size() > 4096)
                         st.contexts.clear();
                     audit::OcsfContext c;
-                    c.policyCommit = st.commit.text(0);
+                    c.policyCommit = *commit;
                     ctx = &st.contexts.emplace(e.sessionId, std::move(c)).first->second;
                 }
-                st.commit.reset();
             }
             if (t.kind == ForwardTarget::Kind::Syslog) {
                 appendSyslogFrames(body, t, st.header, e, *ctx, st.options.productVersion);
@@ -662,10 +617,10 @@ void Forwarder::run()
                 }
             }
             ++events;
-        }
-        st.batch.reset();
-        if (events == 0) {
-            fail("reading the store: " + st.db.errorMessage());
+            return body.size() < st.options.batchBytes;
+        }, err);
+        if (!read || events == 0) {
+            fail("reading the store: " + (read ? std::string("no event after the cursor") : err));
             continue;
         }
         {

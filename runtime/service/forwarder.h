@@ -2,9 +2,10 @@
 // Forwards the audit store's events to one destination as they are
 // committed, at least once and in commit order.
 //
-// A thread of its own reads the store through its own connection (WAL: it
-// sees every committed transaction, blocks no writer) from a cursor, the id
-// of the last event delivered, kept in a file per destination so that a
+// A thread of its own reads the store through its own connection
+// (forwardsource.h: every event of an SQLite store; this host's sessions'
+// events of a PostgreSQL store the hosts share) from a cursor, the id of
+// the last event delivered, kept in a file per destination so that a
 // restart of the service resumes where delivery stopped. A batch counts as
 // delivered when
 //   - syslog: every byte of it was written and the collector's TCP stack
@@ -35,7 +36,7 @@ struct ForwarderStatus
     std::string state;       // "delivering", "idle", "retrying", "stopped"
     std::int64_t cursor = 0; // id of the last event delivered
     std::int64_t head = 0;   // id of the newest committed event
-    std::int64_t pending = 0;
+    std::int64_t pending = 0;    // events after the cursor (counted up to 1,000,000)
     double lagSeconds = 0;   // age of the oldest undelivered event, 0 when none
     std::uint64_t delivered = 0; // events delivered since the service started
     std::uint64_t failures = 0;  // failed attempts since the service started
@@ -56,7 +57,8 @@ public:
     struct Options
     {
         ForwardTarget target;
-        std::string storePath;
+        std::string storePath;      // a file or a postgresql:// store
+        std::string storeHost;      // this host's name in a PostgreSQL store
         std::string cursorDir;      // created 0700 when missing
         std::string productVersion; // CEF header, product version
         std::string hostname;       // syslog HOSTNAME; the host's name when empty

@@ -8,6 +8,7 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/access.cpp ${CMAKE_CURRENT_LIST_DIR}/access.h
     ${CMAKE_CURRENT_LIST_DIR}/clientfiles.cpp ${CMAKE_CURRENT_LIST_DIR}/clientfiles.h
     ${CMAKE_CURRENT_LIST_DIR}/statestore.cpp ${CMAKE_CURRENT_LIST_DIR}/statestore.h
+    ${CMAKE_CURRENT_LIST_DIR}/staterows.cpp ${CMAKE_CURRENT_LIST_DIR}/staterows.h
     ${CMAKE_CURRENT_LIST_DIR}/sealedfile.cpp ${CMAKE_CURRENT_LIST_DIR}/sealedfile.h
     ${CMAKE_CURRENT_LIST_DIR}/gatewaylink.cpp ${CMAKE_CURRENT_LIST_DIR}/gatewaylink.h
     ${CMAKE_CURRENT_LIST_DIR}/sessionregistry.cpp ${CMAKE_CURRENT_LIST_DIR}/sessionregistry.h
@@ -18,6 +19,7 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/apiclient.cpp ${CMAKE_CURRENT_LIST_DIR}/apiclient.h
     ${CMAKE_CURRENT_LIST_DIR}/forwardformat.cpp ${CMAKE_CURRENT_LIST_DIR}/forwardformat.h
     ${CMAKE_CURRENT_LIST_DIR}/forwarder.cpp ${CMAKE_CURRENT_LIST_DIR}/forwarder.h
+    ${CMAKE_CURRENT_LIST_DIR}/forwardsource.cpp ${CMAKE_CURRENT_LIST_DIR}/forwardsource.h
     ${CMAKE_CURRENT_LIST_DIR}/forwardcursor.cpp ${CMAKE_CURRENT_LIST_DIR}/forwardcursor.h
 )
 target_link_libraries(osh_runtime PRIVATE Boost::headers OpenSSL::SSL OpenSSL::Crypto SQLite::SQLite3)

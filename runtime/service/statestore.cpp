@@ -1,8 +1,8 @@
 #include "statestore.h"
 
+#include "staterows.h"
+
 #include "audit/auditstore.h"
-#include "audit/sqlitedb.h"
-#include "audit/sqlitestmt.h"
 #include "model/policy.h"
 #include "util/secretfile.h"
 
@@ -16,8 +16,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <fcntl.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,34 +84,20 @@ const unsigned char *bytes(const std::string &s) { return reinterpret_cast<const
 
 std::unique_ptr<EncryptedStateStore> EncryptedStateStore::open(const std::string &dir, std::string *error)
 {
+    return open(dir, {}, {}, error);
+}
+
+std::unique_ptr<EncryptedStateStore> EncryptedStateStore::open(const std::string &dir, const std::string &sharedStore,
+                                                               const std::string &host, std::string *error)
+{
     if (!privateFolder(dir, error) || !privateFolder(dir + "/keys", error))
         return nullptr;
-    const std::string path = dir + "/state.db";
-    // The file first, 0600, so SQLite never creates it with the umask's mode.
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        *error = "cannot open " + path + ": " + std::strerror(errno);
-        return nullptr;
-    }
-    ::close(fd);
     std::unique_ptr<EncryptedStateStore> s(new EncryptedStateStore);
     s->m_dir = dir;
-    s->m_db = std::make_unique<audit::SqliteDb>();
-    std::string why;
-    if (!s->m_db->open(path, false, why)
-        || !s->m_db->exec("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;"
-                          // store: "UID/AGENT", every user's own per agent name
-                          "CREATE TABLE IF NOT EXISTS agent_stores(store TEXT PRIMARY KEY, owner_uid INTEGER NOT NULL,"
-                          " agent TEXT NOT NULL, created REAL NOT NULL);"
-                          // size before sealed: summing sizes never reads the values
-                          "CREATE TABLE IF NOT EXISTS agent_items(store TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL,"
-                          " sealed TEXT NOT NULL, updated REAL NOT NULL, PRIMARY KEY(store, key));"
-                          // a first layout, keyed by agent name alone, is not kept
-                          "DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS stores;",
-                          why)) {
-        *error = "the state store " + path + ": " + why;
+    s->m_rows = sharedStore.empty() ? StateRows::openSqlite(dir + "/state.db", *error)
+                                    : StateRows::openPostgres(sharedStore, host, *error);
+    if (!s->m_rows)
         return nullptr;
-    }
     return s;
 }
 
@@ -122,8 +106,6 @@ EncryptedStateStore::~EncryptedStateStore()
     for (auto &[agent, key] : m_keys)
         OPENSSL_cleanse(key.data(), key.size());
 }
-
-std::string EncryptedStateStore::databasePath() const { return m_dir + "/state.db"; }
 
 void EncryptedStateStore::forgetKey(const std::string &store)
 {
@@ -163,33 +145,21 @@ AgentStateStore::Result EncryptedStateStore::access(const std::string &agent, co
     Result r = status(Status::Ok);
     r.store = std::to_string(owner) + "/" + agent;
     std::string why;
-    audit::SqliteStmt q;
-    if (!q.prepare(m_db->handle(), "SELECT 1 FROM agent_stores WHERE store = ?", why))
+    bool exists = false;
+    if (!m_rows->storeExists(r.store, exists, why))
         return status(Status::Error, why);
-    q.bindText(1, r.store);
-    if (q.step() == SQLITE_ROW)
+    if (exists)
         return r;
     if (!create)
         return status(Status::NotFound, "agent " + agent + " has no state of uid " + std::to_string(owner));
     long long stores = 0;
-    audit::SqliteStmt n;
-    if (!n.prepare(m_db->handle(), "SELECT COUNT(*) FROM agent_stores WHERE owner_uid = ?", why))
+    if (!m_rows->storesOf(owner, stores, why))
         return status(Status::Error, why);
-    n.bindInt(1, static_cast<std::int64_t>(owner));
-    if (n.step() == SQLITE_ROW)
-        stores = n.int64(0);
     if (stores >= kMaxStoresPerUser)
         return status(Status::Full, "uid " + std::to_string(owner) + " already keeps the state of " + std::to_string(kMaxStoresPerUser)
                                         + " agents");
-    audit::SqliteStmt ins;
-    if (!ins.prepare(m_db->handle(), "INSERT INTO agent_stores(store, owner_uid, agent, created) VALUES(?, ?, ?, ?)", why))
-        return status(Status::Error, why);
-    ins.bindText(1, r.store);
-    ins.bindInt(2, static_cast<std::int64_t>(owner));
-    ins.bindText(3, agent);
-    ins.bindReal(4, AuditStore::now());
-    if (ins.step() != SQLITE_DONE)
-        return status(Status::Error, "cannot create the store of " + agent + ": " + m_db->errorMessage());
+    if (!m_rows->createStore(r.store, owner, agent, AuditStore::now(), why))
+        return status(Status::Error, "cannot create the store of " + agent + ": " + why);
     return r;
 }
 
@@ -282,15 +252,13 @@ AgentStateStore::Result EncryptedStateStore::get(const std::string &agent, const
     if (r.status != Status::Ok)
         return r;
     std::string why;
-    audit::SqliteStmt q;
-    if (!q.prepare(m_db->handle(), "SELECT sealed FROM agent_items WHERE store = ? AND key = ?", why))
+    std::optional<std::string> sealed;
+    if (!m_rows->item(r.store, key, sealed, why))
         return status(Status::Error, why);
-    q.bindText(1, r.store);
-    q.bindText(2, key);
-    if (q.step() != SQLITE_ROW)
+    if (!sealed)
         return status(Status::NotFound, "no key " + key + " in the state of " + agent);
     std::string k;
-    const bool opened = storeKey(r.store, false, k, why) && unseal(k, r.store, key, q.text(0), r.valueJson);
+    const bool opened = storeKey(r.store, false, k, why) && unseal(k, r.store, key, *sealed, r.valueJson);
     OPENSSL_cleanse(k.data(), k.size());
     if (!opened)
         return status(Status::Error, why.empty() ? "the stored value of " + key
@@ -308,31 +276,24 @@ AgentStateStore::Result EncryptedStateStore::put(const std::string &agent, const
         return status(Status::Full, "a value is at most 1 MiB of JSON");
     std::lock_guard lock(m_lock);
     std::string why;
-    if (!m_db->exec("BEGIN IMMEDIATE", why))
+    if (!m_rows->begin(why))
         return status(Status::Error, why);
     struct Tx
     {
-        audit::SqliteDb &db;
+        StateRows &rows;
         bool done = false;
         ~Tx()
         {
             if (!done)
-                db.rollbackQuietly();
+                rows.rollback();
         }
-    } tx{*m_db};
+    } tx{*m_rows};
     Result r = access(agent, caller, true);
     if (r.status != Status::Ok)
         return r;
     long long count = 0, bytes = 0;
-    audit::SqliteStmt n;
-    if (!n.prepare(m_db->handle(), "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM agent_items WHERE store = ? AND key != ?", why))
+    if (!m_rows->usage(r.store, key, count, bytes, why))
         return status(Status::Error, why);
-    n.bindText(1, r.store);
-    n.bindText(2, key);
-    if (n.step() == SQLITE_ROW) {
-        count = n.int64(0);
-        bytes = n.int64(1);
-    }
     if (count >= kMaxKeys)
         return status(Status::Full, "the state of " + agent + " holds " + std::to_string(kMaxKeys) + " keys; delete some first");
     if (bytes + static_cast<long long>(valueJson.size()) > kMaxStoreBytes)
@@ -344,19 +305,8 @@ AgentStateStore::Result EncryptedStateStore::put(const std::string &agent, const
     OPENSSL_cleanse(k.data(), k.size());
     if (sealed.empty())
         return status(Status::Error, "the value could not be encrypted");
-    audit::SqliteStmt up;
-    if (!up.prepare(m_db->handle(), "INSERT INTO agent_items(store, key, size, sealed, updated) VALUES(?, ?, ?, ?, ?) "
-                                    "ON CONFLICT(store, key) DO UPDATE SET size = excluded.size, sealed = excluded.sealed, "
-                                    "updated = excluded.updated",
-                    why))
-        return status(Status::Error, why);
-    up.bindText(1, r.store);
-    up.bindText(2, key);
-    up.bindInt(3, static_cast<std::int64_t>(sealed.size()));
-    up.bindText(4, sealed);
-    up.bindReal(5, AuditStore::now());
-    if (up.step() != SQLITE_DONE || !m_db->exec("COMMIT", why))
-        return status(Status::Error, "cannot store " + key + ": " + (why.empty() ? m_db->errorMessage() : why));
+    if (!m_rows->putItem(r.store, key, sealed, AuditStore::now(), why) || !m_rows->commit(why))
+        return status(Status::Error, "cannot store " + key + ": " + why);
     tx.done = true;
     return r;
 }
@@ -368,25 +318,15 @@ AgentStateStore::Result EncryptedStateStore::remove(const std::string &agent, co
     if (r.status != Status::Ok)
         return r;
     std::string why;
-    audit::SqliteStmt del;
-    if (!del.prepare(m_db->handle(), "DELETE FROM agent_items WHERE store = ? AND key = ?", why))
+    bool removed = false;
+    if (!m_rows->removeItem(r.store, key, removed, why))
         return status(Status::Error, why);
-    del.bindText(1, r.store);
-    del.bindText(2, key);
-    if (del.step() != SQLITE_DONE)
-        return status(Status::Error, m_db->errorMessage());
-    if (sqlite3_changes(m_db->handle()) == 0)
+    if (!removed)
         return status(Status::NotFound, "no key " + key + " in the state of " + agent);
     // A store without keys is gone: it no longer counts against its user.
-    audit::SqliteStmt drop;
-    if (drop.prepare(m_db->handle(), "DELETE FROM agent_stores WHERE store = ? AND NOT EXISTS "
-                                     "(SELECT 1 FROM agent_items WHERE store = ?)",
-                     why)) {
-        drop.bindText(1, r.store);
-        drop.bindText(2, r.store);
-        if (drop.step() == SQLITE_DONE && sqlite3_changes(m_db->handle()) > 0)
-            forgetKey(r.store);
-    }
+    bool dropped = false;
+    if (m_rows->dropIfEmpty(r.store, dropped, why) && dropped)
+        forgetKey(r.store);
     return r;
 }
 
@@ -401,15 +341,8 @@ AgentStateStore::Result EncryptedStateStore::keys(const std::string &agent, cons
     if (r.status != Status::Ok)
         return r;
     std::string why;
-    audit::SqliteStmt q;
-    // substr, not LIKE: a prefix's % and _ are text here.
-    if (!q.prepare(m_db->handle(), "SELECT key FROM agent_items WHERE store = ? AND substr(key, 1, ?) = ? ORDER BY key", why))
+    if (!m_rows->keys(r.store, prefix, r.keys, why))
         return status(Status::Error, why);
-    q.bindText(1, r.store);
-    q.bindInt(2, static_cast<std::int64_t>(prefix.size()));
-    q.bindText(3, prefix);
-    while (q.step() == SQLITE_ROW)
-        r.keys.push_back(q.text(0));
     return r;
 }
 

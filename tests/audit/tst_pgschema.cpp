@@ -61,7 +61,7 @@ private slots:
                               "WHERE schemaname = 'openshell'",
                               {}, error);
         QVERIFY2(tables, error.c_str());
-        QCOMPARE(std::string(tables->text(0, 0)), std::string("approvals,checkpoints,events,meta,session_counts,sessions"));
+        QCOMPARE(std::string(tables->text(0, 0)), std::string("agent_items,agent_stores,approvals,checkpoints,events,meta,session_counts,sessions"));
         QVERIFY(db.exec("INSERT INTO openshell.sessions(id, host, started_at) VALUES ($1, $2, $3)",
                         {std::string("s1"), std::string("host-a"), std::string("1.8e9")}, error));
         QVERIFY2(PgSchema::prepare(db, error), error.c_str()); // nothing to do, nothing lost
@@ -104,9 +104,16 @@ private slots:
                  error.c_str());
         QVERIFY(!db.exec(insert, {std::string("s"), std::string("1"), std::string("2.0"), std::string("tool_call")}, error));
         QCOMPARE(db.sqlState(), std::string("23505"));
-        QVERIFY(!db.exec("INSERT INTO openshell.approvals(session_id, seq, created_at, status) VALUES ($1, $2, $3, $4)",
-                         {std::string("s"), std::string("1"), std::string("1.0"), std::string("maybe")}, error));
+        QVERIFY(!db.exec("INSERT INTO openshell.approvals(session_id, seq, created_at, status, token) VALUES ($1, $2, $3, $4, $5)",
+                         {std::string("s"), std::string("1"), std::string("1.0"), std::string("maybe"), std::string("t1")}, error));
         QCOMPARE(db.sqlState(), std::string("23514"));
+        // One token per host: a retried write finds the approval it stored.
+        const std::string approval = "INSERT INTO openshell.approvals(host, session_id, seq, created_at, token) "
+                                     "VALUES ($1, 's', 1, 1.0, 't1')";
+        QVERIFY2(db.exec(approval, {std::string("host-a")}, error), error.c_str());
+        QVERIFY(!db.exec(approval, {std::string("host-a")}, error));
+        QCOMPARE(db.sqlState(), std::string("23505"));
+        QVERIFY2(db.exec(approval, {std::string("host-b")}, error), error.c_str());
         // Ids come from the database, never from a host.
         QVERIFY(!db.exec("INSERT INTO openshell.approvals(id, session_id, seq, created_at) VALUES (5, 's', 1, 1.0)", {},
                          error));

@@ -181,6 +181,84 @@ private Q_SLOTS:
         checkChainIntact(4);
     }
 
+    // An approval whose COMMIT answer was lost is written again: the retry
+    // finds the approval that commit stored (by its token) and returns its
+    // id, instead of holding a second pending approval for one action.
+    void retriedApprovalIsNotAddedTwice()
+    {
+        auto s = openAs("host-a");
+        QVERIFY(s);
+        osh::ApprovalRecord a;
+        a.sessionId = "r";
+        a.seq = 3;
+        a.tool = "email_send";
+        a.createdAt = 1000;
+        a.token = "0123456789abcdef0123456789abcdef";
+        // What the lost commit stored.
+        QCOMPARE(m_backend.exec("INSERT INTO approvals(host, session_id, seq, created_at, tool, token) "
+                                "VALUES ('host-a', 'r', 3, 1000, 'email_send', '" + a.token + "')"),
+                 std::string());
+        const std::string stored = m_backend.text("SELECT id FROM approvals");
+        std::string error;
+        const auto id = s->addApproval(a, &error);
+        QVERIFY2(id, error.c_str());
+        QCOMPARE(std::to_string(*id), stored);
+        QCOMPARE(m_backend.text("SELECT count(*) FROM approvals"), std::string("1"));
+        // The same token of another host is another approval.
+        auto other = openAs("host-b");
+        QVERIFY(other);
+        const auto second = other->addApproval(a, &error);
+        QVERIFY2(second, error.c_str());
+        QVERIFY(*second != *id);
+        // And every approval gets a token of its own.
+        a.token.clear();
+        const auto third = s->addApproval(a, &error);
+        const auto fourth = s->addApproval(a, &error);
+        QVERIFY(third && fourth && *third != *fourth);
+        QCOMPARE(m_backend.text("SELECT count(DISTINCT token) FROM approvals WHERE host = 'host-a'"), std::string("3"));
+    }
+
+    // A sole writer (the service) holds its host name: a second one is
+    // refused at open, and other writers under that name write no event
+    // while it is open (their batches are retried, nothing is lost).
+    // Other host names are not concerned.
+    void soleWriterHoldsItsHostName()
+    {
+        AuditStore::Options sole;
+        sole.host = "host-a";
+        sole.soleWriter = true;
+        std::string error;
+        auto service = AuditStore::open(path(), sole, error);
+        QVERIFY2(service, error.c_str());
+        QVERIFY(!AuditStore::open(path(), sole, error));
+        QVERIFY2(error.find("another writer uses the host name host-a") != std::string::npos, error.c_str());
+
+        auto run = openAs("host-a");
+        QVERIFY(run);
+        std::atomic<int> held{0};
+        countReports(*run, "is held by its service", held);
+        run->append(makeEvent("by-run", 1000, "tool_call", "a", "allow", "info"));
+        QVERIFY(!run->flush(1500));
+        QVERIFY(held.load() > 0);
+        auto other = openAs("host-b");
+        QVERIFY(other);
+        other->append(makeEvent("by-b", 1000, "tool_call", "b", "allow", "info"));
+        QVERIFY2(other->flush(10000), other->lastError().c_str());
+        service->append(makeEvent("by-service", 1000, "tool_call", "s", "allow", "info"));
+        QVERIFY2(service->flush(10000), service->lastError().c_str());
+
+        // The service gone, the run's event is written; while the run
+        // writes, no service starts under its name.
+        service.reset();
+        QVERIFY2(run->flush(20000), run->lastError().c_str());
+        QCOMPARE(m_backend.text("SELECT string_agg(session_id || '@' || host, ',' ORDER BY id) FROM events"),
+                 std::string("by-b@host-b,by-service@host-a,by-run@host-a"));
+        QVERIFY(!AuditStore::open(path(), sole, error));
+        QVERIFY2(error.find("another writer uses the host name host-a") != std::string::npos, error.c_str());
+        run.reset();
+        QVERIFY2(AuditStore::open(path(), sole, error), error.c_str());
+    }
+
     // Events of a session nobody began (the service's own refusals, an
     // import) belong to the first host that writes them: another host's
     // are refused, never chained into the same session.

@@ -8,6 +8,9 @@ set_tests_properties(tst_openshelld PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
 
 # The agents' state store (no service): sealing, key files, access.
 osh_add_test(NAME tst_statestore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_statestore.cpp LIBS osh_runtime osh_core SQLite::SQLite3)
+# The same with the values in a shared PostgreSQL store (a throwaway cluster).
+add_test(NAME tst_statestore_pg COMMAND tst_statestore)
+set_tests_properties(tst_statestore_pg PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql")
 
 # Clients that are the agent (the Python SDK's routes): external sessions,
 # the gateway relayed, agents' state. Needs root and gVisor.
@@ -36,8 +39,8 @@ set_tests_properties(tst_openshelldforward PROPERTIES TIMEOUT 300 RUN_SERIAL TRU
 # Two openshelld hosts sharing one PostgreSQL store (a throwaway cluster on a
 # Unix socket). Needs root and gVisor.
 osh_add_test(NAME tst_openshelldshared SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_openshelldshared.cpp
-             ${CMAKE_CURRENT_LIST_DIR}/servicefixture.h ${CMAKE_CURRENT_SOURCE_DIR}/support/pgcluster.h
-             LIBS osh_runtime osh_core)
+             ${CMAKE_CURRENT_LIST_DIR}/servicefixture.h ${CMAKE_CURRENT_LIST_DIR}/httpcollector.h
+             ${CMAKE_CURRENT_SOURCE_DIR}/support/pgcluster.h LIBS osh_runtime osh_core Qt6::Network)
 target_include_directories(tst_openshelldshared PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(tst_openshelldshared PRIVATE OPENSHELLD_PATH="$<TARGET_FILE:openshelld>" OSCTL_PATH="$<TARGET_FILE:osctl>")
 add_dependencies(tst_openshelldshared openshelld osctl)

@@ -1,9 +1,12 @@
 // Two openshelld hosts sharing one PostgreSQL audit store (a throwaway
 // cluster on a Unix socket, no TCP): each runs sessions; an escalation held
 // on one host is approved from the other; each host lists, reads and
-// replays (what-if) the other's sessions; the chains of both verify; and a
-// host killed with SIGKILL mid-session loses no acknowledged event.
+// replays (what-if) the other's sessions; the chains of both verify; each
+// host forwards its own sessions' events; a second service under a host
+// name in use is refused; and a host killed with SIGKILL mid-session loses
+// no acknowledged event.
 
+#include "httpcollector.h"
 #include "servicefixture.h"
 
 #include "../support/pgcluster.h"
@@ -19,6 +22,7 @@
 
 using osh::service::ApiClient;
 using osh::service::ApiResponse;
+using osh::test::HttpCollector;
 using osh::test::json;
 using osh::test::osctlAs;
 using osh::test::PgCluster;
@@ -187,14 +191,85 @@ private Q_SLOTS:
         QCOMPARE(b.stop(), 0);
     }
 
+    // Each host forwards its own sessions' events (and its own refusals),
+    // none of another host's, and resumes from its cursor after a restart.
+    // A second service under a host name in use is refused.
+    void eachHostForwardsItsOwn()
+    {
+        HttpCollector toA, toB;
+        QVERIFY(toA.up() && toB.up());
+        const auto url = [](const HttpCollector &c) { return QStringLiteral("http://127.0.0.1:%1/collector").arg(c.port); };
+        ServiceFixture a, b;
+        const auto startForwarding = [&](ServiceFixture &svc, const QString &name, const HttpCollector &c) {
+            return svc.start({QStringLiteral("--store"), m_store, QStringLiteral("--data-dir"), svc.dir.filePath(QStringLiteral("data")),
+                              QStringLiteral("--host-name"), name, QStringLiteral("--forward"), url(c)});
+        };
+        QVERIFY2(startForwarding(a, QStringLiteral("fwd-a"), toA), a.log.constData());
+        QVERIFY2(startForwarding(b, QStringLiteral("fwd-b"), toB), b.log.constData());
+        QVERIFY2(a.log.contains("from event 1\n"), a.log.constData());
+
+        ServiceFixture again;
+        QVERIFY(!again.start({QStringLiteral("--store"), m_store, QStringLiteral("--data-dir"),
+                              again.dir.filePath(QStringLiteral("data")), QStringLiteral("--host-name"), QStringLiteral("fwd-a")}));
+        again.process.waitForFinished(10000);
+        again.log += again.process.readAllStandardError();
+        QVERIFY2(again.log.contains("another writer uses the host name fwd-a"), again.log.constData());
+
+        const QString onA = create(a, sleepingSession());
+        const QString onB = create(b, sleepingSession());
+        QVERIFY(!onA.isEmpty() && !onB.isEmpty());
+        for (auto [svc, id] : {std::pair{&a, onA}, std::pair{&b, onB}})
+            QCOMPARE(svc->call("POST", "/v1/sessions/" + id.toStdString() + "/exec",
+                               {{QStringLiteral("argv"), QJsonArray{QStringLiteral("true")}}}, 60000)
+                         .status,
+                     200);
+        end(a, onA);
+        end(b, onB);
+
+        // Every event of a host's session reaches that host's collector, and
+        // only that one.
+        const auto received = [](const HttpCollector &c) {
+            QSet<QString> out;
+            for (const QJsonObject &o : c.objects()) {
+                const QJsonObject m = o.value(QStringLiteral("metadata")).toObject();
+                out.insert(m.value(QStringLiteral("correlation_uid")).toString() + QLatin1Char('#')
+                           + QString::number(m.value(QStringLiteral("sequence")).toInteger()));
+            }
+            return out;
+        };
+        for (auto [svc, id, own, other] : {std::tuple{&a, onA, &toA, &toB}, std::tuple{&b, onB, &toB, &toA}}) {
+            const QJsonArray events =
+                json(svc->call("GET", "/v1/audit/events?session=" + id.toStdString())).value(QStringLiteral("events")).toArray();
+            QVERIFY(events.size() >= 4);
+            QSet<QString> expected;
+            for (const auto &e : events)
+                expected.insert(id + QLatin1Char('#') + QString::number(e.toObject().value(QStringLiteral("seq")).toInteger()));
+            QTRY_VERIFY_WITH_TIMEOUT(received(*own).contains(expected), 20000);
+            for (const QString &key : received(*other))
+                QVERIFY2(!key.startsWith(id + QLatin1Char('#')), qPrintable(key));
+        }
+
+        // A restart resumes from the cursor: nothing is sent again.
+        QTRY_COMPARE_WITH_TIMEOUT(json(a.call("GET", "/v1/audit/forwarders"))
+                                      .value(QStringLiteral("forwarders")).toArray().at(0).toObject()
+                                      .value(QStringLiteral("pending")).toInteger(), 0, 20000);
+        const std::size_t before = toA.objects().size();
+        QCOMPARE(a.stop(), 0);
+        a.log.clear();
+        QVERIFY2(startForwarding(a, QStringLiteral("fwd-a"), toA), a.log.constData());
+        QVERIFY2(!a.log.contains("from event 1\n"), a.log.constData());
+        QTest::qWait(1500);
+        QCOMPARE(toA.objects().size(), before);
+        QCOMPARE(a.stop(), 0);
+        QCOMPARE(b.stop(), 0);
+    }
+
     // Options that do not fit the store are refused before anything starts.
     void optionsThatDoNotFit_data()
     {
         QTest::addColumn<bool>("shared");
         QTest::addColumn<QStringList>("options");
         QTest::addColumn<QString>("message");
-        QTest::newRow("forward from PostgreSQL") << true << QStringList{QStringLiteral("--forward"), QStringLiteral("syslog://127.0.0.1:9")}
-                                                 << QStringLiteral("--forward reads the events from an SQLite store");
         QTest::newRow("host name of a file") << false << QStringList{QStringLiteral("--host-name"), QStringLiteral("a")}
                                              << QStringLiteral("--host-name names this host in a shared PostgreSQL store");
         QTest::newRow("password in the store") << false

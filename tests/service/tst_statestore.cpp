@@ -1,6 +1,9 @@
 // The agents' state store: values sealed per agent and key, keys in
-// root-only files, and who may use which store.
+// root-only files, and who may use which store. Run twice: with the values
+// in the host's SQLite file, and (tst_statestore_pg) in a shared PostgreSQL
+// store under the host's name.
 
+#include "../audit/storebackend.h"
 #include "service/statestore.h"
 
 #include <QDir>
@@ -9,7 +12,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,19 +30,6 @@ StateCaller user(uid_t uid, std::vector<std::string> agents = {})
     return c;
 }
 
-// Runs one SQL statement on the store's database behind its back.
-void sql(const QString &db, const char *statement)
-{
-    sqlite3 *h = nullptr;
-    QCOMPARE(sqlite3_open(QFile::encodeName(db).constData(), &h), SQLITE_OK);
-    char *err = nullptr;
-    const int rc = sqlite3_exec(h, statement, nullptr, nullptr, &err);
-    const QString why = QString::fromUtf8(err ? err : "");
-    sqlite3_free(err);
-    sqlite3_close(h);
-    QVERIFY2(rc == SQLITE_OK, qPrintable(why));
-}
-
 } // namespace
 
 class TestStateStore : public QObject
@@ -49,21 +38,41 @@ class TestStateStore : public QObject
 
 private:
     QTemporaryDir m_dir;
+    osh::test::StoreBackend m_backend;
     QString stateDir() const { return m_dir.filePath(QStringLiteral("state")); }
-    std::unique_ptr<EncryptedStateStore> open()
+    std::unique_ptr<EncryptedStateStore> open(const std::string &host = "host-a")
     {
         std::string error;
-        auto s = EncryptedStateStore::open(stateDir().toStdString(), &error);
+        auto s = m_backend.isPostgres() ? EncryptedStateStore::open(stateDir().toStdString(), m_backend.store(), host, &error)
+                                        : EncryptedStateStore::open(stateDir().toStdString(), &error);
         if (!s)
             qWarning("%s", error.c_str());
         return s;
     }
+    // Runs SQL on the state's rows behind the store's back.
+    void sql(const std::string &statement)
+    {
+        const std::string error = m_backend.isPostgres()
+            ? m_backend.exec(statement)
+            : RawDb(stateDir().toStdString() + "/state.db").exec(statement);
+        QVERIFY2(error.empty(), error.c_str());
+    }
+    // The host column of PostgreSQL's rows (SQLite's have none).
+    std::string host() const { return m_backend.isPostgres() ? ", host" : ""; }
 
 private Q_SLOTS:
-    void init()
+    void initTestCase()
     {
         QVERIFY(m_dir.isValid());
+        QString error;
+        QVERIFY2(m_backend.start(&error), qPrintable(error));
+    }
+
+    void init()
+    {
         QDir(stateDir()).removeRecursively();
+        std::string error;
+        QVERIFY2(m_backend.fresh(m_dir, error), error.c_str());
     }
 
     void roundTripAndNoPlaintextOnDisk()
@@ -76,6 +85,12 @@ private Q_SLOTS:
         QCOMPARE(r.status, Status::Ok);
         QCOMPARE(r.valueJson, value);
         s.reset(); // closes the database (its WAL is folded back)
+        if (m_backend.isPostgres()) {
+            QCOMPARE(m_backend.text("SELECT count(*) FROM agent_items"), std::string("1"));
+            QCOMPARE(m_backend.text("SELECT count(*) FROM agent_items WHERE sealed LIKE '%plaintext-marker-7731%' "
+                                    "OR sealed LIKE '%4111111111111111%'"),
+                     std::string("0"));
+        }
         for (const QString &name : QDir(stateDir()).entryList(QDir::Files)) {
             QFile f(QDir(stateDir()).filePath(name));
             QVERIFY(f.open(QIODevice::ReadOnly));
@@ -99,8 +114,12 @@ private Q_SLOTS:
         QCOMPARE(::stat(QFile::encodeName(stateDir() + QStringLiteral("/keys/1000-support-bot.key")).constData(), &st), 0);
         QCOMPARE(st.st_mode & 0777, 0600u);
         QCOMPARE(st.st_size, 32);
-        QCOMPARE(::stat(QFile::encodeName(stateDir() + QStringLiteral("/state.db")).constData(), &st), 0);
-        QCOMPARE(st.st_mode & 0777, 0600u);
+        if (!m_backend.isPostgres()) {
+            QCOMPARE(::stat(QFile::encodeName(stateDir() + QStringLiteral("/state.db")).constData(), &st), 0);
+            QCOMPARE(st.st_mode & 0777, 0600u);
+        } else {
+            QVERIFY(!QFileInfo::exists(stateDir() + QStringLiteral("/state.db")));
+        }
         // A key file others could read is refused, not used.
         s.reset();
         ::chmod(QFile::encodeName(stateDir() + QStringLiteral("/keys/1000-support-bot.key")).constData(), 0644);
@@ -118,12 +137,11 @@ private Q_SLOTS:
         QCOMPARE(s->put("support-bot", "b", R"("beta")", user(1000)).status, Status::Ok);
         QCOMPARE(s->put("other-bot", "a", R"("gamma")", user(1000)).status, Status::Ok);
         s.reset();
-        const QString db = stateDir() + QStringLiteral("/state.db");
         // b's sealed value under a's name, and support-bot's a under other-bot.
-        sql(db, "UPDATE agent_items SET sealed = (SELECT sealed FROM agent_items WHERE store='1000/support-bot' AND key='a') "
+        sql("UPDATE agent_items SET sealed = (SELECT sealed FROM agent_items WHERE store='1000/support-bot' AND key='a') "
                 "WHERE store='1000/support-bot' AND key='b'");
-        sql(db, "UPDATE agent_items SET sealed = (SELECT sealed FROM agent_items WHERE store='1000/support-bot' AND key='a') "
-                "WHERE store='1000/other-bot' AND key='a'");
+        sql("UPDATE agent_items SET sealed = (SELECT sealed FROM agent_items WHERE store='1000/support-bot' AND key='a') "
+            "WHERE store='1000/other-bot' AND key='a'");
         s = open();
         QCOMPARE(s->get("support-bot", "a", user(1000)).valueJson, std::string(R"("alpha")"));
         QCOMPARE(s->get("support-bot", "b", user(1000)).status, Status::Error);
@@ -133,8 +151,10 @@ private Q_SLOTS:
         s.reset();
         QVERIFY(QFile::copy(stateDir() + QStringLiteral("/keys/1000-support-bot.key"), stateDir() + QStringLiteral("/keys/1001-support-bot.key")));
         ::chmod(QFile::encodeName(stateDir() + QStringLiteral("/keys/1001-support-bot.key")).constData(), 0600);
-        sql(db, "INSERT INTO agent_stores SELECT '1001/support-bot', 1001, agent, created FROM agent_stores WHERE store='1000/support-bot'");
-        sql(db, "INSERT INTO agent_items SELECT '1001/support-bot', key, size, sealed, updated FROM agent_items WHERE store='1000/support-bot'");
+        sql("INSERT INTO agent_stores(store, owner_uid, agent, created" + host() + ") SELECT '1001/support-bot', 1001, agent, "
+            "created" + host() + " FROM agent_stores WHERE store='1000/support-bot'");
+        sql("INSERT INTO agent_items(store, key, size, sealed, updated" + host() + ") SELECT '1001/support-bot', key, size, "
+            "sealed, updated" + host() + " FROM agent_items WHERE store='1000/support-bot'");
         s = open();
         QCOMPARE(s->get("support-bot", "a", user(1001)).status, Status::Error);
     }
@@ -145,8 +165,7 @@ private Q_SLOTS:
         QCOMPARE(s->put("support-bot", "a", R"({"x":1})", user(1000)).status, Status::Ok);
         s.reset();
         // Flip one base64 character of the sealed text (past the "v1:" and the nonce).
-        sql(stateDir() + QStringLiteral("/state.db"),
-            "UPDATE agent_items SET sealed = substr(sealed, 1, 30) || CASE substr(sealed, 31, 1) WHEN 'A' THEN 'B' ELSE 'A' END "
+        sql("UPDATE agent_items SET sealed = substr(sealed, 1, 30) || CASE substr(sealed, 31, 1) WHEN 'A' THEN 'B' ELSE 'A' END "
             "|| substr(sealed, 32)");
         s = open();
         const auto r = s->get("support-bot", "a", user(1000));
@@ -213,21 +232,50 @@ private Q_SLOTS:
                  Status::Full);
         // The key cap counts the other keys: overwriting at the cap is fine.
         s.reset();
-        sql(stateDir() + QStringLiteral("/state.db"),
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9996) "
-            "INSERT INTO agent_items(store, key, size, sealed, updated) SELECT '1000/support-bot', 'filler' || i, 3, 'v1:', 0 FROM n");
+        sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9996) "
+            "INSERT INTO agent_items(store, key, size, sealed, updated" + host() + ") SELECT '1000/support-bot', 'filler' || i, 3, "
+            "'v1:', 0" + (m_backend.isPostgres() ? ", 'host-a'" : "") + " FROM n");
         s = open();
         QCOMPARE(s->put("support-bot", "user:1", "false", user(1000)).status, Status::Ok);
         QCOMPARE(s->put("support-bot", "one-more", "1", user(1000)).status, Status::Full);
         // And at most kMaxStoreBytes in all.
         s.reset();
-        sql(stateDir() + QStringLiteral("/state.db"), "DELETE FROM agent_items WHERE key LIKE 'filler%'");
+        sql("DELETE FROM agent_items WHERE key LIKE 'filler%'");
         s = open();
         const std::string big = "\"" + std::string(900 * 1024, 'x') + "\"";
         int stored = 0;
         while (s->put("support-bot", "big" + std::to_string(stored), big, user(1000)).status == Status::Ok)
             ++stored;
         QVERIFY2(stored > 40 && stored < 80, qPrintable(QString::number(stored))); // 64 MiB of sealed (base64) values
+    }
+
+    // In a shared PostgreSQL store each host's state is its own: another
+    // host neither sees it nor, with its rows copied under its name, opens
+    // it (its keys are its own).
+    void hostsKeepTheirOwnState()
+    {
+        if (!m_backend.isPostgres())
+            QSKIP("a host's SQLite file is its alone");
+        auto a = open("host-a");
+        QVERIFY(a);
+        QCOMPARE(a->put("support-bot", "memory", R"("of host a")", user(1000)).status, Status::Ok);
+        QCOMPARE(m_backend.text("SELECT count(*) FROM agent_items WHERE sealed LIKE '%of host a%'"), std::string("0"));
+        // Host b, with a key folder of its own.
+        std::string error;
+        const std::string otherDir = m_dir.filePath(QStringLiteral("other")).toStdString();
+        auto b = EncryptedStateStore::open(otherDir, m_backend.store(), "host-b", &error);
+        QVERIFY2(b, error.c_str());
+        QCOMPARE(b->get("support-bot", "memory", user(1000)).status, Status::NotFound);
+        QVERIFY(b->keys("support-bot", "", user(1000)).keys.empty());
+        QCOMPARE(b->put("support-bot", "memory", R"("of host b")", user(1000)).status, Status::Ok);
+        QCOMPARE(a->get("support-bot", "memory", user(1000)).valueJson, std::string(R"("of host a")"));
+        QCOMPARE(b->get("support-bot", "memory", user(1000)).valueJson, std::string(R"("of host b")"));
+        // Host a's sealed value copied over host b's: it does not decrypt there.
+        sql("UPDATE agent_items SET sealed = (SELECT sealed FROM agent_items WHERE host = 'host-a') WHERE host = 'host-b'");
+        QCOMPARE(b->get("support-bot", "memory", user(1000)).status, Status::Error);
+        // Deleting on one host leaves the other's.
+        QCOMPARE(a->remove("support-bot", "memory", user(1000)).status, Status::Ok);
+        QCOMPARE(m_backend.text("SELECT count(*) FROM agent_stores"), std::string("1"));
     }
 
     void folderOthersCanEnterIsRefused()
