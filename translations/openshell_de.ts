@@ -113,8 +113,8 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>Folder to open as the workspace (default: the most recent one).</source>
-        <translation>Ordner, der als Arbeitsbereich geöffnet wird (Standard: der zuletzt verwendete).</translation>
+        <source>Folder to open as the workspace (default: the most recent one), or a policy file to open in its folder.</source>
+        <translation>Ordner, der als Arbeitsbereich geöffnet wird (Standard: der zuletzt verwendete), oder eine Richtliniendatei, die in ihrem Ordner geöffnet wird.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -812,7 +812,7 @@ Entscheidung:
         <location line="+1"/>
         <location line="+1"/>
         <location line="+1"/>
-        <location line="+424"/>
+        <location line="+425"/>
         <location line="+1"/>
         <location line="+1"/>
         <location line="+18"/>
@@ -820,7 +820,7 @@ Entscheidung:
         <translation>k. A.</translation>
     </message>
     <message>
-        <location line="-438"/>
+        <location line="-439"/>
         <source>All decisions</source>
         <translation>Alle Entscheidungen</translation>
     </message>
@@ -898,17 +898,17 @@ Entscheidung:
     </message>
     <message>
         <location line="+10"/>
-        <location line="+286"/>
+        <location line="+287"/>
         <source>The policy&apos;s isolation cannot run here: %1</source>
         <translation>Die Isolation der Richtlinie ist hier nicht verfügbar: %1</translation>
     </message>
     <message>
-        <location line="-274"/>
+        <location line="-275"/>
         <source>Cannot open the audit store %1: %2</source>
         <translation>Der Audit-Speicher %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>A session is already running.</source>
         <translation>Es läuft bereits eine Sitzung.</translation>
     </message>
@@ -1052,13 +1052,13 @@ Entscheidung:
 <context>
     <name>osh::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+51"/>
-        <location line="+132"/>
+        <location filename="../ui/mainwindow.cpp" line="+55"/>
+        <location line="+157"/>
         <source>Approvals</source>
         <translation>Freigaben</translation>
     </message>
     <message>
-        <location line="-127"/>
+        <location line="-152"/>
         <source>OpenShell Studio</source>
         <translation>OpenShell Studio</translation>
     </message>
@@ -1093,7 +1093,7 @@ Entscheidung:
         <translation>Richtlinien</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Problems</source>
         <translation>Probleme</translation>
     </message>
@@ -1103,7 +1103,7 @@ Entscheidung:
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1143,7 +1143,7 @@ Entscheidung:
         <translation>Visueller Editor</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+45"/>
         <source>Approvals (%1 pending)</source>
         <translation>Freigaben (%1 ausstehend)</translation>
     </message>
@@ -1168,27 +1168,79 @@ Entscheidung:
         <translation>Der Audit-Speicher %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Workspace %1 does not exist</source>
         <translation>Arbeitsbereich %1 existiert nicht</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>%1 — OpenShell Studio</source>
-        <translation>%1 — OpenShell Studio</translation>
+        <location line="+3"/>
+        <location filename="../ui/shell/mainwindowshell.cpp" line="+210"/>
+        <source>opening the workspace %1</source>
+        <translation>der Arbeitsbereich %1 geöffnet wird</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+3"/>
+        <source>%1[*] — OpenShell Studio</source>
+        <translation>%1[*] — OpenShell Studio</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>No *.policy.yaml files in %1</source>
         <translation>Keine *.policy.yaml-Dateien in %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
+        <location line="+35"/>
+        <source>Unsaved changes</source>
+        <translation>Ungespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <location line="-35"/>
+        <source>%1 has unsaved changes.</source>
+        <translation>%1 hat ungespeicherte Änderungen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save them before %1?</source>
+        <translation>Speichern, bevor %1?</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Unsaved edits could not be kept aside for recovery: %1</source>
+        <translation>Ungespeicherte Änderungen konnten nicht zur Wiederherstellung gesichert werden: %1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Recover unsaved edits</source>
+        <translation>Ungespeicherte Änderungen wiederherstellen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 has unsaved edits from %2, kept when the studio did not close normally. Restore them?</source>
+        <translation>%1 hat ungespeicherte Änderungen vom %2, gesichert, als das Studio nicht normal beendet wurde. Wiederherstellen?</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Unsaved edits of %1 from %2 restored: save them to keep them.</source>
+        <translation>Ungespeicherte Änderungen an %1 vom %2 wiederhergestellt: Speichern, um sie zu behalten.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>opening %1</source>
+        <translation>%1 geöffnet wird</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+30"/>
+        <source>No policy file is open: there is nothing to save.</source>
+        <translation>Keine Richtliniendatei ist geöffnet: Es gibt nichts zu speichern.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Cannot save %1: %2</source>
         <translation>%1 kann nicht gespeichert werden: %2</translation>
     </message>
@@ -1198,7 +1250,7 @@ Entscheidung:
         <translation>Speichern von %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
@@ -1239,7 +1291,7 @@ Entscheidung:
         <translation>Die Richtlinie wurde in %1 nicht gefunden; sie wurde eventuell umbenannt oder entfernt.</translation>
     </message>
     <message>
-        <location filename="../ui/shell/mainwindowshell.cpp" line="+69"/>
+        <location filename="../ui/shell/mainwindowshell.cpp" line="-141"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
@@ -1247,6 +1299,21 @@ Entscheidung:
         <location line="+4"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Open &amp;File…</source>
+        <translation>&amp;Datei öffnen…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open Policy</source>
+        <translation>Richtlinie öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Policies (*.policy.yaml);;YAML files (*.yaml *.yml)</source>
+        <translation>Richtlinien (*.policy.yaml);;YAML-Dateien (*.yaml *.yml)</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -1334,9 +1401,19 @@ Entscheidung:
         <translation>Liste &amp;leeren</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+41"/>
+        <source>%1 is not a file</source>
+        <translation>%1 ist keine Datei</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>The demo workspace was not found. Open a folder with File › Open Workspace…</source>
         <translation>Der Demo-Arbeitsbereich wurde nicht gefunden. Einen Ordner über Datei › Arbeitsbereich öffnen… wählen.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>quitting</source>
+        <translation>das Programm beendet wird</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@
 #include "replay/replaypage.h"
 #include "history/historypanel.h"
 #include "shell/messagebar.h"
+#include "shell/recoveryfiles.h"
 #include "shell/settings.h"
 
 #include "audit/auditstore.h"
@@ -27,11 +28,14 @@
 #include <QLabel>
 #include <QListView>
 #include <QListWidget>
+#include <QLocale>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSaveFile>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace osh::ui {
@@ -104,6 +108,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     auto *filesDock = new QDockWidget(tr("Policies"), this);
     filesDock->setObjectName(QStringLiteral("policiesDock"));
+    m_files->setObjectName(QStringLiteral("policyFiles"));
     filesDock->setWidget(m_files);
     addDockWidget(Qt::LeftDockWidgetArea, filesDock);
 
@@ -126,7 +131,8 @@ MainWindow::MainWindow(QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, historyDock);
     tabifyDockWidget(problemsDock, historyDock);
     problemsDock->raise();
-    connect(m_history, &HistoryPanel::fileRestored, this, &MainWindow::openPolicy);
+    // A restored version replaces the file (the panel asked first): reload it.
+    connect(m_history, &HistoryPanel::fileRestored, this, &MainWindow::loadPolicy);
     connect(m_history, &HistoryPanel::message, this, [this](const QString &text, bool error) {
         if (error)
             m_messageBar->showError(text);
@@ -167,7 +173,8 @@ MainWindow::MainWindow(QWidget *parent)
     setupShell(file, edit, view);
 
     connect(m_editor, &PolicyEditor::diagnosticsChanged, this, [this](const Diagnostics &d) {
-        m_problems->setDiagnostics(d);
+        // No file open (a workspace without policies): nothing to report.
+        m_problems->setDiagnostics(m_editor->fileName().isEmpty() ? Diagnostics() : d);
         updateSummary();
         policyTextChecked();
     });
@@ -176,8 +183,30 @@ MainWindow::MainWindow(QWidget *parent)
         m_editor->goToPosition(i.data(ProblemsModel::LineRole).toInt(), i.data(ProblemsModel::ColumnRole).toInt());
     });
     connect(m_files, &QListWidget::currentTextChanged, this, [this](const QString &name) {
-        if (!name.isEmpty())
-            openPolicy(QDir(m_workspace).filePath(name));
+        if (name.isEmpty() || openPolicy(QDir(m_workspace).filePath(name)))
+            return;
+        // Not opened (kept the unsaved edits, or unreadable): the list shows
+        // the file the editor holds.
+        const QSignalBlocker block(m_files);
+        const auto items = m_files->findItems(QDir(m_workspace).relativeFilePath(m_editor->fileName()), Qt::MatchExactly);
+        if (!items.isEmpty())
+            m_files->setCurrentItem(items.first());
+        else
+            m_files->setCurrentRow(-1);
+    });
+    // Unsaved edits show: the title's * and the file's entry in bold.
+    connect(m_editor, &QsciScintilla::modificationChanged, this, [this](bool modified) {
+        setWindowModified(modified);
+        markModifiedFile();
+    });
+    // And are kept aside a moment after each change, for a crash.
+    m_autosave = new QTimer(this);
+    m_autosave->setSingleShot(true);
+    m_autosave->setInterval(2000);
+    connect(m_autosave, &QTimer::timeout, this, &MainWindow::keepUnsavedEdits);
+    connect(m_editor, &QsciScintilla::textChanged, this, [this] {
+        if (m_editor->isModified() && !m_editor->fileName().isEmpty())
+            m_autosave->start();
     });
     connect(m_approvals, &ApprovalsPanel::pendingCountChanged, this, [this](int n) {
         m_approvalsDock->setWindowTitle(n > 0 ? tr("Approvals (%1 pending)").arg(n) : tr("Approvals"));
@@ -266,8 +295,12 @@ bool MainWindow::openWorkspace(const QString &path)
         m_messageBar->showError(tr("Workspace %1 does not exist").arg(path));
         return false;
     }
+    if (!confirmDiscard(tr("opening the workspace %1").arg(dir.dirName())))
+        return false;
     m_workspace = dir.absolutePath();
-    setWindowTitle(tr("%1 — OpenShell Studio").arg(dir.dirName()));
+    setWindowTitle(tr("%1[*] — OpenShell Studio").arg(dir.dirName()));
+    // Nothing of the previous workspace stays editable (or saved into it).
+    closePolicy();
     m_files->clear();
     const auto policies = dir.entryList({QStringLiteral("*.policy.yaml")}, QDir::Files, QDir::Name);
     m_files->addItems(policies);
@@ -282,7 +315,105 @@ bool MainWindow::openWorkspace(const QString &path)
     return true;
 }
 
+bool MainWindow::confirmDiscard(const QString &action)
+{
+    if (!m_editor->isModified())
+        return true;
+    const QString file = QFileInfo(m_editor->fileName()).fileName();
+    QMessageBox::StandardButton answer;
+    if (m_unsavedPrompt) {
+        answer = m_unsavedPrompt(file, action);
+    } else {
+        QMessageBox box(QMessageBox::Warning, tr("Unsaved changes"), tr("%1 has unsaved changes.").arg(file),
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+        box.setInformativeText(tr("Save them before %1?").arg(action));
+        box.setDefaultButton(QMessageBox::Save);
+        answer = static_cast<QMessageBox::StandardButton>(box.exec());
+    }
+    switch (answer) {
+    case QMessageBox::Save: return savePolicy();
+    case QMessageBox::Discard:
+        m_autosave->stop();
+        RecoveryFiles::remove(m_editor->fileName());
+        m_editor->setModified(false);
+        return true;
+    default: return false;
+    }
+}
+
+void MainWindow::closePolicy()
+{
+    m_editor->setFileName(QString());
+    m_editor->setText(QString());
+    m_editor->setModified(false);
+    m_editor->setReadOnly(true);
+    m_history->setFile(QString());
+    m_problems->setDiagnostics({});
+    updateSummary();
+}
+
+void MainWindow::markModifiedFile()
+{
+    const QString current = QDir(m_workspace).relativeFilePath(m_editor->fileName());
+    for (int i = 0; i < m_files->count(); ++i) {
+        QListWidgetItem *item = m_files->item(i);
+        const bool modified = m_editor->isModified() && item->text() == current;
+        QFont font = item->font();
+        font.setBold(modified);
+        item->setFont(font);
+        item->setToolTip(modified ? tr("Unsaved changes") : QString());
+    }
+}
+
+void MainWindow::keepUnsavedEdits()
+{
+    if (!m_editor->isModified() || m_editor->fileName().isEmpty())
+        return;
+    QString error;
+    if (!RecoveryFiles::write(m_editor->fileName(), m_editor->text(), &error))
+        statusBar()->showMessage(tr("Unsaved edits could not be kept aside for recovery: %1").arg(error), 5000);
+}
+
+void MainWindow::offerRecoveredEdits(const QString &onDisk)
+{
+    const QString file = m_editor->fileName();
+    const auto kept = RecoveryFiles::read(file);
+    if (!kept)
+        return;
+    if (kept->text == onDisk) { // saved after all
+        RecoveryFiles::remove(file);
+        return;
+    }
+    const QString name = QFileInfo(file).fileName();
+    const QString when = QLocale().toString(kept->savedAt.toLocalTime(), QLocale::ShortFormat);
+    const bool restore = m_recoveryPrompt
+        ? m_recoveryPrompt(name, kept->savedAt)
+        : QMessageBox::question(this, tr("Recover unsaved edits"),
+                                tr("%1 has unsaved edits from %2, kept when the studio did not close normally. "
+                                   "Restore them?")
+                                    .arg(name, when),
+                                QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes)
+            == QMessageBox::Yes;
+    if (!restore) {
+        RecoveryFiles::remove(file);
+        return;
+    }
+    m_editor->setText(kept->text); // unsaved: marked, and kept aside again
+    m_messageBar->showInformation(tr("Unsaved edits of %1 from %2 restored: save them to keep them.").arg(name, when), 8000);
+}
+
 bool MainWindow::openPolicy(const QString &fileName)
+{
+    const QString path = QFileInfo(fileName).absoluteFilePath();
+    // The file being edited: its edits stay.
+    if (path == m_editor->fileName() && m_editor->isModified())
+        return true;
+    if (!confirmDiscard(tr("opening %1").arg(QFileInfo(fileName).fileName())))
+        return false;
+    return loadPolicy(fileName);
+}
+
+bool MainWindow::loadPolicy(const QString &fileName)
 {
     QFile f(fileName);
     if (!f.open(QIODevice::ReadOnly)) {
@@ -290,7 +421,11 @@ bool MainWindow::openPolicy(const QString &fileName)
         return false;
     }
     m_editor->setFileName(QFileInfo(fileName).absoluteFilePath());
-    m_editor->setText(QString::fromUtf8(f.readAll()));
+    m_editor->setReadOnly(false);
+    const QString onDisk = QString::fromUtf8(f.readAll());
+    m_editor->setText(onDisk);
+    m_editor->setModified(false);
+    offerRecoveredEdits(onDisk);
     m_editor->validateNow();
     m_launcher->setPolicyFile(QFileInfo(fileName).absoluteFilePath());
     m_history->setFile(QFileInfo(fileName).absoluteFilePath());
@@ -311,6 +446,10 @@ void MainWindow::policyTextChecked()
 
 bool MainWindow::savePolicy()
 {
+    if (m_editor->fileName().isEmpty()) {
+        m_messageBar->showError(tr("No policy file is open: there is nothing to save."));
+        return false;
+    }
     QSaveFile f(m_editor->fileName());
     if (m_editor->fileName().isEmpty() || !f.open(QIODevice::WriteOnly)) {
         m_messageBar->showError(tr("Cannot save %1: %2").arg(m_editor->fileName(), f.errorString()));
@@ -321,6 +460,9 @@ bool MainWindow::savePolicy()
         m_messageBar->showError(tr("Saving %1 failed: %2").arg(m_editor->fileName(), f.errorString()));
         return false;
     }
+    m_editor->setModified(false);
+    m_autosave->stop();
+    RecoveryFiles::remove(m_editor->fileName());
     statusBar()->showMessage(tr("Saved %1").arg(m_editor->fileName()), 3000);
     // A workspace becomes a git repository on its first save (docs/versioning.md).
     const QString saved = QFileInfo(m_editor->fileName()).absoluteFilePath();

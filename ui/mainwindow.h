@@ -5,11 +5,15 @@
 
 #include "serviceclient.h"
 
+#include <QDateTime>
 #include <QMainWindow>
+#include <QMessageBox>
 
+#include <functional>
 #include <memory>
 
 class QDockWidget;
+class QTimer;
 class QListWidget;
 class QListView;
 class QLabel;
@@ -46,8 +50,14 @@ public:
 
     // Opens a folder as the workspace; returns false (and says why in the
     // status bar) when it is not readable.
+    // Both ask first when the open policy has unsaved edits (Save, Discard
+    // or Cancel); false when cancelled. Opening the file being edited keeps
+    // its edits.
     bool openWorkspace(const QString &path);
     bool openPolicy(const QString &file);
+    // File › Open File and a file given on the command line: its folder
+    // becomes the workspace (asking first about unsaved edits), then it opens.
+    bool openFile(const QString &path);
     // The audit store the launcher and the approvals panel use (the default
     // path unless set); nullptr with a status message when it cannot open.
     // Through openshelld only the (in-process) launcher's: approvals and
@@ -78,7 +88,8 @@ public:
     // workspace menus, preferences, about, the inline message bar.
     // Restores geometry and docks, opens the workspace (the argument, else
     // the most recent, else the demo workspace), its open file and last page.
-    void restoreSession(const QString &workspaceArgument);
+    // The argument may also be a policy file, opened in its folder.
+    void restoreSession(const QString &argument);
     void saveSession();
     // Opens a workspace as the user does (menu, recent list): saves the open
     // file of the current one, records it as recent, restores its open file.
@@ -88,6 +99,15 @@ public:
     QMenu *recentMenu() const { return m_recentMenu; }
     // Follows the theme's light/dark flips (editor colours).
     void setDarkMode(bool dark);
+    // Replaces the question asked before unsaved edits would be lost (file
+    // name, "quitting" or "opening X"): Save, Discard or Cancel (tests).
+    using UnsavedPrompt = std::function<QMessageBox::StandardButton(const QString &, const QString &)>;
+    void setUnsavedPrompt(UnsavedPrompt prompt) { m_unsavedPrompt = std::move(prompt); }
+    // Replaces the question asked when a policy opens with edits kept from
+    // a session that did not close normally (file name, when they were
+    // kept): true restores them (tests).
+    using RecoveryPrompt = std::function<bool(const QString &, const QDateTime &)>;
+    void setRecoveryPrompt(RecoveryPrompt prompt) { m_recoveryPrompt = std::move(prompt); }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -97,6 +117,14 @@ private:
     void updateRecentMenu();
     void rememberOpenFiles();
     bool savePolicy();
+    // Replaces the editor's text with the file's, unsaved edits or not.
+    bool loadPolicy(const QString &file);
+    // Leaves nothing editable: no file, an empty read-only editor.
+    void closePolicy();
+    // True when there are no unsaved edits, or the user saved or discarded
+    // them before action ("opening X"); false when cancelled (or the save failed).
+    bool confirmDiscard(const QString &action);
+    void markModifiedFile();
     void updateSummary();
     void policyTextChecked();
 
@@ -124,6 +152,14 @@ private:
     MessageBar *m_messageBar = nullptr;
     Settings *m_settings = nullptr;
     QMenu *m_recentMenu = nullptr;
+    UnsavedPrompt m_unsavedPrompt;
+    RecoveryPrompt m_recoveryPrompt;
+    // Unsaved edits are kept aside (shell/recoveryfiles.h) this long after
+    // the last change.
+    QTimer *m_autosave = nullptr;
+    void keepUnsavedEdits();
+    // Offers back edits kept for the file just loaded (its text on disk).
+    void offerRecoveredEdits(const QString &onDisk);
 };
 
 } // namespace osh::ui

@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     parser.setApplicationDescription(QCoreApplication::translate("main", "Author, run and replay agent runtime policies."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("workspace"),
-                                 QCoreApplication::translate("main", "Folder to open as the workspace (default: the most recent one)."));
+                                 QCoreApplication::translate("main", "Folder to open as the workspace (default: the most recent one), or a policy file to open in its folder."));
     const QCommandLineOption page(QStringLiteral("page"),
         QCoreApplication::translate("main", "Show a view (policy, simulator, tests, launcher, replay, approvals, history, problems, policies) "
                                             "with something in it: the editor's first problem, a decided request, a test run, the newest session's first violation."),

@@ -75,6 +75,16 @@ void MainWindow::setupShell(QMenu *file, QMenu *edit, QMenu *view)
             switchWorkspace(dir);
     });
     file->insertAction(first, open);
+    auto *openFile = new QAction(tr("Open &File…"), this);
+    openFile->setObjectName(QStringLiteral("openFileAction"));
+    openFile->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
+    connect(openFile, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Policy"), m_workspace,
+                                                          tr("Policies (*.policy.yaml);;YAML files (*.yaml *.yml)"));
+        if (!path.isEmpty())
+            this->openFile(path);
+    });
+    file->insertAction(first, openFile);
     m_recentMenu = new QMenu(tr("Open &Recent"), this);
     m_recentMenu->setIcon(themedIcon(QStringLiteral("recent.svg")));
     file->insertMenu(first, m_recentMenu);
@@ -197,6 +207,8 @@ bool MainWindow::switchWorkspace(const QString &path)
 {
     rememberOpenFiles();
     m_messageBar->dismiss();
+    if (!confirmDiscard(tr("opening the workspace %1").arg(QDir(path).dirName())))
+        return false; // cancelled: the workspace stays, and so do its edits
     if (!openWorkspace(path)) {
         m_settings->removeRecentWorkspace(path); // gone: do not offer it again
         return false;
@@ -224,8 +236,29 @@ void MainWindow::rememberOpenFiles()
     m_settings->setOpenFiles(m_workspace, {file}, file);
 }
 
-void MainWindow::restoreSession(const QString &workspaceArgument)
+bool MainWindow::openFile(const QString &path)
 {
+    const QFileInfo info(path);
+    if (!info.isFile()) {
+        m_messageBar->showError(tr("%1 is not a file").arg(path));
+        return false;
+    }
+    // The file's folder is the workspace: a save never goes elsewhere.
+    const QString folder = info.absolutePath();
+    if (folder != m_workspace && !switchWorkspace(folder))
+        return false;
+    if (const auto items = m_files->findItems(info.fileName(), Qt::MatchExactly); !items.isEmpty())
+        m_files->setCurrentItem(items.first()); // opens it
+    else if (!openPolicy(info.absoluteFilePath()))
+        return false;
+    return m_editor->fileName() == info.absoluteFilePath();
+}
+
+void MainWindow::restoreSession(const QString &argument)
+{
+    // A policy file: its folder is the workspace.
+    const bool fileArgument = !argument.isEmpty() && QFileInfo(argument).isFile();
+    const QString workspaceArgument = fileArgument ? QFileInfo(argument).absolutePath() : argument;
     if (const QByteArray g = m_settings->windowGeometry(); !g.isEmpty())
         restoreGeometry(g);
     else if (const QScreen *s = screen()) // first start: fit small or scaled screens
@@ -254,6 +287,8 @@ void MainWindow::restoreSession(const QString &workspaceArgument)
     }
     if (!switchWorkspace(workspace))
         return;
+    if (fileArgument)
+        openFile(argument);
     if (!note.isEmpty())
         m_messageBar->showError(note);
     if (const int page = m_settings->lastPage(); page < m_pages->count())
@@ -271,6 +306,10 @@ void MainWindow::saveSession()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!confirmDiscard(tr("quitting"))) {
+        event->ignore();
+        return;
+    }
     saveSession();
     QMainWindow::closeEvent(event);
 }
