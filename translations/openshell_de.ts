@@ -251,7 +251,7 @@
         <translation>Ab&amp;lehnen</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Select a held action to see its request and decision.</source>
         <translation>Eine zurückgehaltene Aktion auswählen, um ihre Anfrage und Entscheidung zu sehen.</translation>
     </message>
@@ -261,7 +261,7 @@
         <translation>Notiz (optional, wird mit dem Ergebnis protokolliert)</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+95"/>
         <location line="+16"/>
         <source>Cannot read the pending approvals: %1</source>
         <translation>Die ausstehenden Freigaben können nicht gelesen werden: %1</translation>
@@ -302,7 +302,7 @@ Entscheidung:
         <translation>Zuerst eine zurückgehaltene Aktion auswählen.</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>Approval #%1 is no longer pending.</source>
         <translation>Freigabe #%1 steht nicht mehr aus.</translation>
     </message>
@@ -314,13 +314,13 @@ Entscheidung:
     </message>
     <message>
         <location line="-18"/>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Approved #%1.</source>
         <translation>#%1 freigegeben.</translation>
     </message>
     <message>
-        <location line="-23"/>
-        <location line="+23"/>
+        <location line="-22"/>
+        <location line="+22"/>
         <source>Denied #%1.</source>
         <translation>#%1 abgelehnt.</translation>
     </message>
@@ -1053,12 +1053,12 @@ Entscheidung:
     <name>osh::ui::MainWindow</name>
     <message>
         <location filename="../ui/mainwindow.cpp" line="+55"/>
-        <location line="+157"/>
+        <location line="+158"/>
         <source>Approvals</source>
         <translation>Freigaben</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-153"/>
         <source>OpenShell Studio</source>
         <translation>OpenShell Studio</translation>
     </message>
@@ -1143,7 +1143,7 @@ Entscheidung:
         <translation>Visueller Editor</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Approvals (%1 pending)</source>
         <translation>Freigaben (%1 ausstehend)</translation>
     </message>
@@ -1190,12 +1190,12 @@ Entscheidung:
     </message>
     <message>
         <location line="+13"/>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>Unsaved changes</source>
         <translation>Ungespeicherte Änderungen</translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-37"/>
         <source>%1 has unsaved changes.</source>
         <translation>%1 hat ungespeicherte Änderungen.</translation>
     </message>
@@ -1205,7 +1205,7 @@ Entscheidung:
         <translation>Speichern, bevor %1?</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Unsaved edits could not be kept aside for recovery: %1</source>
         <translation>Ungespeicherte Änderungen konnten nicht zur Wiederherstellung gesichert werden: %1</translation>
     </message>
@@ -1561,7 +1561,7 @@ Entscheidung:
 <context>
     <name>osh::ui::PolicyTestsPage</name>
     <message>
-        <location filename="../ui/policytestspage.cpp" line="+33"/>
+        <location filename="../ui/policytestspage.cpp" line="+35"/>
         <source>Run tests</source>
         <translation>Tests ausführen</translation>
     </message>
@@ -1581,7 +1581,17 @@ Entscheidung:
         <translation>Von keinem Fall abgedeckt</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+60"/>
+        <source> — out of date: the files changed, running again…</source>
+        <translation> — veraltet: Die Dateien haben sich geändert, die Tests laufen erneut…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> — for the saved files: the editor&apos;s unsaved changes are not tested</source>
+        <translation> — für die gespeicherten Dateien: Ungespeicherte Änderungen im Editor werden nicht getestet</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>Open a workspace folder to run its policy tests.</source>
         <translation>Einen Arbeitsbereich-Ordner öffnen, um seine Richtlinientests auszuführen.</translation>
     </message>
@@ -1599,7 +1609,7 @@ Entscheidung:
         <translation>%1 bestanden, %2 fehlgeschlagen, %3 Dateifehler</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>%1: policy &apos;%2&apos; never evaluated</source>
         <translation>%1: Richtlinie &apos;%2&apos; wurde nie ausgewertet</translation>
     </message>

@@ -198,6 +198,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_editor, &QsciScintilla::modificationChanged, this, [this](bool modified) {
         setWindowModified(modified);
         markModifiedFile();
+        m_tests->setUnsavedEdits(modified);
     });
     // And are kept aside a moment after each change, for a crash.
     m_autosave = new QTimer(this);

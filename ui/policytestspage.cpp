@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -14,6 +15,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace osh::ui {
@@ -84,6 +86,58 @@ PolicyTestsPage::PolicyTestsPage(QWidget *parent) : QWidget(parent)
     layout->addLayout(top);
     layout->addWidget(split, 1);
     m_run->setEnabled(false);
+
+    m_watcher = new QFileSystemWatcher(this);
+    m_rerun = new QTimer(this);
+    m_rerun->setSingleShot(true);
+    m_rerun->setInterval(300); // a save replaces the file in steps
+    connect(m_rerun, &QTimer::timeout, this, &PolicyTestsPage::runTests);
+    connect(m_watcher, &QFileSystemWatcher::fileChanged, this, &PolicyTestsPage::filesChanged);
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, this, &PolicyTestsPage::filesChanged);
+}
+
+void PolicyTestsPage::filesChanged()
+{
+    if (m_workspace.isEmpty())
+        return;
+    m_stale = true;
+    updateSummary();
+    m_rerun->start();
+}
+
+void PolicyTestsPage::watchFiles()
+{
+    if (const QStringList watched = m_watcher->files() + m_watcher->directories(); !watched.isEmpty())
+        m_watcher->removePaths(watched);
+    if (m_workspace.isEmpty() || !QFileInfo(m_workspace).isDir())
+        return;
+    const QDir ws(m_workspace);
+    QStringList paths{ws.absolutePath()};
+    for (const QString &f : ws.entryList({QStringLiteral("*.policy.yaml")}, QDir::Files))
+        paths << ws.absoluteFilePath(f);
+    const QDir tests(ws.absoluteFilePath(QStringLiteral("tests")));
+    if (tests.exists()) {
+        paths << tests.absolutePath();
+        for (const QString &f : tests.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files))
+            paths << tests.absoluteFilePath(f);
+    }
+    m_watcher->addPaths(paths);
+}
+
+void PolicyTestsPage::setUnsavedEdits(bool unsaved)
+{
+    m_unsaved = unsaved;
+    updateSummary();
+}
+
+void PolicyTestsPage::updateSummary()
+{
+    QString text = m_counts;
+    if (!text.isEmpty() && m_stale)
+        text += tr(" — out of date: the files changed, running again…");
+    else if (!text.isEmpty() && m_unsaved)
+        text += tr(" — for the saved files: the editor's unsaved changes are not tested");
+    m_summary->setText(text);
 }
 
 QString PolicyTestsPage::message() const
@@ -107,6 +161,7 @@ void PolicyTestsPage::showMessage(const QString &text, bool error)
 void PolicyTestsPage::setWorkspace(const QString &path)
 {
     m_workspace = path;
+    m_rerun->stop();
     m_run->setEnabled(!path.isEmpty());
     runTests();
 }
@@ -115,9 +170,13 @@ void PolicyTestsPage::runTests()
 {
     m_details->clear();
     m_coverage->clear();
+    m_stale = false;
+    // Again at each run: a file replaced by a save is a new file.
+    watchFiles();
     if (m_workspace.isEmpty() || !QFileInfo(m_workspace).isDir()) {
         m_model->setResult({});
-        m_summary->clear();
+        m_counts.clear();
+        updateSummary();
         showMessage(tr("Open a workspace folder to run its policy tests."), true);
         return;
     }
@@ -133,7 +192,8 @@ void PolicyTestsPage::runTests()
     showMessage(problems.join(QLatin1Char('\n')), !problems.isEmpty());
     const int failed = r.failedCount();
     const int passed = r.caseCount() - failed;
-    m_summary->setText(tr("%1 passed, %2 failed, %3 file error(s)").arg(passed).arg(failed).arg(r.erroredSuites()));
+    m_counts = tr("%1 passed, %2 failed, %3 file error(s)").arg(passed).arg(failed).arg(r.erroredSuites());
+    updateSummary();
 
     for (const auto &c : r.coverage) {
         const QString file = QFileInfo(qs(c.policyFile)).fileName();

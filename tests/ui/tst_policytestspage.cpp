@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QSaveFile>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QSignalSpy>
@@ -41,6 +42,48 @@ private Q_SLOTS:
         QVERIFY(page.summary().contains(QStringLiteral(" 0 failed")));
         QCOMPARE(page.coverageList()->count(), 1);
         QVERIFY(page.coverageList()->item(0)->text().contains(QStringLiteral("every policy")));
+    }
+
+    // Results follow the files: a policy changed on disk (a save, a commit,
+    // a restore) marks them out of date and runs the suites again, without
+    // Run being pressed; so does a new test file. Unsaved edits are named.
+    void resultsFollowTheFiles()
+    {
+        QTemporaryDir ws;
+        const QByteArray allowAll = "version: 1\nname: p\npolicies:\n  - name: all\n    trigger: tool_call\n"
+                                  "    condition: tool.name != ''\n    action: allow\n";
+        write(ws.filePath(QStringLiteral("p.policy.yaml")), allowAll);
+        write(ws.filePath(QStringLiteral("tests/a.yaml")),
+              "cases:\n  - {name: sends, request: {trigger: tool_call, tool: {name: email_send}}, expect: {decision: allow}}\n");
+        PolicyTestsPage page;
+        QSignalSpy spy(&page, &PolicyTestsPage::testsRan);
+        page.setWorkspace(ws.path());
+        QCOMPARE(spy.count(), 1);
+        QVERIFY2(page.summary().startsWith(QStringLiteral("1 passed, 0 failed")), qPrintable(page.summary()));
+        QVERIFY(!page.isStale());
+
+        page.setUnsavedEdits(true);
+        QVERIFY(page.summary().contains(QStringLiteral("unsaved changes are not tested")));
+        page.setUnsavedEdits(false);
+
+        // Saved as a block (replaced, as an editor's save does).
+        {
+            QSaveFile f(ws.filePath(QStringLiteral("p.policy.yaml")));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(allowAll).replace("action: allow", "action: block"));
+            QVERIFY(f.commit());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(page.isStale() || spy.count() > 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 2, 5000);
+        QVERIFY2(page.summary().startsWith(QStringLiteral("0 passed, 1 failed")), qPrintable(page.summary()));
+        QVERIFY(!page.isStale());
+
+        // Changed again in place, then a new test file.
+        write(ws.filePath(QStringLiteral("p.policy.yaml")), allowAll);
+        QTRY_VERIFY_WITH_TIMEOUT(page.summary().startsWith(QStringLiteral("1 passed, 0 failed")), 5000);
+        write(ws.filePath(QStringLiteral("tests/b.yaml")),
+              "cases:\n  - {name: blocked, request: {trigger: tool_call, tool: {name: x}}, expect: {decision: block}}\n");
+        QTRY_VERIFY_WITH_TIMEOUT(page.summary().startsWith(QStringLiteral("1 passed, 1 failed")), 5000);
     }
 
     void failuresAndErrors()
