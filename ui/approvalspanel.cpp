@@ -52,6 +52,7 @@ ApprovalsPanel::ApprovalsPanel(QWidget *parent)
     , m_deny(new QPushButton(tr("&Deny"), this))
     , m_message(new QLabel(this))
     , m_timer(new QTimer(this))
+    , m_confirmationTimer(new QTimer(this))
 {
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -87,6 +88,9 @@ ApprovalsPanel::ApprovalsPanel(QWidget *parent)
     connect(m_approve, &QPushButton::clicked, this, &ApprovalsPanel::approveSelected);
     connect(m_deny, &QPushButton::clicked, this, &ApprovalsPanel::denySelected);
     connect(m_timer, &QTimer::timeout, this, &ApprovalsPanel::refresh);
+    m_confirmationTimer->setSingleShot(true);
+    m_confirmationTimer->setInterval(8000);
+    connect(m_confirmationTimer, &QTimer::timeout, m_message, &QLabel::clear);
     m_timer->setInterval(kDefaultPollMs);
     showSelected();
 }
@@ -97,6 +101,9 @@ void ApprovalsPanel::setService(ServiceClient *client) { setSource(nullptr, clie
 
 void ApprovalsPanel::setSource(osh::AuditStore *store, ServiceClient *client)
 {
+    // What was said of the previous source's approvals goes with it.
+    m_confirmationTimer->stop();
+    m_message->clear();
     m_store = store;
     m_client = client;
     m_seen.clear();
@@ -116,6 +123,15 @@ void ApprovalsPanel::setSource(osh::AuditStore *store, ServiceClient *client)
 QString ApprovalsPanel::messageText() const { return m_message->text(); }
 
 void ApprovalsPanel::setPollInterval(int ms) { m_timer->setInterval(std::max(50, ms)); }
+
+void ApprovalsPanel::setConfirmationTimeout(int ms) { m_confirmationTimer->setInterval(std::max(1, ms)); }
+
+void ApprovalsPanel::showConfirmation(const QString &text)
+{
+    m_message->setStyleSheet(QString());
+    m_message->setText(text);
+    m_confirmationTimer->start();
+}
 
 int ApprovalsPanel::pendingCount() const { return m_model->rowCount(); }
 
@@ -248,9 +264,8 @@ bool ApprovalsPanel::resolveSelected(bool approve)
                        [this, id, approve](const ServiceReply &r) {
                            QString text;
                            if (r.ok()) {
-                               m_message->setStyleSheet(QString());
                                text = approve ? tr("Approved #%1.").arg(id) : tr("Denied #%1.").arg(id);
-                               m_message->setText(text);
+                               showConfirmation(text);
                                m_note->clear();
                            } else {
                                // 403: not an approver; 409: someone (or the timeout) got there first.
@@ -271,8 +286,7 @@ bool ApprovalsPanel::resolveSelected(bool approve)
         refresh();
         return false;
     }
-    m_message->setStyleSheet(QString());
-    m_message->setText(approve ? tr("Approved #%1.").arg(id) : tr("Denied #%1.").arg(id));
+    showConfirmation(approve ? tr("Approved #%1.").arg(id) : tr("Denied #%1.").arg(id));
     m_note->clear();
     refresh();
     return true;

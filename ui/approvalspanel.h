@@ -46,6 +46,9 @@ public:
     void setService(ServiceClient *client);
     QString messageText() const;
     void setPollInterval(int ms);
+    // How long "Approved #N." stays before it goes (default 8 s); errors
+    // stay until the next action.
+    void setConfirmationTimeout(int ms);
     ApprovalsModel *model() const { return m_model; }
     int pendingCount() const;
     qint64 selectedId() const; // -1 when nothing is selected
@@ -87,6 +90,8 @@ private:
     QPushButton *m_deny;
     QLabel *m_message;
     QTimer *m_timer;
+    QTimer *m_confirmationTimer;
+    void showConfirmation(const QString &text);
     QSet<qint64> m_seen;
     int m_lastCount = -1;
 };

@@ -133,12 +133,18 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(a1->resolver), ApprovalsPanel::resolverName());
         QCOMPARE(panel.model()->rowCount(), 1);
         QCOMPARE(count.last().at(0).toInt(), 1);
+        // The confirmation goes after a while, and with the store.
+        auto *message = panel.findChild<QLabel *>(QStringLiteral("approvalsMessage"));
+        QCOMPARE(message->text(), QStringLiteral("Approved #%1.").arg(*id1));
+        panel.setConfirmationTimeout(200);
 
         QCOMPARE(panel.selectedId(), qint64(*id2));
         QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("denyButton")), Qt::LeftButton);
         QVERIFY(m_ws->store->approval(*id2)->status == osh::ApprovalStatus::Denied);
         QCOMPARE(count.last().at(0).toInt(), 0);
         QVERIFY(!panel.findChild<QPushButton *>(QStringLiteral("approveButton"))->isEnabled());
+        QCOMPARE(message->text(), QStringLiteral("Denied #%1.").arg(*id2));
+        QTRY_VERIFY_WITH_TIMEOUT(message->text().isEmpty(), 3000);
 
         // A later one arrives through polling, once.
         const auto id3 = m_ws->store->addApproval(pending("email_send", "Third."));
@@ -155,6 +161,9 @@ private Q_SLOTS:
         QVERIFY(!panel.findChild<QLabel *>(QStringLiteral("approvalsMessage"))->text().isEmpty());
         QVERIFY(m_ws->store->approval(*id3)->status == osh::ApprovalStatus::Denied);
         QCOMPARE(panel.model()->rowCount(), 0);
+        // Another store (a workspace's runtime changed): nothing said of the last one stays.
+        panel.setStore(m_ws->store.get());
+        QVERIFY(message->text().isEmpty());
     }
 
     void approvesEscalatedToolCallOfSession()
