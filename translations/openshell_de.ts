@@ -1789,7 +1789,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayPage</name>
     <message numerus="yes">
-        <location filename="../ui/replay/replaypage.cpp" line="+91"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+93"/>
         <source>%n policies skipped by index</source>
         <translation>
             <numerusform>%n Richtlinie vom Index übersprungen</numerusform>
@@ -1850,13 +1850,13 @@ Vorschlag: %2</translation>
         <translation>Nur Verstöße</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <location filename="../ui/replay/replaypagewhatif.cpp" line="+277"/>
         <source>What if…</source>
         <translation>Was wäre wenn…</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+44"/>
         <source>Session:</source>
         <translation>Sitzung:</translation>
     </message>
@@ -2022,12 +2022,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+473"/>
+        <location line="+484"/>
         <source>Any tool</source>
         <translation>Alle Tools</translation>
     </message>
     <message>
-        <location line="-471"/>
+        <location line="-482"/>
         <source>Any outcome</source>
         <translation>Alle Ergebnisse</translation>
     </message>
@@ -2207,12 +2207,12 @@ Vorschlag: %2</translation>
         </translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+16"/>
         <source>No session is recorded yet: run one from the Launcher (or osctl run, osctl demo), or import one.</source>
         <translation>Noch keine Sitzung aufgezeichnet: eine auf der Seite Ausführung starten (oder mit osctl run, osctl demo) oder eine importieren.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+43"/>
         <source>Fetching session %1 from openshelld…</source>
         <translation>Sitzung %1 wird von openshelld geholt…</translation>
     </message>

@@ -22,6 +22,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QComboBox>
 #include <QTest>
 #include <QTreeWidget>
 #include <QWheelEvent>
@@ -171,6 +172,54 @@ private Q_SLOTS:
         QVERIFY(!page.openNewestSession());
         page.setStore(m_store.get()); // sessions: the note goes
         QVERIFY(page.messageText().isEmpty());
+        page.setStore(nullptr);
+    }
+
+    // Shown, the page opens the newest session without Refresh, and lists
+    // sessions recorded while it is shown.
+    void opensTheNewestWhenShownAndListsNewOnes()
+    {
+        QTemporaryDir dir;
+        std::string error;
+        auto store = AuditStore::open(dir.filePath(QStringLiteral("live.db")).toStdString(), error);
+        QVERIFY2(store, error.c_str());
+        const auto record = [&](const std::string &id, double start) {
+            SessionRecord rec;
+            rec.id = id;
+            rec.startedAt = start;
+            store->beginSession(rec);
+            AuditEvent e;
+            e.sessionId = id;
+            e.ts = start + 1;
+            e.type = "tool_call";
+            e.tool = "knowledge_search";
+            e.decision = "allow";
+            store->append(e);
+            QVERIFY(store->flush(10000));
+        };
+        record("older", kStart);
+        record("newest", kStart + 100);
+        ReplayPage page;
+        page.setListInterval(100);
+        page.setStore(store.get());
+        QVERIFY(!page.session());
+        page.show();
+        QVERIFY(page.session());
+        QCOMPARE(page.session()->id(), std::string("newest"));
+        QCOMPARE(page.model()->rowCount(), 1);
+
+        auto *sessions = page.findChild<QComboBox *>(QStringLiteral("sessions"));
+        QVERIFY(sessions);
+        QCOMPARE(sessions->count(), 2);
+        record("later", kStart + 200);
+        QTRY_COMPARE_WITH_TIMEOUT(sessions->count(), 3, 5000);
+        QCOMPARE(sessions->itemData(0).toString(), QStringLiteral("later"));
+        QCOMPARE(sessions->currentData().toString(), QStringLiteral("newest")); // what is open stays selected
+        QCOMPARE(page.session()->id(), std::string("newest"));
+        page.hide();
+        record("unseen", kStart + 300);
+        QTest::qWait(400);
+        QCOMPARE(sessions->count(), 3); // hidden: not polled
         page.setStore(nullptr);
     }
 

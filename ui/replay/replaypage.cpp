@@ -39,6 +39,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QThread>
+#include <QHideEvent>
+#include <QShowEvent>
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -187,6 +189,7 @@ ReplayPage::ReplayPage(QWidget *parent)
     , m_violationsOnly(new QCheckBox(tr("Violations only"), this))
     , m_textFilter(new QLineEdit(this))
     , m_filterDelay(new QTimer(this))
+    , m_listPoll(new QTimer(this))
     , m_model(new ReplayModel(this))
     , m_table(new QTableView(this))
     , m_header(new QLabel(this))
@@ -199,9 +202,30 @@ ReplayPage::ReplayPage(QWidget *parent)
     , m_whatIfButton(new QPushButton(tr("What if…"), this))
 {
     buildUi();
+    m_sessions->setObjectName(QStringLiteral("sessions"));
+    m_listPoll->setInterval(3000);
+    connect(m_listPoll, &QTimer::timeout, this, &ReplayPage::refreshSessions);
 }
 
 ReplayPage::~ReplayPage() { waitForWorker(); }
+
+void ReplayPage::setListInterval(int ms) { m_listPoll->setInterval(std::max(50, ms)); }
+
+void ReplayPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    m_listPoll->start();
+    if (!m_session && m_fetching.isEmpty() && (m_store || m_client))
+        openNewestSession(); // lists them too
+    else
+        refreshSessions();
+}
+
+void ReplayPage::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    m_listPoll->stop();
+}
 
 void ReplayPage::waitForWorker()
 {
@@ -607,21 +631,28 @@ void ReplayPage::refreshSessions()
 
 void ReplayPage::fillSessions(const std::vector<SessionSummary> &sessions)
 {
-    const QString current = m_sessions->currentData().toString();
-    m_sessions->clear();
     // Newest first: the one just recorded is the one usually replayed.
+    QStringList listed;
     for (auto it = sessions.rbegin(); it != sessions.rend(); ++it) {
         const auto &s = *it;
         const QString id = QString::fromStdString(s.session.id);
         const qint64 notAllowed = s.count("block") + s.count("escalate") + s.count("redact") + s.count("throttle");
-        m_sessions->addItem(tr("%1 — %2, %n event(s), %3 blocked, escalated, redacted or throttled", nullptr, static_cast<int>(s.events))
-                                .arg(id, QString::fromStdString(audit::formatIsoUtc(s.session.startedAt)))
-                                .arg(notAllowed),
-                            id);
+        listed << id
+               << tr("%1 — %2, %n event(s), %3 blocked, escalated, redacted or throttled", nullptr, static_cast<int>(s.events))
+                      .arg(id, QString::fromStdString(audit::formatIsoUtc(s.session.startedAt)))
+                      .arg(notAllowed);
     }
-    const int keep = m_sessions->findData(current);
-    if (keep >= 0)
-        m_sessions->setCurrentIndex(keep);
+    // Unchanged (a poll): the list, its selection and an open popup stay.
+    if (listed != m_listed || m_sessions->count() * 2 != listed.size()) {
+        m_listed = listed;
+        const QString current = m_sessions->currentData().toString();
+        m_sessions->clear();
+        for (qsizetype i = 0; i + 1 < listed.size(); i += 2)
+            m_sessions->addItem(listed[i + 1], listed[i]);
+        const int keep = m_sessions->findData(current);
+        if (keep >= 0)
+            m_sessions->setCurrentIndex(keep);
+    }
     if (sessions.empty())
         showMessage(tr("No session is recorded yet: run one from the Launcher (or osctl run, osctl demo), or import one."));
     else if (!m_session)
@@ -631,12 +662,16 @@ void ReplayPage::fillSessions(const std::vector<SessionSummary> &sessions)
 bool ReplayPage::openNewestSession()
 {
     if (m_client) {
-        // When the list has come: the newest session.
+        if (m_sessions->count() > 0) { // listed already
+            refreshSessions();
+            return openSession(m_sessions->itemData(0).toString());
+        }
+        // When the list has come: the newest session (unless one was opened meanwhile).
         auto once = std::make_shared<QMetaObject::Connection>();
         *once = connect(m_sessions->model(), &QAbstractItemModel::rowsInserted, this, [this, once] {
             disconnect(*once);
             QTimer::singleShot(0, this, [this] {
-                if (m_sessions->count() > 0)
+                if (m_sessions->count() > 0 && !m_session && m_fetching.isEmpty())
                     openSession(m_sessions->itemData(0).toString());
             });
         });

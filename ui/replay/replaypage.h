@@ -77,6 +77,8 @@ public:
     bool openSession(const QString &id);
     // Opens the newest recorded session; false when there is none.
     bool openNewestSession();
+    // How often the shown page lists the sessions again (default 3 s).
+    void setListInterval(int ms);
     const replay::ReplaySession *session() const { return m_session ? &*m_session : nullptr; }
     TimelineView *timeline() const { return m_timeline; }
     ReplayModel *model() const { return m_model; }
@@ -135,6 +137,12 @@ Q_SIGNALS:
     void sessionLoaded(const QString &id);
     void whatIfFinished(bool ok);
 
+protected:
+    // Shown: the list is brought up to date (and kept so while the page is
+    // shown, every few seconds), and the newest session opens when none is.
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
 private:
     void buildUi();
     void showMessage(const QString &text);
@@ -187,6 +195,8 @@ private:
     QCheckBox *m_violationsOnly;
     QLineEdit *m_textFilter;
     QTimer *m_filterDelay;
+    QTimer *m_listPoll;
+    QStringList m_listed; // the list's ids and labels, as last filled
     ReplayModel *m_model;
     QTableView *m_table;
     QLabel *m_header;
