@@ -8,7 +8,7 @@
 //   the editor's debounce and worker thread, and with validation run at once
 //   (validation + applying only); typing an error and typing its fix.
 #include "benchdata.h"
-#include "policyeditor.h"
+#include "editor/policyeditor.h"
 
 #include <benchmark/benchmark.h>
 

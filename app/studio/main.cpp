@@ -2,7 +2,7 @@
 // opens the most recent workspace, or the bundled demo workspace on first
 // start.
 
-#include "mainwindow.h"
+#include "shell/mainwindow.h"
 #include "pageoption.h"
 #include "shell/languagemanager.h"
 #include "shell/settings.h"

@@ -1,13 +1,13 @@
 #include "pageoption.h"
 
-#include "mainwindow.h"
-#include "policyeditor.h"
-#include "policytestspage.h"
+#include "shell/mainwindow.h"
+#include "editor/policyeditor.h"
+#include "policytests/policytestspage.h"
 #include "replay/replaypage.h"
 #include "replay/timelineview.h"
 
 #include <memory>
-#include "simulatorpage.h"
+#include "simulator/simulatorpage.h"
 
 #include <QCoreApplication>
 #include <QDockWidget>

@@ -2,8 +2,8 @@
 // audit store, the count and new-approval signals, and a real gVisor
 // session whose escalated tool call is released from the panel.
 
-#include "approvalsmodel.h"
-#include "approvalspanel.h"
+#include "approvals/approvalsmodel.h"
+#include "approvals/approvalspanel.h"
 
 #include "model/policyvalidator.h"
 #include "session/agentsession.h"

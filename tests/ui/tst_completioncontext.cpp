@@ -1,6 +1,6 @@
 // CompletionContext over many cursor positions of one policy text; the
 // cursor is written as '|' in each row.
-#include "completioncontext.h"
+#include "editor/completioncontext.h"
 
 #include <QTest>
 

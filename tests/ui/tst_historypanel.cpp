@@ -4,8 +4,8 @@
 // version with and without confirmation, marking a version as deployed,
 // comparing two versions, and the Commit… dialog's button.
 
-#include "mainwindow.h"
-#include "policyeditor.h"
+#include "shell/mainwindow.h"
+#include "editor/policyeditor.h"
 #include "history/commitdialog.h"
 #include "history/comparewindow.h"
 #include "history/historymodel.h"

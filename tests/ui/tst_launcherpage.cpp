@@ -1,10 +1,10 @@
 // The launcher page: policy discovery, validation errors inline, and real
 // gVisor sessions started and stopped from the page.
 
-#include "approvalsmodel.h"
-#include "approvalspanel.h"
-#include "eventstreammodel.h"
-#include "launcherpage.h"
+#include "approvals/approvalsmodel.h"
+#include "approvals/approvalspanel.h"
+#include "launcher/eventstreammodel.h"
+#include "launcher/launcherpage.h"
 
 #include "uitestsupport.h"
 

@@ -9,13 +9,13 @@
 // itself again as uid 65534 (setpriv) in the socket's and the approvers'
 // groups; it passes when that child passes.
 
-#include "approvalsmodel.h"
-#include "approvalspanel.h"
-#include "eventstreammodel.h"
-#include "launcherpage.h"
-#include "mainwindow.h"
+#include "approvals/approvalsmodel.h"
+#include "approvals/approvalspanel.h"
+#include "launcher/eventstreammodel.h"
+#include "launcher/launcherpage.h"
+#include "shell/mainwindow.h"
 #include "replay/replaypage.h"
-#include "serviceclient.h"
+#include "service/serviceclient.h"
 
 #include "servicefixture.h"
 #include "uitestsupport.h"

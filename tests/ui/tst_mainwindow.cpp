@@ -2,13 +2,13 @@
 // edit shows in Problems, the simulator follows the editor's text; unsaved
 // edits are marked and never lost or written into another workspace.
 
-#include "approvalspanel.h"
-#include "mainwindow.h"
-#include "policyeditor.h"
-#include "problemsmodel.h"
+#include "approvals/approvalspanel.h"
+#include "shell/mainwindow.h"
+#include "editor/policyeditor.h"
+#include "editor/problemsmodel.h"
 #include "shell/messagebar.h"
 #include "shell/recoveryfiles.h"
-#include "simulatorpage.h"
+#include "simulator/simulatorpage.h"
 #include "vcs/policyrepository.h"
 
 #include <QAbstractItemModelTester>

@@ -1,10 +1,10 @@
 // PolicyEditor on the customer-support example, offscreen: squiggles over
 // the exact bytes, quick fixes, hover, completion, find/replace, go-to and
 // stale validation results.
-#include "findbar.h"
-#include "gotopopup.h"
-#include "policyeditor.h"
-#include "problemsmodel.h"
+#include "editor/findbar.h"
+#include "editor/gotopopup.h"
+#include "editor/policyeditor.h"
+#include "editor/problemsmodel.h"
 
 #include <QApplication>
 #include <QFile>

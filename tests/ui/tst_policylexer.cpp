@@ -4,7 +4,7 @@
 // levels by indentation, and the light and dark palettes' contrast.
 #include "lexer/policylexer.h"
 #include "lexer/policystyler.h"
-#include "policyeditor.h"
+#include "editor/policyeditor.h"
 
 #include <QTest>
 

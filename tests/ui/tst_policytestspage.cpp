@@ -1,8 +1,8 @@
 // The policy tests page offscreen: results per case, failure details,
 // coverage, inline errors, and the results model's consistency.
 
-#include "policytestspage.h"
-#include "testresultsmodel.h"
+#include "policytests/policytestspage.h"
+#include "policytests/testresultsmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

@@ -6,8 +6,8 @@
 
 #include "uitestsupport.h"
 
-#include "mainwindow.h"
-#include "policyeditor.h"
+#include "shell/mainwindow.h"
+#include "editor/policyeditor.h"
 #include "shell/aboutdialog.h"
 #include "shell/languagemanager.h"
 #include "shell/messagebar.h"

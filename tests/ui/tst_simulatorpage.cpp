@@ -2,10 +2,10 @@
 // trace model is a valid tree, and saved cases pass when the suite runs.
 
 #include "model/policyvalidator.h"
-#include "requestform.h"
-#include "simulatorpage.h"
+#include "simulator/requestform.h"
+#include "simulator/simulatorpage.h"
 #include "testsuite/workspacetests.h"
-#include "tracemodel.h"
+#include "trace/tracemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -4,9 +4,9 @@
 // refresh the forms without clobbering a field being typed in, diagnostics
 // land on the right row and field, and undo restores the text. Every model
 // runs under QAbstractItemModelTester.
-#include "mainwindow.h"
+#include "shell/mainwindow.h"
 #include "model/policyloader.h"
-#include "policyeditor.h"
+#include "editor/policyeditor.h"
 #include "visual/visualeditor.h"
 
 #include <QAbstractItemModelTester>

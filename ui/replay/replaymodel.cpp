@@ -3,7 +3,7 @@
 #include "timelinelanes.h"
 
 #include "audit/audittime.h"
-#include "decisiontint.h"
+#include "trace/decisiontint.h"
 
 #include <QBrush>
 #include <QColor>

@@ -3,9 +3,9 @@
 #include "replaymodel.h"
 #include "timelineview.h"
 
-#include "serviceclient.h"
-#include "piifindingtext.h"
-#include "servicerecords.h"
+#include "service/serviceclient.h"
+#include "trace/piifindingtext.h"
+#include "service/servicerecords.h"
 
 #include "audit/auditchain.h"
 #include "audit/auditjson.h"

@@ -3,12 +3,12 @@
 // about any one page, kept out of mainwindow.cpp so that file stays the
 // assembly of pages and docks.
 
-#include "mainwindow.h"
+#include "shell/mainwindow.h"
 
-#include "launcherpage.h"
-#include "policyeditor.h"
-#include "policytestspage.h"
-#include "simulatorpage.h"
+#include "launcher/launcherpage.h"
+#include "editor/policyeditor.h"
+#include "policytests/policytestspage.h"
+#include "simulator/simulatorpage.h"
 
 #include "shell/aboutdialog.h"
 #include "shell/messagebar.h"

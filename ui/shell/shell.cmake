@@ -11,6 +11,7 @@ target_sources(osh_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/preferencesdialog.cpp ${CMAKE_CURRENT_LIST_DIR}/preferencesdialog.h
     ${CMAKE_CURRENT_LIST_DIR}/workspacelocator.cpp ${CMAKE_CURRENT_LIST_DIR}/workspacelocator.h
     ${CMAKE_CURRENT_LIST_DIR}/recoveryfiles.cpp ${CMAKE_CURRENT_LIST_DIR}/recoveryfiles.h
+    ${CMAKE_CURRENT_LIST_DIR}/mainwindow.cpp ${CMAKE_CURRENT_LIST_DIR}/mainwindow.h
     ${CMAKE_CURRENT_LIST_DIR}/mainwindowshell.cpp
 )
 target_link_libraries(osh_ui PUBLIC Qt6::Svg Qt6::DBus PRIVATE PkgConfig::LIBARCHIVE)

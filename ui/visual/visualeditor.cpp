@@ -1,6 +1,6 @@
 #include "visualeditor.h"
 
-#include "policyeditor.h"
+#include "editor/policyeditor.h"
 
 #include <QFormLayout>
 #include <QGroupBox>
