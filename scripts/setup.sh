@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev ccache lld
+  # the Debian package's install test (scripts/package-test.sh)
+  debootstrap
   # Qt 6 and the editor component
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6svg6-dev libqscintilla2-qt6-dev libgl-dev

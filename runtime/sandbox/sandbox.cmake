@@ -29,7 +29,7 @@ target_link_options(openshell-mcp PRIVATE -static -fno-sanitize=all)
 # The build tree's init; installed builds or tests elsewhere set OSH_SANDBOX_INIT.
 add_dependencies(osh_runtime osh-sandbox-init openshell-mcp)
 set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp APPEND PROPERTY COMPILE_DEFINITIONS
-    OSH_SANDBOX_INIT_PATH="$<TARGET_FILE:osh-sandbox-init>")
+    OSH_SANDBOX_INIT_PATH="$<TARGET_FILE:osh-sandbox-init>" OSH_BUILD_DIR="${PROJECT_BINARY_DIR}")
 
 # The container filter (init/syscallfilter.h), built with libseccomp and
 # linked statically into the init.
@@ -47,3 +47,8 @@ foreach(t osh-vm-init osh-vm-fsd)
     target_link_options(${t} PRIVATE -static -fno-sanitize=all)
 endforeach()
 add_dependencies(osh_runtime osh-vm-init osh-vm-fsd)
+
+# Installed, the helpers live in libexec/openshell, where Sandbox::initPath()
+# finds them from the executable's own folder.
+install(TARGETS osh-sandbox-init openshell-mcp osh-vm-init osh-vm-fsd
+        RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/openshell)

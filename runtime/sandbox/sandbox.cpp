@@ -26,6 +26,9 @@
 #ifndef OSH_SANDBOX_INIT_PATH
 #define OSH_SANDBOX_INIT_PATH ""
 #endif
+#ifndef OSH_BUILD_DIR
+#define OSH_BUILD_DIR ""
+#endif
 
 namespace osh::runtime {
 
@@ -70,7 +73,20 @@ Sandbox::~Sandbox()
 QString Sandbox::initPath()
 {
     const QString env = qEnvironmentVariable("OSH_SANDBOX_INIT");
-    return env.isEmpty() ? QStringLiteral(OSH_SANDBOX_INIT_PATH) : env;
+    if (!env.isEmpty())
+        return env;
+    // An installed runtime's helpers are in libexec beside its executables.
+    // The build tree's serve only executables that run from that build tree:
+    // an installed binary never takes its init from the folder it was built
+    // in, which may be anybody's by then (a /tmp clone).
+    const QString exeDir = QFileInfo(QFileInfo(QStringLiteral("/proc/self/exe")).symLinkTarget()).absolutePath();
+    const QString installed = QDir::cleanPath(exeDir + QStringLiteral("/../libexec/openshell/osh-sandbox-init"));
+    if (QFileInfo::exists(installed))
+        return installed;
+    const QString buildDir = QStringLiteral(OSH_BUILD_DIR);
+    if (!buildDir.isEmpty() && exeDir.startsWith(buildDir + QLatin1Char('/')))
+        return QStringLiteral(OSH_SANDBOX_INIT_PATH);
+    return installed;
 }
 
 namespace {

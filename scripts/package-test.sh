@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the Debian package from a build tree, installs it with apt into a
+# clean Debian 12 root made by debootstrap, and runs it there as a user of
+# the package would: `osctl --version`, `osctl demo` (agents in gVisor, and
+# the demo's stand-in services on 127.0.0.2-4) and the studio's
+# `--exit-when-ready` (offscreen). Needs root.
+#   scripts/package-test.sh [BUILD_DIR]     (default: build/dev)
+# OSH_PKGTEST_KEEP=1 keeps the root for a look afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build/dev}"
+[ "$(id -u)" -eq 0 ] || { echo "package-test: needs root (debootstrap, chroot)" >&2; exit 2; }
+command -v debootstrap >/dev/null || { echo "package-test: debootstrap missing (scripts/setup.sh installs it)" >&2; exit 2; }
+
+pkgdir="$build/package"
+rm -rf "$pkgdir"
+cpack --config "$build/CPackConfig.cmake" -B "$pkgdir" >"$build/cpack.log" 2>&1 || { tail -20 "$build/cpack.log" >&2; exit 1; }
+deb="$(ls "$pkgdir"/openshell-studio_*_amd64.deb)"
+echo "package-test: built $(basename "$deb") ($(du -h "$deb" | cut -f1))"
+dpkg-deb --field "$deb" Depends | sed 's/^/package-test: Depends: /'
+
+root="$(mktemp -d /var/tmp/osh-pkgtest.XXXXXX)"
+cleanup() {
+  for m in dev sys proc; do
+    mountpoint -q "$root/$m" && umount -R "$root/$m" || true
+  done
+  if [ "${OSH_PKGTEST_KEEP:-0}" = 1 ]; then echo "package-test: root kept at $root"; else rm -rf --one-file-system "$root"; fi
+}
+trap cleanup EXIT
+
+# The same Debian mirror and apt settings as this machine's.
+mirror="$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)"
+mirror="${mirror:-http://deb.debian.org/debian}"
+echo "package-test: debootstrap bookworm from $mirror"
+debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 \
+  || { tail -20 "$root.debootstrap.log" >&2; exit 1; }
+rm -f "$root.debootstrap.log"
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+  cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
+  rm -f "$root/etc/apt/sources.list"
+fi
+for f in /etc/apt/apt.conf.d/*; do
+  grep -qi 'proxy\|Check-Valid-Until' "$f" 2>/dev/null && cp "$f" "$root/etc/apt/apt.conf.d/"
+done
+mount -t proc proc "$root/proc"
+mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
+mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
+cp "$deb" "$root/tmp/"
+# Into the root as a container does, not with chroot(2): pivot_root in a
+# mount namespace of its own. A chrooted process may not create user
+# namespaces, and gVisor needs them.
+in_root() {
+  unshare --mount --propagation private --fork -- sh -c '
+    mount --rbind "$1" "$1" && cd "$1" && mkdir -p .oldroot && pivot_root . .oldroot &&
+    umount -l /.oldroot && rmdir /.oldroot && shift &&
+    exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"' sh "$root" "$@"
+}
+
+echo "package-test: apt install ./$(basename "$deb")"
+in_root sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq /tmp/$(basename "$deb")" \
+  >"$root/tmp/apt.log" 2>&1 || { tail -30 "$root/tmp/apt.log" >&2; exit 1; }
+
+fail=0
+check() {
+  local what="$1"; shift
+  if out="$("$@" 2>&1)"; then
+    echo "package-test: ok   $what"
+  else
+    echo "package-test: FAIL $what"; echo "$out" | tail -30 | sed 's/^/    /'; fail=1
+  fi
+}
+check "osctl --version" in_root osctl --version
+check "openshelld --version" in_root openshelld --version
+check "group openshell" in_root getent group openshell
+check "units installed" in_root test -f /usr/lib/systemd/system/openshelld.service -o -f /lib/systemd/system/openshelld.service
+check "unit names /usr/bin/openshelld" in_root grep -q '^ExecStart=/usr/bin/openshelld ' /lib/systemd/system/openshelld.service
+check "desktop file" in_root test -f /usr/share/applications/openshell-studio.desktop
+check "sandbox init in libexec" in_root test -x /usr/libexec/openshell/osh-sandbox-init
+check "osctl demo" in_root osctl demo
+check "openshell-studio --exit-when-ready" in_root env QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp openshell-studio --exit-when-ready
+[ $fail -eq 0 ] && echo "package-test: the package installs and runs on a clean Debian 12"
+exit $fail
