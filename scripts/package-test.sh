@@ -20,6 +20,7 @@ echo "package-test: built $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 dpkg-deb --field "$deb" Depends | sed 's/^/package-test: Depends: /'
 
 root="$(mktemp -d /var/tmp/osh-pkgtest.XXXXXX)"
+chmod 755 "$root"   # the root's /: the sandbox's unprivileged processes walk it
 cleanup() {
   for m in dev sys proc; do
     mountpoint -q "$root/$m" && umount -R "$root/$m" || true
