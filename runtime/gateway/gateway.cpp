@@ -334,6 +334,7 @@ void Gateway::escalate(const Request &request, const Decision &decision, std::in
     a.queue = decision.escalation.empty() ? std::string("default") : decision.escalation;
     a.tool = tool;
     a.parametersJson = redacted(parametersJson);
+    a.realParametersJson = parametersJson.empty() ? std::string("{}") : parametersJson;
     a.message = decision.message;
     a.policy = decision.policy;
     a.requestJson = redacted(request.toJson());

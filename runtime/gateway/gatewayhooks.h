@@ -28,6 +28,9 @@ struct ApprovalRequest
     std::string queue;    // the policy's escalation queue
     std::string tool;
     std::string parametersJson; // PII redacted
+    // Unredacted, for the approver only: kept in memory while held
+    // (runtime::HeldParameters), never recorded.
+    std::string realParametersJson;
     std::string message;
     std::string policy;
     std::string requestJson;

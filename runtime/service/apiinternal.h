@@ -27,7 +27,7 @@ constexpr int kMaxAuditLimit = 10000;
 
 enum RouteId {
     RInfo, ROpenApi, RSessionsCreate, RSessionsList, RSessionGet, RSessionEnd, RSessionExec, RSessionStdin, RSessionEvents,
-    RApprovalsList, RApprove, RDeny, RAuditEvents, RAuditSessions, RValidate, REval, RWhatIf,
+    RApprovalsList, RApprovalGet, RApprove, RDeny, RAuditEvents, RAuditSessions, RValidate, REval, RWhatIf,
     RSessionGateway, RStateKeys, RStateGet, RStatePut, RStateDelete, RSessionSnapshot, RSnapshotDelete,
     RAuditForwarders
 };

@@ -10,6 +10,8 @@
 #include "model/yamltree.h"
 #include "engine/decisionengine.h"
 #include "replay/whatif.h"
+#include "session/heldparameters.h"
+#include "util/value.h"
 
 #include <QFileInfo>
 
@@ -20,6 +22,78 @@ namespace osh::service {
 
 // --- approvals (worker threads) ---------------------------------------------
 
+namespace {
+
+// The session ids of a shared store's sessions to the host that ran them,
+// read once per request and only when an approval is not held here.
+class SessionHosts
+{
+public:
+    explicit SessionHosts(const AuditStore &store) : m_store(store) {}
+    std::string of(const std::string &sessionId)
+    {
+        if (!m_loaded) {
+            m_loaded = true;
+            for (const auto &s : m_store.sessions())
+                m_hosts[s.session.id] = s.session.host;
+        }
+        const auto it = m_hosts.find(sessionId);
+        return it == m_hosts.end() ? std::string() : it->second;
+    }
+
+private:
+    const AuditStore &m_store;
+    bool m_loaded = false;
+    std::map<std::string, std::string> m_hosts;
+};
+
+// An approval as appendApprovalJson writes it, plus what the caller may know
+// of the held action's real parameters (docs/api.md, "Approvals"): they
+// exist only in the memory of the process holding the action, and only a
+// caller allowed to decide the approval gets them.
+void appendApprovalView(std::string &out, const ApprovalRecord &a, bool mayDecide, const AuditStore &store, SessionHosts &hosts)
+{
+    audit::appendApprovalJson(out, a);
+    out.pop_back(); // the closing brace
+    std::optional<std::string> real;
+    if (a.status == ApprovalStatus::Pending)
+        real = runtime::HeldParameters::instance().find(a.sessionId, a.id);
+    const char *status = "unavailable";
+    std::string heldBy;
+    if (real) {
+        status = mayDecide ? "available" : "withheld";
+        heldBy = store.host();
+    } else if (a.status == ApprovalStatus::Pending && !store.host().empty()) {
+        // A store shared by several hosts: the host that ran the session holds them.
+        heldBy = hosts.of(a.sessionId);
+        if (!heldBy.empty() && heldBy != store.host())
+            status = "held_elsewhere";
+        else
+            heldBy.clear();
+    }
+    out += ",\"real_parameters\":";
+    if (real && mayDecide)
+        audit::appendEmbeddedJson(out, *real);
+    else
+        out += "null";
+    out += ",\"real_parameters_status\":";
+    appendJsonString(out, status);
+    out += ",\"parameters_held_by\":";
+    if (heldBy.empty())
+        out += "null";
+    else
+        appendJsonString(out, heldBy);
+    out += '}';
+}
+
+// Approvers and auditors see every queue; others the approvals of their own sessions.
+bool seesEveryApproval(const Principal &who) { return who.uid == 0 || who.has(ScopeApprovals) || who.has(ScopeAudit); }
+
+// Whoever may approve and deny (the routes' scope) may see what they decide on.
+bool mayDecide(const Principal &who) { return who.has(ScopeApprovals); }
+
+} // namespace
+
 void ApiService::listApprovals(const std::shared_ptr<Call> &c)
 {
     const auto status = c->queryEnum("status", {"pending", "all"});
@@ -27,16 +101,44 @@ void ApiService::listApprovals(const std::shared_ptr<Call> &c)
         return;
     std::string error;
     const bool all = status && *status == "all";
-    // Approvers and auditors see every queue; others the approvals of their own sessions.
-    const bool everything = c->who.uid == 0 || c->who.has(ScopeApprovals) || c->who.has(ScopeAudit);
     std::optional<std::uint32_t> owner;
-    if (!everything)
+    if (!seesEveryApproval(c->who))
         owner = c->who.uid;
     const auto items = owner ? (all ? m_options.store->approvalsOwnedBy(*owner, &error) : m_options.store->pendingApprovalsOwnedBy(*owner, &error))
                              : (all ? m_options.store->approvals(&error) : m_options.store->pendingApprovals(&error));
     if (!error.empty())
         return c->problem(500, "internal", "reading the audit store: " + error);
-    c->json(200, jsonList("approvals", items, audit::appendApprovalJson));
+    SessionHosts hosts(*m_options.store);
+    const bool decides = mayDecide(c->who);
+    c->json(200, jsonList("approvals", items, [&](std::string &out, const ApprovalRecord &a) {
+        appendApprovalView(out, a, decides, *m_options.store, hosts);
+    }));
+}
+
+void ApiService::getApproval(const std::shared_ptr<Call> &c)
+{
+    const std::string &idText = c->captures.at(0);
+    char *end = nullptr;
+    const long long id = std::strtoll(idText.c_str(), &end, 10);
+    if (idText.empty() || *end != '\0' || id <= 0)
+        return c->problem(400, "invalid-field", "the approval id must be a positive number", "id");
+    std::string error;
+    const auto a = m_options.store->approval(id, &error);
+    if (!error.empty())
+        return c->problem(500, "internal", "reading the audit store: " + error);
+    bool visible = a.has_value();
+    if (visible && !seesEveryApproval(c->who)) {
+        // Others only their own sessions' (as the listing): someone else's is as good as absent.
+        visible = false;
+        for (const auto &own : m_options.store->approvalsOwnedBy(c->who.uid, &error))
+            visible = visible || own.id == id;
+    }
+    if (!visible)
+        return c->problem(404, "not-found", "no approval " + std::to_string(id), "id");
+    SessionHosts hosts(*m_options.store);
+    std::string out;
+    appendApprovalView(out, *a, mayDecide(c->who), *m_options.store, hosts);
+    c->json(200, out);
 }
 
 void ApiService::resolveApproval(const std::shared_ptr<Call> &c)
@@ -57,8 +159,11 @@ void ApiService::resolveApproval(const std::shared_ptr<Call> &c)
     std::string error;
     if (m_options.store->resolveApproval(id, approve, note.value_or(""), c->who.describe(), static_cast<std::uint32_t>(c->who.uid), &error)) {
         if (const auto a = m_options.store->approval(id, &error)) {
+            // Decided: the real parameters go now, not at the holder's next poll.
+            runtime::HeldParameters::instance().release(a->sessionId, a->id);
             std::string out;
-            audit::appendApprovalJson(out, *a);
+            SessionHosts hosts(*m_options.store);
+            appendApprovalView(out, *a, true, *m_options.store, hosts);
             return c->json(200, out);
         }
         return c->empty(204);

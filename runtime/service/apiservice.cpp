@@ -53,6 +53,7 @@ const std::vector<RouteDef> &routeDefs()
         {{"POST", "/v1/sessions/{id}/stdin", ScopeSessions}, RSessionStdin},
         {{"GET", "/v1/sessions/{id}/events", ScopeSessions}, RSessionEvents},
         {{"GET", "/v1/approvals", ScopeSessions | ScopeApprovals}, RApprovalsList},
+        {{"GET", "/v1/approvals/{id}", ScopeSessions | ScopeApprovals}, RApprovalGet},
         {{"POST", "/v1/approvals/{id}/approve", ScopeApprovals}, RApprove},
         {{"POST", "/v1/approvals/{id}/deny", ScopeApprovals}, RDeny},
         {{"GET", "/v1/audit/events", ScopeSessions | ScopeAudit}, RAuditEvents},
@@ -316,6 +317,7 @@ void ApiService::dispatch(std::shared_ptr<Call> c)
     case RSessionStdin: return stdinData(c);
     case RSessionEvents: return events(c);
     case RApprovalsList: return onPool(&ApiService::listApprovals);
+    case RApprovalGet: return onPool(&ApiService::getApproval);
     case RApprove:
     case RDeny: return onPool(&ApiService::resolveApproval);
     case RAuditEvents: return onPool(&ApiService::auditEvents);

@@ -108,6 +108,7 @@ private:
     void stdinData(const std::shared_ptr<Call> &c);
     void events(const std::shared_ptr<Call> &c);
     void listApprovals(const std::shared_ptr<Call> &c);     // worker
+    void getApproval(const std::shared_ptr<Call> &c);       // worker
     void resolveApproval(const std::shared_ptr<Call> &c);   // worker
     void auditEvents(const std::shared_ptr<Call> &c);       // worker
     void auditSessions(const std::shared_ptr<Call> &c);     // worker

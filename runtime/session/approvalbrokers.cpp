@@ -1,6 +1,7 @@
 #include "approvalbrokers.h"
 
 #include "audit/auditstore.h"
+#include "heldparameters.h"
 
 #include <QTimer>
 
@@ -34,8 +35,10 @@ StoreApprovalBroker::StoreApprovalBroker(AuditStore *store, int timeoutSeconds, 
 
 StoreApprovalBroker::~StoreApprovalBroker()
 {
-    for (const auto &w : m_waiting)
+    for (const auto &w : m_waiting) {
+        HeldParameters::instance().release(w.sessionId, w.id);
         m_store->expireApproval(w.id, "the session ended");
+    }
 }
 
 void StoreApprovalBroker::expireAll(const std::string &reason)
@@ -44,6 +47,7 @@ void StoreApprovalBroker::expireAll(const std::string &reason)
     m_waiting.clear();
     m_timer->stop();
     for (auto &w : waiting) {
+        HeldParameters::instance().release(w.sessionId, w.id);
         m_store->expireApproval(w.id, reason);
         ApprovalAnswer a;
         a.timedOut = true;
@@ -75,6 +79,7 @@ void StoreApprovalBroker::request(ApprovalRequest request, std::function<void(Ap
         QTimer::singleShot(0, this, [answer, a] { answer(a); });
         return;
     }
+    HeldParameters::instance().hold(request.sessionId, *id, std::move(request.realParametersJson));
     m_waiting.push_back({*id, request.sessionId, AuditStore::now() + m_timeoutSeconds, std::move(answer)});
     Q_EMIT held(*id, QString::fromStdString(request.tool), QString::fromStdString(request.message));
     if (!m_timer->isActive())
@@ -100,6 +105,7 @@ void StoreApprovalBroker::poll()
             done = true;
         }
         if (done) {
+            HeldParameters::instance().release(it->sessionId, it->id);
             auto answer = std::move(it->answer);
             it = m_waiting.erase(it);
             answer(a);

@@ -5,6 +5,7 @@ target_sources(osh_runtime PRIVATE
 )
 target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/approvalbrokers.cpp ${CMAKE_CURRENT_LIST_DIR}/approvalbrokers.h
+    ${CMAKE_CURRENT_LIST_DIR}/heldparameters.cpp ${CMAKE_CURRENT_LIST_DIR}/heldparameters.h
     ${CMAKE_CURRENT_LIST_DIR}/sandboxtoolrunner.cpp ${CMAKE_CURRENT_LIST_DIR}/sandboxtoolrunner.h
     ${CMAKE_CURRENT_LIST_DIR}/mcpserverhost.cpp ${CMAKE_CURRENT_LIST_DIR}/mcpserverhost.h
     ${CMAKE_CURRENT_LIST_DIR}/agentsession.cpp ${CMAKE_CURRENT_LIST_DIR}/agentsession.h ${CMAKE_CURRENT_LIST_DIR}/agentsessionapi.cpp

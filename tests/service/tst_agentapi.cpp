@@ -23,6 +23,7 @@ namespace {
 
 constexpr const char *kBotToken = "bot-secret-0123456789abcdef0123456789abcd";
 constexpr const char *kOtherBotToken = "otherbot-secret-0123456789abcdef01234567";
+constexpr const char *kApproverToken = "approver-secret-0123456789abcdef01234567";
 
 QJsonObject externalSession(const QString &policies = {}, int seconds = 120)
 {
@@ -89,7 +90,7 @@ private Q_SLOTS:
         if (::geteuid() != 0)
             QSKIP("openshelld needs root (it creates sandboxes)");
         m_svc.extraTokens = QByteArray("bot 0 sessions,agent:support-bot ") + kBotToken + "\n" + "otherbot 0 sessions,agent:other-bot "
-            + kOtherBotToken + "\n";
+            + kOtherBotToken + "\n" + "approver 65534 approvals " + kApproverToken + "\n";
         QVERIFY2(m_svc.start(), m_svc.log.constData());
     }
 
@@ -247,6 +248,98 @@ private Q_SLOTS:
         QVERIFY(d.value(QStringLiteral("allowed")).toBool());
         QCOMPARE(d.value(QStringLiteral("decision")).toString(), QStringLiteral("escalate"));
         QVERIFY(end(id));
+    }
+
+    // The approver sees whom the held call really addresses; the audit log,
+    // the session's owner (who may not decide) and an auditor see it
+    // redacted; once decided, or once the session ends, nobody does.
+    void approverSeesTheRealParametersOthersDoNot()
+    {
+        const std::string real = "alice.approver-test@example.com";
+        ApiClient owner(m_svc.tcpEndpoint(ServiceFixture::kNobodyToken));
+        ApiClient approver(m_svc.tcpEndpoint(kApproverToken));
+        ApiClient auditor(m_svc.tcpEndpoint(ServiceFixture::kAuditToken));
+        const QString id = start(externalSession(), &owner);
+        QVERIFY(!id.isEmpty());
+        const auto hold = [&](const QString &tag) {
+            return std::async(std::launch::async, [this, id, tag, real] {
+                ApiClient own(m_svc.tcpEndpoint(ServiceFixture::kNobodyToken));
+                return result(gateway(id, QStringLiteral("openshell/decide"),
+                                      {{QStringLiteral("tool"), QStringLiteral("lookup")},
+                                       {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("id"), QStringLiteral("held")},
+                                                                                 {QStringLiteral("to"), QString::fromStdString(real)},
+                                                                                 {QStringLiteral("tag"), tag}}}},
+                                      &own));
+            });
+        };
+        // The approval of the call tagged tag, once its parameters are held.
+        const auto heldApproval = [&](const QString &tag) -> QJsonObject {
+            for (int i = 0; i < 200; ++i) {
+                const ApiResponse r = approver.request("GET", "/v1/approvals");
+                for (const auto &a : json(r).value(QStringLiteral("approvals")).toArray()) {
+                    const QJsonObject o = a.toObject();
+                    if (o.value(QStringLiteral("session_id")).toString() == id
+                        && o.value(QStringLiteral("parameters")).toObject().value(QStringLiteral("tag")).toString() == tag
+                        && o.value(QStringLiteral("real_parameters_status")).toString() == QLatin1StringView("available"))
+                        return o;
+                }
+                QThread::msleep(50);
+            }
+            return {};
+        };
+        auto first = hold(QStringLiteral("first"));
+        const QJsonObject listed = heldApproval(QStringLiteral("first"));
+        QVERIFY(!listed.isEmpty());
+        const std::string target = "/v1/approvals/" + std::to_string(listed.value(QStringLiteral("id")).toInteger());
+        QCOMPARE(listed.value(QStringLiteral("real_parameters")).toObject().value(QStringLiteral("to")).toString(), QString::fromStdString(real));
+        QCOMPARE(listed.value(QStringLiteral("parameters")).toObject().value(QStringLiteral("to")).toString(), QStringLiteral("[REDACTED:email]"));
+
+        ApiResponse r = approver.request("GET", target);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(json(r).value(QStringLiteral("real_parameters")).toObject().value(QStringLiteral("to")).toString(), QString::fromStdString(real));
+        // The owner may read it but not decide it: redacted only.
+        r = owner.request("GET", target);
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.body.find(real) == std::string::npos, r.body.c_str());
+        QVERIFY(json(r).value(QStringLiteral("real_parameters")).isNull());
+        QCOMPARE(json(r).value(QStringLiteral("real_parameters_status")).toString(), QStringLiteral("withheld"));
+        r = owner.request("GET", "/v1/approvals");
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.body.find(real) == std::string::npos, r.body.c_str());
+        // An auditor (neither sessions nor approvals) is refused outright.
+        r = auditor.request("GET", "/v1/approvals");
+        QCOMPARE(r.status, 403);
+        QVERIFY2(r.body.find(real) == std::string::npos, r.body.c_str());
+        r = auditor.request("GET", target);
+        QCOMPARE(r.status, 403);
+        QVERIFY2(r.body.find(real) == std::string::npos, r.body.c_str());
+        // The audit log keeps them redacted, as it always did.
+        r = m_svc.call("GET", "/v1/audit/events?session=" + id.toStdString());
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.body.find("[REDACTED:email]") != std::string::npos, r.body.c_str());
+        QVERIFY2(r.body.find(real) == std::string::npos, r.body.c_str());
+
+        // Decided: gone, in the answer to the verdict and after it.
+        r = approver.request("POST", target + "/approve", "{}");
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.body.find(real) == std::string::npos, r.body.c_str());
+        QVERIFY(first.get().value(QStringLiteral("allowed")).toBool());
+        r = approver.request("GET", target);
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.body.find(real) == std::string::npos, r.body.c_str());
+        QCOMPARE(json(r).value(QStringLiteral("real_parameters_status")).toString(), QStringLiteral("unavailable"));
+
+        // Held when the session ends: gone with it.
+        auto second = hold(QStringLiteral("second"));
+        const QJsonObject again = heldApproval(QStringLiteral("second"));
+        QVERIFY(!again.isEmpty());
+        QVERIFY(end(id));
+        QVERIFY(!second.get().value(QStringLiteral("allowed")).toBool());
+        r = approver.request("GET", "/v1/approvals/" + std::to_string(again.value(QStringLiteral("id")).toInteger()));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(json(r).value(QStringLiteral("status")).toString(), QStringLiteral("expired"));
+        QVERIFY2(r.body.find(real) == std::string::npos, r.body.c_str());
+        QCOMPARE(m_svc.call("GET", "/v1/approvals/999999").status, 404);
     }
 
     void stateOutlivesSessionsAndIsTheOwners()

@@ -7,6 +7,7 @@
 
 #include "model/policyvalidator.h"
 #include "session/agentsession.h"
+#include "session/heldparameters.h"
 #include "uitestsupport.h"
 
 #include <QAbstractItemModelTester>
@@ -15,6 +16,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSignalSpy>
 
 using osh::ui::ApprovalsModel;
@@ -164,6 +166,93 @@ private Q_SLOTS:
         // Another store (a workspace's runtime changed): nothing said of the last one stays.
         panel.setStore(m_ws->store.get());
         QVERIFY(message->text().isEmpty());
+    }
+
+    // The approver sees whom the held email really goes to while the action
+    // is held in this process; once decided it is gone, and an approval whose
+    // parameters are held elsewhere says so instead of passing off the
+    // redacted ones as real.
+    void showsTheHeldActionsRealParameters()
+    {
+        auto &held = osh::runtime::HeldParameters::instance();
+        const auto id1 = m_ws->store->addApproval(pending("email_send", "Email requires approval."));
+        const auto id2 = m_ws->store->addApproval(pending("email_send", "Held by another process."));
+        QVERIFY(id1 && id2);
+        held.hold("s-test", *id1, R"({"to":"bob.real@example.com","subject":"Your refund of 20 EUR"})");
+        ApprovalsPanel panel;
+        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel.setStore(m_ws->store.get());
+        auto *parameters = panel.findChild<QPlainTextEdit *>(QStringLiteral("approvalParameters"));
+        auto *state = panel.findChild<QLabel *>(QStringLiteral("approvalParametersState"));
+        QVERIFY(parameters && state);
+
+        QVERIFY(panel.selectId(*id1));
+        QVERIFY2(parameters->toPlainText().contains(QStringLiteral("to: bob.real@example.com")), qPrintable(parameters->toPlainText()));
+        QVERIFY(parameters->toPlainText().contains(QStringLiteral("subject: Your refund of 20 EUR")));
+        QVERIFY(!parameters->toPlainText().contains(QStringLiteral("REDACTED")));
+        QCOMPARE(panel.model()->index(0, 0).data(ApprovalsModel::RealStatusRole).toInt(),
+                 int(osh::ui::records::RealParameters::Status::Available));
+        // The table and the record stay redacted.
+        QCOMPARE(panel.model()->index(0, 0).data(ApprovalsModel::ParametersRole).toString(), QStringLiteral(R"({"to":"[REDACTED:email]"})"));
+        QCOMPARE(m_ws->store->approval(*id1)->parameters, std::string(R"({"to":"[REDACTED:email]"})"));
+
+        // Not held here: said so, and the redacted ones are labelled as such.
+        QVERIFY(panel.selectId(*id2));
+        QVERIFY(parameters->toPlainText().contains(QStringLiteral("to: [REDACTED:email]")));
+        QVERIFY2(state->text().contains(QStringLiteral("not available")), qPrintable(state->text()));
+
+        // Decided: the holder drops them and the dock no longer shows them.
+        QVERIFY(panel.selectId(*id1));
+        QVERIFY(m_ws->store->resolveApproval(*id2, false, "no", "someone"));
+        held.release("s-test", *id1);
+        panel.refresh();
+        QVERIFY(!parameters->toPlainText().contains(QStringLiteral("bob.real@example.com")));
+        QVERIFY(state->text().contains(QStringLiteral("not available")));
+        panel.setStore(nullptr);
+        QVERIFY(parameters->toPlainText().isEmpty());
+
+        // Through the service: held by another host of a shared store.
+        const std::string answer = R"({"approvals":[{"id":41,"session_id":"s-b","seq":3,"created":"2026-12-02T07:12:03.118Z",)"
+                                   R"("queue":"q","tool":"email_send","parameters":{"to":"[REDACTED:email]"},"message":"m","policy":"p",)"
+                                   R"("status":"pending","resolved":null,"note":null,"resolver":null,"resolver_uid":null,"request":null,)"
+                                   R"("decision":null,"real_parameters":null,"real_parameters_status":"held_elsewhere","parameters_held_by":"runtime-b"},)"
+                                   R"({"id":42,"session_id":"s-a","seq":4,"created":"2026-12-02T07:12:03.118Z",)"
+                                   R"("queue":"q","tool":"email_send","parameters":{"to":"[REDACTED:email]"},"message":"m","policy":"p",)"
+                                   R"("status":"pending","resolved":null,"note":null,"resolver":null,"resolver_uid":null,"request":null,)"
+                                   R"("decision":null,"real_parameters":{"to":"carol.real@example.com"},"real_parameters_status":"available","parameters_held_by":"runtime-a"}]})";
+        QString error;
+        auto list = osh::ui::records::approvalList(answer, &error);
+        QVERIFY2(list, qPrintable(error));
+        panel.model()->setApprovals(std::move(list->approvals), osh::AuditStore::now(), std::move(list->real));
+        QVERIFY(panel.selectId(41));
+        QVERIFY2(state->text().contains(QStringLiteral("held by host runtime-b")), qPrintable(state->text()));
+        QVERIFY(parameters->toPlainText().contains(QStringLiteral("[REDACTED:email]")));
+        QVERIFY(panel.selectId(42));
+        QVERIFY(parameters->toPlainText().contains(QStringLiteral("to: carol.real@example.com")));
+    }
+
+    // At its default size the dock shows the note field whole and wraps long
+    // parameters instead of cutting them.
+    void readableAtItsDefaultWidth()
+    {
+        const auto id = m_ws->store->addApproval(pending("email_send", "Email requires approval."));
+        QVERIFY(id);
+        const std::string longSubject(300, 'x');
+        osh::runtime::HeldParameters::instance().hold("s-test", *id, "{\"to\":\"dave@example.com\",\"subject\":\"" + longSubject + "\"}");
+        ApprovalsPanel panel;
+        panel.setStore(m_ws->store.get());
+        panel.resize(panel.sizeHint());
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(panel.sizeHint().width() >= panel.minimumSizeHint().width());
+        QVERIFY(panel.minimumSizeHint().width() >= 20 * panel.fontMetrics().horizontalAdvance(QLatin1Char('M')));
+        auto *note = panel.findChild<QLineEdit *>(QStringLiteral("approvalNote"));
+        QVERIFY(note->width() >= note->sizeHint().width());
+        auto *parameters = panel.findChild<QPlainTextEdit *>(QStringLiteral("approvalParameters"));
+        QVERIFY(panel.selectId(*id));
+        QCOMPARE(parameters->lineWrapMode(), QPlainTextEdit::WidgetWidth);
+        QVERIFY(parameters->horizontalScrollBar()->maximum() == 0); // wrapped, nothing off to the side
+        osh::runtime::HeldParameters::instance().release("s-test", *id);
     }
 
     void approvesEscalatedToolCallOfSession()

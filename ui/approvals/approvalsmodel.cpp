@@ -9,9 +9,10 @@ namespace {
 QString qs(const std::string &s) { return QString::fromStdString(s); }
 } // namespace
 
-void ApprovalsModel::setApprovals(std::vector<ApprovalRecord> pending, double now)
+void ApprovalsModel::setApprovals(std::vector<ApprovalRecord> pending, double now, records::RealParametersById real)
 {
     m_now = now;
+    m_real = std::move(real);
     std::sort(pending.begin(), pending.end(), [](const ApprovalRecord &a, const ApprovalRecord &b) { return a.id < b.id; });
     std::unordered_set<std::int64_t> still;
     for (const auto &a : pending)
@@ -36,8 +37,16 @@ void ApprovalsModel::setApprovals(std::vector<ApprovalRecord> pending, double no
         m_rows.insert(at, std::move(a));
         endInsertRows();
     }
-    if (rowCount() > 0)
+    if (rowCount() > 0) {
         Q_EMIT dataChanged(index(0, AgeColumn), index(rowCount() - 1, AgeColumn), {Qt::DisplayRole, AgeRole});
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1), {RealParametersRole, RealStatusRole, HeldByRole});
+    }
+}
+
+records::RealParameters ApprovalsModel::realParameters(int row) const
+{
+    const auto it = m_real.find(record(row).id);
+    return it == m_real.end() ? records::RealParameters{} : it->second;
 }
 
 int ApprovalsModel::rowOf(qint64 id) const
@@ -112,6 +121,12 @@ QVariant ApprovalsModel::data(const QModelIndex &index, int role) const
         return qs(a.decision);
     case CreatedAtRole:
         return a.createdAt;
+    case RealParametersRole:
+        return qs(realParameters(index.row()).json);
+    case RealStatusRole:
+        return int(realParameters(index.row()).status);
+    case HeldByRole:
+        return qs(realParameters(index.row()).heldBy);
     }
     return {};
 }
@@ -136,7 +151,7 @@ QVariant ApprovalsModel::headerData(int section, Qt::Orientation orientation, in
     case MessageColumn:
         return tr("Message");
     case ParametersColumn:
-        return tr("Parameters");
+        return tr("Parameters (redacted)");
     }
     return {};
 }
@@ -155,6 +170,9 @@ QHash<int, QByteArray> ApprovalsModel::roleNames() const
     r.insert(RequestRole, "request");
     r.insert(DecisionRole, "decision");
     r.insert(CreatedAtRole, "createdAt");
+    r.insert(RealParametersRole, "realParameters");
+    r.insert(RealStatusRole, "realStatus");
+    r.insert(HeldByRole, "heldBy");
     return r;
 }
 

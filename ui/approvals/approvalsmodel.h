@@ -4,6 +4,7 @@
 // panel's polling.
 
 #include "audit/approval.h"
+#include "service/servicerecords.h"
 
 #include <QAbstractTableModel>
 
@@ -29,13 +30,20 @@ public:
         RequestRole,    // the full request JSON
         DecisionRole,   // the decision JSON
         CreatedAtRole,  // double, seconds since the epoch
+        // The held action's real parameters (JSON text) when this approver
+        // may see them; empty otherwise (RealStatusRole says why).
+        RealParametersRole,
+        RealStatusRole, // int, records::RealParameters::Status
+        HeldByRole,     // the host holding the real parameters, when known
     };
     Q_ENUM(Role)
 
     using QAbstractTableModel::QAbstractTableModel;
 
     // now: the time ages are measured against (seconds since the epoch).
-    void setApprovals(std::vector<ApprovalRecord> pending, double now);
+    // real: what is known of their real parameters, by id (none: unavailable).
+    void setApprovals(std::vector<ApprovalRecord> pending, double now, records::RealParametersById real = {});
+    records::RealParameters realParameters(int row) const;
     const ApprovalRecord &record(int row) const { return m_rows.at(static_cast<std::size_t>(row)); }
     int rowOf(qint64 id) const;
 
@@ -49,6 +57,7 @@ public:
 
 private:
     std::vector<ApprovalRecord> m_rows; // ascending id
+    records::RealParametersById m_real;
     double m_now = 0;
 };
 

@@ -5,10 +5,12 @@
 #include "service/servicerecords.h"
 
 #include "audit/auditstore.h"
+#include "session/heldparameters.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -40,12 +42,41 @@ QString prettyJson(const std::string &text)
     return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
 }
 
+// One "name: value" line per parameter (strings unquoted, the rest as
+// compact JSON), which wraps readably in a narrow dock; other JSON pretty-printed.
+QString parameterLines(const std::string &text)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(text));
+    if (!doc.isObject())
+        return prettyJson(text);
+    const QJsonObject o = doc.object();
+    if (o.isEmpty())
+        return QStringLiteral("-");
+    QStringList lines;
+    for (auto it = o.begin(); it != o.end(); ++it) {
+        const QJsonValue v = it.value();
+        QString value;
+        if (v.isString())
+            value = v.toString();
+        else if (v.isObject())
+            value = QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+        else if (v.isArray())
+            value = QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+        else
+            value = QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+        lines << it.key() + QStringLiteral(": ") + value;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 } // namespace
 
 ApprovalsPanel::ApprovalsPanel(QWidget *parent)
     : QWidget(parent)
     , m_model(new ApprovalsModel(this))
     , m_view(new QTableView(this))
+    , m_parametersState(new QLabel(this))
+    , m_parameters(new QPlainTextEdit(this))
     , m_details(new QPlainTextEdit(this))
     , m_note(new QLineEdit(this))
     , m_approve(new QPushButton(tr("&Approve"), this))
@@ -60,7 +91,17 @@ ApprovalsPanel::ApprovalsPanel(QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setObjectName(QStringLiteral("approvalsView"));
+    m_view->horizontalHeader()->setMinimumSectionSize(40);
+    m_view->setWordWrap(false);
+    m_parametersState->setObjectName(QStringLiteral("approvalParametersState"));
+    m_parametersState->setWordWrap(true);
+    m_parameters->setObjectName(QStringLiteral("approvalParameters"));
+    m_parameters->setReadOnly(true);
+    m_parameters->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_parameters->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_details->setReadOnly(true);
+    m_details->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_details->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     m_details->setObjectName(QStringLiteral("approvalDetails"));
     m_details->setPlaceholderText(tr("Select a held action to see its request and decision."));
     m_note->setPlaceholderText(tr("Note (optional, recorded with the verdict)"));
@@ -71,20 +112,37 @@ ApprovalsPanel::ApprovalsPanel(QWidget *parent)
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    auto *parameters = new QWidget(this);
+    auto *parametersLayout = new QVBoxLayout(parameters);
+    parametersLayout->setContentsMargins(0, 0, 0, 0);
+    parametersLayout->addWidget(m_parametersState);
+    parametersLayout->addWidget(m_parameters, 1);
     auto *split = new QSplitter(Qt::Vertical, this);
+    split->setChildrenCollapsible(false);
     split->addWidget(m_view);
+    split->addWidget(parameters);
     split->addWidget(m_details);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 1);
+    // The note gets a row of its own so a narrow dock never cuts it.
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_note, 1);
+    buttons->addStretch(1);
     buttons->addWidget(m_approve);
     buttons->addWidget(m_deny);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split, 1);
+    layout->addWidget(m_note);
     layout->addLayout(buttons);
     layout->addWidget(m_message);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ApprovalsPanel::showSelected);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &ApprovalsPanel::showSelected);
+    // Polls bring the real parameters, or take them away once decided.
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+        if (roles.contains(ApprovalsModel::RealStatusRole))
+            showSelected();
+    });
     connect(m_approve, &QPushButton::clicked, this, &ApprovalsPanel::approveSelected);
     connect(m_deny, &QPushButton::clicked, this, &ApprovalsPanel::denySelected);
     connect(m_timer, &QTimer::timeout, this, &ApprovalsPanel::refresh);
@@ -108,6 +166,7 @@ void ApprovalsPanel::setSource(osh::AuditStore *store, ServiceClient *client)
     m_client = client;
     m_seen.clear();
     m_model->setApprovals({}, AuditStore::now());
+    showSelected();
     if (m_store || m_client) {
         refresh();
         m_timer->start();
@@ -133,6 +192,18 @@ void ApprovalsPanel::showConfirmation(const QString &text)
     m_confirmationTimer->start();
 }
 
+QSize ApprovalsPanel::sizeHint() const
+{
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    return {std::max(minimumSizeHint().width(), 40 * em), std::max(QWidget::sizeHint().height(), 30 * fontMetrics().height())};
+}
+
+QSize ApprovalsPanel::minimumSizeHint() const
+{
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    return {std::max(QWidget::minimumSizeHint().width(), 26 * em), QWidget::minimumSizeHint().height()};
+}
+
 int ApprovalsPanel::pendingCount() const { return m_model->rowCount(); }
 
 QString ApprovalsPanel::resolverName()
@@ -151,8 +222,8 @@ void ApprovalsPanel::refresh()
         if (m_pollInFlight)
             return;
         m_pollInFlight = true;
-        m_client->get<std::vector<ApprovalRecord>>(QStringLiteral("/v1/approvals"), this, &records::approvals,
-                                                   [this](std::optional<std::vector<ApprovalRecord>> pending, const QString &error) {
+        m_client->get<records::ApprovalList>(QStringLiteral("/v1/approvals"), this, &records::approvalList,
+                                             [this](std::optional<records::ApprovalList> pending, const QString &error) {
             m_pollInFlight = false;
             if (!m_client)
                 return;
@@ -165,7 +236,7 @@ void ApprovalsPanel::refresh()
                 m_pollFailed = false;
                 m_message->clear();
             }
-            applyPending(std::move(*pending));
+            applyPending(std::move(pending->approvals), std::move(pending->real));
         }, 10000);
         return;
     }
@@ -177,10 +248,21 @@ void ApprovalsPanel::refresh()
         showError(tr("Cannot read the pending approvals: %1").arg(QString::fromStdString(error)));
         return;
     }
-    applyPending(std::move(pending));
+    // This process holds the parameters of the sessions it runs (the
+    // launcher's); whoever can resolve through this store may see them.
+    records::RealParametersById real;
+    for (const auto &a : pending) {
+        records::RealParameters p;
+        if (auto held = runtime::HeldParameters::instance().find(a.sessionId, a.id)) {
+            p.status = records::RealParameters::Status::Available;
+            p.json = std::move(*held);
+        }
+        real[a.id] = std::move(p);
+    }
+    applyPending(std::move(pending), std::move(real));
 }
 
-void ApprovalsPanel::applyPending(std::vector<ApprovalRecord> pending)
+void ApprovalsPanel::applyPending(std::vector<ApprovalRecord> pending, records::RealParametersById real)
 {
     std::vector<std::pair<qint64, QString>> fresh;
     for (const auto &a : pending)
@@ -191,7 +273,7 @@ void ApprovalsPanel::applyPending(std::vector<ApprovalRecord> pending)
                                               QString::fromStdString(a.policy.empty() ? a.queue : a.policy),
                                               QString::fromStdString(a.message)));
         }
-    m_model->setApprovals(std::move(pending), AuditStore::now());
+    m_model->setApprovals(std::move(pending), AuditStore::now(), std::move(real));
     if (m_view->selectionModel()->selectedRows().isEmpty() && m_model->rowCount() > 0)
         m_view->selectRow(0);
     const int count = m_model->rowCount();
@@ -226,10 +308,38 @@ void ApprovalsPanel::showSelected()
     m_approve->setEnabled(id >= 0);
     m_deny->setEnabled(id >= 0);
     if (id < 0) {
+        m_parametersState->clear();
+        m_parameters->clear();
         m_details->clear();
         return;
     }
-    const ApprovalRecord &a = m_model->record(m_model->rowOf(id));
+    const int row = m_model->rowOf(id);
+    const ApprovalRecord &a = m_model->record(row);
+    const records::RealParameters real = m_model->realParameters(row);
+    using Status = records::RealParameters::Status;
+    QString state;
+    QString parameters;
+    switch (real.status) {
+    case Status::Available:
+        state = tr("Parameters as the agent sent them (kept in memory until decided; the audit log has them redacted):");
+        parameters = parameterLines(real.json);
+        break;
+    case Status::Withheld:
+        state = tr("Only approvers may see the real parameters. Redacted:");
+        break;
+    case Status::HeldElsewhere:
+        state = tr("Real parameters held by host %1, not here. Redacted:").arg(QString::fromStdString(real.heldBy));
+        break;
+    case Status::Unavailable:
+        state = tr("Real parameters not available here (held by another process, or lost when it restarted). Redacted:");
+        break;
+    }
+    if (real.status != Status::Available)
+        parameters = parameterLines(a.parameters);
+    if (m_parametersState->text() != state)
+        m_parametersState->setText(state);
+    if (m_parameters->toPlainText() != parameters)
+        m_parameters->setPlainText(parameters);
     QString text = tr("Approval #%1 of session %2 (queue %3, policy %4)\n%5\n\nParameters (redacted):\n%6\n\nRequest:\n%7\n\nDecision:\n%8")
                        .arg(QString::number(a.id), QString::fromStdString(a.sessionId), QString::fromStdString(a.queue),
                             QString::fromStdString(a.policy), QString::fromStdString(a.message), prettyJson(a.parameters),

@@ -6,8 +6,13 @@
 // Through openshelld the same comes from GET /v1/approvals (polled off the
 // GUI thread) and the verdicts go to POST /v1/approvals/{id}/approve|deny;
 // a refusal (e.g. a user who is not an approver) is shown inline.
+// The selected action's real parameters (whom an email really goes to) are
+// shown when the approver may see them: from runtime::HeldParameters for
+// sessions this process runs, from the service for its approvers. When they
+// are not to be had, the panel says so and shows the redacted ones as such.
 
 #include "audit/approval.h"
+#include "service/servicerecords.h"
 
 #include <QPointer>
 #include <QSet>
@@ -55,6 +60,9 @@ public:
     bool selectId(qint64 id);
     // The name recorded as resolver: the user's login name.
     static QString resolverName();
+    // Wide enough for the table's first columns and the note field.
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
 
 public Q_SLOTS:
     void refresh();
@@ -75,7 +83,7 @@ private:
     bool resolveSelected(bool approve);
     void showSelected();
     void showError(const QString &message);
-    void applyPending(std::vector<ApprovalRecord> pending);
+    void applyPending(std::vector<ApprovalRecord> pending, records::RealParametersById real);
     void setSource(osh::AuditStore *store, ServiceClient *client);
 
     osh::AuditStore *m_store = nullptr;
@@ -84,6 +92,8 @@ private:
     bool m_pollFailed = false;
     ApprovalsModel *m_model;
     QTableView *m_view;
+    QLabel *m_parametersState;
+    QPlainTextEdit *m_parameters;
     QPlainTextEdit *m_details;
     QLineEdit *m_note;
     QPushButton *m_approve;

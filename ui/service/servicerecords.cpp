@@ -266,32 +266,64 @@ std::optional<AuditEvent> auditEvent(std::string_view json, QString *error)
     return e;
 }
 
+namespace {
+std::optional<ApprovalRecord> approvalOf(const Fields &f, QString *err)
+{
+    ApprovalRecord a;
+    const auto id = f.integer("id");
+    if (!id)
+        return fail<ApprovalRecord>(err, QStringLiteral("an approval has no id"));
+    a.id = *id;
+    a.sessionId = f.text(f.pick("session_id", "session"));
+    a.seq = f.integer("seq").value_or(0);
+    a.createdAt = time(f.raw(f.pick("created", "created_at"))).value_or(0);
+    a.queue = f.text("queue");
+    a.tool = f.text("tool");
+    a.parameters = f.embedded("parameters");
+    a.message = f.text("message");
+    a.policy = f.text("policy");
+    a.request = f.embedded("request");
+    a.decision = f.embedded("decision");
+    a.status = approvalStatusFromName(f.text("status")).value_or(ApprovalStatus::Pending);
+    a.resolvedAt = time(f.raw(f.pick("resolved", "resolved_at")));
+    a.note = f.text("note");
+    a.resolver = f.text("resolver");
+    if (const auto uid = f.integer("resolver_uid"))
+        a.resolverUid = static_cast<std::uint32_t>(*uid);
+    return a;
+}
+} // namespace
+
 std::optional<std::vector<ApprovalRecord>> approvals(std::string_view json, QString *error)
 {
-    return list<ApprovalRecord>(json, "approvals", "an approval", error, [](const Fields &f, QString *err) -> std::optional<ApprovalRecord> {
-        ApprovalRecord a;
-        const auto id = f.integer("id");
-        if (!id)
-            return fail<ApprovalRecord>(err, QStringLiteral("an approval has no id"));
-        a.id = *id;
-        a.sessionId = f.text(f.pick("session_id", "session"));
-        a.seq = f.integer("seq").value_or(0);
-        a.createdAt = time(f.raw(f.pick("created", "created_at"))).value_or(0);
-        a.queue = f.text("queue");
-        a.tool = f.text("tool");
-        a.parameters = f.embedded("parameters");
-        a.message = f.text("message");
-        a.policy = f.text("policy");
-        a.request = f.embedded("request");
-        a.decision = f.embedded("decision");
-        a.status = approvalStatusFromName(f.text("status")).value_or(ApprovalStatus::Pending);
-        a.resolvedAt = time(f.raw(f.pick("resolved", "resolved_at")));
-        a.note = f.text("note");
-        a.resolver = f.text("resolver");
-        if (const auto uid = f.integer("resolver_uid"))
-            a.resolverUid = static_cast<std::uint32_t>(*uid);
+    return list<ApprovalRecord>(json, "approvals", "an approval", error, approvalOf);
+}
+
+std::optional<ApprovalList> approvalList(std::string_view json, QString *error)
+{
+    RealParametersById real;
+    auto items = list<ApprovalRecord>(json, "approvals", "an approval", error, [&real](const Fields &f, QString *err) {
+        auto a = approvalOf(f, err);
+        if (!a)
+            return a;
+        RealParameters p;
+        const std::string status = f.text("real_parameters_status");
+        p.json = f.embedded("real_parameters");
+        p.heldBy = f.text("parameters_held_by");
+        if (status == "available" && !p.json.empty())
+            p.status = RealParameters::Status::Available;
+        else if (status == "withheld")
+            p.status = RealParameters::Status::Withheld;
+        else if (status == "held_elsewhere")
+            p.status = RealParameters::Status::HeldElsewhere;
+        if (p.status != RealParameters::Status::Available)
+            p.json.clear();
+        real[a->id] = std::move(p);
         return a;
     });
+    if (!items)
+        return std::nullopt;
+    return ApprovalList{std::move(*items), std::move(real)};
 }
 
 std::optional<std::vector<SessionSummary>> sessions(std::string_view json, QString *error)
