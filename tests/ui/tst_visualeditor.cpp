@@ -2,8 +2,9 @@
 // form edits change exactly the expected text and keep the comments,
 // policies reorder through the model (moveRows and a drop), text edits
 // refresh the forms without clobbering a field being typed in, diagnostics
-// land on the right row and field, and undo restores the text. Every model
-// runs under QAbstractItemModelTester.
+// land on the right row and field, a reorder that shadows a policy is named
+// in a warning, and undo restores the text. Every model runs under
+// QAbstractItemModelTester.
 #include "shell/mainwindow.h"
 #include "model/policyloader.h"
 #include "editor/policyeditor.h"
@@ -14,6 +15,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -221,6 +223,51 @@ private Q_SLOTS:
         QVERIFY(m_text->text().contains(QStringLiteral(
             "  rules:\n    - {path: /agent/workspace, permissions: read-write, allowed_extensions: [.txt, .json, "
             ".md, .csv], max_total_size_mb: 100}\n    - {path: /data/kb, permissions: read, source: kb}\n")));
+    }
+
+    void reorderWarnsAboutShadowing()
+    {
+        // email-approval (tool.name == 'email_send', escalate) above
+        // no-cards-in-email (the same tool and a card number, block) always
+        // decides first: the block can never fire.
+        const QStringList before = policyNames(m_original);
+        const int approval = int(before.indexOf(QStringLiteral("email-approval")));
+        const int cards = int(before.indexOf(QStringLiteral("no-cards-in-email")));
+        QCOMPARE(approval, cards + 1);
+        QVERIFY2(m_visual->shadowWarning().isEmpty(), qPrintable(m_visual->shadowWarning()));
+        auto *label = m_visual->findChild<QLabel *>(QStringLiteral("shadowWarning"));
+        QVERIFY(label);
+        QVERIFY(label->isHidden());
+
+        m_visual->selectPolicy(approval);
+        m_visual->moveSelectedPolicy(-1);
+        QCOMPARE(policyNames(m_text->text()).at(cards), QStringLiteral("email-approval"));
+        QCOMPARE(m_visual->shadowings().size(), 1);
+        QCOMPARE(m_visual->shadowings().first().policy, QStringLiteral("no-cards-in-email"));
+        QCOMPARE(m_visual->shadowings().first().by, QStringLiteral("email-approval"));
+        const QString warning = m_visual->shadowWarning();
+        QVERIFY2(warning.contains(QStringLiteral("Policy 'no-cards-in-email' is shadowed by 'email-approval'")),
+                 qPrintable(warning));
+        QVERIFY(!label->isHidden());
+
+        // Moving it back clears the warning.
+        QCOMPARE(m_visual->selectedPolicy(), cards);
+        m_visual->moveSelectedPolicy(1);
+        QCOMPARE(m_text->text(), m_original);
+        QVERIFY2(m_visual->shadowWarning().isEmpty(), qPrintable(m_visual->shadowWarning()));
+        QVERIFY(m_visual->shadowings().isEmpty());
+        QVERIFY(label->isHidden());
+
+        // A drag does the same; undoing it clears the warning too.
+        auto *p = m_visual->policies();
+        std::unique_ptr<QMimeData> dragged(p->mimeData({p->index(approval, 0)}));
+        QVERIFY(p->dropMimeData(dragged.get(), Qt::MoveAction, cards, 0, QModelIndex()));
+        QVERIFY2(m_visual->shadowWarning().contains(QStringLiteral("'no-cards-in-email' is shadowed by 'email-approval'")),
+                 qPrintable(m_visual->shadowWarning()));
+        m_text->undo();
+        m_text->validateNow();
+        QCOMPARE(m_text->text(), m_original);
+        QVERIFY2(m_visual->shadowWarning().isEmpty(), qPrintable(m_visual->shadowWarning()));
     }
 
     void tableCellEdits()

@@ -224,6 +224,7 @@ void HistoryPanel::showCommitDialog()
     }
     CommitDialog dialog(QFileInfo(m_file).fileName(), state,
                         name.isEmpty() || email.isEmpty() ? QString() : QStringLiteral("%1 <%2>").arg(name, email), this);
+    dialog.setReview(reviewCommit());
     if (dialog.exec() != QDialog::Accepted)
         return;
     commit(dialog.message());
@@ -254,6 +255,18 @@ bool HistoryPanel::commit(const QString &text)
     Q_EMIT committed(result->id);
     Q_EMIT message(tr("Committed %1 as %2").arg(QFileInfo(m_file).fileName(), result->shortId), false);
     return true;
+}
+
+CommitReview HistoryPanel::reviewCommit() const
+{
+    std::optional<QByteArray> head;
+    if (auto repo = vcs::PolicyRepository::discover(m_file))
+        if (auto content = repo->contentAt(QStringLiteral("HEAD"), m_file))
+            head = *content;
+    // What commit() commits: the saved file.
+    QFile f(m_file);
+    const QByteArray next = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    return CommitReview::review(head, next, m_file, m_workspace);
 }
 
 bool HistoryPanel::restoreRow(int row)

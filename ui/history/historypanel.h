@@ -3,8 +3,12 @@
 // message, deployed marker) from its git repository, and what can be done
 // with them: compare two versions (or a version with the working file),
 // restore a version into the working file, mark a version as deployed, and
-// commit the file (the Commit… dialog). Versioning itself is core/vcs's
+// commit the file (the Commit… dialog, which shows the semantic diff from the
+// committed version and warns about what the commit allows, breaks or
+// shadows: see CommitReview). Versioning itself is core/vcs's
 // PolicyRepository; this panel only asks, shows and reports.
+
+#include "commitreview.h"
 
 #include <QPointer>
 #include <QString>
@@ -54,6 +58,9 @@ public:
     // The actions behind the buttons, by model row. Each returns false and
     // reports through message() when it fails or the user says no.
     bool commit(const QString &message);
+    // What committing the saved file would change against HEAD (the Commit…
+    // dialog shows it).
+    CommitReview reviewCommit() const;
     bool restoreRow(int row);
     bool markDeployedRow(int row, const QString &message = {});
     // Opens a window comparing two rows (the older one on the left).

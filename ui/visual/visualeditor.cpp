@@ -37,6 +37,14 @@ QGroupBox *group(const QString &title, QFormLayout *&form, QWidget *parent)
     return box;
 }
 
+// A wrapped label: its one-line width must not set the visual editor's minimum.
+QLabel *note(const QString &text, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    label->setWordWrap(true);
+    return label;
+}
+
 QWidget *scrolled(QWidget *content, QWidget *parent)
 {
     auto *area = new QScrollArea(parent);
@@ -51,6 +59,7 @@ QWidget *scrolled(QWidget *content, QWidget *parent)
 VisualEditor::VisualEditor(QWidget *parent)
     : QWidget(parent)
     , m_message(new QLabel(this))
+    , m_shadowWarning(new QLabel(this))
     , m_sections(new QTabWidget(this))
     , m_policies(new SequenceModel({"policies"},
                                    {{QStringLiteral("name"), tr("Name"), Kind::Text, {}},
@@ -97,6 +106,12 @@ VisualEditor::VisualEditor(QWidget *parent)
     m_message->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #5c4400; padding: 4px; }"));
     m_message->hide();
     layout->addWidget(m_message);
+    m_shadowWarning->setObjectName(QStringLiteral("shadowWarning"));
+    m_shadowWarning->setWordWrap(true);
+    m_shadowWarning->setTextFormat(Qt::PlainText);
+    m_shadowWarning->setStyleSheet(QStringLiteral("QLabel { background: #fde2e1; color: #6b1410; padding: 4px; }"));
+    m_shadowWarning->hide();
+    layout->addWidget(m_shadowWarning);
     layout->addWidget(m_sections);
 
     const EditApplier apply = [this](const edit::EditResult &r) { return applyEdit(r); };
@@ -153,7 +168,7 @@ QWidget *VisualEditor::buildDocumentPage()
     m_sandboxForm->addChoice(QStringLiteral("cleanup_policy"), tr("Cleanup"),
                              {QStringLiteral("destroy"), QStringLiteral("snapshot"), QStringLiteral("preserve")},
                              QStringLiteral("destroy"));
-    v->addWidget(new QLabel(tr("Environment (names like *_TOKEN are flagged: values are not secret):"), page));
+    v->addWidget(note(tr("Environment (names like *_TOKEN are flagged: values are not secret):"), page));
     v->addWidget(mapSection(m_environment, QStringLiteral("NEW_VARIABLE"), QString(), page));
     v->addStretch(1);
     return scrolled(page, this);
@@ -219,7 +234,7 @@ QWidget *VisualEditor::buildNetworkPage()
     m_networkForm->addChoice(QStringLiteral("dns_filtering"), tr("DNS filtering"), kBool, QStringLiteral("true"));
     m_networkForm->addLine(QStringLiteral("allowed_dns_servers"), tr("DNS servers"), FKind::TextList,
                            tr("the host's"));
-    v->addWidget(new QLabel(tr("Egress rules (double-click a cell to edit; lists are comma-separated):"), page));
+    v->addWidget(note(tr("Egress rules (double-click a cell to edit; lists are comma-separated):"), page));
     auto *view = makeTable(m_networkRules, true);
     view->setObjectName(QStringLiteral("networkRulesView"));
     v->addWidget(view, 1);
@@ -231,9 +246,9 @@ QWidget *VisualEditor::buildNetworkPage()
                                              {"allowed_hosts", edit::Value::list({edit::Value::string("example.com")})}});
                                     }},
                                    {tr("Remove rule"), [this, view] { m_networkRules->removeItem(currentRow(view)); }}}));
-    v->addWidget(new QLabel(tr("Static host addresses (checked before DNS):"), page));
+    v->addWidget(note(tr("Static host addresses (checked before DNS):"), page));
     v->addWidget(mapSection(m_hosts, QStringLiteral("host.example"), QStringLiteral("127.0.0.1"), page));
-    return page;
+    return scrolled(page, this);
 }
 
 QWidget *VisualEditor::mapSection(MapModel *model, const QString &newKey, const QString &newValue, QWidget *parent)
@@ -271,7 +286,7 @@ QWidget *VisualEditor::buildFilesystemPage()
                                 QStringLiteral("true"));
     m_filesystemForm->addChoice(QStringLiteral("audit_all_operations"), tr("Audit every operation"), kBool,
                                 QStringLiteral("false"));
-    v->addWidget(new QLabel(tr("Access rules (the longest matching path decides):"), page));
+    v->addWidget(note(tr("Access rules (the longest matching path decides):"), page));
     auto *view = makeTable(m_filesystemRules, true);
     view->setObjectName(QStringLiteral("filesystemRulesView"));
     v->addWidget(view, 1);
@@ -283,7 +298,7 @@ QWidget *VisualEditor::buildFilesystemPage()
                                     }},
                                    {tr("Remove rule"),
                                     [this, view] { m_filesystemRules->removeItem(currentRow(view)); }}}));
-    return page;
+    return scrolled(page, this);
 }
 
 QWidget *VisualEditor::buildPoliciesPage()
@@ -328,7 +343,7 @@ QWidget *VisualEditor::buildPoliciesPage()
     m_policyForm->addLine(QStringLiteral("delay_seconds"), tr("Delay (s)"), FKind::Plain, tr("none"));
     box->setEnabled(false);
     split->addWidget(top);
-    split->addWidget(box);
+    split->addWidget(scrolled(box, split)); // the form scrolls rather than squeeze the list
     return split;
 }
 
@@ -347,6 +362,25 @@ QString VisualEditor::message() const
     return m_message->isVisible() || !m_message->isHidden() ? m_message->text() : QString();
 }
 
+QString VisualEditor::shadowWarning() const
+{
+    return m_shadowWarning->isHidden() ? QString() : m_shadowWarning->text();
+}
+
+void VisualEditor::updateShadowWarning(const Diagnostics &diagnostics)
+{
+    m_shadowings = policyShadowings(diagnostics);
+    QStringList lines;
+    for (const auto &s : std::as_const(m_shadowings))
+        lines << describeShadowing(s);
+    if (!lines.isEmpty())
+        lines.prepend(tr("Warning: in this order %n policy(s) can never fire. Move the narrower policy above the "
+                         "one that shadows it.",
+                         nullptr, int(m_shadowings.size())));
+    m_shadowWarning->setText(lines.join(QLatin1Char('\n')));
+    m_shadowWarning->setVisible(!lines.isEmpty());
+}
+
 void VisualEditor::showMessage(const QString &text)
 {
     m_message->setText(text);
@@ -359,6 +393,7 @@ void VisualEditor::refresh()
         return;
     const QByteArray utf8 = m_text->text().toUtf8();
     const auto state = std::make_shared<const VisualState>(utf8.toStdString(), m_text->diagnostics());
+    updateShadowWarning(m_text->diagnostics());
     m_state = state;
     const bool ok = state->text.ok();
     showMessage(ok ? QString()

@@ -6,10 +6,13 @@
 // the selected one. The text stays the single source of truth: the forms
 // refresh from it after each validation, and each form change is a minimal
 // core/edit text edit applied to the text editor as one undoable action.
-// The validator's diagnostics show on the rows and fields they point into.
+// The validator's diagnostics show on the rows and fields they point into;
+// a policy that can never fire because an earlier one always matches first
+// (after a reorder, say) is named in a warning above the sections.
 
 #include "formbinder.h"
 #include "mapmodel.h"
+#include "policyshadowing.h"
 #include "sequencemodel.h"
 #include "visualstate.h"
 
@@ -54,6 +57,10 @@ public:
     QTableView *policiesView() const { return m_policiesView; }
     QTabWidget *sections() const { return m_sections; }
     QString message() const;
+    // The shadowed policies of the current text and the warning naming them
+    // (empty when none is).
+    const QList<PolicyShadowing> &shadowings() const { return m_shadowings; }
+    QString shadowWarning() const;
 
     // Selects a policy row (its form shows below the list); -1: none.
     void selectPolicy(int row);
@@ -71,10 +78,13 @@ private:
     QWidget *mapSection(MapModel *model, const QString &newKey, const QString &newValue, QWidget *parent);
     void showMessage(const QString &text);
     void policySelectionChanged();
+    void updateShadowWarning(const Diagnostics &diagnostics);
 
     QPointer<PolicyEditor> m_text;
     std::shared_ptr<const VisualState> m_state;
     QLabel *m_message;
+    QLabel *m_shadowWarning;
+    QList<PolicyShadowing> m_shadowings;
     QTabWidget *m_sections;
     SequenceModel *m_policies;
     SequenceModel *m_networkRules;

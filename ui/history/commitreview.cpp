@@ -1,0 +1,160 @@
+// CommitReview: the diff and the warnings shown before a commit.
+#include "commitreview.h"
+
+#include "visual/policyshadowing.h"
+
+#include "model/policyvalidator.h"
+#include "testsuite/testrunner.h"
+#include "testsuite/testsuiteloader.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <map>
+
+namespace osh::ui {
+
+namespace {
+
+struct Loaded
+{
+    std::shared_ptr<const PolicyDocument> doc; // null when it has errors
+    Diagnostics diagnostics;
+    QString firstError;
+};
+
+Loaded load(const QByteArray &text, const QString &file)
+{
+    ValidationOptions opt;
+    opt.checkFiles = false;
+    opt.checkHostBinaries = false;
+    auto r = PolicyValidator::checkText(std::string_view(text.constData(), std::size_t(text.size())),
+                                        file.toStdString(), opt);
+    Loaded out;
+    out.diagnostics = std::move(r.diagnostics);
+    const auto error = std::find_if(out.diagnostics.begin(), out.diagnostics.end(),
+                                    [](const Diagnostic &d) { return d.severity == Severity::Error; });
+    if (error != out.diagnostics.end())
+        out.firstError = QString::fromStdString(error->format());
+    else if (!r.document)
+        out.firstError = QCoreApplication::translate("CommitReview", "the text is not a policy document");
+    else
+        out.doc = std::move(r.document);
+    return out;
+}
+
+QString canonical(const QString &path)
+{
+    const QFileInfo info(path);
+    const QString c = info.canonicalFilePath();
+    return c.isEmpty() ? info.absoluteFilePath() : c;
+}
+
+const Policy *policyNamed(const PolicyDocument &doc, const QString &name)
+{
+    const std::string n = name.toStdString();
+    const auto it = std::find_if(doc.policies.begin(), doc.policies.end(), [&](const Policy &p) { return p.name == n; });
+    return it == doc.policies.end() ? nullptr : &*it;
+}
+
+void newlyAllowed(const diff::SemanticDiff &d, QList<CommitWarning> &out)
+{
+    for (const auto &c : d.changes) {
+        // A policy outcome that got looser (escalated or redacted before,
+        // allowed now) lets requests through that HEAD stopped, too.
+        // (block → escalate is looser too, but nothing goes ahead: skip it).
+        const bool goesAhead = c.key != "action" || c.after == "allow" || c.after == "log";
+        const bool looserPolicy = c.effect == diff::Effect::Looser && c.section == diff::Section::Policies && goesAhead;
+        if (c.effect == diff::Effect::NewlyAllowed || looserPolicy)
+            out.push_back({CommitWarning::Kind::NewlyAllowed, QString::fromStdString(c.sentence)});
+    }
+}
+
+void unreachableBlocks(const Loaded &head, const Loaded &next, QList<CommitWarning> &out)
+{
+    const QList<PolicyShadowing> before = head.doc ? policyShadowings(head.diagnostics) : QList<PolicyShadowing>();
+    for (const auto &s : policyShadowings(next.diagnostics)) {
+        const Policy *p = policyNamed(*next.doc, s.policy);
+        if (!p || p->action != Action::Block)
+            continue;
+        const bool already = std::any_of(before.begin(), before.end(),
+                                         [&](const PolicyShadowing &b) { return b.policy == s.policy; });
+        if (!already)
+            out.push_back({CommitWarning::Kind::UnreachableBlock,
+                           CommitReview::tr("Block policy '%1' becomes unreachable. %2").arg(s.policy, describeShadowing(s))});
+    }
+}
+
+// Cases of the suites that run against file which fail with the new version
+// and passed (or did not run) with HEAD.
+int failingTests(const Loaded &head, const Loaded &next, const QString &file, const QString &workspaceDir,
+                 QList<CommitWarning> &out)
+{
+    const QString target = canonical(file);
+    const std::string ws = workspaceDir.toStdString();
+    int cases = 0;
+    for (const auto &testFile : TestSuiteLoader::workspaceTestFiles(ws)) {
+        const TestSuite suite = TestSuiteLoader::loadFile(testFile, ws);
+        if (suite.policyFile.empty() || hasErrors(suite.diagnostics)
+            || canonical(QString::fromStdString(suite.policyFile)) != target)
+            continue;
+        const SuiteResult now = TestRunner::run(suite, next.doc);
+        cases += int(now.cases.size());
+        std::map<std::string, bool> passedAtHead;
+        if (head.doc)
+            for (const auto &c : TestRunner::run(suite, head.doc).cases)
+                passedAtHead[c.name] = c.passed;
+        const QString suiteName = QDir(workspaceDir).relativeFilePath(QString::fromStdString(testFile));
+        for (const auto &c : now.cases) {
+            const auto h = passedAtHead.find(c.name);
+            if (c.passed || (h != passedAtHead.end() && !h->second))
+                continue;
+            QStringList why;
+            for (const auto &f : c.failures)
+                why << QString::fromStdString(f);
+            out.push_back({CommitWarning::Kind::TestFails, CommitReview::tr("Policy test %1 › %2 fails: %3")
+                                                               .arg(suiteName, QString::fromStdString(c.name),
+                                                                    why.join(QStringLiteral("; ")))});
+        }
+    }
+    return cases;
+}
+
+} // namespace
+
+QList<CommitWarning> CommitReview::warningsOf(CommitWarning::Kind kind) const
+{
+    QList<CommitWarning> out;
+    std::copy_if(warnings.begin(), warnings.end(), std::back_inserter(out),
+                 [kind](const CommitWarning &w) { return w.kind == kind; });
+    return out;
+}
+
+CommitReview CommitReview::review(const std::optional<QByteArray> &head, const QByteArray &next, const QString &file,
+                                  const QString &workspaceDir)
+{
+    CommitReview r;
+    const Loaded now = load(next, file);
+    const Loaded before = head ? load(*head, file) : Loaded{};
+    if (!now.doc) {
+        r.diffNote = tr("No semantic diff: the version being committed has errors.");
+        r.warnings.push_back({CommitWarning::Kind::DoesNotLoad,
+                              tr("The version being committed does not load: %1").arg(now.firstError)});
+        return r;
+    }
+    if (!head) {
+        r.diffNote = tr("First commit of this file: there is no committed version to compare with.");
+    } else if (!before.doc) {
+        r.diffNote = tr("No semantic diff: the committed version has errors (%1).").arg(before.firstError);
+    } else {
+        r.diff = diff::semanticDiff(*before.doc, *now.doc);
+        newlyAllowed(*r.diff, r.warnings);
+    }
+    unreachableBlocks(before, now, r.warnings);
+    const QString ws = workspaceDir.isEmpty() ? QFileInfo(file).absolutePath() : workspaceDir;
+    r.testCases = failingTests(before, now, file, ws, r.warnings);
+    return r;
+}
+
+} // namespace osh::ui
