@@ -65,7 +65,7 @@ struct Pending
     Outcome before = Outcome::None;
     std::string policyBefore;
     std::string request; // eval format
-    bool approximate = false;
+    Approximation approximation = Approximation::Exact;
     std::string why; // not rebuildable when request is empty
     // A usage report (not a decision): its cost joins the session's total
     // in recorded order, as the gateway added it, so cost conditions replay.
@@ -144,7 +144,8 @@ public:
             a.after = outcomeOf(d.outcome);
             a.policyBefore = m_result.policies.intern(p.policyBefore);
             a.policyAfter = m_result.policies.intern(d.policy);
-            a.approximate = p.approximate;
+            a.approximation = p.approximation;
+            a.approximate = p.approximation != Approximation::Exact;
             if (a.approximate)
                 ++m_result.approximate;
             if (m_result.isChanged(a))
@@ -435,7 +436,14 @@ std::optional<WhatIfResult> WhatIf::run(const AuditStore &store, const std::stri
                 // inspected HTTP request (it has a method) the audit keeps
                 // redacted text, hidden credentials and the first 16 KiB of
                 // the body, so conditions on them are approximate.
-                p.approximate = r.type != "network_egress" || r.parameters.find("\"method\":") != std::string_view::npos;
+                if (r.type == "network_egress")
+                    p.approximation = r.parameters.find("\"method\":") != std::string_view::npos
+                        ? Approximation::InspectedHttp
+                        : Approximation::Exact;
+                else
+                    p.approximation = r.parameters.find("[REDACTED:") != std::string_view::npos
+                        ? Approximation::FromRedactedParameters
+                        : Approximation::FromParameters;
             }
             pipeline.add(std::move(p));
             return true;

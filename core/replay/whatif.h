@@ -35,6 +35,14 @@ class AuditStore;
 
 namespace replay {
 
+// Why an action's replay is approximate: what its request was rebuilt from.
+enum class Approximation : std::uint8_t {
+    Exact,                  // the request recorded with it
+    FromParameters,         // no request recorded: rebuilt from its parameters
+    FromRedactedParameters, // the same, redacted values replaced by same-type surrogates
+    InspectedHttp,          // an inspected HTTP request: redacted text, hidden credentials, 16 KiB of body
+};
+
 struct WhatIfAction
 {
     std::int64_t seq = 0;
@@ -44,6 +52,7 @@ struct WhatIfAction
     std::uint32_t policyBefore = 0; // into WhatIfResult::policies; 0 = none
     std::uint32_t policyAfter = 0;
     bool approximate = false; // rebuilt from redacted parameters
+    Approximation approximation = Approximation::Exact; // why, when approximate
 };
 
 // Changed actions with one (before, after) outcome pair.

@@ -430,6 +430,54 @@ tools:
         // The redacted card became a card surrogate: still blocked by B.
         QCOMPARE(r->actions[2].after, Outcome::Block);
         QCOMPARE(r->policies.name(r->actions[2].policyAfter), std::string("no-cards"));
+        // Each action says why: a search without PII was rebuilt from its
+        // parameters as they are; the card's from redacted ones.
+        QCOMPARE(r->actions[0].approximation, Approximation::FromParameters);
+        QCOMPARE(r->actions[2].approximation, Approximation::FromRedactedParameters);
+    }
+
+    // Per action, what its replay was rebuilt from: the recorded request
+    // (exact), the network guardian's own record of a connection (exact), or
+    // of an inspected HTTP request (approximate: the audit keeps only part).
+    void approximationPerAction()
+    {
+        auto store = open(path());
+        SessionRecord rec;
+        rec.id = "mixed";
+        rec.startedAt = 1000;
+        store->beginSession(rec);
+        auto event = [&](const char *type, const char *tool, const std::string &parameters, const std::string &req) {
+            AuditEvent e;
+            e.sessionId = "mixed";
+            e.ts = 1000;
+            e.type = type;
+            e.tool = tool;
+            e.decision = "allow";
+            e.parameters = parameters;
+            e.request = req;
+            store->append(e);
+        };
+        event("tool_call", "search", R"({"q":"a"})", R"({"trigger":"tool_call","tool":{"name":"search","args":{"q":"a"}}})");
+        event("network_egress", "fetch",
+              R"({"trigger":"network_egress","tool":{"name":"fetch"},"destination":{"host":"h.example","port":443}})", {});
+        event("network_egress", "fetch",
+              R"({"trigger":"network_egress","tool":{"name":"fetch"},"destination":{"host":"h.example","port":443},)"
+              R"("request":{"method":"POST","path":"/x","body":"[REDACTED:email]"}})",
+              {});
+        event("tool_call", "search", R"({"q":"b"})", {});
+        QVERIFY(store->flush());
+        std::string error;
+        const DecisionEngine engine(policy(replaytest::kPolicyB));
+        const auto r = WhatIf::run(*store, "mixed", engine, error);
+        QVERIFY2(r, error.c_str());
+        QCOMPARE(r->actions.size(), std::size_t(4));
+        QCOMPARE(r->actions[0].approximation, Approximation::Exact);
+        QCOMPARE(r->actions[1].approximation, Approximation::Exact);
+        QCOMPARE(r->actions[2].approximation, Approximation::InspectedHttp);
+        QCOMPARE(r->actions[3].approximation, Approximation::FromParameters);
+        for (const auto &a : r->actions)
+            QCOMPARE(a.approximate, a.approximation != Approximation::Exact);
+        QCOMPARE(r->approximate, std::size_t(2));
     }
 
     void migratesFromVersion2()

@@ -1,9 +1,11 @@
 // The Replay page offscreen, on a small session appended to a temporary
 // audit store: the table model under QAbstractItemModelTester, stepping
 // and violation jumps by keyboard, filtering (table and timeline agree),
-// hit-testing by clicking the timeline's marks, playback, the details pane,
-// the deciding policy's link (file and line), JSON-lines export, and the
-// what-if diff lane with its summary table.
+// hit-testing by clicking the timeline's marks, playback, the details pane
+// (the decision trace: who decided and what it read), the deciding
+// policy's link (file and line), a divider that stays put, JSON-lines
+// export, and the what-if diff lane with its summary table and its
+// approximate actions marked with why.
 
 #include "replay/replaymodel.h"
 #include "replay/replaypage.h"
@@ -11,19 +13,28 @@
 
 #include "audit/auditjson.h"
 #include "audit/auditstore.h"
+#include "engine/decisionengine.h"
+#include "replay/whatif.h"
+#include "trace/tracemodel.h"
+#include "trace/traceview.h"
 #include "../audit/rawdb.h"
 #include "vcs/policyrepository.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QFile>
+#include <QFont>
+#include <QMap>
 #include <QImage>
 #include <QPainter>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QComboBox>
 #include <QTest>
+#include <QTabWidget>
+#include <QTreeView>
 #include <QTreeWidget>
 #include <QWheelEvent>
 
@@ -146,6 +157,18 @@ private Q_SLOTS:
             if (*s.decision)
                 e.trace = "{\"outcome\":\"" + std::string(s.decision) + "\",\"trace\":[{\"layer\":\"policy\",\"policy\":\""
                     + s.policy + "\",\"matched\":true}]}";
+            if (i == 5) { // the escalation as the gateway records it: the engine's own decision
+                std::string err;
+                const auto doc = replay::WhatIf::policyFromText(kPolicy, "replay.policy.yaml", err);
+                QVERIFY2(doc, err.c_str());
+                const DecisionEngine engine(doc);
+                SessionState state("s1");
+                auto req = Request::fromJson(e.request, err);
+                QVERIFY2(req, err.c_str());
+                const Decision d = engine.decide(*req, state);
+                QCOMPARE(actionName(d.outcome), std::string_view("escalate"));
+                e.trace = d.toJson();
+            }
             if (i == 2) // a decisive trace as the engine writes it (shape pinned by tst_policyindex)
                 e.trace = R"({"outcome":"block","trace":[{"layer":"sandbox","verdict":"allow"},)"
                           R"({"layer":"policy","skipped":7,"because":"tool.name"},)"
@@ -411,29 +434,27 @@ private Q_SLOTS:
         QVERIFY(page.openSession(QStringLiteral("s1")));
         page.timeline()->setCurrentRow(2);
         QVERIFY(page.policyLinkText().contains(QStringLiteral("no-http")));
-        QVERIFY(page.traceTree()->topLevelItemCount() >= 2);
         // The trace's steps say what they are; a run the index skipped is one row.
-        const auto steps = page.traceTree()->findItems(QStringLiteral("trace"), Qt::MatchExactly);
-        QCOMPARE(steps.size(), 1);
-        QCOMPARE(steps[0]->childCount(), 3);
-        QCOMPARE(steps[0]->child(0)->text(0), QStringLiteral("sandbox"));
-        QCOMPARE(steps[0]->child(0)->text(1), QStringLiteral("allow"));
-        QCOMPARE(steps[0]->child(1)->text(0), QStringLiteral("7 policies skipped by index"));
-        QCOMPARE(steps[0]->child(1)->text(1), QStringLiteral("tool.name matches none of their keys"));
-        QCOMPARE(steps[0]->child(1)->childCount(), 0);
-        QCOMPARE(steps[0]->child(2)->text(0), QStringLiteral("policy no-http"));
-        QCOMPARE(steps[0]->child(2)->text(1), QStringLiteral("matched"));
-        QVERIFY(steps[0]->child(2)->childCount() > 0); // its reads
-        // What its PII call found, in words, the way the simulator shows it.
-        const QTreeWidgetItem *pii = nullptr;
-        for (int i = 0; i < steps[0]->child(2)->childCount(); ++i)
-            if (steps[0]->child(2)->child(i)->text(0) == QStringLiteral("PII found"))
-                pii = steps[0]->child(2)->child(i);
-        QVERIFY(pii);
-        QCOMPARE(pii->text(1), QStringLiteral("1 finding(s)"));
-        QCOMPARE(pii->childCount(), 1);
-        QCOMPARE(pii->child(0)->text(0), QStringLiteral("credit_card in .body, bytes 5-26"));
-        QCOMPARE(pii->child(0)->text(1),
+        TraceModel *trace = page.traceView()->model();
+        QAbstractItemModelTester tester(trace, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(trace->rowCount(), 3);
+        QCOMPARE(trace->index(0, 0).data().toString(), QStringLiteral("sandbox"));
+        QCOMPARE(trace->index(0, 1).data().toString(), QStringLiteral("allow"));
+        QCOMPARE(trace->index(1, 0).data().toString(), QStringLiteral("7 policies skipped by index (tool.name)"));
+        QCOMPARE(trace->index(1, 1).data().toString(), QStringLiteral("tool.name matches none of their keys"));
+        QCOMPARE(trace->rowCount(trace->index(1, 0)), 0);
+        const QModelIndex policy = trace->index(2, 0);
+        QCOMPARE(policy.data().toString(), QStringLiteral("policy no-http"));
+        QCOMPARE(trace->index(2, 1).data().toString(), QStringLiteral("matched"));
+        QCOMPARE(trace->decidingIndex(), policy);
+        // Its read, then what its PII call found, in words, the way the simulator shows it.
+        QCOMPARE(trace->rowCount(policy), 2);
+        QCOMPARE(trace->index(0, 0, policy).data(TraceModel::PathRole).toString(), QStringLiteral("tool.name"));
+        QCOMPARE(trace->index(0, 1, policy).data().toString(), QStringLiteral("\"http\""));
+        const QModelIndex pii = trace->index(1, 0, policy);
+        QCOMPARE(pii.data(TraceModel::KindRole).toInt(), int(TraceModel::PiiRow));
+        QCOMPARE(pii.data().toString(), QStringLiteral("credit_card in .body, bytes 5-26"));
+        QCOMPARE(pii.siblingAtColumn(1).data().toString(),
                  QStringLiteral("Luhn check digit (visa) · read through: mixed separators, split over a line break"));
         QSignalSpy spy(&page, &ReplayPage::openPolicyRequested);
         page.openDecidingPolicy();
@@ -455,6 +476,187 @@ private Q_SLOTS:
         page.timeline()->setCurrentRow(0);
         page.openDecidingPolicy();
         QCOMPARE(spy.count(), 2);
+    }
+
+    // A replayed escalation shows, on the details' first tab, which policy
+    // decided (highlighted, expanded, scrolled to) and the values its
+    // condition read: from the decision the engine recorded.
+    void traceShowsWhoDecidedAndWhatItRead()
+    {
+        ReplayPage page;
+        page.setStore(m_store.get());
+        QVERIFY(page.openSession(QStringLiteral("s1")));
+        page.resize(1200, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        page.timeline()->setCurrentRow(5);
+        TraceView *view = page.traceView();
+        QVERIFY(view->isVisible()); // the first tab, not one to look for
+        TraceModel *trace = view->model();
+        QAbstractItemModelTester tester(trace, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const QModelIndex deciding = trace->decidingIndex();
+        QVERIFY(deciding.isValid());
+        QCOMPARE(deciding.data(TraceModel::PolicyRole).toString(), QStringLiteral("mail-review"));
+        QVERIFY(deciding.data(TraceModel::MatchedRole).toBool());
+        for (int r = 0; r < trace->rowCount(); ++r)
+            QCOMPARE(trace->index(r, 0).data(TraceModel::DecidingRole).toBool(), r == deciding.row());
+        QVERIFY(deciding.data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY(deciding.data(Qt::BackgroundRole).isValid());
+        QMap<QString, QString> reads;
+        for (int r = 0; r < trace->rowCount(deciding); ++r) {
+            const QModelIndex c = trace->index(r, 0, deciding);
+            if (c.data(TraceModel::KindRole).toInt() == TraceModel::ReadRow)
+                reads.insert(c.data(TraceModel::PathRole).toString(), c.siblingAtColumn(1).data().toString());
+        }
+        QCOMPARE(reads.value(QStringLiteral("tool.name")), QStringLiteral("\"email_send\""));
+        QCOMPARE(reads.value(QStringLiteral("tool.args.to")), QStringLiteral("\"boss@example.com\""));
+        // On screen: expanded, current, in the viewport, and said in words.
+        QTreeView *tree = view->tree();
+        QVERIFY(tree->isExpanded(deciding));
+        QCOMPARE(tree->currentIndex(), deciding);
+        QVERIFY(tree->viewport()->rect().intersects(tree->visualRect(trace->index(0, 0, deciding))));
+        QVERIFY2(view->summaryText().contains(QStringLiteral("Decided by policy mail-review (escalate)")),
+                 qPrintable(view->summaryText()));
+        QVERIFY2(view->summaryText().contains(QStringLiteral("tool.args.to = \"boss@example.com\"")),
+                 qPrintable(view->summaryText()));
+        // An event that was not decided has no trace, and says so.
+        page.timeline()->setCurrentRow(0);
+        QCOMPARE(trace->rowCount(), 0);
+        QVERIFY(!trace->decidingIndex().isValid());
+        QVERIFY(view->summaryText().contains(QStringLiteral("not decided")));
+    }
+
+    // What-if over actions recorded without their request: the table marks
+    // each approximate one and says why; the details and the what-if table
+    // too. The exact one is not marked.
+    void approximateActionsAreMarkedWithWhy()
+    {
+        QTemporaryDir dir;
+        std::string error;
+        auto store = AuditStore::open(dir.filePath(QStringLiteral("audit.db")).toStdString(), error);
+        QVERIFY2(store, error.c_str());
+        SessionRecord rec;
+        rec.id = "old";
+        rec.startedAt = kStart;
+        store->beginSession(rec);
+        auto add = [&](const char *tool, const char *decision, const char *policy, const char *parameters,
+                       const char *request) {
+            AuditEvent e;
+            e.sessionId = "old";
+            e.ts = kStart + 1;
+            e.type = "tool_call";
+            e.tool = tool;
+            e.decision = decision;
+            e.layer = "policy";
+            e.policy = policy;
+            e.parameters = parameters;
+            e.request = request;
+            store->append(e);
+        };
+        add("email_send", "escalate", "mail-review", R"({"to":"[REDACTED:email]"})", "");
+        add("search", "allow", "", R"({"q":"x"})", R"({"trigger":"tool_call","tool":{"name":"search","args":{"q":"x"}}})");
+        add("search", "allow", "", R"({"q":"y"})", "");
+        store->endSession("old", 0, "exited", kStart + 5);
+        QVERIFY(store->flush(10000));
+
+        ReplayPage page;
+        page.setStore(store.get());
+        QVERIFY(page.openSession(QStringLiteral("old")));
+        QSignalSpy done(&page, &ReplayPage::whatIfFinished);
+        QVERIFY(page.runWhatIf(QString::fromUtf8(kStricter), QStringLiteral("stricter")));
+        QVERIFY(done.wait(10000));
+        QVERIFY(done.at(0).at(0).toBool());
+        QCOMPARE(page.whatIfResult()->approximate, std::size_t(2));
+
+        ReplayModel *m = page.model();
+        auto decision = [m](int row) { return m->index(row, ReplayModel::DecisionColumn); };
+        QCOMPARE(decision(0).data().toString(), QStringLiteral("escalate ≈"));
+        QVERIFY(decision(0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("redacted")));
+        QCOMPARE(decision(1).data().toString(), QStringLiteral("allow"));
+        QVERIFY(decision(1).data(Qt::ToolTipRole).toString().isEmpty());
+        QVERIFY(decision(1).data(ReplayModel::ApproximationRole).toString().isEmpty());
+        QCOMPARE(decision(2).data().toString(), QStringLiteral("allow ≈"));
+        const QString why = decision(2).data(ReplayModel::ApproximationRole).toString();
+        QVERIFY(why.contains(QStringLiteral("rebuilt it from its recorded parameters")));
+        QVERIFY(!why.contains(QStringLiteral("redacted")));
+        // The details say why too.
+        page.timeline()->setCurrentRow(0);
+        QVERIFY2(page.headerText().contains(QStringLiteral("What-if: escalate → block")), qPrintable(page.headerText()));
+        QVERIFY2(page.headerText().contains(decision(0).data(ReplayModel::ApproximationRole).toString()),
+                 qPrintable(page.headerText()));
+        page.timeline()->setCurrentRow(1);
+        QVERIFY(!page.headerText().contains(QStringLiteral("Approximate")));
+        // The changed action in the what-if table is marked, why in its tooltip.
+        QTreeWidget *table = page.whatIfTable();
+        QCOMPARE(table->topLevelItemCount(), 1);
+        QCOMPARE(table->topLevelItem(0)->child(0)->text(0), QStringLiteral("#1 ≈"));
+        QVERIFY(table->topLevelItem(0)->child(0)->toolTip(0).contains(QStringLiteral("redacted")));
+        // Cleared with the what-if.
+        page.clearWhatIf();
+        QCOMPARE(decision(0).data().toString(), QStringLiteral("escalate"));
+        page.setStore(nullptr);
+    }
+
+    // Selecting events whose details are short or long (a long policy link,
+    // a long tool name) leaves the table/details divider, and the
+    // timeline's, where the user put them.
+    void splitterKeepsItsSizes()
+    {
+        ReplayPage page;
+        page.setStore(m_store.get());
+        QVERIFY(page.openSession(QStringLiteral("s1")));
+        page.resize(1200, 800);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        QSplitter *lower = nullptr;
+        for (QSplitter *s : page.findChildren<QSplitter *>())
+            if (s->indexOf(page.table()) >= 0)
+                lower = s;
+        QVERIFY(lower);
+        auto *outer = qobject_cast<QSplitter *>(lower->parentWidget()); // the timeline's
+        QVERIFY(outer);
+        page.timeline()->setCurrentRow(0); // no policy: short details
+        QCoreApplication::processEvents();
+        // A narrow details pane: narrower than the longest policy link.
+        const int total = lower->sizes().value(0) + lower->sizes().value(1);
+        lower->setSizes({total - 200, 200});
+        QCoreApplication::processEvents();
+        const QList<int> sizes = lower->sizes();
+        const QList<int> outerSizes = outer->sizes();
+        QCOMPARE(sizes.value(1), 200);
+        for (const int row : {2, 0, 5, 8, 3, 2, 9}) {
+            page.timeline()->setCurrentRow(row);
+            QCoreApplication::processEvents();
+            QCOMPARE(lower->sizes(), sizes);
+            QCOMPARE(outer->sizes(), outerSizes);
+        }
+        // A tool name with no place to break (an MCP server's tool) after a
+        // short event, in a session of its own.
+        QTemporaryDir dir;
+        std::string error;
+        auto store = AuditStore::open(dir.filePath(QStringLiteral("audit.db")).toStdString(), error);
+        QVERIFY2(store, error.c_str());
+        SessionRecord rec;
+        rec.id = "long";
+        rec.startedAt = kStart;
+        store->beginSession(rec);
+        for (const char *tool : {"", "mcp__github__create_pull_request_review_comment_reply"}) {
+            AuditEvent e;
+            e.sessionId = "long";
+            e.ts = kStart;
+            e.type = *tool ? "tool_call" : "reasoning";
+            e.tool = tool;
+            store->append(e);
+        }
+        QVERIFY(store->flush(10000));
+        page.setStore(store.get());
+        QVERIFY(page.openSession(QStringLiteral("long")));
+        for (const int row : {0, 1, 0}) {
+            page.timeline()->setCurrentRow(row);
+            QCoreApplication::processEvents();
+            QCOMPARE(lower->sizes(), sizes);
+        }
+        page.setStore(nullptr);
     }
 
     void policyLinkUsesTheVersionInForce()

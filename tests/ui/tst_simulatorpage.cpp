@@ -1,11 +1,13 @@
 // The simulator page offscreen: the form decides with the real engine, the
-// trace model is a valid tree, and saved cases pass when the suite runs.
+// trace model is a valid tree (its deciding step marked in the shared
+// trace view), and saved cases pass when the suite runs.
 
 #include "model/policyvalidator.h"
 #include "simulator/requestform.h"
 #include "simulator/simulatorpage.h"
 #include "testsuite/workspacetests.h"
 #include "trace/tracemodel.h"
+#include "trace/traceview.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -18,6 +20,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTreeView>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -91,6 +94,15 @@ private Q_SLOTS:
         QCOMPARE(read.data(TraceModel::PathRole).toString(), QStringLiteral("tool.name"));
         QCOMPARE(read.data(TraceModel::ValueRole).toString(), QStringLiteral("\"email_send\""));
         QCOMPARE(trace->parent(read), policyRow);
+        // The shared trace view: the deciding policy is marked, current and
+        // said in words with what it read (as on the replay page).
+        QCOMPARE(trace->decidingIndex(), policyRow);
+        QVERIFY(policyRow.data(TraceModel::DecidingRole).toBool());
+        QCOMPARE(page.traceView()->tree()->currentIndex(), policyRow);
+        QVERIFY(page.traceView()->tree()->isExpanded(policyRow));
+        QVERIFY2(page.traceView()->summaryText().contains(QStringLiteral("Decided by policy email-approval (escalate)")),
+                 qPrintable(page.traceView()->summaryText()));
+        QVERIFY(page.traceView()->summaryText().contains(QStringLiteral("tool.name = \"email_send\"")));
 
         // Ctrl+Return decides too.
         page.form()->toolName()->setCurrentText(QStringLiteral("knowledge_search"));

@@ -33,6 +33,8 @@ QVariant outcomeTint(Outcome o)
 void ReplayModel::setSession(const replay::ReplaySession *session)
 {
     beginResetModel();
+    if (session != m_session)
+        m_replayed.clear();
     m_session = session;
     m_filter = {};
     m_filtered = false;
@@ -62,6 +64,44 @@ bool ReplayModel::setFilter(const replay::ReplayFilter &f, QString *error)
         return false;
     }
     return true;
+}
+
+void ReplayModel::setWhatIf(const replay::WhatIfResult *result)
+{
+    m_replayed.clear();
+    if (result && m_session) {
+        m_replayed.resize(m_session->size());
+        for (const auto &a : result->actions)
+            if (const auto row = m_session->rowOfSeq(a.seq))
+                m_replayed[*row] = static_cast<std::uint8_t>(1 + static_cast<int>(a.approximation));
+    }
+    if (!m_rows.empty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+std::optional<replay::Approximation> ReplayModel::approximation(std::uint32_t sessionRow) const
+{
+    if (sessionRow >= m_replayed.size() || m_replayed[sessionRow] == 0)
+        return std::nullopt;
+    return static_cast<replay::Approximation>(m_replayed[sessionRow] - 1);
+}
+
+QString ReplayModel::approximationText(replay::Approximation a)
+{
+    switch (a) {
+    case replay::Approximation::Exact: break;
+    case replay::Approximation::FromParameters:
+        return tr("Approximate: no request was recorded with this action, so what-if rebuilt it from its recorded "
+                  "parameters.");
+    case replay::Approximation::FromRedactedParameters:
+        return tr("Approximate: no request was recorded with this action, so what-if rebuilt it from its recorded "
+                  "parameters, their redacted values replaced by stand-ins of the same type; conditions on those "
+                  "values may decide differently.");
+    case replay::Approximation::InspectedHttp:
+        return tr("Approximate: an inspected HTTP request, of which the audit keeps the text redacted, the "
+                  "credentials hidden and only the first 16 KiB of the body.");
+    }
+    return {};
 }
 
 int ReplayModel::rowOfSessionRow(std::int64_t sessionRow) const
@@ -110,8 +150,11 @@ QVariant ReplayModel::data(const QModelIndex &index, int role) const
         }
         case ToolColumn:
             return qs(s.tool(r));
-        case DecisionColumn:
-            return qs(replay::outcomeName(s.outcome(r)));
+        case DecisionColumn: {
+            const QString decision = qs(replay::outcomeName(s.outcome(r)));
+            const auto a = approximation(r);
+            return a && *a != replay::Approximation::Exact ? decision + QStringLiteral(" ≈") : decision;
+        }
         case PolicyColumn:
             return qs(s.policy(r));
         case SeverityColumn:
@@ -123,6 +166,8 @@ QVariant ReplayModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == LaneColumn)
             return qs(s.type(r));
+        if (const auto a = approximation(r); index.column() == DecisionColumn && a)
+            return approximationText(*a);
         return {};
     case Qt::BackgroundRole:
         return outcomeTint(s.outcome(r));
@@ -150,6 +195,10 @@ QVariant ReplayModel::data(const QModelIndex &index, int role) const
         return replay::ReplaySession::isViolation(s.outcome(r), s.severity(r));
     case MessageRole:
         return message(r);
+    case ApproximationRole:
+        if (const auto a = approximation(r))
+            return approximationText(*a);
+        return QString();
     default:
         return {};
     }
@@ -194,6 +243,7 @@ QHash<int, QByteArray> ReplayModel::roleNames() const
     names.insert(SeverityRole, "severity");
     names.insert(ViolationRole, "violation");
     names.insert(MessageRole, "message");
+    names.insert(ApproximationRole, "approximation");
     return names;
 }
 

@@ -4,14 +4,18 @@
 // time, lane, tool, decision, policy, severity, message. The filter is a
 // vector of session rows (a million rows filter in milliseconds, which a
 // QSortFilterProxyModel would not); the message comes from the store one
-// row at a time, cached, only for rows a view actually shows.
+// row at a time, cached, only for rows a view actually shows. After a
+// what-if, an action replayed only approximately is marked "≈" in the
+// decision column, with why in its tooltip.
 
 #include "replay/replaysession.h"
+#include "replay/whatif.h"
 
 #include <QAbstractTableModel>
 #include <QCache>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace osh::ui {
@@ -44,13 +48,21 @@ public:
         SeverityRole, // QString
         ViolationRole, // bool
         MessageRole,
+        ApproximationRole, // QString: why its what-if replay is approximate; empty when exact
     };
     Q_ENUM(Role)
 
     using QAbstractTableModel::QAbstractTableModel;
 
-    // Not owned; must outlive the model (or be replaced first). Clears the filter.
+    // Not owned; must outlive the model (or be replaced first). Clears the
+    // filter, and the what-if marks when it is another session.
     void setSession(const replay::ReplaySession *session);
+    // Marks the actions a what-if replayed approximately (nullptr: none).
+    // Only read here, not kept.
+    void setWhatIf(const replay::WhatIfResult *result);
+    // How the what-if replayed a session row; nullopt when it did not.
+    std::optional<replay::Approximation> approximation(std::uint32_t sessionRow) const;
+    static QString approximationText(replay::Approximation a);
     const replay::ReplaySession *session() const { return m_session; }
     // Keeps the rows matching f; false with *error when a text filter could
     // not read the store (the model then shows nothing).
@@ -77,6 +89,8 @@ private:
     bool m_filtered = false;
     std::vector<std::uint32_t> m_rows;
     mutable QCache<std::uint32_t, QString> m_messages{2000};
+    // Per session row: 0 when not replayed, else 1 + replay::Approximation.
+    std::vector<std::uint8_t> m_replayed;
 };
 
 } // namespace osh::ui

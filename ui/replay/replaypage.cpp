@@ -4,16 +4,13 @@
 #include "timelineview.h"
 
 #include "service/serviceclient.h"
-#include "trace/piifindingtext.h"
+#include "trace/traceview.h"
 #include "service/servicerecords.h"
 
 #include "audit/auditchain.h"
-#include "audit/auditjson.h"
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
 #include "engine/decisionengine.h"
-#include "model/policyloader.h"
-#include "vcs/policyrepository.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -23,15 +20,12 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QSaveFile>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QDir>
 #include <QStandardPaths>
@@ -56,123 +50,6 @@ namespace {
 
 QString qs(std::string_view v) { return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size())); }
 
-QString prettyJson(const std::string &text)
-{
-    if (text.empty())
-        return {};
-    QJsonParseError err;
-    const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(text), &err);
-    if (err.error != QJsonParseError::NoError)
-        return QString::fromStdString(text); // a damaged record stays readable
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
-}
-
-QString scalarText(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double:
-        return QString::number(v.toDouble(), 'g', 15);
-    case QJsonValue::String:
-        return v.toString();
-    default:
-        return {};
-    }
-}
-
-// One step of a decision's "trace" array in words: a layer's verdict, a
-// policy and whether it matched, or a run of policies the index skipped (a
-// decisive trace's summary entry; it stays one row).
-bool labelTraceStep(QTreeWidgetItem *item, const QJsonObject &step)
-{
-    const QString layer = step.value(QLatin1String("layer")).toString();
-    if (step.contains(QLatin1String("skipped"))) {
-        item->setText(0, ReplayPage::tr("%n policies skipped by index", nullptr,
-                                        step.value(QLatin1String("skipped")).toInt()));
-        item->setText(1, ReplayPage::tr("%1 matches none of their keys")
-                             .arg(step.value(QLatin1String("because")).toString()));
-        return true;
-    }
-    if (step.contains(QLatin1String("policy"))) {
-        item->setText(0, ReplayPage::tr("policy %1").arg(step.value(QLatin1String("policy")).toString()));
-        if (step.contains(QLatin1String("skipped_by_index")))
-            item->setText(1, ReplayPage::tr("skipped by index (%1)")
-                                 .arg(step.value(QLatin1String("skipped_by_index")).toString()));
-        else if (step.contains(QLatin1String("error")))
-            item->setText(1, ReplayPage::tr("error: %1").arg(step.value(QLatin1String("error")).toString()));
-        else
-            item->setText(1, step.value(QLatin1String("matched")).toBool() ? ReplayPage::tr("matched")
-                                                                            : ReplayPage::tr("not matched"));
-        return false;
-    }
-    if (step.contains(QLatin1String("verdict"))) {
-        item->setText(0, layer);
-        item->setText(1, step.value(QLatin1String("verdict")).toString());
-        return false;
-    }
-    return false;
-}
-
-// What the PII calls of one policy step found, one row per finding, in the
-// words the simulator's trace uses.
-void addPiiFindings(QTreeWidgetItem *item, const QJsonObject &calls)
-{
-    int n = 0;
-    for (auto it = calls.begin(); it != calls.end(); ++it) {
-        for (const PiiFindingText &f : PiiFindingWords::ofAll(it.value().toArray())) {
-            auto *row = new QTreeWidgetItem(item);
-            row->setText(0, f.what);
-            row->setText(1, f.why);
-            row->setToolTip(0, ReplayPage::tr("Found by %1").arg(it.key()));
-            row->setToolTip(1, f.why);
-            ++n;
-        }
-    }
-    item->setText(0, ReplayPage::tr("PII found"));
-    item->setText(1, ReplayPage::tr("%n finding(s)", nullptr, n));
-}
-
-// How the children of a JSON value are shown: as they are, as the steps of
-// a decision's trace, or as the inside of one policy step.
-enum class Shape { Plain, TraceSteps, PolicyStep };
-
-// The decision's JSON as a tree: objects and arrays become parents; the
-// steps of its trace are labelled by what they say.
-void addJsonChildren(QTreeWidgetItem *parent, QTreeWidget *tree, const QJsonValue &value, Shape shape = Shape::Plain)
-{
-    auto add = [&](const QString &key, const QJsonValue &v) {
-        auto *item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(tree);
-        item->setText(0, key);
-        if (shape == Shape::TraceSteps && v.isObject()) {
-            const QJsonObject step = v.toObject();
-            if (!labelTraceStep(item, step))
-                addJsonChildren(item, tree, v,
-                                step.contains(QLatin1String("policy")) ? Shape::PolicyStep : Shape::Plain);
-        } else if (shape == Shape::PolicyStep && key == QLatin1String("pii") && v.isObject()) {
-            addPiiFindings(item, v.toObject());
-        } else if (v.isObject() || v.isArray()) {
-            const qsizetype n = v.isObject() ? v.toObject().size() : v.toArray().size();
-            item->setText(1, v.isObject() ? QStringLiteral("{%1}").arg(n) : QStringLiteral("[%1]").arg(n));
-            addJsonChildren(item, tree, v,
-                            !parent && key == QLatin1String("trace") && v.isArray() ? Shape::TraceSteps : Shape::Plain);
-        } else {
-            item->setText(1, scalarText(v));
-        }
-    };
-    if (value.isObject()) {
-        const auto o = value.toObject();
-        for (auto it = o.begin(); it != o.end(); ++it)
-            add(it.key(), it.value());
-    } else if (value.isArray()) {
-        const auto a = value.toArray();
-        for (qsizetype i = 0; i < a.size(); ++i)
-            add(QString::number(i), a.at(i));
-    }
-}
-
 } // namespace
 
 ReplayPage::ReplayPage(QWidget *parent)
@@ -196,7 +73,7 @@ ReplayPage::ReplayPage(QWidget *parent)
     , m_policyLink(new QLabel(this))
     , m_eventJson(new QPlainTextEdit(this))
     , m_parameters(new QPlainTextEdit(this))
-    , m_trace(new QTreeWidget(this))
+    , m_trace(new TraceView(this))
     , m_whatIfSummary(new QLabel(this))
     , m_whatIfTable(new QTreeWidget(this))
     , m_whatIfButton(new QPushButton(tr("What if…"), this))
@@ -244,8 +121,10 @@ void ReplayPage::buildUi()
     // Session picker.
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Session:"), this));
-    m_sessions->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_sessions->setMinimumContentsLength(40);
+    // Not sized to its longest session: a long label would widen the page
+    // (and the window); the stretch gives it the room there is.
+    m_sessions->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_sessions->setMinimumContentsLength(24);
     top->addWidget(m_sessions, 1);
     auto *refresh = new QPushButton(tr("Refresh"), this);
     top->addWidget(refresh);
@@ -297,9 +176,15 @@ void ReplayPage::buildUi()
     m_speed->setToolTip(tr("Playback speed"));
     transport->addWidget(m_speed);
     transport->addSpacing(12);
-    auto *zoomIn = new QPushButton(tr("Zoom in"), this);
-    auto *zoomOut = new QPushButton(tr("Zoom out"), this);
-    auto *fit = new QPushButton(tr("Show all"), this);
+    // Tool buttons, narrower than push buttons: the row fits beside the docks at 1024 wide.
+    auto textButton = [this](const QString &text) {
+        auto *b = new QToolButton(this);
+        b->setText(text);
+        return b;
+    };
+    auto *zoomIn = textButton(tr("Zoom in"));
+    auto *zoomOut = textButton(tr("Zoom out"));
+    auto *fit = textButton(tr("Show all"));
     transport->addWidget(zoomIn);
     transport->addWidget(zoomOut);
     transport->addWidget(fit);
@@ -341,7 +226,15 @@ void ReplayPage::buildUi()
 
     // Timeline above; the table and the details (event, parameters, trace, what-if) below.
     auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_timeline);
+    // The lanes scroll when there are more than the height shows (one per
+    // tool): their number must not set the page's minimum height.
+    auto *timelineArea = new QScrollArea(split);
+    timelineArea->setObjectName(QStringLiteral("timelineArea"));
+    timelineArea->setWidgetResizable(true);
+    timelineArea->setFrameShape(QFrame::NoFrame);
+    timelineArea->setWidget(m_timeline);
+    timelineArea->setMinimumHeight(m_timeline->geometry().laneTop(2) + 2); // the axis and two lanes
+    split->addWidget(timelineArea);
     auto *lower = new QSplitter(Qt::Horizontal, split);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -359,21 +252,24 @@ void ReplayPage::buildUi()
     auto *details = new QWidget(lower);
     auto *dl = new QVBoxLayout(details);
     dl->setContentsMargins(0, 0, 0, 0);
-    m_header->setWordWrap(true);
+    // The details never push the table/details divider: their labels wrap
+    // (an unwrapped policy link with its file's path would widen the pane
+    // each time an event with a policy is selected).
+    for (QLabel *l : {m_header, m_policyLink}) {
+        l->setWordWrap(true);
+        dl->addWidget(l);
+    }
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    dl->addWidget(m_header);
     m_policyLink->setTextFormat(Qt::RichText);
     m_policyLink->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
-    dl->addWidget(m_policyLink);
     auto *tabs = new QTabWidget(details);
     m_detailTabs = tabs;
     m_eventJson->setReadOnly(true);
     m_parameters->setReadOnly(true);
-    m_trace->setColumnCount(2);
-    m_trace->setHeaderLabels({tr("Step"), tr("Value")});
+    // The readable trace first; the Event tab keeps the trace as recorded.
+    tabs->addTab(m_trace, tr("Decision trace"));
     tabs->addTab(m_eventJson, tr("Event"));
     tabs->addTab(m_parameters, tr("Parameters"));
-    tabs->addTab(m_trace, tr("Decision trace"));
     dl->addWidget(tabs, 1);
     lower->addWidget(details);
 
@@ -452,6 +348,7 @@ void ReplayPage::showMessage(const QString &text)
 
 QString ReplayPage::messageText() const { return m_message->text(); }
 QString ReplayPage::detailsText() const { return m_eventJson->toPlainText(); }
+QString ReplayPage::headerText() const { return m_header->text(); }
 QString ReplayPage::parametersText() const { return m_parameters->toPlainText(); }
 QString ReplayPage::policyLinkText() const { return m_policyLink->text(); }
 QString ReplayPage::whatIfSummaryText() const { return m_whatIfSummary->text(); }
@@ -868,174 +765,7 @@ void ReplayPage::syncTableToTimeline(std::int64_t row)
     m_syncing = false;
 }
 
-void ReplayPage::showDetails(std::int64_t row)
-{
-    m_trace->clear();
-    if (!m_session || row < 0) {
-        m_header->clear();
-        m_policyLink->clear();
-        m_eventJson->clear();
-        m_parameters->clear();
-        return;
-    }
-    const auto r = static_cast<std::uint32_t>(row);
-    std::string error;
-    const auto event = m_session->details(r, &error);
-    if (!event) {
-        m_header->setText(tr("Event #%1 cannot be read: %2").arg(m_session->seq(r)).arg(QString::fromStdString(error)));
-        m_policyLink->clear();
-        m_eventJson->clear();
-        m_parameters->clear();
-        return;
-    }
-    QString header = tr("#%1 · %2 · %3").arg(event->seq).arg(QString::fromStdString(event->type),
-                                                            QString::fromStdString(audit::formatIsoUtc(event->ts)));
-    if (!event->tool.empty())
-        header += QStringLiteral(" · ") + QString::fromStdString(event->tool);
-    if (!event->decision.empty())
-        header += QStringLiteral(" · ") + tr("decision: %1").arg(QString::fromStdString(event->decision));
-    if (const auto *w = m_timeline->lanes().whatIfActionOfRow(r))
-        header += QLatin1Char('\n') + tr("What-if: %1 → %2").arg(qs(replay::outcomeName(w->before)),
-                                                                qs(replay::outcomeName(w->after)));
-    m_header->setText(header);
-    if (event->policy.empty()) {
-        m_policyLink->setText(tr("No deciding policy."));
-    } else {
-        const auto &rec = m_session->record();
-        QString where = QString::fromStdString(rec.policyFile);
-        if (!rec.policyCommit.empty())
-            where += QStringLiteral(" @ ") + QString::fromStdString(rec.policyCommit).left(7);
-        m_policyLink->setText(tr("Deciding policy: <a href=\"policy\">%1</a> (%2)")
-                                  .arg(QString::fromStdString(event->policy).toHtmlEscaped(), where.toHtmlEscaped()));
-    }
-    std::string line;
-    audit::appendEventJson(line, *event);
-    m_eventJson->setPlainText(prettyJson(line));
-    m_parameters->setPlainText(prettyJson(event->parameters));
-    if (!event->trace.empty()) {
-        const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(event->trace));
-        if (doc.isObject())
-            addJsonChildren(nullptr, m_trace, doc.object());
-        else if (doc.isArray())
-            addJsonChildren(nullptr, m_trace, doc.array());
-        else
-            (new QTreeWidgetItem(m_trace))->setText(0, QString::fromStdString(event->trace));
-        m_trace->expandToDepth(1);
-        m_trace->resizeColumnToContents(0);
-    }
-}
-
-std::optional<ReplayPage::PolicyLocation> ReplayPage::policyLocation(std::uint32_t row, QString *note) const
-{
-    if (!m_session || row >= m_session->size() || m_session->policy(row).empty())
-        return std::nullopt;
-    const auto &rec = m_session->record();
-    PolicyLocation loc;
-    loc.file = QString::fromStdString(rec.policyFile);
-    loc.commit = QString::fromStdString(rec.policyCommit);
-    QByteArray text;
-    QString why;
-    if (!loc.commit.isEmpty()) {
-        auto repo = vcs::PolicyRepository::discover(loc.file);
-        if (!repo) {
-            why = repo.error;
-        } else if (auto content = repo->contentAt(loc.commit, loc.file)) {
-            text = *content;
-        } else {
-            why = content.error;
-        }
-    } else {
-        QFile f(loc.file);
-        if (f.open(QIODevice::ReadOnly))
-            text = f.readAll();
-        else
-            why = tr("%1: %2").arg(loc.file, f.errorString());
-    }
-    if (!text.isNull()) {
-        const auto res = PolicyLoader::loadText(std::string_view(text.constData(), static_cast<std::size_t>(text.size())),
-                                                rec.policyFile);
-        const Policy *p = res.document ? res.document->findPolicy(m_session->policy(row)) : nullptr;
-        if (p)
-            loc.line = p->loc.pos.line;
-        else
-            why = tr("policy %1 is not in that version of %2").arg(qs(m_session->policy(row)), loc.file);
-    }
-    if (rec.policyDirty && why.isEmpty())
-        why = tr("the session ran %1 with uncommitted changes; the line is from commit %2")
-                  .arg(loc.file, loc.commit.isEmpty() ? tr("(none)") : loc.commit.left(7));
-    if (note)
-        *note = why;
-    return loc;
-}
-
-void ReplayPage::openDecidingPolicy()
-{
-    const std::int64_t row = m_timeline->currentRow();
-    if (row < 0)
-        return;
-    QString note;
-    const auto loc = policyLocation(static_cast<std::uint32_t>(row), &note);
-    if (!loc)
-        return;
-    if (!note.isEmpty())
-        showMessage(tr("Note: %1").arg(note));
-    Q_EMIT openPolicyRequested(loc->file, loc->commit, loc->line);
-}
-
-bool ReplayPage::exportSelection(const QString &file, QString *error) const
-{
-    const auto rows = m_timeline->selectedRows();
-    if (!m_session || rows.empty()) {
-        if (error)
-            *error = tr("Nothing is selected.");
-        return false;
-    }
-    QSaveFile out(file);
-    if (!out.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = tr("%1: %2").arg(file, out.errorString());
-        return false;
-    }
-    std::string line;
-    for (const std::uint32_t r : rows) {
-        std::string err;
-        const auto event = m_session->details(r, &err);
-        if (!event) {
-            out.cancelWriting();
-            if (error)
-                *error = QString::fromStdString(err);
-            return false;
-        }
-        line.clear();
-        audit::appendEventJson(line, *event);
-        line += '\n';
-        out.write(line.data(), static_cast<qint64>(line.size()));
-    }
-    if (!out.commit()) {
-        if (error)
-            *error = tr("%1: %2").arg(file, out.errorString());
-        return false;
-    }
-    return true;
-}
-
-void ReplayPage::exportClicked()
-{
-    if (m_timeline->selectedRows().empty()) {
-        showMessage(tr("Select an event (shift-click for a range) to export."));
-        return;
-    }
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export events"), QString(),
-                                                      tr("JSON lines (*.jsonl);;All files (*)"));
-    if (file.isEmpty())
-        return;
-    QString error;
-    if (!exportSelection(file, &error))
-        showMessage(tr("Export failed: %1").arg(error));
-    else
-        showMessage(tr("Exported %n event(s) to %1.", nullptr, static_cast<int>(m_timeline->selectedRows().size())).arg(file));
-}
-
+// The details, the deciding policy and export: replaypagedetails.cpp.
 // What-if and import: replaypagewhatif.cpp.
 
 } // namespace osh::ui

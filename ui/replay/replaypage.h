@@ -2,13 +2,14 @@
 // The studio's Replay page: pick a recorded session of the audit store and
 // replay it on the timeline (play/pause at 0.5x-16x, step, jump between
 // violations), filter it by tool, outcome, severity or text, read an
-// event's details (the full event, its PII-redacted parameters, its
-// decision trace as a tree, a link to the deciding policy in the version
-// that was in force), export the selection as JSON lines, and run what-if
-// against another policy text (on a worker thread) to see, in a diff lane
-// and a summary table, which decisions would change. A badge beside the
-// session picker says whether the session's hash chain and its signed
-// checkpoints hold (checked on a thread of its own).
+// event's details (its decision trace first: the step that decided and what
+// it read; then the full event, its PII-redacted parameters, a link to the
+// deciding policy in the version that was in force), export the selection
+// as JSON lines, and run what-if against another policy text (on a worker
+// thread) to see, in a diff lane and a summary table, which decisions would
+// change and which actions replayed only approximately, and why. A badge
+// beside the session picker says whether the session's hash chain and its
+// signed checkpoints hold (checked on a thread of its own).
 
 #include "audit/auditquery.h"
 #include "replay/replaysession.h"
@@ -46,6 +47,7 @@ namespace osh::ui {
 class ReplayModel;
 class ServiceClient;
 class TimelineView;
+class TraceView;
 
 class ReplayPage : public QWidget
 {
@@ -83,10 +85,12 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     ReplayModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
-    QTreeWidget *traceTree() const { return m_trace; }
+    TraceView *traceView() const { return m_trace; }
     QTreeWidget *whatIfTable() const { return m_whatIfTable; }
     QString messageText() const;
     QString detailsText() const;
+    // The details' first lines: the event, its what-if change and why it is approximate.
+    QString headerText() const;
     QString parametersText() const;
     QString policyLinkText() const;
     QString whatIfSummaryText() const;
@@ -203,7 +207,7 @@ private:
     QLabel *m_policyLink;
     QPlainTextEdit *m_eventJson;
     QPlainTextEdit *m_parameters;
-    QTreeWidget *m_trace;
+    TraceView *m_trace;
     QLabel *m_whatIfSummary;
     QTabWidget *m_detailTabs = nullptr;
     int m_whatIfTab = -1;

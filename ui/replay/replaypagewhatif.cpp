@@ -84,6 +84,7 @@ void ReplayPage::whatIfDone(std::optional<replay::WhatIfResult> result, const QS
     if (!result) {
         m_whatIf.reset();
         m_timeline->setWhatIf(nullptr);
+        m_model->setWhatIf(nullptr);
         fillWhatIfTable();
         m_whatIfSummary->setText(tr("What-if failed: %1").arg(error));
         m_detailTabs->setCurrentIndex(m_whatIfTab);
@@ -92,6 +93,7 @@ void ReplayPage::whatIfDone(std::optional<replay::WhatIfResult> result, const QS
     }
     m_whatIf = std::move(result);
     m_timeline->setWhatIf(&*m_whatIf);
+    m_model->setWhatIf(&*m_whatIf);
     fillWhatIfTable();
     m_detailTabs->setCurrentIndex(m_whatIfTab);
     Q_EMIT whatIfFinished(true);
@@ -103,6 +105,7 @@ void ReplayPage::clearWhatIf()
     m_whatIfButton->setEnabled(true);
     m_whatIf.reset();
     m_timeline->setWhatIf(nullptr);
+    m_model->setWhatIf(nullptr);
     fillWhatIfTable();
 }
 
@@ -115,8 +118,8 @@ void ReplayPage::fillWhatIfTable()
     }
     QString summary = QString::fromStdString(m_whatIf->summaryText());
     if (m_whatIf->approximate > 0)
-        summary += QLatin1Char('\n') + tr("%n action(s) were rebuilt from redacted parameters (approximate).", nullptr,
-                                          static_cast<int>(m_whatIf->approximate));
+        summary += QLatin1Char('\n') + tr("%n action(s) were replayed approximately: marked ≈ in the table, why in "
+                                          "their details.", nullptr, static_cast<int>(m_whatIf->approximate));
     if (!m_whatIf->unreplayable.empty())
         summary += QLatin1Char('\n') + tr("%n action(s) could not be replayed.", nullptr,
                                           static_cast<int>(m_whatIf->unreplayable.size()));
@@ -144,6 +147,11 @@ void ReplayPage::fillWhatIfTable()
                 item->setText(2, QStringLiteral("%1 → %2").arg(
                                      QString::fromStdString(m_whatIf->policies.name(a->policyBefore)),
                                      QString::fromStdString(m_whatIf->policies.name(a->policyAfter))));
+                if (a->approximation != replay::Approximation::Exact) {
+                    item->setText(0, tr("#%1 ≈").arg(seq));
+                    for (int c = 0; c < 3; ++c)
+                        item->setToolTip(c, ReplayModel::approximationText(a->approximation));
+                }
             }
         }
     }

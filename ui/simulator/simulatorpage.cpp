@@ -4,6 +4,7 @@
 #include "simulator/requestform.h"
 #include "testsuite/testcasewriter.h"
 #include "trace/tracemodel.h"
+#include "trace/traceview.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -11,15 +12,15 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
-#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace osh::ui {
@@ -70,12 +71,7 @@ SimulatorPage::SimulatorPage(QWidget *parent) : QWidget(parent)
     m_output->setReadOnly(true);
     m_output->setPlaceholderText(tr("Redacted output appears here for redact decisions"));
     m_output->setMaximumHeight(m_output->fontMetrics().lineSpacing() * 5 + 8);
-    m_trace = new TraceModel(this);
-    m_traceView = new QTreeView;
-    m_traceView->setObjectName(QStringLiteral("traceView"));
-    m_traceView->setModel(m_trace);
-    m_traceView->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    connect(m_trace, &QAbstractItemModel::modelReset, m_traceView, &QTreeView::expandAll);
+    m_traceView = new TraceView;
 
     m_testFile = new QComboBox;
     m_testFile->setObjectName(QStringLiteral("testFile"));
@@ -110,8 +106,17 @@ SimulatorPage::SimulatorPage(QWidget *parent) : QWidget(parent)
     rightLayout->addWidget(new QLabel(tr("Trace")));
     rightLayout->addWidget(m_traceView, 1);
 
+    // The request form scrolls: its height changes with the trigger and the
+    // JSON mode, and must not set the page's (and the window's) minimum.
+    auto *leftArea = new QScrollArea;
+    leftArea->setObjectName(QStringLiteral("requestArea"));
+    leftArea->setWidgetResizable(true);
+    leftArea->setFrameShape(QFrame::NoFrame);
+    leftArea->setWidget(left);
+    // As wide as the form, beside a vertical scroll bar.
+    leftArea->setMinimumWidth(left->minimumSizeHint().width() + leftArea->verticalScrollBar()->sizeHint().width());
     auto *split = new QSplitter;
-    split->addWidget(left);
+    split->addWidget(leftArea);
     split->addWidget(right);
     split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
@@ -122,6 +127,11 @@ SimulatorPage::SimulatorPage(QWidget *parent) : QWidget(parent)
 }
 
 SimulatorPage::~SimulatorPage() = default;
+
+TraceModel *SimulatorPage::traceModel() const
+{
+    return m_traceView->model();
+}
 
 QString SimulatorPage::message() const
 {
@@ -224,7 +234,7 @@ void SimulatorPage::showDecision(const Decision &d)
     m_whoLabel->setText(tr("Layer: %1    Policy: %2").arg(layer, policy));
     m_messageLabel->setText(d.message.empty() ? tr("(no message)") : QString::fromStdString(d.message));
     m_output->setPlainText(d.output ? QString::fromStdString(*d.output) : QString());
-    m_trace->setDecision(d, m_request ? &*m_request : nullptr);
+    m_traceView->setDecision(d, m_request ? &*m_request : nullptr);
 }
 
 bool SimulatorPage::saveAsTestCase()

@@ -18,7 +18,6 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
-class QTreeView;
 
 namespace osh {
 class DecisionEngine;
@@ -28,6 +27,7 @@ namespace osh::ui {
 
 class RequestForm;
 class TraceModel;
+class TraceView;
 
 class SimulatorPage : public QWidget
 {
@@ -42,7 +42,8 @@ public:
     void setWorkspace(const QString &path);
 
     RequestForm *form() const { return m_form; }
-    TraceModel *traceModel() const { return m_trace; }
+    TraceModel *traceModel() const;
+    TraceView *traceView() const { return m_traceView; }
     const std::optional<Decision> &lastDecision() const { return m_decision; }
     QString message() const; // the inline message bar's text
     QLabel *decisionLabel() const { return m_decisionLabel; }
@@ -80,8 +81,7 @@ private:
     QLabel *m_whoLabel;
     QLabel *m_messageLabel;
     QPlainTextEdit *m_output;
-    TraceModel *m_trace;
-    QTreeView *m_traceView;
+    TraceView *m_traceView;
     QComboBox *m_testFile;
     QLineEdit *m_caseName;
     QPushButton *m_save;

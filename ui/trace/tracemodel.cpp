@@ -1,9 +1,12 @@
 #include "trace/tracemodel.h"
 
+#include "trace/decisiontint.h"
 #include "trace/piifindingtext.h"
 
 #include <QBrush>
 #include <QColor>
+#include <QFont>
+#include <QJsonObject>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -25,7 +28,54 @@ void TraceModel::clear()
 {
     beginResetModel();
     m_steps.clear();
+    m_deciding = -1;
+    m_outcome.clear();
     endResetModel();
+}
+
+void TraceModel::addSkipped(const QString &var, const QString &detail, int count, const QString &policy)
+{
+    // One row per run of skipped policies with the same variable.
+    Step *group = m_steps.empty() ? nullptr : &m_steps.back();
+    if (!group || group->kind != SkippedRow || group->layer != var || count > 0) {
+        Step s;
+        s.kind = SkippedRow;
+        s.layer = var;
+        s.detail = detail;
+        m_steps.push_back(std::move(s));
+        group = &m_steps.back();
+    }
+    if (count > 0) {
+        group->skipped += count;
+    } else {
+        ++group->skipped;
+        group->children.push_back({SkippedPolicyRow, policy, tr("skipped by index"), {}, {}});
+    }
+}
+
+void TraceModel::addPiiFindings(Step &s, const QString &path, const QJsonArray &findings)
+{
+    for (const auto f : findings) {
+        const PiiFindingText words = PiiFindingWords::of(f.toObject());
+        s.children.push_back({PiiRow, words.what, words.why, tr("Found by %1: %2").arg(path, words.why),
+                              QString::fromUtf8(QJsonDocument(f.toObject()).toJson(QJsonDocument::Compact))});
+    }
+}
+
+void TraceModel::markDeciding(const QString &layer, const QString &policy)
+{
+    m_deciding = -1;
+    for (std::size_t i = 0; i < m_steps.size() && m_deciding < 0; ++i) {
+        const Step &s = m_steps[i];
+        if (!policy.isEmpty() ? s.kind == PolicyRow && s.policy == policy && s.matched
+                              : s.kind == LayerRow && s.layer == layer && !s.allowed)
+            m_deciding = static_cast<int>(i);
+    }
+    // A decision whose policy the trace shows unmatched (an error that
+    // failed closed) still names it.
+    for (std::size_t i = 0; i < m_steps.size() && m_deciding < 0 && !policy.isEmpty(); ++i)
+        if (m_steps[i].kind == PolicyRow && m_steps[i].policy == policy)
+            m_deciding = static_cast<int>(i);
 }
 
 void TraceModel::setDecision(const Decision &decision, const Request *request)
@@ -34,25 +84,12 @@ void TraceModel::setDecision(const Decision &decision, const Request *request)
     m_steps.clear();
     for (const auto &t : decision.trace) {
         if (t.skipped > 0 || t.skippedByIndex) {
-            // One row per run of skipped policies with the same variable.
             const QString var = qs(varInfo(t.because).name);
-            Step *group = m_steps.empty() ? nullptr : &m_steps.back();
-            if (!group || group->kind != SkippedRow || group->layer != var || t.skipped > 0) {
-                Step s;
-                s.kind = SkippedRow;
-                s.layer = var;
-                s.detail = request ? tr("%1 is %2, none of their keys")
-                                         .arg(var, QString::fromStdString(request->get(t.because).toJson()))
-                                   : tr("%1 matches none of their keys").arg(var);
-                m_steps.push_back(std::move(s));
-                group = &m_steps.back();
-            }
-            if (t.skipped > 0) {
-                group->skipped += static_cast<int>(t.skipped);
-            } else {
-                ++group->skipped;
-                group->children.push_back({SkippedPolicyRow, qs(t.policy), tr("skipped by index"), {}, {}});
-            }
+            addSkipped(var,
+                       request ? tr("%1 is %2, none of their keys")
+                                     .arg(var, QString::fromStdString(request->get(t.because).toJson()))
+                               : tr("%1 matches none of their keys").arg(var),
+                       static_cast<int>(t.skipped), qs(t.policy));
             continue;
         }
         Step s;
@@ -65,18 +102,11 @@ void TraceModel::setDecision(const Decision &decision, const Request *request)
         s.detail = QString::fromStdString(t.detail);
         if (t.isPolicy) {
             for (const auto &r : decision.readsOf(t)) {
-                if (!r.pii) {
+                if (!r.pii)
                     s.children.push_back({ReadRow, qs(r.path), QString::fromStdString(r.value.toJson()), {}, {}});
-                    continue;
-                }
-                const QJsonArray findings
-                    = QJsonDocument::fromJson(QByteArray::fromStdString(r.value.toJson())).array();
-                for (const auto f : findings) {
-                    const PiiFindingText words = PiiFindingWords::of(f.toObject());
-                    s.children.push_back({PiiRow, words.what, words.why,
-                        tr("Found by %1: %2").arg(qs(r.path), words.why),
-                        QString::fromUtf8(QJsonDocument(f.toObject()).toJson(QJsonDocument::Compact))});
-                }
+                else
+                    addPiiFindings(s, qs(r.path),
+                                   QJsonDocument::fromJson(QByteArray::fromStdString(r.value.toJson())).array());
             }
             if (t.hasError()) {
                 s.children.push_back({ErrorRow, tr("error"), s.detail, {}, {}});
@@ -86,7 +116,79 @@ void TraceModel::setDecision(const Decision &decision, const Request *request)
         }
         m_steps.push_back(std::move(s));
     }
+    m_outcome = qs(actionName(decision.outcome));
+    markDeciding(decision.layer == Layer::None ? QString() : qs(layerName(decision.layer)), qs(decision.policy));
     endResetModel();
+}
+
+bool TraceModel::setTraceJson(const QByteArray &json, const QString &layer, const QString &policy,
+                              const QString &outcome)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(json);
+    const QJsonObject decision = doc.object();
+    const QJsonValue trace = doc.isArray() ? QJsonValue(doc.array()) : decision.value(QLatin1String("trace"));
+    if (!trace.isArray()) {
+        clear();
+        return false;
+    }
+    beginResetModel();
+    m_steps.clear();
+    // A value as the engine writes it: compact JSON (a string quoted).
+    auto jsonText = [](const QJsonValue &v) {
+        const QByteArray a = QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+        return QString::fromUtf8(a.mid(1, a.size() - 2));
+    };
+    auto text = [](const QJsonObject &o, const char *key) { return o.value(QLatin1String(key)).toString(); };
+    for (const auto v : trace.toArray()) {
+        const QJsonObject t = v.toObject();
+        if (t.contains(QLatin1String("skipped"))) {
+            const QString var = text(t, "because");
+            addSkipped(var, tr("%1 matches none of their keys").arg(var),
+                       std::max(1, t.value(QLatin1String("skipped")).toInt()), {});
+            continue;
+        }
+        if (t.contains(QLatin1String("skipped_by_index"))) {
+            const QString var = text(t, "skipped_by_index");
+            addSkipped(var, tr("%1 matches none of their keys").arg(var), 0, text(t, "policy"));
+            continue;
+        }
+        Step s;
+        s.layer = text(t, "layer");
+        if (t.contains(QLatin1String("policy"))) {
+            s.kind = PolicyRow;
+            s.policy = text(t, "policy");
+            s.matched = t.value(QLatin1String("matched")).toBool();
+            s.detail = text(t, "error");
+            const QJsonObject reads = t.value(QLatin1String("reads")).toObject();
+            for (auto it = reads.begin(); it != reads.end(); ++it)
+                s.children.push_back({ReadRow, it.key(), jsonText(it.value()), {}, {}});
+            const QJsonObject pii = t.value(QLatin1String("pii")).toObject();
+            for (auto it = pii.begin(); it != pii.end(); ++it)
+                addPiiFindings(s, it.key(), it.value().toArray());
+            if (t.contains(QLatin1String("error"))) {
+                s.children.push_back({ErrorRow, tr("error"), s.detail, {}, {}});
+                s.children.push_back({FailClosedRow, tr("fail_closed"),
+                                      t.value(QLatin1String("fail_closed")).toBool() ? tr("true") : tr("false"), {}, {}});
+            }
+        } else {
+            s.kind = LayerRow;
+            s.allowed = text(t, "verdict") != QLatin1String("block");
+            s.rule = t.value(QLatin1String("rule")).toInt(-1);
+            s.detail = text(t, "reason");
+        }
+        m_steps.push_back(std::move(s));
+    }
+    m_outcome = !outcome.isEmpty() ? outcome
+        : decision.contains(QLatin1String("decision")) ? text(decision, "decision")
+                                                        : text(decision, "outcome");
+    markDeciding(layer.isEmpty() ? text(decision, "layer") : layer, policy.isEmpty() ? text(decision, "policy") : policy);
+    endResetModel();
+    return true;
+}
+
+QModelIndex TraceModel::decidingIndex() const
+{
+    return m_deciding < 0 ? QModelIndex() : index(m_deciding, StepColumn);
 }
 
 QModelIndex TraceModel::index(int row, int column, const QModelIndex &parent) const
@@ -130,8 +232,16 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    if (index.internalId() == kTopLevel)
-        return stepData(m_steps[static_cast<std::size_t>(index.row())], index.column(), role);
+    if (index.internalId() == kTopLevel) {
+        const auto &step = m_steps[static_cast<std::size_t>(index.row())];
+        if (index.row() == m_deciding) {
+            if (QVariant v = decidingData(step, index.column(), role); v.isValid())
+                return v;
+        }
+        if (role == DecidingRole)
+            return index.row() == m_deciding;
+        return stepData(step, index.column(), role);
+    }
     const auto &step = m_steps[static_cast<std::size_t>(index.internalId() - 1)];
     return childData(step.children[static_cast<std::size_t>(index.row())], index.column(), role);
 }
@@ -180,6 +290,28 @@ QVariant TraceModel::stepData(const Step &s, int column, int role) const
     case MatchedRole: return policy ? QVariant(s.matched) : QVariant();
     case AllowedRole: return policy ? QVariant() : QVariant(s.allowed);
     case RuleRole: return policy ? QVariant() : QVariant(s.rule);
+    default: return {};
+    }
+}
+
+// The deciding step stands out: bold, on the outcome's tint (as in the
+// replay table), with a tooltip that says so.
+QVariant TraceModel::decidingData(const Step &s, int, int role) const
+{
+    switch (role) {
+    case Qt::FontRole: {
+        QFont f;
+        f.setBold(true);
+        return f;
+    }
+    case Qt::BackgroundRole:
+        return QBrush(decisionTint(m_outcome.toStdString()).value_or(QColor(0xff, 0xf1, 0xb8)));
+    case Qt::ForegroundRole: return QBrush(Qt::black);
+    case Qt::ToolTipRole: {
+        const QString decided = tr("This step decided the outcome: %1.").arg(m_outcome);
+        return s.detail.isEmpty() ? decided : decided + QLatin1Char('\n') + s.detail;
+    }
+    case DecidingRole: return true;
     default: return {};
     }
 }
