@@ -221,6 +221,11 @@ MainWindow::MainWindow(QWidget *parent)
         activateWindow();
     });
     setRuntime(StudioRuntime::detect());
+    // An explicit minimum: without it the layout sets the window's minimum
+    // from its content's, and a page that grows (a form, a message) would
+    // enlarge the window by itself. The pages scroll or squeeze instead;
+    // tst_layout checks they still fit at 1024x700.
+    setMinimumSize(640, 480);
     resize(1400, 900);
 }
 
