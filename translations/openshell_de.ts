@@ -2,9 +2,47 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>CommitReview</name>
+    <message>
+        <location filename="../ui/history/commitreview.cpp" line="+41"/>
+        <source>the text is not a policy document</source>
+        <translation>der Text ist kein Richtliniendokument</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Block policy &apos;%1&apos; becomes unreachable. %2</source>
+        <translation>Die Sperr-Richtlinie &apos;%1&apos; wird unerreichbar. %2</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Policy test %1 › %2 fails: %3</source>
+        <translation>Richtlinientest %1 › %2 schlägt fehl: %3</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>No semantic diff: the version being committed has errors.</source>
+        <translation>Kein semantischer Vergleich: die zu übernehmende Fassung hat Fehler.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The version being committed does not load: %1</source>
+        <translation>Die zu übernehmende Fassung lädt nicht: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>First commit of this file: there is no committed version to compare with.</source>
+        <translation>Erster Commit dieser Datei: es gibt keine übernommene Fassung zum Vergleich.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No semantic diff: the committed version has errors (%1).</source>
+        <translation>Kein semantischer Vergleich: die übernommene Fassung hat Fehler (%1).</translation>
+    </message>
+</context>
+<context>
     <name>PiiFindingWords</name>
     <message>
-        <location filename="../ui/piifindingtext.cpp" line="+10"/>
+        <location filename="../ui/trace/piifindingtext.cpp" line="+10"/>
         <source>Luhn check digit</source>
         <translation>Luhn-Prüfziffer</translation>
     </message>
@@ -105,6 +143,19 @@
     </message>
 </context>
 <context>
+    <name>PolicyShadowing</name>
+    <message>
+        <location filename="../ui/visual/policyshadowing.cpp" line="+46"/>
+        <source>Policy &apos;%1&apos; is shadowed by &apos;%2&apos;: it can never fire.</source>
+        <translation>Richtlinie &apos;%1&apos; wird von &apos;%2&apos; verdeckt: sie kann nie greifen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Policy &apos;%1&apos; is shadowed by &apos;%2&apos;, which %3: &apos;%1&apos; can never fire.</source>
+        <translation>Richtlinie &apos;%1&apos; wird von &apos;%2&apos; verdeckt (%3): &apos;%1&apos; kann nie greifen.</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <location filename="../app/studio/main.cpp" line="+95"/>
@@ -183,7 +234,7 @@
 <context>
     <name>osh::ui::ApprovalsModel</name>
     <message>
-        <location filename="../ui/approvalsmodel.cpp" line="+59"/>
+        <location filename="../ui/approvals/approvalsmodel.cpp" line="+68"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
@@ -198,7 +249,7 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+69"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
@@ -234,14 +285,14 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>Parameters</source>
-        <translation>Parameter</translation>
+        <source>Parameters (redacted)</source>
+        <translation>Parameter (geschwärzt)</translation>
     </message>
 </context>
 <context>
     <name>osh::ui::ApprovalsPanel</name>
     <message>
-        <location filename="../ui/approvalspanel.cpp" line="+51"/>
+        <location filename="../ui/approvals/approvalspanel.cpp" line="+82"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
@@ -251,7 +302,7 @@
         <translation>Ab&amp;lehnen</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+23"/>
         <source>Select a held action to see its request and decision.</source>
         <translation>Eine zurückgehaltene Aktion auswählen, um ihre Anfrage und Entscheidung zu sehen.</translation>
     </message>
@@ -261,18 +312,38 @@
         <translation>Notiz (optional, wird mit dem Ergebnis protokolliert)</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+125"/>
         <location line="+16"/>
         <source>Cannot read the pending approvals: %1</source>
         <translation>Die ausstehenden Freigaben können nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+23"/>
         <source>%1 held by %2: %3</source>
         <translation>%1 zurückgehalten durch %2: %3</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+53"/>
+        <source>Parameters as the agent sent them (kept in memory until decided; the audit log has them redacted):</source>
+        <translation>Parameter, wie der Agent sie gesendet hat (bis zur Entscheidung nur im Speicher; das Audit-Protokoll hat sie geschwärzt):</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Only approvers may see the real parameters. Redacted:</source>
+        <translation>Nur Genehmigende dürfen die echten Parameter sehen. Geschwärzt:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Real parameters held by host %1, not here. Redacted:</source>
+        <translation>Die echten Parameter hält Host %1, nicht dieser. Geschwärzt:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Real parameters not available here (held by another process, or lost when it restarted). Redacted:</source>
+        <translation>Die echten Parameter sind hier nicht verfügbar (ein anderer Prozess hält sie, oder sie gingen bei seinem Neustart verloren). Geschwärzt:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Approval #%1 of session %2 (queue %3, policy %4)
 %5
 
@@ -328,7 +399,32 @@ Entscheidung:
 <context>
     <name>osh::ui::CommitDialog</name>
     <message>
-        <location filename="../ui/history/commitdialog.cpp" line="+16"/>
+        <location filename="../ui/history/commitdialog.cpp" line="+21"/>
+        <source>Does not load</source>
+        <translation>Lädt nicht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Newly allowed</source>
+        <translation>Neu erlaubt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Policy test fails</source>
+        <translation>Richtlinientest schlägt fehl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unreachable block</source>
+        <translation>Unerreichbare Sperre</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>I have read the warnings and want to commit anyway</source>
+        <translation>Ich habe die Warnungen gelesen und will trotzdem übernehmen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Commit %1</source>
         <translation>%1 committen</translation>
     </message>
@@ -348,7 +444,7 @@ Entscheidung:
         <translation>Autor:</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+19"/>
         <source>Message (first line: a short summary):</source>
         <translation>Nachricht (erste Zeile: kurze Zusammenfassung):</translation>
     </message>
@@ -359,8 +455,22 @@ Entscheidung:
     </message>
     <message>
         <location line="+3"/>
+        <location line="+38"/>
         <source>Commit</source>
         <translation>Committen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-5"/>
+        <source>Warning: this commit needs a second look (%n finding(s)).</source>
+        <translation>
+            <numerusform>Warnung: dieser Commit verdient einen zweiten Blick (%n Befund).</numerusform>
+            <numerusform>Warnung: dieser Commit verdient einen zweiten Blick (%n Befunde).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Commit with warnings</source>
+        <translation>Trotz Warnungen übernehmen</translation>
     </message>
 </context>
 <context>
@@ -399,7 +509,7 @@ Entscheidung:
 <context>
     <name>osh::ui::DocumentOutline</name>
     <message>
-        <location filename="../ui/documentoutline.cpp" line="+25"/>
+        <location filename="../ui/editor/documentoutline.cpp" line="+25"/>
         <source>policy</source>
         <translation>Richtlinie</translation>
     </message>
@@ -422,7 +532,7 @@ Entscheidung:
 <context>
     <name>osh::ui::EventFollower</name>
     <message>
-        <location filename="../ui/serviceclient.cpp" line="+231"/>
+        <location filename="../ui/service/serviceclient.cpp" line="+231"/>
         <source>openshelld closed the event stream before the session ended</source>
         <translation>openshelld hat den Ereignisstrom vor dem Ende der Sitzung geschlossen</translation>
     </message>
@@ -435,7 +545,7 @@ Entscheidung:
 <context>
     <name>osh::ui::EventStreamModel</name>
     <message>
-        <location filename="../ui/eventstreammodel.cpp" line="+131"/>
+        <location filename="../ui/launcher/eventstreammodel.cpp" line="+131"/>
         <source>Seq</source>
         <translation>Nr.</translation>
     </message>
@@ -473,7 +583,7 @@ Entscheidung:
 <context>
     <name>osh::ui::FindBar</name>
     <message>
-        <location filename="../ui/findbar.cpp" line="+29"/>
+        <location filename="../ui/editor/findbar.cpp" line="+29"/>
         <source>Match case</source>
         <translation>Groß-/Kleinschreibung</translation>
     </message>
@@ -534,7 +644,7 @@ Entscheidung:
 <context>
     <name>osh::ui::GoToPopup</name>
     <message>
-        <location filename="../ui/gotopopup.cpp" line="+21"/>
+        <location filename="../ui/editor/gotopopup.cpp" line="+21"/>
         <source>Go to policy, rule or tool</source>
         <translation>Zu Richtlinie, Regel oder Tool springen</translation>
     </message>
@@ -709,7 +819,7 @@ Entscheidung:
         <translation>ein Repository wird in %1 angelegt</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Save %1 before committing: the editor has unsaved changes.</source>
         <translation>%1 vor dem Committen speichern: Der Editor enthält ungespeicherte Änderungen.</translation>
     </message>
@@ -725,7 +835,7 @@ Entscheidung:
         <translation>%1 als %2 committet</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+31"/>
         <location line="+8"/>
         <source>Restore %1</source>
         <translation>%1 wiederherstellen</translation>
@@ -789,7 +899,7 @@ Entscheidung:
 <context>
     <name>osh::ui::LauncherPage</name>
     <message>
-        <location filename="../ui/launcherpage.cpp" line="+93"/>
+        <location filename="../ui/launcher/launcherpage.cpp" line="+93"/>
         <source>Start the workspace&apos;s stand-in services (services/standin.py) with the session</source>
         <translation>Die Ersatzdienste des Arbeitsbereichs (services/standin.py) mit der Sitzung starten</translation>
     </message>
@@ -1052,7 +1162,7 @@ Entscheidung:
 <context>
     <name>osh::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+55"/>
+        <location filename="../ui/shell/mainwindow.cpp" line="+55"/>
         <location line="+158"/>
         <source>Approvals</source>
         <translation>Freigaben</translation>
@@ -1148,7 +1258,7 @@ Entscheidung:
         <translation>Freigaben (%1 ausstehend)</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+28"/>
         <source>openshelld at %1 does not answer</source>
         <translation>openshelld unter %1 antwortet nicht</translation>
     </message>
@@ -1427,7 +1537,7 @@ Entscheidung:
 <context>
     <name>osh::ui::Notifier</name>
     <message>
-        <location filename="../ui/notifier.cpp" line="+17"/>
+        <location filename="../ui/approvals/notifier.cpp" line="+17"/>
         <source>OpenShell Studio</source>
         <translation>OpenShell Studio</translation>
     </message>
@@ -1440,7 +1550,7 @@ Entscheidung:
 <context>
     <name>osh::ui::PolicyEditor</name>
     <message>
-        <location filename="../ui/policyeditor.cpp" line="+193"/>
+        <location filename="../ui/editor/policyeditor.cpp" line="+193"/>
         <source>Suggestion: %1 (Ctrl+. to apply)</source>
         <translation>Vorschlag: %1 (Strg+. zum Anwenden)</translation>
     </message>
@@ -1561,7 +1671,7 @@ Entscheidung:
 <context>
     <name>osh::ui::PolicyTestsPage</name>
     <message>
-        <location filename="../ui/policytestspage.cpp" line="+35"/>
+        <location filename="../ui/policytests/policytestspage.cpp" line="+35"/>
         <source>Run tests</source>
         <translation>Tests ausführen</translation>
     </message>
@@ -1731,7 +1841,7 @@ Entscheidung:
 <context>
     <name>osh::ui::ProblemsModel</name>
     <message>
-        <location filename="../ui/problemsmodel.cpp" line="+26"/>
+        <location filename="../ui/editor/problemsmodel.cpp" line="+26"/>
         <source>%1:%2  [%3] %4</source>
         <translation>%1:%2  [%3] %4</translation>
     </message>
@@ -1746,7 +1856,22 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayModel</name>
     <message>
-        <location filename="../ui/replay/replaymodel.cpp" line="+164"/>
+        <location filename="../ui/replay/replaymodel.cpp" line="+94"/>
+        <source>Approximate: no request was recorded with this action, so what-if rebuilt it from its recorded parameters.</source>
+        <translation>Näherung: zu dieser Aktion wurde keine Anfrage aufgezeichnet, daher hat Was-wäre-wenn sie aus den aufgezeichneten Parametern nachgebaut.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Approximate: no request was recorded with this action, so what-if rebuilt it from its recorded parameters, their redacted values replaced by stand-ins of the same type; conditions on those values may decide differently.</source>
+        <translation>Näherung: zu dieser Aktion wurde keine Anfrage aufgezeichnet, daher hat Was-wäre-wenn sie aus den aufgezeichneten Parametern nachgebaut, die geschwärzten Werte durch Platzhalter gleichen Typs ersetzt; Bedingungen auf diesen Werten können anders entscheiden.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Approximate: an inspected HTTP request, of which the audit keeps the text redacted, the credentials hidden and only the first 16 KiB of the body.</source>
+        <translation>Näherung: eine geprüfte HTTP-Anfrage, von der das Audit den Text geschwärzt, die Zugangsdaten verborgen und nur die ersten 16 KiB des Inhalts behält.</translation>
+    </message>
+    <message>
+        <location line="+112"/>
         <source>Seq</source>
         <translation>Nr.</translation>
     </message>
@@ -1788,70 +1913,14 @@ Vorschlag: %2</translation>
 </context>
 <context>
     <name>osh::ui::ReplayPage</name>
-    <message numerus="yes">
-        <location filename="../ui/replay/replaypage.cpp" line="+93"/>
-        <source>%n policies skipped by index</source>
-        <translation>
-            <numerusform>%n Richtlinie vom Index übersprungen</numerusform>
-            <numerusform>%n Richtlinien vom Index übersprungen</numerusform>
-        </translation>
-    </message>
     <message>
-        <location line="+2"/>
-        <source>%1 matches none of their keys</source>
-        <translation>%1 passt zu keinem ihrer Schlüssel</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>policy %1</source>
-        <translation>Richtlinie %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>skipped by index (%1)</source>
-        <translation>vom Index übersprungen (%1)</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>error: %1</source>
-        <translation>Fehler: %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>matched</source>
-        <translation>trifft zu</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>not matched</source>
-        <translation>trifft nicht zu</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Found by %1</source>
-        <translation>Gefunden von %1</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>PII found</source>
-        <translation>Gefundene PII</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
-        <source>%n finding(s)</source>
-        <translation>
-            <numerusform>%n Fund</numerusform>
-            <numerusform>%n Funde</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+54"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+66"/>
         <source>Violations only</source>
         <translation>Nur Verstöße</translation>
     </message>
     <message>
         <location line="+13"/>
-        <location filename="../ui/replay/replaypagewhatif.cpp" line="+277"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="+285"/>
         <source>What if…</source>
         <translation>Was wäre wenn…</translation>
     </message>
@@ -1861,7 +1930,7 @@ Vorschlag: %2</translation>
         <translation>Sitzung:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
@@ -1971,7 +2040,7 @@ Vorschlag: %2</translation>
         <translation>Wiedergabegeschwindigkeit</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+9"/>
         <source>Zoom in</source>
         <translation>Vergrößern</translation>
     </message>
@@ -2022,12 +2091,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+484"/>
+        <location line="+496"/>
         <source>Any tool</source>
         <translation>Alle Tools</translation>
     </message>
     <message>
-        <location line="-482"/>
+        <location line="-494"/>
         <source>Any outcome</source>
         <translation>Alle Ergebnisse</translation>
     </message>
@@ -2062,17 +2131,7 @@ Vorschlag: %2</translation>
         <translation>Text in Tool, Richtlinie, Meldung oder Parametern</translation>
     </message>
     <message>
-        <location line="+38"/>
-        <source>Step</source>
-        <translation>Schritt</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+51"/>
         <source>Event</source>
         <translation>Ereignis</translation>
     </message>
@@ -2082,13 +2141,13 @@ Vorschlag: %2</translation>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-2"/>
         <source>Decision trace</source>
         <translation>Entscheidungs-Trace</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location filename="../ui/replay/replaypagewhatif.cpp" line="-164"/>
+        <location line="+10"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="-169"/>
         <source>What-if: replay this session against another policy to see which decisions would change.</source>
         <translation>Was-wäre-wenn: Diese Sitzung gegen eine andere Richtlinie wiedergeben, um zu sehen, welche Entscheidungen sich ändern würden.</translation>
     </message>
@@ -2113,7 +2172,7 @@ Vorschlag: %2</translation>
         <translation>Was-wäre-wenn</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+87"/>
         <source>Chain not checked here</source>
         <translation>Kette hier nicht geprüft</translation>
     </message>
@@ -2223,7 +2282,7 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+10"/>
-        <location filename="../ui/replay/replaypagewhatif.cpp" line="+91"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="+96"/>
         <source>No audit store is open.</source>
         <translation>Kein Audit-Speicher geöffnet.</translation>
     </message>
@@ -2243,7 +2302,7 @@ Vorschlag: %2</translation>
         <translation>Filtern fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location filename="../ui/replay/replaypagedetails.cpp" line="+59"/>
         <source>Event #%1 cannot be read: %2</source>
         <translation>Ereignis #%1 kann nicht gelesen werden: %2</translation>
     </message>
@@ -2263,7 +2322,7 @@ Vorschlag: %2</translation>
         <translation>Was-wäre-wenn: %1 → %2</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>No deciding policy.</source>
         <translation>Keine entscheidende Richtlinie.</translation>
     </message>
@@ -2273,7 +2332,17 @@ Vorschlag: %2</translation>
         <translation>Entscheidende Richtlinie: &lt;a href=&quot;policy&quot;&gt;%1&lt;/a&gt; (%2)</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+11"/>
+        <source>This event was not decided: it has no trace.</source>
+        <translation>Über dieses Ereignis wurde nicht entschieden: es hat keinen Ablauf.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No trace was recorded for this decision.</source>
+        <translation>Für diese Entscheidung wurde kein Ablauf aufgezeichnet.</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <location line="+44"/>
         <location line="+20"/>
         <source>%1: %2</source>
@@ -2333,7 +2402,7 @@ Vorschlag: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/replay/replaypagewhatif.cpp" line="-162"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="-170"/>
         <source>Open a session first.</source>
         <translation>Zuerst eine Sitzung öffnen.</translation>
     </message>
@@ -2343,16 +2412,16 @@ Vorschlag: %2</translation>
         <translation>%1 wird gegen %2 wiedergegeben…</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>What-if failed: %1</source>
         <translation>Was-wäre-wenn fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
-        <location line="+30"/>
-        <source>%n action(s) were rebuilt from redacted parameters (approximate).</source>
+        <location line="+32"/>
+        <source>%n action(s) were replayed approximately: marked ≈ in the table, why in their details.</source>
         <translation>
-            <numerusform>%n Aktion wurde aus geschwärzten Parametern rekonstruiert (näherungsweise).</numerusform>
-            <numerusform>%n Aktionen wurden aus geschwärzten Parametern rekonstruiert (näherungsweise).</numerusform>
+            <numerusform>%n Aktion wurde näherungsweise nachgespielt: in der Tabelle mit ≈ markiert, der Grund steht in ihren Details.</numerusform>
+            <numerusform>%n Aktionen wurden näherungsweise nachgespielt: in der Tabelle mit ≈ markiert, der Grund steht in ihren Details.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -2369,7 +2438,12 @@ Vorschlag: %2</translation>
         <translation>#%1</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+10"/>
+        <source>#%1 ≈</source>
+        <translation>#%1 ≈</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>No editor text is available; choose a policy file.</source>
         <translation>Kein Editortext verfügbar; eine Richtliniendatei wählen.</translation>
     </message>
@@ -2437,7 +2511,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::RequestForm</name>
     <message>
-        <location filename="../ui/requestform.cpp" line="+59"/>
+        <location filename="../ui/simulator/requestform.cpp" line="+59"/>
         <source>Edit as JSON</source>
         <translation>Als JSON bearbeiten</translation>
     </message>
@@ -2826,7 +2900,7 @@ nachher: %2</translation>
 <context>
     <name>osh::ui::SimulatorPage</name>
     <message>
-        <location filename="../ui/simulatorpage.cpp" line="+47"/>
+        <location filename="../ui/simulator/simulatorpage.cpp" line="+48"/>
         <source>Decide</source>
         <translation>Entscheiden</translation>
     </message>
@@ -2841,7 +2915,7 @@ nachher: %2</translation>
         <translation>Bei redact-Entscheidungen erscheint hier die geschwärzte Ausgabe</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+7"/>
         <source>A file in the workspace&apos;s tests/ folder; created when missing</source>
         <translation>Eine Datei im Ordner tests/ des Arbeitsbereichs; wird bei Bedarf angelegt</translation>
     </message>
@@ -2881,12 +2955,12 @@ nachher: %2</translation>
         <translation>Trace</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+19"/>
         <source>No valid policy yet: the simulator decides against the editor&apos;s document once it validates.</source>
         <translation>Noch keine gültige Richtlinie: Der Simulator entscheidet gegen das Dokument im Editor, sobald es gültig ist.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+56"/>
         <source>No valid policy: fix the editor&apos;s errors to simulate.</source>
         <translation>Keine gültige Richtlinie: Zum Simulieren die Fehler im Editor beheben.</translation>
     </message>
@@ -2945,7 +3019,7 @@ nachher: %2</translation>
 <context>
     <name>osh::ui::StudioRuntime</name>
     <message>
-        <location filename="../ui/serviceclient.cpp" line="-182"/>
+        <location filename="../ui/service/serviceclient.cpp" line="-182"/>
         <source>OPENSHELL_ENDPOINT=local runs sessions in the studio&apos;s own process, which needs root.</source>
         <translation>OPENSHELL_ENDPOINT=local führt Sitzungen im eigenen Prozess des Studios aus, was root erfordert.</translation>
     </message>
@@ -2988,7 +3062,7 @@ nachher: %2</translation>
 <context>
     <name>osh::ui::TestResultsModel</name>
     <message>
-        <location filename="../ui/testresultsmodel.cpp" line="+56"/>
+        <location filename="../ui/policytests/testresultsmodel.cpp" line="+56"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -3116,47 +3190,53 @@ nachher: %2</translation>
 <context>
     <name>osh::ui::TraceModel</name>
     <message>
-        <location filename="../ui/tracemodel.cpp" line="+44"/>
+        <location filename="../ui/trace/tracemodel.cpp" line="+89"/>
         <source>%1 is %2, none of their keys</source>
         <translation>%1 ist %2, keiner ihrer Schlüssel</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+55"/>
+        <location line="+6"/>
         <source>%1 matches none of their keys</source>
         <translation>%1 entspricht keinem ihrer Schlüssel</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-100"/>
         <source>skipped by index</source>
         <translation>vom Index übersprungen</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+8"/>
         <source>Found by %1: %2</source>
         <translation>Gefunden von %1: %2</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+52"/>
+        <location line="+57"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-55"/>
+        <location line="+56"/>
         <source>fail_closed</source>
         <translation>fail_closed</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-56"/>
+        <location line="+57"/>
         <source>true</source>
         <translation>true</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-57"/>
+        <location line="+57"/>
         <source>false</source>
         <translation>false</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+57"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
@@ -3166,7 +3246,7 @@ nachher: %2</translation>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+26"/>
         <source>%1 policies skipped by index (%2)</source>
         <translation>%1 Richtlinien vom Index übersprungen (%2)</translation>
     </message>
@@ -3205,42 +3285,98 @@ nachher: %2</translation>
         <source> (rule %1)</source>
         <translation> (Regel %1)</translation>
     </message>
+    <message>
+        <location line="+34"/>
+        <source>This step decided the outcome: %1.</source>
+        <translation>Dieser Schritt hat das Ergebnis entschieden: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>osh::ui::TraceView</name>
+    <message>
+        <location filename="../ui/trace/traceview.cpp" line="+51"/>
+        <source>This trace cannot be read; the Event tab shows it as recorded.</source>
+        <translation>Dieser Ablauf ist nicht lesbar; der Reiter Ereignis zeigt ihn wie aufgezeichnet.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Decided by policy %1 (%2)</source>
+        <translation>Entschieden von Richtlinie %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Decided by the %1 layer (%2)</source>
+        <translation>Entschieden von der Schicht %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 = %2</source>
+        <translation>%1 = %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>… (%n more)</source>
+        <translation>
+            <numerusform>… (%n weiterer)</numerusform>
+            <numerusform>… (%n weitere)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Its condition read: %1</source>
+        <translation>Ihre Bedingung las: %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>It found: %1</source>
+        <translation>Sie fand: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No step decided against it: %1.</source>
+        <translation>Kein Schritt hat dagegen entschieden: %1.</translation>
+    </message>
 </context>
 <context>
     <name>osh::ui::VisualEditor</name>
     <message>
-        <location filename="../ui/visual/visualeditor.cpp" line="+56"/>
-        <location line="+81"/>
+        <location filename="../ui/visual/visualeditor.cpp" line="+65"/>
+        <location line="+87"/>
         <location line="+180"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location line="-260"/>
-        <location line="+261"/>
+        <location line="-266"/>
+        <location line="+267"/>
         <source>Trigger</source>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location line="-260"/>
-        <location line="+262"/>
+        <location line="-266"/>
+        <location line="+268"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
     <message>
-        <location line="-261"/>
-        <location line="+260"/>
+        <location line="-267"/>
+        <location line="+266"/>
         <source>Condition</source>
         <translation>Bedingung</translation>
     </message>
     <message>
-        <location line="-259"/>
-        <location line="+261"/>
+        <location line="-265"/>
+        <location line="+267"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location line="-258"/>
+        <location line="-264"/>
         <source>Tool</source>
         <translation>Tool</translation>
     </message>
@@ -3280,13 +3416,13 @@ nachher: %2</translation>
         <location line="+2"/>
         <location line="+9"/>
         <location line="+2"/>
-        <location line="+241"/>
+        <location line="+247"/>
         <location line="+1"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location line="-256"/>
+        <location line="-262"/>
         <source>Max request KB</source>
         <translation>Max. Anfrage KB</translation>
     </message>
@@ -3361,7 +3497,7 @@ nachher: %2</translation>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+23"/>
         <location line="+32"/>
         <source>Sandbox</source>
         <translation>Sandbox</translation>
@@ -3571,8 +3707,16 @@ nachher: %2</translation>
         <source>Delay (s)</source>
         <translation>Verzögerung (s)</translation>
     </message>
+    <message numerus="yes">
+        <location line="+34"/>
+        <source>Warning: in this order %n policy(s) can never fire. Move the narrower policy above the one that shadows it.</source>
+        <translation>
+            <numerusform>Warnung: in dieser Reihenfolge kann %n Richtlinie nie greifen. Verschieben Sie die engere Richtlinie über die, die sie verdeckt.</numerusform>
+            <numerusform>Warnung: in dieser Reihenfolge können %n Richtlinien nie greifen. Verschieben Sie die engere Richtlinie jeweils über die, die sie verdeckt.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+37"/>
+        <location line="+23"/>
         <source>The forms follow the text again once it can be read: %1</source>
         <translation>Die Formulare folgen wieder dem Text, sobald er lesbar ist: %1</translation>
     </message>
