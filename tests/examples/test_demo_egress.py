@@ -62,7 +62,20 @@ class StandInProxy:
                 request = b""
                 while b"\r\n\r\n" not in request:
                     request += tls.recv(4096)
-                self.requests.append(request.decode())
+                # The whole body too: closing with unread bytes sends a reset,
+                # which can overtake the answer on its way to the tool.
+                head, _, body_read = request.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value.strip())
+                while len(body_read) < length:
+                    chunk = tls.recv(4096)
+                    if not chunk:
+                        break
+                    body_read += chunk
+                self.requests.append((head + b"\r\n\r\n" + body_read).decode())
                 status, body = self.response
                 tls.sendall(b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
                             b"Connection: close\r\n\r\n%s" % (status, len(body), body))
