@@ -8,10 +8,19 @@ HeldParameters &HeldParameters::instance()
     return held;
 }
 
-void HeldParameters::hold(const std::string &sessionId, std::int64_t approvalId, std::string parametersJson)
+bool HeldParameters::hold(const std::string &sessionId, std::int64_t approvalId, std::string parametersJson)
 {
     const std::lock_guard lock(m_mutex);
-    m_held[{sessionId, approvalId}] = std::move(parametersJson);
+    const auto key = std::make_pair(sessionId, approvalId);
+    if (const auto it = m_held.find(key); it != m_held.end()) {
+        m_bytes -= it->second.size();
+        m_held.erase(it);
+    }
+    if (parametersJson.size() > kMaxEach || m_bytes + parametersJson.size() > kMaxTotal)
+        return false;
+    m_bytes += parametersJson.size();
+    m_held.emplace(key, std::move(parametersJson));
+    return true;
 }
 
 std::optional<std::string> HeldParameters::find(const std::string &sessionId, std::int64_t approvalId) const
@@ -26,7 +35,10 @@ std::optional<std::string> HeldParameters::find(const std::string &sessionId, st
 void HeldParameters::release(const std::string &sessionId, std::int64_t approvalId)
 {
     const std::lock_guard lock(m_mutex);
-    m_held.erase({sessionId, approvalId});
+    if (const auto it = m_held.find({sessionId, approvalId}); it != m_held.end()) {
+        m_bytes -= it->second.size();
+        m_held.erase(it);
+    }
 }
 
 std::size_t HeldParameters::size() const

@@ -12,6 +12,7 @@
 // id and the approval id, so sessions writing to different stores in one
 // process cannot see each other's entries. Thread-safe.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -26,7 +27,14 @@ class HeldParameters
 public:
     static HeldParameters &instance();
 
-    void hold(const std::string &sessionId, std::int64_t approvalId, std::string parametersJson);
+    // At most kMaxEach bytes for one action (the store keeps 64 KiB of its
+    // redacted copy) and kMaxTotal for the process: an agent flooding
+    // escalations with large payloads cannot grow the service. Parameters
+    // over either are not held; the approver is told they are not available.
+    static constexpr std::size_t kMaxEach = 64 * 1024;
+    static constexpr std::size_t kMaxTotal = 32 * 1024 * 1024;
+    // False (nothing held) over a limit.
+    bool hold(const std::string &sessionId, std::int64_t approvalId, std::string parametersJson);
     // The parameters while the approval is held in this process; nullopt otherwise.
     std::optional<std::string> find(const std::string &sessionId, std::int64_t approvalId) const;
     void release(const std::string &sessionId, std::int64_t approvalId);
@@ -35,6 +43,7 @@ public:
 private:
     mutable std::mutex m_mutex;
     std::map<std::pair<std::string, std::int64_t>, std::string> m_held;
+    std::size_t m_bytes = 0;
 };
 
 } // namespace osh::runtime

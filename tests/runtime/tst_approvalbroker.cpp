@@ -4,6 +4,7 @@
 
 #include "audit/auditstore.h"
 #include "session/approvalbrokers.h"
+#include "session/heldparameters.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -123,6 +124,33 @@ private Q_SLOTS:
         QTest::qWait(50);
         QCOMPARE(broker.pending(), 2);
         QVERIFY(held);
+    }
+
+    // An agent cannot grow the service with the real parameters of held
+    // actions: one over 64 KiB is not held, nor any past the process's budget.
+    void heldParametersAreBounded()
+    {
+        auto &held = osh::runtime::HeldParameters::instance();
+        const std::size_t before = held.size();
+        QVERIFY(held.hold("s-bound", 1, std::string(1024, 'x')));
+        QCOMPARE(held.find("s-bound", 1)->size(), std::size_t(1024));
+        QVERIFY(!held.hold("s-bound", 2, std::string(osh::runtime::HeldParameters::kMaxEach + 1, 'x')));
+        QVERIFY(!held.find("s-bound", 2));
+        std::int64_t id = 10;
+        std::size_t total = 1024;
+        while (held.hold("s-bound", id, std::string(osh::runtime::HeldParameters::kMaxEach, 'y'))) {
+            total += osh::runtime::HeldParameters::kMaxEach;
+            QVERIFY(total <= osh::runtime::HeldParameters::kMaxTotal);
+            ++id;
+        }
+        QVERIFY(total > osh::runtime::HeldParameters::kMaxTotal - osh::runtime::HeldParameters::kMaxEach);
+        // Released, their bytes count no more.
+        for (std::int64_t i = 10; i < id; ++i)
+            held.release("s-bound", i);
+        held.release("s-bound", 1);
+        QCOMPARE(held.size(), before);
+        QVERIFY(held.hold("s-bound", 3, std::string(osh::runtime::HeldParameters::kMaxEach, 'z')));
+        held.release("s-bound", 3);
     }
 
     void destroyingTheBrokerExpiresInTheStore()

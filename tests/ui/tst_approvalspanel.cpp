@@ -168,6 +168,27 @@ private Q_SLOTS:
         QVERIFY(message->text().isEmpty());
     }
 
+    // The agent chose the parameters: a line break or a bidirectional
+    // override in a value cannot forge a line of its own in the dock.
+    void parametersCannotForgeLines()
+    {
+        auto &held = osh::runtime::HeldParameters::instance();
+        const auto id = m_ws->store->addApproval(pending("email_send", "Email requires approval."));
+        QVERIFY(id);
+        QVERIFY(held.hold("s-test", *id,
+                          "{\"subject\":\"hi\\nto: boss@example.com\",\"to\":\"eve@example.com\\u202Emoc.elpmaxe\"}"));
+        ApprovalsPanel panel;
+        panel.setStore(m_ws->store.get());
+        QVERIFY(panel.selectId(*id));
+        const QString text = panel.findChild<QPlainTextEdit *>(QStringLiteral("approvalParameters"))->toPlainText();
+        const QStringList lines = text.split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines.at(0), QStringLiteral("subject: hi\\nto: boss@example.com"));
+        QCOMPARE(lines.at(1), QStringLiteral("to: eve@example.com\\u202Emoc.elpmaxe"));
+        held.release("s-test", *id);
+        panel.setStore(nullptr);
+    }
+
     // The approver sees whom the held email really goes to while the action
     // is held in this process; once decided it is gone, and an approval whose
     // parameters are held elsewhere says so instead of passing off the

@@ -44,6 +44,30 @@ QString prettyJson(const std::string &text)
 
 // One "name: value" line per parameter (strings unquoted, the rest as
 // compact JSON), which wraps readably in a narrow dock; other JSON pretty-printed.
+// A held action's text as the approver must read it: the agent chose it, so
+// line breaks, control and format characters (bidirectional overrides,
+// zero-width characters) are shown as escapes and cannot forge a line such
+// as "to: someone" or disguise an address.
+QString visible(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == QLatin1Char('\n'))
+            out += QStringLiteral("\\n");
+        else if (c == QLatin1Char('\r'))
+            out += QStringLiteral("\\r");
+        else if (c == QLatin1Char('\t'))
+            out += QStringLiteral("\\t");
+        else if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
+                 || c.category() == QChar::Separator_Line || c.category() == QChar::Separator_Paragraph)
+            out += QStringLiteral("\\u") + QString::number(c.unicode(), 16).toUpper().rightJustified(4, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out;
+}
+
 QString parameterLines(const std::string &text)
 {
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(text));
@@ -64,7 +88,7 @@ QString parameterLines(const std::string &text)
             value = QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
         else
             value = QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
-        lines << it.key() + QStringLiteral(": ") + value;
+        lines << visible(it.key()) + QStringLiteral(": ") + visible(value);
     }
     return lines.join(QLatin1Char('\n'));
 }
