@@ -172,6 +172,18 @@ private Q_SLOTS:
         QVERIFY(m_ws->writeFile(QStringLiteral("main.policy.yaml"),
                                 replaced(escalated, "action: escalate", "action: allow")));
         QCOMPARE(panel->reviewCommit().warningsOf(Kind::NewlyAllowed).size(), 1);
+        // So is one turned into a throttle (the calls go ahead, only later)
+        // or a redaction (they go ahead with their PII replaced).
+        for (const char *after : {"action: throttle\n    delay_seconds: 5\n    message: No shell.",
+                                  "action: redact\n    message: No shell."}) {
+            QVERIFY(m_ws->writeFile(QStringLiteral("main.policy.yaml"),
+                                    replaced(escalated, "action: escalate\n    message: No shell.", after)));
+            const CommitReview late = panel->reviewCommit();
+            QVERIFY2(late.warningsOf(Kind::DoesNotLoad).isEmpty(), after);
+            const QStringList warned = texts(late.warningsOf(Kind::NewlyAllowed));
+            QVERIFY2(warned.filter(QStringLiteral("action changed from escalate")).size() == 1,
+                     qPrintable(warned.join(QStringLiteral(" | "))));
+        }
 
         CommitDialog dialog(QStringLiteral("main.policy.yaml"), QStringLiteral("modified"),
                             QStringLiteral("Carol <carol@example.org>"));

@@ -61,10 +61,11 @@ const Policy *policyNamed(const PolicyDocument &doc, const QString &name)
 void newlyAllowed(const diff::SemanticDiff &d, QList<CommitWarning> &out)
 {
     for (const auto &c : d.changes) {
-        // A policy outcome that got looser (escalated or redacted before,
-        // allowed now) lets requests through that HEAD stopped, too.
-        // (block → escalate is looser too, but nothing goes ahead: skip it).
-        const bool goesAhead = c.key != "action" || c.after == "allow" || c.after == "log";
+        // A policy outcome that got looser lets requests through that HEAD
+        // stopped: allowed, logged, redacted (it goes ahead with its PII
+        // replaced) or throttled (it goes ahead later). Only block →
+        // escalate is looser with nothing going ahead unseen: skip it.
+        const bool goesAhead = c.key != "action" || (c.after != "block" && c.after != "escalate");
         const bool looserPolicy = c.effect == diff::Effect::Looser && c.section == diff::Section::Policies && goesAhead;
         if (c.effect == diff::Effect::NewlyAllowed || looserPolicy)
             out.push_back({CommitWarning::Kind::NewlyAllowed, QString::fromStdString(c.sentence)});
