@@ -21,21 +21,25 @@ dpkg-deb --field "$deb" Depends | sed 's/^/package-test: Depends: /'
 
 root="$(mktemp -d /var/tmp/osh-pkgtest.XXXXXX)"
 chmod 755 "$root"   # the root's /: the sandbox's unprivileged processes walk it
+# Nothing is mounted on the host (in_root mounts in a namespace of its
+# own), so a run stopped at any point leaves only files to remove.
 cleanup() {
-  for m in dev sys proc; do
-    mountpoint -q "$root/$m" && umount -R "$root/$m" || true
-  done
-  if [ "${OSH_PKGTEST_KEEP:-0}" = 1 ]; then echo "package-test: root kept at $root"; else rm -rf --one-file-system "$root"; fi
+  if [ "${OSH_PKGTEST_KEEP:-0}" = 1 ]; then
+    echo "package-test: root kept at $root"
+  elif ! grep -q " $root[/ ]" /proc/self/mounts; then
+    rm -rf --one-file-system "$root"
+  fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
 
 # The same Debian mirror and apt settings as this machine's.
 mirror="$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)"
 mirror="${mirror:-http://deb.debian.org/debian}"
 echo "package-test: debootstrap bookworm from $mirror"
-debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.debootstrap.log" 2>&1 \
-  || { tail -20 "$root.debootstrap.log" >&2; exit 1; }
-rm -f "$root.debootstrap.log"
+log="$(mktemp)"
+debootstrap --variant=minbase bookworm "$root" "$mirror" >"$log" 2>&1 || { tail -20 "$log" >&2; rm -f "$log"; exit 1; }
+rm -f "$log"
 if [ -f /etc/apt/sources.list.d/debian.sources ]; then
   cp /etc/apt/sources.list.d/debian.sources "$root/etc/apt/sources.list.d/"
   rm -f "$root/etc/apt/sources.list"
@@ -43,16 +47,17 @@ fi
 for f in /etc/apt/apt.conf.d/*; do
   grep -qi 'proxy\|Check-Valid-Until' "$f" 2>/dev/null && cp "$f" "$root/etc/apt/apt.conf.d/"
 done
-mount -t proc proc "$root/proc"
-mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
-mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
 cp "$deb" "$root/tmp/"
 # Into the root as a container does, not with chroot(2): pivot_root in a
-# mount namespace of its own. A chrooted process may not create user
-# namespaces, and gVisor needs them.
+# mount namespace of its own (a chrooted process may not create user
+# namespaces, and gVisor needs them), with /proc, /sys and /dev mounted
+# there only, and in a PID namespace that ends every process left when the
+# command does.
 in_root() {
-  unshare --mount --propagation private --fork -- sh -c '
-    mount --rbind "$1" "$1" && cd "$1" && mkdir -p .oldroot && pivot_root . .oldroot &&
+  unshare --mount --propagation private --pid --fork --kill-child -- sh -c '
+    mount --rbind "$1" "$1" && mount -t proc proc "$1/proc" &&
+    mount --rbind /sys "$1/sys" && mount --rbind /dev "$1/dev" &&
+    cd "$1" && mkdir -p .oldroot && pivot_root . .oldroot &&
     umount -l /.oldroot && rmdir /.oldroot && shift &&
     exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"' sh "$root" "$@"
 }
