@@ -26,7 +26,8 @@ set_target_properties(openshell-mcp PROPERTIES AUTOMOC OFF)
 target_compile_options(openshell-mcp PRIVATE -Wall -Wextra -Wpedantic $<$<BOOL:${OSH_WERROR}>:-Werror> -fno-sanitize=all)
 target_link_options(openshell-mcp PRIVATE -static -fno-sanitize=all)
 
-# The build tree's init; installed builds or tests elsewhere set OSH_SANDBOX_INIT.
+# The build tree's init; tests elsewhere may set OSH_SANDBOX_INIT (as root: a file
+# root alone can change, see Sandbox::initPath).
 add_dependencies(osh_runtime osh-sandbox-init openshell-mcp)
 set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp APPEND PROPERTY COMPILE_DEFINITIONS
     OSH_SANDBOX_INIT_PATH="$<TARGET_FILE:osh-sandbox-init>" OSH_BUILD_DIR="${PROJECT_BINARY_DIR}")

@@ -70,11 +70,43 @@ Sandbox::~Sandbox()
     }
 }
 
+namespace {
+
+// Whether root may take the file at path as the sandbox's init (and its
+// folder's helpers, which run on the host as root): the file and every
+// folder above it belong to root and nobody else may change them, a folder
+// writable by others only with the sticky bit (/tmp). Otherwise a user
+// could hand root a program of theirs through OSH_SANDBOX_INIT, e.g. with
+// sudo -E.
+bool rootMayTrust(const QString &path)
+{
+    QByteArray p = QFile::encodeName(QFileInfo(path).absoluteFilePath());
+    bool first = true;
+    for (;;) {
+        struct stat st{};
+        if (::lstat(p.constData(), &st) != 0 || st.st_uid != 0)
+            return false;
+        if (first ? (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || !S_ISREG(st.st_mode)
+                  : (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0)
+            return false;
+        if (p == "/")
+            return true;
+        const int slash = p.lastIndexOf('/');
+        p = slash <= 0 ? QByteArray("/") : p.left(slash);
+        first = false;
+    }
+}
+
+} // namespace
+
 QString Sandbox::initPath()
 {
     const QString env = qEnvironmentVariable("OSH_SANDBOX_INIT");
-    if (!env.isEmpty())
-        return env;
+    if (!env.isEmpty()) {
+        if (::geteuid() != 0 || rootMayTrust(env))
+            return env;
+        qWarning("OSH_SANDBOX_INIT ignored: %s or a folder above it is not root's alone", qPrintable(env));
+    }
     // An installed runtime's helpers are in libexec beside its executables.
     // The build tree's serve only executables that run from that build tree:
     // an installed binary never takes its init from the folder it was built

@@ -500,6 +500,40 @@ private Q_SLOTS:
         QVERIFY2(f[1].toInt() < idle, r.out.constData());
     }
 
+    // Run as root (the service, sudo -E osctl), the runtime takes a sandbox
+    // init named by OSH_SANDBOX_INIT only when the file and every folder
+    // above it are root's alone: a user's program never becomes the
+    // sandbox's init, nor its folder's helpers root's host processes.
+    void rootIgnoresAnInitOthersCanChange()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root");
+        const QString own = m_tmp.path() + QStringLiteral("/root-init");
+        QFile f(own);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeOther);
+        qputenv("OSH_SANDBOX_INIT", own.toLocal8Bit());
+        QCOMPARE(Sandbox::initPath(), own);
+        // A file of another user's.
+        QVERIFY(::chown(QFile::encodeName(own).constData(), 65534, 65534) == 0);
+        QVERIFY(Sandbox::initPath() != own);
+        QVERIFY(::chown(QFile::encodeName(own).constData(), 0, 0) == 0);
+        // Root's file in a folder another user may change.
+        const QString dir = m_tmp.path() + QStringLiteral("/theirs");
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(::chown(QFile::encodeName(dir).constData(), 65534, 65534) == 0);
+        const QString inTheirs = dir + QStringLiteral("/init");
+        QVERIFY(QFile::copy(own, inTheirs));
+        qputenv("OSH_SANDBOX_INIT", inTheirs.toLocal8Bit());
+        QVERIFY(Sandbox::initPath() != inTheirs);
+        // Writable by its group.
+        QFile(own).setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::WriteGroup);
+        qputenv("OSH_SANDBOX_INIT", own.toLocal8Bit());
+        QVERIFY(Sandbox::initPath() != own);
+        qunsetenv("OSH_SANDBOX_INIT");
+    }
+
     void runtimeFailureIsError_data() { modes(); }
     void runtimeFailureIsError()
     {
