@@ -15,6 +15,8 @@
 
 #include <QFileInfo>
 
+#include <cerrno>
+
 #include <map>
 #include <QJsonArray>
 
@@ -92,6 +94,20 @@ bool seesEveryApproval(const Principal &who) { return who.uid == 0 || who.has(Sc
 // Whoever may approve and deny (the routes' scope) may see what they decide on.
 bool mayDecide(const Principal &who) { return who.has(ScopeApprovals); }
 
+// The {id} of an approval route; a 400 answered and nullopt when it is not a positive number.
+std::optional<long long> approvalId(Call &c)
+{
+    const std::string &idText = c.captures.at(0);
+    char *end = nullptr;
+    errno = 0;
+    const long long id = std::strtoll(idText.c_str(), &end, 10);
+    if (idText.empty() || *end != '\0' || id <= 0 || errno == ERANGE) {
+        c.problem(400, "invalid-field", "the approval id must be a positive number", "id");
+        return std::nullopt;
+    }
+    return id;
+}
+
 } // namespace
 
 void ApiService::listApprovals(const std::shared_ptr<Call> &c)
@@ -117,11 +133,10 @@ void ApiService::listApprovals(const std::shared_ptr<Call> &c)
 
 void ApiService::getApproval(const std::shared_ptr<Call> &c)
 {
-    const std::string &idText = c->captures.at(0);
-    char *end = nullptr;
-    const long long id = std::strtoll(idText.c_str(), &end, 10);
-    if (idText.empty() || *end != '\0' || id <= 0)
-        return c->problem(400, "invalid-field", "the approval id must be a positive number", "id");
+    const auto parsed = approvalId(*c);
+    if (!parsed)
+        return;
+    const long long id = *parsed;
     std::string error;
     const auto a = m_options.store->approval(id, &error);
     if (!error.empty())
@@ -132,6 +147,8 @@ void ApiService::getApproval(const std::shared_ptr<Call> &c)
         visible = false;
         for (const auto &own : m_options.store->approvalsOwnedBy(c->who.uid, &error))
             visible = visible || own.id == id;
+        if (!error.empty())
+            return c->problem(500, "internal", "reading the audit store: " + error);
     }
     if (!visible)
         return c->problem(404, "not-found", "no approval " + std::to_string(id), "id");
@@ -144,11 +161,10 @@ void ApiService::getApproval(const std::shared_ptr<Call> &c)
 void ApiService::resolveApproval(const std::shared_ptr<Call> &c)
 {
     const bool approve = c->route == RApprove;
-    const std::string &idText = c->captures.at(0);
-    char *end = nullptr;
-    const long long id = std::strtoll(idText.c_str(), &end, 10);
-    if (idText.empty() || *end != '\0' || id <= 0)
-        return c->problem(400, "invalid-field", "the approval id must be a positive number", "id");
+    const auto parsed = approvalId(*c);
+    if (!parsed)
+        return;
+    const long long id = *parsed;
     const auto body = c->body(true);
     if (!body)
         return;
