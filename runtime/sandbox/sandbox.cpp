@@ -112,13 +112,10 @@ QString Sandbox::initPath()
     // an installed binary never takes its init from the folder it was built
     // in, which may be anybody's by then (a /tmp clone).
     const QString exeDir = QFileInfo(QFileInfo(QStringLiteral("/proc/self/exe")).symLinkTarget()).absolutePath();
-    const QString installed = QDir::cleanPath(exeDir + QStringLiteral("/../libexec/openshell/osh-sandbox-init"));
-    if (QFileInfo::exists(installed))
-        return installed;
-    const QString buildDir = QStringLiteral(OSH_BUILD_DIR);
+    const QString buildDir = QFileInfo(QStringLiteral(OSH_BUILD_DIR)).canonicalFilePath();
     if (!buildDir.isEmpty() && exeDir.startsWith(buildDir + QLatin1Char('/')))
         return QStringLiteral(OSH_SANDBOX_INIT_PATH);
-    return installed;
+    return QDir::cleanPath(exeDir + QStringLiteral("/../libexec/openshell/osh-sandbox-init"));
 }
 
 namespace {
