@@ -12,9 +12,19 @@ build="${1:-build/dev}"
 [ "$(id -u)" -eq 0 ] || { echo "package-test: needs root (debootstrap, chroot)" >&2; exit 2; }
 command -v debootstrap >/dev/null || { echo "package-test: debootstrap missing (scripts/setup.sh installs it)" >&2; exit 2; }
 
+# The package is made by whoever owns the build tree: run through sudo from
+# a user's build, nothing root-owned is left in it (cpack also writes the
+# install manifest and the generated unit into the tree). Only the Debian
+# root below needs root.
+owner_uid="$(stat -c %u "$build")"; owner_gid="$(stat -c %g "$build")"
+as_owner() {
+  if [ "$owner_uid" -eq 0 ]; then "$@"
+  else setpriv --reuid="$owner_uid" --regid="$owner_gid" --clear-groups -- "$@"; fi
+}
 pkgdir="$build/package"
-rm -rf "$pkgdir"
-cpack --config "$build/CPackConfig.cmake" -B "$pkgdir" >"$build/cpack.log" 2>&1 || { tail -20 "$build/cpack.log" >&2; exit 1; }
+rm -rf "$pkgdir" "$build/cpack.log"
+as_owner cpack --config "$build/CPackConfig.cmake" -B "$pkgdir" 2>&1 | as_owner tee "$build/cpack.log" >/dev/null \
+  || { tail -20 "$build/cpack.log" >&2; exit 1; }
 deb="$(ls "$pkgdir"/openshell-studio_*_amd64.deb)"
 echo "package-test: built $(basename "$deb") ($(du -h "$deb" | cut -f1))"
 dpkg-deb --field "$deb" Depends | sed 's/^/package-test: Depends: /'
