@@ -12,12 +12,14 @@
 
 #include <QAbstractItemModelTester>
 #include <QCryptographicHash>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
+#include <QTableView>
 
 using osh::ui::ApprovalsModel;
 using osh::ui::ApprovalsPanel;
@@ -273,6 +275,20 @@ private Q_SLOTS:
         QVERIFY(panel.selectId(*id));
         QCOMPARE(parameters->lineWrapMode(), QPlainTextEdit::WidgetWidth);
         QVERIFY(parameters->horizontalScrollBar()->maximum() == 0); // wrapped, nothing off to the side
+        // At its narrowest the table shows the id, the age and the tool whole, in that order.
+        panel.resize(panel.minimumSizeHint().width(), panel.height());
+        auto *view = panel.findChild<QTableView *>(QStringLiteral("approvalsView"));
+        QTRY_VERIFY(view->viewport()->width() <= panel.width());
+        const auto *header = view->horizontalHeader();
+        const int shown[] = {ApprovalsModel::IdColumn, ApprovalsModel::AgeColumn, ApprovalsModel::ToolColumn};
+        for (int visual = 0; visual < 3; ++visual) {
+            const int column = shown[visual];
+            QCOMPARE(header->logicalIndex(visual), column);
+            const QString text = view->model()->index(0, column).data().toString();
+            QVERIFY2(header->sectionViewportPosition(column) + header->sectionSize(column) <= view->viewport()->width(),
+                     qPrintable(text));
+            QVERIFY2(header->sectionSize(column) >= view->fontMetrics().horizontalAdvance(text), qPrintable(text));
+        }
         osh::runtime::HeldParameters::instance().release("s-test", *id);
     }
 

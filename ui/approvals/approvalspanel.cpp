@@ -116,6 +116,13 @@ ApprovalsPanel::ApprovalsPanel(QWidget *parent)
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setObjectName(QStringLiteral("approvalsView"));
     m_view->horizontalHeader()->setMinimumSectionSize(40);
+    // What is asked comes before whose session it is: at the dock's default
+    // width the id, the age and the tool show whole (the details below the
+    // table have every field).
+    auto *header = m_view->horizontalHeader();
+    header->moveSection(header->visualIndex(ApprovalsModel::ToolColumn), ApprovalsModel::SessionColumn);
+    for (const int column : {ApprovalsModel::IdColumn, ApprovalsModel::AgeColumn, ApprovalsModel::ToolColumn})
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_view->setWordWrap(false);
     m_parametersState->setObjectName(QStringLiteral("approvalParametersState"));
     m_parametersState->setWordWrap(true);
