@@ -22,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QSignalSpy>
+#include <QStyle>
 #include <QTest>
 
 using namespace osh;
@@ -229,6 +230,34 @@ private Q_SLOTS:
         form->method()->setCurrentText(QStringLiteral("GET"));
         QVERIFY(!page.decide());
         QVERIFY(page.message().contains(QStringLiteral("Name: value")));
+    }
+
+    void formRowsStayTogether()
+    {
+        // At 1024x700 a tool call's rows follow each other, also after the
+        // taller egress form was shown; the room left is below the form.
+        SimulatorPage page;
+        page.resize(1024, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto *form = page.form();
+        const auto gap = [&](QWidget *above, QWidget *below) {
+            return below->mapTo(&page, QPoint(0, 0)).y() - (above->mapTo(&page, QPoint(0, 0)).y() + above->height());
+        };
+        auto *trigger = form->findChild<QComboBox *>(QStringLiteral("trigger"));
+        auto *session = form->findChild<QSpinBox *>(QStringLiteral("toolCalls"));
+        QVERIFY(trigger && session);
+        const int most = 4 * std::max(6, page.style()->pixelMetric(QStyle::PM_LayoutVerticalSpacing)) + 24;
+        for (const auto *trig : {"tool_call", "network_egress", "tool_call"}) {
+            form->setTrigger(QLatin1StringView(trig));
+            QApplication::processEvents();
+            if (QLatin1StringView(trig) != QLatin1StringView("tool_call"))
+                continue;
+            QVERIFY2(gap(trigger, form->toolName()) <= most, qPrintable(QString::number(gap(trigger, form->toolName()))));
+            QVERIFY2(gap(form->toolName(), form->toolArgs()) <= most,
+                     qPrintable(QString::number(gap(form->toolName(), form->toolArgs()))));
+            QVERIFY2(gap(form->toolArgs(), session) <= 3 * most, qPrintable(QString::number(gap(form->toolArgs(), session))));
+        }
     }
 
     void saveAsTestCaseAppendsAndPasses()

@@ -54,7 +54,8 @@ RequestForm::RequestForm(QWidget *parent) : QWidget(parent)
     m_forms->addWidget(agentResponseForm());
     m_forms->addWidget(egressForm());
     m_forms->addWidget(fileForm());
-    connect(m_trigger, &QComboBox::currentIndexChanged, m_forms, &QStackedWidget::setCurrentIndex);
+    connect(m_trigger, &QComboBox::currentIndexChanged, this, &RequestForm::showForm);
+    showForm(0);
 
     m_raw = new QCheckBox(tr("Edit as JSON"));
     m_raw->setObjectName(QStringLiteral("rawToggle"));
@@ -71,6 +72,16 @@ RequestForm::RequestForm(QWidget *parent) : QWidget(parent)
     layout->addWidget(sessionForm());
     layout->addWidget(m_raw);
     layout->addWidget(m_rawJson);
+}
+
+// The stack is as tall as the trigger's own form, not as its tallest one:
+// a tool call's two rows are not spread over the height of the egress form.
+void RequestForm::showForm(int index)
+{
+    for (int i = 0; i < m_forms->count(); ++i)
+        m_forms->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == index ? QSizePolicy::Maximum : QSizePolicy::Ignored);
+    m_forms->setCurrentIndex(index);
+    m_forms->updateGeometry();
 }
 
 QWidget *RequestForm::toolCallForm()

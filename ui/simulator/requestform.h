@@ -68,6 +68,7 @@ private:
     QString formJson(QString &error) const;
     bool addHttpRequest(QJsonObject &http, QString &error) const;
     void toggleRaw(bool raw);
+    void showForm(int index);
 
     QComboBox *m_trigger;
     QStackedWidget *m_forms;

@@ -94,7 +94,7 @@ SimulatorPage::SimulatorPage(QWidget *parent) : QWidget(parent)
     saveLayout->addRow(tr("Name"), m_caseName);
     saveLayout->addRow(m_save);
     leftLayout->addWidget(saveBox);
-    leftLayout->addStretch();
+    leftLayout->addStretch(1); // the room left goes below the form, not between its rows
 
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
