@@ -145,21 +145,6 @@ private:
     std::size_t m_i = 0;
 };
 
-void key(std::string &out, const char *name)
-{
-    out += ",\"";
-    out += name;
-    out += "\":";
-}
-
-void stringOrNull(std::string &out, std::string_view s)
-{
-    if (s.empty())
-        out += "null";
-    else
-        appendJsonString(out, s);
-}
-
 void uintOrNull(std::string &out, const std::optional<std::uint32_t> &v)
 {
     out += v ? std::to_string(*v) : std::string("null");
@@ -174,6 +159,21 @@ void timeOrNull(std::string &out, const std::optional<double> &ts)
 }
 
 } // namespace
+
+void appendJsonKey(std::string &out, const char *name)
+{
+    out += ",\"";
+    out += name;
+    out += "\":";
+}
+
+void appendStringOrNull(std::string &out, std::string_view s)
+{
+    if (s.empty())
+        out += "null";
+    else
+        appendJsonString(out, s);
+}
 
 bool isJsonValue(std::string_view text)
 {
@@ -197,31 +197,31 @@ void appendEventJson(std::string &out, const AuditEvent &e)
 {
     out += "{\"session_id\":";
     appendJsonString(out, e.sessionId);
-    key(out, "seq");
+    appendJsonKey(out, "seq");
     out += std::to_string(e.seq);
-    key(out, "ts");
+    appendJsonKey(out, "ts");
     appendJsonString(out, formatIsoUtc(e.ts));
-    key(out, "type");
+    appendJsonKey(out, "type");
     appendJsonString(out, e.type);
-    key(out, "tool");
-    stringOrNull(out, e.tool);
-    key(out, "parameters");
+    appendJsonKey(out, "tool");
+    appendStringOrNull(out, e.tool);
+    appendJsonKey(out, "parameters");
     appendEmbeddedJson(out, e.parameters);
-    key(out, "decision");
-    stringOrNull(out, e.decision);
-    key(out, "layer");
-    stringOrNull(out, e.layer);
-    key(out, "policy");
-    stringOrNull(out, e.policy);
-    key(out, "message");
+    appendJsonKey(out, "decision");
+    appendStringOrNull(out, e.decision);
+    appendJsonKey(out, "layer");
+    appendStringOrNull(out, e.layer);
+    appendJsonKey(out, "policy");
+    appendStringOrNull(out, e.policy);
+    appendJsonKey(out, "message");
     appendJsonString(out, e.message);
-    key(out, "severity");
+    appendJsonKey(out, "severity");
     appendJsonString(out, e.severity);
-    key(out, "policy_hash");
-    stringOrNull(out, e.policyHash);
-    key(out, "chain");
-    stringOrNull(out, e.chain);
-    key(out, "trace");
+    appendJsonKey(out, "policy_hash");
+    appendStringOrNull(out, e.policyHash);
+    appendJsonKey(out, "chain");
+    appendStringOrNull(out, e.chain);
+    appendJsonKey(out, "trace");
     appendEmbeddedJson(out, e.trace);
     out += '}';
 }
@@ -231,31 +231,31 @@ void appendSessionJson(std::string &out, const SessionSummary &s)
     const auto &r = s.session;
     out += "{\"id\":";
     appendJsonString(out, r.id);
-    key(out, "start");
+    appendJsonKey(out, "start");
     timeOrNull(out, r.startedAt != 0 ? std::optional<double>(r.startedAt) : std::nullopt);
-    key(out, "end");
+    appendJsonKey(out, "end");
     timeOrNull(out, r.endedAt);
-    key(out, "policy");
-    stringOrNull(out, r.policyFile);
-    key(out, "policy_hash");
-    stringOrNull(out, r.policyHash);
-    key(out, "policy_commit");
-    stringOrNull(out, r.policyCommit);
-    key(out, "policy_dirty");
+    appendJsonKey(out, "policy");
+    appendStringOrNull(out, r.policyFile);
+    appendJsonKey(out, "policy_hash");
+    appendStringOrNull(out, r.policyHash);
+    appendJsonKey(out, "policy_commit");
+    appendStringOrNull(out, r.policyCommit);
+    appendJsonKey(out, "policy_dirty");
     out += r.policyDirty ? "true" : "false";
-    key(out, "isolation");
-    stringOrNull(out, r.isolation);
-    key(out, "exit_status");
+    appendJsonKey(out, "isolation");
+    appendStringOrNull(out, r.isolation);
+    appendJsonKey(out, "exit_status");
     out += r.exitStatus ? std::to_string(*r.exitStatus) : std::string("null");
-    key(out, "exit_reason");
-    stringOrNull(out, r.exitReason);
-    key(out, "command");
+    appendJsonKey(out, "exit_reason");
+    appendStringOrNull(out, r.exitReason);
+    appendJsonKey(out, "command");
     appendEmbeddedJson(out, r.command);
-    key(out, "owner_uid");
+    appendJsonKey(out, "owner_uid");
     uintOrNull(out, r.ownerUid);
-    key(out, "host");
-    stringOrNull(out, r.host);
-    key(out, "events");
+    appendJsonKey(out, "host");
+    appendStringOrNull(out, r.host);
+    appendJsonKey(out, "events");
     out += "{\"total\":" + std::to_string(s.events);
     for (const auto &[decision, n] : s.byDecision) {
         out += ',';
@@ -268,35 +268,35 @@ void appendSessionJson(std::string &out, const SessionSummary &s)
 void appendApprovalJson(std::string &out, const ApprovalRecord &a)
 {
     out += "{\"id\":" + std::to_string(a.id);
-    key(out, "session_id");
+    appendJsonKey(out, "session_id");
     appendJsonString(out, a.sessionId);
-    key(out, "seq");
+    appendJsonKey(out, "seq");
     out += std::to_string(a.seq);
-    key(out, "created");
+    appendJsonKey(out, "created");
     appendJsonString(out, formatIsoUtc(a.createdAt));
-    key(out, "queue");
-    stringOrNull(out, a.queue);
-    key(out, "tool");
-    stringOrNull(out, a.tool);
-    key(out, "parameters");
+    appendJsonKey(out, "queue");
+    appendStringOrNull(out, a.queue);
+    appendJsonKey(out, "tool");
+    appendStringOrNull(out, a.tool);
+    appendJsonKey(out, "parameters");
     appendEmbeddedJson(out, a.parameters);
-    key(out, "message");
+    appendJsonKey(out, "message");
     appendJsonString(out, a.message);
-    key(out, "policy");
-    stringOrNull(out, a.policy);
-    key(out, "status");
+    appendJsonKey(out, "policy");
+    appendStringOrNull(out, a.policy);
+    appendJsonKey(out, "status");
     appendJsonString(out, approvalStatusName(a.status));
-    key(out, "resolved");
+    appendJsonKey(out, "resolved");
     timeOrNull(out, a.resolvedAt);
-    key(out, "note");
-    stringOrNull(out, a.note);
-    key(out, "resolver");
-    stringOrNull(out, a.resolver);
-    key(out, "resolver_uid");
+    appendJsonKey(out, "note");
+    appendStringOrNull(out, a.note);
+    appendJsonKey(out, "resolver");
+    appendStringOrNull(out, a.resolver);
+    appendJsonKey(out, "resolver_uid");
     uintOrNull(out, a.resolverUid);
-    key(out, "request");
+    appendJsonKey(out, "request");
     appendEmbeddedJson(out, a.request);
-    key(out, "decision");
+    appendJsonKey(out, "decision");
     appendEmbeddedJson(out, a.decision);
     out += '}';
 }

@@ -24,6 +24,11 @@ void appendSessionJson(std::string &out, const SessionSummary &s);
 // policy, status, resolved, note, resolver, resolver_uid, request, decision.
 void appendApprovalJson(std::string &out, const ApprovalRecord &a);
 
+// ,"name": the separator and key of the next member of an object being written.
+void appendJsonKey(std::string &out, const char *name);
+// A JSON string, or null when s is empty.
+void appendStringOrNull(std::string &out, std::string_view s);
+
 // Appends text as-is when it is one well-formed JSON value, null when it is
 // empty, and as a JSON string otherwise (a damaged record stays readable).
 void appendEmbeddedJson(std::string &out, std::string_view text);

@@ -148,27 +148,12 @@ Enum activityOf(const AuditEvent &e, int classUid, const QJsonObject &params)
     }
 }
 
-void key(std::string &out, const char *name)
-{
-    out += ",\"";
-    out += name;
-    out += "\":";
-}
-
 void enumField(std::string &out, const char *idKey, const char *nameKey, const Enum &v, const std::string &fallback)
 {
-    key(out, idKey);
+    appendJsonKey(out, idKey);
     out += std::to_string(v.id);
-    key(out, nameKey);
+    appendJsonKey(out, nameKey);
     appendJsonString(out, v.name ? std::string(v.name) : fallback);
-}
-
-void stringOrNull(std::string &out, const std::string &s)
-{
-    if (s.empty())
-        out += "null";
-    else
-        appendJsonString(out, s);
 }
 
 std::string titleCase(const std::string &type)
@@ -203,25 +188,25 @@ void appendHead(std::string &out, const ClassInfo &cls, const Enum &activity, co
                 const AuditEvent &e)
 {
     out += "{\"class_uid\":" + std::to_string(cls.classUid);
-    key(out, "class_name");
+    appendJsonKey(out, "class_name");
     appendJsonString(out, cls.className);
-    key(out, "category_uid");
+    appendJsonKey(out, "category_uid");
     out += std::to_string(cls.categoryUid);
-    key(out, "category_name");
+    appendJsonKey(out, "category_name");
     appendJsonString(out, cls.categoryName);
     enumField(out, "activity_id", "activity_name", activity, activityFallback);
-    key(out, "type_uid");
+    appendJsonKey(out, "type_uid");
     out += std::to_string(static_cast<long long>(cls.classUid) * 100 + activity.id);
-    key(out, "time");
+    appendJsonKey(out, "time");
     out += std::to_string(static_cast<long long>(std::llround(e.ts * 1000.0)));
     enumField(out, "severity_id", "severity", severityOf(e.severity), e.severity);
-    key(out, "message");
+    appendJsonKey(out, "message");
     appendJsonString(out, e.message);
 }
 
 void appendMetadata(std::string &out, const AuditEvent &e, const std::string &uid, bool securityControl)
 {
-    key(out, "metadata");
+    appendJsonKey(out, "metadata");
     out += "{\"version\":\"";
     out += kOcsfVersion;
     out += "\",\"product\":{\"name\":\"OpenShell Studio\",\"vendor_name\":\"OpenShell\"},\"profiles\":[";
@@ -237,7 +222,7 @@ void appendMetadata(std::string &out, const AuditEvent &e, const std::string &ui
 
 void appendActor(std::string &out, const AuditEvent &e)
 {
-    key(out, "actor");
+    appendJsonKey(out, "actor");
     out += "{\"app_name\":\"agent\",\"app_uid\":";
     appendJsonString(out, e.sessionId);
     out += ",\"session\":{\"uid\":";
@@ -248,7 +233,7 @@ void appendActor(std::string &out, const AuditEvent &e)
 // The agent's side of an API call or a connection: its session's sandbox.
 void appendAgentEndpoint(std::string &out, const AuditEvent &e)
 {
-    key(out, "src_endpoint");
+    appendJsonKey(out, "src_endpoint");
     out += "{\"name\":\"agent\",\"uid\":";
     appendJsonString(out, e.sessionId);
     out += '}';
@@ -271,9 +256,9 @@ void appendSecurityControl(std::string &out, const AuditEvent &e, const OcsfCont
 {
     enumField(out, "action_id", "action", actionOf(e.decision), e.decision);
     enumField(out, "disposition_id", "disposition", dispositionOf(e.decision), e.decision);
-    key(out, "is_alert");
+    appendJsonKey(out, "is_alert");
     out += hasOcsfFinding(e) ? "true" : "false";
-    key(out, "policy");
+    appendJsonKey(out, "policy");
     out += "{\"name\":";
     appendJsonString(out, e.policy.empty() ? (e.layer.empty() ? std::string("default") : e.layer + " layer") : e.policy);
     out += ",\"type\":\"OpenShell policy\"";
@@ -288,7 +273,7 @@ void appendSecurityControl(std::string &out, const AuditEvent &e, const OcsfCont
     out += ",\"is_applied\":true}";
     if (e.layer == "network") {
         const int rule = networkRuleOf(e);
-        key(out, "firewall_rule");
+        appendJsonKey(out, "firewall_rule");
         if (rule >= 0) {
             out += "{\"name\":\"network.rules[" + std::to_string(rule) + "]\",\"uid\":\"" + std::to_string(rule)
                 + "\",\"type\":\"egress rule\"}";
@@ -300,31 +285,31 @@ void appendSecurityControl(std::string &out, const AuditEvent &e, const OcsfCont
 
 void appendUnmapped(std::string &out, const AuditEvent &e)
 {
-    key(out, "unmapped");
+    appendJsonKey(out, "unmapped");
     out += "{\"audit_type\":";
     appendJsonString(out, e.type);
-    key(out, "session_id");
+    appendJsonKey(out, "session_id");
     appendJsonString(out, e.sessionId);
-    key(out, "tool");
-    stringOrNull(out, e.tool);
-    key(out, "decision");
-    stringOrNull(out, e.decision);
-    key(out, "layer");
-    stringOrNull(out, e.layer);
-    key(out, "policy_hash");
-    stringOrNull(out, e.policyHash);
-    key(out, "chain");
-    stringOrNull(out, e.chain);
-    key(out, "parameters");
+    appendJsonKey(out, "tool");
+    appendStringOrNull(out, e.tool);
+    appendJsonKey(out, "decision");
+    appendStringOrNull(out, e.decision);
+    appendJsonKey(out, "layer");
+    appendStringOrNull(out, e.layer);
+    appendJsonKey(out, "policy_hash");
+    appendStringOrNull(out, e.policyHash);
+    appendJsonKey(out, "chain");
+    appendStringOrNull(out, e.chain);
+    appendJsonKey(out, "parameters");
     appendEmbeddedJson(out, e.parameters);
-    key(out, "trace");
+    appendJsonKey(out, "trace");
     appendEmbeddedJson(out, e.trace);
     out += '}';
 }
 
 void appendEndpoint(std::string &out, const char *name, const QJsonObject &params)
 {
-    key(out, name);
+    appendJsonKey(out, name);
     out += '{';
     const char *sep = "";
     for (const auto &[from, to] : {std::pair {"host", "hostname"}, std::pair {"ip", "ip"}, std::pair {"port", "port"}}) {
@@ -348,7 +333,7 @@ void appendEndpoint(std::string &out, const char *name, const QJsonObject &param
 void appendHttpRequest(std::string &out, const QJsonObject &params)
 {
     const QJsonObject r = params.value(QStringLiteral("request")).toObject();
-    key(out, "http_request");
+    appendJsonKey(out, "http_request");
     out += "{\"http_method\":";
     appendJsonString(out, r.value(QStringLiteral("method")).toString().toStdString());
     out += ",\"url\":{";
@@ -403,9 +388,9 @@ void appendOcsfJson(std::string &out, const AuditEvent &e, const OcsfContext &ct
     appendHead(out, cls, activity, titleCase(e.type), e);
     if (decided || cls.classUid == 6002) {
         const bool failed = e.decision == "block" || e.message.rfind("session could not start", 0) == 0;
-        key(out, "status_id");
+        appendJsonKey(out, "status_id");
         out += failed ? "2" : "1";
-        key(out, "status");
+        appendJsonKey(out, "status");
         out += failed ? "\"Failure\"" : "\"Success\"";
     }
     if (decided)
@@ -414,14 +399,14 @@ void appendOcsfJson(std::string &out, const AuditEvent &e, const OcsfContext &ct
 
     switch (cls.classUid) {
     case 6002:
-        key(out, "app");
+        appendJsonKey(out, "app");
         out += "{\"name\":\"OpenShell agent sandbox\",\"vendor_name\":\"OpenShell\",\"uid\":";
         appendJsonString(out, e.sessionId);
         out += '}';
         break;
     case 6003:
         appendActor(out, e);
-        key(out, "api");
+        appendJsonKey(out, "api");
         out += "{\"operation\":";
         appendJsonString(out, e.tool.empty() ? e.type : e.tool);
         out += ",\"service\":{\"name\":\"openshell-tool-gateway\"}}";
@@ -432,7 +417,7 @@ void appendOcsfJson(std::string &out, const AuditEvent &e, const OcsfContext &ct
         appendActor(out, e);
         appendAgentEndpoint(out, e);
         appendEndpoint(out, "dst_endpoint", params);
-        key(out, "connection_info");
+        appendJsonKey(out, "connection_info");
         out += "{\"direction_id\":2,\"direction\":\"Outbound\"";
         const QJsonValue proto = param(params, "destination", "protocol");
         if (proto.isString()) {
@@ -446,7 +431,7 @@ void appendOcsfJson(std::string &out, const AuditEvent &e, const OcsfContext &ct
     }
     case 1001: {
         appendActor(out, e);
-        key(out, "device");
+        appendJsonKey(out, "device");
         out += "{\"type_id\":6,\"type\":\"Virtual\",\"name\":\"sandbox\",\"uid\":";
         appendJsonString(out, e.sessionId);
         out += '}';
@@ -454,7 +439,7 @@ void appendOcsfJson(std::string &out, const AuditEvent &e, const OcsfContext &ct
         QString name = path.mid(path.lastIndexOf(QLatin1Char('/')) + 1);
         if (name.isEmpty())
             name = path.isEmpty() ? QStringLiteral("unknown") : path;
-        key(out, "file");
+        appendJsonKey(out, "file");
         out += "{\"name\":";
         appendJsonString(out, name.toStdString());
         out += ",\"path\":";
@@ -484,16 +469,16 @@ void appendOcsfFindingJson(std::string &out, const AuditEvent &e, const OcsfCont
 {
     const ClassInfo cls {2004, "Detection Finding", 2, "Findings"};
     appendHead(out, cls, Enum {1, "Create"}, "Create", e);
-    key(out, "status_id");
+    appendJsonKey(out, "status_id");
     out += "1";
-    key(out, "status");
+    appendJsonKey(out, "status");
     out += "\"New\"";
     const bool decided = !e.decision.empty();
     if (decided)
         appendSecurityControl(out, e, ctx);
     appendMetadata(out, e, eventUid(e) + "#finding", decided);
     appendActor(out, e);
-    key(out, "finding_info");
+    appendJsonKey(out, "finding_info");
     out += "{\"uid\":";
     appendJsonString(out, eventUid(e));
     out += ",\"title\":";

@@ -8,11 +8,6 @@ namespace osh::cond {
 
 namespace {
 
-std::string quoted(std::string_view s)
-{
-    return "'" + std::string(s) + "'";
-}
-
 SType typeOfValue(const Value &v)
 {
     switch (v.type()) {
@@ -59,6 +54,11 @@ bool foldableKind(Kind k)
 }
 
 } // namespace
+
+std::string quoted(std::string_view s)
+{
+    return "'" + std::string(s) + "'";
+}
 
 Checker::Checker(Program &program, Trigger trigger, std::vector<ConditionDiagnostic> &diagnostics)
     : m_program(program)

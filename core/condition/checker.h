@@ -15,6 +15,9 @@
 
 namespace osh::cond {
 
+// "'s'": a name or value quoted in a diagnostic.
+std::string quoted(std::string_view s);
+
 class Checker
 {
 public:

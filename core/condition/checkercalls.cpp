@@ -12,11 +12,6 @@ namespace osh::cond {
 
 namespace {
 
-std::string quoted(std::string_view s)
-{
-    return "'" + std::string(s) + "'";
-}
-
 std::string arityText(const FuncSpec &spec)
 {
     if (spec.minArgs == spec.maxArgs)

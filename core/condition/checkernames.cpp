@@ -10,11 +10,6 @@ namespace osh::cond {
 
 namespace {
 
-std::string quoted(std::string_view s)
-{
-    return "'" + std::string(s) + "'";
-}
-
 } // namespace
 
 std::string Checker::providedVarsText() const

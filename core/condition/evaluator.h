@@ -12,6 +12,9 @@
 
 namespace osh::cond {
 
+// A value's type name, for evaluation errors ("number", "string", ...).
+std::string tn(const Value &v);
+
 class Evaluator
 {
 public:

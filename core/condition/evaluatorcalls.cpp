@@ -19,11 +19,6 @@ namespace osh::cond {
 
 namespace {
 
-std::string tn(const Value &v)
-{
-    return std::string(v.typeName());
-}
-
 bool isAscii(std::string_view s)
 {
     for (const char c : s)

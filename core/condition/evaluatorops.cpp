@@ -10,11 +10,6 @@ namespace osh::cond {
 
 namespace {
 
-std::string tn(const Value &v)
-{
-    return std::string(v.typeName());
-}
-
 std::string_view symbol(Kind k)
 {
     switch (k) {
@@ -41,6 +36,11 @@ template<typename T> bool compareWith(Kind kind, const T &a, const T &b)
 }
 
 } // namespace
+
+std::string tn(const Value &v)
+{
+    return std::string(v.typeName());
+}
 
 bool Evaluator::negate(const Value &a, Value &out)
 {

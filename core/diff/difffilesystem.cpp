@@ -33,11 +33,6 @@ Effect permissionEffect(Permission a, Permission b)
     return Effect::Unknown; // read <-> write: one operation gained, one lost
 }
 
-std::string optText(const std::optional<double> &v)
-{
-    return v ? numberText(*v) : std::string("none");
-}
-
 const AccessRule *findRule(const FilesystemController &fs, const std::string &path)
 {
     for (const AccessRule &r : fs.rules)
@@ -46,7 +41,7 @@ const AccessRule *findRule(const FilesystemController &fs, const std::string &pa
     return nullptr;
 }
 
-void compareRule(const AccessRule &x, const AccessRule &y, std::vector<Change> &out)
+void compareAccessRule(const AccessRule &x, const AccessRule &y, std::vector<Change> &out)
 {
     const std::string subject = "filesystem rule " + y.path;
     auto push = [&](std::string_view key, Effect e, std::string before, std::string after, std::string meaning) {
@@ -107,13 +102,13 @@ bool insideWorkspace(const FilesystemController &fs, const std::string &path)
     return path == w || (path.size() > w.size() && path.compare(0, w.size(), w) == 0 && (w.back() == '/' || path[w.size()] == '/'));
 }
 
-struct Outcome
+struct FileOutcome
 {
     bool allowed = false;
     std::string reason;
 };
 
-Outcome ask(const PolicyDocument &d, const FilesystemLayer &layer, const std::string &path, const std::string &op)
+FileOutcome askFiles(const PolicyDocument &d, const FilesystemLayer &layer, const std::string &path, const std::string &op)
 {
     if (!d.sandbox.allowFilesystem && !insideWorkspace(d.filesystem, path))
         return {false, "sandbox.allow_filesystem is false"};
@@ -141,7 +136,7 @@ Outcome ask(const PolicyDocument &d, const FilesystemLayer &layer, const std::st
     return {false, "the filesystem rules refuse it"};
 }
 
-void diffDecisions(const PolicyDocument &a, const PolicyDocument &b, std::vector<Change> &out)
+void diffFileDecisions(const PolicyDocument &a, const PolicyDocument &b, std::vector<Change> &out)
 {
     std::set<std::string> dirs{a.filesystem.workspace, b.filesystem.workspace};
     std::set<std::string> exts;
@@ -162,8 +157,8 @@ void diffDecisions(const PolicyDocument &a, const PolicyDocument &b, std::vector
             std::string lostReason;
             for (const std::string &ext : exts) {
                 const std::string file = base + "file" + ext;
-                const Outcome x = ask(a, la, file, op);
-                const Outcome y = ask(b, lb, file, op);
+                const FileOutcome x = askFiles(a, la, file, op);
+                const FileOutcome y = askFiles(b, lb, file, op);
                 if (x.allowed == y.allowed)
                     continue;
                 (y.allowed ? gained : lost).push_back(ext);
@@ -172,7 +167,7 @@ void diffDecisions(const PolicyDocument &a, const PolicyDocument &b, std::vector
             }
             const AccessRule *after = findRule(b.filesystem, dir);
             const AccessRule *before = findRule(a.filesystem, dir);
-            auto emit = [&](Effect e, const std::vector<std::string> &which, const std::string &why) {
+            auto record = [&](Effect e, const std::vector<std::string> &which, const std::string &why) {
                 Change c;
                 c.section = Section::Filesystem;
                 c.kind = ChangeKind::Consequence;
@@ -187,9 +182,9 @@ void diffDecisions(const PolicyDocument &a, const PolicyDocument &b, std::vector
                 out.push_back(std::move(c));
             };
             if (!gained.empty())
-                emit(Effect::NewlyAllowed, gained, {});
+                record(Effect::NewlyAllowed, gained, {});
             if (!lost.empty())
-                emit(Effect::NewlyBlocked, lost, lostReason);
+                record(Effect::NewlyBlocked, lost, lostReason);
         }
     }
 }
@@ -235,7 +230,7 @@ void diffFilesystem(const PolicyDocument &da, const PolicyDocument &db, std::vec
         const AccessRule *old = findRule(a, r.path);
         if (old) {
             if (!(*old == r))
-                compareRule(*old, r, out);
+                compareAccessRule(*old, r, out);
             continue;
         }
         Change c;
@@ -248,7 +243,7 @@ void diffFilesystem(const PolicyDocument &da, const PolicyDocument &db, std::vec
         c.afterPos = r.loc.pos;
         out.push_back(std::move(c));
     }
-    diffDecisions(da, db, out);
+    diffFileDecisions(da, db, out);
 }
 
 } // namespace osh::diff::detail

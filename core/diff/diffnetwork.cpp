@@ -51,11 +51,6 @@ std::string rateText(const std::optional<RateLimit> &r)
     return r ? r->text : std::string("none");
 }
 
-std::string optText(const std::optional<double> &v)
-{
-    return v ? numberText(*v) : std::string("none");
-}
-
 // Set difference in list order: items of x not in y.
 template <typename T>
 std::vector<T> minus(const std::vector<T> &x, const std::vector<T> &y)
@@ -254,14 +249,14 @@ void collectProbes(const PolicyDocument &d, const std::vector<std::string> &iden
             }
 }
 
-struct Outcome
+struct EgressOutcome
 {
     bool allowed = false;
     int rule = -1;
     std::string reason;
 };
 
-Outcome ask(const PolicyDocument &d, const NetworkLayer &layer, const Probe &p)
+EgressOutcome ask(const PolicyDocument &d, const NetworkLayer &layer, const Probe &p)
 {
     if (!d.sandbox.allowNetwork)
         return {false, -1, "sandbox.allow_network is false"};
@@ -316,8 +311,8 @@ void diffDecisions(const PolicyDocument &a, const PolicyDocument &b, const std::
     std::vector<Group> groups;
     const SourcePos rulesPos = b.network.loc.has("rules") ? b.network.loc.valuePos("rules") : b.loc.valuePos("network");
     for (const Probe &p : probes) {
-        const Outcome x = ask(a, la, p);
-        const Outcome y = ask(b, lb, p);
+        const EgressOutcome x = ask(a, la, p);
+        const EgressOutcome y = ask(b, lb, p);
         Group g;
         g.identity = p.identity;
         g.display = p.display;

@@ -4,6 +4,7 @@
 
 #include "diff/semanticdiff.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ Change settingChange(Section section, std::string_view sectionKey, std::string_v
 
 // "2048", "1.5", "0.25": shortest text that reads back the same.
 std::string numberText(double v);
+std::string optText(const std::optional<double> &v); // numberText, or "none" when unset
 std::string listText(const std::vector<std::string> &v); // "[a, b]"
 std::string quoted(std::string_view s);                  // "'s'"
 // Looser + Stricter = Unknown; Neutral is the identity.

@@ -96,6 +96,11 @@ SemanticDiff semanticDiff(const PolicyDocument &before, const PolicyDocument &af
 
 namespace detail {
 
+std::string optText(const std::optional<double> &v)
+{
+    return v ? numberText(*v) : std::string("none");
+}
+
 std::string numberText(double v)
 {
     if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)

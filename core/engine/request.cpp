@@ -153,10 +153,10 @@ struct Members
     const sj::element *get(std::size_t i) const { return present.test(i) ? &value[i] : nullptr; }
 };
 
-class Reader
+class RequestReader
 {
 public:
-    explicit Reader(Request &r) : m_r(r) {}
+    explicit RequestReader(Request &r) : m_r(r) {}
     std::string error;
 
     // Reads obj's members into out. An unknown key is an error (the first
@@ -405,7 +405,7 @@ std::optional<Request> Request::fromJson(std::string_view json, ParseError &erro
         return std::nullopt;
     }
     Request r;
-    Reader p(r);
+    RequestReader p(r);
     Members<kTopKeys.size()> top;
     auto fail = [&] {
         error.message = std::move(p.error);

@@ -25,9 +25,9 @@ public:
         yaml_emitter_set_indent(&m_e, 2);
         yaml_event_t ev;
         yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-        emit(ev);
+        send(ev);
         yaml_document_start_event_initialize(&ev, nullptr, nullptr, nullptr, 1);
-        emit(ev);
+        send(ev);
     }
     ~Emitter() { yaml_emitter_delete(&m_e); }
 
@@ -35,9 +35,9 @@ public:
     {
         yaml_event_t ev;
         yaml_document_end_event_initialize(&ev, 1);
-        emit(ev);
+        send(ev);
         yaml_stream_end_event_initialize(&ev);
-        emit(ev);
+        send(ev);
         yaml_emitter_flush(&m_e);
         return m_out;
     }
@@ -46,25 +46,25 @@ public:
     {
         yaml_event_t ev;
         yaml_mapping_start_event_initialize(&ev, nullptr, nullptr, 1, flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
-        emit(ev);
+        send(ev);
     }
     void endMap()
     {
         yaml_event_t ev;
         yaml_mapping_end_event_initialize(&ev);
-        emit(ev);
+        send(ev);
     }
     void beginSeq(bool flow = false)
     {
         yaml_event_t ev;
         yaml_sequence_start_event_initialize(&ev, nullptr, nullptr, 1, flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE);
-        emit(ev);
+        send(ev);
     }
     void endSeq()
     {
         yaml_event_t ev;
         yaml_sequence_end_event_initialize(&ev);
-        emit(ev);
+        send(ev);
     }
     void text(std::string_view v, bool quoted = false)
     {
@@ -99,10 +99,10 @@ private:
         yaml_scalar_event_initialize(&ev, nullptr, nullptr,
                                      reinterpret_cast<yaml_char_t *>(const_cast<char *>(v.data())),
                                      static_cast<int>(v.size()), 1, 1, style);
-        emit(ev);
+        send(ev);
     }
 
-    void emit(yaml_event_t &ev)
+    void send(yaml_event_t &ev)
     {
         if (!yaml_emitter_emit(&m_e, &ev))
             throw std::runtime_error(m_e.problem ? m_e.problem : "YAML emitter error");

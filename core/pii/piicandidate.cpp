@@ -2,6 +2,7 @@
 
 #include "piiemailwords.h"
 #include "piinumbers.h"
+#include "piichars.h"
 #include "piivalidators.h"
 
 #include <algorithm>
@@ -12,23 +13,6 @@ namespace osh::pii {
 
 namespace {
 
-constexpr bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-constexpr bool isAlpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-constexpr bool isAlnum(char c)
-{
-    return isDigit(c) || isAlpha(c);
-}
-// Identifier characters: a match glued to one is part of a longer token.
-constexpr bool isWord(char c)
-{
-    return isAlnum(c) || c == '_';
-}
 constexpr bool isUpperOrDigit(char c)
 {
     return isDigit(c) || (c >= 'A' && c <= 'Z');
@@ -113,10 +97,6 @@ std::optional<PiiMatch> confirmEmail(std::string_view t, std::size_t at)
 constexpr bool isHex(char c)
 {
     return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-constexpr bool isSep(char c)
-{
-    return c == ' ' || c == '.' || c == '-';
 }
 
 // "+44 20 7946 0958", "+1 (415) 555-2671", "+4930123456": the longest prefix

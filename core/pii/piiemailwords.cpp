@@ -5,6 +5,7 @@
 #include "piiemailwords.h"
 
 #include "piicandidate.h"
+#include "piichars.h"
 
 #include <algorithm>
 #include <string>
@@ -18,10 +19,6 @@ constexpr std::size_t kMaxDomain = 253;
 // How far after "mail" an address written with words may start.
 constexpr std::size_t kKeywordWindow = 48;
 
-constexpr bool isDigit(char c) { return c >= '0' && c <= '9'; }
-constexpr bool isAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool isAlnum(char c) { return isDigit(c) || isAlpha(c); }
-constexpr bool isWord(char c) { return isAlnum(c) || c == '_'; }
 constexpr bool isBlank(char c) { return c == ' ' || c == '\t'; }
 constexpr bool isOpen(char c) { return c == '[' || c == '(' || c == '{' || c == '<'; }
 constexpr bool isClose(char c) { return c == ']' || c == ')' || c == '}' || c == '>'; }

@@ -1,6 +1,7 @@
 #include "piinumbers.h"
 
 #include "piicandidate.h"
+#include "piichars.h"
 #include "piivalidators.h"
 
 #include <algorithm>
@@ -16,18 +17,6 @@ namespace {
 // text stays linear; a candidate touching a cut edge is not isolated.
 constexpr std::size_t kMaxClusterBytes = 256;
 
-constexpr bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-constexpr bool isWord(char c)
-{
-    return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-constexpr bool isSep(char c)
-{
-    return c == ' ' || c == '.' || c == '-';
-}
 // What may stand between two groups of an obfuscated number (see sepRunAt).
 constexpr bool isRunChar(char c)
 {
@@ -160,7 +149,7 @@ private:
         }
         return out;
     }
-    void emit(PiiType type, std::size_t b, std::size_t e) { m_out.push_back(PiiMatch {type, b, e}); }
+    void found(PiiType type, std::size_t b, std::size_t e) { m_out.push_back(PiiMatch {type, b, e}); }
 
     // Separators in a number written to escape notice (a mix, '/', a run
     // or a line break): such a number must be the whole cluster.
@@ -176,7 +165,7 @@ private:
             const std::string_view glue = !usual ? kAnyGlue : sep == '-' ? "-." : " -.";
             const std::size_t b = m_g[i].begin, e = m_g[i + 2].end;
             if (leftFree(i, glue) && rightFree(i + 2, glue) && isValidSsn(usual ? std::string(span(b, e)) : joined(i, i + 2, '-')))
-                emit(PiiType::Ssn, b, e);
+                found(PiiType::Ssn, b, e);
         }
     }
 
@@ -204,7 +193,7 @@ private:
                 const std::size_t b = m_g[i].begin, e = m_g[j].end;
                 if (leftFree(i, glue) && rightFree(j, glue)
                     && isValidCardNumber(mixed ? joined(i, j, ' ') : std::string(span(b, e))))
-                    emit(PiiType::CreditCard, b, e);
+                    found(PiiType::CreditCard, b, e);
             }
         }
     }
@@ -241,7 +230,7 @@ private:
                 continue;
             const std::size_t e = m_g[a + 2].end;
             if (isValidPhoneNumber(1, national))
-                emit(PiiType::Phone, b, e);
+                found(PiiType::Phone, b, e);
         }
     }
 
@@ -257,7 +246,7 @@ private:
             const std::size_t b = m_g[i].begin, e = m_g[i + 3].end;
             if (ok && leftFree(i, ".") && rightFree(i + 3, ".") && !precededByNumberingWord(m_t, b)
                 && isValidIpv4(span(b, e)))
-                emit(PiiType::IpAddress, b, e);
+                found(PiiType::IpAddress, b, e);
         }
     }
 

@@ -1,5 +1,7 @@
 #include "piivalidators.h"
 
+#include "piichars.h"
+
 #include <phonenumbers/phonenumberutil.h>
 
 #include <arpa/inet.h>
@@ -13,10 +15,6 @@ namespace osh::pii {
 
 namespace {
 
-bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 bool isUpper(char c)
 {
     return c >= 'A' && c <= 'Z';

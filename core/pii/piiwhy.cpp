@@ -1,6 +1,7 @@
 // PiiDetector::explain (piiwhy.h): the reasons behind one reported match,
 // worked out again from the match's bytes and the few bytes before it.
 
+#include "piichars.h"
 #include "piidetector.h"
 #include "piiencoded.h"
 #include "piinormalise.h"
@@ -9,7 +10,6 @@
 #include "util/strings.h"
 
 #include <algorithm>
-#include <cctype>
 #include <initializer_list>
 
 namespace osh::pii {
@@ -19,11 +19,6 @@ namespace {
 // How far before a match its context word may be (docs/pii.md: 24 bytes
 // between an SSN keyword and the number, 48 after an email keyword).
 constexpr std::size_t kKeywordLookBack = 64;
-
-bool isAlnum(char c)
-{
-    return std::isalnum(static_cast<unsigned char>(c)) != 0;
-}
 
 std::string_view checkOf(PiiType t)
 {

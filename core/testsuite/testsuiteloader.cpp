@@ -28,12 +28,12 @@ const std::array<std::string_view, 6> kDecisions = {"allow", "log", "block", "re
 const std::array<std::string_view, 4> kLayers = {"sandbox", "network", "filesystem", "policy"};
 const std::array<std::string_view, 2> kSessionModes = {"shared", "separate"};
 
-class Reader
+class SuiteReader
 {
 public:
-    Reader(const yaml::Document &tree, TestSuite &suite) : m_tree(tree), m_suite(suite), m_r(tree, suite.file, m_raw) {}
+    SuiteReader(const yaml::Document &tree, TestSuite &suite) : m_tree(tree), m_suite(suite), m_r(tree, suite.file, m_raw) {}
 
-    ~Reader()
+    ~SuiteReader()
     {
         // YamlReader speaks in policy codes; a test file has its own.
         for (auto &d : m_raw) {
@@ -249,7 +249,7 @@ TestSuite TestSuiteLoader::loadText(std::string_view text, const std::string &fi
         return suite;
     }
     {
-        Reader r(tree, suite);
+        SuiteReader r(tree, suite);
         r.file(tree.root(), workspaceDir);
     }
     std::stable_sort(suite.diagnostics.begin(), suite.diagnostics.end(), [](const Diagnostic &a, const Diagnostic &b) {

@@ -2,6 +2,7 @@
 #include "sockaddr.h"
 
 #include "httpmessage.h"
+#include "httptext.h"
 #include "httpparser.h"
 #include "networkguardianproxy.h"
 #include "sessionca.h"
@@ -42,24 +43,6 @@ using Clock = std::chrono::steady_clock;
 int remainingMs(Clock::time_point deadline)
 {
     return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
-}
-
-const char *statusText(int status)
-{
-    switch (status) {
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 502: return "Bad Gateway";
-    case 504: return "Gateway Timeout";
-    default: return "Error";
-    }
-}
-
-std::string lower(std::string_view s)
-{
-    return toLowerAscii(s);
 }
 
 // host[:port] as a Host header names it, normalized for comparison.
@@ -139,7 +122,7 @@ osh::Value headersValue(const HttpMessage &msg)
     osh::ValueMap m;
     std::map<std::string, std::string> joined;
     for (const auto &[n, v] : msg.headers) {
-        auto &slot = joined[lower(n)];
+        auto &slot = joined[toLowerAscii(n)];
         slot += (slot.empty() ? "" : ", ") + v;
     }
     for (auto &[n, v] : joined)
@@ -336,7 +319,7 @@ bool HttpInspector::readRequest(HttpMessage &out, bool &tooLarge, std::string &e
             }
             // The client waits for this before its body; the origin never
             // sees Expect (the body goes out whole, after the decision).
-            if (auto e = parser.message().header("expect"); e && lower(*e) == "100-continue")
+            if (auto e = parser.message().header("expect"); e && toLowerAscii(*e) == "100-continue")
                 if (!sendClient("HTTP/1.1 100 Continue\r\n\r\n"))
                     return false;
             parser.resume();
@@ -403,7 +386,7 @@ void HttpInspector::answer(int status, const std::string &error, const std::stri
         o.insert(QStringLiteral("rule"), ad->rule >= 0 ? QJsonValue(ad->rule) : QJsonValue());
     }
     const QByteArray body = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
-    const std::string out = "HTTP/1.1 " + std::to_string(status) + " " + statusText(status)
+    const std::string out = "HTTP/1.1 " + std::to_string(status) + " " + http::reasonPhrase(status)
         + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size())
         + (close ? "\r\nConnection: close" : "\r\nConnection: keep-alive") + "\r\n\r\n" + body.toStdString();
     if (status != 403)
@@ -607,7 +590,7 @@ void HttpInspector::serve(HttpMessage &req)
 
     // What goes out: the request as inspected, its body whole with a length.
     for (auto it = req.headers.begin(); it != req.headers.end();)
-        it = lower(it->first) == "accept-encoding" ? req.headers.erase(it) : it + 1;
+        it = toLowerAscii(it->first) == "accept-encoding" ? req.headers.erase(it) : it + 1;
     req.headers.emplace_back("Accept-Encoding", "identity");
     const std::string origin = t.path + (t.rawQuery.empty() ? std::string() : "?" + t.rawQuery);
     const std::string head
@@ -670,12 +653,12 @@ void HttpInspector::serve(HttpMessage &req)
         // not identity hides the body from the policies.
         std::optional<std::string> enc;
         for (const auto &[name, value] : resp.headers) {
-            if (lower(name) != "content-encoding")
+            if (toLowerAscii(name) != "content-encoding")
                 continue;
             std::size_t p = 0;
             while (p <= value.size() && !enc) {
                 const auto comma = std::min(value.find(',', p), value.size());
-                std::string coding = lower(value.substr(p, comma - p));
+                std::string coding = toLowerAscii(value.substr(p, comma - p));
                 coding.erase(0, coding.find_first_not_of(" \t"));
                 coding.erase(coding.find_last_not_of(" \t") + 1);
                 if (!coding.empty() && coding != "identity")

@@ -1,5 +1,7 @@
 #include "httpmessage.h"
 
+#include "httptext.h"
+
 #include <http_parser.h>
 
 #include <algorithm>
@@ -24,33 +26,11 @@ char lower(char c)
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
 }
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size()
-        && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string toLower(std::string_view s)
 {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(), lower);
     return out;
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool isTchar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 bool isCtl(unsigned char c)
@@ -80,15 +60,15 @@ void appendHeaders(std::string &out, const HttpMessage &m, bool request)
     if (request)
         dropped.insert(dropped.end(), {"host", "expect"});
     for (const auto &[n, v] : m.headers) {
-        for (std::string_view rest = iequals(n, "connection") ? v : std::string_view(); !rest.empty();) {
+        for (std::string_view rest = http::iequals(n, "connection") ? v : std::string_view(); !rest.empty();) {
             const auto comma = std::min(rest.find(','), rest.size());
-            dropped.push_back(trim(rest.substr(0, comma)));
+            dropped.push_back(http::trim(rest.substr(0, comma)));
             rest.remove_prefix(std::min(comma + 1, rest.size()));
         }
     }
     for (const auto &header : m.headers) {
         const std::string &name = header.first;
-        if (std::none_of(dropped.begin(), dropped.end(), [&name](std::string_view d) { return iequals(d, name); }))
+        if (std::none_of(dropped.begin(), dropped.end(), [&name](std::string_view d) { return http::iequals(d, name); }))
             out += name + ": " + header.second + "\r\n";
     }
 }
@@ -98,7 +78,7 @@ void appendHeaders(std::string &out, const HttpMessage &m, bool request)
 std::optional<std::string> HttpMessage::header(std::string_view name) const
 {
     for (const auto &[n, v] : headers)
-        if (iequals(n, name))
+        if (http::iequals(n, name))
             return v;
     return std::nullopt;
 }
@@ -157,7 +137,7 @@ int HttpMessageParser::onHeadersComplete(http_parser *p)
     else
         m.status = static_cast<int>(p->status_code);
     for (auto &h : m.headers)
-        h.second = std::string(trim(h.second));
+        h.second = std::string(http::trim(h.second));
     if (auto why = validateHead(); !why.empty())
         return fail(std::move(why));
     if (auto cl = m.header("content-length"))
@@ -454,10 +434,10 @@ std::string HttpMessageParser::validateHead() const
         if (name.empty())
             return "empty header name";
         if (name.back() == ' ' || name.back() == '\t')
-            return "whitespace between the header name \"" + std::string(trim(name)) + "\" and the colon";
-        if (!std::all_of(name.begin(), name.end(), isTchar))
+            return "whitespace between the header name \"" + std::string(http::trim(name)) + "\" and the colon";
+        if (!std::all_of(name.begin(), name.end(), http::isTchar))
             return "invalid character in the header name \"" + name + "\"";
-        if (iequals(name, "content-length")) {
+        if (http::iequals(name, "content-length")) {
             // Plain digits only: "+5", "5, 5" or "0x5" are read differently
             // by different parsers. 18 digits fit an int64.
             if (++contentLengths > 1)
@@ -465,14 +445,14 @@ std::string HttpMessageParser::validateHead() const
             if (value.empty() || value.size() > 18
                 || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
                 return "Content-Length is not a plain decimal number: \"" + value + "\"";
-        } else if (iequals(name, "transfer-encoding")) {
+        } else if (http::iequals(name, "transfer-encoding")) {
             // Only "chunked" alone: with any other coding the message length
             // depends on which codings each hop understands.
             if (++transferEncodings > 1)
                 return "more than one Transfer-Encoding header";
-            if (!iequals(value, "chunked"))
+            if (!http::iequals(value, "chunked"))
                 return "unsupported Transfer-Encoding \"" + value + "\" (only chunked)";
-        } else if (iequals(name, "host") && ++hosts > 1) {
+        } else if (http::iequals(name, "host") && ++hosts > 1) {
             return "duplicate Host header";
         }
     }
@@ -494,7 +474,7 @@ std::string HttpMessageParser::describe(int httpErrno) const
         return "trailer fields after a chunked body are refused";
     const auto count = [&](std::string_view name) {
         return std::count_if(
-            m_msg.headers.begin(), m_msg.headers.end(), [&](const auto &h) { return iequals(h.first, name); });
+            m_msg.headers.begin(), m_msg.headers.end(), [&](const auto &h) { return http::iequals(h.first, name); });
     };
     std::string why;
     switch (err) {

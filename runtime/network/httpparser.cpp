@@ -1,4 +1,5 @@
 #include "httpparser.h"
+#include "httptext.h"
 
 #include "util/netaddr.h"
 
@@ -8,29 +9,6 @@
 namespace osh::runtime {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
-           });
-}
-
-bool isTchar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 bool parsePort(std::string_view s, int &port)
 {
@@ -57,7 +35,7 @@ bool isHopByHop(std::string_view name)
 {
     static constexpr std::string_view kNames[] = {"connection", "proxy-connection", "keep-alive", "te", "trailer",
         "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate", "x-openshell-protocol", "host"};
-    return std::any_of(std::begin(kNames), std::end(kNames), [&](std::string_view n) { return iequals(n, name); });
+    return std::any_of(std::begin(kNames), std::end(kNames), [&](std::string_view n) { return http::iequals(n, name); });
 }
 
 } // namespace
@@ -65,7 +43,7 @@ bool isHopByHop(std::string_view name)
 std::optional<std::string> HttpRequestHead::header(std::string_view name) const
 {
     for (const auto &[n, v] : headers)
-        if (iequals(n, name))
+        if (http::iequals(n, name))
             return v;
     return std::nullopt;
 }
@@ -157,7 +135,7 @@ HttpParser::Result HttpParser::parse(std::string_view data)
             h.method = std::string(line.substr(0, s1));
             h.target = std::string(line.substr(s1 + 1, s2 - s1 - 1));
             h.version = std::string(line.substr(s2 + 1));
-            if (h.method.empty() || !std::all_of(h.method.begin(), h.method.end(), isTchar))
+            if (h.method.empty() || !std::all_of(h.method.begin(), h.method.end(), http::isTchar))
                 return fail("malformed method");
             if (h.version != "HTTP/1.1" && h.version != "HTTP/1.0")
                 return fail("unsupported HTTP version");
@@ -171,20 +149,20 @@ HttpParser::Result HttpParser::parse(std::string_view data)
         if (colon == std::string_view::npos || colon == 0)
             return fail("malformed header line");
         const std::string_view name = line.substr(0, colon);
-        if (!std::all_of(name.begin(), name.end(), isTchar))
+        if (!std::all_of(name.begin(), name.end(), http::isTchar))
             return fail("malformed header name");
-        const std::string_view value = trim(line.substr(colon + 1));
+        const std::string_view value = http::trim(line.substr(colon + 1));
         for (char c : value)
             if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
                 return fail("control character in a header value");
-        if (iequals(name, "transfer-encoding")) {
+        if (http::iequals(name, "transfer-encoding")) {
             // Only an inspected connection can carry it (its requests are
             // parsed again, in full, by libhttp-parser); others refuse it.
             if (haveLength || h.transferEncoding)
                 return fail("Transfer-Encoding together with Content-Length, or twice");
             h.transferEncoding = true;
         }
-        if (iequals(name, "content-length")) {
+        if (http::iequals(name, "content-length")) {
             if (haveLength)
                 return fail("duplicate Content-Length");
             if (h.transferEncoding)
@@ -213,8 +191,8 @@ HttpParser::Result HttpParser::parse(std::string_view data)
         return r;
     }
     constexpr std::string_view kScheme = "http://";
-    if (h.target.size() <= kScheme.size() || !iequals(std::string_view(h.target).substr(0, kScheme.size()), kScheme)) {
-        if (h.target.size() > 8 && iequals(std::string_view(h.target).substr(0, 8), "https://"))
+    if (h.target.size() <= kScheme.size() || !http::iequals(std::string_view(h.target).substr(0, kScheme.size()), kScheme)) {
+        if (h.target.size() > 8 && http::iequals(std::string_view(h.target).substr(0, 8), "https://"))
             return fail("https:// targets must use CONNECT");
         return fail("a proxy request needs an absolute http:// target");
     }
@@ -242,14 +220,14 @@ std::string HttpParser::originHead(const HttpRequestHead &head)
     // Headers named in Connection are hop-by-hop too.
     std::vector<std::string> listed;
     for (const auto &[n, v] : head.headers) {
-        if (!iequals(n, "connection"))
+        if (!http::iequals(n, "connection"))
             continue;
         std::size_t p = 0;
         while (p <= v.size()) {
             auto c = v.find(',', p);
             if (c == std::string::npos)
                 c = v.size();
-            auto tok = trim(std::string_view(v).substr(p, c - p));
+            auto tok = http::trim(std::string_view(v).substr(p, c - p));
             if (!tok.empty())
                 listed.emplace_back(tok);
             p = c + 1;
@@ -265,7 +243,7 @@ std::string HttpParser::originHead(const HttpRequestHead &head)
     out += "\r\n";
     for (const auto &[n, v] : head.headers) {
         if (isHopByHop(n)
-            || std::any_of(listed.begin(), listed.end(), [&](const std::string &l) { return iequals(l, n); }))
+            || std::any_of(listed.begin(), listed.end(), [&](const std::string &l) { return http::iequals(l, n); }))
             continue;
         out += n + ": " + v + "\r\n";
     }

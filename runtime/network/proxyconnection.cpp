@@ -2,6 +2,7 @@
 #include "sockaddr.h"
 
 #include "httpinspector.h"
+#include "httptext.h"
 #include "networkguardianproxy.h"
 #include "resolver.h"
 #include "tlsclienthello.h"
@@ -31,19 +32,6 @@ void setNoDelay(int fd)
 {
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); // fails harmlessly on Unix sockets
-}
-
-const char *statusText(int status)
-{
-    switch (status) {
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 408: return "Request Timeout";
-    case 429: return "Too Many Requests";
-    case 502: return "Bad Gateway";
-    case 504: return "Gateway Timeout";
-    default: return "Error";
-    }
 }
 
 QString errnoString(int err)
@@ -534,7 +522,7 @@ void ProxyConnection::reply(int status, const QString &error, const QString &rea
         o.insert(QStringLiteral("policy"), decision->policy.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(decision->policy)));
     }
     const QByteArray body = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
-    m_toClient = "HTTP/1.1 " + std::to_string(status) + " " + statusText(status)
+    m_toClient = "HTTP/1.1 " + std::to_string(status) + " " + http::reasonPhrase(status)
         + "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size())
         + "\r\nConnection: close\r\n\r\n" + body.toStdString();
     if (status != 403)

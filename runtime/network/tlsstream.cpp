@@ -35,7 +35,7 @@ struct Deadline
     Clock::time_point end;
 };
 
-void setError(std::string *error, std::string text)
+void reportError(std::string *error, std::string text)
 {
     if (error)
         *error = std::move(text);
@@ -48,7 +48,7 @@ bool waitFor(int fd, short events, const Deadline &deadline, std::string *error)
     for (;;) {
         const int left = deadline.remainingMs();
         if (left <= 0) {
-            setError(error, "timed out");
+            reportError(error, "timed out");
             return false;
         }
         pollfd p{fd, events, 0};
@@ -56,13 +56,13 @@ bool waitFor(int fd, short events, const Deadline &deadline, std::string *error)
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            setError(error, std::string("poll: ") + std::strerror(errno));
+            reportError(error, std::string("poll: ") + std::strerror(errno));
             return false;
         }
         if (r == 0)
             continue; // the deadline check above reports the timeout
         if (p.revents & POLLNVAL) {
-            setError(error, "socket closed");
+            reportError(error, "socket closed");
             return false;
         }
         return true;
@@ -243,7 +243,7 @@ void ByteStream::abort()
 long ByteStream::endOfStream(std::string *error) const
 {
     if (aborted() || shutDownLocally(fd())) {
-        setError(error, "aborted");
+        reportError(error, "aborted");
         return -1;
     }
     return 0;
@@ -265,7 +265,7 @@ PlainStream::~PlainStream()
 long PlainStream::read(char *buf, std::size_t n, int timeoutMs, std::string *error)
 {
     if (m_fd < 0 || n == 0) {
-        setError(error, m_fd < 0 ? "stream is closed" : "empty read buffer");
+        reportError(error, m_fd < 0 ? "stream is closed" : "empty read buffer");
         return -1;
     }
     const Deadline deadline(timeoutMs);
@@ -276,7 +276,7 @@ long PlainStream::read(char *buf, std::size_t n, int timeoutMs, std::string *err
         if (r == 0)
             return endOfStream(error);
         if (aborted() || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-            setError(error, aborted() ? "aborted" : std::strerror(errno));
+            reportError(error, aborted() ? "aborted" : std::strerror(errno));
             return -1;
         }
         if (errno != EINTR && !waitFor(m_fd, POLLIN, deadline, error))
@@ -287,7 +287,7 @@ long PlainStream::read(char *buf, std::size_t n, int timeoutMs, std::string *err
 bool PlainStream::writeAll(std::string_view data, int timeoutMs, std::string *error)
 {
     if (m_fd < 0) {
-        setError(error, "stream is closed");
+        reportError(error, "stream is closed");
         return false;
     }
     const Deadline deadline(timeoutMs);
@@ -298,7 +298,7 @@ bool PlainStream::writeAll(std::string_view data, int timeoutMs, std::string *er
             continue;
         }
         if (aborted() || w == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-            setError(error, aborted() ? "aborted" : w == 0 ? "send made no progress" : std::strerror(errno));
+            reportError(error, aborted() ? "aborted" : w == 0 ? "send made no progress" : std::strerror(errno));
             return false;
         }
         if (errno != EINTR && !waitFor(m_fd, POLLOUT, deadline, error))
@@ -336,7 +336,7 @@ std::unique_ptr<TlsStream> TlsStream::prepare(int fd, const std::shared_ptr<SSL_
 {
     ERR_clear_error();
     if (fd < 0 || !ctx || !setNonBlocking(fd)) {
-        setError(error, !ctx ? "no TLS context" : "not a usable socket");
+        reportError(error, !ctx ? "no TLS context" : "not a usable socket");
         return nullptr;
     }
     const BIO_METHOD *method = socketBioMethod();
@@ -345,7 +345,7 @@ std::unique_ptr<TlsStream> TlsStream::prepare(int fd, const std::shared_ptr<SSL_
     BIO *bio = method ? BIO_new(method) : nullptr;
     if (!ssl || !bio) {
         BIO_free(bio);
-        setError(error, "cannot create the TLS connection: " + firstReason());
+        reportError(error, "cannot create the TLS connection: " + firstReason());
         return nullptr;
     }
     BIO_set_data(bio, new SocketBio{fd, false, 0});
@@ -385,7 +385,7 @@ std::unique_ptr<TlsStream> TlsStream::connect(int fd, std::shared_ptr<SSL_CTX> c
                                               int timeoutMs, std::string *error)
 {
     if (host.empty() || host.find('\0') != std::string::npos) {
-        setError(error, "invalid host name for TLS");
+        reportError(error, "invalid host name for TLS");
         return nullptr;
     }
     auto stream = prepare(fd, ctx, error);
@@ -412,7 +412,7 @@ std::unique_ptr<TlsStream> TlsStream::connect(int fd, std::shared_ptr<SSL_CTX> c
             && X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size()) == 1;
     }
     if (!ok) {
-        setError(error, "cannot set up verification for " + host + ": " + firstReason());
+        reportError(error, "cannot set up verification for " + host + ": " + firstReason());
         stream->m_fd = -1;
         return nullptr;
     }
@@ -424,7 +424,7 @@ std::unique_ptr<TlsStream> TlsStream::connect(int fd, std::shared_ptr<SSL_CTX> c
     // Belt and braces: a handshake can only succeed verified with
     // SSL_VERIFY_PEER, but an unverified upstream must never slip through.
     if (!SSL_get0_peer_certificate(ssl) || SSL_get_verify_result(ssl) != X509_V_OK) {
-        setError(error, "upstream certificate rejected: not verified");
+        reportError(error, "upstream certificate rejected: not verified");
         stream->m_broken = true;
         stream->m_fd = -1;
         return nullptr;
@@ -444,7 +444,7 @@ bool TlsStream::handshake(bool server, int timeoutMs, std::string *error)
         return true;
     m_broken = true;
     if (r < 0) {
-        setError(error, std::string("TLS handshake with the ") + peer + " " + (aborted() ? "aborted" : waitError));
+        reportError(error, std::string("TLS handshake with the ") + peer + " " + (aborted() ? "aborted" : waitError));
         return false;
     }
 
@@ -469,16 +469,16 @@ bool TlsStream::handshake(bool server, int timeoutMs, std::string *error)
         text = std::string("TLS handshake with the ") + peer + " failed: " + reason;
     }
     ERR_clear_error();
-    setError(error, std::move(text));
+    reportError(error, std::move(text));
     return false;
 }
 
 bool TlsStream::usable(std::string *error) const
 {
     if (!m_ssl || m_fd < 0)
-        setError(error, "stream is closed");
+        reportError(error, "stream is closed");
     else if (aborted() || m_broken)
-        setError(error, aborted() ? "aborted" : "stream failed earlier");
+        reportError(error, aborted() ? "aborted" : "stream failed earlier");
     else
         return true;
     return false;
@@ -490,11 +490,11 @@ void TlsStream::fail(int sslError, const char *what, std::string *error)
     m_broken = true;
     const SocketBio *socket = socketOf(SSL_get_rbio(m_ssl.get()));
     if (aborted())
-        setError(error, "aborted");
+        reportError(error, "aborted");
     else if (sslError == SSL_ERROR_SYSCALL && socket && socket->lastErrno)
-        setError(error, std::string(what) + std::strerror(socket->lastErrno));
+        reportError(error, std::string(what) + std::strerror(socket->lastErrno));
     else
-        setError(error, what + firstReason());
+        reportError(error, what + firstReason());
     ERR_clear_error();
 }
 
@@ -503,7 +503,7 @@ long TlsStream::read(char *buf, std::size_t n, int timeoutMs, std::string *error
     if (!usable(error))
         return -1;
     if (n == 0) {
-        setError(error, "empty read buffer");
+        reportError(error, "empty read buffer");
         return -1;
     }
     SSL *ssl = m_ssl.get();
@@ -515,7 +515,7 @@ long TlsStream::read(char *buf, std::size_t n, int timeoutMs, std::string *error
         return static_cast<long>(got);
     if (r < 0) { // timed out (the stream stays usable) or aborted
         if (aborted())
-            setError(error, "aborted");
+            reportError(error, "aborted");
         return -1;
     }
     // With SSL_OP_IGNORE_UNEXPECTED_EOF an end without close_notify comes
@@ -549,7 +549,7 @@ bool TlsStream::writeAll(std::string_view data, int timeoutMs, std::string *erro
             // stream cannot be resumed after a timeout.
             m_broken = true;
             if (aborted())
-                setError(error, "aborted");
+                reportError(error, "aborted");
             return false;
         }
         fail(sslError, "TLS write failed: ", error);

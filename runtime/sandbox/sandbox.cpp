@@ -34,7 +34,7 @@ namespace osh::runtime {
 
 namespace {
 
-constexpr qsizetype kStderrTail = 16 * 1024;
+constexpr qsizetype kSandboxStderrTail = 16 * 1024;
 
 // gVisor's sentry runs each sandbox task on host threads of its own, and the
 // pids cgroup counts those, not the processes inside (a trivial shell uses
@@ -283,8 +283,8 @@ bool Sandbox::start()
         m_process->setProcessChannelMode(QProcess::MergedChannels);
         connect(m_process, &QProcess::readyReadStandardOutput, this, [this] {
             m_stderrTail.append(m_process->readAllStandardOutput());
-            if (m_stderrTail.size() > kStderrTail)
-                m_stderrTail.remove(0, m_stderrTail.size() - kStderrTail);
+            if (m_stderrTail.size() > kSandboxStderrTail)
+                m_stderrTail.remove(0, m_stderrTail.size() - kSandboxStderrTail);
         });
         connect(m_vm, &SandboxMicroVm::standardOutput, this, [this](const QByteArray &d) { Q_EMIT output(Channel::Stdout, d); });
         connect(m_vm, &SandboxMicroVm::standardError, this, [this](const QByteArray &d) { Q_EMIT output(Channel::Stderr, d); });
@@ -297,8 +297,8 @@ bool Sandbox::start()
         connect(m_process, &QProcess::readyReadStandardError, this, [this] {
             const QByteArray d = m_process->readAllStandardError();
             m_stderrTail.append(d);
-            if (m_stderrTail.size() > kStderrTail)
-                m_stderrTail.remove(0, m_stderrTail.size() - kStderrTail);
+            if (m_stderrTail.size() > kSandboxStderrTail)
+                m_stderrTail.remove(0, m_stderrTail.size() - kSandboxStderrTail);
             Q_EMIT output(Channel::Stderr, d);
         });
     }

@@ -12,7 +12,7 @@ namespace osh::runtime {
 
 namespace {
 
-bool writeFile(const QString &path, const QByteArray &value, QString *error)
+bool writeControl(const QString &path, const QByteArray &value, QString *error)
 {
     // Unbuffered: the kernel refuses a value in the write itself (EINVAL,
     // EBUSY); a buffered write would report success and drop the error at
@@ -26,7 +26,7 @@ bool writeFile(const QString &path, const QByteArray &value, QString *error)
     return true;
 }
 
-QByteArray readFile(const QString &path)
+QByteArray readControl(const QString &path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
@@ -86,31 +86,31 @@ bool SandboxCgroup::create(qint64 memoryBytes, qint64 pidsMax, double cpuCores, 
     }
     if (m_v2) {
         // Children need the controllers delegated.
-        writeFile(mem + QStringLiteral("/cgroup.subtree_control"), "+memory +pids +cpu", nullptr);
-        if (memoryBytes > 0 && !writeFile(mem + QStringLiteral("/memory.max"), QByteArray::number(memoryBytes), error))
+        writeControl(mem + QStringLiteral("/cgroup.subtree_control"), "+memory +pids +cpu", nullptr);
+        if (memoryBytes > 0 && !writeControl(mem + QStringLiteral("/memory.max"), QByteArray::number(memoryBytes), error))
             return false;
-        writeFile(mem + QStringLiteral("/memory.swap.max"), "0", nullptr);
-        if (pidsMax > 0 && !writeFile(pids + QStringLiteral("/pids.max"), QByteArray::number(pidsMax), error))
+        writeControl(mem + QStringLiteral("/memory.swap.max"), "0", nullptr);
+        if (pidsMax > 0 && !writeControl(pids + QStringLiteral("/pids.max"), QByteArray::number(pidsMax), error))
             return false;
         if (cpuCores > 0) {
             const qint64 quota = std::llround(cpuCores * 100000);
-            if (!writeFile(cpu + QStringLiteral("/cpu.max"), QByteArray::number(quota) + " 100000", error))
+            if (!writeControl(cpu + QStringLiteral("/cpu.max"), QByteArray::number(quota) + " 100000", error))
                 return false;
         }
         return true;
     }
     if (memoryBytes > 0
-        && !writeFile(mem + QStringLiteral("/memory.limit_in_bytes"), QByteArray::number(memoryBytes), error))
+        && !writeControl(mem + QStringLiteral("/memory.limit_in_bytes"), QByteArray::number(memoryBytes), error))
         return false;
     // Without swap accounting the file is absent; nothing to cap then.
     if (memoryBytes > 0 && QFileInfo::exists(mem + QStringLiteral("/memory.memsw.limit_in_bytes")))
-        writeFile(mem + QStringLiteral("/memory.memsw.limit_in_bytes"), QByteArray::number(memoryBytes), nullptr);
-    if (pidsMax > 0 && !writeFile(pids + QStringLiteral("/pids.max"), QByteArray::number(pidsMax), error))
+        writeControl(mem + QStringLiteral("/memory.memsw.limit_in_bytes"), QByteArray::number(memoryBytes), nullptr);
+    if (pidsMax > 0 && !writeControl(pids + QStringLiteral("/pids.max"), QByteArray::number(pidsMax), error))
         return false;
     if (cpuCores > 0) {
         const qint64 quota = std::llround(cpuCores * 100000);
-        if (!writeFile(cpu + QStringLiteral("/cpu.cfs_period_us"), "100000", error)
-            || !writeFile(cpu + QStringLiteral("/cpu.cfs_quota_us"), QByteArray::number(quota), error))
+        if (!writeControl(cpu + QStringLiteral("/cpu.cfs_period_us"), "100000", error)
+            || !writeControl(cpu + QStringLiteral("/cpu.cfs_quota_us"), QByteArray::number(quota), error))
             return false;
     }
     return true;
@@ -138,7 +138,7 @@ QStringList SandboxCgroup::joinFiles(QString *error) const
 
 qint64 SandboxCgroup::readKey(const QString &file, const QString &key) const
 {
-    const QList<QByteArray> lines = readFile(file).split('\n');
+    const QList<QByteArray> lines = readControl(file).split('\n');
     for (const QByteArray &l : lines) {
         const QList<QByteArray> kv = l.simplified().split(' ');
         if (kv.size() == 2 && kv[0] == key.toLatin1())
@@ -158,13 +158,13 @@ bool SandboxCgroup::memoryLimitReached() const
     // failcnt counts, and oom_kill counts only in the runtime's own child
     // group, gone by now. The peak usage reaching the limit is what remains.
     for (const char *f : {"/memory.failcnt", "/memory.memsw.failcnt"}) {
-        if (readFile(mem + QLatin1String(f)).trimmed().toLongLong() > 0)
+        if (readControl(mem + QLatin1String(f)).trimmed().toLongLong() > 0)
             return true;
     }
     if (readKey(mem + QStringLiteral("/memory.oom_control"), QStringLiteral("oom_kill")) > 0)
         return true;
-    const qint64 limit = readFile(mem + QStringLiteral("/memory.limit_in_bytes")).trimmed().toLongLong();
-    const qint64 peak = readFile(mem + QStringLiteral("/memory.max_usage_in_bytes")).trimmed().toLongLong();
+    const qint64 limit = readControl(mem + QStringLiteral("/memory.limit_in_bytes")).trimmed().toLongLong();
+    const qint64 peak = readControl(mem + QStringLiteral("/memory.max_usage_in_bytes")).trimmed().toLongLong();
     return limit > 0 && peak >= limit - 64 * 1024;
 }
 
@@ -176,7 +176,7 @@ qint64 SandboxCgroup::pidsMaxEvents() const
 
 qint64 SandboxCgroup::pidsCurrent() const
 {
-    return readFile(controllerDir(QStringLiteral("pids")) + QStringLiteral("/pids.current")).trimmed().toLongLong();
+    return readControl(controllerDir(QStringLiteral("pids")) + QStringLiteral("/pids.current")).trimmed().toLongLong();
 }
 
 void SandboxCgroup::killAll() const
@@ -184,7 +184,7 @@ void SandboxCgroup::killAll() const
     for (const QString &d : groupDirs()) {
         QDirIterator it(d, {QStringLiteral("cgroup.procs")}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
-            const QList<QByteArray> pids = readFile(it.next()).split('\n');
+            const QList<QByteArray> pids = readControl(it.next()).split('\n');
             for (const QByteArray &p : pids) {
                 const int pid = p.trimmed().toInt();
                 if (pid > 1)

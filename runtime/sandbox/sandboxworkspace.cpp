@@ -36,7 +36,7 @@ struct EntryDeleter
     void operator()(archive_entry *e) const { archive_entry_free(e); }
 };
 
-QString archiveError(archive *a)
+QString archiveErrorText(archive *a)
 {
     const char *s = archive_error_string(a);
     return s ? QString::fromLocal8Bit(s) : QStringLiteral("unknown archive error");
@@ -64,7 +64,7 @@ bool addEntry(archive *a, const QString &name, const struct stat &st, const QByt
         return true; // sockets, fifos and devices have no place in a snapshot
     }
     if (archive_write_header(a, e.get()) != ARCHIVE_OK) {
-        *error = archiveError(a);
+        *error = archiveErrorText(a);
         return false;
     }
     if (!S_ISREG(st.st_mode))
@@ -209,7 +209,7 @@ QString SandboxWorkspace::snapshot(const QString &workspaceDir, const QJsonObjec
     std::unique_ptr<archive, ArchiveWriteDeleter> a(archive_write_new());
     if (archive_write_add_filter_zstd(a.get()) != ARCHIVE_OK || archive_write_set_format_pax_restricted(a.get()) != ARCHIVE_OK
         || archive_write_open_filename(a.get(), QFile::encodeName(partial).constData()) != ARCHIVE_OK) {
-        *error = archiveError(a.get());
+        *error = archiveErrorText(a.get());
         return {};
     }
     bool ok = true;
@@ -228,7 +228,7 @@ QString SandboxWorkspace::snapshot(const QString &workspaceDir, const QJsonObjec
     qint64 budget = kMaxSnapshotBytes;
     ok = ok && archiveBeneath(a.get(), root.fd, QStringLiteral("workspace"), 0, budget, error);
     if (archive_write_close(a.get()) != ARCHIVE_OK && ok) {
-        *error = archiveError(a.get());
+        *error = archiveErrorText(a.get());
         ok = false;
     }
     if (!ok || !QFile::rename(partial, path)) {
@@ -253,7 +253,7 @@ bool SandboxWorkspace::restore(const QString &snapshot, const QString &dir, QStr
     archive_read_support_filter_all(a.get());
     archive_read_support_format_tar(a.get());
     if (archive_read_open_filename(a.get(), QFile::encodeName(snapshot).constData(), 65536) != ARCHIVE_OK) {
-        *error = archiveError(a.get());
+        *error = archiveErrorText(a.get());
         return false;
     }
     const QString base = QDir(dir).absolutePath() + u'/';
@@ -324,7 +324,7 @@ bool SandboxWorkspace::restore(const QString &snapshot, const QString &dir, QStr
                 return refuse(QStringLiteral("the archive expands beyond %1 bytes (limit by size and ratio)")
                                   .arg(static_cast<qint64>(budget)));
             if (rr != ARCHIVE_EOF)
-                return refuse(QStringLiteral("cannot unpack %1: %2").arg(name, archiveError(a.get())));
+                return refuse(QStringLiteral("cannot unpack %1: %2").arg(name, archiveErrorText(a.get())));
             break;
         }
         default:
@@ -332,7 +332,7 @@ bool SandboxWorkspace::restore(const QString &snapshot, const QString &dir, QStr
         }
     }
     if (r != ARCHIVE_EOF)
-        return refuse(QStringLiteral("damaged archive: %1").arg(archiveError(a.get())));
+        return refuse(QStringLiteral("damaged archive: %1").arg(archiveErrorText(a.get())));
     return true;
 }
 

@@ -1,13 +1,11 @@
 #include "approvals/approvalsmodel.h"
 
+#include "util/qtext.h"
+
 #include <algorithm>
 #include <unordered_set>
 
 namespace osh::ui {
-
-namespace {
-QString qs(const std::string &s) { return QString::fromStdString(s); }
-} // namespace
 
 void ApprovalsModel::setApprovals(std::vector<ApprovalRecord> pending, double now, records::RealParametersById real)
 {

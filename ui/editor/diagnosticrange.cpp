@@ -15,7 +15,7 @@ int lineEnd(const QByteArray &line)
     return n;
 }
 
-bool isSpace(char c)
+bool isBlankChar(char c)
 {
     return c == ' ' || c == '\t';
 }
@@ -49,10 +49,10 @@ ByteRange tokenRange(const QByteArray &utf8Line, int column)
     }
     while (to < end) {
         const char c = utf8Line[to];
-        if (isSpace(c) || c == ',' || c == ']' || c == '}')
+        if (isBlankChar(c) || c == ',' || c == ']' || c == '}')
             break;
         // A key ends at ": " or ":" at the end; "host:port" values keep theirs.
-        if (c == ':' && (to + 1 >= end || isSpace(utf8Line[to + 1])))
+        if (c == ':' && (to + 1 >= end || isBlankChar(utf8Line[to + 1])))
             break;
         ++to;
     }

@@ -1,15 +1,12 @@
 #include "editor/documentoutline.h"
 
+#include "util/qtext.h"
+
 #include <QCoreApplication>
 
 namespace osh::ui {
 
 namespace {
-QString qs(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
 void add(QList<OutlineEntry> &out, QString label, const char *kind, const SourcePos &pos)
 {
     if (pos.valid())

@@ -1,6 +1,7 @@
 #include "launcher/eventstreammodel.h"
 
 #include "trace/decisiontint.h"
+#include "util/qtext.h"
 
 #include <QBrush>
 #include <QColor>
@@ -10,12 +11,6 @@
 #include <optional>
 
 namespace osh::ui {
-
-namespace {
-
-QString qs(const std::string &s) { return QString::fromStdString(s); }
-
-} // namespace
 
 void EventStreamModel::setMaxRows(int rows)
 {

@@ -1,6 +1,7 @@
 #include "policytests/policytestspage.h"
 
 #include "policytests/testresultsmodel.h"
+#include "util/qtext.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -19,15 +20,6 @@
 #include <QVBoxLayout>
 
 namespace osh::ui {
-
-namespace {
-
-QString qs(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
-} // namespace
 
 PolicyTestsPage::PolicyTestsPage(QWidget *parent) : QWidget(parent)
 {

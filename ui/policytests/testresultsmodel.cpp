@@ -1,5 +1,7 @@
 #include "policytests/testresultsmodel.h"
 
+#include "util/qtext.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QFileInfo>
@@ -7,11 +9,6 @@
 namespace osh::ui {
 
 namespace {
-
-QString qs(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
 
 QStringList toList(const std::vector<std::string> &v)
 {

@@ -2,6 +2,7 @@
 
 #include "trace/decisiontint.h"
 #include "trace/piifindingtext.h"
+#include "util/qtext.h"
 
 #include <QBrush>
 #include <QColor>
@@ -16,11 +17,6 @@ namespace {
 
 // Top-level rows have internal id 0; a child's id is its parent's row + 1.
 constexpr quintptr kTopLevel = 0;
-
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 
 } // namespace
 
