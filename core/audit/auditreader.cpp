@@ -398,6 +398,37 @@ bool SqliteReader::approvals(std::optional<ApprovalStatus> status, std::optional
     });
 }
 
+bool SqliteReader::approvalOwner(std::int64_t id, std::optional<std::uint32_t> &owner, std::string &error)
+{
+    owner.reset();
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    // Both primary keys: one row at most, whatever the store holds.
+    if (!st.prepare(m_db.handle(),
+                    "SELECT s.owner_uid FROM approvals a JOIN sessions s ON s.id = a.session_id WHERE a.id = ?", error))
+        return false;
+    st.bindInt(1, id);
+    return forEachRow(st, m_db, error, [&] {
+        owner = st.optUint32(0);
+        return false;
+    });
+}
+
+bool SqliteReader::sessionHost(const std::string &sessionId, std::optional<std::string> &host, std::string &error)
+{
+    // An SQLite store is one host's: its sessions record none.
+    host.reset();
+    std::lock_guard lock(m_mutex);
+    SqliteStmt st;
+    if (!st.prepare(m_db.handle(), "SELECT 1 FROM sessions WHERE id = ?", error))
+        return false;
+    st.bindText(1, sessionId);
+    return forEachRow(st, m_db, error, [&] {
+        host = std::string();
+        return false;
+    });
+}
+
 bool SqliteReader::maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error)
 {
     std::lock_guard lock(m_mutex);

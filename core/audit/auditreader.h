@@ -78,6 +78,10 @@ public:
     // begun with the given owner; oldest first.
     virtual bool approvals(std::optional<ApprovalStatus> status, std::optional<std::uint32_t> owner,
                    std::vector<ApprovalRecord> &out, std::string &error) = 0;
+    // The owner of the session an approval belongs to (AuditStore::approvalOwner).
+    virtual bool approvalOwner(std::int64_t id, std::optional<std::uint32_t> &owner, std::string &error) = 0;
+    // The host that ran a begun session, nullopt when not begun (AuditStore::sessionHost).
+    virtual bool sessionHost(const std::string &sessionId, std::optional<std::string> &host, std::string &error) = 0;
     // The highest stored seq of a session, 0 when it has none.
     virtual bool maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error) = 0;
     // The database's own consistency check: true and "ok" when sound.
@@ -111,6 +115,8 @@ public:
     bool approval(std::int64_t id, ApprovalRecord &out, bool &found, std::string &error) override;
     bool approvals(std::optional<ApprovalStatus> status, std::optional<std::uint32_t> owner,
                    std::vector<ApprovalRecord> &out, std::string &error) override;
+    bool approvalOwner(std::int64_t id, std::optional<std::uint32_t> &owner, std::string &error) override;
+    bool sessionHost(const std::string &sessionId, std::optional<std::string> &host, std::string &error) override;
     bool maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error) override;
     bool integrityCheck(std::string &report) override;
     bool chainEvents(const std::string &sessionId, const std::function<bool(const AuditEvent &)> &visit,

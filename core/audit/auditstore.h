@@ -219,6 +219,16 @@ public:
     // The same, only for approvals of sessions begun with this owner.
     std::vector<ApprovalRecord> pendingApprovalsOwnedBy(std::uint32_t ownerUid, std::string *error = nullptr) const;
     std::vector<ApprovalRecord> approvalsOwnedBy(std::uint32_t ownerUid, std::string *error = nullptr) const;
+    // The owner (SessionRecord::ownerUid) of the session approval id was
+    // held in, with one lookup by key: an approval is among
+    // approvalsOwnedBy(uid) exactly when this is uid. nullopt when there is
+    // no such approval, its session was never begun or has no recorded
+    // owner, or on a read error (*error set).
+    std::optional<std::uint32_t> approvalOwner(std::int64_t id, std::string *error = nullptr) const;
+    // The host that ran a session (SessionRecord::host), with one lookup by
+    // key: empty in an SQLite store (one host's); nullopt when the session
+    // was never begun, or on a read error (*error set).
+    std::optional<std::string> sessionHost(const std::string &sessionId, std::string *error = nullptr) const;
     // PRAGMA integrity_check; true when the file is sound, report says why not.
     bool checkIntegrity(std::string &report) const;
 

@@ -119,6 +119,30 @@ std::vector<ApprovalRecord> AuditStore::approvalsOwnedBy(std::uint32_t ownerUid,
         error, [&](auto &out, auto &err) { return m_reader->approvals(std::nullopt, ownerUid, out, err); });
 }
 
+std::optional<std::uint32_t> AuditStore::approvalOwner(std::int64_t id, std::string *error) const
+{
+    std::optional<std::uint32_t> owner;
+    std::string err;
+    if (!m_reader->approvalOwner(id, owner, err)) {
+        if (error)
+            *error = err;
+        return std::nullopt;
+    }
+    return owner;
+}
+
+std::optional<std::string> AuditStore::sessionHost(const std::string &sessionId, std::string *error) const
+{
+    std::optional<std::string> host;
+    std::string err;
+    if (!m_reader->sessionHost(sessionId, host, err)) {
+        if (error)
+            *error = err;
+        return std::nullopt;
+    }
+    return host;
+}
+
 bool AuditStore::checkIntegrity(std::string &report) const
 {
     return m_reader->integrityCheck(report);

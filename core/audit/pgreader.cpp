@@ -343,6 +343,37 @@ bool PgReader::approvals(std::optional<ApprovalStatus> status, std::optional<std
     }, error);
 }
 
+bool PgReader::approvalOwner(std::int64_t id, std::optional<std::uint32_t> &owner, std::string &error)
+{
+    owner.reset();
+    std::lock_guard lock(m_mutex);
+    if (!m_db.ensureOpen(error))
+        return false;
+    // Both primary keys: one row at most, whatever the store holds.
+    auto r = m_db.exec("SELECT s.owner_uid FROM openshell.approvals a JOIN openshell.sessions s ON s.id = a.session_id "
+                       "WHERE a.id = $1",
+                       {std::to_string(id)}, error);
+    if (!r)
+        return false;
+    if (r->rows() > 0)
+        owner = optUint32(*r, 0, 0);
+    return true;
+}
+
+bool PgReader::sessionHost(const std::string &sessionId, std::optional<std::string> &host, std::string &error)
+{
+    host.reset();
+    std::lock_guard lock(m_mutex);
+    if (!m_db.ensureOpen(error))
+        return false;
+    auto r = m_db.exec("SELECT host FROM openshell.sessions WHERE id = $1", {sessionId}, error);
+    if (!r)
+        return false;
+    if (r->rows() > 0)
+        host = str(*r, 0, 0);
+    return true;
+}
+
 bool PgReader::maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error)
 {
     std::lock_guard lock(m_mutex);

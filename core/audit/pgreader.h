@@ -32,6 +32,8 @@ public:
     bool approval(std::int64_t id, ApprovalRecord &out, bool &found, std::string &error) override;
     bool approvals(std::optional<ApprovalStatus> status, std::optional<std::uint32_t> owner,
                    std::vector<ApprovalRecord> &out, std::string &error) override;
+    bool approvalOwner(std::int64_t id, std::optional<std::uint32_t> &owner, std::string &error) override;
+    bool sessionHost(const std::string &sessionId, std::optional<std::string> &host, std::string &error) override;
     bool maxSeq(const std::string &sessionId, std::int64_t &out, std::string &error) override;
     // PostgreSQL keeps its own pages consistent (checksums, WAL); this
     // checks what the store can: the server answers and the schema is at

@@ -169,8 +169,11 @@ private:
     void runExec(const ToolSpec &tool, const QByteArray &stdinData, const Decision &d,
                  std::function<void(ExecResult)> done);
     // seq: the held event's (decide()'s), so the approval names it.
+    // releasedJson: exactly what the action goes ahead with once approved
+    // (after a redaction that failed closed, the redacted arguments): the
+    // approver's real parameters, and redacted, the approval's parameters.
     void escalate(const Request &request, const Decision &decision, std::int64_t seq, const std::string &tool,
-                  const std::string &parametersJson, std::function<void(bool, std::string)> then);
+                  const std::string &releasedJson, std::function<void(bool, std::string)> then);
 
     std::shared_ptr<const DecisionEngine> m_engine;
     SessionState *m_session;

@@ -84,7 +84,7 @@ void Gateway::guardDecide(QPointer<QLocalSocket> socket, const QJsonValue &id, c
         return answer(false, {}, {});
     case Action::Escalate:
         ++m_activeCalls;
-        escalate(req, d, seq, tool, argsJson.toStdString(), [this, answer, effective](bool ok, std::string note) {
+        escalate(req, d, seq, tool, effective.toStdString(), [this, answer, effective](bool ok, std::string note) {
             --m_activeCalls;
             answer(ok, effective,
                    ok ? QString()

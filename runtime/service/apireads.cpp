@@ -26,26 +26,23 @@ namespace osh::service {
 
 namespace {
 
-// The session ids of a shared store's sessions to the host that ran them,
-// read once per request and only when an approval is not held here.
+// The host that ran a session of a shared store, looked up by key only when
+// an approval is not held here, once per session and request (a listing
+// names the same sessions many times). Empty when unknown.
 class SessionHosts
 {
 public:
     explicit SessionHosts(const AuditStore &store) : m_store(store) {}
-    std::string of(const std::string &sessionId)
+    const std::string &of(const std::string &sessionId)
     {
-        if (!m_loaded) {
-            m_loaded = true;
-            for (const auto &s : m_store.sessions())
-                m_hosts[s.session.id] = s.session.host;
-        }
-        const auto it = m_hosts.find(sessionId);
-        return it == m_hosts.end() ? std::string() : it->second;
+        auto it = m_hosts.find(sessionId);
+        if (it == m_hosts.end())
+            it = m_hosts.emplace(sessionId, m_store.sessionHost(sessionId).value_or(std::string())).first;
+        return it->second;
     }
 
 private:
     const AuditStore &m_store;
-    bool m_loaded = false;
     std::map<std::string, std::string> m_hosts;
 };
 
@@ -144,11 +141,10 @@ void ApiService::getApproval(const std::shared_ptr<Call> &c)
     bool visible = a.has_value();
     if (visible && !seesEveryApproval(c->who)) {
         // Others only their own sessions' (as the listing): someone else's is as good as absent.
-        visible = false;
-        for (const auto &own : m_options.store->approvalsOwnedBy(c->who.uid, &error))
-            visible = visible || own.id == id;
+        const auto owner = m_options.store->approvalOwner(id, &error);
         if (!error.empty())
             return c->problem(500, "internal", "reading the audit store: " + error);
+        visible = owner && *owner == static_cast<std::uint32_t>(c->who.uid);
     }
     if (!visible)
         return c->problem(404, "not-found", "no approval " + std::to_string(id), "id");

@@ -216,6 +216,50 @@ private Q_SLOTS:
                  std::string("host-a"));
     }
 
+    // One approval's owner and one session's host, each by key (the
+    // service's checks on a single approval): they agree with the owner
+    // filter of the listings, and name the host that began the session.
+    void ownerAndHostByKey()
+    {
+        auto a = open(m_path, "host-a");
+        auto b = open(m_path, "host-b");
+        QVERIFY(a && b);
+        osh::SessionRecord owned;
+        owned.id = "s";
+        owned.ownerUid = 1000;
+        a->beginSession(owned);
+        osh::SessionRecord ownerless;
+        ownerless.id = "t";
+        a->beginSession(ownerless);
+        QVERIFY(a->flush(10000));
+        const auto mine = a->addApproval(held(1));
+        ApprovalRecord r = held(2);
+        r.sessionId = "t";
+        const auto noOwner = a->addApproval(r);
+        r.sessionId = "never-begun";
+        const auto noSession = a->addApproval(r);
+        QVERIFY(mine && noOwner && noSession);
+
+        std::string error;
+        QCOMPARE(b->approvalOwner(*mine, &error), std::optional<std::uint32_t>(1000));
+        QVERIFY(error.empty());
+        QVERIFY(!b->approvalOwner(*noOwner));
+        QVERIFY(!b->approvalOwner(*noSession));
+        QVERIFY(!b->approvalOwner(*noSession + 100, &error));
+        QVERIFY2(error.empty(), error.c_str());
+        const auto listed = b->approvalsOwnedBy(1000);
+        QCOMPARE(listed.size(), std::size_t(1));
+        QCOMPARE(listed[0].id, *mine);
+
+        // A PostgreSQL store names the host that ran the session, whoever asks;
+        // an SQLite file is one host's and names none.
+        const std::string host = m_backend.isPostgres() ? "host-a" : "";
+        QCOMPARE(b->sessionHost("s", &error), std::optional<std::string>(host));
+        QCOMPARE(a->sessionHost("t"), std::optional<std::string>(host));
+        QVERIFY(!b->sessionHost("never-begun", &error));
+        QVERIFY2(error.empty(), error.c_str());
+    }
+
     void idsAreNeverReused()
     {
         std::int64_t first = 0;

@@ -397,6 +397,42 @@ private Q_SLOTS:
         QCOMPARE(m_audit.count("approval"), 1);
     }
 
+    // The approver is shown exactly what the tool gets once approved: after
+    // a redact policy that failed closed, the redacted arguments, not the
+    // agent's.
+    void approverSeesTheArgumentsTheToolGets()
+    {
+        const char *policy = R"yaml(version: 1
+name: gw-held
+policies:
+  - {name: broken-redact, trigger: tool_call, condition: 'len(tool.args.missing) > 0', action: redact}
+  - {name: hold, trigger: tool_call, condition: "tool.name == 'echo'", action: escalate}
+tools:
+  - {name: echo, command: [sh, -c, cat]}
+)yaml";
+        ValidationOptions opt;
+        opt.checkFiles = false;
+        auto loaded = PolicyValidator::checkText(policy, "held.policy.yaml", opt);
+        QVERIFY(loaded.document && !hasErrors(loaded.diagnostics));
+        SessionState state("held-session");
+        Gateway::Options o;
+        o.sessionId = "held-session";
+        Gateway held(std::make_shared<DecisionEngine>(loaded.document), &state, m_runner.get(), &m_audit, &m_approver, o);
+        QString err;
+        QVERIFY2(held.listen(m_dir.filePath(QStringLiteral("held.sock")), &err), qPrintable(err));
+        osh::test::GatewayClient client;
+        client.socket.connectToServer(m_dir.filePath(QStringLiteral("held.sock")));
+        QVERIFY(client.socket.waitForConnected(2000));
+        const auto r = client.toolCall("echo", {{QStringLiteral("to"), QStringLiteral("erin.held@example.com")}});
+        QVERIFY2(!isError(r), qPrintable(text(r)));
+        const QJsonObject received = QJsonDocument::fromJson(text(r).toUtf8()).object();
+        QVERIFY2(received.contains(QStringLiteral("to")), qPrintable(text(r)));
+        QVERIFY2(!text(r).contains(QStringLiteral("erin.held@example.com")), qPrintable(text(r)));
+        QCOMPARE(m_approver.seen.size(), size_t(1));
+        QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(m_approver.seen[0].realParametersJson)).object(), received);
+        client.socket.disconnectFromServer();
+    }
+
     void escalationDeniedOrTimedOut_data()
     {
         QTest::addColumn<int>("mode");

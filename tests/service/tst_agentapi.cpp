@@ -342,6 +342,76 @@ private Q_SLOTS:
         QCOMPARE(m_svc.call("GET", "/v1/approvals/999999").status, 404);
     }
 
+    // What the approver is shown is what goes ahead once approved: after a
+    // redact policy that failed closed (its condition cannot be evaluated),
+    // the held call is released redacted, and the approver sees exactly
+    // those arguments, not the agent's. A held response is shown as the
+    // text the user gets.
+    void approverSeesWhatIsReleased()
+    {
+        const QString yaml = QStringLiteral(
+            "version: 1\nname: released-test\nagent:\n  name: support-bot\n"
+            "sandbox:\n  isolation: gvisor\n  max_execution_time_seconds: 120\n"
+            "tools:\n  - {name: lookup, guard: true}\n"
+            "policies:\n"
+            "  - {name: broken-redact, trigger: tool_call, condition: 'len(tool.args.missing) > 0', action: redact}\n"
+            "  - {name: hold, trigger: tool_call, condition: \"tool.args.id == 'held'\", action: escalate}\n"
+            "  - {name: hold-reply, trigger: agent_response, condition: \"'refund' in lower(response)\", action: escalate}\n");
+        const QString id = start({{QStringLiteral("policy_yaml"), yaml}, {QStringLiteral("policy_name"), QStringLiteral("released.policy.yaml")},
+                                  {QStringLiteral("external_agent"), true}});
+        QVERIFY(!id.isEmpty());
+        ApiClient approver(m_svc.tcpEndpoint(kApproverToken));
+        // The pending approval of this session whose real parameters are held.
+        const auto pending = [&]() -> QJsonObject {
+            for (int i = 0; i < 200; ++i) {
+                for (const auto &a : json(approver.request("GET", "/v1/approvals")).value(QStringLiteral("approvals")).toArray()) {
+                    const QJsonObject o = a.toObject();
+                    if (o.value(QStringLiteral("session_id")).toString() == id
+                        && o.value(QStringLiteral("real_parameters_status")).toString() == QLatin1StringView("available"))
+                        return o;
+                }
+                QThread::msleep(50);
+            }
+            return {};
+        };
+        const QString mail = QStringLiteral("dora.released-test@example.com");
+        auto call = std::async(std::launch::async, [this, id, mail] {
+            return result(gateway(id, QStringLiteral("openshell/decide"),
+                                  {{QStringLiteral("tool"), QStringLiteral("lookup")},
+                                   {QStringLiteral("arguments"), QJsonObject{{QStringLiteral("id"), QStringLiteral("held")},
+                                                                             {QStringLiteral("to"), mail}}}}));
+        });
+        QJsonObject held = pending();
+        QVERIFY(!held.isEmpty());
+        const QJsonObject shown = held.value(QStringLiteral("real_parameters")).toObject();
+        std::string target = "/v1/approvals/" + std::to_string(held.value(QStringLiteral("id")).toInteger());
+        // Not their session (root's): someone else's approval is as good as absent.
+        ApiClient nobody(m_svc.tcpEndpoint(ServiceFixture::kNobodyToken));
+        QCOMPARE(nobody.request("GET", target).status, 404);
+        QCOMPARE(approver.request("POST", target + "/approve", "{}").status, 200);
+        const QJsonObject decided = call.get();
+        QVERIFY(decided.value(QStringLiteral("allowed")).toBool());
+        const QJsonObject released = decided.value(QStringLiteral("arguments")).toObject();
+        QVERIFY2(!released.value(QStringLiteral("to")).toString().contains(mail), qPrintable(released.value(QStringLiteral("to")).toString()));
+        QCOMPARE(shown, released);
+        QCOMPARE(held.value(QStringLiteral("parameters")).toObject(), released);
+
+        const QString reply = QStringLiteral("Your refund of 20 EUR is on its way.");
+        auto respond = std::async(std::launch::async, [this, id, reply] {
+            return result(gateway(id, QStringLiteral("openshell/respond"), {{QStringLiteral("text"), reply}}));
+        });
+        held = pending();
+        QVERIFY(!held.isEmpty());
+        target = "/v1/approvals/" + std::to_string(held.value(QStringLiteral("id")).toInteger());
+        QCOMPARE(approver.request("POST", target + "/approve", "{}").status, 200);
+        const QJsonObject delivered = respond.get();
+        QVERIFY(delivered.value(QStringLiteral("delivered")).toBool());
+        QCOMPARE(held.value(QStringLiteral("real_parameters")).toObject(),
+                 QJsonObject({{QStringLiteral("text"), delivered.value(QStringLiteral("text"))}}));
+        QCOMPARE(delivered.value(QStringLiteral("text")).toString(), reply);
+        QVERIFY(end(id));
+    }
+
     void stateOutlivesSessionsAndIsTheOwners()
     {
         QString id = start(externalSession());
