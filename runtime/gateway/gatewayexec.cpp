@@ -20,6 +20,20 @@ ExecResult fromDecision(const Decision &d)
     r.message = QString::fromStdString(d.message);
     return r;
 }
+
+// The argv of redacted exec arguments ({"argv": [...], ...}); empty when
+// they no longer hold a list of strings.
+QStringList redactedArgv(const std::string &json)
+{
+    const QJsonArray a = QJsonDocument::fromJson(QByteArray::fromStdString(json)).object().value(QStringLiteral("argv")).toArray();
+    QStringList out;
+    for (const QJsonValue &v : a) {
+        if (!v.isString())
+            return {};
+        out.push_back(v.toString());
+    }
+    return out;
+}
 } // namespace
 
 void Gateway::exec(const QStringList &argv, const QByteArray &stdinData, double timeoutSeconds,
@@ -36,9 +50,27 @@ void Gateway::exec(const QStringList &argv, const QByteArray &stdinData, double 
     std::int64_t seq = 0;
     const Decision d = decide(req, kTool, argsJson, &seq);
 
+    // A redaction applies to the command line (so does one that failed
+    // closed before a hold): what runs, and what an approver is shown, is
+    // the redacted argv, never the agent's.
+    QStringList released = argv;
+    std::string releasedJson = argsJson;
+    if (d.output) {
+        released = redactedArgv(*d.output);
+        releasedJson = *d.output;
+        if (released.isEmpty()) {
+            ExecResult r = fromDecision(d);
+            r.refused = true;
+            r.message = QStringLiteral("policy '%1' redacts the command, and what is left is not a command line, so it does not run")
+                            .arg(QString::fromStdString(d.policy));
+            done(std::move(r));
+            return;
+        }
+    }
+
     ToolSpec tool;
     tool.name = kTool;
-    for (const QString &a : argv)
+    for (const QString &a : released)
         tool.command.push_back(a.toStdString());
     tool.timeoutSeconds = timeoutSeconds;
     tool.pool = 0; // a fresh sandbox, never a declared tool's ready one
@@ -52,7 +84,7 @@ void Gateway::exec(const QStringList &argv, const QByteArray &stdinData, double 
     }
     case Action::Escalate:
         ++m_activeCalls;
-        escalate(req, d, seq, kTool, argsJson, [this, tool, stdinData, d, done](bool ok, std::string note) {
+        escalate(req, d, seq, kTool, releasedJson, [this, tool, stdinData, d, done](bool ok, std::string note) {
             --m_activeCalls;
             if (!ok) {
                 ExecResult r = fromDecision(d);

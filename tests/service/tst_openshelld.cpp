@@ -514,6 +514,28 @@ private Q_SLOTS:
                  404);
     }
 
+    // A redact policy on exec redacts the command line that runs: the
+    // sandbox never sees the address, and neither does the audit log.
+    void execRunsTheRedactedCommand()
+    {
+        QJsonObject body = inlinePolicy(QStringLiteral("policies:\n  - name: no-mail-in-commands\n"
+                                                       "    trigger: tool_call\n    condition: tool.name == 'exec' and contains_pii(tool.args)\n"
+                                                       "    action: redact\n    pii_types: [email]\n"));
+        body.insert(QStringLiteral("command"), QJsonArray{QStringLiteral("sleep"), QStringLiteral("30")});
+        const QString id = createSession(body);
+        QVERIFY(!id.isEmpty());
+        const ApiResponse ex = m_svc.call("POST", "/v1/sessions/" + id.toStdString() + "/exec",
+                                          {{QStringLiteral("argv"), QJsonArray{QStringLiteral("echo"), QStringLiteral("to bob@example.com")}}});
+        QVERIFY2(ex.status == 200, ex.body.c_str());
+        const QJsonObject r = json(ex);
+        QCOMPARE(r.value(QStringLiteral("decision")).toObject().value(QStringLiteral("outcome")).toString(), QStringLiteral("redact"));
+        const QString out = r.value(QStringLiteral("stdout")).toString();
+        QVERIFY2(!out.contains(QStringLiteral("bob@example.com")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("[REDACTED:email]")), qPrintable(out));
+        QCOMPARE(m_svc.call("DELETE", "/v1/sessions/" + id.toStdString()).status, 202);
+        waitEnded(id);
+    }
+
     // A member of the socket's group, not root, runs a gVisor session with
     // osctl through the service; it is recorded as that uid's. Without the
     // group the socket refuses it.
