@@ -2,8 +2,12 @@
 // diff from HEAD, and a warning (that must be acknowledged before Commit is
 // enabled) for each of: requests newly allowed, workspace policy tests that
 // now fail, a block policy made unreachable by an earlier one. A harmless
-// change shows the diff and no warning. Also through the History panel's
-// Commit… button (the dialog it opens carries the review).
+// change shows the diff and no warning. Failing cases are matched by
+// position, so a duplicate name hides nothing, and a test file that does not
+// load is a warning. The review runs on a worker thread (the dialog is busy
+// meanwhile; closing it then is safe), and what is committed must be what
+// was reviewed. Also through the History panel's Commit… button (the dialog
+// it opens carries the review).
 
 #include "history/commitdialog.h"
 #include "history/commitreview.h"
@@ -16,8 +20,16 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QElapsedTimer>
 #include <QPushButton>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QThread>
+#include <QThreadPool>
 #include <QTimer>
+
+#include <atomic>
+#include <memory>
 
 using namespace osh::ui;
 using Kind = CommitWarning::Kind;
@@ -80,6 +92,56 @@ QStringList texts(const QList<CommitWarning> &warnings)
     return out;
 }
 
+// Calls step with the open Commit… dialog once its review is done (the panel
+// runs the dialog modally, so this polls from its event loop). Gives up after
+// 30 s, closing the dialog so that the test fails instead of hanging.
+void whenReviewed(QObject *context, std::function<void(CommitDialog *)> step)
+{
+    auto *timer = new QTimer(context);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, context, [timer, clock, step = std::move(step)] {
+        auto *dialog = qobject_cast<CommitDialog *>(QApplication::activeModalWidget());
+        if (clock->elapsed() > 30000) {
+            timer->stop();
+            timer->deleteLater();
+            if (dialog)
+                dialog->reject();
+            return;
+        }
+        if (!dialog || dialog->isReviewing())
+            return;
+        timer->stop();
+        timer->deleteLater();
+        step(dialog);
+    });
+    timer->start();
+}
+
+// A review job for the dialog that waits (on a worker, one hopes) until
+// released, then returns a review with one warning saying tag.
+struct HeldJob
+{
+    QSemaphore release;
+    std::atomic<bool> finished{false};
+    std::atomic<bool> sawCancel{false};
+    std::atomic<QThread *> thread{nullptr};
+
+    CommitDialog::ReviewJob job(const QString &tag)
+    {
+        return [this, tag](const std::atomic<bool> &cancelled) {
+            thread = QThread::currentThread();
+            const bool released = release.tryAcquire(1, 10000);
+            sawCancel = cancelled.load();
+            CommitReview r;
+            r.warnings.push_back({Kind::NewlyAllowed, released ? tag : QStringLiteral("never released")});
+            finished = true;
+            return r;
+        };
+    }
+};
+
 } // namespace
 
 class TstCommitDialog : public QObject
@@ -108,6 +170,15 @@ class TstCommitDialog : public QObject
         if (!m_ws->writeFile(QStringLiteral("main.policy.yaml"), next))
             return {};
         return panel->reviewCommit();
+    }
+
+    QByteArray headContent() const
+    {
+        auto repo = osh::vcs::PolicyRepository::discover(m_file);
+        if (!repo)
+            return {};
+        auto content = repo->contentAt(QStringLiteral("HEAD"), m_file);
+        return content ? *content : QByteArray();
     }
 
 private Q_SLOTS:
@@ -259,16 +330,203 @@ private Q_SLOTS:
         panel->refresh();
         QString warnings;
         bool diffShown = false;
-        QTimer::singleShot(0, panel.get(), [&] {
-            if (auto *dialog = qobject_cast<CommitDialog *>(QApplication::activeModalWidget())) {
-                warnings = dialog->warningText();
-                diffShown = !dialog->diffView()->isHidden();
-                dialog->reject();
-            }
+        whenReviewed(panel.get(), [&](CommitDialog *dialog) {
+            warnings = dialog->warningText();
+            diffShown = !dialog->diffView()->isHidden();
+            dialog->reject();
         });
         panel->showCommitDialog();
         QVERIFY(diffShown);
         QVERIFY2(warnings.contains(QStringLiteral("email is blocked")), qPrintable(warnings));
+    }
+
+    void duplicateCaseNamesAreDistinctCases()
+    {
+        // Two cases named alike: the first passes at HEAD and fails with the
+        // typo, the second fails with both. By name, the second's HEAD
+        // failure hid the first one's regression.
+        QVERIFY(m_ws->writeFile(QStringLiteral("tests/main.yaml"),
+                                kTests + "  - name: email is blocked\n"
+                                         "    request: {trigger: tool_call, tool: {name: search}}\n"
+                                         "    expect: {decision: block}\n"));
+        const CommitReview review = reviewOf(replaced(kBase, "tool.name == 'email_send'", "tool.name == 'email_sender'"));
+        QCOMPARE(review.testCases, 3);
+        const QStringList failing = texts(review.warningsOf(Kind::TestFails));
+        QCOMPARE(failing.size(), 1);
+        // The first case (line 3), named with its line since its name is not unique.
+        QVERIFY2(failing.first().contains(QStringLiteral("tests/main.yaml › email is blocked (line 3) fails")),
+                 qPrintable(failing.first()));
+        QVERIFY2(failing.first().contains(QStringLiteral("expected block")), qPrintable(failing.first()));
+    }
+
+    void testFilesThatDoNotLoadWarn()
+    {
+        // tests/main.yaml (for this file) loses a case's expect; tests/broken.yaml
+        // is not even YAML (which policy it tests is unknown); tests/other.yaml
+        // tests another policy file, so its errors are not this commit's business.
+        QVERIFY(m_ws->writeFile(QStringLiteral("tests/main.yaml"),
+                                replaced(kTests, "    expect: {decision: log}\n", "")));
+        QVERIFY(m_ws->writeFile(QStringLiteral("tests/broken.yaml"), "cases: [\n  - name: x\n"));
+        QVERIFY(m_ws->writeFile(QStringLiteral("other.policy.yaml"), kBase));
+        QVERIFY(m_ws->writeFile(QStringLiteral("tests/other.yaml"),
+                                replaced(replaced(kTests, "../main.policy.yaml", "../other.policy.yaml"),
+                                         "    expect: {decision: log}\n", "")));
+        const CommitReview review = reviewOf(replaced(kBase, "No email.", "Nope."));
+        const QStringList broken = texts(review.warningsOf(Kind::TestsDoNotLoad));
+        QCOMPARE(broken.size(), 2);
+        QVERIFY2(broken.at(0).contains(QStringLiteral("tests/broken.yaml do not load")), qPrintable(broken.at(0)));
+        QVERIFY2(broken.at(1).contains(QStringLiteral("tests/main.yaml do not load")), qPrintable(broken.at(1)));
+        QVERIFY2(broken.at(1).contains(QStringLiteral("needs an 'expect'")), qPrintable(broken.at(1)));
+        QCOMPARE(review.warnings.size(), 2);
+        QCOMPARE(review.testCases, 0);
+
+        CommitDialog dialog(QStringLiteral("main.policy.yaml"), QStringLiteral("modified"),
+                            QStringLiteral("Carol <carol@example.org>"));
+        dialog.setReview(review);
+        QVERIFY2(dialog.warningText().contains(QStringLiteral("Policy tests do not load")), qPrintable(dialog.warningText()));
+        dialog.setMessage(QStringLiteral("Reword"));
+        QVERIFY(!dialog.commitButton()->isEnabled()); // to be acknowledged
+    }
+
+    void reviewRunsOnAWorkerWhileTheDialogIsBusy()
+    {
+        HeldJob held;
+        CommitDialog dialog(QStringLiteral("main.policy.yaml"), QStringLiteral("modified"),
+                            QStringLiteral("Carol <carol@example.org>"));
+        dialog.setMessage(QStringLiteral("Change"));
+        QVERIFY(dialog.commitButton()->isEnabled());
+        QSignalSpy finished(&dialog, &CommitDialog::reviewFinished);
+        dialog.startReview(held.job(QStringLiteral("from the worker")));
+        // startReview returned while the job is still held: it is not on this thread.
+        QVERIFY(dialog.isReviewing());
+        QVERIFY2(dialog.statusText().startsWith(QStringLiteral("Reviewing…")), qPrintable(dialog.statusText()));
+        QVERIFY(!dialog.commitButton()->isEnabled());
+        QVERIFY(dialog.warningText().isEmpty());
+        QTest::qWait(20);
+        QVERIFY(dialog.isReviewing());
+        QVERIFY(!held.finished);
+
+        held.release.release();
+        QTRY_COMPARE(finished.size(), 1);
+        QVERIFY(held.thread != nullptr);
+        QVERIFY(held.thread != QThread::currentThread());
+        QVERIFY(!dialog.isReviewing());
+        QVERIFY(dialog.statusText().isEmpty());
+        QVERIFY2(dialog.warningText().contains(QStringLiteral("from the worker")), qPrintable(dialog.warningText()));
+        QVERIFY(!dialog.commitButton()->isEnabled());
+        dialog.acknowledgeBox()->setChecked(true);
+        QVERIFY(dialog.commitButton()->isEnabled());
+    }
+
+    void aReplacedOrAbandonedReviewIsDropped()
+    {
+        // A newer review replaces a running one: the older result, though it
+        // arrives, is not shown.
+        auto first = std::make_shared<HeldJob>();
+        auto second = std::make_shared<HeldJob>();
+        {
+            CommitDialog dialog(QStringLiteral("main.policy.yaml"), QStringLiteral("modified"),
+                                QStringLiteral("Carol <carol@example.org>"));
+            dialog.startReview(first->job(QStringLiteral("first")));
+            dialog.startReview(second->job(QStringLiteral("second")));
+            first->release.release();
+            QTRY_VERIFY(first->finished);
+            QVERIFY(first->sawCancel);
+            // Its result is posted once its runnable is done; deliver it.
+            QTRY_COMPARE(QThreadPool::globalInstance()->activeThreadCount(), 1);
+            QCoreApplication::processEvents();
+            QVERIFY(dialog.isReviewing());
+            QVERIFY(dialog.warningText().isEmpty());
+            second->release.release();
+            QTRY_VERIFY(!dialog.isReviewing());
+            QVERIFY2(dialog.warningText().contains(QStringLiteral("second")), qPrintable(dialog.warningText()));
+            QVERIFY(!dialog.warningText().contains(QStringLiteral("first")));
+        }
+        // Closed and destroyed while its review runs: the review is told to
+        // stop and its result, delivered later, goes nowhere.
+        auto abandoned = std::make_shared<HeldJob>();
+        auto *dialog = new CommitDialog(QStringLiteral("main.policy.yaml"), QStringLiteral("modified"),
+                                        QStringLiteral("Carol <carol@example.org>"));
+        dialog->show();
+        dialog->startReview(abandoned->job(QStringLiteral("too late")));
+        QTRY_VERIFY(abandoned->thread != nullptr);
+        dialog->reject();
+        delete dialog;
+        abandoned->release.release();
+        QVERIFY(QThreadPool::globalInstance()->waitForDone(10000));
+        QVERIFY(abandoned->finished);
+        QVERIFY(abandoned->sawCancel);
+        QCoreApplication::processEvents(); // the posted result goes nowhere
+    }
+
+    void theCommitIsWhatWasReviewed()
+    {
+        auto panel = makePanel();
+        QVERIFY(panel->commit(QStringLiteral("base")));
+        const QByteArray reviewed = replaced(kBase, "No email.", "Email is not allowed.");
+        const QByteArray changed = replaced(kBase, "tool.name == 'email_send'", "tool.name == 'email_sender'");
+        QVERIFY(m_ws->writeFile(QStringLiteral("main.policy.yaml"), reviewed));
+        panel->refresh();
+        auto head = [this] { return headContent(); };
+
+        bool stayedOpen = false;
+        bool commitDisabled = false;
+        bool offeredReview = false;
+        QString status;
+        QByteArray headAfterRefusal;
+        QString secondWarnings;
+        whenReviewed(panel.get(), [&](CommitDialog *dialog) {
+            dialog->setMessage(QStringLiteral("Reword"));
+            if (!dialog->commitButton()->isEnabled())
+                return dialog->reject(); // the reviewed change is harmless: no warning to acknowledge
+            // Changed on disk after the review, before Commit is pressed.
+            QVERIFY(m_ws->writeFile(QStringLiteral("main.policy.yaml"), changed));
+            dialog->commitButton()->click();
+            QCoreApplication::processEvents();
+            stayedOpen = dialog->isVisible();
+            status = dialog->statusText();
+            commitDisabled = !dialog->commitButton()->isEnabled();
+            offeredReview = !dialog->reviewAgainButton()->isHidden();
+            headAfterRefusal = head();
+            if (!stayedOpen)
+                return;
+            // Reviewed again: now the typo's failing test shows, and after
+            // acknowledging it the new content is committed.
+            dialog->reviewAgainButton()->click();
+            whenReviewed(dialog, [&](CommitDialog *again) {
+                secondWarnings = again->warningText();
+                again->acknowledgeBox()->setChecked(true);
+                again->commitButton()->click();
+            });
+        });
+        panel->showCommitDialog();
+        QVERIFY(stayedOpen);
+        QVERIFY2(status.contains(QStringLiteral("changed on disk since it was reviewed")), qPrintable(status));
+        QVERIFY(commitDisabled);
+        QVERIFY(offeredReview);
+        QCOMPARE(headAfterRefusal, kBase);
+        QVERIFY2(secondWarnings.contains(QStringLiteral("email is blocked")), qPrintable(secondWarnings));
+        QCOMPARE(head(), changed);
+    }
+
+    void thePanelRefusesContentOtherThanReviewed()
+    {
+        // The panel checks again right before committing (the file could
+        // change between the dialog's check and the commit).
+        auto panel = makePanel();
+        QVERIFY(panel->commit(QStringLiteral("base")));
+        QVERIFY(m_ws->writeFile(QStringLiteral("main.policy.yaml"), replaced(kBase, "No email.", "Nope.")));
+        const CommitReview review = panel->reviewCommit();
+        QCOMPARE(review.contentSha256, CommitReview::sha256Of(replaced(kBase, "No email.", "Nope.")));
+        QVERIFY(m_ws->writeFile(QStringLiteral("main.policy.yaml"), replaced(kBase, "No email.", "No!")));
+        QSignalSpy messages(panel.get(), &HistoryPanel::message);
+        QVERIFY(!panel->commit(QStringLiteral("unreviewed"), review.contentSha256));
+        QCOMPARE(messages.size(), 1);
+        QVERIFY(messages.first().at(1).toBool());
+        QVERIFY2(messages.first().at(0).toString().contains(QStringLiteral("changed since it was reviewed")),
+                 qPrintable(messages.first().at(0).toString()));
+        QCOMPARE(headContent(), kBase);
+        QVERIFY(panel->commit(QStringLiteral("reviewed"), panel->reviewCommit().contentSha256));
     }
 };
 

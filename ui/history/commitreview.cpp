@@ -6,6 +6,7 @@
 #include "model/policyvalidator.h"
 #include "testsuite/testrunner.h"
 #include "testsuite/testsuiteloader.h"
+#include "util/sha256.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -87,42 +88,75 @@ void unreachableBlocks(const Loaded &head, const Loaded &next, QList<CommitWarni
     }
 }
 
+QString firstError(const Diagnostics &diagnostics)
+{
+    const auto error = std::find_if(diagnostics.begin(), diagnostics.end(),
+                                    [](const Diagnostic &d) { return d.severity == Severity::Error; });
+    return error == diagnostics.end() ? QString() : QString::fromStdString(error->format());
+}
+
+bool isCancelled(const std::atomic<bool> *cancelled)
+{
+    return cancelled && cancelled->load(std::memory_order_relaxed);
+}
+
 // Cases of the suites that run against file which fail with the new version
-// and passed (or did not run) with HEAD.
+// and passed (or did not run) with HEAD. Both runs decide the same loaded
+// suite, so the i-th result of one is the i-th case of the other: cases are
+// matched by position, never by name (names need not be unique). A suite
+// that does not load is reported when it tests this file or when it is
+// too broken to tell which policy it tests: its cases were not checked.
 int failingTests(const Loaded &head, const Loaded &next, const QString &file, const QString &workspaceDir,
-                 QList<CommitWarning> &out)
+                 QList<CommitWarning> &out, const std::atomic<bool> *cancelled)
 {
     const QString target = canonical(file);
     const std::string ws = workspaceDir.toStdString();
     int cases = 0;
     for (const auto &testFile : TestSuiteLoader::workspaceTestFiles(ws)) {
+        if (isCancelled(cancelled))
+            break;
         const TestSuite suite = TestSuiteLoader::loadFile(testFile, ws);
-        if (suite.policyFile.empty() || hasErrors(suite.diagnostics)
-            || canonical(QString::fromStdString(suite.policyFile)) != target)
+        const QString suiteName = QDir(workspaceDir).relativeFilePath(QString::fromStdString(testFile));
+        const bool testsFile = !suite.policyFile.empty() && canonical(QString::fromStdString(suite.policyFile)) == target;
+        if (hasErrors(suite.diagnostics)) {
+            if (testsFile || suite.policyFile.empty())
+                out.push_back({CommitWarning::Kind::TestsDoNotLoad,
+                               CommitReview::tr("Policy tests %1 do not load, so none of their cases was checked: %2")
+                                   .arg(suiteName, firstError(suite.diagnostics))});
+            continue;
+        }
+        if (!testsFile)
             continue;
         const SuiteResult now = TestRunner::run(suite, next.doc);
         cases += int(now.cases.size());
-        std::map<std::string, bool> passedAtHead;
-        if (head.doc)
-            for (const auto &c : TestRunner::run(suite, head.doc).cases)
-                passedAtHead[c.name] = c.passed;
-        const QString suiteName = QDir(workspaceDir).relativeFilePath(QString::fromStdString(testFile));
-        for (const auto &c : now.cases) {
-            const auto h = passedAtHead.find(c.name);
-            if (c.passed || (h != passedAtHead.end() && !h->second))
+        const SuiteResult before = head.doc ? TestRunner::run(suite, head.doc) : SuiteResult();
+        std::map<std::string, int> named;
+        for (const auto &c : now.cases)
+            ++named[c.name];
+        for (std::size_t i = 0; i < now.cases.size(); ++i) {
+            const CaseResult &c = now.cases[i];
+            const bool failedAtHead = i < before.cases.size() && !before.cases[i].passed;
+            if (c.passed || failedAtHead)
                 continue;
+            QString name = QString::fromStdString(c.name);
+            if (named[c.name] > 1)
+                name = CommitReview::tr("%1 (line %2)").arg(name, QString::number(c.pos.line));
             QStringList why;
             for (const auto &f : c.failures)
                 why << QString::fromStdString(f);
             out.push_back({CommitWarning::Kind::TestFails, CommitReview::tr("Policy test %1 › %2 fails: %3")
-                                                               .arg(suiteName, QString::fromStdString(c.name),
-                                                                    why.join(QStringLiteral("; ")))});
+                                                               .arg(suiteName, name, why.join(QStringLiteral("; ")))});
         }
     }
     return cases;
 }
 
 } // namespace
+
+QString CommitReview::sha256Of(const QByteArray &content)
+{
+    return QString::fromStdString(sha256Hex(std::string_view(content.constData(), std::size_t(content.size()))));
+}
 
 QList<CommitWarning> CommitReview::warningsOf(CommitWarning::Kind kind) const
 {
@@ -133,9 +167,11 @@ QList<CommitWarning> CommitReview::warningsOf(CommitWarning::Kind kind) const
 }
 
 CommitReview CommitReview::review(const std::optional<QByteArray> &head, const QByteArray &next, const QString &file,
-                                  const QString &workspaceDir)
+                                  const QString &workspaceDir, const std::atomic<bool> *cancelled)
 {
     CommitReview r;
+    r.file = QFileInfo(file).absoluteFilePath();
+    r.contentSha256 = sha256Of(next);
     const Loaded now = load(next, file);
     const Loaded before = head ? load(*head, file) : Loaded{};
     if (!now.doc) {
@@ -154,7 +190,7 @@ CommitReview CommitReview::review(const std::optional<QByteArray> &head, const Q
     }
     unreachableBlocks(before, now, r.warnings);
     const QString ws = workspaceDir.isEmpty() ? QFileInfo(file).absolutePath() : workspaceDir;
-    r.testCases = failingTests(before, now, file, ws, r.warnings);
+    r.testCases = failingTests(before, now, file, ws, r.warnings, cancelled);
     return r;
 }
 

@@ -25,6 +25,24 @@
 
 namespace osh::ui {
 
+namespace {
+
+// What committing the saved file (what commit() commits) would change
+// against HEAD. Runs on the Commit… dialog's worker thread: it opens its
+// own repository and shares nothing with the panel.
+CommitReview reviewSavedFile(const QString &file, const QString &workspace, const std::atomic<bool> *cancelled)
+{
+    std::optional<QByteArray> head;
+    if (auto repo = vcs::PolicyRepository::discover(file))
+        if (auto content = repo->contentAt(QStringLiteral("HEAD"), file))
+            head = *content;
+    QFile f(file);
+    const QByteArray next = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    return CommitReview::review(head, next, file, workspace, cancelled);
+}
+
+} // namespace
+
 HistoryPanel::HistoryPanel(QWidget *parent)
     : QWidget(parent)
     , m_model(new HistoryModel(this))
@@ -224,13 +242,15 @@ void HistoryPanel::showCommitDialog()
     }
     CommitDialog dialog(QFileInfo(m_file).fileName(), state,
                         name.isEmpty() || email.isEmpty() ? QString() : QStringLiteral("%1 <%2>").arg(name, email), this);
-    dialog.setReview(reviewCommit());
+    dialog.startReview([file = m_file, workspace = m_workspace](const std::atomic<bool> &cancelled) {
+        return reviewSavedFile(file, workspace, &cancelled);
+    });
     if (dialog.exec() != QDialog::Accepted)
         return;
-    commit(dialog.message());
+    commit(dialog.message(), dialog.review().contentSha256);
 }
 
-bool HistoryPanel::commit(const QString &text)
+bool HistoryPanel::commit(const QString &text, const QString &reviewedSha256)
 {
     if (m_file.isEmpty())
         return false;
@@ -239,6 +259,15 @@ bool HistoryPanel::commit(const QString &text)
     if (editorHasUnsavedChanges()) {
         Q_EMIT message(tr("Save %1 before committing: the editor has unsaved changes.").arg(QFileInfo(m_file).fileName()), true);
         return false;
+    }
+    if (!reviewedSha256.isEmpty()) {
+        QFile f(m_file);
+        if (!f.open(QIODevice::ReadOnly) || CommitReview::sha256Of(f.readAll()) != reviewedSha256) {
+            Q_EMIT message(tr("Not committed: %1 changed since it was reviewed. Commit again to review it.")
+                               .arg(QFileInfo(m_file).fileName()),
+                           true);
+            return false;
+        }
     }
     auto repo = vcs::PolicyRepository::openOrInit(m_file, m_workspace);
     if (!repo) {
@@ -259,14 +288,7 @@ bool HistoryPanel::commit(const QString &text)
 
 CommitReview HistoryPanel::reviewCommit() const
 {
-    std::optional<QByteArray> head;
-    if (auto repo = vcs::PolicyRepository::discover(m_file))
-        if (auto content = repo->contentAt(QStringLiteral("HEAD"), m_file))
-            head = *content;
-    // What commit() commits: the saved file.
-    QFile f(m_file);
-    const QByteArray next = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-    return CommitReview::review(head, next, m_file, m_workspace);
+    return reviewSavedFile(m_file, m_workspace, nullptr);
 }
 
 bool HistoryPanel::restoreRow(int row)

@@ -57,9 +57,11 @@ public Q_SLOTS:
 public:
     // The actions behind the buttons, by model row. Each returns false and
     // reports through message() when it fails or the user says no.
-    bool commit(const QString &message);
+    // reviewedSha256: when given, the commit is refused unless the saved
+    // file's content still has this SHA-256 (what the Commit… dialog reviewed).
+    bool commit(const QString &message, const QString &reviewedSha256 = {});
     // What committing the saved file would change against HEAD (the Commit…
-    // dialog shows it).
+    // dialog shows it; it computes it on a worker thread).
     CommitReview reviewCommit() const;
     bool restoreRow(int row);
     bool markDeployedRow(int row, const QString &message = {});
