@@ -6,6 +6,7 @@ target_sources(osh_ui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/timelineview.cpp ${CMAKE_CURRENT_LIST_DIR}/timelineview.h
     ${CMAKE_CURRENT_LIST_DIR}/replaymodel.cpp ${CMAKE_CURRENT_LIST_DIR}/replaymodel.h
     ${CMAKE_CURRENT_LIST_DIR}/replaypage.cpp ${CMAKE_CURRENT_LIST_DIR}/replaypage.h
+    ${CMAKE_CURRENT_LIST_DIR}/replaypagelist.cpp
     ${CMAKE_CURRENT_LIST_DIR}/replaypagewhatif.cpp
     ${CMAKE_CURRENT_LIST_DIR}/replaypagedetails.cpp
 )

@@ -84,7 +84,11 @@ ReplayPage::ReplayPage(QWidget *parent)
     connect(m_listPoll, &QTimer::timeout, this, &ReplayPage::refreshSessions);
 }
 
-ReplayPage::~ReplayPage() { waitForWorker(); }
+ReplayPage::~ReplayPage()
+{
+    waitForWorker();
+    waitForListRead();
+}
 
 void ReplayPage::setListInterval(int ms) { m_listPoll->setInterval(std::max(50, ms)); }
 
@@ -452,6 +456,14 @@ void ReplayPage::setStore(osh::AuditStore *store)
     if (store == m_store && !m_client)
         return;
     waitForWorker();
+    // The list being read is the old store's: dropped, and the old store
+    // (which may go once this returns) no longer read.
+    waitForListRead();
+    m_openNewest = false;
+    m_listedOnce = false;
+    m_listed.clear();
+    m_sessions->clear();
+    showMessage(QString());
     m_timeline->setSession(nullptr);
     m_model->setSession(nullptr);
     m_whatIf.reset();
@@ -488,95 +500,6 @@ bool ReplayPage::setService(ServiceClient *client, const QString &cachePath)
     m_client = client;
     refreshSessions();
     return true;
-}
-
-void ReplayPage::refreshSessions()
-{
-    if (m_client) {
-        if (m_listInFlight)
-            return;
-        m_listInFlight = true;
-        m_client->get<std::vector<SessionSummary>>(QStringLiteral("/v1/audit/sessions"), this, &records::sessions,
-                                                   [this](std::optional<std::vector<SessionSummary>> sessions, const QString &error) {
-            m_listInFlight = false;
-            if (!m_client)
-                return;
-            if (!sessions) {
-                showMessage(tr("Cannot list the sessions of openshelld at %1: %2").arg(m_client->endpointText(), error));
-                return;
-            }
-            m_serviceSessions.clear();
-            for (const auto &s : *sessions)
-                m_serviceSessions.insert(QString::fromStdString(s.session.id), s);
-            fillSessions(*sessions);
-        });
-        return;
-    }
-    if (!m_store) {
-        m_sessions->clear();
-        return;
-    }
-    std::string error;
-    const auto sessions = m_store->sessions(&error);
-    if (!error.empty()) {
-        m_sessions->clear();
-        showMessage(tr("Cannot list the sessions: %1").arg(QString::fromStdString(error)));
-        return;
-    }
-    fillSessions(sessions);
-}
-
-void ReplayPage::fillSessions(const std::vector<SessionSummary> &sessions)
-{
-    // Newest first: the one just recorded is the one usually replayed.
-    QStringList listed;
-    for (auto it = sessions.rbegin(); it != sessions.rend(); ++it) {
-        const auto &s = *it;
-        const QString id = QString::fromStdString(s.session.id);
-        const qint64 notAllowed = s.count("block") + s.count("escalate") + s.count("redact") + s.count("throttle");
-        listed << id
-               << tr("%1 — %2, %n event(s), %3 blocked, escalated, redacted or throttled", nullptr, static_cast<int>(s.events))
-                      .arg(id, QString::fromStdString(audit::formatIsoUtc(s.session.startedAt)))
-                      .arg(notAllowed);
-    }
-    // Unchanged (a poll): the list, its selection and an open popup stay.
-    if (listed != m_listed || m_sessions->count() * 2 != listed.size()) {
-        m_listed = listed;
-        const QString current = m_sessions->currentData().toString();
-        m_sessions->clear();
-        for (qsizetype i = 0; i + 1 < listed.size(); i += 2)
-            m_sessions->addItem(listed[i + 1], listed[i]);
-        const int keep = m_sessions->findData(current);
-        if (keep >= 0)
-            m_sessions->setCurrentIndex(keep);
-    }
-    if (sessions.empty())
-        showMessage(tr("No session is recorded yet: run one from the Launcher (or osctl run, osctl demo), or import one."));
-    else if (!m_session)
-        showMessage(QString());
-}
-
-bool ReplayPage::openNewestSession()
-{
-    if (m_client) {
-        if (m_sessions->count() > 0) { // listed already
-            refreshSessions();
-            return openSession(m_sessions->itemData(0).toString());
-        }
-        // When the list has come: the newest session (unless one was opened meanwhile).
-        auto once = std::make_shared<QMetaObject::Connection>();
-        *once = connect(m_sessions->model(), &QAbstractItemModel::rowsInserted, this, [this, once] {
-            disconnect(*once);
-            QTimer::singleShot(0, this, [this] {
-                if (m_sessions->count() > 0 && !m_session && m_fetching.isEmpty())
-                    openSession(m_sessions->itemData(0).toString());
-            });
-        });
-        refreshSessions();
-        return true;
-    }
-    refreshSessions();
-    return m_sessions->count() > 0 && openSession(m_sessions->itemData(0).toString());
 }
 
 bool ReplayPage::openSession(const QString &id)
@@ -765,6 +688,7 @@ void ReplayPage::syncTableToTimeline(std::int64_t row)
     m_syncing = false;
 }
 
+// The session list: replaypagelist.cpp.
 // The details, the deciding policy and export: replaypagedetails.cpp.
 // What-if and import: replaypagewhatif.cpp.
 

@@ -9,7 +9,9 @@
 // thread) to see, in a diff lane and a summary table, which decisions would
 // change and which actions replayed only approximately, and why. A badge
 // beside the session picker says whether the session's hash chain and its
-// signed checkpoints hold (checked on a thread of its own).
+// signed checkpoints hold (checked on a thread of its own). The session list
+// comes from openshelld or is read from the local store off the GUI thread
+// (replaypagelist.cpp).
 
 #include "audit/auditquery.h"
 #include "replay/replaysession.h"
@@ -58,7 +60,9 @@ public:
     ~ReplayPage() override;
 
     // Not owned; must outlive the page or be replaced (nullptr first) before
-    // it goes. Lists its sessions.
+    // it goes. Lists its sessions, read on a thread of their own (the page
+    // never reads the list on the GUI thread); replacing the store waits
+    // for a read of the old one under way and drops its result.
     void setStore(osh::AuditStore *store);
     // Through openshelld (client not owned): the sessions are listed from
     // GET /v1/audit/sessions; opening one fetches its events (JSON lines,
@@ -77,10 +81,15 @@ public:
     // Through the service: true once its events are being fetched;
     // sessionLoaded() follows (or the reason is shown inline).
     bool openSession(const QString &id);
-    // Opens the newest recorded session; false when there is none.
+    // Opens the newest recorded session once the list has been read (off
+    // the GUI thread for a local store; sessionLoaded() follows); false when
+    // there is no store or it had no session when last listed.
     bool openNewestSession();
     // How often the shown page lists the sessions again (default 3 s).
     void setListInterval(int ms);
+    // For tests: called on the thread that reads the local store's session
+    // list, just before each read.
+    void setListReadHook(std::function<void()> hook) { m_listReadHook = std::move(hook); }
     const replay::ReplaySession *session() const { return m_session ? &*m_session : nullptr; }
     TimelineView *timeline() const { return m_timeline; }
     ReplayModel *model() const { return m_model; }
@@ -168,6 +177,10 @@ private:
     void waitForWorker();
     bool openCachedSession(const QString &id);
     void fillSessions(const std::vector<SessionSummary> &sessions);
+    // The local store's list is read on m_listThread, one read at a time.
+    void startListRead();
+    // Drops the read under way (its result is stale) once it has ended.
+    void waitForListRead();
     void fetchSession(const QString &id);
 
     osh::AuditStore *m_store = nullptr;
@@ -176,10 +189,16 @@ private:
     QHash<QString, SessionSummary> m_serviceSessions;
     QString m_fetching; // the session being fetched
     bool m_listInFlight = false;
+    QThread *m_listThread = nullptr;
+    quint64 m_listGeneration = 0;
+    bool m_listAgain = false;  // a poll came during the read
+    bool m_openNewest = false; // openNewestSession(): when the list comes
+    bool m_listedOnce = false; // the store's list has been read
     std::optional<replay::ReplaySession> m_session;
     std::optional<replay::WhatIfResult> m_whatIf;
     std::function<QString()> m_policyText;
     std::function<QString()> m_policyName;
+    std::function<void()> m_listReadHook;
     QThread *m_worker = nullptr;
     quint64 m_generation = 0;
     // The chain check of the open session; a result for an older one is
