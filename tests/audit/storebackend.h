@@ -3,9 +3,10 @@
 // OSH_AUDIT_BACKEND=postgresql (or StoreBackend::Postgres) each test gets a fresh database in a
 // throwaway PostgreSQL cluster (support/pgcluster.h, Unix socket only);
 // otherwise a fresh SQLite file. text() reads the store's tables directly,
-// without going through the store.
+// without going through the store. openOrWarn() opens a store the plain way.
 
 #include "../support/pgcluster.h"
+#include "audit/auditstore.h"
 #include "audit/pgdb.h"
 #include "rawdb.h"
 
@@ -15,6 +16,17 @@
 #include <string>
 
 namespace osh::test {
+
+// The store at p with the default options; on failure a warning with the
+// reason, and null.
+inline std::unique_ptr<AuditStore> openOrWarn(const std::string &p)
+{
+    std::string error;
+    auto s = AuditStore::open(p, error);
+    if (!s)
+        qWarning("open failed: %s", error.c_str());
+    return s;
+}
 
 class StoreBackend
 {

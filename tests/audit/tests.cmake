@@ -1,12 +1,18 @@
 # The audit store: schema, queries, approvals, formats, and the SIGKILL
 # durability test (which drives the osh_auditwriter helper).
-osh_add_test(NAME tst_auditstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_auditstore.cpp
-                 ${CMAKE_CURRENT_LIST_DIR}/rawdb.h ${CMAKE_CURRENT_LIST_DIR}/storebackend.h
-                 ${CMAKE_CURRENT_LIST_DIR}/eventfixtures.h LIBS osh_core SQLite::SQLite3)
-# The same suite against a PostgreSQL store (a throwaway cluster, Unix socket only).
-add_test(NAME tst_auditstore_pg COMMAND tst_auditstore)
-set_tests_properties(tst_auditstore_pg PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql"
-                     TIMEOUT 300)
+
+# The store suite, by area: the store and its files (tst_auditstore), queries
+# (tst_auditstore_query) and writes (tst_auditstore_writes); each also runs
+# against a PostgreSQL store (a throwaway cluster, Unix socket only) as <name>_pg.
+foreach(suite tst_auditstore tst_auditstore_query tst_auditstore_writes)
+    osh_add_test(NAME ${suite} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${suite}.cpp
+                     ${CMAKE_CURRENT_LIST_DIR}/auditstorefixture.h ${CMAKE_CURRENT_LIST_DIR}/rawdb.h
+                     ${CMAKE_CURRENT_LIST_DIR}/storebackend.h ${CMAKE_CURRENT_LIST_DIR}/eventfixtures.h
+                     LIBS osh_core SQLite::SQLite3)
+    add_test(NAME ${suite}_pg COMMAND ${suite})
+    set_tests_properties(${suite}_pg PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql"
+                         TIMEOUT 300)
+endforeach()
 # What only a store shared by several hosts has, and PostgreSQL's own limits.
 osh_add_test(NAME tst_sharedstore SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_sharedstore.cpp
                  ${CMAKE_CURRENT_LIST_DIR}/storebackend.h ${CMAKE_CURRENT_LIST_DIR}/eventfixtures.h LIBS osh_core SQLite::SQLite3)

@@ -1,8 +1,9 @@
 // The audit store shared by several hosts in PostgreSQL: what only a
 // shared store has (hosts, sessions nobody began, a commit whose answer was
 // lost) and PostgreSQL's own limits (encoding, index row size, float
-// output), each against a fresh database of a throwaway cluster. The suite
-// common to both backends is tst_auditstore (run as tst_auditstore_pg).
+// output), each against a fresh database of a throwaway cluster. The suites
+// common to both backends are tst_auditstore, tst_auditstore_query and
+// tst_auditstore_writes (run as <name>_pg).
 
 #include "audit/auditchain.h"
 #include "audit/auditstore.h"
@@ -18,6 +19,7 @@ using osh::AuditEvent;
 using osh::AuditStore;
 using osh::test::ids;
 using osh::test::makeEvent;
+using osh::test::openOrWarn;
 
 namespace {
 
@@ -42,15 +44,6 @@ class TstSharedStore : public QObject
     osh::test::StoreBackend m_backend{osh::test::StoreBackend::Postgres};
 
     std::string path() const { return m_backend.store(); }
-
-    std::unique_ptr<AuditStore> open(const std::string &p)
-    {
-        std::string error;
-        auto s = AuditStore::open(p, error);
-        if (!s)
-            qWarning("open failed: %s", error.c_str());
-        return s;
-    }
 
     // The store as one runtime host.
     std::unique_ptr<AuditStore> openAs(const std::string &host)
@@ -99,7 +92,7 @@ private Q_SLOTS:
         QVERIFY(!AuditStore::open(path(), o, error));
         QVERIFY2(error.find("no audit store in this database") != std::string::npos, error.c_str());
         QCOMPARE(m_backend.text("SELECT to_regclass('openshell.meta') IS NULL"), std::string("t"));
-        QVERIFY(open(path()));
+        QVERIFY(openOrWarn(path()));
         QVERIFY2(AuditStore::open(path(), o, error), error.c_str());
     }
 
@@ -136,7 +129,7 @@ private Q_SLOTS:
     // refused duplicate, and is not counted twice.
     void retriedCommitIsNotRefused()
     {
-        auto s = open(path());
+        auto s = openOrWarn(path());
         QVERIFY(s);
         s->append(makeEvent("r", 1000, "tool_call", "a", "allow", "info"));
         QVERIFY(s->flush());
@@ -173,7 +166,7 @@ private Q_SLOTS:
                                     + ", 'tool_call', '" + tool + "', '{\"k\":1}', 'allow', 'info', '" + value + "')"),
                      std::string());
         s.reset();
-        auto fresh = open(path());
+        auto fresh = openOrWarn(path());
         QVERIFY(fresh);
         fresh->append(third);
         fresh->append(fourth);
@@ -288,7 +281,7 @@ private Q_SLOTS:
         QCOMPARE(m_backend.exec("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET extra_float_digits = 0', "
                                 "current_database()); END $$"),
                  std::string());
-        auto s = open(path());
+        auto s = openOrWarn(path());
         QVERIFY(s);
         s->append(makeEvent("f", 1733320921.1234567, "usage", "", "", "info"));
         QVERIFY(s->flush());
@@ -309,7 +302,7 @@ private Q_SLOTS:
         QVERIFY2(error.find("not UTF8") != std::string::npos, error.c_str());
         QCOMPARE(m_backend.exec("DROP DATABASE latin"), std::string());
 
-        auto s = open(path());
+        auto s = openOrWarn(path());
         QVERIFY(s);
         std::atomic<int> refusals{0};
         s->setErrorHandler([&](const std::string &m) {
