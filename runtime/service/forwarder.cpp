@@ -405,6 +405,8 @@ std::unique_ptr<Forwarder> Forwarder::start(Options options, std::string *error)
         *error = "forwarding " + t.display + ": " + err;
         return nullptr;
     }
+    if (options.wrapSource)
+        state->source = options.wrapSource(std::move(state->source));
     // The cursor must be this store's: ids start again in another one (or
     // after a restored backup), and events under the old cursor would be
     // skipped.
@@ -524,6 +526,15 @@ void Forwarder::run()
         ++st.status.failures;
     };
 
+    // What is pending: counted at most every countEvery while there is
+    // something to send (a PostgreSQL count of a large backlog is costly,
+    // and a batch goes out every few milliseconds), less what was delivered
+    // since. Counted afresh when it is unknown (after an idle spell, the
+    // cursor moved back) or would claim nothing while events wait.
+    std::int64_t pendingCount = 0;
+    bool pendingKnown = false;
+    Clock::time_point countedAt;
+
     std::string body;
     for (;;) {
         {
@@ -539,9 +550,24 @@ void Forwarder::run()
         std::string headChain;
         double oldestTs = 0;
         if (!st.source->head(head, headChain, err)
-            || (head > cursor && !st.source->pending(cursor, oldestTs, pending, err))) {
+            || (head > cursor && !st.source->oldest(cursor, oldestTs, err))) {
             fail("reading the store: " + err);
             continue;
+        }
+        if (head > cursor) {
+            const auto now = Clock::now();
+            if (!pendingKnown || pendingCount <= 0 || now - countedAt >= st.options.countEvery) {
+                if (!st.source->count(cursor, pendingCount, err)) {
+                    pendingKnown = false;
+                    fail("reading the store: " + err);
+                    continue;
+                }
+                pendingKnown = true;
+                countedAt = now;
+            }
+            pending = pendingCount;
+        } else {
+            pendingKnown = false; // nothing waits: the next events are counted as they come
         }
         {
             std::lock_guard lock(st.mutex);
@@ -726,6 +752,9 @@ void Forwarder::run()
         st.cursors->save(st.cursorName, t.display, st.cursor, saveError);
         cursor = last;
         backoffMs = 0;
+        // A count that stopped at the limit stays "at least" that many.
+        if (pendingCount < ForwardSource::kCountLimit)
+            pendingCount = std::max<std::int64_t>(0, pendingCount - events);
         std::lock_guard lock(st.mutex);
         st.status.cursor = cursor;
         st.status.delivered += static_cast<std::uint64_t>(events);

@@ -21,8 +21,10 @@
 #include "forwardformat.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,13 +32,16 @@
 
 namespace osh::service {
 
+class ForwardSource;
+
 struct ForwarderStatus
 {
     std::string destination; // the URL as given
     std::string state;       // "delivering", "idle", "retrying", "stopped"
     std::int64_t cursor = 0; // id of the last event delivered
     std::int64_t head = 0;   // id of the newest committed event
-    std::int64_t pending = 0;    // events after the cursor (counted up to 1,000,000)
+    std::int64_t pending = 0;    // events after the cursor (counted up to 1,000,000; recounted
+                                 // about once a second while catching up, less what went out since)
     double lagSeconds = 0;   // age of the oldest undelivered event, 0 when none
     std::uint64_t delivered = 0; // events delivered since the service started
     std::uint64_t failures = 0;  // failed attempts since the service started
@@ -68,6 +73,12 @@ public:
         int ioTimeoutMs = 10000;
         int minBackoffMs = 250;
         int maxBackoffMs = 30000;
+        // How often the events pending are counted while there are some
+        // (a PostgreSQL count reads up to a million rows); in between, the
+        // last count less what was delivered since.
+        std::chrono::milliseconds countEvery{1000};
+        // Tests: wraps the store's source (to watch what is read); unset in the service.
+        std::function<std::unique_ptr<ForwardSource>(std::unique_ptr<ForwardSource>)> wrapSource;
     };
 
     // Loads the cursor and the token and opens the store; the thread starts

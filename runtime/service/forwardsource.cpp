@@ -55,9 +55,15 @@ public:
         return one(m_chainAt, error, [&] { chain = m_chainAt.text(0); });
     }
 
-    bool pending(std::int64_t after, double &oldestTs, std::int64_t &count, std::string &error) override
+    bool oldest(std::int64_t after, double &oldestTs, std::string &error) override
     {
         oldestTs = 0;
+        m_oldest.bindInt(1, after);
+        return one(m_oldest, error, [&] { oldestTs = m_oldest.real(0); });
+    }
+
+    bool count(std::int64_t after, std::int64_t &count, std::string &error) override
+    {
         count = 0;
         std::int64_t newest = 0;
         std::string ignored;
@@ -65,10 +71,7 @@ public:
             return false;
         // Ids of one file are given in commit order, one after the other.
         count = std::max<std::int64_t>(0, newest - after);
-        if (count == 0)
-            return true;
-        m_oldest.bindInt(1, after);
-        return one(m_oldest, error, [&] { oldestTs = m_oldest.real(0); });
+        return true;
     }
 
     bool batch(std::int64_t after, int limit, const std::function<bool(const AuditEvent &, std::int64_t)> &visit,
@@ -119,9 +122,6 @@ private:
     audit::SqliteStmt m_batch, m_head, m_oldest, m_commit, m_first, m_chainAt;
 };
 
-// Counting what is pending stops here: "at least" this many.
-constexpr std::int64_t kMaxCounted = 1000000;
-
 class PgSource : public ForwardSource
 {
 public:
@@ -164,25 +164,26 @@ public:
         return r.has_value();
     }
 
-    bool pending(std::int64_t after, double &oldestTs, std::int64_t &count, std::string &error) override
+    bool oldest(std::int64_t after, double &oldestTs, std::string &error) override
     {
         oldestTs = 0;
-        count = 0;
         auto r = run("SELECT ts FROM openshell.events WHERE id > $2 AND " + ownEvents("$1") + " ORDER BY id LIMIT 1",
                      {m_host, std::to_string(after)}, error);
-        if (!r)
-            return false;
-        if (r->rows() == 0)
-            return true;
-        oldestTs = r->real(0, 0).value_or(0);
+        if (r && r->rows() == 1)
+            oldestTs = r->real(0, 0).value_or(0);
+        return r.has_value();
+    }
+
+    bool count(std::int64_t after, std::int64_t &count, std::string &error) override
+    {
+        count = 0;
         // Only this host's: other hosts' ids lie between them.
         auto n = run("SELECT count(*) FROM (SELECT 1 FROM openshell.events WHERE id > $2 AND " + ownEvents("$1")
                          + " LIMIT $3) p",
-                     {m_host, std::to_string(after), std::to_string(kMaxCounted)}, error);
-        if (!n)
-            return false;
-        count = n->integer(0, 0).value_or(0);
-        return true;
+                     {m_host, std::to_string(after), std::to_string(kCountLimit)}, error);
+        if (n)
+            count = n->integer(0, 0).value_or(0);
+        return n.has_value();
     }
 
     bool batch(std::int64_t after, int limit, const std::function<bool(const AuditEvent &, std::int64_t)> &visit,

@@ -26,6 +26,9 @@ namespace osh::service {
 class ForwardSource
 {
 public:
+    // Where a source may stop counting: count() is then "at least" this many.
+    static constexpr std::int64_t kCountLimit = 1000000;
+
     virtual ~ForwardSource() = default;
 
     // The newest event's id and chain value; 0 and "" without events.
@@ -34,8 +37,13 @@ public:
     virtual bool first(std::string &chain, std::string &error) = 0;
     // The chain value of event id; nullopt when there is no such event.
     virtual bool chainAt(std::int64_t id, std::optional<std::string> &chain, std::string &error) = 0;
-    // The time of the oldest event after id (0 when none) and how many come after it.
-    virtual bool pending(std::int64_t after, double &oldestTs, std::int64_t &count, std::string &error) = 0;
+    // The time of the oldest event after id, 0 when none: one indexed row,
+    // cheap enough to read before every batch.
+    virtual bool oldest(std::int64_t after, double &oldestTs, std::string &error) = 0;
+    // How many events come after id. May be expensive (a PostgreSQL store
+    // counts this host's rows, up to kCountLimit of them): the forwarder
+    // runs it about once a second while it catches up (forwarder.cpp).
+    virtual bool count(std::int64_t after, std::int64_t &count, std::string &error) = 0;
     // At most limit events after id, in order, each with its id, until visit returns false.
     virtual bool batch(std::int64_t after, int limit,
                        const std::function<bool(const AuditEvent &, std::int64_t)> &visit, std::string &error) = 0;

@@ -26,6 +26,12 @@ set_tests_properties(tst_agentapi PROPERTIES TIMEOUT 600 RUN_SERIAL TRUE)
 osh_add_test(NAME tst_forwarder SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_forwarder.cpp ${CMAKE_CURRENT_LIST_DIR}/httpcollector.h
              LIBS osh_runtime osh_core Qt6::Network SQLite::SQLite3)
 target_include_directories(tst_forwarder PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+# How often the forwarder counts what is pending while it catches up.
+osh_add_test(NAME tst_forwardercount SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_forwardercount.cpp
+             ${CMAKE_CURRENT_LIST_DIR}/httpcollector.h LIBS osh_runtime osh_core Qt6::Network SQLite::SQLite3)
+target_include_directories(tst_forwardercount PRIVATE ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_CURRENT_LIST_DIR}/../audit)
+add_test(NAME tst_forwardercount_pg COMMAND tst_forwardercount)
+set_tests_properties(tst_forwardercount_pg PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;OSH_AUDIT_BACKEND=postgresql")
 
 # openshelld --forward and osctl audit forwarders (as another uid). Needs root.
 osh_add_test(NAME tst_openshelldforward SOURCES ${CMAKE_CURRENT_LIST_DIR}/tst_openshelldforward.cpp
