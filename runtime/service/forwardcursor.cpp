@@ -17,14 +17,12 @@ namespace {
 
 constexpr const char *kCursorMagic = "openshell-forward-cursor 2";
 
-std::string errnoText(int e) { return std::strerror(e); }
-
 } // namespace
 
 std::unique_ptr<CursorFolder> CursorFolder::open(const std::string &path, std::string &error)
 {
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-        error = "cannot create " + path + ": " + errnoText(errno);
+        error = "cannot create " + path + ": " + std::strerror(errno);
         return nullptr;
     }
     // Its files are written as this uid: a folder someone else could swap
@@ -60,7 +58,7 @@ bool CursorFolder::load(const std::string &name, const std::string &destination,
             cursor = {};
             return true;
         }
-        error = "cursor " + pathOf(name) + ": " + errnoText(errno);
+        error = "cursor " + pathOf(name) + ": " + std::strerror(errno);
         return false;
     }
     struct stat st{};
@@ -102,14 +100,14 @@ bool CursorFolder::save(const std::string &name, const std::string &destination,
     ::unlinkat(m_fd, tmp.c_str(), 0);
     const int fd = ::openat(m_fd, tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        error = "cursor " + pathOf(tmp) + ": " + errnoText(errno);
+        error = "cursor " + pathOf(tmp) + ": " + std::strerror(errno);
         return false;
     }
     const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
     const int err = errno;
     ::close(fd);
     if (!ok || ::renameat(m_fd, tmp.c_str(), m_fd, name.c_str()) != 0) {
-        error = "cursor " + pathOf(name) + ": " + errnoText(ok ? errno : err);
+        error = "cursor " + pathOf(name) + ": " + std::strerror(ok ? errno : err);
         ::unlinkat(m_fd, tmp.c_str(), 0);
         return false;
     }

@@ -3,6 +3,7 @@
 #include "network/egressaudit.h"
 
 #include "approvalbrokers.h"
+#include "sandboxmounts.h"
 #include "sandboxtoolrunner.h"
 #include "mcpserverhost.h"
 #include "sessionid.h"
@@ -43,10 +44,7 @@
 namespace osh::runtime {
 
 namespace {
-const QString kPolicyMount = QStringLiteral("/opt/openshell/policy");
 const QString kGatewayMount = QStringLiteral("/run/openshell/gateway.sock");
-const QString kProxyMount = QStringLiteral("/run/openshell/proxy.sock");
-constexpr quint16 kProxyPort = 3128;
 
 QString argvJson(const QStringList &argv)
 {

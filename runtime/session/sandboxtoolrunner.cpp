@@ -1,6 +1,7 @@
 #include "sandboxtoolrunner.h"
 
 #include "sandbox/sandbox.h"
+#include "sandboxmounts.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,10 +14,7 @@
 namespace osh::runtime {
 
 namespace {
-const QString kPolicyMount = QStringLiteral("/opt/openshell/policy");
 const QString kCallMount = QStringLiteral("/run/openshell/call");
-const QString kProxyMount = QStringLiteral("/run/openshell/proxy.sock");
-constexpr quint16 kProxyPort = 3128;
 
 qint64 timeoutSeconds(const ToolSpec &tool)
 {

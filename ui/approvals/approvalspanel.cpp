@@ -6,6 +6,7 @@
 
 #include "audit/auditstore.h"
 #include "session/heldparameters.h"
+#include "util/qtext.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -32,14 +33,10 @@ namespace osh::ui {
 namespace {
 
 // Pretty-printed when it is JSON, as stored otherwise.
-QString prettyJson(const std::string &text)
+// A recorded JSON text for reading, "-" when there is none.
+QString shownJson(const std::string &text)
 {
-    if (text.empty())
-        return QStringLiteral("-");
-    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(text));
-    if (doc.isNull())
-        return QString::fromStdString(text);
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
+    return text.empty() ? QStringLiteral("-") : prettyJson(text);
 }
 
 // One "name: value" line per parameter (strings unquoted, the rest as
@@ -373,8 +370,8 @@ void ApprovalsPanel::showSelected()
         m_parameters->setPlainText(parameters);
     QString text = tr("Approval #%1 of session %2 (queue %3, policy %4)\n%5\n\nParameters (redacted):\n%6\n\nRequest:\n%7\n\nDecision:\n%8")
                        .arg(QString::number(a.id), QString::fromStdString(a.sessionId), QString::fromStdString(a.queue),
-                            QString::fromStdString(a.policy), QString::fromStdString(a.message), prettyJson(a.parameters),
-                            prettyJson(a.request), prettyJson(a.decision));
+                            QString::fromStdString(a.policy), QString::fromStdString(a.message), shownJson(a.parameters),
+                            shownJson(a.request), shownJson(a.decision));
     if (m_details->toPlainText() != text)
         m_details->setPlainText(text);
 }

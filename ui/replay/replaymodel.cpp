@@ -4,6 +4,7 @@
 
 #include "audit/audittime.h"
 #include "trace/decisiontint.h"
+#include "util/qtext.h"
 
 #include <QBrush>
 #include <QColor>
@@ -17,8 +18,6 @@ namespace osh::ui {
 using replay::Outcome;
 
 namespace {
-
-QString qs(std::string_view v) { return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size())); }
 
 // The tint of the outcome's decision, as in the launcher's event stream.
 QVariant outcomeTint(Outcome o)

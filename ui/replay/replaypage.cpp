@@ -11,6 +11,7 @@
 #include "audit/auditstore.h"
 #include "audit/audittime.h"
 #include "engine/decisionengine.h"
+#include "util/qtext.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -45,12 +46,6 @@
 namespace osh::ui {
 
 using replay::Outcome;
-
-namespace {
-
-QString qs(std::string_view v) { return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size())); }
-
-} // namespace
 
 ReplayPage::ReplayPage(QWidget *parent)
     : QWidget(parent)

@@ -15,6 +15,7 @@
 #include "audit/audittime.h"
 #include "model/policyloader.h"
 #include "vcs/policyrepository.h"
+#include "util/qtext.h"
 
 #include <QFile>
 #include <QFileDialog>
@@ -24,23 +25,6 @@
 #include <QSaveFile>
 
 namespace osh::ui {
-
-namespace {
-
-QString qs(std::string_view v) { return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size())); }
-
-QString prettyJson(const std::string &text)
-{
-    if (text.empty())
-        return {};
-    QJsonParseError err;
-    const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(text), &err);
-    if (err.error != QJsonParseError::NoError)
-        return QString::fromStdString(text); // a damaged record stays readable
-    return QString::fromUtf8(doc.toJson(QJsonDocument::Indented)).trimmed();
-}
-
-} // namespace
 
 void ReplayPage::showDetails(std::int64_t row)
 {

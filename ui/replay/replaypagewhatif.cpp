@@ -11,6 +11,7 @@
 #include "engine/decisionengine.h"
 #include "replay/sessionimporter.h"
 #include "vcs/policyrepository.h"
+#include "util/qtext.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -29,10 +30,6 @@
 #include <map>
 
 namespace osh::ui {
-
-namespace {
-QString qs(std::string_view v) { return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size())); }
-} // namespace
 
 bool ReplayPage::isWhatIfRunning() const { return m_worker && m_worker->isRunning(); }
 
