@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace osh {
@@ -39,7 +40,10 @@ std::string shortest(double v)
 // Why a policy whose condition needs one of pins can never fire after one
 // whose whole condition is earlier (it matches every request whose variable
 // is one of its keys, without fail): empty when it can.
-std::string coveredByPin(const cond::IndexPin &earlier, const std::vector<cond::IndexPin> &pins)
+// When every value that a later policy's condition limits var to is one
+// the earlier policy's whole condition matches, the values (as JSON).
+std::optional<std::vector<std::string>> coveredByPin(const cond::IndexPin &earlier, const std::vector<cond::IndexPin> &pins,
+                                                     Var &var)
 {
     for (const auto &pin : pins) {
         if (pin.var != earlier.var)
@@ -49,20 +53,36 @@ std::string coveredByPin(const cond::IndexPin &earlier, const std::vector<cond::
         });
         if (!covered)
             continue;
-        std::string keys;
+        std::vector<std::string> values;
         for (const auto &k : pin.keys)
-            keys += (keys.empty() ? "" : ", ") + k.toJson();
-        return "has the same trigger and matches every request whose " + std::string(varInfo(pin.var).name)
-            + (pin.keys.size() == 1 ? " is " : " is one of ") + (keys.empty() ? "[]" : keys);
+            values.push_back(k.toJson());
+        var = pin.var;
+        return values;
     }
-    return {};
+    return std::nullopt;
+}
+
+// W065's reason, in the validator's words.
+std::string shadowReason(const Shadowing &s)
+{
+    switch (s.reason) {
+    case Shadowing::Reason::AlwaysMatches: return "has the same trigger and always matches";
+    case Shadowing::Reason::SameCondition: return "has the same trigger and the same condition";
+    case Shadowing::Reason::CoversValues: break;
+    }
+    std::string keys;
+    for (const auto &v : s.values)
+        keys += (keys.empty() ? "" : ", ") + v;
+    return "has the same trigger and matches every request whose " + s.variable
+        + (s.values.size() == 1 ? " is " : " is one of ") + (keys.empty() ? "[]" : keys);
 }
 
 class Validator
 {
 public:
-    Validator(const PolicyDocument &doc, const yaml::Document *tree, const ValidationOptions &opt, Diagnostics &out)
-        : m_doc(doc), m_tree(tree), m_opt(opt), m_out(out)
+    Validator(const PolicyDocument &doc, const yaml::Document *tree, const ValidationOptions &opt, Diagnostics &out,
+              std::vector<Shadowing> *shadowings = nullptr)
+        : m_doc(doc), m_tree(tree), m_opt(opt), m_out(out), m_shadowings(shadowings)
     {
     }
 
@@ -570,17 +590,26 @@ private:
 
             auto &earlier = byTrigger[static_cast<std::size_t>(p.trigger)];
             for (const auto &e : earlier) {
-                std::string why;
-                if (e.alwaysTrue)
-                    why = "has the same trigger and always matches";
-                else if (e.canonical == c.canonical() && e.stopsOnError)
-                    why = "has the same trigger and the same condition";
-                else if (e.pin)
-                    why = coveredByPin(*e.pin, c.indexPins());
-                if (!why.empty()) {
+                Shadowing s{p.name, e.policy->name, e.policy->loc.pos.line, Shadowing::Reason::AlwaysMatches, {}, {}, namePos};
+                bool shadowed = true;
+                Var var = Var::ToolName;
+                if (e.alwaysTrue) {
+                    s.reason = Shadowing::Reason::AlwaysMatches;
+                } else if (e.canonical == c.canonical() && e.stopsOnError) {
+                    s.reason = Shadowing::Reason::SameCondition;
+                } else if (auto values = e.pin ? coveredByPin(*e.pin, c.indexPins(), var) : std::nullopt) {
+                    s.reason = Shadowing::Reason::CoversValues;
+                    s.variable = std::string(varInfo(var).name);
+                    s.values = std::move(*values);
+                } else {
+                    shadowed = false;
+                }
+                if (shadowed) {
                     diag("W065", Severity::Warning, namePos,
                          "policy '" + p.name + "' can never fire: '" + e.policy->name + "' (line "
-                             + std::to_string(e.policy->loc.pos.line) + ") " + why + ", and the first match wins");
+                             + std::to_string(e.policy->loc.pos.line) + ") " + shadowReason(s) + ", and the first match wins");
+                    if (m_shadowings)
+                        m_shadowings->push_back(std::move(s));
                     break;
                 }
             }
@@ -595,6 +624,7 @@ private:
     const yaml::Document *m_tree;
     const ValidationOptions &m_opt;
     Diagnostics &m_out;
+    std::vector<Shadowing> *m_shadowings;
 };
 
 void sortDiagnostics(Diagnostics &d)
@@ -612,6 +642,17 @@ void PolicyValidator::validate(const PolicyDocument &doc, const yaml::Document *
                                const ValidationOptions &options, Diagnostics &out)
 {
     Validator(doc, tree, options, out).run();
+}
+
+std::vector<Shadowing> PolicyValidator::shadowings(const PolicyDocument &doc)
+{
+    ValidationOptions options;
+    options.checkFiles = false;
+    options.checkHostBinaries = false;
+    Diagnostics scratch;
+    std::vector<Shadowing> out;
+    Validator(doc, nullptr, options, scratch, &out).run();
+    return out;
 }
 
 LoadResult PolicyValidator::checkText(std::string_view text, const std::string &fileName,

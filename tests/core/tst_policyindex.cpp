@@ -88,6 +88,7 @@ private slots:
     void traceLevelNames();
     void sameConditionThatCanFailIsNotShadowed();
     void pinCoverageIsReported();
+    void shadowingsAreData();
 };
 
 // Qt truncates long failure messages: the document and request go to the log.
@@ -371,6 +372,33 @@ policies:
                                "request whose tool.name is \"b\"")
                  == 0,
              w[0].message.c_str());
+}
+
+void TestPolicyIndex::shadowingsAreData()
+{
+    // Each reason, as data the studio does not read back from W065's text
+    // (a name may hold anything that text has).
+    const std::string file = OSH_TEST_DATA_DIR "/shadowing/names.policy.yaml";
+    const auto checked = PolicyValidator::checkFile(file);
+    QVERIFY(checked.document);
+    const auto s = PolicyValidator::shadowings(*checked.document);
+    QCOMPARE(s.size(), std::size_t(3));
+    QCOMPARE(s[0].policy, std::string("later"));
+    QCOMPARE(s[0].by, std::string("all' can never fire: 'x' (line 9)"));
+    QCOMPARE(s[0].byLine, 7);
+    QVERIFY(s[0].reason == Shadowing::Reason::AlwaysMatches);
+    QCOMPARE(s[0].pos.line, 8);
+    QCOMPARE(s[1].policy, std::string("covered"));
+    QCOMPARE(s[1].by, std::string("mail"));
+    QVERIFY(s[1].reason == Shadowing::Reason::CoversValues);
+    QCOMPARE(s[1].variable, std::string("tool.name"));
+    QCOMPARE(s[1].values, std::vector<std::string>{"\"b\""});
+    QCOMPARE(s[2].policy, std::string("same2"));
+    QCOMPARE(s[2].by, std::string("same1"));
+    QVERIFY(s[2].reason == Shadowing::Reason::SameCondition);
+    // The same three as W065, one each.
+    QCOMPARE(std::count_if(checked.diagnostics.begin(), checked.diagnostics.end(), [](const Diagnostic &d) { return d.code == "W065"; }),
+             std::ptrdiff_t(s.size()));
 }
 
 QTEST_GUILESS_MAIN(TestPolicyIndex)

@@ -7,7 +7,9 @@
 // QAbstractItemModelTester.
 #include "shell/mainwindow.h"
 #include "model/policyloader.h"
+#include "model/policyvalidator.h"
 #include "editor/policyeditor.h"
+#include "visual/policyshadowing.h"
 #include "visual/visualeditor.h"
 
 #include <QAbstractItemModelTester>
@@ -223,6 +225,27 @@ private Q_SLOTS:
         QVERIFY(m_text->text().contains(QStringLiteral(
             "  rules:\n    - {path: /agent/workspace, permissions: read-write, allowed_extensions: [.txt, .json, "
             ".md, .csv], max_total_size_mb: 100}\n    - {path: /data/kb, permissions: read, source: kb}\n")));
+    }
+
+    void shadowingsKeepTheirNames()
+    {
+        // Names are the validator's data, never read back from W065's
+        // message: one that looks like that message stays whole, and the
+        // reason is the studio's own sentence.
+        const auto doc = PolicyValidator::checkFile(OSH_TEST_DATA_DIR "/shadowing/names.policy.yaml").document;
+        QVERIFY(doc);
+        const QList<ui::PolicyShadowing> s = ui::policyShadowings(doc.get());
+        QCOMPARE(s.size(), 3);
+        QCOMPARE(s[0].policy, QStringLiteral("later"));
+        QCOMPARE(s[0].by, QStringLiteral("all' can never fire: 'x' (line 9)"));
+        QCOMPARE(ui::describeShadowing(s[0]),
+                 QStringLiteral("Policy 'later' is shadowed by 'all' can never fire: 'x' (line 9)', which has the same "
+                                "trigger and always matches: 'later' can never fire."));
+        QCOMPARE(ui::describeShadowing(s[1]),
+                 QStringLiteral("Policy 'covered' is shadowed by 'mail', which has the same trigger and matches every "
+                                "request whose tool.name is \"b\": 'covered' can never fire."));
+        QVERIFY(ui::describeShadowing(s[2]).contains(QStringLiteral("the same condition")));
+        QVERIFY(ui::policyShadowings(nullptr).isEmpty());
     }
 
     void reorderWarnsAboutShadowing()

@@ -75,8 +75,8 @@ void newlyAllowed(const diff::SemanticDiff &d, QList<CommitWarning> &out)
 
 void unreachableBlocks(const Loaded &head, const Loaded &next, QList<CommitWarning> &out)
 {
-    const QList<PolicyShadowing> before = head.doc ? policyShadowings(head.diagnostics) : QList<PolicyShadowing>();
-    for (const auto &s : policyShadowings(next.diagnostics)) {
+    const QList<PolicyShadowing> before = policyShadowings(head.doc.get());
+    for (const auto &s : policyShadowings(next.doc.get())) {
         const Policy *p = policyNamed(*next.doc, s.policy);
         if (!p || p->action != Action::Block)
             continue;

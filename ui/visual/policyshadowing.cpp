@@ -1,53 +1,54 @@
-// PolicyShadowing: the validator's W065 findings as (shadowed, by) names.
+// PolicyShadowing: the validator's shadowings in the studio's words.
 #include "policyshadowing.h"
 
 #include <QCoreApplication>
 
 namespace osh::ui {
 
-namespace {
-
-// The validator writes: policy 'B' can never fire: 'A' (line N) WHY, and the first match wins
-constexpr QLatin1StringView kHead("policy '");
-constexpr QLatin1StringView kMiddle("' can never fire: '");
-constexpr QLatin1StringView kLine("' (line ");
-constexpr QLatin1StringView kTail(", and the first match wins");
-
-} // namespace
-
-QList<PolicyShadowing> policyShadowings(const Diagnostics &diagnostics)
+QList<PolicyShadowing> policyShadowings(const PolicyDocument *doc)
 {
     QList<PolicyShadowing> out;
-    for (const auto &d : diagnostics) {
-        if (d.code != "W065")
-            continue;
-        const QString m = QString::fromStdString(d.message);
-        const auto middle = m.indexOf(kMiddle);
-        const auto line = middle < 0 ? -1 : m.indexOf(kLine, middle + kMiddle.size());
-        if (!m.startsWith(kHead) || line < 0)
-            continue;
-        PolicyShadowing s;
-        s.policy = m.mid(kHead.size(), middle - kHead.size());
-        s.by = m.mid(middle + kMiddle.size(), line - middle - kMiddle.size());
-        const auto close = m.indexOf(QLatin1Char(')'), line);
-        QString why = close < 0 ? QString() : m.mid(close + 1).trimmed();
-        if (why.endsWith(kTail))
-            why.chop(kTail.size());
-        s.why = why;
-        s.pos = d.begin;
-        out.push_back(std::move(s));
+    if (!doc)
+        return out;
+    for (const auto &s : PolicyValidator::shadowings(*doc)) {
+        PolicyShadowing p;
+        p.policy = QString::fromStdString(s.policy);
+        p.by = QString::fromStdString(s.by);
+        p.reason = s.reason;
+        p.variable = QString::fromStdString(s.variable);
+        for (const auto &v : s.values)
+            p.values << QString::fromStdString(v);
+        p.pos = s.pos;
+        out.push_back(std::move(p));
     }
     return out;
 }
 
 QString describeShadowing(const PolicyShadowing &s)
 {
-    if (s.why.isEmpty())
-        return QCoreApplication::translate("PolicyShadowing", "Policy '%1' is shadowed by '%2': it can never fire.")
+    switch (s.reason) {
+    case Shadowing::Reason::AlwaysMatches:
+        return QCoreApplication::translate("PolicyShadowing",
+                                           "Policy '%1' is shadowed by '%2', which has the same trigger and always "
+                                           "matches: '%1' can never fire.")
             .arg(s.policy, s.by);
+    case Shadowing::Reason::SameCondition:
+        return QCoreApplication::translate("PolicyShadowing",
+                                           "Policy '%1' is shadowed by '%2', which has the same trigger and the same "
+                                           "condition: '%1' can never fire.")
+            .arg(s.policy, s.by);
+    case Shadowing::Reason::CoversValues:
+        break;
+    }
+    if (s.values.size() == 1)
+        return QCoreApplication::translate("PolicyShadowing",
+                                           "Policy '%1' is shadowed by '%2', which has the same trigger and matches "
+                                           "every request whose %3 is %4: '%1' can never fire.")
+            .arg(s.policy, s.by, s.variable, s.values.first());
     return QCoreApplication::translate("PolicyShadowing",
-                                       "Policy '%1' is shadowed by '%2', which %3: '%1' can never fire.")
-        .arg(s.policy, s.by, s.why);
+                                       "Policy '%1' is shadowed by '%2', which has the same trigger and matches every "
+                                       "request whose %3 is one of %4: '%1' can never fire.")
+        .arg(s.policy, s.by, s.variable, s.values.join(QStringLiteral(", ")));
 }
 
 } // namespace osh::ui

@@ -367,9 +367,9 @@ QString VisualEditor::shadowWarning() const
     return m_shadowWarning->isHidden() ? QString() : m_shadowWarning->text();
 }
 
-void VisualEditor::updateShadowWarning(const Diagnostics &diagnostics)
+void VisualEditor::updateShadowWarning(const PolicyDocument *doc)
 {
-    m_shadowings = policyShadowings(diagnostics);
+    m_shadowings = policyShadowings(doc);
     QStringList lines;
     for (const auto &s : std::as_const(m_shadowings))
         lines << describeShadowing(s);
@@ -393,7 +393,7 @@ void VisualEditor::refresh()
         return;
     const QByteArray utf8 = m_text->text().toUtf8();
     const auto state = std::make_shared<const VisualState>(utf8.toStdString(), m_text->diagnostics());
-    updateShadowWarning(m_text->diagnostics());
+    updateShadowWarning(m_text->document().get());
     m_state = state;
     const bool ok = state->text.ok();
     showMessage(ok ? QString()

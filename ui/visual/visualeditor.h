@@ -78,7 +78,7 @@ private:
     QWidget *mapSection(MapModel *model, const QString &newKey, const QString &newValue, QWidget *parent);
     void showMessage(const QString &text);
     void policySelectionChanged();
-    void updateShadowWarning(const Diagnostics &diagnostics);
+    void updateShadowWarning(const PolicyDocument *doc);
 
     QPointer<PolicyEditor> m_text;
     std::shared_ptr<const VisualState> m_state;
