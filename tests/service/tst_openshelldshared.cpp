@@ -108,6 +108,17 @@ private Q_SLOTS:
             QThread::msleep(100);
         }
         QVERIFY2(approval > 0, "host B never saw host A's approval");
+        // The real parameters stay with the host that holds the action: host
+        // B says which host that is; host A shows them.
+        const std::string route = "/v1/approvals/" + std::to_string(approval);
+        const QJsonObject onB = json(b.call("GET", route));
+        QCOMPARE(onB.value(QStringLiteral("real_parameters_status")).toString(), QStringLiteral("held_elsewhere"));
+        QCOMPARE(onB.value(QStringLiteral("parameters_held_by")).toString(), QStringLiteral("host-a"));
+        QVERIFY(onB.value(QStringLiteral("real_parameters")).isNull());
+        const QJsonObject onA = json(a.call("GET", route));
+        QCOMPARE(onA.value(QStringLiteral("real_parameters_status")).toString(), QStringLiteral("available"));
+        QCOMPARE(onA.value(QStringLiteral("real_parameters")).toObject().value(QStringLiteral("argv")).toArray().last().toString(),
+                 QStringLiteral("echo released"));
         const Proc approver = osctlAs(65534, 65534, {b.clients, b.approvers}, b.socket,
                                       {QStringLiteral("approvals"), QStringLiteral("approve"), QString::number(approval),
                                        QStringLiteral("--note"), QStringLiteral("from host B")});
