@@ -23,3 +23,6 @@ target_sources(osh_runtime PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/forwardcursor.cpp ${CMAKE_CURRENT_LIST_DIR}/forwardcursor.h
 )
 target_link_libraries(osh_runtime PRIVATE Boost::headers OpenSSL::SSL OpenSSL::Crypto SQLite::SQLite3)
+# Compiled alone: Boost.Beast's templates make it the longest source of
+# the build on its own, and its Impl holds types of an anonymous namespace.
+set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/httpserver.cpp PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
