@@ -4,22 +4,32 @@
 <context>
     <name>CommitReview</name>
     <message>
-        <location filename="../ui/history/commitreview.cpp" line="+41"/>
+        <location filename="../ui/history/commitreview.cpp" line="+42"/>
         <source>the text is not a policy document</source>
         <translation>der Text ist kein Richtliniendokument</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Block policy &apos;%1&apos; becomes unreachable. %2</source>
         <translation>Die Sperr-Richtlinie &apos;%1&apos; wird unerreichbar. %2</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+37"/>
+        <source>Policy tests %1 do not load, so none of their cases was checked: %2</source>
+        <translation>Die Richtlinientests %1 lassen sich nicht laden, daher wurde keiner ihrer Fälle geprüft: %2</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 (line %2)</source>
+        <translation>%1 (Zeile %2)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Policy test %1 › %2 fails: %3</source>
         <translation>Richtlinientest %1 › %2 schlägt fehl: %3</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+31"/>
         <source>No semantic diff: the version being committed has errors.</source>
         <translation>Kein semantischer Vergleich: die zu übernehmende Fassung hat Fehler.</translation>
     </message>
@@ -145,14 +155,24 @@
 <context>
     <name>PolicyShadowing</name>
     <message>
-        <location filename="../ui/visual/policyshadowing.cpp" line="+46"/>
-        <source>Policy &apos;%1&apos; is shadowed by &apos;%2&apos;: it can never fire.</source>
-        <translation>Richtlinie &apos;%1&apos; wird von &apos;%2&apos; verdeckt: sie kann nie greifen.</translation>
+        <location filename="../ui/visual/policyshadowing.cpp" line="+31"/>
+        <source>Policy &apos;%1&apos; is shadowed by &apos;%2&apos;, which has the same trigger and always matches: &apos;%1&apos; can never fire.</source>
+        <translation>Richtlinie &apos;%1&apos; wird von &apos;%2&apos; verdeckt, die denselben Auslöser hat und immer zutrifft: &apos;%1&apos; kann nie greifen.</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Policy &apos;%1&apos; is shadowed by &apos;%2&apos;, which %3: &apos;%1&apos; can never fire.</source>
-        <translation>Richtlinie &apos;%1&apos; wird von &apos;%2&apos; verdeckt (%3): &apos;%1&apos; kann nie greifen.</translation>
+        <location line="+5"/>
+        <source>Policy &apos;%1&apos; is shadowed by &apos;%2&apos;, which has the same trigger and the same condition: &apos;%1&apos; can never fire.</source>
+        <translation>Richtlinie &apos;%1&apos; wird von &apos;%2&apos; verdeckt, die denselben Auslöser und dieselbe Bedingung hat: &apos;%1&apos; kann nie greifen.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Policy &apos;%1&apos; is shadowed by &apos;%2&apos;, which has the same trigger and matches every request whose %3 is %4: &apos;%1&apos; can never fire.</source>
+        <translation>Richtlinie &apos;%1&apos; wird von &apos;%2&apos; verdeckt, die denselben Auslöser hat und jede Anfrage trifft, deren %3 %4 ist: &apos;%1&apos; kann nie greifen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Policy &apos;%1&apos; is shadowed by &apos;%2&apos;, which has the same trigger and matches every request whose %3 is one of %4: &apos;%1&apos; can never fire.</source>
+        <translation>Richtlinie &apos;%1&apos; wird von &apos;%2&apos; verdeckt, die denselben Auslöser hat und jede Anfrage trifft, deren %3 eines von %4 ist: &apos;%1&apos; kann nie greifen.</translation>
     </message>
 </context>
 <context>
@@ -234,7 +254,7 @@
 <context>
     <name>osh::ui::ApprovalsModel</name>
     <message>
-        <location filename="../ui/approvals/approvalsmodel.cpp" line="+68"/>
+        <location filename="../ui/approvals/approvalsmodel.cpp" line="+66"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
@@ -292,7 +312,7 @@
 <context>
     <name>osh::ui::ApprovalsPanel</name>
     <message>
-        <location filename="../ui/approvals/approvalspanel.cpp" line="+82"/>
+        <location filename="../ui/approvals/approvalspanel.cpp" line="+103"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
@@ -302,7 +322,7 @@
         <translation>Ab&amp;lehnen</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+30"/>
         <source>Select a held action to see its request and decision.</source>
         <translation>Eine zurückgehaltene Aktion auswählen, um ihre Anfrage und Entscheidung zu sehen.</translation>
     </message>
@@ -399,7 +419,7 @@ Entscheidung:
 <context>
     <name>osh::ui::CommitDialog</name>
     <message>
-        <location filename="../ui/history/commitdialog.cpp" line="+21"/>
+        <location filename="../ui/history/commitdialog.cpp" line="+27"/>
         <source>Does not load</source>
         <translation>Lädt nicht</translation>
     </message>
@@ -419,9 +439,19 @@ Entscheidung:
         <translation>Unerreichbare Sperre</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Policy tests do not load</source>
+        <translation>Richtlinientests lassen sich nicht laden</translation>
+    </message>
+    <message>
         <location line="+13"/>
         <source>I have read the warnings and want to commit anyway</source>
         <translation>Ich habe die Warnungen gelesen und will trotzdem übernehmen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Review again</source>
+        <translation>Erneut prüfen</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -444,7 +474,7 @@ Entscheidung:
         <translation>Autor:</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+31"/>
         <source>Message (first line: a short summary):</source>
         <translation>Nachricht (erste Zeile: kurze Zusammenfassung):</translation>
     </message>
@@ -455,12 +485,17 @@ Entscheidung:
     </message>
     <message>
         <location line="+3"/>
-        <location line="+38"/>
+        <location line="+114"/>
         <source>Commit</source>
         <translation>Committen</translation>
     </message>
+    <message>
+        <location line="-74"/>
+        <source>Reviewing… validating both versions and running the workspace&apos;s policy tests.</source>
+        <translation>Wird geprüft… beide Versionen werden validiert und die Richtlinientests des Arbeitsbereichs ausgeführt.</translation>
+    </message>
     <message numerus="yes">
-        <location line="-5"/>
+        <location line="+69"/>
         <source>Warning: this commit needs a second look (%n finding(s)).</source>
         <translation>
             <numerusform>Warnung: dieser Commit verdient einen zweiten Blick (%n Befund).</numerusform>
@@ -471,6 +506,11 @@ Entscheidung:
         <location line="+5"/>
         <source>Commit with warnings</source>
         <translation>Trotz Warnungen übernehmen</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>%1 changed on disk since it was reviewed, so it was not committed: the review above is not about what would be committed. Review it again.</source>
+        <translation>%1 wurde seit der Prüfung auf der Festplatte geändert und daher nicht committet: Die Prüfung oben betrifft nicht, was committet würde. Prüfen Sie erneut.</translation>
     </message>
 </context>
 <context>
@@ -509,7 +549,7 @@ Entscheidung:
 <context>
     <name>osh::ui::DocumentOutline</name>
     <message>
-        <location filename="../ui/editor/documentoutline.cpp" line="+25"/>
+        <location filename="../ui/editor/documentoutline.cpp" line="+22"/>
         <source>policy</source>
         <translation>Richtlinie</translation>
     </message>
@@ -545,7 +585,7 @@ Entscheidung:
 <context>
     <name>osh::ui::EventStreamModel</name>
     <message>
-        <location filename="../ui/launcher/eventstreammodel.cpp" line="+131"/>
+        <location filename="../ui/launcher/eventstreammodel.cpp" line="+126"/>
         <source>Seq</source>
         <translation>Nr.</translation>
     </message>
@@ -700,7 +740,7 @@ Entscheidung:
 <context>
     <name>osh::ui::HistoryPanel</name>
     <message>
-        <location filename="../ui/history/historypanel.cpp" line="+33"/>
+        <location filename="../ui/history/historypanel.cpp" line="+51"/>
         <source>Commit…</source>
         <translation>Committen…</translation>
     </message>
@@ -819,12 +859,17 @@ Entscheidung:
         <translation>ein Repository wird in %1 angelegt</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Save %1 before committing: the editor has unsaved changes.</source>
         <translation>%1 vor dem Committen speichern: Der Editor enthält ungespeicherte Änderungen.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>Not committed: %1 changed since it was reviewed. Commit again to review it.</source>
+        <translation>Nicht committet: %1 wurde seit der Prüfung geändert. Committen Sie erneut, um es zu prüfen.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <location line="+5"/>
         <source>Cannot commit: %1</source>
         <translation>Committen nicht möglich: %1</translation>
@@ -835,7 +880,7 @@ Entscheidung:
         <translation>%1 als %2 committet</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+24"/>
         <location line="+8"/>
         <source>Restore %1</source>
         <translation>%1 wiederherstellen</translation>
@@ -1671,7 +1716,7 @@ Entscheidung:
 <context>
     <name>osh::ui::PolicyTestsPage</name>
     <message>
-        <location filename="../ui/policytests/policytestspage.cpp" line="+35"/>
+        <location filename="../ui/policytests/policytestspage.cpp" line="+27"/>
         <source>Run tests</source>
         <translation>Tests ausführen</translation>
     </message>
@@ -1856,7 +1901,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayModel</name>
     <message>
-        <location filename="../ui/replay/replaymodel.cpp" line="+94"/>
+        <location filename="../ui/replay/replaymodel.cpp" line="+93"/>
         <source>Approximate: no request was recorded with this action, so what-if rebuilt it from its recorded parameters.</source>
         <translation>Näherung: zu dieser Aktion wurde keine Anfrage aufgezeichnet, daher hat Was-wäre-wenn sie aus den aufgezeichneten Parametern nachgebaut.</translation>
     </message>
@@ -1914,18 +1959,18 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::ReplayPage</name>
     <message>
-        <location filename="../ui/replay/replaypage.cpp" line="+66"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+61"/>
         <source>Violations only</source>
         <translation>Nur Verstöße</translation>
     </message>
     <message>
         <location line="+13"/>
-        <location filename="../ui/replay/replaypagewhatif.cpp" line="+285"/>
+        <location filename="../ui/replay/replaypagewhatif.cpp" line="+282"/>
         <source>What if…</source>
         <translation>Was wäre wenn…</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+48"/>
         <source>Session:</source>
         <translation>Sitzung:</translation>
     </message>
@@ -2091,12 +2136,12 @@ Vorschlag: %2</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+496"/>
+        <location line="+415"/>
         <source>Any tool</source>
         <translation>Alle Tools</translation>
     </message>
     <message>
-        <location line="-494"/>
+        <location line="-413"/>
         <source>Any outcome</source>
         <translation>Alle Ergebnisse</translation>
     </message>
@@ -2243,22 +2288,22 @@ Vorschlag: %2</translation>
         <translation>Jedes Ereignis passt zur Hash-Kette, und ein mit Schlüssel %1… signierter Prüfpunkt bürgt für ihr letztes Ereignis (Seq %2). Um den Schlüssel des Dienstes zu verlangen: osctl audit verify --key.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+55"/>
         <source>Cannot open the replay cache %1: %2</source>
         <translation>Der Wiedergabe-Cache %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location filename="../ui/replay/replaypagelist.cpp" line="+42"/>
         <source>Cannot list the sessions of openshelld at %1: %2</source>
         <translation>Die Sitzungen von openshelld unter %1 können nicht aufgelistet werden: %2</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+45"/>
         <source>Cannot list the sessions: %1</source>
         <translation>Die Sitzungen können nicht aufgelistet werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location line="+15"/>
+        <location line="+34"/>
         <source>%1 — %2, %n event(s), %3 blocked, escalated, redacted or throttled</source>
         <translation>
             <numerusform>%1 — %2, %n Ereignis, %3 blockiert, eskaliert, geschwärzt oder gedrosselt</numerusform>
@@ -2266,12 +2311,12 @@ Vorschlag: %2</translation>
         </translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>No session is recorded yet: run one from the Launcher (or osctl run, osctl demo), or import one.</source>
         <translation>Noch keine Sitzung aufgezeichnet: eine auf der Seite Ausführung starten (oder mit osctl run, osctl demo) oder eine importieren.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location filename="../ui/replay/replaypage.cpp" line="+26"/>
         <source>Fetching session %1 from openshelld…</source>
         <translation>Sitzung %1 wird von openshelld geholt…</translation>
     </message>
@@ -2302,7 +2347,7 @@ Vorschlag: %2</translation>
         <translation>Filtern fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/replay/replaypagedetails.cpp" line="+59"/>
+        <location filename="../ui/replay/replaypagedetails.cpp" line="+43"/>
         <source>Event #%1 cannot be read: %2</source>
         <translation>Ereignis #%1 kann nicht gelesen werden: %2</translation>
     </message>
@@ -2511,7 +2556,7 @@ Vorschlag: %2</translation>
 <context>
     <name>osh::ui::RequestForm</name>
     <message>
-        <location filename="../ui/simulator/requestform.cpp" line="+59"/>
+        <location filename="../ui/simulator/requestform.cpp" line="+60"/>
         <source>Edit as JSON</source>
         <translation>Als JSON bearbeiten</translation>
     </message>
@@ -2521,7 +2566,7 @@ Vorschlag: %2</translation>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+28"/>
         <source>Arguments as a JSON object, e.g. {&quot;to&quot;: &quot;a@b.com&quot;}</source>
         <translation>Argumente als JSON-Objekt, z. B. {&quot;to&quot;: &quot;a@b.com&quot;}</translation>
     </message>
@@ -3062,7 +3107,7 @@ nachher: %2</translation>
 <context>
     <name>osh::ui::TestResultsModel</name>
     <message>
-        <location filename="../ui/policytests/testresultsmodel.cpp" line="+56"/>
+        <location filename="../ui/policytests/testresultsmodel.cpp" line="+53"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -3190,7 +3235,7 @@ nachher: %2</translation>
 <context>
     <name>osh::ui::TraceModel</name>
     <message>
-        <location filename="../ui/trace/tracemodel.cpp" line="+89"/>
+        <location filename="../ui/trace/tracemodel.cpp" line="+85"/>
         <source>%1 is %2, none of their keys</source>
         <translation>%1 ist %2, keiner ihrer Schlüssel</translation>
     </message>
