@@ -54,8 +54,13 @@ struct TempWorkspace
     }
 };
 
-// A small valid policy named `name` (gVisor, no network, one log rule).
-inline QByteArray minimalPolicy(const char *name)
+// A small valid policy named `name` (gVisor, no network, a read-write
+// workspace) with the given policies: section entries (by default one log rule).
+inline QByteArray minimalPolicy(const char *name, const char *policies = R"(  - name: log-calls
+    trigger: tool_call
+    condition: tool.name == 'nothing'
+    action: log
+)")
 {
     return QByteArray("version: 1\nname: ") + name + R"(
 sandbox:
@@ -70,11 +75,7 @@ filesystem:
   rules:
     - {path: /agent/workspace, permissions: read-write}
 policies:
-  - name: log-calls
-    trigger: tool_call
-    condition: tool.name == 'nothing'
-    action: log
-)";
+)" + policies;
 }
 
 } // namespace osh::test

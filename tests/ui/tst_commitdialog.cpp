@@ -37,21 +37,7 @@ using Kind = CommitWarning::Kind;
 namespace {
 
 // The committed version: a block on email, a block on shell, and a log.
-const QByteArray kBase = R"(version: 1
-name: shop
-sandbox:
-  isolation: gvisor
-  max_memory_mb: 512
-  max_execution_time_seconds: 60
-  cleanup_policy: destroy
-network:
-  default_policy: deny-all
-filesystem:
-  workspace: /agent/workspace
-  rules:
-    - {path: /agent/workspace, permissions: read-write}
-policies:
-  - name: no-email
+const QByteArray kBase = osh::test::minimalPolicy("shop", R"(  - name: no-email
     trigger: tool_call
     condition: tool.name == 'email_send'
     action: block
@@ -65,7 +51,7 @@ policies:
     trigger: tool_call
     condition: tool.name == 'search'
     action: log
-)";
+)");
 
 // Covers no-email only (no-shell is untested on purpose).
 const QByteArray kTests = R"(policy: ../main.policy.yaml
