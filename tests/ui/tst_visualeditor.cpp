@@ -24,6 +24,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QTest>
 
 using namespace osh;
@@ -246,6 +247,30 @@ private Q_SLOTS:
                                 "request whose tool.name is \"b\": 'covered' can never fire."));
         QVERIFY(ui::describeShadowing(s[2]).contains(QStringLiteral("the same condition")));
         QVERIFY(ui::policyShadowings(nullptr).isEmpty());
+    }
+
+    void shadowingReasonsAreTranslated()
+    {
+        // Each reason is a sentence of its own in the translation, not the
+        // validator's English spliced into a translated frame.
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(":/i18n/openshell_de.qm")));
+        QCoreApplication::installTranslator(&german);
+        const auto doc = PolicyValidator::checkFile(OSH_TEST_DATA_DIR "/shadowing/names.policy.yaml").document;
+        QVERIFY(doc);
+        const QList<ui::PolicyShadowing> s = ui::policyShadowings(doc.get());
+        QStringList texts;
+        for (const auto &one : s)
+            texts << ui::describeShadowing(one);
+        QCoreApplication::removeTranslator(&german);
+        QCOMPARE(texts.size(), 3);
+        QCOMPARE(texts[0], QStringLiteral("Richtlinie 'later' wird von 'all' can never fire: 'x' (line 9)' verdeckt, "
+                                          "die denselben Auslöser hat und immer zutrifft: 'later' kann nie greifen."));
+        QVERIFY2(texts[1].contains(QStringLiteral("jede Anfrage trifft, deren tool.name \"b\" ist")),
+                 qPrintable(texts[1]));
+        QVERIFY2(texts[2].contains(QStringLiteral("dieselbe Bedingung")), qPrintable(texts[2]));
+        for (const auto &t : std::as_const(texts))
+            QVERIFY2(!t.contains(QStringLiteral("has the same trigger")), qPrintable(t));
     }
 
     void reorderWarnsAboutShadowing()
