@@ -109,7 +109,9 @@ private Q_SLOTS:
         };
         auto reads = std::make_shared<Reads>();
         ReplayPage page;
-        page.setListReadHook([reads] {
+        page.setReadHook([reads](ReplayPage::Read what) {
+            if (what != ReplayPage::Read::SessionList)
+                return;
             {
                 QMutexLocker lock(&reads->mutex);
                 reads->threads << QThread::currentThread();
@@ -148,8 +150,8 @@ private Q_SLOTS:
         QVERIFY(recordSession(*newStore, "new-workspace", kStart));
         auto reads = std::make_shared<std::atomic<int>>(0);
         ReplayPage page;
-        page.setListReadHook([reads] {
-            if ((*reads)++ == 0)
+        page.setReadHook([reads](ReplayPage::Read what) {
+            if (what == ReplayPage::Read::SessionList && (*reads)++ == 0)
                 QThread::msleep(300); // the old store's read is slow
         });
         auto *sessions = page.findChild<QComboBox *>(QStringLiteral("sessions"));
@@ -233,6 +235,64 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(page.chainText(), QStringLiteral("✘ Chain broken at seq 2"), 10000);
         QVERIFY2(page.chainDetails().contains(QStringLiteral("content differs")), qPrintable(page.chainDetails()));
         page.setStore(nullptr);
+    }
+
+    // The chain check runs on a thread of the page's own: closing the page
+    // (or quitting) while it runs waits for it, so nothing is left reading
+    // a store once the page is gone, and a check asked for while one runs
+    // waits its turn instead of adding a thread.
+    void closingDuringAChainCheckLeavesNoThread()
+    {
+        struct Checks
+        {
+            QMutex mutex;
+            int running = 0;
+            int most = 0;
+            int done = 0;
+        };
+        auto checks = std::make_shared<Checks>();
+        auto page = std::make_unique<ReplayPage>();
+        page->setReadHook([checks](ReplayPage::Read what) {
+            if (what != ReplayPage::Read::Chain)
+                return;
+            {
+                QMutexLocker lock(&checks->mutex);
+                checks->most = std::max(checks->most, ++checks->running);
+            }
+            QThread::msleep(200); // what a long session takes
+            QMutexLocker lock(&checks->mutex);
+            --checks->running;
+            ++checks->done;
+        });
+        page->setStore(m_store.get());
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(page->openSession(QStringLiteral("s1")));
+        page.reset(); // as when the studio quits
+        {
+            QMutexLocker lock(&checks->mutex);
+            QCOMPARE(checks->running, 0);
+            QCOMPARE(checks->most, 1);
+            QCOMPARE(checks->done, 1); // the three asked for meanwhile were dropped with the page
+            checks->done = 0;
+        }
+
+        // Left open, the newest of the checks asked for meanwhile runs
+        // after the first, and its result is the one shown.
+        ReplayPage open;
+        open.setReadHook([checks](ReplayPage::Read what) {
+            if (what != ReplayPage::Read::Chain)
+                return;
+            QThread::msleep(100);
+            QMutexLocker lock(&checks->mutex);
+            ++checks->done;
+        });
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(openS1(open));
+        QCOMPARE(open.chainText(), QStringLiteral("Checking the chain…"));
+        QTRY_COMPARE_WITH_TIMEOUT(open.chainText(), QStringLiteral("✔ Chain intact, not signed"), 10000);
+        QTest::qWait(300);
+        QMutexLocker lock(&checks->mutex);
+        QCOMPARE(checks->done, 2);
     }
 
     // A session from elsewhere: eval-format lines decided by the editor's

@@ -83,6 +83,7 @@ ReplayPage::~ReplayPage()
 {
     waitForWorker();
     waitForListRead();
+    waitForChainCheck();
 }
 
 void ReplayPage::setListInterval(int ms) { m_listPoll->setInterval(std::max(50, ms)); }
@@ -366,7 +367,7 @@ void ReplayPage::setChainBadge(Badge kind, const QString &text, const QString &d
 
 void ReplayPage::checkChain(const QString &id)
 {
-    const quint64 generation = ++m_chainGeneration;
+    ++m_chainGeneration;
     if (m_client) {
         setChainBadge(Badge::Neutral, tr("Chain not checked here"),
                       tr("The events were fetched from the service and cached here; check them where they are stored: "
@@ -377,6 +378,15 @@ void ReplayPage::checkChain(const QString &id)
     if (!m_store)
         return;
     setChainBadge(Badge::Neutral, tr("Checking the chain…"), QString());
+    if (m_chainThread) {
+        m_chainNext = id; // after the one running, whose result is stale
+        return;
+    }
+    startChainCheck(id);
+}
+
+void ReplayPage::startChainCheck(const QString &id)
+{
     struct Result
     {
         bool ok = false;
@@ -384,7 +394,11 @@ void ReplayPage::checkChain(const QString &id)
         osh::audit::ChainReport report;
     };
     auto result = std::make_shared<Result>();
-    QThread *thread = QThread::create([path = m_store->path(), session = id.toStdString(), result] {
+    const quint64 generation = m_chainGeneration;
+    // It reads the file on a connection of its own, never m_store.
+    m_chainThread = QThread::create([path = m_store->path(), session = id.toStdString(), result, hook = m_readHook] {
+        if (hook)
+            hook(Read::Chain);
         osh::audit::VerifyOptions options;
         options.sessionId = session;
         std::vector<osh::audit::ChainReport> out;
@@ -392,8 +406,15 @@ void ReplayPage::checkChain(const QString &id)
         if (result->ok)
             result->report = out.front();
     });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    connect(thread, &QThread::finished, this, [this, result, generation] {
+    QThread *thread = m_chainThread;
+    connect(thread, &QThread::finished, this, [this, thread, result, generation] {
+        // After waitForChainCheck() the thread is gone.
+        if (thread != m_chainThread)
+            return;
+        m_chainThread = nullptr;
+        thread->deleteLater();
+        if (!m_chainNext.isEmpty() && m_store)
+            startChainCheck(std::exchange(m_chainNext, QString()));
         if (generation != m_chainGeneration)
             return;
         const auto &r = result->report;
@@ -440,6 +461,17 @@ void ReplayPage::checkChain(const QString &id)
     thread->start();
 }
 
+void ReplayPage::waitForChainCheck()
+{
+    ++m_chainGeneration; // whatever it delivers now is stale
+    m_chainNext.clear();
+    if (m_chainThread) {
+        m_chainThread->wait();
+        delete m_chainThread;
+        m_chainThread = nullptr;
+    }
+}
+
 void ReplayPage::setPolicyTextProvider(std::function<QString()> text, std::function<QString()> name)
 {
     m_policyText = std::move(text);
@@ -467,6 +499,7 @@ void ReplayPage::setStore(osh::AuditStore *store)
     m_client = nullptr;
     m_cache.reset();
     ++m_chainGeneration;
+    m_chainNext.clear(); // the old store's
     setChainBadge(Badge::Neutral, QString(), QString());
     m_serviceSessions.clear();
     m_fetching.clear();

@@ -87,9 +87,10 @@ public:
     bool openNewestSession();
     // How often the shown page lists the sessions again (default 3 s).
     void setListInterval(int ms);
-    // For tests: called on the thread that reads the local store's session
-    // list, just before each read.
-    void setListReadHook(std::function<void()> hook) { m_listReadHook = std::move(hook); }
+    // What the page reads off the GUI thread.
+    enum class Read { SessionList, Chain };
+    // For tests: called on the thread of each such read, just before it.
+    void setReadHook(std::function<void(Read)> hook) { m_readHook = std::move(hook); }
     const replay::ReplaySession *session() const { return m_session ? &*m_session : nullptr; }
     TimelineView *timeline() const { return m_timeline; }
     ReplayModel *model() const { return m_model; }
@@ -161,6 +162,8 @@ private:
     void showMessage(const QString &text);
     // Checks the open session's chain on a thread; the badge shows the result.
     void checkChain(const QString &id);
+    void startChainCheck(const QString &id);
+    void waitForChainCheck();
     enum class Badge { Neutral, Good, Bad };
     void setChainBadge(Badge kind, const QString &text, const QString &details);
     void filterControlsChanged();
@@ -198,12 +201,15 @@ private:
     std::optional<replay::WhatIfResult> m_whatIf;
     std::function<QString()> m_policyText;
     std::function<QString()> m_policyName;
-    std::function<void()> m_listReadHook;
+    std::function<void(Read)> m_readHook;
     QThread *m_worker = nullptr;
     quint64 m_generation = 0;
-    // The chain check of the open session; a result for an older one is
-    // dropped.
+    // The chain check of the open session, one at a time: a check asked
+    // for while one runs waits in m_chainNext; a result for an older one
+    // is dropped. The destructor waits for the one running.
     quint64 m_chainGeneration = 0;
+    QThread *m_chainThread = nullptr;
+    QString m_chainNext;
     bool m_syncing = false;
 
     QComboBox *m_sessions;

@@ -68,9 +68,9 @@ void ReplayPage::startListRead()
     // and the destructor wait for it.
     auto result = std::make_shared<ListRead>();
     const AuditStore *store = m_store;
-    m_listThread = QThread::create([store, result, hook = m_listReadHook] {
+    m_listThread = QThread::create([store, result, hook = m_readHook] {
         if (hook)
-            hook();
+            hook(Read::SessionList);
         result->sessions = store->sessions(&result->error);
     });
     QThread *thread = m_listThread;
